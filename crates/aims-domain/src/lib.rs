@@ -1,0 +1,18 @@
+//! The domain of aims: identifiers, validated values, roles and permissions, and the
+//! tamper-evident audit chain. Pure types and rules: no IO, no async, no SQL, no HTTP.
+
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod id;
+pub mod secret;
+pub mod time;
+pub mod validation;
+
+pub use access::{Actor, ActorKind, Denied, Permission, Role};
+pub use id::{
+    ApiTokenId, AuditEventId, InvitationId, JobId, OrgId, SessionId, SetupTokenId, UserId,
+};
+pub use secret::SecretHash;
+pub use time::Timestamp;
+pub use validation::ValidationError;

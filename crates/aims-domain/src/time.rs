@@ -1,0 +1,73 @@
+//! Instants in UTC, stored as whole microseconds since the Unix epoch so that both database
+//! engines keep them exactly and order them the same way.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+/// An instant in UTC with microsecond precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The instant `micros` microseconds after the Unix epoch.
+    pub const fn from_micros(micros: i64) -> Self {
+        Self(micros)
+    }
+
+    /// Microseconds since the Unix epoch.
+    pub const fn as_micros(self) -> i64 {
+        self.0
+    }
+
+    /// Converts from `time`'s type, dropping anything finer than a microsecond.
+    pub fn from_datetime(at: OffsetDateTime) -> Self {
+        Self((at.unix_timestamp_nanos() / 1_000) as i64)
+    }
+
+    /// This instant as an `OffsetDateTime` in UTC.
+    pub fn to_datetime(self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    /// Parses an RFC 3339 date-time such as `2026-11-28T10:00:00Z`.
+    pub fn parse_rfc3339(text: &str) -> Result<Self, time::error::Parse> {
+        OffsetDateTime::parse(text, &Rfc3339).map(Self::from_datetime)
+    }
+
+    /// This instant moved by `seconds` (negative moves back).
+    pub fn plus_seconds(self, seconds: i64) -> Self {
+        Self(self.0.saturating_add(seconds.saturating_mul(1_000_000)))
+    }
+
+    /// This instant moved by whole days.
+    pub fn plus_days(self, days: i64) -> Self {
+        self.plus_seconds(days.saturating_mul(Duration::DAY.whole_seconds()))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.to_datetime().format(&Rfc3339) {
+            Ok(text) => f.write_str(&text),
+            Err(_) => write!(f, "@{}us", self.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_parses_rfc3339() {
+        let at = Timestamp::parse_rfc3339("2026-11-28T10:00:00.5Z").unwrap();
+        assert_eq!(at.as_micros(), 1_795_860_000_500_000);
+        assert_eq!(at.to_string(), "2026-11-28T10:00:00.5Z");
+        assert_eq!(at.plus_days(1).as_micros() - at.as_micros(), 86_400_000_000);
+    }
+}

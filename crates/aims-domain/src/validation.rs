@@ -1,0 +1,52 @@
+//! The one error every validated value returns: which field, and what is wrong with it.
+
+use std::fmt;
+
+/// Input that does not satisfy a rule, naming the field it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The field, in the names the API and the forms use.
+    pub field: &'static str,
+    /// What is wrong, in words a user can act on.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// An error about `field`.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self { field, message: message.into() }
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Trims `text` and checks its length in characters; names `field` when it fails.
+pub fn bounded_text(
+    field: &'static str,
+    text: &str,
+    min: usize,
+    max: usize,
+) -> Result<String, ValidationError> {
+    let trimmed = text.trim();
+    let length = trimmed.chars().count();
+    if length < min {
+        return Err(if min == 1 {
+            ValidationError::new(field, "must not be empty")
+        } else {
+            ValidationError::new(field, format!("must be at least {min} characters"))
+        });
+    }
+    if length > max {
+        return Err(ValidationError::new(field, format!("must be at most {max} characters")));
+    }
+    if trimmed.chars().any(|c| c.is_control()) {
+        return Err(ValidationError::new(field, "must not contain control characters"));
+    }
+    Ok(trimmed.to_owned())
+}

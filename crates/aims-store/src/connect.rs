@@ -1,0 +1,127 @@
+//! Opening the database: the engine is chosen by the URL.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+use crate::error::{Result, StoreError};
+use crate::tx::Tx;
+
+/// The database engine behind a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// SQLite in a file: the embedded default.
+    Sqlite,
+    /// PostgreSQL: for several server processes on one database.
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a database URL names.
+    pub fn from_url(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Engine::Postgres)
+        } else {
+            Err(StoreError::Database(sqlx::Error::Configuration(
+                "the database URL must start with sqlite: or postgres://".into(),
+            )))
+        }
+    }
+
+    /// The engine's name as shown to people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// A connection pool to the database of aims.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+static DRIVERS: Once = Once::new();
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;";
+
+impl Store {
+    /// Connects to the database at `url` (`sqlite:PATH` or `postgres://...`).
+    pub async fn connect(url: &str) -> Result<Self> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let engine = Engine::from_url(url)?;
+        let mut options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
+        // Statements are logged at trace level only: their bound values may hold secrets' hashes.
+        options = options.log_statements(tracing::log::LevelFilter::Trace);
+        let pool = match engine {
+            Engine::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Engine::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        Ok(Store { pool, engine })
+    }
+
+    /// The engine behind this store.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once, so
+    /// that two writers queue instead of failing when the second tries to upgrade its lock.
+    pub async fn write(&self) -> Result<Tx> {
+        let tx = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx::new(tx, self.engine))
+    }
+
+    /// Begins a transaction that only reads: one consistent view of the data.
+    pub async fn read(&self) -> Result<Tx> {
+        let tx = match self.engine {
+            Engine::Sqlite => self.pool.begin().await?,
+            Engine::Postgres => self.pool.begin_with("BEGIN READ ONLY").await?,
+        };
+        Ok(Tx::new(tx, self.engine))
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for those in use.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}

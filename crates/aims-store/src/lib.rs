@@ -1,0 +1,25 @@
+//! Storage of aims. One SQL implementation serves both engines, SQLite (embedded default)
+//! and PostgreSQL (scale-out), through sqlx's `Any` driver; the few places where the engines
+//! differ (how a write transaction starts, row locks, table listing) branch on [`Engine`].
+//! Every tenant-owned record is read and written with its organisation id first.
+
+mod audit;
+pub mod backup;
+mod connect;
+mod error;
+mod jobs;
+mod members;
+mod migrate;
+mod organisations;
+mod row;
+pub mod testing;
+mod tokens;
+mod tx;
+
+pub use audit::AuditQuery;
+pub use connect::{Engine, Store};
+pub use error::StoreError;
+pub use jobs::{Job, NewJob};
+pub use migrate::MIGRATIONS;
+
+pub use tx::Tx;

@@ -1,0 +1,102 @@
+//! Schema migrations, embedded in the binary and applied in order, each in its own
+//! transaction. Both engines share the version numbers; a migration may carry a variant for
+//! one engine where the dialects differ.
+
+use sqlx::{AssertSqlSafe, Executor, Row};
+
+use crate::connect::{Engine, Store};
+use crate::error::{Result, StoreError};
+
+/// One schema change.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    sql: &'static str,
+    postgres: Option<&'static str>,
+}
+
+impl Migration {
+    fn sql_for(&self, engine: Engine) -> &'static str {
+        match (engine, self.postgres) {
+            (Engine::Postgres, Some(sql)) => sql,
+            _ => self.sql,
+        }
+    }
+}
+
+/// Every migration of this build, in order.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sql: include_str!("../migrations/0001_foundation.sql"),
+    postgres: None,
+}];
+
+const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
+     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+
+impl Store {
+    /// Applies every migration not yet applied; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize> {
+        self.pool().execute(LEDGER).await?;
+        let mut applied = 0;
+        for migration in MIGRATIONS {
+            let mut tx = self.write().await?;
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                    .bind(migration.version)
+                    .fetch_optional(tx.conn())
+                    .await?;
+            if done.is_some() {
+                continue;
+            }
+            tx.conn()
+                .execute(sqlx::raw_sql(AssertSqlSafe(migration.sql_for(self.engine()))))
+                .await
+                .map_err(|e| {
+                    StoreError::Migration(format!("{:04}_{}: {e}", migration.version, migration.name))
+                })?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(migration.version)
+                .bind(migration.name)
+                .bind(now_micros())
+                .execute(tx.conn())
+                .await?;
+            tx.commit().await?;
+            tracing::info!(version = migration.version, name = migration.name, "migration applied");
+            applied += 1;
+        }
+        Ok(applied)
+    }
+
+    /// Succeeds when every migration of this build has been applied, and none newer.
+    pub async fn check_migrations(&self) -> Result<()> {
+        let rows = sqlx::query("SELECT version FROM schema_migrations ORDER BY version")
+            .fetch_all(self.pool())
+            .await
+            .map_err(|_| StoreError::Migration("the database has not been migrated".into()))?;
+        let versions: Vec<i64> = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        let expected: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+        if versions == expected {
+            Ok(())
+        } else if versions.len() > expected.len() {
+            Err(StoreError::Migration(format!(
+                "the database is at version {:?}, newer than this build ({:?})",
+                versions.last(),
+                expected.last()
+            )))
+        } else {
+            Err(StoreError::Migration(format!(
+                "{} migration(s) pending: run `aims migrate`",
+                expected.len() - versions.len()
+            )))
+        }
+    }
+}
+
+fn now_micros() -> i64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_micros()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,96 @@
+//! Fresh databases for tests, on either engine. A PostgreSQL test gets its own database, so
+//! tests run in parallel without seeing each other's rows.
+
+use std::path::PathBuf;
+
+use crate::connect::Store;
+
+/// Where tests find PostgreSQL when `AIMS_TEST_PG_URL` is not set.
+pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// Prefix of the databases tests create, so that a test run can drop those left behind.
+pub const TEST_DB_PREFIX: &str = "aims_t_";
+
+/// A new, migrated SQLite database in a fresh temporary folder.
+pub async fn sqlite() -> (Store, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("aims-test-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("create a temporary folder");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("aims.db").display());
+    let store = Store::connect(&url).await.expect("open SQLite");
+    store.migrate().await.expect("migrate SQLite");
+    (store, dir)
+}
+
+/// The URL of the PostgreSQL server for tests.
+pub fn pg_admin_url() -> String {
+    std::env::var("AIMS_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_owned())
+}
+
+/// The URL of a new, empty PostgreSQL database, or `None` when the server cannot be reached
+/// (in which case the reason has been reported with [`skip`]).
+pub async fn pg_database_url() -> Option<String> {
+    let admin_url = pg_admin_url();
+    let admin = match Store::connect(&admin_url).await {
+        Ok(store) => store,
+        Err(e) => {
+            skip(&format!("PostgreSQL not reachable at {} ({e})", redact(&admin_url)));
+            return None;
+        }
+    };
+    let name = format!("{TEST_DB_PREFIX}{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(admin.pool())
+        .await
+        .expect("create a test database");
+    admin.close().await;
+    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+    Some(format!("{base}/{name}"))
+}
+
+/// A new, migrated PostgreSQL database, or `None` when PostgreSQL cannot be reached.
+pub async fn postgres() -> Option<Store> {
+    let url = pg_database_url().await?;
+    let store = Store::connect(&url).await.expect("open the test database");
+    store.migrate().await.expect("migrate PostgreSQL");
+    Some(store)
+}
+
+/// Records that a test skipped part of its work. Where `AIMS_REQUIRE_ALL` is set (in CI) a
+/// skip is a failure; where `AIMS_SKIP_LOG` names a file, the reason is added to it so that
+/// the test driver can report it.
+pub fn skip(reason: &str) {
+    if std::env::var_os("AIMS_REQUIRE_ALL").is_some() {
+        panic!("skipping is not allowed here (AIMS_REQUIRE_ALL is set): {reason}");
+    }
+    eprintln!("skipped: {reason}");
+    if let Some(path) = std::env::var_os("AIMS_SKIP_LOG") {
+        use std::io::Write;
+        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = writeln!(file, "{reason}");
+        }
+    }
+}
+
+/// A database URL with any password replaced, fit for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}
