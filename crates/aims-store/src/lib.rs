@@ -17,7 +17,7 @@ mod tokens;
 mod tx;
 
 pub use audit::AuditQuery;
-pub use connect::{Engine, Store};
+pub use connect::{Engine, Store, redact_url};
 pub use error::StoreError;
 pub use jobs::{Job, NewJob};
 pub use migrate::MIGRATIONS;

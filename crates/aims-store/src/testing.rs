@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::connect::Store;
+use crate::connect::{Store, redact_url as redact};
 
 /// Where tests find PostgreSQL when `AIMS_TEST_PG_URL` is not set.
 pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -71,26 +71,3 @@ pub fn skip(reason: &str) {
     }
 }
 
-/// A database URL with any password replaced, fit for messages and logs.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
-            match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_redacted_from_urls() {
-        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
-        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
-    }
-}

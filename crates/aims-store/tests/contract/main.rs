@@ -1,0 +1,83 @@
+//! The store contract: every test runs on SQLite, and on PostgreSQL whenever it is reachable
+//! (`AIMS_TEST_PG_URL`; where `AIMS_REQUIRE_ALL` is set, an unreachable PostgreSQL fails).
+
+mod accounts;
+mod audit;
+mod backup;
+mod jobs;
+mod ways_in;
+
+use aims_domain::account::{Email, Membership, Organisation, User};
+use aims_domain::{OrgId, Role, Timestamp, UserId};
+use aims_store::Store;
+
+/// Runs each named suite function once per engine.
+macro_rules! contract {
+    ($($suite:ident :: $test:ident),+ $(,)?) => {
+        mod on_sqlite {$(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                let (store, _dir) = aims_store::testing::sqlite().await;
+                crate::$suite::$test(store).await;
+            }
+        )+}
+        mod on_postgres {$(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                if let Some(store) = aims_store::testing::postgres().await {
+                    crate::$suite::$test(store).await;
+                }
+            }
+        )+}
+    };
+}
+
+contract! {
+    accounts::organisations_are_created_renamed_and_listed,
+    accounts::emails_are_unique,
+    accounts::memberships_are_scoped_to_their_organisation,
+    accounts::invitations_open_and_close_once,
+    ways_in::api_tokens_are_found_by_hash_and_scoped,
+    ways_in::sessions_expire_and_belong_to_their_user,
+    ways_in::setup_tokens_work_once,
+    ways_in::sign_in_failures_are_counted_in_a_window,
+    audit::appends_form_one_verifiable_chain_per_organisation,
+    audit::queries_filter_and_page,
+    audit::concurrent_writers_leave_one_valid_chain,
+    jobs::jobs_are_claimed_once_and_retried,
+    jobs::unique_keys_hold_while_pending,
+    backup::dump_and_load_round_trip,
+    backup::load_refuses_a_database_with_rows,
+    backup::every_table_is_covered,
+    backup::migrations_are_idempotent,
+}
+
+pub fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_micros(1_800_000_000_000_000).plus_seconds(seconds)
+}
+
+/// Adds an organisation named `name`.
+pub async fn org(store: &Store, name: &str) -> OrgId {
+    let org = Organisation { id: OrgId::new(), name: name.into(), created_at: at(0), updated_at: at(0) };
+    let mut tx = store.write().await.unwrap();
+    tx.insert_org(&org).await.unwrap();
+    tx.commit().await.unwrap();
+    org.id
+}
+
+/// Adds a person with `email` as a member of `org` with `role`.
+pub async fn member(store: &Store, org: OrgId, email: &str, role: Role) -> UserId {
+    let user = User {
+        id: UserId::new(),
+        email: Email::parse(email).unwrap(),
+        display_name: email.into(),
+        password_hash: Some("$argon2id$stub".into()),
+        created_at: at(0),
+        updated_at: at(0),
+    };
+    let mut tx = store.write().await.unwrap();
+    tx.insert_user(&user).await.unwrap();
+    tx.insert_membership(org, &Membership { org, user: user.id, role, created_at: at(0) }).await.unwrap();
+    tx.commit().await.unwrap();
+    user.id
+}
