@@ -1,1 +1,52 @@
+//! The use cases of aims: the only code that changes state. Each one checks the actor's
+//! permission, validates its input into domain types, and runs one store transaction that
+//! also appends the audit event (and enqueues any job) for the change.
 
+mod audit;
+mod auth;
+mod clock;
+mod credentials;
+mod error;
+mod jobs;
+mod members;
+mod orgs;
+mod setup;
+mod tokens;
+
+use std::sync::Arc;
+
+pub use aims_domain as domain;
+pub use aims_store::{AuditQuery, Engine, Store};
+pub use audit::{AuditPage, ChainReport};
+pub use auth::{SessionContext, SignIn, SignedIn};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use credentials::{API_TOKEN_PREFIX, Credential};
+pub use error::AppError;
+pub use jobs::{JobKind, Worker};
+pub use members::{Accepted, InvitationAnswer, NewInvitation};
+pub use setup::{DemoAccount, NewOrganisationOwner};
+pub use tokens::{CreatedToken, NewApiToken};
+
+/// The application: the store and the clock every use case works with.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    /// An application over `store`, reading time from `clock`.
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    /// The store, for health checks and operator commands.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> domain::Timestamp {
+        self.clock.now()
+    }
+}

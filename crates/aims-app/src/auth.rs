@@ -1,0 +1,257 @@
+//! Signing in and out, resolving who is behind a request (a session cookie or a bearer
+//! token), and a person's own password and sessions.
+
+use aims_domain::account::{Email, OrgMembership, Password, Session, User};
+use aims_domain::audit::NewAuditEvent;
+use aims_domain::{Actor, ActorKind, OrgId, Permission, SecretHash, SessionId};
+use aims_store::Tx;
+use serde_json::json;
+
+use crate::App;
+use crate::credentials::{API_TOKEN_PREFIX, Credential, hash_password, verify_password};
+use crate::error::{AppError, Result, not_found};
+
+/// Failed sign-ins counted against one account before it is throttled.
+pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
+/// Failed sign-ins counted against one address before it is throttled.
+pub const ADDRESS_FAILURE_LIMIT: i64 = 30;
+/// How far back failures count, in seconds.
+pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// Where a request comes from, recorded with a session.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub user_agent: String,
+    pub address: String,
+}
+
+/// What a person typed on the sign-in form.
+#[derive(Clone)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+    pub client: Client,
+}
+
+/// A new session and the secret for its cookie.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub session: Session,
+    pub cookie: Credential,
+}
+
+/// The person behind a session and the organisation they work in.
+#[derive(Clone, Debug)]
+pub struct SessionContext {
+    pub session: Session,
+    pub user: User,
+    pub orgs: Vec<OrgMembership>,
+    /// The actor in the active organisation; `None` when the person belongs to none.
+    pub actor: Option<Actor>,
+}
+
+impl SessionContext {
+    /// The actor, or `Unauthenticated` for a person with no organisation.
+    pub fn actor(&self) -> Result<&Actor> {
+        self.actor.as_ref().ok_or(AppError::Unauthenticated)
+    }
+}
+
+fn account_subject(email: &str) -> String {
+    // Hashed so that the table of failures holds no email addresses.
+    format!("account:{}", SecretHash::of(&email.trim().to_lowercase()).as_str())
+}
+
+fn address_subject(address: &str) -> String {
+    format!("address:{address}")
+}
+
+fn trimmed(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+impl App {
+    /// Checks an email and password and starts a session. Every failure answers alike,
+    /// whether or not the account exists, and takes as long.
+    pub async fn sign_in(&self, input: SignIn) -> Result<SignedIn> {
+        let now = self.now();
+        let since = now.plus_seconds(-FAILURE_WINDOW_SECONDS);
+        let account = account_subject(&input.email);
+        let address = address_subject(&input.client.address);
+        let user = {
+            let mut tx = self.store.read().await?;
+            let by_account = tx.count_sign_in_failures(&account, since).await?;
+            let by_address = tx.count_sign_in_failures(&address, since).await?;
+            if by_account >= ACCOUNT_FAILURE_LIMIT || by_address >= ADDRESS_FAILURE_LIMIT {
+                return Err(AppError::Throttled { retry_after_seconds: FAILURE_WINDOW_SECONDS });
+            }
+            match Email::parse(&input.email) {
+                Ok(email) => tx.user_by_email(&email).await?,
+                Err(_) => None,
+            }
+        };
+        let ok = verify_password(&input.password, user.as_ref().and_then(|u| u.password_hash.as_deref())).await;
+        let mut tx = self.store.write().await?;
+        let Some(user) = user.filter(|_| ok) else {
+            tx.record_sign_in_failure(&account, now).await?;
+            tx.record_sign_in_failure(&address, now).await?;
+            tx.commit().await?;
+            return Err(AppError::Invalid(aims_domain::ValidationError::new("email", "the email or the password is wrong")));
+        };
+        tx.clear_sign_in_failures(&account).await?;
+        let org = tx.orgs_of(user.id).await?.first().map(|m| m.org);
+        let signed_in = self.start_session(&mut tx, &user, org, input.client).await?;
+        tx.commit().await?;
+        Ok(signed_in)
+    }
+
+    /// Starts a session for `user` in the open transaction, working in `org`.
+    pub(crate) async fn start_session(&self, tx: &mut Tx, user: &User, org: Option<OrgId>, client: Client) -> Result<SignedIn> {
+        let now = self.now();
+        let cookie = Credential::generate("")?;
+        let session = Session {
+            id: SessionId::new(),
+            user: user.id,
+            active_org: org,
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now.plus_days(Session::IDLE_DAYS),
+            user_agent: trimmed(&client.user_agent, 200),
+            address: trimmed(&client.address, 64),
+        };
+        tx.insert_session(&session, &cookie.hash).await?;
+        if let Some(org) = org {
+            let actor = Actor { kind: ActorKind::User(user.id), org, role: aims_domain::Role::Viewer, label: user.email.to_string() };
+            let change = json!({"address": session.address, "user_agent": session.user_agent});
+            tx.append_audit(org, NewAuditEvent::new(&actor, "session.started", "session", session.id, change), now).await?;
+        }
+        Ok(SignedIn { session, cookie })
+    }
+
+    /// The session behind a cookie, its person and their actor in the active organisation.
+    pub async fn session(&self, cookie: &str) -> Result<SessionContext> {
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let session = tx.live_session(&SecretHash::of(cookie), now).await?.ok_or(AppError::Unauthenticated)?;
+        let user = tx.user(session.user).await.map_err(|_| AppError::Unauthenticated)?;
+        let orgs = tx.orgs_of(user.id).await?;
+        drop(tx);
+        if now.as_micros() - session.last_seen_at.as_micros() > 60_000_000 {
+            // Sliding expiry, written at most once a minute so reads stay reads.
+            let mut tx = self.store.write().await?;
+            tx.touch_session(session.id, now, now.plus_days(Session::IDLE_DAYS)).await?;
+            tx.commit().await?;
+        }
+        let active = session
+            .active_org
+            .and_then(|org| orgs.iter().find(|m| m.org == org))
+            .or_else(|| orgs.first());
+        let actor = active.map(|m| Actor {
+            kind: ActorKind::User(user.id),
+            org: m.org,
+            role: m.role,
+            label: user.email.to_string(),
+        });
+        Ok(SessionContext { session, user, orgs, actor })
+    }
+
+    /// The actor behind a bearer API token.
+    pub async fn token_actor(&self, bearer: &str) -> Result<Actor> {
+        if !bearer.starts_with(API_TOKEN_PREFIX) {
+            return Err(AppError::Unauthenticated);
+        }
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let token = tx.api_token_by_hash(&SecretHash::of(bearer)).await?.ok_or(AppError::Unauthenticated)?;
+        if !token.is_usable(now) {
+            return Err(AppError::Unauthenticated);
+        }
+        // The token never outranks its creator's current role, and dies with the membership.
+        let member_role = tx.role_of(token.org, token.created_by).await?.ok_or(AppError::Unauthenticated)?;
+        let role = if member_role.covers(token.role) { token.role } else { member_role };
+        drop(tx);
+        if token.last_used_at.is_none_or(|at| now.as_micros() - at.as_micros() > 60_000_000) {
+            let mut tx = self.store.write().await?;
+            tx.touch_api_token(token.id, now).await?;
+            tx.commit().await?;
+        }
+        Ok(Actor {
+            kind: ActorKind::Token { token: token.id, owner: token.created_by },
+            org: token.org,
+            role,
+            label: format!("token {}", token.name),
+        })
+    }
+
+    /// Ends the session of `context`.
+    pub async fn sign_out(&self, context: &SessionContext) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        tx.delete_session(context.user.id, context.session.id).await.map_err(not_found("session"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes `org` the organisation the session works in; the person must belong to it.
+    pub async fn switch_org(&self, context: &SessionContext, org: OrgId) -> Result<()> {
+        if !context.orgs.iter().any(|m| m.org == org) {
+            return Err(AppError::NotFound("organisation"));
+        }
+        let mut tx = self.store.write().await?;
+        tx.set_session_org(context.session.id, org).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes the actor's own password after checking the current one; ends every other
+    /// session of the person.
+    pub async fn change_password(&self, actor: &Actor, keep: Option<SessionId>, current: &str, new: &str) -> Result<()> {
+        actor.require(Permission::ManageOwnTokens)?;
+        let user_id = actor.user().ok_or(AppError::NotFound("account"))?;
+        let new = Password::new("new_password", new)?;
+        let user = self.store.read().await?.user(user_id).await.map_err(not_found("account"))?;
+        if !verify_password(current, user.password_hash.as_deref()).await {
+            return Err(AppError::Invalid(aims_domain::ValidationError::new("current_password", "is not your current password")));
+        }
+        let hash = hash_password(&new).await?;
+        let mut tx = self.store.write().await?;
+        self.replace_password(&mut tx, &user, &hash, keep, Some(actor)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a new password hash, ends the person's other sessions, and records the change
+    /// in every organisation the person belongs to.
+    pub(crate) async fn replace_password(&self, tx: &mut Tx, user: &User, hash: &str, keep: Option<SessionId>, actor: Option<&Actor>) -> Result<()> {
+        let now = self.now();
+        tx.set_password_hash(user.id, hash, now).await?;
+        let ended = tx.delete_other_sessions(user.id, keep).await?;
+        for membership in tx.orgs_of(user.id).await? {
+            let who = match actor {
+                Some(actor) => Actor { org: membership.org, ..actor.clone() },
+                None => crate::setup::system_actor(membership.org),
+            };
+            let change = json!({"email": user.email.as_str(), "sessions_ended": ended});
+            tx.append_audit(membership.org, NewAuditEvent::new(&who, "account.password_changed", "account", user.id, change), now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The live sessions of the person behind `actor`.
+    pub async fn my_sessions(&self, actor: &Actor) -> Result<Vec<Session>> {
+        actor.require(Permission::ManageOwnTokens)?;
+        let user = actor.user().ok_or(AppError::NotFound("account"))?;
+        Ok(self.store.read().await?.sessions_of(user, self.now()).await?)
+    }
+
+    /// Ends one of the sessions of the person behind `actor`.
+    pub async fn revoke_session(&self, actor: &Actor, id: SessionId) -> Result<()> {
+        actor.require(Permission::ManageOwnTokens)?;
+        let user = actor.user().ok_or(AppError::NotFound("session"))?;
+        let mut tx = self.store.write().await?;
+        tx.delete_session(user, id).await.map_err(not_found("session"))?;
+        tx.append_audit(actor.org, NewAuditEvent::new(actor, "session.revoked", "session", id, json!({})), self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

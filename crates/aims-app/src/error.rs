@@ -1,0 +1,52 @@
+//! What a use case can answer instead of its result. The web layer maps each kind to one
+//! HTTP status in one place.
+
+use aims_domain::{Denied, ValidationError};
+use aims_store::StoreError;
+
+/// Why a use case did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid session or token.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// The actor's role lacks a permission.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The object does not exist in the actor's organisation (or the actor may not know it does).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The input breaks a rule; names the field.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The change conflicts with the current state (a duplicate, the last owner, ...).
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many failed attempts; try again later.
+    #[error("too many failed attempts: try again in {retry_after_seconds} seconds")]
+    Throttled { retry_after_seconds: i64 },
+    /// Something failed inside; the detail goes to the log, not to the user.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => AppError::NotFound("record"),
+            StoreError::Conflict(what) => AppError::Conflict(format!("already exists ({what})")),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Maps a store's `NotFound` to a named one, leaving other errors as they are.
+pub(crate) fn not_found(what: &'static str) -> impl Fn(StoreError) -> AppError {
+    move |err| match err {
+        StoreError::NotFound => AppError::NotFound(what),
+        other => other.into(),
+    }
+}
+
+/// Results of use cases.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

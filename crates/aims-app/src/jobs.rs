@@ -1,0 +1,146 @@
+//! Background jobs: the kinds aims knows, and the worker loop that runs them, in process
+//! under `aims serve` or on its own under `aims worker`.
+
+use std::time::Duration;
+
+use aims_store::{Job, NewJob};
+use tokio::sync::watch;
+
+use crate::App;
+use crate::error::{AppError, Result};
+
+/// Seconds a claimed job is leased to its worker before another may take it over.
+const LEASE_SECONDS: i64 = 300;
+/// Seconds between purges of expired sessions and tokens.
+const PURGE_EVERY_SECONDS: i64 = 3600;
+
+/// The jobs aims knows how to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// Deletes expired sessions, used or expired setup tokens, old sign-in failures and
+    /// finished jobs; schedules its next run.
+    PurgeExpired,
+}
+
+impl JobKind {
+    /// The name stored in the queue.
+    pub fn name(self) -> &'static str {
+        match self {
+            JobKind::PurgeExpired => "purge_expired",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        (name == "purge_expired").then_some(JobKind::PurgeExpired)
+    }
+}
+
+/// Runs queued jobs until told to stop.
+pub struct Worker {
+    app: App,
+    id: String,
+}
+
+impl Worker {
+    /// A worker for `app`, named for the queue's lease records.
+    pub fn new(app: App, id: impl Into<String>) -> Self {
+        Self { app, id: id.into() }
+    }
+
+    /// Polls the queue until `stop` turns true; keeps the purge job scheduled.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        if let Err(err) = self.app.schedule_purge(0).await {
+            tracing::warn!(error = %err, "could not schedule the purge job");
+        }
+        loop {
+            match self.run_one().await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(err) => tracing::warn!(error = %err, "job queue"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    }
+
+    /// Claims and runs one due job; `false` when none was due.
+    pub async fn run_one(&self) -> Result<bool> {
+        let now = self.app.now();
+        let mut tx = self.app.store.write().await?;
+        let Some(job) = tx.claim_job(&self.id, now, now.plus_seconds(LEASE_SECONDS)).await? else {
+            return Ok(false);
+        };
+        tx.commit().await?;
+        let outcome = self.app.run_job(&job).await;
+        let now = self.app.now();
+        let mut tx = self.app.store.write().await?;
+        match outcome {
+            Ok(follow_up) => {
+                tx.complete_job(job.id, now).await?;
+                if let Some(next) = follow_up {
+                    tx.enqueue_job(&next, now).await?;
+                }
+            }
+            Err(err) => {
+                let retry = (job.attempts < job.max_attempts)
+                    .then(|| now.plus_seconds(5 * 2_i64.pow(job.attempts.clamp(0, 12) as u32)));
+                tracing::warn!(job = %job.id, kind = %job.kind, attempt = job.attempts, error = %err, "job failed");
+                tx.fail_job(job.id, &err.to_string(), retry, now).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+impl App {
+    /// Queues the purge job `delay_seconds` from now, unless one is already pending.
+    pub async fn schedule_purge(&self, delay_seconds: i64) -> Result<bool> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let queued = tx.enqueue_job(&purge_job(now.plus_seconds(delay_seconds)), now).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Jobs waiting or running, for the metrics.
+    pub async fn queue_depth(&self) -> Result<i64> {
+        Ok(self.store.read().await?.queue_depth().await?)
+    }
+
+    /// Runs one job; returns the job to queue once this one is recorded as done.
+    async fn run_job(&self, job: &Job) -> Result<Option<NewJob>> {
+        match JobKind::from_name(&job.kind) {
+            Some(JobKind::PurgeExpired) => self.purge_expired().await,
+            None => Err(AppError::Internal(format!("unknown job kind {:?}", job.kind))),
+        }
+    }
+
+    async fn purge_expired(&self) -> Result<Option<NewJob>> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let sessions = tx.purge_expired_sessions(now).await?;
+        let setup = tx.purge_setup_tokens(now).await?;
+        let failures = tx.purge_sign_in_failures(now.plus_seconds(-crate::auth::FAILURE_WINDOW_SECONDS)).await?;
+        let jobs = tx.purge_finished_jobs(now.plus_days(-7)).await?;
+        tx.commit().await?;
+        tracing::info!(sessions, setup_tokens = setup, sign_in_failures = failures, jobs, "purged expired records");
+        Ok(Some(purge_job(now.plus_seconds(PURGE_EVERY_SECONDS))))
+    }
+}
+
+fn purge_job(run_at: aims_domain::Timestamp) -> NewJob {
+    NewJob {
+        org: None,
+        kind: JobKind::PurgeExpired.name().into(),
+        payload: "{}".into(),
+        unique_key: Some(JobKind::PurgeExpired.name().into()),
+        max_attempts: 5,
+        run_at,
+    }
+}
