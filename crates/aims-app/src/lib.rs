@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub use aims_domain as domain;
 pub use aims_store::{AuditQuery, Engine, Store};
 pub use audit::{AuditPage, ChainReport};
-pub use auth::{SessionContext, SignIn, SignedIn};
+pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use error::AppError;

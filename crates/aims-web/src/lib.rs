@@ -1,1 +1,47 @@
+//! The HTTP interface of aims: server-rendered pages, the JSON API under `/api/v1` with its
+//! OpenAPI document, health and metrics. Handlers translate HTTP into use cases of
+//! [`aims_app::App`] and their results back into HTTP; nothing more.
 
+mod api;
+mod error;
+mod identity;
+mod metrics;
+mod pages;
+mod security;
+mod state;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+pub use api::openapi_document;
+pub use metrics::Metrics;
+pub use state::{CookiePolicy, WebConfig, WebState};
+
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Every route of the service, with its middleware.
+pub fn router(state: WebState) -> Router {
+    let routes = Router::new()
+        .route("/healthz", get(api::health::healthz))
+        .route("/readyz", get(api::health::readyz))
+        .route("/metrics", get(metrics::render))
+        .route("/api/openapi.json", get(api::openapi_json))
+        .nest("/api/v1", api::routes())
+        .merge(pages::routes())
+        .fallback(error::not_found_fallback);
+    security::apply(routes, state.clone()).with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: WebState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

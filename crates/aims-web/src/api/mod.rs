@@ -1,0 +1,92 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document generated from the handlers.
+
+mod account;
+mod audit;
+pub mod health;
+mod members;
+mod org;
+mod tokens;
+pub mod views;
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::routing::{delete, get, patch};
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{ApiError, Problem};
+use crate::state::WebState;
+
+/// A JSON body; a malformed one is answered with a problem naming what is wrong.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Body<T>(pub T);
+
+/// A query string; a malformed one is answered with a problem.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Params<T>(pub T);
+
+/// A path parameter; one that is not a valid id answers 404.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Id<T>(pub T);
+
+/// The routes of `/api/v1`.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/me", get(account::me))
+        .route("/me/password", axum::routing::put(account::change_password))
+        .route("/orgs", get(org::my_orgs))
+        .route("/org", get(org::show).patch(org::rename))
+        .route("/members", get(members::list))
+        .route("/members/{user_id}", patch(members::change_role).delete(members::remove))
+        .route("/invitations", get(members::invitations).post(members::invite))
+        .route("/invitations/{id}", delete(members::revoke_invitation))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}", delete(tokens::revoke))
+        .route("/sessions", get(account::sessions))
+        .route("/sessions/{id}", delete(account::revoke_session))
+        .route("/audit-events", get(audit::list))
+        .route("/audit-events/verify", get(audit::verify))
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API token (aims_...)")).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "aims API", description = "The JSON API of aims, the AI management system for ISO/IEC 42001."),
+    paths(
+        health::healthz, health::readyz,
+        account::me, account::change_password, account::sessions, account::revoke_session,
+        org::my_orgs, org::show, org::rename,
+        members::list, members::change_role, members::remove,
+        members::invitations, members::invite, members::revoke_invitation,
+        tokens::list, tokens::create, tokens::revoke,
+        audit::list, audit::verify,
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of every API route.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi_document())
+}

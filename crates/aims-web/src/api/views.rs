@@ -1,0 +1,305 @@
+//! What the API answers and accepts: plain data shapes with their OpenAPI schemas.
+
+use aims_app::ChainReport;
+use aims_app::domain::account::{ApiToken, Invitation, Member, OrgMembership, Organisation, Session};
+use aims_app::domain::audit::AuditEvent;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// An organisation.
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationView {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Organisation> for OrganisationView {
+    fn from(o: Organisation) -> Self {
+        Self { id: o.id.to_string(), name: o.name, created_at: o.created_at.to_string(), updated_at: o.updated_at.to_string() }
+    }
+}
+
+/// An organisation the caller belongs to, with the caller's role there.
+#[derive(Serialize, ToSchema)]
+pub struct OrgMembershipView {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+}
+
+impl From<OrgMembership> for OrgMembershipView {
+    fn from(m: OrgMembership) -> Self {
+        Self { id: m.org.to_string(), name: m.org_name, role: m.role.to_string() }
+    }
+}
+
+/// A member of the organisation.
+#[derive(Serialize, ToSchema)]
+pub struct MemberView {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub joined_at: String,
+}
+
+impl From<Member> for MemberView {
+    fn from(m: Member) -> Self {
+        Self {
+            user_id: m.user.to_string(),
+            email: m.email.to_string(),
+            display_name: m.display_name,
+            role: m.role.to_string(),
+            joined_at: m.joined_at.to_string(),
+        }
+    }
+}
+
+/// An open invitation. `link` is present only in the answer that created it.
+#[derive(Serialize, ToSchema)]
+pub struct InvitationView {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub created_at: String,
+    pub expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+impl From<Invitation> for InvitationView {
+    fn from(i: Invitation) -> Self {
+        Self {
+            id: i.id.to_string(),
+            email: i.email.to_string(),
+            role: i.role.to_string(),
+            created_at: i.created_at.to_string(),
+            expires_at: i.expires_at.to_string(),
+            link: None,
+        }
+    }
+}
+
+/// An API token; the secret itself is never shown again after creation.
+#[derive(Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    /// The first characters of the secret, to recognise it by.
+    pub prefix: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+}
+
+impl From<ApiToken> for TokenView {
+    fn from(t: ApiToken) -> Self {
+        Self {
+            id: t.id.to_string(),
+            name: t.name,
+            role: t.role.to_string(),
+            prefix: t.prefix,
+            created_by: t.created_by.to_string(),
+            created_at: t.created_at.to_string(),
+            expires_at: t.expires_at.map(|at| at.to_string()),
+            last_used_at: t.last_used_at.map(|at| at.to_string()),
+        }
+    }
+}
+
+/// A token just created, with its secret: shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedTokenView {
+    pub token: TokenView,
+    pub secret: String,
+}
+
+/// A signed-in browser session of the caller.
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    pub id: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+    pub user_agent: String,
+    pub address: String,
+}
+
+impl From<Session> for SessionView {
+    fn from(s: Session) -> Self {
+        Self {
+            id: s.id.to_string(),
+            created_at: s.created_at.to_string(),
+            last_seen_at: s.last_seen_at.to_string(),
+            expires_at: s.expires_at.to_string(),
+            user_agent: s.user_agent,
+            address: s.address,
+        }
+    }
+}
+
+/// Who the caller is.
+#[derive(Serialize, ToSchema)]
+pub struct MeView {
+    /// `user` or `token`.
+    pub kind: String,
+    pub user_id: Option<String>,
+    pub token_id: Option<String>,
+    pub org_id: String,
+    pub role: String,
+    pub label: String,
+}
+
+/// One event of the audit trail.
+#[derive(Serialize, ToSchema)]
+pub struct AuditEventView {
+    pub seq: i64,
+    pub id: String,
+    pub occurred_at: String,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub actor_label: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    /// The change, as recorded.
+    #[schema(value_type = Object)]
+    pub change: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<AuditEvent> for AuditEventView {
+    fn from(e: AuditEvent) -> Self {
+        Self {
+            seq: e.seq,
+            id: e.id.to_string(),
+            occurred_at: e.occurred_at.to_string(),
+            actor_kind: e.actor.kind,
+            actor_id: e.actor.id,
+            actor_label: e.actor.label,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            change: serde_json::from_str(&e.change).unwrap_or(serde_json::Value::String(e.change)),
+            prev_hash: e.prev_hash.to_string(),
+            hash: e.hash.to_string(),
+        }
+    }
+}
+
+/// A page of audit events, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct AuditPageView {
+    pub events: Vec<AuditEventView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The outcome of verifying the organisation's audit chain.
+#[derive(Serialize, ToSchema)]
+pub struct ChainReportView {
+    pub intact: bool,
+    pub verified_events: u64,
+    pub head_hash: Option<String>,
+    /// The first event that does not verify, and why.
+    pub first_broken: Option<String>,
+}
+
+impl From<ChainReport> for ChainReportView {
+    fn from(r: ChainReport) -> Self {
+        Self {
+            intact: r.broken.is_none(),
+            verified_events: r.verified,
+            head_hash: r.head,
+            first_broken: r.broken.map(|b| b.to_string()),
+        }
+    }
+}
+
+/// A new name for the organisation.
+#[derive(Deserialize, ToSchema)]
+pub struct RenameOrgForm {
+    pub name: String,
+}
+
+/// A new role for a member.
+#[derive(Deserialize, ToSchema)]
+pub struct RoleForm {
+    /// owner, admin, editor, auditor or viewer.
+    pub role: String,
+}
+
+/// An invitation to send.
+#[derive(Deserialize, ToSchema)]
+pub struct InvitationForm {
+    pub email: String,
+    /// owner, admin, editor, auditor or viewer.
+    pub role: String,
+}
+
+/// A token to create.
+#[derive(Deserialize, ToSchema)]
+pub struct TokenForm {
+    pub name: String,
+    /// The token's role; the caller's own when absent. Never wider than the caller's.
+    pub role: Option<String>,
+    /// Days until it expires; never when absent.
+    pub expires_in_days: Option<i64>,
+}
+
+/// A password change.
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordForm {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Filters and paging of the audit trail.
+#[derive(Deserialize, IntoParams, Default)]
+pub struct AuditParams {
+    /// Only events about objects of this type (`member`, `token`, ...).
+    pub object_type: Option<String>,
+    /// Only events about this object.
+    pub object_id: Option<String>,
+    /// Only events caused by this user or token id.
+    pub actor_id: Option<String>,
+    /// Only events at or after this RFC 3339 instant.
+    pub from: Option<String>,
+    /// Only events before this RFC 3339 instant.
+    pub to: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Events per page, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+impl AuditParams {
+    /// The store query these parameters ask for; names the parameter at fault.
+    pub fn to_query(&self) -> Result<aims_app::AuditQuery, aims_app::AppError> {
+        let instant = |field: &'static str, text: &Option<String>| {
+            text.as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| {
+                    aims_app::domain::Timestamp::parse_rfc3339(t.trim()).map_err(|_| {
+                        aims_app::domain::ValidationError::new(field, "must be an RFC 3339 date-time such as 2026-11-28T09:00:00Z")
+                    })
+                })
+                .transpose()
+        };
+        let text = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        Ok(aims_app::AuditQuery {
+            object_type: text(&self.object_type),
+            object_id: text(&self.object_id),
+            actor_id: text(&self.actor_id),
+            from: instant("from", &self.from)?,
+            to: instant("to", &self.to)?,
+            before_seq: None,
+            limit: self.limit.unwrap_or(50),
+        })
+    }
+}

@@ -1,0 +1,219 @@
+//! Sign-in, sign-out, the one-time setup, and accepting an invitation.
+
+use aims_app::{AppError, InvitationAnswer, NewOrganisationOwner, SignIn, SignedIn};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Chrome, app_error_page, done, error_page, form_error, render};
+use crate::identity::{ClientOf, MaybeUser, PageUser, is_secure, session_cookie, session_secret};
+use crate::state::WebState;
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    email: String,
+}
+
+/// `GET /sign-in`.
+pub async fn sign_in_page(MaybeUser(user): MaybeUser) -> Response {
+    if user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    render(StatusCode::OK, &SignInPage { chrome: None, notice: None, error: None, email: String::new() })
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+}
+
+/// Answers a new session: sets its cookie, ends the one the browser had, and goes to `to`.
+async fn start(state: &WebState, headers: &HeaderMap, signed_in: SignedIn, to: &str) -> Response {
+    if let Some(old) = session_secret(headers) {
+        if let Ok(context) = state.app.session(old).await {
+            let _ = state.app.sign_out(&context).await;
+        }
+    }
+    let cookie = session_cookie(Some(&signed_in.cookie.secret), is_secure(headers, state));
+    ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
+}
+
+/// `POST /sign-in`.
+pub async fn sign_in(State(state): State<WebState>, headers: HeaderMap, ClientOf(client): ClientOf, Form(form): Form<SignInForm>) -> Response {
+    let attempt = SignIn { email: form.email.clone(), password: form.password, client };
+    match state.app.sign_in(attempt).await {
+        Ok(signed_in) => start(&state, &headers, signed_in, "/").await,
+        Err(err) => {
+            let (status, message) = match err {
+                AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many failed sign-ins. Wait 15 minutes and try again.".to_owned()),
+                AppError::Invalid(_) => (StatusCode::UNAUTHORIZED, "The email or the password is wrong.".to_owned()),
+                other => return app_error_page(other),
+            };
+            render(status, &SignInPage { chrome: None, notice: None, error: Some(message), email: form.email })
+        }
+    }
+}
+
+/// `POST /sign-out`.
+pub async fn sign_out(State(state): State<WebState>, headers: HeaderMap, PageUser(context): PageUser) -> Response {
+    if let Err(err) = state.app.sign_out(&context).await {
+        return app_error_page(err);
+    }
+    let cookie = session_cookie(None, is_secure(&headers, &state));
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/sign-in")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    token: String,
+    org_name: String,
+    display_name: String,
+    email: String,
+}
+
+#[derive(Deserialize)]
+pub struct SetupQuery {
+    token: Option<String>,
+}
+
+const INVALID_SETUP_LINK: &str = "This setup link is not valid: it may have been used already. Restart aims on an empty database for a new one.";
+
+/// `GET /setup?token=...`.
+pub async fn setup_page(State(state): State<WebState>, Query(query): Query<SetupQuery>) -> Response {
+    let token = query.token.unwrap_or_default();
+    match state.app.setup_token_is_valid(&token).await {
+        Ok(true) => render(StatusCode::OK, &SetupPage {
+            chrome: None, notice: None, error: None, token,
+            org_name: String::new(), display_name: String::new(), email: String::new(),
+        }),
+        Ok(false) => error_page(StatusCode::NOT_FOUND, INVALID_SETUP_LINK),
+        Err(err) => app_error_page(err),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    token: String,
+    org_name: String,
+    display_name: String,
+    email: String,
+    password: String,
+}
+
+/// `POST /setup`.
+pub async fn setup(State(state): State<WebState>, headers: HeaderMap, ClientOf(client): ClientOf, Form(form): Form<SetupForm>) -> Response {
+    let owner = NewOrganisationOwner {
+        org_name: form.org_name.clone(),
+        email: form.email.clone(),
+        display_name: form.display_name.clone(),
+        password: form.password,
+    };
+    match state.app.complete_setup(&form.token, owner, client).await {
+        Ok(signed_in) => start(&state, &headers, signed_in, "/").await,
+        Err(AppError::NotFound(_)) => error_page(StatusCode::NOT_FOUND, INVALID_SETUP_LINK),
+        Err(err) => match form_error(err) {
+            Ok((status, message)) => render(status, &SetupPage {
+                chrome: None, notice: None, error: Some(message), token: form.token,
+                org_name: form.org_name, display_name: form.display_name, email: form.email,
+            }),
+            Err(page) => page,
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    secret: String,
+    org_name: String,
+    role: String,
+    email: String,
+    has_account: bool,
+    signed_in_as_invitee: bool,
+}
+
+async fn invitation_view(state: &WebState, user: &Option<aims_app::SessionContext>, secret: String, error: Option<(StatusCode, String)>) -> Response {
+    match state.app.open_invitation(&secret).await {
+        Ok((invitation, org_name, has_account)) => {
+            let signed_in_as_invitee = user.as_ref().is_some_and(|c| c.user.email == invitation.email);
+            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+            render(status, &InvitationPage {
+                chrome: user.as_ref().map(|c| Chrome::new(c, "members")),
+                notice: None,
+                error,
+                secret,
+                org_name,
+                role: invitation.role.to_string(),
+                email: invitation.email.to_string(),
+                has_account,
+                signed_in_as_invitee,
+            })
+        }
+        Err(AppError::NotFound(_)) => error_page(StatusCode::NOT_FOUND, "This invitation is not valid: it may have expired, been withdrawn or been used."),
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `GET /invitations/{secret}`.
+pub async fn invitation_page(State(state): State<WebState>, MaybeUser(user): MaybeUser, Path(secret): Path<String>) -> Response {
+    invitation_view(&state, &user, secret, None).await
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    display_name: Option<String>,
+    password: Option<String>,
+}
+
+/// `POST /invitations/{secret}`: joins as the signed-in account, or creates one.
+pub async fn accept_invitation(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    MaybeUser(user): MaybeUser,
+    ClientOf(client): ClientOf,
+    Path(secret): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> Response {
+    let answer = match &user {
+        Some(context) => InvitationAnswer::SignedIn(context.user.id),
+        None => InvitationAnswer::NewAccount {
+            display_name: form.display_name.unwrap_or_default(),
+            password: form.password.unwrap_or_default(),
+            client,
+        },
+    };
+    match state.app.accept_invitation(&secret, answer).await {
+        Ok(accepted) => {
+            if let Some(signed_in) = accepted.signed_in {
+                return start(&state, &headers, signed_in, "/?done=joined").await;
+            }
+            if let Some(context) = &user {
+                // Work in the organisation just joined.
+                let refreshed = state.app.session(session_secret(&headers).unwrap_or_default()).await;
+                if let Err(err) = state.app.switch_org(refreshed.as_ref().unwrap_or(context), accepted.org).await {
+                    return app_error_page(err);
+                }
+            }
+            done("/", "joined")
+        }
+        Err(err) => match form_error(err) {
+            Ok(message) => invitation_view(&state, &user, secret, Some(message)).await,
+            Err(page) => page,
+        },
+    }
+}

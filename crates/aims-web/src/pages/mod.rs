@@ -1,0 +1,170 @@
+//! Server-rendered pages, usable without JavaScript. Each handler calls a use case and
+//! renders a template; failures of a form re-render the form with what was wrong.
+
+mod audit;
+mod auth;
+mod org;
+mod tokens;
+
+use aims_app::domain::Permission;
+use aims_app::{AppError, SessionContext};
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::error::ApiError;
+use crate::state::WebState;
+
+/// The stylesheet, compiled into the binary.
+const STYLESHEET: &str = include_str!("../../assets/aims.css");
+
+/// The routes of the pages.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/assets/aims.css", get(stylesheet))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/setup", get(auth::setup_page).post(auth::setup))
+        .route("/invitations/{secret}", get(auth::invitation_page).post(auth::accept_invitation))
+        .route("/", get(org::home))
+        .route("/switch-org", post(org::switch_org))
+        .route("/settings", get(org::settings_page).post(org::rename))
+        .route("/members", get(org::members_page))
+        .route("/members/invite", post(org::invite))
+        .route("/members/{user_id}/role", post(org::change_role))
+        .route("/members/{user_id}/remove", post(org::remove))
+        .route("/members/invitations/{id}/revoke", post(org::revoke_invitation))
+        .route("/tokens", get(tokens::tokens_page).post(tokens::create))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/account", get(tokens::account_page))
+        .route("/account/password", post(tokens::change_password))
+        .route("/account/sessions/{id}/revoke", post(tokens::revoke_session))
+        .route("/audit", get(audit::audit_page))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// One organisation in the switcher.
+pub struct OrgChoice {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+}
+
+/// What the layout shows around every page of a signed-in person.
+pub struct Chrome {
+    pub email: String,
+    pub orgs: Vec<OrgChoice>,
+    /// The section of the navigation to mark as current.
+    pub section: &'static str,
+    pub can_read_audit: bool,
+}
+
+impl Chrome {
+    /// The layout for `context`, with `section` marked.
+    pub fn new(context: &SessionContext, section: &'static str) -> Self {
+        let active = context.actor.as_ref().map(|a| a.org);
+        Chrome {
+            email: context.user.email.to_string(),
+            orgs: context
+                .orgs
+                .iter()
+                .map(|m| OrgChoice {
+                    id: m.org.to_string(),
+                    name: m.org_name.clone(),
+                    role: m.role.to_string(),
+                    active: Some(m.org) == active,
+                })
+                .collect(),
+            section,
+            can_read_audit: context.actor.as_ref().is_some_and(|a| a.role.grants(Permission::ReadAuditTrail)),
+        }
+    }
+}
+
+/// Renders a template with `status`.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "rendering a page");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A page that says what went wrong.
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let title = status.canonical_reason().unwrap_or("Error");
+    render(status, &ErrorPage { chrome: None, notice: None, title, message })
+}
+
+/// The error page for a use-case error, with the status the API would answer.
+pub fn app_error_page(err: AppError) -> Response {
+    if matches!(err, AppError::Unauthenticated) {
+        return Redirect::to("/sign-in").into_response();
+    }
+    let problem = ApiError::from(err);
+    error_page(problem.status, &capitalised(&problem.detail))
+}
+
+/// The status and message to show on a form that failed.
+pub fn form_error(err: AppError) -> Result<(StatusCode, String), Response> {
+    match err {
+        AppError::Invalid(_) | AppError::Conflict(_) | AppError::Throttled { .. } => {
+            let problem = ApiError::from(err);
+            Ok((problem.status, capitalised(&problem.detail)))
+        }
+        other => Err(app_error_page(other)),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A redirect after a successful form, with a message chosen from a fixed list.
+pub fn done(path: &str, notice: &str) -> Response {
+    Redirect::to(&format!("{path}?done={notice}")).into_response()
+}
+
+/// The message for a `done` code; unknown codes show nothing.
+pub fn notice_for(code: Option<&str>) -> Option<String> {
+    let text = match code? {
+        "renamed" => "The organisation was renamed.",
+        "role" => "The role was changed.",
+        "removed" => "The member was removed.",
+        "withdrawn" => "The invitation was withdrawn.",
+        "revoked" => "The token was revoked.",
+        "password" => "Your password was changed; your other sessions were ended.",
+        "ended" => "The session was ended.",
+        "joined" => "Welcome: you joined the organisation.",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+/// The `done` code of a page request.
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    pub done: Option<String>,
+}

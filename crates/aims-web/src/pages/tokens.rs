@@ -1,0 +1,150 @@
+//! API tokens, and the person's own password and sessions.
+
+use aims_app::domain::account::{ApiToken, Session};
+use aims_app::domain::{ApiTokenId, Role, SessionId};
+use aims_app::{NewApiToken, SessionContext};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::org::actor_or_page;
+use super::{Chrome, Done, app_error_page, done, form_error, notice_for, render};
+use crate::identity::PageUser;
+use crate::state::WebState;
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    new_secret: Option<String>,
+    tokens: Vec<ApiToken>,
+    roles: Vec<&'static str>,
+    own_role: &'static str,
+}
+
+async fn tokens_view(state: &WebState, context: &SessionContext, notice: Option<String>, error: Option<(StatusCode, String)>, new_secret: Option<String>) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.tokens(&actor).await {
+        Ok(tokens) => {
+            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+            render(status, &TokensPage {
+                chrome: Some(Chrome::new(context, "tokens")),
+                notice,
+                error,
+                new_secret,
+                tokens,
+                roles: Role::ALL.iter().filter(|r| actor.role.covers(**r)).map(|r| r.as_str()).collect(),
+                own_role: actor.role.as_str(),
+            })
+        }
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `GET /tokens`.
+pub async fn tokens_page(State(state): State<WebState>, PageUser(context): PageUser, Query(q): Query<Done>) -> Response {
+    tokens_view(&state, &context, notice_for(q.done.as_deref()), None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+    role: Option<String>,
+    expires_in_days: Option<String>,
+}
+
+/// `POST /tokens`: shows the new secret once, on the page that answers.
+pub async fn create(State(state): State<WebState>, PageUser(context): PageUser, Form(form): Form<TokenForm>) -> Response {
+    let actor = actor_or_page!(context);
+    let expires_in_days = match form.expires_in_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(days) => match days.parse::<i64>() {
+            Ok(days) => Some(days),
+            Err(_) => {
+                let message = (StatusCode::UNPROCESSABLE_ENTITY, "Expires in: must be a whole number of days".to_owned());
+                return tokens_view(&state, &context, None, Some(message), None).await;
+            }
+        },
+    };
+    let new = NewApiToken { name: form.name, role: form.role, expires_in_days };
+    match state.app.create_token(&actor, new).await {
+        Ok(created) => tokens_view(&state, &context, Some("Token created.".into()), None, Some(created.secret.secret)).await,
+        Err(err) => match form_error(err) {
+            Ok(message) => tokens_view(&state, &context, None, Some(message), None).await,
+            Err(page) => page,
+        },
+    }
+}
+
+/// `POST /tokens/{id}/revoke`.
+pub async fn revoke(State(state): State<WebState>, PageUser(context): PageUser, Path(id): Path<ApiTokenId>) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.revoke_token(&actor, id).await {
+        Ok(()) => done("/tokens", "revoked"),
+        Err(err) => app_error_page(err),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    sessions: Vec<Session>,
+    current: SessionId,
+}
+
+async fn account_view(state: &WebState, context: &SessionContext, notice: Option<String>, error: Option<(StatusCode, String)>) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.my_sessions(&actor).await {
+        Ok(sessions) => {
+            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+            render(status, &AccountPage {
+                chrome: Some(Chrome::new(context, "account")),
+                notice,
+                error,
+                sessions,
+                current: context.session.id,
+            })
+        }
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `GET /account`.
+pub async fn account_page(State(state): State<WebState>, PageUser(context): PageUser, Query(q): Query<Done>) -> Response {
+    account_view(&state, &context, notice_for(q.done.as_deref()), None).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /account/password`: keeps this session, ends the others.
+pub async fn change_password(State(state): State<WebState>, PageUser(context): PageUser, Form(form): Form<PasswordForm>) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.change_password(&actor, Some(context.session.id), &form.current_password, &form.new_password).await {
+        Ok(()) => done("/account", "password"),
+        Err(err) => match form_error(err) {
+            Ok(message) => account_view(&state, &context, None, Some(message)).await,
+            Err(page) => page,
+        },
+    }
+}
+
+/// `POST /account/sessions/{id}/revoke`.
+pub async fn revoke_session(State(state): State<WebState>, PageUser(context): PageUser, Path(id): Path<SessionId>) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.revoke_session(&actor, id).await {
+        Ok(()) => done("/account", "ended"),
+        Err(err) => app_error_page(err),
+    }
+}

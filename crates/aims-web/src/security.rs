@@ -1,0 +1,33 @@
+//! The protections every response and request goes through: security headers, refusal of
+//! cross-site requests that change state, and a body size limit.
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::state::WebState;
+
+/// No inline script or style anywhere: every page loads only our own files.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+fn always(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+/// Wraps every route of `router` in the protections and the request metrics.
+pub fn apply(router: Router<WebState>, state: WebState) -> Router<WebState> {
+    router
+        .layer(axum::middleware::from_fn_with_state(state, crate::metrics::track))
+        .layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT))
+        // Sec-Fetch-Site and Origin tell a cross-site form post or fetch from our own pages.
+        .layer(CsrfLayer::new())
+        .layer(always(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(always(header::REFERRER_POLICY, "no-referrer"))
+        .layer(always(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(always(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+}
