@@ -36,12 +36,17 @@ const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
      version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 
 impl Store {
-    /// Applies every migration not yet applied; returns how many ran.
+    /// Applies every migration not yet applied; returns how many ran. The whole run is one
+    /// transaction (both engines have transactional DDL), and on PostgreSQL it holds an
+    /// advisory lock, so that several processes starting at once migrate exactly once.
     pub async fn migrate(&self) -> Result<usize> {
-        self.pool().execute(LEDGER).await?;
+        let mut tx = self.write().await?;
+        if self.engine() == Engine::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(4242420001)").execute(tx.conn()).await?;
+        }
+        tx.conn().execute(LEDGER).await?;
         let mut applied = 0;
         for migration in MIGRATIONS {
-            let mut tx = self.write().await?;
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                     .bind(migration.version)
@@ -62,10 +67,10 @@ impl Store {
                 .bind(now_micros())
                 .execute(tx.conn())
                 .await?;
-            tx.commit().await?;
             tracing::info!(version = migration.version, name = migration.name, "migration applied");
             applied += 1;
         }
+        tx.commit().await?;
         Ok(applied)
     }
 

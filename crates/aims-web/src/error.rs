@@ -100,7 +100,7 @@ fn title(status: StatusCode) -> String {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let problem = Problem {
-            kind: format!("https://aims.dev/problems/{}", self.status.as_u16()),
+            kind: "about:blank".into(),
             title: title(self.status),
             status: self.status.as_u16(),
             detail: self.detail,

@@ -1,0 +1,39 @@
+//! `aims admin ...`: non-interactive administration for scripts and CI.
+
+use std::process::ExitCode;
+
+use aims_app::NewApiToken;
+
+use super::{open_migrated, org_id, password_from_stdin};
+use crate::settings::{AdminCommand, Settings};
+
+/// Runs one admin command; prints only its result on standard output.
+pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let app = open_migrated(settings).await?;
+    match command {
+        AdminCommand::CreateOrg { name } => {
+            let org = app.admin_create_org(&name).await?;
+            println!("{}", org.id);
+        }
+        AdminCommand::CreateUser { email, org, role } => {
+            let org = org_id(&org)?;
+            let password = password_from_stdin()?;
+            let user = app.admin_create_user(org, &email, &role, &password).await?;
+            println!("{}", user.id);
+        }
+        AdminCommand::CreateToken { email, org, name, role, expires_in } => {
+            let org = org_id(&org)?;
+            let created = app
+                .admin_create_token(org, &email, NewApiToken { name, role, expires_in_days: expires_in })
+                .await?;
+            println!("{}", created.secret.secret);
+        }
+        AdminCommand::SetPassword { email } => {
+            let password = password_from_stdin()?;
+            app.admin_set_password(&email, &password).await?;
+            eprintln!("password set; the person's sessions were ended");
+        }
+    }
+    app.store().close().await;
+    Ok(ExitCode::SUCCESS)
+}

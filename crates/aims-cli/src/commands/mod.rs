@@ -1,0 +1,71 @@
+//! The subcommands.
+
+mod admin;
+mod maintenance;
+mod serve;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use aims_app::{App, Store, SystemClock};
+use anyhow::Context;
+
+use crate::settings::{Command, Settings};
+
+/// Runs one subcommand.
+pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(args) => serve::serve(args, &settings).await,
+        Command::Worker => serve::worker(&settings).await,
+        Command::Migrate => maintenance::migrate(&settings).await,
+        Command::VerifyAudit { org, format } => maintenance::verify_audit(&settings, org.as_deref(), &format).await,
+        Command::Backup { out } => maintenance::backup(&settings, &out).await,
+        Command::Restore { file } => maintenance::restore(&settings, &file).await,
+        Command::Admin(command) => admin::run(command, &settings).await,
+    }
+}
+
+/// Opens the database; creates the data folder first when SQLite lives there.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
+    }
+    Store::connect(&url)
+        .await
+        .with_context(|| format!("opening the database {}", aims_store::redact_url(&url)))
+}
+
+/// Opens the database, applies pending migrations, and returns the application.
+pub async fn open_migrated(settings: &Settings) -> anyhow::Result<App> {
+    let store = open_store(settings).await?;
+    let applied = store.migrate().await.context("migrating the database")?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrated");
+    }
+    Ok(App::new(store, Arc::new(SystemClock)))
+}
+
+/// Opens the database, which must already be migrated.
+pub async fn open_current(settings: &Settings) -> anyhow::Result<App> {
+    let store = open_store(settings).await?;
+    store.check_migrations().await.context("checking the database schema")?;
+    Ok(App::new(store, Arc::new(SystemClock)))
+}
+
+/// Parses an organisation id given on the command line.
+pub fn org_id(text: &str) -> anyhow::Result<aims_app::domain::OrgId> {
+    text.trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--org must be an organisation id (as printed by `aims admin create-org`), not {text:?}"))
+}
+
+/// Reads a password from standard input: the first line, without its line ending.
+pub fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    anyhow::ensure!(!password.is_empty(), "no password on standard input");
+    Ok(password)
+}

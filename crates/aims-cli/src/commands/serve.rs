@@ -1,0 +1,107 @@
+//! `aims serve` and `aims worker`.
+
+use std::process::ExitCode;
+
+use aims_app::{App, Worker};
+use aims_web::{CookiePolicy, WebConfig, WebState};
+use anyhow::Context;
+use tokio::sync::watch;
+
+use super::{open_current, open_migrated};
+use crate::settings::{ServeArgs, Settings};
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}
+
+/// The demo owner's password: kept in the data folder so that every start can show it.
+fn demo_password(settings: &Settings) -> anyhow::Result<String> {
+    let path = settings.data_dir.join("demo-password");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= 12 {
+            return Ok(existing);
+        }
+    }
+    let secret = aims_app::Credential::generate("demo-")?.secret;
+    let password: String = secret.chars().take(21).collect();
+    std::fs::create_dir_all(&settings.data_dir)?;
+    std::fs::write(&path, &password).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(password)
+}
+
+/// `aims serve`.
+pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let app = open_migrated(settings).await?;
+    let public_url = settings.public_url();
+    if args.demo {
+        let password = demo_password(settings)?;
+        let demo = app.ensure_demo(&password).await.context("preparing the demo organisation")?;
+        println!("Demo organisation {}. Sign in at {public_url}/sign-in", if demo.created { "created" } else { "ready" });
+        println!("  email:    {}", demo.email);
+        println!("  password: {password}");
+    } else if let Some(setup) = app.issue_setup_token().await? {
+        println!("aims has no organisation yet. Open this one-time link to set it up:");
+        println!("  {public_url}/setup?token={}", setup.secret);
+    }
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .with_context(|| format!("listening on {}", settings.bind))?;
+    let address = listener.local_addr()?;
+    let config = WebConfig {
+        public_url: public_url.clone(),
+        cookies: if settings.secure_cookies { CookiePolicy::Always } else { CookiePolicy::Auto },
+        trust_proxy: settings.trust_proxy,
+        metrics_from_loopback: settings.metrics_from_loopback,
+    };
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = (!args.no_worker).then(|| tokio::spawn(Worker::new(app.clone(), format!("serve-{}", std::process::id())).run(stop_rx)));
+    tracing::info!(%address, database = app.store().engine().name(), "aims is listening");
+    println!("aims is listening on http://{address} ({} database)", app.store().engine().name());
+    let state = WebState::new(app.clone(), config);
+    let served = aims_web::serve(listener, state, shutdown_signal()).await;
+    let _ = stop_tx.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    app.store().close().await;
+    served.context("serving HTTP")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `aims worker`: background jobs only.
+pub async fn worker(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let app: App = open_current(settings).await?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let id = format!("worker-{}", std::process::id());
+    tracing::info!(worker = %id, "worker started");
+    let running = tokio::spawn(Worker::new(app.clone(), id).run(stop_rx));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = running.await;
+    app.store().close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,224 @@
+//! Command-line arguments and settings: defaults, overridden by `aims.toml`, overridden by
+//! `AIMS_*` environment variables, overridden by flags.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// aims: an AI management system for ISO/IEC 42001.
+#[derive(Parser, Debug)]
+#[command(name = "aims", version, about)]
+pub struct Cli {
+    /// Folder for the SQLite database, blobs and the demo credentials [env: AIMS_DATA_DIR] [default: ./aims-data].
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL, `sqlite:PATH` or `postgres://...` [env: AIMS_DATABASE_URL] [default: SQLite in the data folder].
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Settings file [env: AIMS_CONFIG] [default: ./aims.toml when it exists].
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Log format, `text` or `json` [env: AIMS_LOG_FORMAT].
+    #[arg(long, global = true)]
+    pub log_format: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web interface and the API (and run the background worker in process).
+    Serve(ServeArgs),
+    /// Run background jobs only, beside `aims serve` processes on PostgreSQL.
+    Worker,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Verify the audit chain of every organisation (or one); exits 1 naming the first broken event.
+    VerifyAudit {
+        /// Only this organisation (its id).
+        #[arg(long)]
+        org: Option<String>,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Write a portable archive of all data (all tables of all organisations, and blobs).
+    Backup {
+        /// The archive to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Load an archive written by `aims backup` into an empty database of either engine.
+    Restore {
+        /// The archive to read.
+        file: PathBuf,
+    },
+    /// Administration for scripts and CI.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// Flags of `aims serve`.
+#[derive(clap::Args, Debug, Default)]
+pub struct ServeArgs {
+    /// Address to listen on [env: AIMS_BIND] [default: 127.0.0.1:8080].
+    #[arg(long)]
+    pub bind: Option<String>,
+    /// Create (once) a demo organisation and print its owner's credentials.
+    #[arg(long)]
+    pub demo: bool,
+    /// The address people use to reach aims, for links [env: AIMS_PUBLIC_URL] [default: http://BIND].
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// Do not run background jobs in this process (run `aims worker` instead).
+    #[arg(long)]
+    pub no_worker: bool,
+}
+
+/// `aims admin ...`.
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Create an organisation; prints its id.
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+    },
+    /// Add a person to an organisation; reads the password from standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// The organisation's id.
+        #[arg(long)]
+        org: String,
+        /// owner, admin, editor, auditor or viewer.
+        #[arg(long)]
+        role: String,
+    },
+    /// Create an API token for a member; prints the token alone.
+    CreateToken {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        /// The token's role (default: the member's role).
+        #[arg(long)]
+        role: Option<String>,
+        /// Days until the token expires (default: never).
+        #[arg(long)]
+        expires_in: Option<i64>,
+    },
+    /// Set a person's password (read from standard input) and end their sessions.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// Settings after every source has been merged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub bind: String,
+    pub public_url: Option<String>,
+    pub log_format: String,
+    /// Believe `X-Forwarded-For` / `X-Forwarded-Proto` (behind a reverse proxy).
+    pub trust_proxy: bool,
+    /// Always mark the session cookie `Secure` (the service is reached only over HTTPS).
+    pub secure_cookies: bool,
+    /// Let `/metrics` answer loopback requests without a token.
+    pub metrics_from_loopback: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("./aims-data"),
+            database_url: None,
+            bind: "127.0.0.1:8080".into(),
+            public_url: None,
+            log_format: "text".into(),
+            trust_proxy: false,
+            secure_cookies: false,
+            metrics_from_loopback: true,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Flags {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_format: Option<String>,
+}
+
+impl Cli {
+    /// Merges defaults, the settings file, the environment and the flags.
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        let file = self
+            .config
+            .clone()
+            .or_else(|| std::env::var_os("AIMS_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("aims.toml"));
+        let serve = match &self.command {
+            Command::Serve(args) => Some(args),
+            _ => None,
+        };
+        let flags = Flags {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            bind: serve.and_then(|s| s.bind.clone()),
+            public_url: serve.and_then(|s| s.public_url.clone()),
+            log_format: self.log_format.clone(),
+        };
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("AIMS_").only(&[
+                "data_dir", "database_url", "bind", "public_url", "log_format",
+                "trust_proxy", "secure_cookies", "metrics_from_loopback",
+            ]))
+            .merge(Serialized::defaults(flags))
+            .extract()
+            .with_context(|| format!("reading the settings (file {})", file.display()))
+    }
+}
+
+impl Settings {
+    /// The database URL: as set, or SQLite in the data folder.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("aims.db").display())
+        })
+    }
+
+    /// Where people reach the service.
+    pub fn public_url(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_owned()
+    }
+}
+
+/// Logs go to standard error, as text or JSON lines; `AIMS_LOG` sets the filter.
+pub fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AIMS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if settings.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
