@@ -1,0 +1,99 @@
+//! A real server on 127.0.0.1:0 over a fresh database, and organisations to act in.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aims_app::domain::{ApiTokenId, InvitationId, OrgId, SessionId, UserId};
+use aims_app::{App, Client, NewApiToken, NewInvitation, SignIn, Store, SystemClock};
+use aims_web::{WebConfig, WebState};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A running server.
+pub struct Server {
+    pub base: String,
+    pub app: App,
+    pub http: reqwest::Client,
+    _dir: Option<std::path::PathBuf>,
+}
+
+impl Server {
+    /// A server over a new SQLite database.
+    pub async fn start(config: WebConfig) -> Server {
+        let (store, dir) = aims_store::testing::sqlite().await;
+        Self::on(store, config, Some(dir)).await
+    }
+
+    /// A server over `store`.
+    pub async fn on(store: Store, mut config: WebConfig, dir: Option<std::path::PathBuf>) -> Server {
+        let app = App::new(store, Arc::new(SystemClock));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        config.public_url = base.clone();
+        let state = WebState::new(app.clone(), config);
+        tokio::spawn(aims_web::serve(listener, state, std::future::pending()));
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Server { base, app, http, _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// Two organisations: Acme with one member of each role and a few objects, and Beta whose
+/// owner is the outsider.
+pub struct Orgs {
+    pub acme: OrgId,
+    pub beta: OrgId,
+    /// Bearer tokens by role name, plus `outsider` (Beta's owner).
+    pub tokens: HashMap<&'static str, String>,
+    pub users: HashMap<&'static str, UserId>,
+    /// A viewer of Acme whom the others act on.
+    pub victim: UserId,
+    pub invitation: InvitationId,
+    /// A second token of Acme's owner.
+    pub owner_token: ApiTokenId,
+    /// A browser session of Acme's owner, and its cookie.
+    pub owner_session: SessionId,
+    pub owner_cookie: String,
+}
+
+pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
+
+pub async fn orgs(app: &App) -> Orgs {
+    let acme = app.admin_create_org("Acme").await.unwrap().id;
+    let beta = app.admin_create_org("Beta").await.unwrap().id;
+    let mut tokens = HashMap::new();
+    let mut users = HashMap::new();
+    for role in ROLES {
+        let email = format!("{role}@acme.example");
+        let user = app.admin_create_user(acme, &email, role, PASSWORD).await.unwrap();
+        users.insert(role, user.id);
+        let token = app.admin_create_token(acme, &email, NewApiToken { name: format!("{role} token"), ..Default::default() }).await.unwrap();
+        tokens.insert(role, token.secret.secret);
+    }
+    let outsider = app.admin_create_user(beta, "owner@beta.example", "owner", PASSWORD).await.unwrap();
+    users.insert("outsider", outsider.id);
+    let token = app.admin_create_token(beta, "owner@beta.example", NewApiToken { name: "beta".into(), ..Default::default() }).await.unwrap();
+    tokens.insert("outsider", token.secret.secret);
+    let victim = app.admin_create_user(acme, "victim@acme.example", "viewer", PASSWORD).await.unwrap().id;
+    let owner_actor = app.token_actor(&tokens["owner"]).await.unwrap();
+    let (invitation, _) = app.invite(&owner_actor, NewInvitation { email: "new@acme.example".into(), role: "viewer".into() }).await.unwrap();
+    let owner_token = app.create_token(&owner_actor, NewApiToken { name: "second".into(), ..Default::default() }).await.unwrap().token.id;
+    let signed_in = app
+        .sign_in(SignIn { email: "owner@acme.example".into(), password: PASSWORD.into(), client: Client::default() })
+        .await
+        .unwrap();
+    Orgs {
+        acme,
+        beta,
+        tokens,
+        users,
+        victim,
+        invitation: invitation.id,
+        owner_token,
+        owner_session: signed_in.session.id,
+        owner_cookie: signed_in.cookie.secret,
+    }
+}
