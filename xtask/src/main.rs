@@ -1,1 +1,30 @@
-fn main(){}
+//! `cargo xtask`: the project's own test and benchmark driver.
+//!
+//! - `cargo xtask test`: every test (unit, store contract on SQLite and PostgreSQL, HTTP
+//!   integration, CLI, browser), then a summary of what ran and what was skipped and why.
+//!   With `AIMS_REQUIRE_ALL` set (CI), any skip is a failure.
+//! - `cargo xtask bench http`: throughput, latency and memory of a release build.
+
+mod bench;
+mod test;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http [--requests N]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

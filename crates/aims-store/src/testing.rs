@@ -37,6 +37,7 @@ pub async fn pg_database_url() -> Option<String> {
             return None;
         }
     };
+    drop_stale_databases(&admin).await;
     let name = format!("{TEST_DB_PREFIX}{}", uuid::Uuid::now_v7().simple());
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(admin.pool())
@@ -45,6 +46,36 @@ pub async fn pg_database_url() -> Option<String> {
     admin.close().await;
     let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
     Some(format!("{base}/{name}"))
+}
+
+/// Drops test databases made over an hour ago (their UUIDv7 names carry the time), once
+/// per process: runs that ended without cleaning up leave nothing behind for long, and no
+/// database of a test still running is touched.
+async fn drop_stale_databases(admin: &Store) {
+    static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        let names: Vec<String> = sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'aims\\_t\\_%'")
+            .fetch_all(admin.pool())
+            .await
+            .unwrap_or_default();
+        let hour_ago_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+            .saturating_sub(3_600_000);
+        for name in names {
+            let made_ms = name
+                .strip_prefix(TEST_DB_PREFIX)
+                .and_then(|hex| uuid::Uuid::parse_str(hex).ok())
+                .and_then(|id| id.get_timestamp())
+                .map(|ts| ts.to_unix().0 * 1000);
+            if made_ms.is_some_and(|ms| ms < hour_ago_ms) {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .execute(admin.pool())
+                    .await;
+            }
+        }
+    })
+    .await;
 }
 
 /// A new, migrated PostgreSQL database, or `None` when PostgreSQL cannot be reached.

@@ -1,0 +1,135 @@
+//! `cargo xtask test`.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Duration;
+
+use anyhow::Context;
+
+const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// Counts from cargo's `test result:` lines.
+#[derive(Default, Debug)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl Totals {
+    fn add(&mut self, line: &str) {
+        // test result: ok. 16 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; ...
+        let Some(rest) = line.trim().strip_prefix("test result: ") else { return };
+        for part in rest.split(';') {
+            let words: Vec<&str> = part.split_whitespace().collect();
+            let n = |i: usize| words.get(i).and_then(|w| w.parse::<u64>().ok()).unwrap_or(0);
+            match words.as_slice() {
+                [_, _, "passed"] => self.passed += n(1),
+                [_, "passed"] => self.passed += n(0),
+                [_, "failed"] => self.failed += n(0),
+                [_, "ignored"] => self.ignored += n(0),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn postgres_reachable(url: &str) -> Result<(), String> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host_part = after_scheme.split('/').next().unwrap_or_default();
+    let host_port = host_part.rsplit_once('@').map_or(host_part, |(_, h)| h);
+    let address = if host_port.contains(':') { host_port.to_owned() } else { format!("{host_port}:5432") };
+    let resolved = address.to_socket_addrs().map_err(|e| format!("{address}: {e}"))?.next().ok_or(format!("{address}: no address"))?;
+    TcpStream::connect_timeout(&resolved, Duration::from_secs(2)).map(|_| ()).map_err(|e| format!("{address}: {e}"))
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    let candidates = [std::env::var_os("AIMS_CHROMEDRIVER").map(PathBuf::from), Some("/usr/bin/chromedriver".into())];
+    candidates.into_iter().flatten().find(|p| p.exists())
+}
+
+/// Runs every test; prints what ran and what was skipped; fails on any failure.
+pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
+    let require_all = std::env::var_os("AIMS_REQUIRE_ALL").is_some();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = root.join("target");
+    std::fs::create_dir_all(&target)?;
+    let skip_log = target.join("aims-test-skips.txt");
+    let _ = std::fs::remove_file(&skip_log);
+
+    let pg_url = std::env::var("AIMS_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    let mut planned_skips = Vec::new();
+    if let Err(reason) = postgres_reachable(&pg_url) {
+        planned_skips.push(format!("PostgreSQL tests: not reachable ({reason})"));
+    }
+    if chromedriver().is_none() {
+        planned_skips.push("browser tests: chromedriver not found (apt-get install chromium chromium-driver)".into());
+    }
+    if require_all && !planned_skips.is_empty() {
+        anyhow::bail!("AIMS_REQUIRE_ALL is set, but: {}", planned_skips.join("; "));
+    }
+
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .current_dir(&root)
+        .args(["test", "--workspace", "--all-targets"])
+        .args(extra)
+        .env("AIMS_SKIP_LOG", &skip_log)
+        .env("AIMS_TEST_PG_URL", &pg_url)
+        .stdout(Stdio::piped());
+    if let Some(driver) = chromedriver() {
+        command.env("AIMS_CHROMEDRIVER", driver);
+    }
+    eprintln!("xtask: cargo test --workspace --all-targets {}", extra.join(" "));
+    let mut child = command.spawn().context("starting cargo test")?;
+    let mut totals = Totals::default();
+    let stdout = child.stdout.take().context("cargo test output")?;
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        totals.add(&line);
+    }
+    let status = child.wait()?;
+
+    let skipped: BTreeSet<String> = std::fs::read_to_string(&skip_log)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.split(" (").next().unwrap_or(l).to_owned())
+        .chain(planned_skips.iter().cloned())
+        .collect();
+    println!();
+    println!("xtask summary");
+    println!("  ran: unit and property tests; store contract on SQLite{}; HTTP integration; CLI; browser{}",
+        if planned_skips.iter().any(|s| s.starts_with("PostgreSQL")) { "" } else { " and PostgreSQL" },
+        if chromedriver().is_some() { "" } else { " (skipped)" });
+    if skipped.is_empty() {
+        println!("  skipped: nothing");
+    } else {
+        for reason in &skipped {
+            println!("  skipped: {reason}");
+        }
+    }
+    println!("tests: {} passed, {} failed, {} skipped", totals.passed, totals.failed, skipped.len() as u64 + totals.ignored);
+    Ok(if status.success() && totals.failed == 0 && (skipped.is_empty() || !require_all) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Totals;
+
+    #[test]
+    fn counts_cargo_result_lines() {
+        let mut totals = Totals::default();
+        totals.add("test result: ok. 16 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 3.24s");
+        totals.add("test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s");
+        totals.add("running 3 tests");
+        assert_eq!((totals.passed, totals.failed, totals.ignored), (19, 2, 1));
+    }
+}
