@@ -205,9 +205,9 @@ impl Settings {
         })
     }
 
-    /// Where people reach the service.
-    pub fn public_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_owned()
+    /// Where people reach the service: as configured, or the address it listens on.
+    pub fn public_url(&self, listening: std::net::SocketAddr) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{listening}")).trim_end_matches('/').to_owned()
     }
 }
 

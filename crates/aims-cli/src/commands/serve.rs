@@ -56,7 +56,12 @@ fn demo_password(settings: &Settings) -> anyhow::Result<String> {
 /// `aims serve`.
 pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     let app = open_migrated(settings).await?;
-    let public_url = settings.public_url();
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .with_context(|| format!("listening on {}", settings.bind))?;
+    let address = listener.local_addr()?;
+    // Without a configured public address, links point where we actually listen.
+    let public_url = settings.public_url(address);
     if args.demo {
         let password = demo_password(settings)?;
         let demo = app.ensure_demo(&password).await.context("preparing the demo organisation")?;
@@ -67,10 +72,6 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
         println!("aims has no organisation yet. Open this one-time link to set it up:");
         println!("  {public_url}/setup?token={}", setup.secret);
     }
-    let listener = tokio::net::TcpListener::bind(&settings.bind)
-        .await
-        .with_context(|| format!("listening on {}", settings.bind))?;
-    let address = listener.local_addr()?;
     let config = WebConfig {
         public_url: public_url.clone(),
         cookies: if settings.secure_cookies { CookiePolicy::Always } else { CookiePolicy::Auto },

@@ -1,0 +1,6 @@
+//! The `aims` binary, run as a user or a script would.
+
+mod admin;
+mod data;
+mod process;
+mod secrets;
