@@ -1,6 +1,8 @@
 //! The `aims` binary, run as a user or a script would.
 
 mod admin;
+mod browser;
 mod data;
 mod process;
 mod secrets;
+mod webdriver;
