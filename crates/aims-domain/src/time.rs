@@ -39,6 +39,12 @@ impl Timestamp {
         OffsetDateTime::parse(text, &Rfc3339).map(Self::from_datetime)
     }
 
+    /// A short form for people: `2026-11-28 09:30 UTC`.
+    pub fn human(self) -> String {
+        let at = self.to_datetime();
+        format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", at.year(), u8::from(at.month()), at.day(), at.hour(), at.minute())
+    }
+
     /// This instant moved by `seconds` (negative moves back).
     pub fn plus_seconds(self, seconds: i64) -> Self {
         Self(self.0.saturating_add(seconds.saturating_mul(1_000_000)))
@@ -68,6 +74,7 @@ mod tests {
         let at = Timestamp::parse_rfc3339("2026-11-28T10:00:00.5Z").unwrap();
         assert_eq!(at.as_micros(), 1_795_860_000_500_000);
         assert_eq!(at.to_string(), "2026-11-28T10:00:00.5Z");
+        assert_eq!(at.human(), "2026-11-28 10:00 UTC");
         assert_eq!(at.plus_days(1).as_micros() - at.as_micros(), 86_400_000_000);
     }
 }

@@ -90,7 +90,7 @@ struct SettingsPage {
     notice: Option<String>,
     error: Option<String>,
     org_id: String,
-    created_at: String,
+    created_at: aims_app::domain::Timestamp,
     name: String,
     can_manage: bool,
 }
@@ -105,7 +105,7 @@ async fn settings_view(state: &WebState, context: &SessionContext, notice: Optio
                 notice,
                 error,
                 org_id: org.id.to_string(),
-                created_at: org.created_at.to_string(),
+                created_at: org.created_at,
                 name: org.name,
                 can_manage: actor.role.grants(Permission::ManageOrganisation),
             })
@@ -194,7 +194,7 @@ pub async fn invite(State(state): State<WebState>, PageUser(context): PageUser, 
     match state.app.invite(&actor, NewInvitation { email: form.email, role: form.role }).await {
         Ok((_, credential)) => {
             let link = format!("{}/invitations/{}", state.config.public_url, credential.secret);
-            members_view(&state, &context, Some("Invitation created.".into()), None, Some(link)).await
+            members_view(&state, &context, None, None, Some(link)).await
         }
         Err(err) => match form_error(err) {
             Ok(message) => members_view(&state, &context, None, Some(message), None).await,

@@ -73,7 +73,7 @@ pub async fn create(State(state): State<WebState>, PageUser(context): PageUser, 
     };
     let new = NewApiToken { name: form.name, role: form.role, expires_in_days };
     match state.app.create_token(&actor, new).await {
-        Ok(created) => tokens_view(&state, &context, Some("Token created.".into()), None, Some(created.secret.secret)).await,
+        Ok(created) => tokens_view(&state, &context, None, None, Some(created.secret.secret)).await,
         Err(err) => match form_error(err) {
             Ok(message) => tokens_view(&state, &context, None, Some(message), None).await,
             Err(page) => page,
