@@ -26,7 +26,9 @@ impl Drop for Server {
 }
 
 fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// Resident memory of a process, from `/proc`: (current, peak) in MiB.
@@ -43,7 +45,13 @@ fn memory_mib(pid: u32) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-fn aims(binary: &Path, data: &Path, url: &str, args: &[&str], stdin: Option<&str>) -> anyhow::Result<String> {
+fn aims(
+    binary: &Path,
+    data: &Path,
+    url: &str,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> anyhow::Result<String> {
     use std::io::Write;
     let mut child = Command::new(binary)
         .arg("--data-dir")
@@ -55,34 +63,55 @@ fn aims(binary: &Path, data: &Path, url: &str, args: &[&str], stdin: Option<&str
         .stderr(Stdio::piped())
         .spawn()?;
     if let Some(input) = stdin {
-        child.stdin.take().context("stdin")?.write_all(input.as_bytes())?;
+        child
+            .stdin
+            .take()
+            .context("stdin")?
+            .write_all(input.as_bytes())?;
     }
     drop(child.stdin.take());
     let out = child.wait_with_output()?;
     if !out.status.success() {
-        bail!("aims {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "aims {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(String::from_utf8(out.stdout)?.trim().to_owned())
 }
 
 /// Starts the server and measures the time until `/readyz` answers 200.
-async fn start(binary: &Path, data: &Path, url: &str, http: &reqwest::Client) -> anyhow::Result<(Server, Duration)> {
+async fn start(
+    binary: &Path,
+    data: &Path,
+    url: &str,
+    http: &reqwest::Client,
+) -> anyhow::Result<(Server, Duration)> {
     let port = free_port()?;
     let started = Instant::now();
     let child = Command::new(binary)
         .arg("--data-dir")
         .arg(data)
-        .args(["--database-url", url, "serve", "--bind", &format!("127.0.0.1:{port}")])
+        .args([
+            "--database-url",
+            url,
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
         .env("AIMS_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()?;
-    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
     loop {
-        if let Ok(response) = http.get(format!("{}/readyz", server.base)).send().await {
-            if response.status() == 200 {
-                return Ok((server, started.elapsed()));
-            }
+        if let Ok(response) = http.get(format!("{}/readyz", server.base)).send().await
+            && response.status() == 200
+        {
+            return Ok((server, started.elapsed()));
         }
         if started.elapsed() > Duration::from_secs(30) {
             bail!("aims did not become ready within 30 s");
@@ -112,7 +141,9 @@ async fn load(http: &reqwest::Client, base: &str, token: &str, write: bool, clie
                 while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < REQUESTS_PER_RUN {
                     let begun = Instant::now();
                     let request = if write {
-                        http.patch(&url).bearer_auth(&token).json(&serde_json::json!({"name": format!("Bench {}", latencies.len() % 7)}))
+                        http.patch(&url).bearer_auth(&token).json(
+                            &serde_json::json!({"name": format!("Bench {}", latencies.len() % 7)}),
+                        )
                     } else {
                         http.get(&url).bearer_auth(&token)
                     };
@@ -138,16 +169,33 @@ async fn load(http: &reqwest::Client, base: &str, token: &str, write: bool, clie
     }
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort();
-    let at = |q: f64| latencies.get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1))).map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
-    Run { per_second: latencies.len() as f64 / elapsed, p50_ms: at(0.50), p99_ms: at(0.99), errors }
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+            .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+    };
+    Run {
+        per_second: latencies.len() as f64 / elapsed,
+        p50_ms: at(0.50),
+        p99_ms: at(0.99),
+        errors,
+    }
 }
 
 fn fresh_postgres(url: &str) -> Result<String, String> {
     let (base, _) = url.rsplit_once('/').ok_or("bad AIMS_BENCH_PG_URL")?;
     let run = |sql: &str| {
-        Command::new("psql").arg(url).args(["-q", "-c", sql]).stdout(Stdio::null()).stderr(Stdio::piped()).output()
+        Command::new("psql")
+            .arg(url)
+            .args(["-q", "-c", sql])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
     };
-    for sql in ["DROP DATABASE IF EXISTS aims_bench WITH (FORCE)", "CREATE DATABASE aims_bench"] {
+    for sql in [
+        "DROP DATABASE IF EXISTS aims_bench WITH (FORCE)",
+        "CREATE DATABASE aims_bench",
+    ] {
         let out = run(sql).map_err(|e| format!("psql: {e}"))?;
         if !out.status.success() {
             return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
@@ -157,24 +205,76 @@ fn fresh_postgres(url: &str) -> Result<String, String> {
 }
 
 async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> anyhow::Result<()> {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(128).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(128)
+        .build()?;
     let (server, ready) = start(binary, data, url, &http).await?;
-    let org = aims(binary, data, url, &["admin", "create-org", "--name", "Bench"], None)?;
-    aims(binary, data, url, &["admin", "create-user", "--email", "bench@example.org", "--org", &org, "--role", "owner"], Some("bench password long\n"))?;
-    let token = aims(binary, data, url, &["admin", "create-token", "--email", "bench@example.org", "--org", &org, "--name", "bench"], None)?;
+    let org = aims(
+        binary,
+        data,
+        url,
+        &["admin", "create-org", "--name", "Bench"],
+        None,
+    )?;
+    aims(
+        binary,
+        data,
+        url,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "bench@example.org",
+            "--org",
+            &org,
+            "--role",
+            "owner",
+        ],
+        Some("bench password long\n"),
+    )?;
+    let token = aims(
+        binary,
+        data,
+        url,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            "bench@example.org",
+            "--org",
+            &org,
+            "--name",
+            "bench",
+        ],
+        None,
+    )?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let pid = server.child.id();
     let (idle, _) = memory_mib(pid);
-    println!("\n{engine}: ready {:.0} ms after start (empty database); idle memory {idle:.1} MiB", ready.as_secs_f64() * 1000.0);
-    println!("  {:<26} {:>8} {:>10} {:>9} {:>9} {:>7}", "request", "clients", "req/s", "p50 ms", "p99 ms", "errors");
-    for (name, write) in [("GET /api/v1/org", false), ("PATCH /api/v1/org (write)", true)] {
+    println!(
+        "\n{engine}: ready {:.0} ms after start (empty database); idle memory {idle:.1} MiB",
+        ready.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  {:<26} {:>8} {:>10} {:>9} {:>9} {:>7}",
+        "request", "clients", "req/s", "p50 ms", "p99 ms", "errors"
+    );
+    for (name, write) in [
+        ("GET /api/v1/org", false),
+        ("PATCH /api/v1/org (write)", true),
+    ] {
         for clients in [1, 64] {
             let run = load(&http, &server.base, &token, write, clients).await;
-            println!("  {name:<26} {clients:>8} {:>10.0} {:>9.2} {:>9.2} {:>7}", run.per_second, run.p50_ms, run.p99_ms, run.errors);
+            println!(
+                "  {name:<26} {clients:>8} {:>10.0} {:>9.2} {:>9.2} {:>7}",
+                run.per_second, run.p50_ms, run.p99_ms, run.errors
+            );
         }
     }
     let (now, peak) = memory_mib(pid);
-    println!("  memory under load: peak {peak:.1} MiB, now {now:.1} MiB ({REQUESTS_PER_RUN} requests a run)");
+    println!(
+        "  memory under load: peak {peak:.1} MiB, now {now:.1} MiB ({REQUESTS_PER_RUN} requests a run)"
+    );
     drop(server);
     Ok(())
 }
@@ -193,7 +293,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         bail!("the release build failed");
     }
     let binary = root.join("target/release/aims");
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         println!("aims HTTP benchmark: release build, client and server on one {}-core machine, loopback", std::thread::available_parallelism().map_or(0, |n| n.get()));
         let data = std::env::temp_dir().join(format!("aims-bench-{}", std::process::id()));

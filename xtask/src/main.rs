@@ -16,7 +16,9 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http [--requests N]");
+            eprintln!(
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http [--requests N]"
+            );
             return ExitCode::from(2);
         }
     };

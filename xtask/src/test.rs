@@ -22,10 +22,17 @@ struct Totals {
 impl Totals {
     fn add(&mut self, line: &str) {
         // test result: ok. 16 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; ...
-        let Some(rest) = line.trim().strip_prefix("test result: ") else { return };
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
         for part in rest.split(';') {
             let words: Vec<&str> = part.split_whitespace().collect();
-            let n = |i: usize| words.get(i).and_then(|w| w.parse::<u64>().ok()).unwrap_or(0);
+            let n = |i: usize| {
+                words
+                    .get(i)
+                    .and_then(|w| w.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
             match words.as_slice() {
                 [_, _, "passed"] => self.passed += n(1),
                 [_, "passed"] => self.passed += n(0),
@@ -41,13 +48,26 @@ fn postgres_reachable(url: &str) -> Result<(), String> {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let host_part = after_scheme.split('/').next().unwrap_or_default();
     let host_port = host_part.rsplit_once('@').map_or(host_part, |(_, h)| h);
-    let address = if host_port.contains(':') { host_port.to_owned() } else { format!("{host_port}:5432") };
-    let resolved = address.to_socket_addrs().map_err(|e| format!("{address}: {e}"))?.next().ok_or(format!("{address}: no address"))?;
-    TcpStream::connect_timeout(&resolved, Duration::from_secs(2)).map(|_| ()).map_err(|e| format!("{address}: {e}"))
+    let address = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    };
+    let resolved = address
+        .to_socket_addrs()
+        .map_err(|e| format!("{address}: {e}"))?
+        .next()
+        .ok_or(format!("{address}: no address"))?;
+    TcpStream::connect_timeout(&resolved, Duration::from_secs(2))
+        .map(|_| ())
+        .map_err(|e| format!("{address}: {e}"))
 }
 
 fn chromedriver() -> Option<PathBuf> {
-    let candidates = [std::env::var_os("AIMS_CHROMEDRIVER").map(PathBuf::from), Some("/usr/bin/chromedriver".into())];
+    let candidates = [
+        std::env::var_os("AIMS_CHROMEDRIVER").map(PathBuf::from),
+        Some("/usr/bin/chromedriver".into()),
+    ];
     candidates.into_iter().flatten().find(|p| p.exists())
 }
 
@@ -66,7 +86,10 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
         planned_skips.push(format!("PostgreSQL tests: not reachable ({reason})"));
     }
     if chromedriver().is_none() {
-        planned_skips.push("browser tests: chromedriver not found (apt-get install chromium chromium-driver)".into());
+        planned_skips.push(
+            "browser tests: chromedriver not found (apt-get install chromium chromium-driver)"
+                .into(),
+        );
     }
     if require_all && !planned_skips.is_empty() {
         anyhow::bail!("AIMS_REQUIRE_ALL is set, but: {}", planned_skips.join("; "));
@@ -83,7 +106,10 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
     if let Some(driver) = chromedriver() {
         command.env("AIMS_CHROMEDRIVER", driver);
     }
-    eprintln!("xtask: cargo test --workspace --all-targets {}", extra.join(" "));
+    eprintln!(
+        "xtask: cargo test --workspace --all-targets {}",
+        extra.join(" ")
+    );
     let mut child = command.spawn().context("starting cargo test")?;
     let mut totals = Totals::default();
     let stdout = child.stdout.take().context("cargo test output")?;
@@ -102,9 +128,19 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
         .collect();
     println!();
     println!("xtask summary");
-    println!("  ran: unit and property tests; store contract on SQLite{}; HTTP integration; CLI; browser{}",
-        if planned_skips.iter().any(|s| s.starts_with("PostgreSQL")) { "" } else { " and PostgreSQL" },
-        if chromedriver().is_some() { "" } else { " (skipped)" });
+    println!(
+        "  ran: unit and property tests; store contract on SQLite{}; HTTP integration; CLI; browser{}",
+        if planned_skips.iter().any(|s| s.starts_with("PostgreSQL")) {
+            ""
+        } else {
+            " and PostgreSQL"
+        },
+        if chromedriver().is_some() {
+            ""
+        } else {
+            " (skipped)"
+        }
+    );
     if skipped.is_empty() {
         println!("  skipped: nothing");
     } else {
@@ -112,12 +148,19 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
             println!("  skipped: {reason}");
         }
     }
-    println!("tests: {} passed, {} failed, {} skipped", totals.passed, totals.failed, skipped.len() as u64 + totals.ignored);
-    Ok(if status.success() && totals.failed == 0 && (skipped.is_empty() || !require_all) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        totals.passed,
+        totals.failed,
+        skipped.len() as u64 + totals.ignored
+    );
+    Ok(
+        if status.success() && totals.failed == 0 && (skipped.is_empty() || !require_all) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        },
+    )
 }
 
 #[cfg(test)]

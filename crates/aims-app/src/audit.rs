@@ -29,20 +29,40 @@ const VERIFY_PAGE: i64 = 1000;
 
 impl App {
     /// A page of the actor's organisation's events. `query.before_seq` is taken from `cursor`.
-    pub async fn audit_events(&self, actor: &Actor, mut query: AuditQuery, cursor: Option<&str>) -> Result<AuditPage> {
+    pub async fn audit_events(
+        &self,
+        actor: &Actor,
+        mut query: AuditQuery,
+        cursor: Option<&str>,
+    ) -> Result<AuditPage> {
         actor.require(Permission::ReadAuditTrail)?;
         if let Some(cursor) = cursor.filter(|c| !c.is_empty()) {
-            let seq = cursor.parse::<i64>().ok().filter(|s| *s > 0).ok_or_else(|| {
-                aims_domain::ValidationError::new("cursor", "is not a cursor this service gave out")
-            })?;
+            let seq = cursor
+                .parse::<i64>()
+                .ok()
+                .filter(|s| *s > 0)
+                .ok_or_else(|| {
+                    aims_domain::ValidationError::new(
+                        "cursor",
+                        "is not a cursor this service gave out",
+                    )
+                })?;
             query.before_seq = Some(seq);
         }
         query.limit = query.limit.clamp(1, 200);
-        let events = self.store.read().await?.audit_events(actor.org, &query).await?;
+        let events = self
+            .store
+            .read()
+            .await?
+            .audit_events(actor.org, &query)
+            .await?;
         let next_cursor = (events.len() as i64 == query.limit)
             .then(|| events.last().map(|e| e.seq.to_string()))
             .flatten();
-        Ok(AuditPage { events, next_cursor })
+        Ok(AuditPage {
+            events,
+            next_cursor,
+        })
     }
 
     /// Verifies the actor's organisation's chain.

@@ -59,7 +59,10 @@ impl SessionContext {
 
 fn account_subject(email: &str) -> String {
     // Hashed so that the table of failures holds no email addresses.
-    format!("account:{}", SecretHash::of(&email.trim().to_lowercase()).as_str())
+    format!(
+        "account:{}",
+        SecretHash::of(&email.trim().to_lowercase()).as_str()
+    )
 }
 
 fn address_subject(address: &str) -> String {
@@ -83,30 +86,47 @@ impl App {
             let by_account = tx.count_sign_in_failures(&account, since).await?;
             let by_address = tx.count_sign_in_failures(&address, since).await?;
             if by_account >= ACCOUNT_FAILURE_LIMIT || by_address >= ADDRESS_FAILURE_LIMIT {
-                return Err(AppError::Throttled { retry_after_seconds: FAILURE_WINDOW_SECONDS });
+                return Err(AppError::Throttled {
+                    retry_after_seconds: FAILURE_WINDOW_SECONDS,
+                });
             }
             match Email::parse(&input.email) {
                 Ok(email) => tx.user_by_email(&email).await?,
                 Err(_) => None,
             }
         };
-        let ok = verify_password(&input.password, user.as_ref().and_then(|u| u.password_hash.as_deref())).await;
+        let ok = verify_password(
+            &input.password,
+            user.as_ref().and_then(|u| u.password_hash.as_deref()),
+        )
+        .await;
         let mut tx = self.store.write().await?;
         let Some(user) = user.filter(|_| ok) else {
             tx.record_sign_in_failure(&account, now).await?;
             tx.record_sign_in_failure(&address, now).await?;
             tx.commit().await?;
-            return Err(AppError::Invalid(aims_domain::ValidationError::new("email", "the email or the password is wrong")));
+            return Err(AppError::Invalid(aims_domain::ValidationError::new(
+                "email",
+                "the email or the password is wrong",
+            )));
         };
         tx.clear_sign_in_failures(&account).await?;
         let org = tx.orgs_of(user.id).await?.first().map(|m| m.org);
-        let signed_in = self.start_session(&mut tx, &user, org, input.client).await?;
+        let signed_in = self
+            .start_session(&mut tx, &user, org, input.client)
+            .await?;
         tx.commit().await?;
         Ok(signed_in)
     }
 
     /// Starts a session for `user` in the open transaction, working in `org`.
-    pub(crate) async fn start_session(&self, tx: &mut Tx, user: &User, org: Option<OrgId>, client: Client) -> Result<SignedIn> {
+    pub(crate) async fn start_session(
+        &self,
+        tx: &mut Tx,
+        user: &User,
+        org: Option<OrgId>,
+        client: Client,
+    ) -> Result<SignedIn> {
         let now = self.now();
         let cookie = Credential::generate("")?;
         let session = Session {
@@ -121,9 +141,19 @@ impl App {
         };
         tx.insert_session(&session, &cookie.hash).await?;
         if let Some(org) = org {
-            let actor = Actor { kind: ActorKind::User(user.id), org, role: aims_domain::Role::Viewer, label: user.email.to_string() };
+            let actor = Actor {
+                kind: ActorKind::User(user.id),
+                org,
+                role: aims_domain::Role::Viewer,
+                label: user.email.to_string(),
+            };
             let change = json!({"address": session.address, "user_agent": session.user_agent});
-            tx.append_audit(org, NewAuditEvent::new(&actor, "session.started", "session", session.id, change), now).await?;
+            tx.append_audit(
+                org,
+                NewAuditEvent::new(&actor, "session.started", "session", session.id, change),
+                now,
+            )
+            .await?;
         }
         Ok(SignedIn { session, cookie })
     }
@@ -132,14 +162,21 @@ impl App {
     pub async fn session(&self, cookie: &str) -> Result<SessionContext> {
         let now = self.now();
         let mut tx = self.store.read().await?;
-        let session = tx.live_session(&SecretHash::of(cookie), now).await?.ok_or(AppError::Unauthenticated)?;
-        let user = tx.user(session.user).await.map_err(|_| AppError::Unauthenticated)?;
+        let session = tx
+            .live_session(&SecretHash::of(cookie), now)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let user = tx
+            .user(session.user)
+            .await
+            .map_err(|_| AppError::Unauthenticated)?;
         let orgs = tx.orgs_of(user.id).await?;
         drop(tx);
         if now.as_micros() - session.last_seen_at.as_micros() > 60_000_000 {
             // Sliding expiry, written at most once a minute so reads stay reads.
             let mut tx = self.store.write().await?;
-            tx.touch_session(session.id, now, now.plus_days(Session::IDLE_DAYS)).await?;
+            tx.touch_session(session.id, now, now.plus_days(Session::IDLE_DAYS))
+                .await?;
             tx.commit().await?;
         }
         let active = session
@@ -152,7 +189,12 @@ impl App {
             role: m.role,
             label: user.email.to_string(),
         });
-        Ok(SessionContext { session, user, orgs, actor })
+        Ok(SessionContext {
+            session,
+            user,
+            orgs,
+            actor,
+        })
     }
 
     /// The actor behind a bearer API token.
@@ -162,21 +204,37 @@ impl App {
         }
         let now = self.now();
         let mut tx = self.store.read().await?;
-        let token = tx.api_token_by_hash(&SecretHash::of(bearer)).await?.ok_or(AppError::Unauthenticated)?;
+        let token = tx
+            .api_token_by_hash(&SecretHash::of(bearer))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         if !token.is_usable(now) {
             return Err(AppError::Unauthenticated);
         }
         // The token never outranks its creator's current role, and dies with the membership.
-        let member_role = tx.role_of(token.org, token.created_by).await?.ok_or(AppError::Unauthenticated)?;
-        let role = if member_role.covers(token.role) { token.role } else { member_role };
+        let member_role = tx
+            .role_of(token.org, token.created_by)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let role = if member_role.covers(token.role) {
+            token.role
+        } else {
+            member_role
+        };
         drop(tx);
-        if token.last_used_at.is_none_or(|at| now.as_micros() - at.as_micros() > 60_000_000) {
+        if token
+            .last_used_at
+            .is_none_or(|at| now.as_micros() - at.as_micros() > 60_000_000)
+        {
             let mut tx = self.store.write().await?;
             tx.touch_api_token(token.id, now).await?;
             tx.commit().await?;
         }
         Ok(Actor {
-            kind: ActorKind::Token { token: token.id, owner: token.created_by },
+            kind: ActorKind::Token {
+                token: token.id,
+                owner: token.created_by,
+            },
             org: token.org,
             role,
             label: format!("token {}", token.name),
@@ -186,7 +244,9 @@ impl App {
     /// Ends the session of `context`.
     pub async fn sign_out(&self, context: &SessionContext) -> Result<()> {
         let mut tx = self.store.write().await?;
-        tx.delete_session(context.user.id, context.session.id).await.map_err(not_found("session"))?;
+        tx.delete_session(context.user.id, context.session.id)
+            .await
+            .map_err(not_found("session"))?;
         tx.commit().await?;
         Ok(())
     }
@@ -204,35 +264,65 @@ impl App {
 
     /// Changes the actor's own password after checking the current one; ends every other
     /// session of the person.
-    pub async fn change_password(&self, actor: &Actor, keep: Option<SessionId>, current: &str, new: &str) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        keep: Option<SessionId>,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
         actor.require(Permission::ManageOwnTokens)?;
         let user_id = actor.user().ok_or(AppError::NotFound("account"))?;
         let new = Password::new("new_password", new)?;
-        let user = self.store.read().await?.user(user_id).await.map_err(not_found("account"))?;
+        let user = self
+            .store
+            .read()
+            .await?
+            .user(user_id)
+            .await
+            .map_err(not_found("account"))?;
         if !verify_password(current, user.password_hash.as_deref()).await {
-            return Err(AppError::Invalid(aims_domain::ValidationError::new("current_password", "is not your current password")));
+            return Err(AppError::Invalid(aims_domain::ValidationError::new(
+                "current_password",
+                "is not your current password",
+            )));
         }
         let hash = hash_password(&new).await?;
         let mut tx = self.store.write().await?;
-        self.replace_password(&mut tx, &user, &hash, keep, Some(actor)).await?;
+        self.replace_password(&mut tx, &user, &hash, keep, Some(actor))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Stores a new password hash, ends the person's other sessions, and records the change
     /// in every organisation the person belongs to.
-    pub(crate) async fn replace_password(&self, tx: &mut Tx, user: &User, hash: &str, keep: Option<SessionId>, actor: Option<&Actor>) -> Result<()> {
+    pub(crate) async fn replace_password(
+        &self,
+        tx: &mut Tx,
+        user: &User,
+        hash: &str,
+        keep: Option<SessionId>,
+        actor: Option<&Actor>,
+    ) -> Result<()> {
         let now = self.now();
         tx.set_password_hash(user.id, hash, now).await?;
         let ended = tx.delete_other_sessions(user.id, keep).await?;
         for membership in tx.orgs_of(user.id).await? {
             let who = match actor {
-                Some(actor) => Actor { org: membership.org, ..actor.clone() },
+                Some(actor) => Actor {
+                    org: membership.org,
+                    ..actor.clone()
+                },
                 None => crate::setup::system_actor(membership.org),
             };
             let change = json!({"email": user.email.as_str(), "sessions_ended": ended});
-            tx.append_audit(membership.org, NewAuditEvent::new(&who, "account.password_changed", "account", user.id, change), now)
-                .await?;
+            tx.append_audit(
+                membership.org,
+                NewAuditEvent::new(&who, "account.password_changed", "account", user.id, change),
+                now,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -241,7 +331,12 @@ impl App {
     pub async fn my_sessions(&self, actor: &Actor) -> Result<Vec<Session>> {
         actor.require(Permission::ManageOwnTokens)?;
         let user = actor.user().ok_or(AppError::NotFound("account"))?;
-        Ok(self.store.read().await?.sessions_of(user, self.now()).await?)
+        Ok(self
+            .store
+            .read()
+            .await?
+            .sessions_of(user, self.now())
+            .await?)
     }
 
     /// Ends one of the sessions of the person behind `actor`.
@@ -249,8 +344,15 @@ impl App {
         actor.require(Permission::ManageOwnTokens)?;
         let user = actor.user().ok_or(AppError::NotFound("session"))?;
         let mut tx = self.store.write().await?;
-        tx.delete_session(user, id).await.map_err(not_found("session"))?;
-        tx.append_audit(actor.org, NewAuditEvent::new(actor, "session.revoked", "session", id, json!({})), self.now()).await?;
+        tx.delete_session(user, id)
+            .await
+            .map_err(not_found("session"))?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "session.revoked", "session", id, json!({})),
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -29,7 +29,8 @@ impl Credential {
     /// 32 random bytes as URL-safe text, behind `prefix`.
     pub fn generate(prefix: &str) -> Result<Self> {
         let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut bytes)
+            .map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
         const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
         // 5 bits a character: 52 characters carry the 256 bits.
         let mut secret = String::with_capacity(prefix.len() + 52);
@@ -75,9 +76,12 @@ pub async fn hash_password(password: &Password) -> Result<String> {
 fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| {
-        PasswordHasher::<PasswordHash>::hash_password(&argon2(), b"decoy password that matches nothing")
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        PasswordHasher::<PasswordHash>::hash_password(
+            &argon2(),
+            b"decoy password that matches nothing",
+        )
+        .map(|h| h.to_string())
+        .unwrap_or_default()
     })
 }
 
@@ -91,8 +95,13 @@ pub async fn verify_password(password: &str, stored: Option<&str>) -> bool {
             Some(hash) => (hash.as_str(), true),
             None => (decoy_hash(), false),
         };
-        let Ok(parsed) = PasswordHash::new(hash) else { return false };
-        argon2().verify_password(password.as_bytes(), &parsed).is_ok() && real
+        let Ok(parsed) = PasswordHash::new(hash) else {
+            return false;
+        };
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && real
     })
     .await
     .unwrap_or(false)

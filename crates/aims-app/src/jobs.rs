@@ -72,7 +72,10 @@ impl Worker {
     pub async fn run_one(&self) -> Result<bool> {
         let now = self.app.now();
         let mut tx = self.app.store.write().await?;
-        let Some(job) = tx.claim_job(&self.id, now, now.plus_seconds(LEASE_SECONDS)).await? else {
+        let Some(job) = tx
+            .claim_job(&self.id, now, now.plus_seconds(LEASE_SECONDS))
+            .await?
+        else {
             return Ok(false);
         };
         tx.commit().await?;
@@ -103,7 +106,9 @@ impl App {
     pub async fn schedule_purge(&self, delay_seconds: i64) -> Result<bool> {
         let now = self.now();
         let mut tx = self.store.write().await?;
-        let queued = tx.enqueue_job(&purge_job(now.plus_seconds(delay_seconds)), now).await?;
+        let queued = tx
+            .enqueue_job(&purge_job(now.plus_seconds(delay_seconds)), now)
+            .await?;
         tx.commit().await?;
         Ok(queued)
     }
@@ -117,7 +122,10 @@ impl App {
     async fn run_job(&self, job: &Job) -> Result<Option<NewJob>> {
         match JobKind::from_name(&job.kind) {
             Some(JobKind::PurgeExpired) => self.purge_expired().await,
-            None => Err(AppError::Internal(format!("unknown job kind {:?}", job.kind))),
+            None => Err(AppError::Internal(format!(
+                "unknown job kind {:?}",
+                job.kind
+            ))),
         }
     }
 
@@ -126,10 +134,18 @@ impl App {
         let mut tx = self.store.write().await?;
         let sessions = tx.purge_expired_sessions(now).await?;
         let setup = tx.purge_setup_tokens(now).await?;
-        let failures = tx.purge_sign_in_failures(now.plus_seconds(-crate::auth::FAILURE_WINDOW_SECONDS)).await?;
+        let failures = tx
+            .purge_sign_in_failures(now.plus_seconds(-crate::auth::FAILURE_WINDOW_SECONDS))
+            .await?;
         let jobs = tx.purge_finished_jobs(now.plus_days(-7)).await?;
         tx.commit().await?;
-        tracing::info!(sessions, setup_tokens = setup, sign_in_failures = failures, jobs, "purged expired records");
+        tracing::info!(
+            sessions,
+            setup_tokens = setup,
+            sign_in_failures = failures,
+            jobs,
+            "purged expired records"
+        );
         Ok(Some(purge_job(now.plus_seconds(PURGE_EVERY_SECONDS))))
     }
 }

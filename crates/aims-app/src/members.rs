@@ -24,7 +24,11 @@ pub enum InvitationAnswer {
     /// The invitee is signed in with the invited email's account.
     SignedIn(UserId),
     /// The invitee has no account yet and creates one.
-    NewAccount { display_name: String, password: String, client: Client },
+    NewAccount {
+        display_name: String,
+        password: String,
+        client: Client,
+    },
 }
 
 /// The outcome of accepting an invitation.
@@ -43,7 +47,9 @@ fn require_may_grant(actor: &Actor, role: Role) -> Result<()> {
         actor.require(Permission::ManageOwners)?;
     }
     if !actor.role.covers(role) {
-        return Err(AppError::Denied(aims_domain::Denied(Permission::ManageOwners)));
+        return Err(AppError::Denied(aims_domain::Denied(
+            Permission::ManageOwners,
+        )));
     }
     Ok(())
 }
@@ -56,16 +62,23 @@ impl App {
     }
 
     /// Invites someone by email with a role; returns the invitation and its link's secret.
-    pub async fn invite(&self, actor: &Actor, new: NewInvitation) -> Result<(Invitation, Credential)> {
+    pub async fn invite(
+        &self,
+        actor: &Actor,
+        new: NewInvitation,
+    ) -> Result<(Invitation, Credential)> {
         let role: Role = new.role.parse()?;
         require_may_grant(actor, role)?;
         let email = Email::parse(&new.email)?;
         let now = self.now();
         let mut tx = self.store.write().await?;
-        if let Some(user) = tx.user_by_email(&email).await? {
-            if tx.role_of(actor.org, user.id).await?.is_some() {
-                return Err(AppError::Invalid(aims_domain::ValidationError::new("email", "is already a member")));
-            }
+        if let Some(user) = tx.user_by_email(&email).await?
+            && tx.role_of(actor.org, user.id).await?.is_some()
+        {
+            return Err(AppError::Invalid(aims_domain::ValidationError::new(
+                "email",
+                "is already a member",
+            )));
         }
         let credential = Credential::generate("")?;
         let invitation = Invitation {
@@ -79,10 +92,21 @@ impl App {
             accepted_at: None,
             revoked_at: None,
         };
-        tx.insert_invitation(actor.org, &invitation, &credential.hash).await?;
-        let change = json!({"email": invitation.email.as_str(), "role": role.as_str()});
-        tx.append_audit(actor.org, NewAuditEvent::new(actor, "invitation.created", "invitation", invitation.id, change), now)
+        tx.insert_invitation(actor.org, &invitation, &credential.hash)
             .await?;
+        let change = json!({"email": invitation.email.as_str(), "role": role.as_str()});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "invitation.created",
+                "invitation",
+                invitation.id,
+                change,
+            ),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok((invitation, credential))
     }
@@ -90,7 +114,12 @@ impl App {
     /// The open invitations of the actor's organisation.
     pub async fn invitations(&self, actor: &Actor) -> Result<Vec<Invitation>> {
         actor.require(Permission::ManageMembers)?;
-        Ok(self.store.read().await?.open_invitations(actor.org, self.now()).await?)
+        Ok(self
+            .store
+            .read()
+            .await?
+            .open_invitations(actor.org, self.now())
+            .await?)
     }
 
     /// Withdraws an open invitation.
@@ -98,8 +127,15 @@ impl App {
         actor.require(Permission::ManageMembers)?;
         let now = self.now();
         let mut tx = self.store.write().await?;
-        tx.close_invitation(actor.org, id, false, now).await.map_err(not_found("invitation"))?;
-        tx.append_audit(actor.org, NewAuditEvent::new(actor, "invitation.revoked", "invitation", id, json!({})), now).await?;
+        tx.close_invitation(actor.org, id, false, now)
+            .await
+            .map_err(not_found("invitation"))?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "invitation.revoked", "invitation", id, json!({})),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -119,39 +155,75 @@ impl App {
     }
 
     /// Accepts an invitation: the invitee becomes a member with the invited role.
-    pub async fn accept_invitation(&self, secret: &str, answer: InvitationAnswer) -> Result<Accepted> {
+    pub async fn accept_invitation(
+        &self,
+        secret: &str,
+        answer: InvitationAnswer,
+    ) -> Result<Accepted> {
         let (invitation, _, _) = self.open_invitation(secret).await?;
         let now = self.now();
         let new_account = match &answer {
-            InvitationAnswer::NewAccount { display_name, password, .. } => {
+            InvitationAnswer::NewAccount {
+                display_name,
+                password,
+                ..
+            } => {
                 let display_name = account::display_name(display_name)?;
                 let hash = hash_password(&Password::new("password", password)?).await?;
-                Some(User { id: UserId::new(), email: invitation.email.clone(), display_name, password_hash: Some(hash), created_at: now, updated_at: now })
+                Some(User {
+                    id: UserId::new(),
+                    email: invitation.email.clone(),
+                    display_name,
+                    password_hash: Some(hash),
+                    created_at: now,
+                    updated_at: now,
+                })
             }
             InvitationAnswer::SignedIn(_) => None,
         };
         let mut tx = self.store.write().await?;
         // Closing first makes a second, racing acceptance of the same link fail.
-        tx.close_invitation(invitation.org, invitation.id, true, now).await.map_err(not_found("invitation"))?;
+        tx.close_invitation(invitation.org, invitation.id, true, now)
+            .await
+            .map_err(not_found("invitation"))?;
         let signed_in = match (answer, new_account) {
             (InvitationAnswer::SignedIn(user_id), _) => {
                 let user = tx.user(user_id).await?;
                 if user.email != invitation.email {
                     return Err(AppError::NotFound("invitation"));
                 }
-                let actor = Actor { kind: aims_domain::ActorKind::User(user.id), org: invitation.org, role: invitation.role, label: user.email.to_string() };
-                add_membership(&mut tx, invitation.org, &user, invitation.role, &actor, now).await?;
+                let actor = Actor {
+                    kind: aims_domain::ActorKind::User(user.id),
+                    org: invitation.org,
+                    role: invitation.role,
+                    label: user.email.to_string(),
+                };
+                add_membership(&mut tx, invitation.org, &user, invitation.role, &actor, now)
+                    .await?;
                 None
             }
             (InvitationAnswer::NewAccount { client, .. }, Some(user)) => {
-                let actor = Actor { kind: aims_domain::ActorKind::User(user.id), org: invitation.org, role: invitation.role, label: user.email.to_string() };
+                let actor = Actor {
+                    kind: aims_domain::ActorKind::User(user.id),
+                    org: invitation.org,
+                    role: invitation.role,
+                    label: user.email.to_string(),
+                };
                 add_user(&mut tx, invitation.org, &user, invitation.role, &actor, now).await?;
-                Some(self.start_session(&mut tx, &user, Some(invitation.org), client).await?)
+                Some(
+                    self.start_session(&mut tx, &user, Some(invitation.org), client)
+                        .await?,
+                )
             }
-            (InvitationAnswer::NewAccount { .. }, None) => unreachable!("a new account is built for this answer above"),
+            (InvitationAnswer::NewAccount { .. }, None) => {
+                unreachable!("a new account is built for this answer above")
+            }
         };
         tx.commit().await?;
-        Ok(Accepted { org: invitation.org, signed_in })
+        Ok(Accepted {
+            org: invitation.org,
+            signed_in,
+        })
     }
 
     /// Changes a member's role. Only owners make or unmake owners; the last owner stays.
@@ -160,16 +232,26 @@ impl App {
         require_may_grant(actor, role)?;
         let now = self.now();
         let mut tx = self.store.write().await?;
-        let current = tx.role_of(actor.org, user).await?.ok_or(AppError::NotFound("member"))?;
+        let current = tx
+            .role_of(actor.org, user)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
         if current == Role::Owner {
             actor.require(Permission::ManageOwners)?;
             if role != Role::Owner && tx.count_owners(actor.org).await? <= 1 {
-                return Err(AppError::Conflict("the last owner cannot lose the owner role".into()));
+                return Err(AppError::Conflict(
+                    "the last owner cannot lose the owner role".into(),
+                ));
             }
         }
         tx.set_role(actor.org, user, role).await?;
         let change = json!({"from": current.as_str(), "to": role.as_str()});
-        tx.append_audit(actor.org, NewAuditEvent::new(actor, "member.role_changed", "member", user, change), now).await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "member.role_changed", "member", user, change),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -182,18 +264,28 @@ impl App {
         }
         let now = self.now();
         let mut tx = self.store.write().await?;
-        let current = tx.role_of(actor.org, user).await?.ok_or(AppError::NotFound("member"))?;
+        let current = tx
+            .role_of(actor.org, user)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
         if current == Role::Owner {
             if actor.user() != Some(user) {
                 actor.require(Permission::ManageOwners)?;
             }
             if tx.count_owners(actor.org).await? <= 1 {
-                return Err(AppError::Conflict("the last owner cannot be removed".into()));
+                return Err(AppError::Conflict(
+                    "the last owner cannot be removed".into(),
+                ));
             }
         }
         tx.remove_membership(actor.org, user, now).await?;
         let change = json!({"role": current.as_str()});
-        tx.append_audit(actor.org, NewAuditEvent::new(actor, "member.removed", "member", user, change), now).await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "member.removed", "member", user, change),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -24,8 +24,18 @@ impl App {
         let before = tx.org(actor.org).await?;
         tx.rename_org(actor.org, &name, now).await?;
         let change = json!({"name": {"from": before.name, "to": name}});
-        tx.append_audit(actor.org, NewAuditEvent::new(actor, "organisation.renamed", "organisation", actor.org, change), now)
-            .await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "organisation.renamed",
+                "organisation",
+                actor.org,
+                change,
+            ),
+            now,
+        )
+        .await?;
         let after = tx.org(actor.org).await?;
         tx.commit().await?;
         Ok(after)
@@ -37,7 +47,9 @@ impl App {
         let user = actor.user().ok_or(AppError::NotFound("account"))?;
         let orgs = self.store.read().await?.orgs_of(user).await?;
         Ok(match actor.kind {
-            aims_domain::ActorKind::Token { .. } => orgs.into_iter().filter(|m| m.org == actor.org).collect(),
+            aims_domain::ActorKind::Token { .. } => {
+                orgs.into_iter().filter(|m| m.org == actor.org).collect()
+            }
             _ => orgs,
         })
     }

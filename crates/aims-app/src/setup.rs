@@ -8,7 +8,7 @@ use aims_store::Tx;
 use serde_json::json;
 
 use crate::App;
-use crate::auth::{SignedIn, Client};
+use crate::auth::{Client, SignedIn};
 use crate::credentials::{Credential, hash_password, verify_password};
 use crate::error::{AppError, Result};
 
@@ -35,7 +35,12 @@ pub struct DemoAccount {
 
 /// The actor of operator commands run on the server itself.
 pub(crate) fn system_actor(org: OrgId) -> Actor {
-    Actor { kind: ActorKind::System, org, role: Role::Owner, label: "aims admin".into() }
+    Actor {
+        kind: ActorKind::System,
+        org,
+        role: Role::Owner,
+        label: "aims admin".into(),
+    }
 }
 
 impl App {
@@ -52,8 +57,13 @@ impl App {
         }
         let credential = Credential::generate("")?;
         let now = self.now();
-        tx.insert_setup_token(SetupTokenId::new(), &credential.hash, now, now.plus_days(SETUP_TOKEN_DAYS))
-            .await?;
+        tx.insert_setup_token(
+            SetupTokenId::new(),
+            &credential.hash,
+            now,
+            now.plus_days(SETUP_TOKEN_DAYS),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(credential))
     }
@@ -61,11 +71,18 @@ impl App {
     /// Whether `secret` is a setup token that can still be used.
     pub async fn setup_token_is_valid(&self, secret: &str) -> Result<bool> {
         let mut tx = self.store.read().await?;
-        Ok(tx.setup_token_is_valid(&aims_domain::SecretHash::of(secret), self.now()).await?)
+        Ok(tx
+            .setup_token_is_valid(&aims_domain::SecretHash::of(secret), self.now())
+            .await?)
     }
 
     /// Uses up the setup token, creates the first organisation and its owner, and signs in.
-    pub async fn complete_setup(&self, secret: &str, form: NewOrganisationOwner, client: Client) -> Result<SignedIn> {
+    pub async fn complete_setup(
+        &self,
+        secret: &str,
+        form: NewOrganisationOwner,
+        client: Client,
+    ) -> Result<SignedIn> {
         let name = account::org_name(&form.org_name)?;
         let email = Email::parse(&form.email)?;
         let display_name = account::display_name(&form.display_name)?;
@@ -77,9 +94,26 @@ impl App {
             .await
             .map_err(|_| AppError::NotFound("setup link (it may have been used already)"))?;
         let org = create_org(&mut tx, &name, now, "setup").await?;
-        let user = User { id: UserId::new(), email, display_name, password_hash: Some(hash), created_at: now, updated_at: now };
-        add_user(&mut tx, org.id, &user, Role::Owner, &system_actor(org.id), now).await?;
-        let signed_in = self.start_session(&mut tx, &user, Some(org.id), client).await?;
+        let user = User {
+            id: UserId::new(),
+            email,
+            display_name,
+            password_hash: Some(hash),
+            created_at: now,
+            updated_at: now,
+        };
+        add_user(
+            &mut tx,
+            org.id,
+            &user,
+            Role::Owner,
+            &system_actor(org.id),
+            now,
+        )
+        .await?;
+        let signed_in = self
+            .start_session(&mut tx, &user, Some(org.id), client)
+            .await?;
         tx.commit().await?;
         Ok(signed_in)
     }
@@ -95,14 +129,22 @@ impl App {
 
     /// `aims admin create-user`: adds a person to `org` with `role`, creating the account
     /// when the email is new (an existing account keeps its password).
-    pub async fn admin_create_user(&self, org: OrgId, email: &str, role: &str, password: &str) -> Result<User> {
+    pub async fn admin_create_user(
+        &self,
+        org: OrgId,
+        email: &str,
+        role: &str,
+        password: &str,
+    ) -> Result<User> {
         let email = Email::parse(email)?;
         let role: Role = role.parse()?;
         let password = Password::new("password", password)?;
         let hash = hash_password(&password).await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
-        tx.org(org).await.map_err(crate::error::not_found("organisation"))?;
+        tx.org(org)
+            .await
+            .map_err(crate::error::not_found("organisation"))?;
         let user = match tx.user_by_email(&email).await? {
             Some(existing) => {
                 if tx.role_of(org, existing.id).await?.is_some() {
@@ -112,8 +154,20 @@ impl App {
                 existing
             }
             None => {
-                let display_name = email.as_str().split('@').next().unwrap_or_default().to_owned();
-                let user = User { id: UserId::new(), email, display_name, password_hash: Some(hash), created_at: now, updated_at: now };
+                let display_name = email
+                    .as_str()
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let user = User {
+                    id: UserId::new(),
+                    email,
+                    display_name,
+                    password_hash: Some(hash),
+                    created_at: now,
+                    updated_at: now,
+                };
                 add_user(&mut tx, org, &user, role, &system_actor(org), now).await?;
                 user
             }
@@ -128,8 +182,12 @@ impl App {
         let password = Password::new("password", password)?;
         let hash = hash_password(&password).await?;
         let mut tx = self.store.write().await?;
-        let user = tx.user_by_email(&email).await?.ok_or(AppError::NotFound("account"))?;
-        self.replace_password(&mut tx, &user, &hash, None, None).await?;
+        let user = tx
+            .user_by_email(&email)
+            .await?
+            .ok_or(AppError::NotFound("account"))?;
+        self.replace_password(&mut tx, &user, &hash, None, None)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -142,47 +200,124 @@ impl App {
         let mut tx = self.store.write().await?;
         if let Some(user) = tx.user_by_email(&email).await? {
             let orgs = tx.orgs_of(user.id).await?;
-            let org = orgs.first().ok_or_else(|| AppError::Conflict("the demo account belongs to no organisation".into()))?.org;
+            let org = orgs
+                .first()
+                .ok_or_else(|| {
+                    AppError::Conflict("the demo account belongs to no organisation".into())
+                })?
+                .org;
             if !verify_password(password.expose(), user.password_hash.as_deref()).await {
                 let hash = hash_password(&password).await?;
-                self.replace_password(&mut tx, &user, &hash, None, None).await?;
+                self.replace_password(&mut tx, &user, &hash, None, None)
+                    .await?;
             }
             tx.commit().await?;
-            return Ok(DemoAccount { org, email, created: false });
+            return Ok(DemoAccount {
+                org,
+                email,
+                created: false,
+            });
         }
         let now = self.now();
         let hash = hash_password(&password).await?;
         let org = create_org(&mut tx, "Demo organisation", now, "aims serve --demo").await?;
-        let user = User { id: UserId::new(), email: email.clone(), display_name: "Demo owner".into(), password_hash: Some(hash), created_at: now, updated_at: now };
-        add_user(&mut tx, org.id, &user, Role::Owner, &system_actor(org.id), now).await?;
+        let user = User {
+            id: UserId::new(),
+            email: email.clone(),
+            display_name: "Demo owner".into(),
+            password_hash: Some(hash),
+            created_at: now,
+            updated_at: now,
+        };
+        add_user(
+            &mut tx,
+            org.id,
+            &user,
+            Role::Owner,
+            &system_actor(org.id),
+            now,
+        )
+        .await?;
         tx.commit().await?;
-        Ok(DemoAccount { org: org.id, email, created: true })
+        Ok(DemoAccount {
+            org: org.id,
+            email,
+            created: true,
+        })
     }
 }
 
 /// Creates an organisation; its chain starts with its creation.
 async fn create_org(tx: &mut Tx, name: &str, now: Timestamp, by: &str) -> Result<Organisation> {
-    let org = Organisation { id: OrgId::new(), name: name.to_owned(), created_at: now, updated_at: now };
+    let org = Organisation {
+        id: OrgId::new(),
+        name: name.to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
     tx.insert_org(&org).await?;
-    let actor = Actor { label: by.to_owned(), ..system_actor(org.id) };
-    tx.append_audit(org.id, NewAuditEvent::new(&actor, "organisation.created", "organisation", org.id, json!({"name": name})), now)
-        .await?;
+    let actor = Actor {
+        label: by.to_owned(),
+        ..system_actor(org.id)
+    };
+    tx.append_audit(
+        org.id,
+        NewAuditEvent::new(
+            &actor,
+            "organisation.created",
+            "organisation",
+            org.id,
+            json!({"name": name}),
+        ),
+        now,
+    )
+    .await?;
     Ok(org)
 }
 
 /// Creates an account and makes it a member of `org`.
-pub(crate) async fn add_user(tx: &mut Tx, org: OrgId, user: &User, role: Role, actor: &Actor, now: Timestamp) -> Result<()> {
+pub(crate) async fn add_user(
+    tx: &mut Tx,
+    org: OrgId,
+    user: &User,
+    role: Role,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<()> {
     tx.insert_user(user).await.map_err(|e| match e {
-        aims_store::StoreError::Conflict(_) => AppError::Conflict(format!("an account with {} exists already", user.email)),
+        aims_store::StoreError::Conflict(_) => {
+            AppError::Conflict(format!("an account with {} exists already", user.email))
+        }
         other => other.into(),
     })?;
     add_membership(tx, org, user, role, actor, now).await
 }
 
 /// Makes an existing account a member of `org`.
-pub(crate) async fn add_membership(tx: &mut Tx, org: OrgId, user: &User, role: Role, actor: &Actor, now: Timestamp) -> Result<()> {
-    tx.insert_membership(org, &Membership { org, user: user.id, role, created_at: now }).await?;
+pub(crate) async fn add_membership(
+    tx: &mut Tx,
+    org: OrgId,
+    user: &User,
+    role: Role,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<()> {
+    tx.insert_membership(
+        org,
+        &Membership {
+            org,
+            user: user.id,
+            role,
+            created_at: now,
+        },
+    )
+    .await?;
     let change = json!({"email": user.email.as_str(), "role": role.as_str()});
-    tx.append_audit(org, NewAuditEvent::new(actor, "member.added", "member", user.id, change), now).await?;
+    tx.append_audit(
+        org,
+        NewAuditEvent::new(actor, "member.added", "member", user.id, change),
+        now,
+    )
+    .await?;
     Ok(())
 }

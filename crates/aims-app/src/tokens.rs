@@ -38,29 +38,52 @@ impl App {
     }
 
     /// `aims admin create-token`: a token for the member with `email` in `org`.
-    pub async fn admin_create_token(&self, org: OrgId, email: &str, new: NewApiToken) -> Result<CreatedToken> {
+    pub async fn admin_create_token(
+        &self,
+        org: OrgId,
+        email: &str,
+        new: NewApiToken,
+    ) -> Result<CreatedToken> {
         let email = Email::parse(email)?;
         let mut tx = self.store.read().await?;
-        let user = tx.user_by_email(&email).await?.ok_or(AppError::NotFound("account"))?;
-        let role = tx.role_of(org, user.id).await?.ok_or(AppError::NotFound("member"))?;
+        let user = tx
+            .user_by_email(&email)
+            .await?
+            .ok_or(AppError::NotFound("account"))?;
+        let role = tx
+            .role_of(org, user.id)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
         drop(tx);
         let actor = crate::setup::system_actor(org);
         self.insert_token(&actor, user.id, role, new).await
     }
 
-    async fn insert_token(&self, actor: &Actor, owner: aims_domain::UserId, ceiling: Role, new: NewApiToken) -> Result<CreatedToken> {
+    async fn insert_token(
+        &self,
+        actor: &Actor,
+        owner: aims_domain::UserId,
+        ceiling: Role,
+        new: NewApiToken,
+    ) -> Result<CreatedToken> {
         let name = account::token_name(&new.name)?;
         let role = match new.role.as_deref().filter(|r| !r.trim().is_empty()) {
             Some(role) => role.parse()?,
             None => ceiling,
         };
         if !ceiling.covers(role) {
-            return Err(AppError::Invalid(ValidationError::new("role", format!("cannot be wider than your own role ({ceiling})"))));
+            return Err(AppError::Invalid(ValidationError::new(
+                "role",
+                format!("cannot be wider than your own role ({ceiling})"),
+            )));
         }
         let now = self.now();
         let expires_at = match new.expires_in_days {
             Some(days) if !(1..=MAX_TOKEN_DAYS).contains(&days) => {
-                return Err(AppError::Invalid(ValidationError::new("expires_in_days", format!("must be between 1 and {MAX_TOKEN_DAYS}"))));
+                return Err(AppError::Invalid(ValidationError::new(
+                    "expires_in_days",
+                    format!("must be between 1 and {MAX_TOKEN_DAYS}"),
+                )));
             }
             Some(days) => Some(now.plus_days(days)),
             None => None,
@@ -72,7 +95,11 @@ impl App {
             created_by: owner,
             name,
             role,
-            prefix: secret.secret.chars().take(API_TOKEN_PREFIX.len() + 4).collect(),
+            prefix: secret
+                .secret
+                .chars()
+                .take(API_TOKEN_PREFIX.len() + 4)
+                .collect(),
             created_at: now,
             expires_at,
             last_used_at: None,
@@ -81,7 +108,12 @@ impl App {
         let mut tx = self.store.write().await?;
         tx.insert_api_token(actor.org, &token, &secret.hash).await?;
         let change = json!({"name": token.name, "role": role.as_str(), "expires_at": expires_at.map(|t| t.to_string())});
-        tx.append_audit(actor.org, NewAuditEvent::new(actor, "token.created", "token", token.id, change), now).await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "token.created", "token", token.id, change),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(CreatedToken { token, secret })
     }
@@ -90,7 +122,11 @@ impl App {
     /// otherwise the actor's own.
     pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
         actor.require(Permission::ManageOwnTokens)?;
-        let only = if actor.role.grants(Permission::ManageAllTokens) { None } else { actor.user() };
+        let only = if actor.role.grants(Permission::ManageAllTokens) {
+            None
+        } else {
+            actor.user()
+        };
         Ok(self.store.read().await?.api_tokens(actor.org, only).await?)
     }
 
@@ -99,13 +135,30 @@ impl App {
         actor.require(Permission::ManageOwnTokens)?;
         let now = self.now();
         let mut tx = self.store.write().await?;
-        let token = tx.api_token(actor.org, id).await.map_err(not_found("token"))?;
+        let token = tx
+            .api_token(actor.org, id)
+            .await
+            .map_err(not_found("token"))?;
         if Some(token.created_by) != actor.user() {
-            actor.require(Permission::ManageAllTokens).map_err(|_| AppError::NotFound("token"))?;
+            actor
+                .require(Permission::ManageAllTokens)
+                .map_err(|_| AppError::NotFound("token"))?;
         }
-        tx.revoke_api_token(actor.org, id, now).await.map_err(not_found("token"))?;
-        tx.append_audit(actor.org, NewAuditEvent::new(actor, "token.revoked", "token", id, json!({"name": token.name})), now)
-            .await?;
+        tx.revoke_api_token(actor.org, id, now)
+            .await
+            .map_err(not_found("token"))?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "token.revoked",
+                "token",
+                id,
+                json!({"name": token.name}),
+            ),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

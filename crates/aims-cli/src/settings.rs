@@ -188,8 +188,14 @@ impl Cli {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(&file))
             .merge(Env::prefixed("AIMS_").only(&[
-                "data_dir", "database_url", "bind", "public_url", "log_format",
-                "trust_proxy", "secure_cookies", "metrics_from_loopback",
+                "data_dir",
+                "database_url",
+                "bind",
+                "public_url",
+                "log_format",
+                "trust_proxy",
+                "secure_cookies",
+                "metrics_from_loopback",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()
@@ -201,13 +207,20 @@ impl Settings {
     /// The database URL: as set, or SQLite in the data folder.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("aims.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("aims.db").display()
+            )
         })
     }
 
     /// Where people reach the service: as configured, or the address it listens on.
     pub fn public_url(&self, listening: std::net::SocketAddr) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{listening}")).trim_end_matches('/').to_owned()
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{listening}"))
+            .trim_end_matches('/')
+            .to_owned()
     }
 }
 
@@ -215,7 +228,9 @@ impl Settings {
 pub fn init_logging(settings: &Settings) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("AIMS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if settings.log_format == "json" {
         builder.json().init();
     } else {

@@ -49,7 +49,13 @@ pub enum Permission {
 
 impl Role {
     /// Every role, most powerful first.
-    pub const ALL: [Role; 5] = [Role::Owner, Role::Admin, Role::Editor, Role::Auditor, Role::Viewer];
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Admin,
+        Role::Editor,
+        Role::Auditor,
+        Role::Viewer,
+    ];
 
     /// The name used in the API, the CLI and the database.
     pub const fn as_str(self) -> &'static str {
@@ -79,7 +85,9 @@ impl Role {
     /// Whether every permission of `other` is also granted by this role, so that this role
     /// may hand `other` out (to a token or an invitee) without widening anyone's access.
     pub fn covers(self, other: Role) -> bool {
-        ALL_PERMISSIONS.iter().all(|p| !other.grants(*p) || self.grants(*p))
+        ALL_PERMISSIONS
+            .iter()
+            .all(|p| !other.grants(*p) || self.grants(*p))
     }
 }
 
@@ -109,7 +117,10 @@ impl FromStr for Role {
             .into_iter()
             .find(|r| r.as_str() == s.trim())
             .ok_or_else(|| {
-                ValidationError::new("role", "must be one of owner, admin, editor, auditor, viewer")
+                ValidationError::new(
+                    "role",
+                    "must be one of owner, admin, editor, auditor, viewer",
+                )
             })
     }
 }
@@ -146,7 +157,11 @@ pub struct Denied(pub Permission);
 impl Actor {
     /// Succeeds when the actor's role grants `permission`.
     pub fn require(&self, permission: Permission) -> Result<(), Denied> {
-        if self.role.grants(permission) { Ok(()) } else { Err(Denied(permission)) }
+        if self.role.grants(permission) {
+            Ok(())
+        } else {
+            Err(Denied(permission))
+        }
     }
 
     /// The person behind the actor: the signed-in user or the token's creator.
@@ -196,6 +211,9 @@ mod tests {
             label: "t".into(),
         };
         assert!(actor.require(Permission::ReadOrganisation).is_ok());
-        assert_eq!(actor.require(Permission::ManageMembers), Err(Denied(Permission::ManageMembers)));
+        assert_eq!(
+            actor.require(Permission::ManageMembers),
+            Err(Denied(Permission::ManageMembers))
+        );
     }
 }

@@ -18,14 +18,17 @@ impl Email {
     /// Validates the shape of an address: one `@`, a non-empty local part, a dotted domain.
     pub fn parse(text: &str) -> Result<Self, ValidationError> {
         let email = text.trim().to_lowercase();
-        let invalid = || ValidationError::new("email", "must be an email address such as ada@example.org");
+        let invalid =
+            || ValidationError::new("email", "must be an email address such as ada@example.org");
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
         let (local, domain) = email.split_once('@').ok_or_else(invalid)?;
         let domain_ok = !domain.contains('@')
             && domain.contains('.')
-            && domain.split('.').all(|label| !label.is_empty() && label.len() <= 63);
+            && domain
+                .split('.')
+                .all(|label| !label.is_empty() && label.len() <= 63);
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return Err(invalid());
         }
@@ -78,7 +81,10 @@ impl Password {
             ));
         }
         if text.len() > Self::MAX_BYTES {
-            return Err(ValidationError::new(field, format!("must be at most {} bytes", Self::MAX_BYTES)));
+            return Err(ValidationError::new(
+                field,
+                format!("must be at most {} bytes", Self::MAX_BYTES),
+            ));
         }
         Ok(Self(text.to_owned()))
     }
@@ -215,8 +221,20 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Ada@Example.ORG ").unwrap().as_str(), "ada@example.org");
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "a@b@c.org", "ada@example..org"] {
+        assert_eq!(
+            Email::parse("  Ada@Example.ORG ").unwrap().as_str(),
+            "ada@example.org"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "a@b@c.org",
+            "ada@example..org",
+        ] {
             let err = Email::parse(bad).unwrap_err();
             assert_eq!(err.field, "email", "{bad:?} should be refused");
         }

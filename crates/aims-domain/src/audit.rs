@@ -73,7 +73,11 @@ impl From<&Actor> for AuditActor {
             ActorKind::Token { token, .. } => ("token", token.to_string()),
             ActorKind::System => ("system", String::new()),
         };
-        AuditActor { kind: kind.into(), id, label: actor.label.clone() }
+        AuditActor {
+            kind: kind.into(),
+            id,
+            label: actor.label.clone(),
+        }
     }
 }
 
@@ -204,18 +208,30 @@ pub struct ChainVerifier {
 impl ChainVerifier {
     /// A verifier for the chain of `org`, expecting its first event next.
     pub fn new(org: OrgId) -> Self {
-        Self { org, last: None, checked: 0 }
+        Self {
+            org,
+            last: None,
+            checked: 0,
+        }
     }
 
     /// Checks the next event of the chain.
     pub fn check(&mut self, event: &AuditEvent) -> Result<(), ChainBreak> {
-        let fail = |reason: String| ChainBreak { seq: event.seq, id: event.id.to_string(), reason };
+        let fail = |reason: String| ChainBreak {
+            seq: event.seq,
+            id: event.id.to_string(),
+            reason,
+        };
         let (prev_seq, prev_hash) = self.last.unwrap_or((0, ChainHash::GENESIS));
         if event.org != self.org {
             return Err(fail(format!("belongs to organisation {}", event.org)));
         }
         if event.seq != prev_seq + 1 {
-            return Err(fail(format!("expected position {}, found {}", prev_seq + 1, event.seq)));
+            return Err(fail(format!(
+                "expected position {}, found {}",
+                prev_seq + 1,
+                event.seq
+            )));
         }
         if event.prev_hash != prev_hash {
             return Err(fail("its link to the previous event does not match".into()));
@@ -253,7 +269,11 @@ pub fn canonical_json(value: &Value) -> String {
             Value::Object(map) => {
                 let mut keys: Vec<&String> = map.keys().collect();
                 keys.sort();
-                Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&map[k]))).collect())
+                Value::Object(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), sorted(&map[k])))
+                        .collect(),
+                )
             }
             Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
             other => other.clone(),

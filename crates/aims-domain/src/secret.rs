@@ -41,7 +41,10 @@ mod tests {
     #[test]
     fn hashes_are_stable_hex_and_hidden_from_debug() {
         let hash = SecretHash::of("abc");
-        assert_eq!(hash.as_str(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            hash.as_str(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert_eq!(format!("{hash:?}"), "SecretHash(..)");
     }
 }

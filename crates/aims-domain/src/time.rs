@@ -42,7 +42,14 @@ impl Timestamp {
     /// A short form for people: `2026-11-28 09:30 UTC`.
     pub fn human(self) -> String {
         let at = self.to_datetime();
-        format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", at.year(), u8::from(at.month()), at.day(), at.hour(), at.minute())
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            at.year(),
+            u8::from(at.month()),
+            at.day(),
+            at.hour(),
+            at.minute()
+        )
     }
 
     /// This instant moved by `seconds` (negative moves back).

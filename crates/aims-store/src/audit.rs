@@ -28,7 +28,9 @@ pub struct AuditQuery {
 
 fn read_event(row: &AnyRow) -> Result<AuditEvent> {
     let hash = |column: &str| -> Result<ChainHash> {
-        row.text(column)?.parse().map_err(|e| StoreError::Corrupt(format!("audit_events.{column}: {e}")))
+        row.text(column)?
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("audit_events.{column}: {e}")))
     };
     Ok(AuditEvent {
         org: row.parsed("org_id")?,
@@ -51,7 +53,12 @@ fn read_event(row: &AnyRow) -> Result<AuditEvent> {
 
 impl Tx {
     /// Seals `event` onto the end of the chain of `org` and stores it.
-    pub async fn append_audit(&mut self, org: OrgId, event: NewAuditEvent, at: Timestamp) -> Result<AuditEvent> {
+    pub async fn append_audit(
+        &mut self,
+        org: OrgId,
+        event: NewAuditEvent,
+        at: Timestamp,
+    ) -> Result<AuditEvent> {
         if self.engine() == Engine::Postgres {
             // Writers of one organisation queue here until this transaction ends; SQLite
             // needs no lock of its own, as its write transactions already run one at a time.
@@ -61,14 +68,18 @@ impl Tx {
                 .await?
                 .ok_or(StoreError::NotFound)?;
         }
-        let head = sqlx::query("SELECT seq, hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(org.to_string())
-            .fetch_optional(self.conn())
-            .await?;
+        let head = sqlx::query(
+            "SELECT seq, hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(org.to_string())
+        .fetch_optional(self.conn())
+        .await?;
         let prev = match head {
             Some(row) => {
                 let hash = row.text("hash")?;
-                let hash = hash.parse().map_err(|e| StoreError::Corrupt(format!("audit_events.hash: {e}")))?;
+                let hash = hash
+                    .parse()
+                    .map_err(|e| StoreError::Corrupt(format!("audit_events.hash: {e}")))?;
                 Some((row.int("seq")?, hash))
             }
             None => None,
@@ -104,7 +115,11 @@ impl Tx {
     }
 
     /// The events of `org` that match `query`, newest first.
-    pub async fn audit_events(&mut self, org: OrgId, query: &AuditQuery) -> Result<Vec<AuditEvent>> {
+    pub async fn audit_events(
+        &mut self,
+        org: OrgId,
+        query: &AuditQuery,
+    ) -> Result<Vec<AuditEvent>> {
         let rows = sqlx::query(
             "SELECT * FROM audit_events WHERE org_id = $1 \
              AND ($2 IS NULL OR object_type = $2) AND ($3 IS NULL OR object_id = $3) \
@@ -126,13 +141,20 @@ impl Tx {
     }
 
     /// Up to `limit` events of `org` after position `after_seq`, in chain order.
-    pub async fn audit_chain_page(&mut self, org: OrgId, after_seq: i64, limit: i64) -> Result<Vec<AuditEvent>> {
-        let rows = sqlx::query("SELECT * FROM audit_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-            .bind(org.to_string())
-            .bind(after_seq)
-            .bind(limit)
-            .fetch_all(self.conn())
-            .await?;
+    pub async fn audit_chain_page(
+        &mut self,
+        org: OrgId,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditEvent>> {
+        let rows = sqlx::query(
+            "SELECT * FROM audit_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(org.to_string())
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
         map_rows(rows, read_event)
     }
 }

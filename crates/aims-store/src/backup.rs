@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-pub use archive::{read_archive, write_archive};
+pub use archive::{Blob, read_archive, write_archive};
 pub use value::{ColumnKind, Value};
 
 use crate::connect::Store;
@@ -77,9 +77,16 @@ impl Store {
                 .map(|row| read_row(row, &columns))
                 .collect::<Result<Vec<_>>>()?;
             values.sort();
-            tables.push(TableDump { table: (*table).to_owned(), columns, rows: values });
+            tables.push(TableDump {
+                table: (*table).to_owned(),
+                columns,
+                rows: values,
+            });
         }
-        Ok(Dump { schema_version: schema_version(), tables })
+        Ok(Dump {
+            schema_version: schema_version(),
+            tables,
+        })
     }
 
     /// Loads `dump` into this database, which must be migrated and empty. All or nothing.
@@ -95,23 +102,34 @@ impl Store {
         let mut tx = self.write().await?;
         check_coverage(&mut tx).await?;
         for table in TABLES {
-            let count: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(tx.conn())
-                .await?;
+            let count: i64 =
+                sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(tx.conn())
+                    .await?;
             if count > 0 {
                 return Err(StoreError::Backup(format!(
                     "restore needs an empty database, but table {table} has {count} row(s)"
                 )));
             }
         }
-        let by_name: BTreeMap<&str, &TableDump> = dump.tables.iter().map(|t| (t.table.as_str(), t)).collect();
-        if let Some(extra) = dump.tables.iter().find(|t| !TABLES.contains(&t.table.as_str())) {
-            return Err(StoreError::Backup(format!("the archive holds an unknown table {}", extra.table)));
+        let by_name: BTreeMap<&str, &TableDump> =
+            dump.tables.iter().map(|t| (t.table.as_str(), t)).collect();
+        if let Some(extra) = dump
+            .tables
+            .iter()
+            .find(|t| !TABLES.contains(&t.table.as_str()))
+        {
+            return Err(StoreError::Backup(format!(
+                "the archive holds an unknown table {}",
+                extra.table
+            )));
         }
         let mut loaded = 0;
         for table in TABLES {
             let Some(part) = by_name.get(table) else {
-                return Err(StoreError::Backup(format!("the archive has no part for table {table}")));
+                return Err(StoreError::Backup(format!(
+                    "the archive has no part for table {table}"
+                )));
             };
             loaded += load_table(&mut tx, part).await?;
         }
@@ -129,7 +147,9 @@ pub async fn check_coverage(tx: &mut Tx) -> Result<()> {
         )));
     }
     if let Some(absent) = TABLES.iter().find(|t| !present.iter().any(|p| p == *t)) {
-        return Err(StoreError::Backup(format!("table {absent} is listed for backups but does not exist")));
+        return Err(StoreError::Backup(format!(
+            "table {absent} is listed for backups but does not exist"
+        )));
     }
     Ok(())
 }
@@ -140,9 +160,15 @@ fn read_row(row: &AnyRow, columns: &[(String, ColumnKind)]) -> Result<Vec<Value>
         .enumerate()
         .map(|(i, (name, kind))| {
             let read = match kind {
-                ColumnKind::Text => row.try_get::<Option<String>, _>(i).map(|v| v.map(Value::Text)),
-                ColumnKind::Integer => row.try_get::<Option<i64>, _>(i).map(|v| v.map(Value::Integer)),
-                ColumnKind::Bytes => row.try_get::<Option<Vec<u8>>, _>(i).map(|v| v.map(Value::Bytes)),
+                ColumnKind::Text => row
+                    .try_get::<Option<String>, _>(i)
+                    .map(|v| v.map(Value::Text)),
+                ColumnKind::Integer => row
+                    .try_get::<Option<i64>, _>(i)
+                    .map(|v| v.map(Value::Integer)),
+                ColumnKind::Bytes => row
+                    .try_get::<Option<Vec<u8>>, _>(i)
+                    .map(|v| v.map(Value::Bytes)),
             };
             read.map(|v| v.unwrap_or(Value::Null))
                 .map_err(|e| StoreError::Backup(format!("reading column {name}: {e}")))
@@ -160,7 +186,12 @@ async fn load_table(tx: &mut Tx, part: &TableDump) -> Result<u64> {
     }
     let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("INSERT INTO {} ({}) VALUES ({})", part.table, names.join(", "), marks.join(", "));
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        part.table,
+        names.join(", "),
+        marks.join(", ")
+    );
     for (index, row) in part.rows.iter().enumerate() {
         if row.len() != columns.len() {
             return Err(StoreError::Backup(format!(
@@ -174,7 +205,11 @@ async fn load_table(tx: &mut Tx, part: &TableDump) -> Result<u64> {
         let mut query = sqlx::query(AssertSqlSafe(sql.clone()));
         for (value, (name, kind)) in row.iter().zip(&columns) {
             query = value::bind(query, value, *kind).map_err(|e| {
-                StoreError::Backup(format!("table {} row {} column {name}: {e}", part.table, index + 1))
+                StoreError::Backup(format!(
+                    "table {} row {} column {name}: {e}",
+                    part.table,
+                    index + 1
+                ))
             })?;
         }
         query.execute(tx.conn()).await?;

@@ -25,10 +25,10 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
-        if let Some(db) = err.as_database_error() {
-            if db.is_unique_violation() {
-                return StoreError::Conflict(db.constraint().unwrap_or("unique").to_owned());
-            }
+        if let Some(db) = err.as_database_error()
+            && db.is_unique_violation()
+        {
+            return StoreError::Conflict(db.constraint().unwrap_or("unique").to_owned());
         }
         match err {
             sqlx::Error::RowNotFound => StoreError::NotFound,

@@ -69,7 +69,12 @@ impl Tx {
 
     /// Claims the next due job for `worker` until `lease_until`. A running job whose lease has
     /// run out (its worker died) is due again.
-    pub async fn claim_job(&mut self, worker: &str, now: Timestamp, lease_until: Timestamp) -> Result<Option<Job>> {
+    pub async fn claim_job(
+        &mut self,
+        worker: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Option<Job>> {
         let pick = match self.engine() {
             Engine::Postgres => {
                 "SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) \
@@ -107,14 +112,30 @@ impl Tx {
     }
 
     /// Records a failed attempt: queued again at `retry_at`, or failed for good when `None`.
-    pub async fn fail_job(&mut self, id: JobId, error: &str, retry_at: Option<Timestamp>, now: Timestamp) -> Result<()> {
+    pub async fn fail_job(
+        &mut self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<()> {
         match retry_at {
-            Some(at) => self.finish_job(id, "queued", Some(error), Some(at), now).await,
+            Some(at) => {
+                self.finish_job(id, "queued", Some(error), Some(at), now)
+                    .await
+            }
             None => self.finish_job(id, "failed", Some(error), None, now).await,
         }
     }
 
-    async fn finish_job(&mut self, id: JobId, state: &str, error: Option<&str>, run_at: Option<Timestamp>, now: Timestamp) -> Result<()> {
+    async fn finish_job(
+        &mut self,
+        id: JobId,
+        state: &str,
+        error: Option<&str>,
+        run_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<()> {
         let done = sqlx::query(
             "UPDATE jobs SET state = $2, last_error = $3, run_at = COALESCE($4, run_at), \
              locked_by = NULL, locked_until = NULL, updated_at = $5, \
@@ -127,22 +148,29 @@ impl Tx {
         .bind(now.as_micros())
         .execute(self.conn())
         .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Jobs waiting or running.
     pub async fn queue_depth(&mut self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')")
-            .fetch_one(self.conn())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')")
+                .fetch_one(self.conn())
+                .await?,
+        )
     }
 
     /// Deletes finished jobs older than `before`; returns how many.
     pub async fn purge_finished_jobs(&mut self, before: Timestamp) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at <= $1")
-            .bind(before.as_micros())
-            .execute(self.conn())
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM jobs WHERE state IN ('done', 'failed') AND updated_at <= $1")
+                .bind(before.as_micros())
+                .execute(self.conn())
+                .await?;
         Ok(done.rows_affected())
     }
 }

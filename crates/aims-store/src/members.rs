@@ -34,7 +34,11 @@ fn read_invitation(row: &AnyRow) -> Result<Invitation> {
 }
 
 fn affected_one(done: sqlx::any::AnyQueryResult) -> Result<()> {
-    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if done.rows_affected() == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 impl Tx {
@@ -75,25 +79,33 @@ impl Tx {
     }
 
     /// Replaces a person's password hash.
-    pub async fn set_password_hash(&mut self, user: UserId, hash: &str, at: Timestamp) -> Result<()> {
-        let done = sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
-            .bind(user.to_string())
-            .bind(hash)
-            .bind(at.as_micros())
-            .execute(self.conn())
-            .await?;
+    pub async fn set_password_hash(
+        &mut self,
+        user: UserId,
+        hash: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+                .bind(user.to_string())
+                .bind(hash)
+                .bind(at.as_micros())
+                .execute(self.conn())
+                .await?;
         affected_one(done)
     }
 
     /// Makes `membership.user` a member of `org` with a role.
     pub async fn insert_membership(&mut self, org: OrgId, membership: &Membership) -> Result<()> {
-        sqlx::query("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(org.to_string())
-            .bind(membership.user.to_string())
-            .bind(membership.role.as_str())
-            .bind(membership.created_at.as_micros())
-            .execute(self.conn())
-            .await?;
+        sqlx::query(
+            "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(org.to_string())
+        .bind(membership.user.to_string())
+        .bind(membership.role.as_str())
+        .bind(membership.created_at.as_micros())
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 
@@ -105,8 +117,11 @@ impl Tx {
                 .bind(user.to_string())
                 .fetch_optional(self.conn())
                 .await?;
-        role.map(|r| r.parse().map_err(|e| StoreError::Corrupt(format!("memberships.role: {e}"))))
-            .transpose()
+        role.map(|r| {
+            r.parse()
+                .map_err(|e| StoreError::Corrupt(format!("memberships.role: {e}")))
+        })
+        .transpose()
     }
 
     /// The members of `org`, by email.
@@ -131,17 +146,23 @@ impl Tx {
 
     /// Changes the role of a member of `org`.
     pub async fn set_role(&mut self, org: OrgId, user: UserId, role: Role) -> Result<()> {
-        let done = sqlx::query("UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2")
-            .bind(org.to_string())
-            .bind(user.to_string())
-            .bind(role.as_str())
-            .execute(self.conn())
-            .await?;
+        let done =
+            sqlx::query("UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2")
+                .bind(org.to_string())
+                .bind(user.to_string())
+                .bind(role.as_str())
+                .execute(self.conn())
+                .await?;
         affected_one(done)
     }
 
     /// Ends a membership of `org`, and the API tokens the person made for it.
-    pub async fn remove_membership(&mut self, org: OrgId, user: UserId, at: Timestamp) -> Result<()> {
+    pub async fn remove_membership(
+        &mut self,
+        org: OrgId,
+        user: UserId,
+        at: Timestamp,
+    ) -> Result<()> {
         let done = sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND user_id = $2")
             .bind(org.to_string())
             .bind(user.to_string())
@@ -162,10 +183,12 @@ impl Tx {
 
     /// How many owners `org` has.
     pub async fn count_owners(&mut self, org: OrgId) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner'")
-            .bind(org.to_string())
-            .fetch_one(self.conn())
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'owner'",
+        )
+        .bind(org.to_string())
+        .fetch_one(self.conn())
+        .await?)
     }
 
     /// The organisations `user` belongs to, by name.
@@ -178,12 +201,21 @@ impl Tx {
         .fetch_all(self.conn())
         .await?;
         map_rows(rows, |row| {
-            Ok(OrgMembership { org: row.parsed("id")?, org_name: row.text("name")?, role: row.parsed("role")? })
+            Ok(OrgMembership {
+                org: row.parsed("id")?,
+                org_name: row.text("name")?,
+                role: row.parsed("role")?,
+            })
         })
     }
 
     /// Records an invitation to `org`; the link's secret is kept as `token_hash` only.
-    pub async fn insert_invitation(&mut self, org: OrgId, inv: &Invitation, token_hash: &SecretHash) -> Result<()> {
+    pub async fn insert_invitation(
+        &mut self,
+        org: OrgId,
+        inv: &Invitation,
+        token_hash: &SecretHash,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO invitations (id, org_id, email, role, token_hash, invited_by, created_at, \
              expires_at, accepted_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, NULL)",
@@ -202,7 +234,11 @@ impl Tx {
     }
 
     /// The invitations of `org` still open at `now`, newest first.
-    pub async fn open_invitations(&mut self, org: OrgId, now: Timestamp) -> Result<Vec<Invitation>> {
+    pub async fn open_invitations(
+        &mut self,
+        org: OrgId,
+        now: Timestamp,
+    ) -> Result<Vec<Invitation>> {
         let rows = sqlx::query(
             "SELECT * FROM invitations WHERE org_id = $1 AND accepted_at IS NULL \
              AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at DESC",
@@ -226,7 +262,10 @@ impl Tx {
     }
 
     /// The invitation whose link carries the secret hashed to `token_hash`.
-    pub async fn invitation_by_token(&mut self, token_hash: &SecretHash) -> Result<Option<Invitation>> {
+    pub async fn invitation_by_token(
+        &mut self,
+        token_hash: &SecretHash,
+    ) -> Result<Option<Invitation>> {
         let row = sqlx::query("SELECT * FROM invitations WHERE token_hash = $1")
             .bind(token_hash.as_str())
             .fetch_optional(self.conn())
@@ -235,7 +274,13 @@ impl Tx {
     }
 
     /// Closes an open invitation of `org`, as accepted or as revoked.
-    pub async fn close_invitation(&mut self, org: OrgId, id: InvitationId, accepted: bool, at: Timestamp) -> Result<()> {
+    pub async fn close_invitation(
+        &mut self,
+        org: OrgId,
+        id: InvitationId,
+        accepted: bool,
+        at: Timestamp,
+    ) -> Result<()> {
         let sql = if accepted {
             "UPDATE invitations SET accepted_at = $3 WHERE org_id = $1 AND id = $2 \
              AND accepted_at IS NULL AND revoked_at IS NULL"

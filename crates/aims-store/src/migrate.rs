@@ -42,7 +42,9 @@ impl Store {
     pub async fn migrate(&self) -> Result<usize> {
         let mut tx = self.write().await?;
         if self.engine() == Engine::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(4242420001)").execute(tx.conn()).await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(4242420001)")
+                .execute(tx.conn())
+                .await?;
         }
         tx.conn().execute(LEDGER).await?;
         let mut applied = 0;
@@ -56,18 +58,29 @@ impl Store {
                 continue;
             }
             tx.conn()
-                .execute(sqlx::raw_sql(AssertSqlSafe(migration.sql_for(self.engine()))))
+                .execute(sqlx::raw_sql(AssertSqlSafe(
+                    migration.sql_for(self.engine()),
+                )))
                 .await
                 .map_err(|e| {
-                    StoreError::Migration(format!("{:04}_{}: {e}", migration.version, migration.name))
+                    StoreError::Migration(format!(
+                        "{:04}_{}: {e}",
+                        migration.version, migration.name
+                    ))
                 })?;
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(migration.version)
-                .bind(migration.name)
-                .bind(now_micros())
-                .execute(tx.conn())
-                .await?;
-            tracing::info!(version = migration.version, name = migration.name, "migration applied");
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(migration.version)
+            .bind(migration.name)
+            .bind(now_micros())
+            .execute(tx.conn())
+            .await?;
+            tracing::info!(
+                version = migration.version,
+                name = migration.name,
+                "migration applied"
+            );
             applied += 1;
         }
         tx.commit().await?;
@@ -80,7 +93,10 @@ impl Store {
             .fetch_all(self.pool())
             .await
             .map_err(|_| StoreError::Migration("the database has not been migrated".into()))?;
-        let versions: Vec<i64> = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        let versions: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
         let expected: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
         if versions == expected {
             Ok(())

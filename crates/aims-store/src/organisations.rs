@@ -20,13 +20,15 @@ fn read_org(row: &AnyRow) -> Result<Organisation> {
 impl Tx {
     /// Adds an organisation.
     pub async fn insert_org(&mut self, org: &Organisation) -> Result<()> {
-        sqlx::query("INSERT INTO organisations (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)")
-            .bind(org.id.to_string())
-            .bind(&org.name)
-            .bind(org.created_at.as_micros())
-            .bind(org.updated_at.as_micros())
-            .execute(self.conn())
-            .await?;
+        sqlx::query(
+            "INSERT INTO organisations (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(org.id.to_string())
+        .bind(&org.name)
+        .bind(org.created_at.as_micros())
+        .bind(org.updated_at.as_micros())
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 
@@ -48,7 +50,11 @@ impl Tx {
             .bind(at.as_micros())
             .execute(self.conn())
             .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Every organisation, oldest first. For operators (verification, backup), not for tenants.
@@ -61,6 +67,8 @@ impl Tx {
 
     /// How many organisations exist; zero means the service still needs its setup.
     pub async fn count_orgs(&mut self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organisations").fetch_one(self.conn()).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+            .fetch_one(self.conn())
+            .await?)
     }
 }

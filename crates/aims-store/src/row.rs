@@ -70,6 +70,9 @@ impl RowExt for AnyRow {
 }
 
 /// Maps each row with `read`, stopping at the first invalid one.
-pub(crate) fn map_rows<T>(rows: Vec<AnyRow>, read: impl Fn(&AnyRow) -> Result<T>) -> Result<Vec<T>> {
+pub(crate) fn map_rows<T>(
+    rows: Vec<AnyRow>,
+    read: impl Fn(&AnyRow) -> Result<T>,
+) -> Result<Vec<T>> {
     rows.iter().map(read).collect()
 }

@@ -33,7 +33,10 @@ pub async fn pg_database_url() -> Option<String> {
     let admin = match Store::connect(&admin_url).await {
         Ok(store) => store,
         Err(e) => {
-            skip(&format!("PostgreSQL not reachable at {} ({e})", redact(&admin_url)));
+            skip(&format!(
+                "PostgreSQL not reachable at {} ({e})",
+                redact(&admin_url)
+            ));
             return None;
         }
     };
@@ -44,7 +47,9 @@ pub async fn pg_database_url() -> Option<String> {
         .await
         .expect("create a test database");
     admin.close().await;
-    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
     Some(format!("{base}/{name}"))
 }
 
@@ -54,10 +59,12 @@ pub async fn pg_database_url() -> Option<String> {
 async fn drop_stale_databases(admin: &Store) {
     static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     DONE.get_or_init(|| async {
-        let names: Vec<String> = sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'aims\\_t\\_%'")
-            .fetch_all(admin.pool())
-            .await
-            .unwrap_or_default();
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'aims\\_t\\_%'",
+        )
+        .fetch_all(admin.pool())
+        .await
+        .unwrap_or_default();
         let hour_ago_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64)
@@ -69,9 +76,11 @@ async fn drop_stale_databases(admin: &Store) {
                 .and_then(|id| id.get_timestamp())
                 .map(|ts| ts.to_unix().0 * 1000);
             if made_ms.is_some_and(|ms| ms < hour_ago_ms) {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                    .execute(admin.pool())
-                    .await;
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(admin.pool())
+                .await;
             }
         }
     })
@@ -96,9 +105,12 @@ pub fn skip(reason: &str) {
     eprintln!("skipped: {reason}");
     if let Some(path) = std::env::var_os("AIMS_SKIP_LOG") {
         use std::io::Write;
-        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
             let _ = writeln!(file, "{reason}");
         }
     }
 }
-

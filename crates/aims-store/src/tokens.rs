@@ -39,7 +39,12 @@ fn read_session(row: &AnyRow) -> Result<Session> {
 
 impl Tx {
     /// Records an API token of `org`; its secret is kept as `token_hash` only.
-    pub async fn insert_api_token(&mut self, org: OrgId, token: &ApiToken, token_hash: &SecretHash) -> Result<()> {
+    pub async fn insert_api_token(
+        &mut self,
+        org: OrgId,
+        token: &ApiToken,
+        token_hash: &SecretHash,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO api_tokens (id, org_id, created_by, name, role, prefix, token_hash, created_at, \
              expires_at, last_used_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL)",
@@ -60,7 +65,11 @@ impl Tx {
 
     /// The API tokens of `org` that are not revoked, newest first; only those of `created_by`
     /// when given.
-    pub async fn api_tokens(&mut self, org: OrgId, created_by: Option<UserId>) -> Result<Vec<ApiToken>> {
+    pub async fn api_tokens(
+        &mut self,
+        org: OrgId,
+        created_by: Option<UserId>,
+    ) -> Result<Vec<ApiToken>> {
         let rows = sqlx::query(
             "SELECT * FROM api_tokens WHERE org_id = $1 AND revoked_at IS NULL \
              AND ($2 = '' OR created_by = $2) ORDER BY created_at DESC",
@@ -93,7 +102,12 @@ impl Tx {
     }
 
     /// Revokes the API token `id` of `org`.
-    pub async fn revoke_api_token(&mut self, org: OrgId, id: ApiTokenId, at: Timestamp) -> Result<()> {
+    pub async fn revoke_api_token(
+        &mut self,
+        org: OrgId,
+        id: ApiTokenId,
+        at: Timestamp,
+    ) -> Result<()> {
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $3 WHERE org_id = $1 AND id = $2 AND revoked_at IS NULL",
         )
@@ -102,7 +116,11 @@ impl Tx {
         .bind(at.as_micros())
         .execute(self.conn())
         .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Notes that a token was used; written at most once a minute per token.
@@ -120,7 +138,11 @@ impl Tx {
     }
 
     /// Records a browser session; its cookie's secret is kept as `token_hash` only.
-    pub async fn insert_session(&mut self, session: &Session, token_hash: &SecretHash) -> Result<()> {
+    pub async fn insert_session(
+        &mut self,
+        session: &Session,
+        token_hash: &SecretHash,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO sessions (id, token_hash, user_id, active_org_id, created_at, last_seen_at, \
              expires_at, user_agent, address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -140,7 +162,11 @@ impl Tx {
     }
 
     /// The session whose cookie hashes to `token_hash`, if it has not expired at `now`.
-    pub async fn live_session(&mut self, token_hash: &SecretHash, now: Timestamp) -> Result<Option<Session>> {
+    pub async fn live_session(
+        &mut self,
+        token_hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<Option<Session>> {
         let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = $1 AND expires_at > $2")
             .bind(token_hash.as_str())
             .bind(now.as_micros())
@@ -168,11 +194,19 @@ impl Tx {
             .bind(id.to_string())
             .execute(self.conn())
             .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Ends every session of `user` but `keep`; returns how many ended.
-    pub async fn delete_other_sessions(&mut self, user: UserId, keep: Option<SessionId>) -> Result<u64> {
+    pub async fn delete_other_sessions(
+        &mut self,
+        user: UserId,
+        keep: Option<SessionId>,
+    ) -> Result<u64> {
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user.to_string())
             .bind(keep.map(|s| s.to_string()).unwrap_or_default())
@@ -182,7 +216,12 @@ impl Tx {
     }
 
     /// Extends a session that is in use.
-    pub async fn touch_session(&mut self, id: SessionId, at: Timestamp, expires_at: Timestamp) -> Result<()> {
+    pub async fn touch_session(
+        &mut self,
+        id: SessionId,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = $2, expires_at = $3 WHERE id = $1")
             .bind(id.to_string())
             .bind(at.as_micros())
@@ -212,7 +251,13 @@ impl Tx {
     }
 
     /// Records a setup token; the link's secret is kept as `token_hash` only.
-    pub async fn insert_setup_token(&mut self, id: SetupTokenId, token_hash: &SecretHash, at: Timestamp, expires_at: Timestamp) -> Result<()> {
+    pub async fn insert_setup_token(
+        &mut self,
+        id: SetupTokenId,
+        token_hash: &SecretHash,
+        at: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO setup_tokens (id, token_hash, created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, NULL)",
         )
@@ -226,7 +271,11 @@ impl Tx {
     }
 
     /// Whether a setup token with this hash exists, unused and unexpired at `now`.
-    pub async fn setup_token_is_valid(&mut self, token_hash: &SecretHash, now: Timestamp) -> Result<bool> {
+    pub async fn setup_token_is_valid(
+        &mut self,
+        token_hash: &SecretHash,
+        now: Timestamp,
+    ) -> Result<bool> {
         let found: Option<String> = sqlx::query_scalar(
             "SELECT id FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
@@ -247,15 +296,20 @@ impl Tx {
         .bind(now.as_micros())
         .execute(self.conn())
         .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Deletes setup tokens that are used or expired at `now`; returns how many.
     pub async fn purge_setup_tokens(&mut self, now: Timestamp) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NOT NULL OR expires_at <= $1")
-            .bind(now.as_micros())
-            .execute(self.conn())
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NOT NULL OR expires_at <= $1")
+                .bind(now.as_micros())
+                .execute(self.conn())
+                .await?;
         Ok(done.rows_affected())
     }
 
@@ -272,11 +326,13 @@ impl Tx {
 
     /// Failed sign-ins against `subject` since `since`.
     pub async fn count_sign_in_failures(&mut self, subject: &str, since: Timestamp) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE subject = $1 AND failed_at > $2")
-            .bind(subject)
-            .bind(since.as_micros())
-            .fetch_one(self.conn())
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sign_in_failures WHERE subject = $1 AND failed_at > $2",
+        )
+        .bind(subject)
+        .bind(since.as_micros())
+        .fetch_one(self.conn())
+        .await?)
     }
 
     /// Forgets the failures against `subject` (after a successful sign-in).

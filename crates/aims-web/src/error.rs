@@ -36,7 +36,12 @@ pub struct ApiError {
 impl ApiError {
     /// An error with `status` and `detail`.
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        Self { status, detail: detail.into(), field: None, retry_after: None }
+        Self {
+            status,
+            detail: detail.into(),
+            field: None,
+            retry_after: None,
+        }
     }
 }
 
@@ -44,22 +49,49 @@ impl ApiError {
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
         let (status, detail, field) = match &err {
-            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "sign in, or send a valid API token".into(), None),
-            AppError::Denied(_) => (StatusCode::FORBIDDEN, "your role does not allow this".into(), None),
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "sign in, or send a valid API token".into(),
+                None,
+            ),
+            AppError::Denied(_) => (
+                StatusCode::FORBIDDEN,
+                "your role does not allow this".into(),
+                None,
+            ),
             AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("{what} not found"), None),
-            AppError::Invalid(v) => (StatusCode::UNPROCESSABLE_ENTITY, format!("{}: {}", v.field, v.message), Some(v.field.to_string())),
+            AppError::Invalid(v) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{}: {}", v.field, v.message),
+                Some(v.field.to_string()),
+            ),
             AppError::Conflict(what) => (StatusCode::CONFLICT, what.clone(), None),
-            AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "too many failed attempts: try again later".into(), None),
+            AppError::Throttled { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many failed attempts: try again later".into(),
+                None,
+            ),
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side; it has been logged".into(), None)
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "something went wrong on our side; it has been logged".into(),
+                    None,
+                )
             }
         };
         let retry_after = match err {
-            AppError::Throttled { retry_after_seconds } => Some(retry_after_seconds),
+            AppError::Throttled {
+                retry_after_seconds,
+            } => Some(retry_after_seconds),
             _ => None,
         };
-        Self { status, detail, field, retry_after }
+        Self {
+            status,
+            detail,
+            field,
+            retry_after,
+        }
     }
 }
 
@@ -83,7 +115,10 @@ impl From<QueryRejection> for ApiError {
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
         // A malformed id names no object of this organisation.
-        ApiError::new(StatusCode::NOT_FOUND, format!("not found ({})", rejection.body_text()))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("not found ({})", rejection.body_text()),
+        )
     }
 }
 
@@ -107,13 +142,14 @@ impl IntoResponse for ApiError {
             field: self.field,
         };
         let mut response = (self.status, Json(problem)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
-        if let Some(seconds) = self.retry_after {
-            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = header::HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }

@@ -2,9 +2,9 @@
 
 use std::net::SocketAddr;
 
+use aims_app::Client;
 use aims_app::domain::Actor;
 use aims_app::{AppError, SessionContext};
-use aims_app::Client;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -50,26 +50,45 @@ pub fn is_secure(parts_headers: &HeaderMap, state: &WebState) -> bool {
 
 /// The `Set-Cookie` value that stores `secret`, or clears the cookie when `None`.
 pub fn session_cookie(secret: Option<&str>, secure: bool) -> String {
-    let name = if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE };
+    let name = if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    };
     let attributes = if secure { "; Secure" } else { "" };
     match secret {
-        Some(secret) => format!("{name}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age=1209600{attributes}"),
+        Some(secret) => {
+            format!("{name}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age=1209600{attributes}")
+        }
         None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{attributes}"),
     }
 }
 
 /// Where the request came from: the peer, or the first forwarded address behind a trusted proxy.
 pub fn client(parts: &Parts, state: &WebState) -> Client {
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     let forwarded = state
         .config
         .trust_proxy
-        .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .then(|| {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+        })
         .flatten()
         .and_then(|v| v.split(',').next())
         .map(|v| v.trim().to_owned());
     Client {
-        user_agent: parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
+        user_agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
         address: forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
     }
 }
@@ -80,7 +99,10 @@ pub struct ClientOf(pub Client);
 impl FromRequestParts<WebState> for ClientOf {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(ClientOf(client(parts, state)))
     }
 }
@@ -89,7 +111,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
 }
 
@@ -99,7 +124,10 @@ pub struct ApiActor(pub Actor);
 impl FromRequestParts<WebState> for ApiActor {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(token) = bearer(&parts.headers) {
             return Ok(ApiActor(state.app.token_actor(token).await?));
         }
@@ -115,7 +143,10 @@ pub struct PageUser(pub SessionContext);
 impl FromRequestParts<WebState> for PageUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(secret) = session_secret(&parts.headers) else {
             return Err(Redirect::to("/sign-in").into_response());
         };
@@ -133,7 +164,10 @@ pub struct MaybeUser(pub Option<SessionContext>);
 impl FromRequestParts<WebState> for MaybeUser {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
         let context = match session_secret(&parts.headers) {
             Some(secret) => state.app.session(secret).await.ok(),
             None => None,

@@ -19,7 +19,9 @@ use crate::identity::ApiActor;
 use crate::state::WebState;
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+const BUCKETS: [f64; 11] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -39,7 +41,9 @@ impl Metrics {
     /// Counts one request of `route` answered with `status` after `seconds`.
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut requests) = self.requests.lock() {
-            *requests.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
+            *requests
+                .entry((method.to_owned(), route.to_owned(), status))
+                .or_default() += 1;
         }
         if let Ok(mut latency) = self.latency.lock() {
             let histogram = latency.entry(route.to_owned()).or_default();
@@ -56,24 +60,47 @@ impl Metrics {
     /// The metrics as Prometheus text.
     pub fn render(&self, queue_depth: Option<i64>) -> String {
         let mut out = String::new();
-        out.push_str("# HELP aims_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str(
+            "# HELP aims_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE aims_http_requests_total counter\n");
         if let Ok(requests) = self.requests.lock() {
             for ((method, route, status), count) in requests.iter() {
-                let _ = writeln!(out, "aims_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}", escape(route));
+                let _ = writeln!(
+                    out,
+                    "aims_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}",
+                    escape(route)
+                );
             }
         }
-        out.push_str("# HELP aims_http_request_duration_seconds Time to answer a request, by route.\n");
+        out.push_str(
+            "# HELP aims_http_request_duration_seconds Time to answer a request, by route.\n",
+        );
         out.push_str("# TYPE aims_http_request_duration_seconds histogram\n");
         if let Ok(latency) = self.latency.lock() {
             for (route, h) in latency.iter() {
                 let route = escape(route);
                 for (count, bound) in h.counts.iter().zip(BUCKETS) {
-                    let _ = writeln!(out, "aims_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}");
+                    let _ = writeln!(
+                        out,
+                        "aims_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
+                    );
                 }
-                let _ = writeln!(out, "aims_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.total);
-                let _ = writeln!(out, "aims_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-                let _ = writeln!(out, "aims_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.total);
+                let _ = writeln!(
+                    out,
+                    "aims_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                    h.total
+                );
+                let _ = writeln!(
+                    out,
+                    "aims_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "aims_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                    h.total
+                );
             }
         }
         if let Some(depth) = queue_depth {
@@ -86,7 +113,10 @@ impl Metrics {
 }
 
 fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// Middleware: times and counts every request, and logs it by its route pattern.
@@ -107,14 +137,22 @@ pub async fn track(State(state): State<WebState>, request: Request, next: Next) 
 
 /// `GET /metrics`: for a token or session with the admin role, or from loopback when allowed.
 pub async fn render(State(state): State<WebState>, request: Request) -> Response {
-    let from_loopback = request.extensions().get::<ConnectInfo<SocketAddr>>().is_some_and(|c| c.0.ip().is_loopback())
+    let from_loopback = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|c| c.0.ip().is_loopback())
         && !request.headers().contains_key("x-forwarded-for");
     if !(state.config.metrics_from_loopback && from_loopback) {
         let (mut parts, _) = request.into_parts();
-        let actor = match <ApiActor as axum::extract::FromRequestParts<WebState>>::from_request_parts(&mut parts, &state).await {
-            Ok(ApiActor(actor)) => actor,
-            Err(err) => return err.into_response(),
-        };
+        let actor =
+            match <ApiActor as axum::extract::FromRequestParts<WebState>>::from_request_parts(
+                &mut parts, &state,
+            )
+            .await
+            {
+                Ok(ApiActor(actor)) => actor,
+                Err(err) => return err.into_response(),
+            };
         if let Err(denied) = actor.require(Permission::ReadMetrics) {
             return ApiError::from(aims_app::AppError::from(denied)).into_response();
         }
@@ -122,7 +160,10 @@ pub async fn render(State(state): State<WebState>, request: Request) -> Response
     let depth = state.app.queue_depth().await.ok();
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(depth),
     )
         .into_response()

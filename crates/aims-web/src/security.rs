@@ -20,14 +20,26 @@ fn always(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<Heade
 /// Wraps every route of `router` in the protections and the request metrics.
 pub fn apply(router: Router<WebState>, state: WebState) -> Router<WebState> {
     router
-        .layer(axum::middleware::from_fn_with_state(state, crate::metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::metrics::track,
+        ))
         .layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT))
         // Sec-Fetch-Site and Origin tell a cross-site form post or fetch from our own pages.
         .layer(CsrfLayer::new())
-        .layer(always(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .layer(always(
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        ))
         .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(always(header::REFERRER_POLICY, "no-referrer"))
         .layer(always(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(always(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(always(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }

@@ -50,6 +50,10 @@ pub struct WebState {
 impl WebState {
     /// State for serving `app` with `config`.
     pub fn new(app: App, config: WebConfig) -> Self {
-        Self { app, config: Arc::new(config), metrics: Arc::new(Metrics::default()) }
+        Self {
+            app,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+        }
     }
 }

@@ -21,10 +21,24 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<E
             let user = app.admin_create_user(org, &email, &role, &password).await?;
             println!("{}", user.id);
         }
-        AdminCommand::CreateToken { email, org, name, role, expires_in } => {
+        AdminCommand::CreateToken {
+            email,
+            org,
+            name,
+            role,
+            expires_in,
+        } => {
             let org = org_id(&org)?;
             let created = app
-                .admin_create_token(org, &email, NewApiToken { name, role, expires_in_days: expires_in })
+                .admin_create_token(
+                    org,
+                    &email,
+                    NewApiToken {
+                        name,
+                        role,
+                        expires_in_days: expires_in,
+                    },
+                )
                 .await?;
             println!("{}", created.secret.secret);
         }

@@ -20,10 +20,18 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
 }
 
 /// `aims verify-audit`: 0 when every chain verifies, 1 naming the first event that does not.
-pub async fn verify_audit(settings: &Settings, org: Option<&str>, format: &str) -> anyhow::Result<ExitCode> {
+pub async fn verify_audit(
+    settings: &Settings,
+    org: Option<&str>,
+    format: &str,
+) -> anyhow::Result<ExitCode> {
     let app = open_current(settings).await?;
     let reports = match org {
-        Some(org) => vec![app.verify_chain(org_id(org)?).await.context("no such organisation")?],
+        Some(org) => vec![
+            app.verify_chain(org_id(org)?)
+                .await
+                .context("no such organisation")?,
+        ],
         None => app.verify_all_chains().await?,
     };
     let intact = reports.iter().all(|r| r.broken.is_none());
@@ -40,14 +48,32 @@ pub async fn verify_audit(settings: &Settings, org: Option<&str>, format: &str) 
     } else {
         for r in &reports {
             match &r.broken {
-                None => println!("ok      {} ({}): {} events verified", r.org, r.org_name, r.verified),
-                Some(b) => println!("BROKEN  {} ({}): {} events verified, then {b}", r.org, r.org_name, r.verified),
+                None => println!(
+                    "ok      {} ({}): {} events verified",
+                    r.org, r.org_name, r.verified
+                ),
+                Some(b) => println!(
+                    "BROKEN  {} ({}): {} events verified, then {b}",
+                    r.org, r.org_name, r.verified
+                ),
             }
         }
-        println!("{} organisation(s) checked: {}", reports.len(), if intact { "all chains intact" } else { "tampering detected" });
+        println!(
+            "{} organisation(s) checked: {}",
+            reports.len(),
+            if intact {
+                "all chains intact"
+            } else {
+                "tampering detected"
+            }
+        );
     }
     app.store().close().await;
-    Ok(if intact { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `aims backup --out FILE`.
@@ -55,25 +81,40 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode>
     let app = open_current(settings).await?;
     let dump = app.store().dump().await.context("reading the database")?;
     let blobs = settings.data_dir.join("blobs");
-    write_archive(&dump, Some(&blobs), out).with_context(|| format!("writing {}", out.display()))?;
+    write_archive(&dump, Some(&blobs), out)
+        .with_context(|| format!("writing {}", out.display()))?;
     let rows: usize = dump.tables.iter().map(|t| t.rows.len()).sum();
-    println!("wrote {}: {} tables, {rows} rows, schema version {}", out.display(), dump.tables.len(), dump.schema_version);
+    println!(
+        "wrote {}: {} tables, {rows} rows, schema version {}",
+        out.display(),
+        dump.tables.len(),
+        dump.schema_version
+    );
     app.store().close().await;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `aims restore FILE`: into an empty database, all or nothing.
 pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<ExitCode> {
-    let (dump, blobs) = read_archive(file).with_context(|| format!("reading {}", file.display()))?;
+    let (dump, blobs) =
+        read_archive(file).with_context(|| format!("reading {}", file.display()))?;
     let app = open_migrated(settings).await?;
     let dir = settings.data_dir.join("blobs");
     for (name, bytes) in &blobs {
         let path = dir.join(name);
         if let Ok(existing) = std::fs::read(&path) {
-            anyhow::ensure!(existing == *bytes, "blob {name} exists in {} with other content", dir.display());
+            anyhow::ensure!(
+                existing == *bytes,
+                "blob {name} exists in {} with other content",
+                dir.display()
+            );
         }
     }
-    let rows = app.store().load(&dump).await.context("loading the archive")?;
+    let rows = app
+        .store()
+        .load(&dump)
+        .await
+        .context("loading the archive")?;
     for (name, bytes) in &blobs {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
@@ -81,7 +122,11 @@ pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<ExitCod
         }
         std::fs::write(&path, bytes).with_context(|| format!("writing blob {name}"))?;
     }
-    println!("restored {rows} rows and {} blobs from {}", blobs.len(), file.display());
+    println!(
+        "restored {rows} rows and {} blobs from {}",
+        blobs.len(),
+        file.display()
+    );
     app.store().close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -18,7 +18,9 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
         Command::Serve(args) => serve::serve(args, &settings).await,
         Command::Worker => serve::worker(&settings).await,
         Command::Migrate => maintenance::migrate(&settings).await,
-        Command::VerifyAudit { org, format } => maintenance::verify_audit(&settings, org.as_deref(), &format).await,
+        Command::VerifyAudit { org, format } => {
+            maintenance::verify_audit(&settings, org.as_deref(), &format).await
+        }
         Command::Backup { out } => maintenance::backup(&settings, &out).await,
         Command::Restore { file } => maintenance::restore(&settings, &file).await,
         Command::Admin(command) => admin::run(command, &settings).await,
@@ -50,21 +52,28 @@ pub async fn open_migrated(settings: &Settings) -> anyhow::Result<App> {
 /// Opens the database, which must already be migrated.
 pub async fn open_current(settings: &Settings) -> anyhow::Result<App> {
     let store = open_store(settings).await?;
-    store.check_migrations().await.context("checking the database schema")?;
+    store
+        .check_migrations()
+        .await
+        .context("checking the database schema")?;
     Ok(App::new(store, Arc::new(SystemClock)))
 }
 
 /// Parses an organisation id given on the command line.
 pub fn org_id(text: &str) -> anyhow::Result<aims_app::domain::OrgId> {
-    text.trim()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("--org must be an organisation id (as printed by `aims admin create-org`), not {text:?}"))
+    text.trim().parse().map_err(|_| {
+        anyhow::anyhow!(
+            "--org must be an organisation id (as printed by `aims admin create-org`), not {text:?}"
+        )
+    })
 }
 
 /// Reads a password from standard input: the first line, without its line ending.
 pub fn password_from_stdin() -> anyhow::Result<String> {
     let mut line = String::new();
-    std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     anyhow::ensure!(!password.is_empty(), "no password on standard input");
     Ok(password)

@@ -64,8 +64,14 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
     let public_url = settings.public_url(address);
     if args.demo {
         let password = demo_password(settings)?;
-        let demo = app.ensure_demo(&password).await.context("preparing the demo organisation")?;
-        println!("Demo organisation {}. Sign in at {public_url}/sign-in", if demo.created { "created" } else { "ready" });
+        let demo = app
+            .ensure_demo(&password)
+            .await
+            .context("preparing the demo organisation")?;
+        println!(
+            "Demo organisation {}. Sign in at {public_url}/sign-in",
+            if demo.created { "created" } else { "ready" }
+        );
         println!("  email:    {}", demo.email);
         println!("  password: {password}");
     } else if let Some(setup) = app.issue_setup_token().await? {
@@ -74,14 +80,23 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
     }
     let config = WebConfig {
         public_url: public_url.clone(),
-        cookies: if settings.secure_cookies { CookiePolicy::Always } else { CookiePolicy::Auto },
+        cookies: if settings.secure_cookies {
+            CookiePolicy::Always
+        } else {
+            CookiePolicy::Auto
+        },
         trust_proxy: settings.trust_proxy,
         metrics_from_loopback: settings.metrics_from_loopback,
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let worker = (!args.no_worker).then(|| tokio::spawn(Worker::new(app.clone(), format!("serve-{}", std::process::id())).run(stop_rx)));
+    let worker = (!args.no_worker).then(|| {
+        tokio::spawn(Worker::new(app.clone(), format!("serve-{}", std::process::id())).run(stop_rx))
+    });
     tracing::info!(%address, database = app.store().engine().name(), "aims is listening");
-    println!("aims is listening on http://{address} ({} database)", app.store().engine().name());
+    println!(
+        "aims is listening on http://{address} ({} database)",
+        app.store().engine().name()
+    );
     let state = WebState::new(app.clone(), config);
     let served = aims_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);

@@ -5,31 +5,152 @@ use crate::process::{aims, data_dir, ok};
 #[test]
 fn admin_commands_print_what_scripts_need() {
     let dir = data_dir();
-    let org = ok(aims(&dir, &["admin", "create-org", "--name", "Acme"], None)).trim().to_owned();
+    let org = ok(aims(&dir, &["admin", "create-org", "--name", "Acme"], None))
+        .trim()
+        .to_owned();
     assert_eq!(org.len(), 36, "an organisation id: {org:?}");
-    let user = ok(aims(&dir, &["admin", "create-user", "--email", "ada@acme.example", "--org", &org, "--role", "admin"], Some("correct horse battery\n")));
+    let user = ok(aims(
+        &dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "ada@acme.example",
+            "--org",
+            &org,
+            "--role",
+            "admin",
+        ],
+        Some("correct horse battery\n"),
+    ));
     assert_eq!(user.trim().len(), 36);
-    let token = ok(aims(&dir, &["admin", "create-token", "--email", "ada@acme.example", "--org", &org, "--name", "ci", "--role", "viewer", "--expires-in", "30"], None));
-    assert!(token.starts_with("aims_") && token.trim().lines().count() == 1, "the token alone: {token:?}");
+    let token = ok(aims(
+        &dir,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            "ada@acme.example",
+            "--org",
+            &org,
+            "--name",
+            "ci",
+            "--role",
+            "viewer",
+            "--expires-in",
+            "30",
+        ],
+        None,
+    ));
+    assert!(
+        token.starts_with("aims_") && token.trim().lines().count() == 1,
+        "the token alone: {token:?}"
+    );
 
-    let wider = aims(&dir, &["admin", "create-token", "--email", "ada@acme.example", "--org", &org, "--name", "x", "--role", "owner"], None);
+    let wider = aims(
+        &dir,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            "ada@acme.example",
+            "--org",
+            &org,
+            "--name",
+            "x",
+            "--role",
+            "owner",
+        ],
+        None,
+    );
     assert_eq!(wider.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&wider.stderr).contains("role"));
-    let short = aims(&dir, &["admin", "create-user", "--email", "bob@acme.example", "--org", &org, "--role", "viewer"], Some("short\n"));
-    assert!(String::from_utf8_lossy(&short.stderr).contains("password: must be at least 12 characters"));
-    let bad_org = aims(&dir, &["admin", "create-token", "--email", "ada@acme.example", "--org", "Acme", "--name", "x"], None);
+    let short = aims(
+        &dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "bob@acme.example",
+            "--org",
+            &org,
+            "--role",
+            "viewer",
+        ],
+        Some("short\n"),
+    );
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains("password: must be at least 12 characters")
+    );
+    let bad_org = aims(
+        &dir,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            "ada@acme.example",
+            "--org",
+            "Acme",
+            "--name",
+            "x",
+        ],
+        None,
+    );
     assert!(String::from_utf8_lossy(&bad_org.stderr).contains("--org must be an organisation id"));
-    let bad_role = aims(&dir, &["admin", "create-user", "--email", "bob@acme.example", "--org", &org, "--role", "root"], Some("correct horse battery\n"));
+    let bad_role = aims(
+        &dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "bob@acme.example",
+            "--org",
+            &org,
+            "--role",
+            "root",
+        ],
+        Some("correct horse battery\n"),
+    );
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("role: must be one of"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_audit_names_the_first_event_that_does_not_verify() {
     let dir = data_dir();
-    let org = ok(aims(&dir, &["admin", "create-org", "--name", "Acme"], None)).trim().to_owned();
-    ok(aims(&dir, &["admin", "create-user", "--email", "ada@acme.example", "--org", &org, "--role", "owner"], Some("correct horse battery\n")));
-    ok(aims(&dir, &["admin", "create-user", "--email", "bob@acme.example", "--org", &org, "--role", "viewer"], Some("correct horse battery\n")));
-    let other = ok(aims(&dir, &["admin", "create-org", "--name", "Beta"], None)).trim().to_owned();
+    let org = ok(aims(&dir, &["admin", "create-org", "--name", "Acme"], None))
+        .trim()
+        .to_owned();
+    ok(aims(
+        &dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "ada@acme.example",
+            "--org",
+            &org,
+            "--role",
+            "owner",
+        ],
+        Some("correct horse battery\n"),
+    ));
+    ok(aims(
+        &dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "bob@acme.example",
+            "--org",
+            &org,
+            "--role",
+            "viewer",
+        ],
+        Some("correct horse battery\n"),
+    ));
+    let other = ok(aims(&dir, &["admin", "create-org", "--name", "Beta"], None))
+        .trim()
+        .to_owned();
     let intact = aims(&dir, &["verify-audit"], None);
     assert_eq!(intact.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&intact.stdout).contains("all chains intact"));
@@ -45,9 +166,22 @@ async fn verify_audit_names_the_first_event_that_does_not_verify() {
     let broken = aims(&dir, &["verify-audit"], None);
     assert_eq!(broken.status.code(), Some(1));
     let text = String::from_utf8_lossy(&broken.stdout);
-    assert!(text.contains("BROKEN") && text.contains("#3") && text.contains("does not match its hash"), "{text}");
-    assert_eq!(aims(&dir, &["verify-audit", "--org", &other], None).status.code(), Some(0), "the other chain is intact");
-    let json = aims(&dir, &["verify-audit", "--org", &org, "--format", "json"], None);
+    assert!(
+        text.contains("BROKEN") && text.contains("#3") && text.contains("does not match its hash"),
+        "{text}"
+    );
+    assert_eq!(
+        aims(&dir, &["verify-audit", "--org", &other], None)
+            .status
+            .code(),
+        Some(0),
+        "the other chain is intact"
+    );
+    let json = aims(
+        &dir,
+        &["verify-audit", "--org", &org, "--format", "json"],
+        None,
+    );
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report[0]["first_broken"]["seq"], 3);
     assert_eq!(report[0]["verified_events"], 2);
@@ -55,8 +189,15 @@ async fn verify_audit_names_the_first_event_that_does_not_verify() {
     // Removing an event instead is found just as well.
     sqlx::query("UPDATE audit_events SET change = replace(change, 'owner', 'viewer') WHERE org_id = ? AND seq = 3").bind(&org).execute(&pool).await.unwrap();
     assert_eq!(aims(&dir, &["verify-audit"], None).status.code(), Some(0));
-    sqlx::query("DELETE FROM audit_events WHERE org_id = ? AND seq = 2").bind(&org).execute(&pool).await.unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE org_id = ? AND seq = 2")
+        .bind(&org)
+        .execute(&pool)
+        .await
+        .unwrap();
     let removed = aims(&dir, &["verify-audit", "--org", &org], None);
     assert_eq!(removed.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&removed.stdout).contains("#3"), "the event after the gap is named");
+    assert!(
+        String::from_utf8_lossy(&removed.stdout).contains("#3"),
+        "the event after the gap is named"
+    );
 }

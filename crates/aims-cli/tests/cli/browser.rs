@@ -6,20 +6,32 @@ use crate::process::{Served, data_dir};
 use crate::webdriver::Browser;
 
 fn chromedriver() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("AIMS_CHROMEDRIVER").map(std::path::PathBuf::from).unwrap_or_else(|| "/usr/bin/chromedriver".into());
+    let path = std::env::var_os("AIMS_CHROMEDRIVER")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromedriver".into());
     path.exists().then_some(path)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {
     let Some(driver) = chromedriver() else {
-        aims_store::testing::skip("browser tests: chromedriver not found (apt-get install chromium chromium-driver)");
+        aims_store::testing::skip(
+            "browser tests: chromedriver not found (apt-get install chromium chromium-driver)",
+        );
         return;
     };
     let dir = data_dir();
     let server = Served::start(&dir, &[], &[], &[]);
     let stdout = server.stdout.lock().unwrap().clone();
-    let setup_link = stdout.lines().find_map(|l| l.trim().strip_prefix("http").filter(|l| l.contains("/setup?token=")).map(|l| format!("http{l}"))).unwrap();
+    let setup_link = stdout
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("http")
+                .filter(|l| l.contains("/setup?token="))
+                .map(|l| format!("http{l}"))
+        })
+        .unwrap();
     let browser = Browser::start(&driver).await;
     let shots = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
 
@@ -47,7 +59,9 @@ async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {
     browser.follow("nav a[href='/members']").await;
     browser.fill("#invite-email", "bob@acme.example").await;
     browser.select("#invite-role", "editor").await;
-    browser.follow("form[action='/members/invite'] button").await;
+    browser
+        .follow("form[action='/members/invite'] button")
+        .await;
     let link = browser.text("#new-invitation-link").await;
     assert!(link.contains("/invitations/"), "{link}");
     browser.screenshot(&shots.join("browser-members.png")).await;
@@ -59,21 +73,46 @@ async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {
     browser.follow("form[action='/tokens'] button").await;
     let secret = browser.text("#new-token-secret").await;
     assert!(secret.starts_with("aims_"), "{secret}");
-    let me: serde_json::Value = reqwest::Client::new().get(server.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["role"], "viewer");
-    assert!(browser.text("main table tbody").await.contains("ci pipeline"));
+    assert!(
+        browser
+            .text("main table tbody")
+            .await
+            .contains("ci pipeline")
+    );
 
     // The audit trail shows all of it, and verifies.
     browser.follow("nav a[href='/audit']").await;
     let trail = browser.text("main table.audit tbody").await;
-    for action in ["organisation.created", "member.added", "session.started", "invitation.created", "token.created"] {
-        assert!(trail.contains(action), "{action} missing from the trail:\n{trail}");
+    for action in [
+        "organisation.created",
+        "member.added",
+        "session.started",
+        "invitation.created",
+        "token.created",
+    ] {
+        assert!(
+            trail.contains(action),
+            "{action} missing from the trail:\n{trail}"
+        );
     }
     assert!(browser.text("main .ok").await.starts_with("Chain intact"));
     browser.fill("#object_type", "token").await;
     browser.follow("form.filters button").await;
     let filtered = browser.text("main table.audit tbody").await;
-    assert!(filtered.contains("token.created") && !filtered.contains("invitation.created"), "{filtered}");
+    assert!(
+        filtered.contains("token.created") && !filtered.contains("invitation.created"),
+        "{filtered}"
+    );
     browser.screenshot(&shots.join("browser-audit.png")).await;
 
     // The invitee, in a fresh browser session, creates an account from the link and joins.

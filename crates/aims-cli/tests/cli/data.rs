@@ -5,9 +5,41 @@ use std::path::Path;
 use crate::process::{Served, aims, data_dir, ok};
 
 fn seed(dir: &Path) -> String {
-    let org = ok(aims(dir, &["admin", "create-org", "--name", "Acme ✓"], None)).trim().to_owned();
-    ok(aims(dir, &["admin", "create-user", "--email", "ada@acme.example", "--org", &org, "--role", "owner"], Some("correct horse battery\n")));
-    ok(aims(dir, &["admin", "create-token", "--email", "ada@acme.example", "--org", &org, "--name", "ci"], None));
+    let org = ok(aims(
+        dir,
+        &["admin", "create-org", "--name", "Acme ✓"],
+        None,
+    ))
+    .trim()
+    .to_owned();
+    ok(aims(
+        dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "ada@acme.example",
+            "--org",
+            &org,
+            "--role",
+            "owner",
+        ],
+        Some("correct horse battery\n"),
+    ));
+    ok(aims(
+        dir,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            "ada@acme.example",
+            "--org",
+            &org,
+            "--name",
+            "ci",
+        ],
+        None,
+    ));
     std::fs::create_dir_all(dir.join("blobs/ab")).unwrap();
     std::fs::write(dir.join("blobs/ab/cdef"), b"an evidence file").unwrap();
     org
@@ -18,22 +50,57 @@ async fn backup_moves_everything_from_sqlite_to_postgres_and_back_exactly() {
     let source = data_dir();
     seed(&source);
     let first = source.join("first.tar.gz");
-    let out = ok(aims(&source, &["backup", "--out", first.to_str().unwrap()], None));
+    let out = ok(aims(
+        &source,
+        &["backup", "--out", first.to_str().unwrap()],
+        None,
+    ));
     assert!(out.contains("wrote") && out.contains("rows"), "{out}");
 
-    let Some(pg) = aims_store::testing::pg_database_url().await else { return };
+    let Some(pg) = aims_store::testing::pg_database_url().await else {
+        return;
+    };
     let via_pg = data_dir();
-    let restored = ok(aims(&via_pg, &["--database-url", &pg, "restore", first.to_str().unwrap()], None));
-    assert!(restored.contains("restored") && restored.contains("1 blobs"), "{restored}");
-    assert_eq!(std::fs::read(via_pg.join("blobs/ab/cdef")).unwrap(), b"an evidence file");
-    assert_eq!(aims(&via_pg, &["--database-url", &pg, "verify-audit"], None).status.code(), Some(0));
+    let restored = ok(aims(
+        &via_pg,
+        &["--database-url", &pg, "restore", first.to_str().unwrap()],
+        None,
+    ));
+    assert!(
+        restored.contains("restored") && restored.contains("1 blobs"),
+        "{restored}"
+    );
+    assert_eq!(
+        std::fs::read(via_pg.join("blobs/ab/cdef")).unwrap(),
+        b"an evidence file"
+    );
+    assert_eq!(
+        aims(&via_pg, &["--database-url", &pg, "verify-audit"], None)
+            .status
+            .code(),
+        Some(0)
+    );
     let second = via_pg.join("second.tar.gz");
-    ok(aims(&via_pg, &["--database-url", &pg, "backup", "--out", second.to_str().unwrap()], None));
+    ok(aims(
+        &via_pg,
+        &[
+            "--database-url",
+            &pg,
+            "backup",
+            "--out",
+            second.to_str().unwrap(),
+        ],
+        None,
+    ));
 
     let back = data_dir();
     ok(aims(&back, &["restore", second.to_str().unwrap()], None));
     let third = back.join("third.tar.gz");
-    ok(aims(&back, &["backup", "--out", third.to_str().unwrap()], None));
+    ok(aims(
+        &back,
+        &["backup", "--out", third.to_str().unwrap()],
+        None,
+    ));
 
     let (a, blobs_a) = aims_store::backup::read_archive(&first).unwrap();
     let (b, _) = aims_store::backup::read_archive(&second).unwrap();
@@ -41,7 +108,11 @@ async fn backup_moves_everything_from_sqlite_to_postgres_and_back_exactly() {
     assert_eq!(a, b, "SQLite to PostgreSQL keeps every value");
     assert_eq!(a, c, "and back again");
     assert_eq!(blobs_a, blobs_c);
-    assert!(a.tables.iter().any(|t| t.table == "audit_events" && t.rows.len() >= 3));
+    assert!(
+        a.tables
+            .iter()
+            .any(|t| t.table == "audit_events" && t.rows.len() >= 3)
+    );
 
     // A restore never mixes archives: into a database with data it refuses, and changes nothing.
     let again = aims(&back, &["restore", first.to_str().unwrap()], None);
@@ -54,14 +125,22 @@ fn a_damaged_archive_is_refused_naming_the_problem() {
     let dir = data_dir();
     seed(&dir);
     let archive = dir.join("a.tar.gz");
-    ok(aims(&dir, &["backup", "--out", archive.to_str().unwrap()], None));
+    ok(aims(
+        &dir,
+        &["backup", "--out", archive.to_str().unwrap()],
+        None,
+    ));
     let mut bytes = std::fs::read(&archive).unwrap();
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&archive, &bytes).unwrap();
     let target = data_dir();
     let refused = aims(&target, &["restore", archive.to_str().unwrap()], None);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("reading"), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("reading"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
     let missing = aims(&target, &["restore", "/nonexistent/archive.tar.gz"], None);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("opening the archive"));
 }
@@ -70,14 +149,24 @@ fn a_damaged_archive_is_refused_naming_the_problem() {
 fn the_demo_organisation_is_created_once_and_its_credentials_shown_each_time() {
     let dir = data_dir();
     let (setup, _) = Served::start(&dir, &[], &[], &[]).stop();
-    assert!(setup.contains("/setup?token="), "an empty database offers setup: {setup}");
+    assert!(
+        setup.contains("/setup?token="),
+        "an empty database offers setup: {setup}"
+    );
     let (first, _) = Served::start(&dir, &[], &["--demo"], &[]).stop();
     let (second, _) = Served::start(&dir, &[], &["--demo"], &[]).stop();
     assert!(first.contains("Demo organisation created"), "{first}");
     assert!(second.contains("Demo organisation ready"), "{second}");
-    let password = |out: &str| out.lines().find_map(|l| l.trim().strip_prefix("password: ")).map(str::to_owned);
+    let password = |out: &str| {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix("password: "))
+            .map(str::to_owned)
+    };
     assert!(password(&first).is_some());
     assert_eq!(password(&first), password(&second));
     let orgs = ok(aims(&dir, &["verify-audit"], None));
-    assert!(orgs.contains("1 organisation(s) checked"), "only one demo organisation: {orgs}");
+    assert!(
+        orgs.contains("1 organisation(s) checked"),
+        "only one demo organisation: {orgs}"
+    );
 }

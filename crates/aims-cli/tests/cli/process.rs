@@ -14,7 +14,10 @@ pub fn data_dir() -> PathBuf {
 }
 
 fn uuid_like() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("{nanos:x}-{}", std::process::id())
 }
 
@@ -31,7 +34,12 @@ pub fn aims(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -40,7 +48,12 @@ pub fn aims(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 
 /// Standard output of a command that must succeed.
 pub fn ok(output: Output) -> String {
-    assert!(output.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -56,8 +69,16 @@ impl Served {
     /// Starts `aims GLOBAL serve SERVE` on a free port, with environment `env`.
     pub fn start(dir: &Path, global: &[&str], serve: &[&str], env: &[(&str, &str)]) -> Served {
         let mut command = Command::new(env!("CARGO_BIN_EXE_aims"));
-        command.arg("--data-dir").arg(dir).args(global).args(["serve", "--bind", "127.0.0.1:0"]).args(serve);
-        command.env_remove("AIMS_DATABASE_URL").stdout(Stdio::piped()).stderr(Stdio::piped());
+        command
+            .arg("--data-dir")
+            .arg(dir)
+            .args(global)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(serve);
+        command
+            .env_remove("AIMS_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         for (key, value) in env {
             command.env(key, value);
         }
@@ -70,7 +91,13 @@ impl Served {
         std::thread::spawn(move || {
             for line in BufReader::new(out).lines().map_while(Result::ok) {
                 if let Some(address) = line.strip_prefix("aims is listening on ") {
-                    let _ = tx.send(address.split_whitespace().next().unwrap_or_default().to_owned());
+                    let _ = tx.send(
+                        address
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or_default()
+                            .to_owned(),
+                    );
                 }
                 sink.lock().unwrap().push_str(&(line + "\n"));
             }
@@ -82,10 +109,15 @@ impl Served {
                 sink.lock().unwrap().push_str(&(line + "\n"));
             }
         });
-        let base = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| {
-            panic!("the server did not start: {}", stderr.lock().unwrap())
-        });
-        Served { child, base, stdout, stderr }
+        let base = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("the server did not start: {}", stderr.lock().unwrap()));
+        Served {
+            child,
+            base,
+            stdout,
+            stderr,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -105,7 +137,10 @@ impl Served {
 
 /// Asks the process to stop as an operator would (SIGTERM), through the `kill` command.
 fn terminate(child: &Child) {
-    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
 }
 
 impl Drop for Served {
@@ -116,11 +151,18 @@ impl Drop for Served {
 
 /// A client that does not follow redirects, as the tests look at them.
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// The `name=value` pair of a response's `Set-Cookie`.
 pub fn cookie_of(response: &reqwest::Response) -> String {
-    let set = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let set = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     set.split(';').next().unwrap_or_default().to_owned()
 }

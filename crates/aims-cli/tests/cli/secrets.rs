@@ -6,7 +6,10 @@ use serde_json::{Value, json};
 use crate::process::{Served, cookie_of, data_dir, http};
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
-    let from = text.find(start).map(|i| i + start.len()).unwrap_or_else(|| panic!("{start:?} not in {text}"));
+    let from = text
+        .find(start)
+        .map(|i| i + start.len())
+        .unwrap_or_else(|| panic!("{start:?} not in {text}"));
     let to = text[from..].find(end).map_or(text.len(), |i| from + i);
     &text[from..to]
 }
@@ -18,10 +21,19 @@ async fn a_full_journey_logs_no_secret() {
     // any password in the URL is accepted and must still never be logged.
     let db_password = "pg-password-that-must-not-leak";
     let database = match aims_store::testing::pg_database_url().await {
-        Some(url) => url.replacen("postgres://postgres@", &format!("postgres://postgres:{db_password}@"), 1),
+        Some(url) => url.replacen(
+            "postgres://postgres@",
+            &format!("postgres://postgres:{db_password}@"),
+            1,
+        ),
         None => format!("sqlite://{}?mode=rwc", dir.join("aims.db").display()),
     };
-    let server = Served::start(&dir, &["--database-url", &database], &[], &[("AIMS_LOG", "debug")]);
+    let server = Served::start(
+        &dir,
+        &["--database-url", &database],
+        &[],
+        &[("AIMS_LOG", "debug")],
+    );
     let client = http();
     let stdout = server.stdout.lock().unwrap().clone();
     let setup_token = between(&stdout, "/setup?token=", "\n").trim().to_owned();
@@ -29,16 +41,40 @@ async fn a_full_journey_logs_no_secret() {
     let owner_password = "owner password one";
     let setup = client
         .post(server.url("/setup"))
-        .form(&[("token", setup_token.as_str()), ("org_name", "Acme"), ("display_name", "Ada"), ("email", "ada@acme.example"), ("password", owner_password)])
+        .form(&[
+            ("token", setup_token.as_str()),
+            ("org_name", "Acme"),
+            ("display_name", "Ada"),
+            ("email", "ada@acme.example"),
+            ("password", owner_password),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(setup.status(), 303);
     let owner_cookie = cookie_of(&setup);
-    let tokens_page = client.post(server.url("/tokens")).header("cookie", &owner_cookie).form(&[("name", "ci")]).send().await.unwrap().text().await.unwrap();
+    let tokens_page = client
+        .post(server.url("/tokens"))
+        .header("cookie", &owner_cookie)
+        .form(&[("name", "ci")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let api_token = between(&tokens_page, "id=\"new-token-secret\">", "<").to_owned();
     assert!(api_token.starts_with("aims_"));
-    assert_eq!(client.get(server.url("/api/v1/me")).bearer_auth(&api_token).send().await.unwrap().status(), 200);
+    assert_eq!(
+        client
+            .get(server.url("/api/v1/me"))
+            .bearer_auth(&api_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     let invitation: Value = client
         .post(server.url("/api/v1/invitations"))
         .bearer_auth(&api_token)
@@ -51,26 +87,56 @@ async fn a_full_journey_logs_no_secret() {
         .unwrap();
     let link = invitation["link"].as_str().unwrap().to_owned();
     let invitee_password = "invitee password two";
-    let joined = client.post(&link).form(&[("display_name", "Bob"), ("password", invitee_password)]).send().await.unwrap();
+    let joined = client
+        .post(&link)
+        .form(&[("display_name", "Bob"), ("password", invitee_password)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(joined.status(), 303);
     let invitee_cookie = cookie_of(&joined);
     let new_password = "owner password three";
     let changed = client
         .post(server.url("/account/password"))
         .header("cookie", &owner_cookie)
-        .form(&[("current_password", owner_password), ("new_password", new_password)])
+        .form(&[
+            ("current_password", owner_password),
+            ("new_password", new_password),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(changed.status(), 303);
     let guess = "a wrong guess of a password";
-    let failed = client.post(server.url("/sign-in")).form(&[("email", "ada@acme.example"), ("password", guess)]).send().await.unwrap();
+    let failed = client
+        .post(server.url("/sign-in"))
+        .form(&[("email", "ada@acme.example"), ("password", guess)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(failed.status(), 401);
-    assert_eq!(client.post(server.url("/sign-out")).header("cookie", &invitee_cookie).send().await.unwrap().status(), 303);
+    assert_eq!(
+        client
+            .post(server.url("/sign-out"))
+            .header("cookie", &invitee_cookie)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
 
     let (_, logs) = server.stop();
-    assert!(logs.contains("aims::http") && logs.contains("/api/v1/invitations"), "the journey was logged: {logs}");
-    let value = |cookie: &str| cookie.split_once('=').map(|(_, v)| v.to_owned()).unwrap_or_default();
+    assert!(
+        logs.contains("aims::http") && logs.contains("/api/v1/invitations"),
+        "the journey was logged: {logs}"
+    );
+    let value = |cookie: &str| {
+        cookie
+            .split_once('=')
+            .map(|(_, v)| v.to_owned())
+            .unwrap_or_default()
+    };
     let invitation_secret = link.rsplit('/').next().unwrap().to_owned();
     let secrets = [
         ("setup token", setup_token),

@@ -20,17 +20,30 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 impl Browser {
     /// Starts chromedriver on a free port and opens a headless browser through it.
     pub async fn start(chromedriver: &Path) -> Browser {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let driver = Command::new(chromedriver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let http = reqwest::Client::new();
         let base = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         while http.get(format!("{base}/status")).send().await.is_err() {
-            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let profile = std::env::temp_dir().join(format!("aims-chromium-{port}"));
-        let chromium = std::env::var("AIMS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let chromium =
+            std::env::var("AIMS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -41,8 +54,20 @@ impl Browser {
             }
         }}});
         let mut browser = Browser { driver, base, http };
-        let session: Value = browser.http.post(format!("{}/session", browser.base)).json(&capabilities).send().await.unwrap().json().await.unwrap();
-        let id = session["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no browser session: {session}")).to_owned();
+        let session: Value = browser
+            .http
+            .post(format!("{}/session", browser.base))
+            .json(&capabilities)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = session["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no browser session: {session}"))
+            .to_owned();
         browser.base = format!("{}/session/{id}", browser.base);
         browser
     }
@@ -78,35 +103,63 @@ impl Browser {
             }
             if started.elapsed() > Duration::from_secs(5) {
                 let source = self.call(reqwest::Method::GET, "/source", None).await;
-                panic!("no element {css:?} ({answer}) on the page:\n{}", source.as_str().unwrap_or_default());
+                panic!(
+                    "no element {css:?} ({answer}) on the page:\n{}",
+                    source.as_str().unwrap_or_default()
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     pub async fn go(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url}))).await;
+        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+            .await;
     }
 
     pub async fn url(&self) -> String {
-        self.call(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or_default().to_owned()
+        self.call(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     pub async fn fill(&self, css: &str, text: &str) {
         let id = self.find(css).await;
-        self.call(reqwest::Method::POST, &format!("/element/{id}/clear"), Some(json!({}))).await;
-        self.call(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({"text": text}))).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            Some(json!({})),
+        )
+        .await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        )
+        .await;
     }
 
     /// Chooses the option with `value` in the select matching `css`.
     pub async fn select(&self, css: &str, value: &str) {
         let id = self.find(&format!("{css} option[value='{value}']")).await;
-        self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await;
     }
 
     pub async fn click(&self, css: &str) {
         let id = self.find(css).await;
-        self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await;
     }
 
     /// Clicks something that loads a new page, and waits until the new page is there.
@@ -115,14 +168,21 @@ impl Browser {
         self.click(css).await;
         let started = Instant::now();
         while self.find("html").await == before {
-            assert!(started.elapsed() < Duration::from_secs(10), "clicking {css:?} loaded no new page");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "clicking {css:?} loaded no new page"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
     pub async fn text(&self, css: &str) -> String {
         let id = self.find(css).await;
-        self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None).await.as_str().unwrap_or_default().to_owned()
+        self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     pub async fn clear_cookies(&self) {
@@ -132,7 +192,9 @@ impl Browser {
     /// Saves a PNG of the page, for people to look at.
     pub async fn screenshot(&self, path: &Path) {
         let data = self.call(reqwest::Method::GET, "/screenshot", None).await;
-        let bytes = base64::engine::general_purpose::STANDARD.decode(data.as_str().unwrap_or_default()).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap_or_default())
+            .unwrap();
         std::fs::write(path, bytes).unwrap();
     }
 

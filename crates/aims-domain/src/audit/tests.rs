@@ -4,7 +4,11 @@ use serde_json::json;
 use super::*;
 
 fn actor(label: &str) -> AuditActor {
-    AuditActor { kind: "user".into(), id: "u1".into(), label: label.into() }
+    AuditActor {
+        kind: "user".into(),
+        id: "u1".into(),
+        label: label.into(),
+    }
 }
 
 fn chain(org: OrgId, len: usize) -> Vec<AuditEvent> {
@@ -18,7 +22,11 @@ fn chain(org: OrgId, len: usize) -> Vec<AuditEvent> {
             format!("obj-{i}"),
             json!({"role": "viewer", "n": i}),
         )
-        .seal(org, prev, Timestamp::from_micros(1_700_000_000_000_000 + i as i64));
+        .seal(
+            org,
+            prev,
+            Timestamp::from_micros(1_700_000_000_000_000 + i as i64),
+        );
         events.push(event);
     }
     events
@@ -33,7 +41,13 @@ fn tamper(event: &mut AuditEvent, field: usize, position: usize) {
         } else {
             let i = position % bytes.len();
             // Only ASCII is flipped, and to another ASCII byte, so the text stays UTF-8.
-            bytes[i] = if bytes[i] == b'a' { b'b' } else if bytes[i].is_ascii() { b'a' } else { bytes[i] };
+            bytes[i] = if bytes[i] == b'a' {
+                b'b'
+            } else if bytes[i].is_ascii() {
+                b'a'
+            } else {
+                bytes[i]
+            };
             if bytes.iter().all(|b| !b.is_ascii()) {
                 bytes.push(b'x');
             }
@@ -47,7 +61,10 @@ fn tamper(event: &mut AuditEvent, field: usize, position: usize) {
         3 => flip(&mut event.object_type, position),
         4 => flip(&mut event.object_id, position),
         5 => flip(&mut event.change, position),
-        6 => event.occurred_at = Timestamp::from_micros(event.occurred_at.as_micros() ^ (1 << (position % 40))),
+        6 => {
+            event.occurred_at =
+                Timestamp::from_micros(event.occurred_at.as_micros() ^ (1 << (position % 40)))
+        }
         _ => event.prev_hash.0[position % 32] ^= 1 << (position % 8),
     }
 }

@@ -41,8 +41,14 @@ struct TableHeader {
 
 const FORMAT: &str = "aims-backup";
 
+/// A stored file: its path below the blob folder, and its content.
+pub type Blob = (String, Vec<u8>);
+
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn io_error(context: &str) -> impl Fn(std::io::Error) -> StoreError + '_ {
@@ -59,7 +65,11 @@ fn blob_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
             if path.is_dir() {
                 pending.push(path);
             } else if let Ok(relative) = path.strip_prefix(dir) {
-                let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let name = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 found.push((name, path));
             }
         }
@@ -99,10 +109,15 @@ pub fn write_archive(dump: &Dump, blobs: Option<&Path>, out: &Path) -> Result<St
         aims_version: env!("CARGO_PKG_VERSION").into(),
         parts: parts
             .iter()
-            .map(|(path, bytes)| Part { path: path.clone(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 })
+            .map(|(path, bytes)| Part {
+                path: path.clone(),
+                sha256: sha256_hex(bytes),
+                bytes: bytes.len() as u64,
+            })
             .collect(),
     };
-    let manifest_text = serde_json::to_string_pretty(&manifest).map_err(|e| StoreError::Backup(e.to_string()))?;
+    let manifest_text =
+        serde_json::to_string_pretty(&manifest).map_err(|e| StoreError::Backup(e.to_string()))?;
 
     let partial = out.with_extension("partial");
     let file = File::create(&partial).map_err(io_error("creating the archive"))?;
@@ -112,7 +127,8 @@ pub fn write_archive(dump: &Dump, blobs: Option<&Path>, out: &Path) -> Result<St
         header.set_size(bytes.len() as u64);
         header.set_mode(0o600);
         header.set_cksum();
-        tar.append_data(&mut header, path, bytes).map_err(io_error("writing the archive"))
+        tar.append_data(&mut header, path, bytes)
+            .map_err(io_error("writing the archive"))
     };
     append("manifest.json", manifest_text.as_bytes())?;
     for (path, bytes) in &parts {
@@ -120,28 +136,39 @@ pub fn write_archive(dump: &Dump, blobs: Option<&Path>, out: &Path) -> Result<St
     }
     let mut gz = tar.into_inner().map_err(io_error("writing the archive"))?;
     gz.flush().map_err(io_error("writing the archive"))?;
-    gz.finish().map_err(io_error("writing the archive"))?.sync_all().map_err(io_error("writing the archive"))?;
+    gz.finish()
+        .map_err(io_error("writing the archive"))?
+        .sync_all()
+        .map_err(io_error("writing the archive"))?;
     std::fs::rename(&partial, out).map_err(io_error("moving the archive into place"))?;
     Ok(manifest_text)
 }
 
 /// Reads and checks an archive: its format, every part's SHA-256, every row.
 /// Returns the tables and the blobs (path below the blob folder, content).
-pub fn read_archive(path: &Path) -> Result<(Dump, Vec<(String, Vec<u8>)>)> {
+pub fn read_archive(path: &Path) -> Result<(Dump, Vec<Blob>)> {
     let file = File::open(path).map_err(io_error("opening the archive"))?;
     let mut tar = tar::Archive::new(GzDecoder::new(BufReader::new(file)));
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for entry in tar.entries().map_err(io_error("reading the archive"))? {
         let mut entry = entry.map_err(io_error("reading the archive"))?;
-        let name = entry.path().map_err(io_error("reading the archive"))?.to_string_lossy().into_owned();
+        let name = entry
+            .path()
+            .map_err(io_error("reading the archive"))?
+            .to_string_lossy()
+            .into_owned();
         let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(io_error("reading the archive"))?;
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(io_error("reading the archive"))?;
         files.insert(name, bytes);
     }
     let manifest: Manifest = files
         .get("manifest.json")
         .ok_or_else(|| StoreError::Backup("not an aims backup: manifest.json is missing".into()))
-        .and_then(|m| serde_json::from_slice(m).map_err(|e| StoreError::Backup(format!("manifest.json: {e}"))))?;
+        .and_then(|m| {
+            serde_json::from_slice(m).map_err(|e| StoreError::Backup(format!("manifest.json: {e}")))
+        })?;
     if manifest.format != FORMAT || manifest.format_version != FORMAT_VERSION {
         return Err(StoreError::Backup(format!(
             "unsupported archive: {} version {} (this build reads {FORMAT} version {FORMAT_VERSION})",
@@ -151,31 +178,49 @@ pub fn read_archive(path: &Path) -> Result<(Dump, Vec<(String, Vec<u8>)>)> {
     let mut tables = Vec::new();
     let mut blobs = Vec::new();
     for part in &manifest.parts {
-        let bytes = files
-            .get(&part.path)
-            .ok_or_else(|| StoreError::Backup(format!("part {} is missing from the archive", part.path)))?;
+        let bytes = files.get(&part.path).ok_or_else(|| {
+            StoreError::Backup(format!("part {} is missing from the archive", part.path))
+        })?;
         if sha256_hex(bytes) != part.sha256 {
-            return Err(StoreError::Backup(format!("part {} is damaged: its SHA-256 does not match the manifest", part.path)));
+            return Err(StoreError::Backup(format!(
+                "part {} is damaged: its SHA-256 does not match the manifest",
+                part.path
+            )));
         }
         if let Some(name) = part.path.strip_prefix("blobs/") {
-            if name.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
-                return Err(StoreError::Backup(format!("part {} has an unsafe path", part.path)));
+            if name
+                .split('/')
+                .any(|c| c.is_empty() || c == "." || c == "..")
+            {
+                return Err(StoreError::Backup(format!(
+                    "part {} has an unsafe path",
+                    part.path
+                )));
             }
             blobs.push((name.to_owned(), bytes.clone()));
         } else if part.path.starts_with("tables/") {
             tables.push(parse_table(&part.path, bytes)?);
         }
     }
-    Ok((Dump { schema_version: manifest.schema_version, tables }, blobs))
+    Ok((
+        Dump {
+            schema_version: manifest.schema_version,
+            tables,
+        },
+        blobs,
+    ))
 }
 
 fn parse_table(path: &str, bytes: &[u8]) -> Result<TableDump> {
-    let text = std::str::from_utf8(bytes).map_err(|e| StoreError::Backup(format!("{path}: {e}")))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| StoreError::Backup(format!("{path}: {e}")))?;
     let mut lines = text.lines();
     let header: TableHeader = lines
         .next()
         .ok_or_else(|| StoreError::Backup(format!("{path} is empty")))
-        .and_then(|l| serde_json::from_str(l).map_err(|e| StoreError::Backup(format!("{path} line 1: {e}"))))?;
+        .and_then(|l| {
+            serde_json::from_str(l).map_err(|e| StoreError::Backup(format!("{path} line 1: {e}")))
+        })?;
     let rows = lines
         .enumerate()
         .map(|(i, line)| {
@@ -184,7 +229,15 @@ fn parse_table(path: &str, bytes: &[u8]) -> Result<TableDump> {
         })
         .collect::<Result<Vec<_>>>()?;
     if rows.len() != header.rows {
-        return Err(StoreError::Backup(format!("{path}: {} rows, the header says {}", rows.len(), header.rows)));
+        return Err(StoreError::Backup(format!(
+            "{path}: {} rows, the header says {}",
+            rows.len(),
+            header.rows
+        )));
     }
-    Ok(TableDump { table: header.table, columns: header.columns, rows })
+    Ok(TableDump {
+        table: header.table,
+        columns: header.columns,
+        rows,
+    })
 }

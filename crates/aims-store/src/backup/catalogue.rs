@@ -40,7 +40,9 @@ pub(crate) async fn columns(tx: &mut Tx, table: &str) -> Result<Vec<(String, Col
             let name: String = row.try_get(0)?;
             let declared: String = row.try_get(1)?;
             let kind = ColumnKind::from_declared(&declared).ok_or_else(|| {
-                StoreError::Backup(format!("column {table}.{name} has type {declared}, which backups do not carry"))
+                StoreError::Backup(format!(
+                    "column {table}.{name} has type {declared}, which backups do not carry"
+                ))
             })?;
             Ok((name, kind))
         })

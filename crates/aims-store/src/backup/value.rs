@@ -65,12 +65,19 @@ mod base64_bytes {
     }
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&Wrapped { base64: STANDARD.encode(bytes) }, s)
+        serde::Serialize::serialize(
+            &Wrapped {
+                base64: STANDARD.encode(bytes),
+            },
+            s,
+        )
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let wrapped = Wrapped::deserialize(d)?;
-        STANDARD.decode(wrapped.base64).map_err(serde::de::Error::custom)
+        STANDARD
+            .decode(wrapped.base64)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -80,7 +87,12 @@ mod tests {
 
     #[test]
     fn values_round_trip_through_json() {
-        let row = vec![Value::Null, Value::Integer(-5), Value::Text("a".into()), Value::Bytes(vec![0, 255])];
+        let row = vec![
+            Value::Null,
+            Value::Integer(-5),
+            Value::Text("a".into()),
+            Value::Bytes(vec![0, 255]),
+        ];
         let text = serde_json::to_string(&row).unwrap();
         assert_eq!(text, r#"[null,-5,"a",{"base64":"AP8="}]"#);
         let back: Vec<Value> = serde_json::from_str(&text).unwrap();
@@ -89,8 +101,14 @@ mod tests {
 
     #[test]
     fn declared_types_of_both_engines_are_known() {
-        assert_eq!(ColumnKind::from_declared("BIGINT"), Some(ColumnKind::Integer));
-        assert_eq!(ColumnKind::from_declared("bigint"), Some(ColumnKind::Integer));
+        assert_eq!(
+            ColumnKind::from_declared("BIGINT"),
+            Some(ColumnKind::Integer)
+        );
+        assert_eq!(
+            ColumnKind::from_declared("bigint"),
+            Some(ColumnKind::Integer)
+        );
         assert_eq!(ColumnKind::from_declared("TEXT"), Some(ColumnKind::Text));
         assert_eq!(ColumnKind::from_declared("bytea"), Some(ColumnKind::Bytes));
         assert_eq!(ColumnKind::from_declared("jsonb"), None);

@@ -12,7 +12,10 @@ pub async fn organisations_are_created_renamed_and_listed(store: Store) {
     let b = org(&store, "Beta").await;
     let mut tx = store.write().await.unwrap();
     tx.rename_org(a, "Acme AI", at(5)).await.unwrap();
-    assert!(matches!(tx.rename_org(OrgId::new(), "x", at(5)).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        tx.rename_org(OrgId::new(), "x", at(5)).await,
+        Err(StoreError::NotFound)
+    ));
     tx.commit().await.unwrap();
     let mut tx = store.read().await.unwrap();
     let acme = tx.org(a).await.unwrap();
@@ -20,7 +23,10 @@ pub async fn organisations_are_created_renamed_and_listed(store: Store) {
     assert_eq!(tx.count_orgs().await.unwrap(), 2);
     let all: Vec<OrgId> = tx.all_orgs().await.unwrap().iter().map(|o| o.id).collect();
     assert_eq!(all, vec![a, b]);
-    assert!(matches!(tx.org(OrgId::new()).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        tx.org(OrgId::new()).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 pub async fn emails_are_unique(store: Store) {
@@ -35,12 +41,24 @@ pub async fn emails_are_unique(store: Store) {
         updated_at: at(0),
     };
     let mut tx = store.write().await.unwrap();
-    assert!(matches!(tx.insert_user(&twin).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        tx.insert_user(&twin).await,
+        Err(StoreError::Conflict(_))
+    ));
     drop(tx);
     let mut tx = store.read().await.unwrap();
-    let found = tx.user_by_email(&Email::parse("ADA@example.org").unwrap()).await.unwrap().unwrap();
+    let found = tx
+        .user_by_email(&Email::parse("ADA@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.display_name, "ada@example.org");
-    assert!(tx.user_by_email(&Email::parse("bob@example.org").unwrap()).await.unwrap().is_none());
+    assert!(
+        tx.user_by_email(&Email::parse("bob@example.org").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 pub async fn memberships_are_scoped_to_their_organisation(store: Store) {
@@ -49,23 +67,51 @@ pub async fn memberships_are_scoped_to_their_organisation(store: Store) {
     let ada = member(&store, acme, "ada@example.org", Role::Owner).await;
     let bob = member(&store, beta, "bob@example.org", Role::Editor).await;
     let mut tx = store.write().await.unwrap();
-    tx.insert_membership(beta, &Membership { org: beta, user: ada, role: Role::Viewer, created_at: at(1) })
-        .await
-        .unwrap();
+    tx.insert_membership(
+        beta,
+        &Membership {
+            org: beta,
+            user: ada,
+            role: Role::Viewer,
+            created_at: at(1),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(tx.role_of(acme, ada).await.unwrap(), Some(Role::Owner));
     assert_eq!(tx.role_of(beta, ada).await.unwrap(), Some(Role::Viewer));
     assert_eq!(tx.role_of(acme, bob).await.unwrap(), None);
     // Acting through Acme must never reach Beta's member.
-    assert!(matches!(tx.set_role(acme, bob, Role::Owner).await, Err(StoreError::NotFound)));
-    assert!(matches!(tx.remove_membership(acme, bob, at(2)).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        tx.set_role(acme, bob, Role::Owner).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        tx.remove_membership(acme, bob, at(2)).await,
+        Err(StoreError::NotFound)
+    ));
     tx.set_role(beta, bob, Role::Admin).await.unwrap();
     assert_eq!(tx.count_owners(acme).await.unwrap(), 1);
     assert_eq!(tx.count_owners(beta).await.unwrap(), 0);
-    let names: Vec<String> = tx.orgs_of(ada).await.unwrap().into_iter().map(|m| m.org_name).collect();
+    let names: Vec<String> = tx
+        .orgs_of(ada)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.org_name)
+        .collect();
     assert_eq!(names, ["Acme", "Beta"]);
     let members = tx.members(beta).await.unwrap();
-    assert_eq!(members.iter().map(|m| (m.email.as_str(), m.role)).collect::<Vec<_>>(),
-        [("ada@example.org", Role::Viewer), ("bob@example.org", Role::Admin)]);
+    assert_eq!(
+        members
+            .iter()
+            .map(|m| (m.email.as_str(), m.role))
+            .collect::<Vec<_>>(),
+        [
+            ("ada@example.org", Role::Viewer),
+            ("bob@example.org", Role::Admin)
+        ]
+    );
     tx.remove_membership(beta, ada, at(3)).await.unwrap();
     assert_eq!(tx.members(beta).await.unwrap().len(), 1);
     tx.commit().await.unwrap();
@@ -88,15 +134,43 @@ pub async fn invitations_open_and_close_once(store: Store) {
     };
     let secret = SecretHash::of("invitation-secret");
     let mut tx = store.write().await.unwrap();
-    tx.insert_invitation(acme, &invitation, &secret).await.unwrap();
-    assert_eq!(tx.open_invitations(acme, at(1)).await.unwrap(), vec![invitation.clone()]);
-    assert!(tx.open_invitations(acme, at(100)).await.unwrap().is_empty(), "expired invitations are not open");
+    tx.insert_invitation(acme, &invitation, &secret)
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.open_invitations(acme, at(1)).await.unwrap(),
+        vec![invitation.clone()]
+    );
+    assert!(
+        tx.open_invitations(acme, at(100)).await.unwrap().is_empty(),
+        "expired invitations are not open"
+    );
     assert!(tx.open_invitations(beta, at(1)).await.unwrap().is_empty());
-    assert!(matches!(tx.invitation(beta, invitation.id).await, Err(StoreError::NotFound)));
-    assert_eq!(tx.invitation_by_token(&secret).await.unwrap(), Some(invitation.clone()));
-    assert!(matches!(tx.close_invitation(beta, invitation.id, true, at(2)).await, Err(StoreError::NotFound)));
-    tx.close_invitation(acme, invitation.id, true, at(2)).await.unwrap();
-    assert!(matches!(tx.close_invitation(acme, invitation.id, false, at(3)).await, Err(StoreError::NotFound)));
-    assert_eq!(tx.invitation(acme, invitation.id).await.unwrap().accepted_at, Some(at(2)));
+    assert!(matches!(
+        tx.invitation(beta, invitation.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        tx.invitation_by_token(&secret).await.unwrap(),
+        Some(invitation.clone())
+    );
+    assert!(matches!(
+        tx.close_invitation(beta, invitation.id, true, at(2)).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.close_invitation(acme, invitation.id, true, at(2))
+        .await
+        .unwrap();
+    assert!(matches!(
+        tx.close_invitation(acme, invitation.id, false, at(3)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        tx.invitation(acme, invitation.id)
+            .await
+            .unwrap()
+            .accepted_at,
+        Some(at(2))
+    );
     tx.commit().await.unwrap();
 }

@@ -10,11 +10,27 @@ pub async fn seed(store: &Store) {
     let acme = org(store, "Acme ✓ \"quoted\"").await;
     member(store, acme, "ada@example.org", Role::Owner).await;
     let mut tx = store.write().await.unwrap();
-    let actor = AuditActor { kind: "system".into(), id: String::new(), label: "cli".into() };
-    tx.append_audit(acme, NewAuditEvent::new(actor, "org.created", "organisation", acme, serde_json::json!({"n": 1})), at(1))
+    let actor = AuditActor {
+        kind: "system".into(),
+        id: String::new(),
+        label: "cli".into(),
+    };
+    tx.append_audit(
+        acme,
+        NewAuditEvent::new(
+            actor,
+            "org.created",
+            "organisation",
+            acme,
+            serde_json::json!({"n": 1}),
+        ),
+        at(1),
+    )
+    .await
+    .unwrap();
+    tx.record_sign_in_failure("address:127.0.0.1", at(2))
         .await
         .unwrap();
-    tx.record_sign_in_failure("address:127.0.0.1", at(2)).await.unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -28,10 +44,16 @@ pub async fn dump_and_load_round_trip(store: Store) {
     write_archive(&dump, Some(&blobs), &archive).unwrap();
     let (read, read_blobs) = read_archive(&archive).unwrap();
     assert_eq!(read, dump);
-    assert_eq!(read_blobs, vec![("ab/cdef".to_owned(), b"evidence bytes".to_vec())]);
+    assert_eq!(
+        read_blobs,
+        vec![("ab/cdef".to_owned(), b"evidence bytes".to_vec())]
+    );
 
     let (target, _dir) = aims_store::testing::sqlite().await;
-    assert_eq!(target.load(&read).await.unwrap(), dump.tables.iter().map(|t| t.rows.len() as u64).sum::<u64>());
+    assert_eq!(
+        target.load(&read).await.unwrap(),
+        dump.tables.iter().map(|t| t.rows.len() as u64).sum::<u64>()
+    );
     assert_eq!(target.dump().await.unwrap(), dump);
 
     // One flipped byte in the archive, and it is refused before anything is loaded.
@@ -46,7 +68,11 @@ pub async fn load_refuses_a_database_with_rows(store: Store) {
     seed(&store).await;
     let dump = store.dump().await.unwrap();
     let err = store.load(&dump).await.unwrap_err();
-    assert!(err.to_string().contains("restore needs an empty database, but table organisations"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("restore needs an empty database, but table organisations"),
+        "{err}"
+    );
 }
 
 pub async fn every_table_is_covered(store: Store) {
@@ -66,7 +92,9 @@ async fn sqlite_to_postgres_to_sqlite_round_trips_exactly() {
     let (source, _dir) = aims_store::testing::sqlite().await;
     seed(&source).await;
     let original = source.dump().await.unwrap();
-    let Some(postgres) = aims_store::testing::postgres().await else { return };
+    let Some(postgres) = aims_store::testing::postgres().await else {
+        return;
+    };
     postgres.load(&original).await.unwrap();
     let through_postgres = postgres.dump().await.unwrap();
     assert_eq!(through_postgres, original);

@@ -15,14 +15,28 @@ fn job(kind: &str, unique_key: Option<&str>, run_at: i64) -> NewJob {
 
 pub async fn jobs_are_claimed_once_and_retried(store: Store) {
     let mut tx = store.write().await.unwrap();
-    assert!(tx.enqueue_job(&job("later", None, 100), at(0)).await.unwrap());
+    assert!(
+        tx.enqueue_job(&job("later", None, 100), at(0))
+            .await
+            .unwrap()
+    );
     assert!(tx.enqueue_job(&job("now", None, 0), at(0)).await.unwrap());
     assert_eq!(tx.queue_depth().await.unwrap(), 2);
     let claimed = tx.claim_job("w1", at(1), at(31)).await.unwrap().unwrap();
     assert_eq!((claimed.kind.as_str(), claimed.attempts), ("now", 1));
-    assert_eq!(tx.claim_job("w2", at(2), at(32)).await.unwrap(), None, "the other job is not due and this one is leased");
-    tx.fail_job(claimed.id, "boom", Some(at(10)), at(2)).await.unwrap();
-    assert_eq!(tx.claim_job("w2", at(5), at(35)).await.unwrap(), None, "backing off");
+    assert_eq!(
+        tx.claim_job("w2", at(2), at(32)).await.unwrap(),
+        None,
+        "the other job is not due and this one is leased"
+    );
+    tx.fail_job(claimed.id, "boom", Some(at(10)), at(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.claim_job("w2", at(5), at(35)).await.unwrap(),
+        None,
+        "backing off"
+    );
     let again = tx.claim_job("w2", at(10), at(40)).await.unwrap().unwrap();
     assert_eq!((again.id, again.attempts), (claimed.id, 2));
     // The worker died: once its lease runs out the job is due again.
@@ -39,11 +53,28 @@ pub async fn jobs_are_claimed_once_and_retried(store: Store) {
 
 pub async fn unique_keys_hold_while_pending(store: Store) {
     let mut tx = store.write().await.unwrap();
-    assert!(tx.enqueue_job(&job("purge", Some("purge"), 0), at(0)).await.unwrap());
-    assert!(!tx.enqueue_job(&job("purge", Some("purge"), 0), at(0)).await.unwrap());
+    assert!(
+        tx.enqueue_job(&job("purge", Some("purge"), 0), at(0))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.enqueue_job(&job("purge", Some("purge"), 0), at(0))
+            .await
+            .unwrap()
+    );
     let claimed = tx.claim_job("w", at(1), at(30)).await.unwrap().unwrap();
-    assert!(!tx.enqueue_job(&job("purge", Some("purge"), 0), at(2)).await.unwrap(), "running still holds the key");
+    assert!(
+        !tx.enqueue_job(&job("purge", Some("purge"), 0), at(2))
+            .await
+            .unwrap(),
+        "running still holds the key"
+    );
     tx.complete_job(claimed.id, at(3)).await.unwrap();
-    assert!(tx.enqueue_job(&job("purge", Some("purge"), 0), at(4)).await.unwrap());
+    assert!(
+        tx.enqueue_job(&job("purge", Some("purge"), 0), at(4))
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
 }

@@ -58,7 +58,12 @@ pub fn at(seconds: i64) -> Timestamp {
 
 /// Adds an organisation named `name`.
 pub async fn org(store: &Store, name: &str) -> OrgId {
-    let org = Organisation { id: OrgId::new(), name: name.into(), created_at: at(0), updated_at: at(0) };
+    let org = Organisation {
+        id: OrgId::new(),
+        name: name.into(),
+        created_at: at(0),
+        updated_at: at(0),
+    };
     let mut tx = store.write().await.unwrap();
     tx.insert_org(&org).await.unwrap();
     tx.commit().await.unwrap();
@@ -77,7 +82,17 @@ pub async fn member(store: &Store, org: OrgId, email: &str, role: Role) -> UserI
     };
     let mut tx = store.write().await.unwrap();
     tx.insert_user(&user).await.unwrap();
-    tx.insert_membership(org, &Membership { org, user: user.id, role, created_at: at(0) }).await.unwrap();
+    tx.insert_membership(
+        org,
+        &Membership {
+            org,
+            user: user.id,
+            role,
+            created_at: at(0),
+        },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     user.id
 }

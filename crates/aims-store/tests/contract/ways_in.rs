@@ -23,24 +23,55 @@ pub async fn api_tokens_are_found_by_hash_and_scoped(store: Store) {
     };
     let (mine, theirs) = (token(ada, "ci"), token(bob, "export"));
     let mut tx = store.write().await.unwrap();
-    tx.insert_api_token(acme, &mine, &SecretHash::of("s1")).await.unwrap();
-    tx.insert_api_token(acme, &theirs, &SecretHash::of("s2")).await.unwrap();
-    assert_eq!(tx.api_token_by_hash(&SecretHash::of("s1")).await.unwrap(), Some(mine.clone()));
-    assert_eq!(tx.api_token_by_hash(&SecretHash::of("nope")).await.unwrap(), None);
+    tx.insert_api_token(acme, &mine, &SecretHash::of("s1"))
+        .await
+        .unwrap();
+    tx.insert_api_token(acme, &theirs, &SecretHash::of("s2"))
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.api_token_by_hash(&SecretHash::of("s1")).await.unwrap(),
+        Some(mine.clone())
+    );
+    assert_eq!(
+        tx.api_token_by_hash(&SecretHash::of("nope")).await.unwrap(),
+        None
+    );
     assert_eq!(tx.api_tokens(acme, None).await.unwrap().len(), 2);
-    assert_eq!(tx.api_tokens(acme, Some(ada)).await.unwrap(), vec![mine.clone()]);
+    assert_eq!(
+        tx.api_tokens(acme, Some(ada)).await.unwrap(),
+        vec![mine.clone()]
+    );
     assert!(tx.api_tokens(beta, None).await.unwrap().is_empty());
-    assert!(matches!(tx.api_token(beta, mine.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(tx.revoke_api_token(beta, mine.id, at(5)).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        tx.api_token(beta, mine.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        tx.revoke_api_token(beta, mine.id, at(5)).await,
+        Err(StoreError::NotFound)
+    ));
     tx.touch_api_token(mine.id, at(7)).await.unwrap();
     tx.touch_api_token(mine.id, at(8)).await.unwrap(); // within a minute: not written again
-    assert_eq!(tx.api_token(acme, mine.id).await.unwrap().last_used_at, Some(at(7)));
+    assert_eq!(
+        tx.api_token(acme, mine.id).await.unwrap().last_used_at,
+        Some(at(7))
+    );
     tx.revoke_api_token(acme, mine.id, at(9)).await.unwrap();
-    assert!(matches!(tx.revoke_api_token(acme, mine.id, at(9)).await, Err(StoreError::NotFound)));
-    assert_eq!(tx.api_tokens(acme, None).await.unwrap(), vec![theirs.clone()]);
+    assert!(matches!(
+        tx.revoke_api_token(acme, mine.id, at(9)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        tx.api_tokens(acme, None).await.unwrap(),
+        vec![theirs.clone()]
+    );
     // Removing a member revokes the tokens they made for that organisation.
     tx.remove_membership(acme, bob, at(10)).await.unwrap();
-    assert_eq!(tx.api_token(acme, theirs.id).await.unwrap().revoked_at, Some(at(10)));
+    assert_eq!(
+        tx.api_token(acme, theirs.id).await.unwrap().revoked_at,
+        Some(at(10))
+    );
     tx.commit().await.unwrap();
 }
 
@@ -63,12 +94,34 @@ pub async fn sessions_expire_and_belong_to_their_user(store: Store) {
     tx.insert_session(&a1, &SecretHash::of("a1")).await.unwrap();
     tx.insert_session(&a2, &SecretHash::of("a2")).await.unwrap();
     tx.insert_session(&b1, &SecretHash::of("b1")).await.unwrap();
-    assert_eq!(tx.live_session(&SecretHash::of("a1"), at(1)).await.unwrap(), Some(a1.clone()));
-    assert_eq!(tx.live_session(&SecretHash::of("a2"), at(50)).await.unwrap(), None, "expired");
+    assert_eq!(
+        tx.live_session(&SecretHash::of("a1"), at(1)).await.unwrap(),
+        Some(a1.clone())
+    );
+    assert_eq!(
+        tx.live_session(&SecretHash::of("a2"), at(50))
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
     assert_eq!(tx.sessions_of(ada, at(1)).await.unwrap().len(), 2);
-    assert!(matches!(tx.delete_session(ada, b1.id).await, Err(StoreError::NotFound)), "not Ada's session");
+    assert!(
+        matches!(
+            tx.delete_session(ada, b1.id).await,
+            Err(StoreError::NotFound)
+        ),
+        "not Ada's session"
+    );
     tx.touch_session(a2.id, at(40), at(200)).await.unwrap();
-    assert_eq!(tx.live_session(&SecretHash::of("a2"), at(150)).await.unwrap().unwrap().last_seen_at, at(40));
+    assert_eq!(
+        tx.live_session(&SecretHash::of("a2"), at(150))
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at,
+        at(40)
+    );
     assert_eq!(tx.delete_other_sessions(ada, Some(a1.id)).await.unwrap(), 1);
     assert_eq!(tx.sessions_of(ada, at(1)).await.unwrap(), vec![a1.clone()]);
     assert_eq!(tx.purge_expired_sessions(at(100)).await.unwrap(), 2);
@@ -79,12 +132,24 @@ pub async fn sessions_expire_and_belong_to_their_user(store: Store) {
 pub async fn setup_tokens_work_once(store: Store) {
     let hash = SecretHash::of("setup");
     let mut tx = store.write().await.unwrap();
-    tx.insert_setup_token(SetupTokenId::new(), &hash, at(0), at(100)).await.unwrap();
+    tx.insert_setup_token(SetupTokenId::new(), &hash, at(0), at(100))
+        .await
+        .unwrap();
     assert!(tx.setup_token_is_valid(&hash, at(1)).await.unwrap());
-    assert!(!tx.setup_token_is_valid(&hash, at(100)).await.unwrap(), "expired");
-    assert!(!tx.setup_token_is_valid(&SecretHash::of("other"), at(1)).await.unwrap());
+    assert!(
+        !tx.setup_token_is_valid(&hash, at(100)).await.unwrap(),
+        "expired"
+    );
+    assert!(
+        !tx.setup_token_is_valid(&SecretHash::of("other"), at(1))
+            .await
+            .unwrap()
+    );
     tx.use_setup_token(&hash, at(2)).await.unwrap();
-    assert!(matches!(tx.use_setup_token(&hash, at(3)).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        tx.use_setup_token(&hash, at(3)).await,
+        Err(StoreError::NotFound)
+    ));
     assert!(!tx.setup_token_is_valid(&hash, at(3)).await.unwrap());
     assert_eq!(tx.purge_setup_tokens(at(3)).await.unwrap(), 1);
     tx.commit().await.unwrap();
@@ -93,13 +158,32 @@ pub async fn setup_tokens_work_once(store: Store) {
 pub async fn sign_in_failures_are_counted_in_a_window(store: Store) {
     let mut tx = store.write().await.unwrap();
     for s in 0..5 {
-        tx.record_sign_in_failure("account:x", at(s * 10)).await.unwrap();
+        tx.record_sign_in_failure("account:x", at(s * 10))
+            .await
+            .unwrap();
     }
-    tx.record_sign_in_failure("address:1.2.3.4", at(0)).await.unwrap();
-    assert_eq!(tx.count_sign_in_failures("account:x", at(15)).await.unwrap(), 3);
-    assert_eq!(tx.count_sign_in_failures("address:1.2.3.4", at(-1)).await.unwrap(), 1);
+    tx.record_sign_in_failure("address:1.2.3.4", at(0))
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.count_sign_in_failures("account:x", at(15))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        tx.count_sign_in_failures("address:1.2.3.4", at(-1))
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(tx.purge_sign_in_failures(at(20)).await.unwrap(), 4);
     tx.clear_sign_in_failures("account:x").await.unwrap();
-    assert_eq!(tx.count_sign_in_failures("account:x", at(-1)).await.unwrap(), 0);
+    assert_eq!(
+        tx.count_sign_in_failures("account:x", at(-1))
+            .await
+            .unwrap(),
+        0
+    );
     tx.commit().await.unwrap();
 }

@@ -1,9 +1,9 @@
 //! The caller themself: who they are, their password and their sessions.
 
 use aims_app::domain::{ActorKind, SessionId};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 
 use super::views::{MeView, PasswordForm, SessionView};
 use super::{Body, Id};
@@ -18,7 +18,9 @@ use crate::state::WebState;
 pub async fn me(ApiActor(actor): ApiActor) -> Json<MeView> {
     let (kind, user_id, token_id) = match actor.kind {
         ActorKind::User(user) => ("user", Some(user.to_string()), None),
-        ActorKind::Token { token, owner } => ("token", Some(owner.to_string()), Some(token.to_string())),
+        ActorKind::Token { token, owner } => {
+            ("token", Some(owner.to_string()), Some(token.to_string()))
+        }
         ActorKind::System => ("system", None, None),
     };
     Json(MeView {
@@ -35,8 +37,15 @@ pub async fn me(ApiActor(actor): ApiActor) -> Json<MeView> {
 #[utoipa::path(put, path = "/api/v1/me/password", tag = "account", request_body = PasswordForm, responses(
     (status = 204, description = "Changed"), (status = 422, body = Problem), (status = 401, body = Problem),
 ))]
-pub async fn change_password(State(state): State<WebState>, ApiActor(actor): ApiActor, Body(form): Body<PasswordForm>) -> Result<StatusCode, ApiError> {
-    state.app.change_password(&actor, None, &form.current_password, &form.new_password).await?;
+pub async fn change_password(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Body(form): Body<PasswordForm>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .app
+        .change_password(&actor, None, &form.current_password, &form.new_password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -44,7 +53,10 @@ pub async fn change_password(State(state): State<WebState>, ApiActor(actor): Api
 #[utoipa::path(get, path = "/api/v1/sessions", tag = "account", responses(
     (status = 200, body = Vec<SessionView>), (status = 401, body = Problem),
 ))]
-pub async fn sessions(State(state): State<WebState>, ApiActor(actor): ApiActor) -> Result<Json<Vec<SessionView>>, ApiError> {
+pub async fn sessions(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<SessionView>>, ApiError> {
     let sessions = state.app.my_sessions(&actor).await?;
     Ok(Json(sessions.into_iter().map(Into::into).collect()))
 }
@@ -53,7 +65,11 @@ pub async fn sessions(State(state): State<WebState>, ApiActor(actor): ApiActor) 
 #[utoipa::path(delete, path = "/api/v1/sessions/{id}", tag = "account", params(("id" = String, Path)), responses(
     (status = 204, description = "Ended"), (status = 404, body = Problem),
 ))]
-pub async fn revoke_session(State(state): State<WebState>, ApiActor(actor): ApiActor, Id(id): Id<SessionId>) -> Result<StatusCode, ApiError> {
+pub async fn revoke_session(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id<SessionId>,
+) -> Result<StatusCode, ApiError> {
     state.app.revoke_session(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,7 +1,7 @@
 //! The audit trail.
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 
 use super::Params;
 use super::views::{AuditEventView, AuditPageView, AuditParams, ChainReportView};
@@ -14,9 +14,16 @@ use crate::state::WebState;
 #[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit", params(AuditParams), responses(
     (status = 200, body = AuditPageView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
-pub async fn list(State(state): State<WebState>, ApiActor(actor): ApiActor, Params(params): Params<AuditParams>) -> Result<Json<AuditPageView>, ApiError> {
+pub async fn list(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Params(params): Params<AuditParams>,
+) -> Result<Json<AuditPageView>, ApiError> {
     let query = params.to_query()?;
-    let page = state.app.audit_events(&actor, query, params.cursor.as_deref()).await?;
+    let page = state
+        .app
+        .audit_events(&actor, query, params.cursor.as_deref())
+        .await?;
     Ok(Json(AuditPageView {
         events: page.events.into_iter().map(AuditEventView::from).collect(),
         next_cursor: page.next_cursor,
@@ -27,6 +34,9 @@ pub async fn list(State(state): State<WebState>, ApiActor(actor): ApiActor, Para
 #[utoipa::path(get, path = "/api/v1/audit-events/verify", tag = "audit", responses(
     (status = 200, body = ChainReportView), (status = 403, body = Problem),
 ))]
-pub async fn verify(State(state): State<WebState>, ApiActor(actor): ApiActor) -> Result<Json<ChainReportView>, ApiError> {
+pub async fn verify(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<ChainReportView>, ApiError> {
     Ok(Json(state.app.verify_my_chain(&actor).await?.into()))
 }

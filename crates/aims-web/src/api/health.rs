@@ -1,8 +1,8 @@
 //! Liveness and readiness.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde_json::{Value, json};
 
 use crate::state::WebState;
@@ -25,10 +25,16 @@ pub async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) 
         Err(err) => Err(err),
     };
     match check {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "database": store.engine().name()}))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({"status": "ready", "database": store.engine().name()})),
+        ),
         Err(err) => {
             tracing::warn!(error = %err, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "not ready", "detail": err.to_string()})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "not ready", "detail": err.to_string()})),
+            )
         }
     }
 }

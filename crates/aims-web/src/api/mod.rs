@@ -40,8 +40,14 @@ pub fn routes() -> Router<WebState> {
         .route("/orgs", get(org::my_orgs))
         .route("/org", get(org::show).patch(org::rename))
         .route("/members", get(members::list))
-        .route("/members/{user_id}", patch(members::change_role).delete(members::remove))
-        .route("/invitations", get(members::invitations).post(members::invite))
+        .route(
+            "/members/{user_id}",
+            patch(members::change_role).delete(members::remove),
+        )
+        .route(
+            "/invitations",
+            get(members::invitations).post(members::invite),
+        )
         .route("/invitations/{id}", delete(members::revoke_invitation))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}", delete(tokens::revoke))
@@ -58,7 +64,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API token (aims_...)")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token (aims_...)"))
+                    .build(),
+            ),
         );
     }
 }

@@ -1,7 +1,9 @@
 //! What the API answers and accepts: plain data shapes with their OpenAPI schemas.
 
 use aims_app::ChainReport;
-use aims_app::domain::account::{ApiToken, Invitation, Member, OrgMembership, Organisation, Session};
+use aims_app::domain::account::{
+    ApiToken, Invitation, Member, OrgMembership, Organisation, Session,
+};
 use aims_app::domain::audit::AuditEvent;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,7 +19,12 @@ pub struct OrganisationView {
 
 impl From<Organisation> for OrganisationView {
     fn from(o: Organisation) -> Self {
-        Self { id: o.id.to_string(), name: o.name, created_at: o.created_at.to_string(), updated_at: o.updated_at.to_string() }
+        Self {
+            id: o.id.to_string(),
+            name: o.name,
+            created_at: o.created_at.to_string(),
+            updated_at: o.updated_at.to_string(),
+        }
     }
 }
 
@@ -31,7 +38,11 @@ pub struct OrgMembershipView {
 
 impl From<OrgMembership> for OrgMembershipView {
     fn from(m: OrgMembership) -> Self {
-        Self { id: m.org.to_string(), name: m.org_name, role: m.role.to_string() }
+        Self {
+            id: m.org.to_string(),
+            name: m.org_name,
+            role: m.role.to_string(),
+        }
     }
 }
 
@@ -286,12 +297,21 @@ impl AuditParams {
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| {
                     aims_app::domain::Timestamp::parse_rfc3339(t.trim()).map_err(|_| {
-                        aims_app::domain::ValidationError::new(field, "must be an RFC 3339 date-time such as 2026-11-28T09:00:00Z")
+                        aims_app::domain::ValidationError::new(
+                            field,
+                            "must be an RFC 3339 date-time such as 2026-11-28T09:00:00Z",
+                        )
                     })
                 })
                 .transpose()
         };
-        let text = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let text = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
         Ok(aims_app::AuditQuery {
             object_type: text(&self.object_type),
             object_id: text(&self.object_id),

@@ -37,7 +37,11 @@ struct AuditPage {
 }
 
 /// `GET /audit`: filterable by object, actor and time; newest first, a page at a time.
-pub async fn audit_page(State(state): State<WebState>, PageUser(context): PageUser, Query(params): Query<AuditParams>) -> Response {
+pub async fn audit_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(params): Query<AuditParams>,
+) -> Response {
     let actor = actor_or_page!(context);
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let filter = Filter {
@@ -48,14 +52,19 @@ pub async fn audit_page(State(state): State<WebState>, PageUser(context): PageUs
         to: text(&params.to),
     };
     let page = match params.to_query() {
-        Ok(query) => state.app.audit_events(&actor, query, params.cursor.as_deref()).await,
+        Ok(query) => {
+            state
+                .app
+                .audit_events(&actor, query, params.cursor.as_deref())
+                .await
+        }
         Err(err) => Err(err),
     };
     let (status, error, events, next_cursor) = match page {
         Ok(page) => (StatusCode::OK, None, page.events, page.next_cursor),
         Err(err) => match form_error(err) {
             Ok((status, message)) => (status, Some(message), Vec::new(), None),
-            Err(page) => return page,
+            Err(other) => return app_error_page(other),
         },
     };
     // Verifying walks the whole chain: only on the first page, where people look.
@@ -74,8 +83,23 @@ pub async fn audit_page(State(state): State<WebState>, PageUser(context): PageUs
             filter: &'a Filter,
             cursor: String,
         }
-        let query = serde_urlencoded::to_string(Next { filter: &filter, cursor }).unwrap_or_default();
+        let query = serde_urlencoded::to_string(Next {
+            filter: &filter,
+            cursor,
+        })
+        .unwrap_or_default();
         format!("/audit?{query}")
     });
-    render(status, &AuditPage { chrome: Some(Chrome::new(&context, "audit")), notice: None, error, chain, filter, events, next_link })
+    render(
+        status,
+        &AuditPage {
+            chrome: Some(Chrome::new(&context, "audit")),
+            notice: None,
+            error,
+            chain,
+            filter,
+            events,
+            next_link,
+        },
+    )
 }

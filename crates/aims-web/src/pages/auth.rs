@@ -26,7 +26,15 @@ pub async fn sign_in_page(MaybeUser(user): MaybeUser) -> Response {
     if user.is_some() {
         return Redirect::to("/").into_response();
     }
-    render(StatusCode::OK, &SignInPage { chrome: None, notice: None, error: None, email: String::new() })
+    render(
+        StatusCode::OK,
+        &SignInPage {
+            chrome: None,
+            notice: None,
+            error: None,
+            email: String::new(),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -37,33 +45,60 @@ pub struct SignInForm {
 
 /// Answers a new session: sets its cookie, ends the one the browser had, and goes to `to`.
 async fn start(state: &WebState, headers: &HeaderMap, signed_in: SignedIn, to: &str) -> Response {
-    if let Some(old) = session_secret(headers) {
-        if let Ok(context) = state.app.session(old).await {
-            let _ = state.app.sign_out(&context).await;
-        }
+    if let Some(old) = session_secret(headers)
+        && let Ok(context) = state.app.session(old).await
+    {
+        let _ = state.app.sign_out(&context).await;
     }
     let cookie = session_cookie(Some(&signed_in.cookie.secret), is_secure(headers, state));
     ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
 }
 
 /// `POST /sign-in`.
-pub async fn sign_in(State(state): State<WebState>, headers: HeaderMap, ClientOf(client): ClientOf, Form(form): Form<SignInForm>) -> Response {
-    let attempt = SignIn { email: form.email.clone(), password: form.password, client };
+pub async fn sign_in(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    ClientOf(client): ClientOf,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let attempt = SignIn {
+        email: form.email.clone(),
+        password: form.password,
+        client,
+    };
     match state.app.sign_in(attempt).await {
         Ok(signed_in) => start(&state, &headers, signed_in, "/").await,
         Err(err) => {
             let (status, message) = match err {
-                AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "Too many failed sign-ins. Wait 15 minutes and try again.".to_owned()),
-                AppError::Invalid(_) => (StatusCode::UNAUTHORIZED, "The email or the password is wrong.".to_owned()),
+                AppError::Throttled { .. } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many failed sign-ins. Wait 15 minutes and try again.".to_owned(),
+                ),
+                AppError::Invalid(_) => (
+                    StatusCode::UNAUTHORIZED,
+                    "The email or the password is wrong.".to_owned(),
+                ),
                 other => return app_error_page(other),
             };
-            render(status, &SignInPage { chrome: None, notice: None, error: Some(message), email: form.email })
+            render(
+                status,
+                &SignInPage {
+                    chrome: None,
+                    notice: None,
+                    error: Some(message),
+                    email: form.email,
+                },
+            )
         }
     }
 }
 
 /// `POST /sign-out`.
-pub async fn sign_out(State(state): State<WebState>, headers: HeaderMap, PageUser(context): PageUser) -> Response {
+pub async fn sign_out(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    PageUser(context): PageUser,
+) -> Response {
     if let Err(err) = state.app.sign_out(&context).await {
         return app_error_page(err);
     }
@@ -91,13 +126,24 @@ pub struct SetupQuery {
 const INVALID_SETUP_LINK: &str = "This setup link is not valid: it may have been used already. Restart aims on an empty database for a new one.";
 
 /// `GET /setup?token=...`.
-pub async fn setup_page(State(state): State<WebState>, Query(query): Query<SetupQuery>) -> Response {
+pub async fn setup_page(
+    State(state): State<WebState>,
+    Query(query): Query<SetupQuery>,
+) -> Response {
     let token = query.token.unwrap_or_default();
     match state.app.setup_token_is_valid(&token).await {
-        Ok(true) => render(StatusCode::OK, &SetupPage {
-            chrome: None, notice: None, error: None, token,
-            org_name: String::new(), display_name: String::new(), email: String::new(),
-        }),
+        Ok(true) => render(
+            StatusCode::OK,
+            &SetupPage {
+                chrome: None,
+                notice: None,
+                error: None,
+                token,
+                org_name: String::new(),
+                display_name: String::new(),
+                email: String::new(),
+            },
+        ),
         Ok(false) => error_page(StatusCode::NOT_FOUND, INVALID_SETUP_LINK),
         Err(err) => app_error_page(err),
     }
@@ -113,7 +159,12 @@ pub struct SetupForm {
 }
 
 /// `POST /setup`.
-pub async fn setup(State(state): State<WebState>, headers: HeaderMap, ClientOf(client): ClientOf, Form(form): Form<SetupForm>) -> Response {
+pub async fn setup(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    ClientOf(client): ClientOf,
+    Form(form): Form<SetupForm>,
+) -> Response {
     let owner = NewOrganisationOwner {
         org_name: form.org_name.clone(),
         email: form.email.clone(),
@@ -124,11 +175,19 @@ pub async fn setup(State(state): State<WebState>, headers: HeaderMap, ClientOf(c
         Ok(signed_in) => start(&state, &headers, signed_in, "/").await,
         Err(AppError::NotFound(_)) => error_page(StatusCode::NOT_FOUND, INVALID_SETUP_LINK),
         Err(err) => match form_error(err) {
-            Ok((status, message)) => render(status, &SetupPage {
-                chrome: None, notice: None, error: Some(message), token: form.token,
-                org_name: form.org_name, display_name: form.display_name, email: form.email,
-            }),
-            Err(page) => page,
+            Ok((status, message)) => render(
+                status,
+                &SetupPage {
+                    chrome: None,
+                    notice: None,
+                    error: Some(message),
+                    token: form.token,
+                    org_name: form.org_name,
+                    display_name: form.display_name,
+                    email: form.email,
+                },
+            ),
+            Err(other) => app_error_page(other),
         },
     }
 }
@@ -147,30 +206,47 @@ struct InvitationPage {
     signed_in_as_invitee: bool,
 }
 
-async fn invitation_view(state: &WebState, user: &Option<aims_app::SessionContext>, secret: String, error: Option<(StatusCode, String)>) -> Response {
+async fn invitation_view(
+    state: &WebState,
+    user: &Option<aims_app::SessionContext>,
+    secret: String,
+    error: Option<(StatusCode, String)>,
+) -> Response {
     match state.app.open_invitation(&secret).await {
         Ok((invitation, org_name, has_account)) => {
-            let signed_in_as_invitee = user.as_ref().is_some_and(|c| c.user.email == invitation.email);
+            let signed_in_as_invitee = user
+                .as_ref()
+                .is_some_and(|c| c.user.email == invitation.email);
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-            render(status, &InvitationPage {
-                chrome: user.as_ref().map(|c| Chrome::new(c, "members")),
-                notice: None,
-                error,
-                secret,
-                org_name,
-                role: invitation.role.to_string(),
-                email: invitation.email.to_string(),
-                has_account,
-                signed_in_as_invitee,
-            })
+            render(
+                status,
+                &InvitationPage {
+                    chrome: user.as_ref().map(|c| Chrome::new(c, "members")),
+                    notice: None,
+                    error,
+                    secret,
+                    org_name,
+                    role: invitation.role.to_string(),
+                    email: invitation.email.to_string(),
+                    has_account,
+                    signed_in_as_invitee,
+                },
+            )
         }
-        Err(AppError::NotFound(_)) => error_page(StatusCode::NOT_FOUND, "This invitation is not valid: it may have expired, been withdrawn or been used."),
+        Err(AppError::NotFound(_)) => error_page(
+            StatusCode::NOT_FOUND,
+            "This invitation is not valid: it may have expired, been withdrawn or been used.",
+        ),
         Err(err) => app_error_page(err),
     }
 }
 
 /// `GET /invitations/{secret}`.
-pub async fn invitation_page(State(state): State<WebState>, MaybeUser(user): MaybeUser, Path(secret): Path<String>) -> Response {
+pub async fn invitation_page(
+    State(state): State<WebState>,
+    MaybeUser(user): MaybeUser,
+    Path(secret): Path<String>,
+) -> Response {
     invitation_view(&state, &user, secret, None).await
 }
 
@@ -204,8 +280,15 @@ pub async fn accept_invitation(
             }
             if let Some(context) = &user {
                 // Work in the organisation just joined.
-                let refreshed = state.app.session(session_secret(&headers).unwrap_or_default()).await;
-                if let Err(err) = state.app.switch_org(refreshed.as_ref().unwrap_or(context), accepted.org).await {
+                let refreshed = state
+                    .app
+                    .session(session_secret(&headers).unwrap_or_default())
+                    .await;
+                if let Err(err) = state
+                    .app
+                    .switch_org(refreshed.as_ref().unwrap_or(context), accepted.org)
+                    .await
+                {
                     return app_error_page(err);
                 }
             }
@@ -213,7 +296,7 @@ pub async fn accept_invitation(
         }
         Err(err) => match form_error(err) {
             Ok(message) => invitation_view(&state, &user, secret, Some(message)).await,
-            Err(page) => page,
+            Err(other) => app_error_page(other),
         },
     }
 }

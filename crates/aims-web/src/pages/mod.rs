@@ -27,7 +27,10 @@ pub fn routes() -> Router<WebState> {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/setup", get(auth::setup_page).post(auth::setup))
-        .route("/invitations/{secret}", get(auth::invitation_page).post(auth::accept_invitation))
+        .route(
+            "/invitations/{secret}",
+            get(auth::invitation_page).post(auth::accept_invitation),
+        )
         .route("/", get(org::home))
         .route("/switch-org", post(org::switch_org))
         .route("/settings", get(org::settings_page).post(org::rename))
@@ -35,18 +38,27 @@ pub fn routes() -> Router<WebState> {
         .route("/members/invite", post(org::invite))
         .route("/members/{user_id}/role", post(org::change_role))
         .route("/members/{user_id}/remove", post(org::remove))
-        .route("/members/invitations/{id}/revoke", post(org::revoke_invitation))
+        .route(
+            "/members/invitations/{id}/revoke",
+            post(org::revoke_invitation),
+        )
         .route("/tokens", get(tokens::tokens_page).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/account", get(tokens::account_page))
         .route("/account/password", post(tokens::change_password))
-        .route("/account/sessions/{id}/revoke", post(tokens::revoke_session))
+        .route(
+            "/account/sessions/{id}/revoke",
+            post(tokens::revoke_session),
+        )
         .route("/audit", get(audit::audit_page))
 }
 
 async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         STYLESHEET,
     )
         .into_response()
@@ -86,7 +98,10 @@ impl Chrome {
                 })
                 .collect(),
             section,
-            can_read_audit: context.actor.as_ref().is_some_and(|a| a.role.grants(Permission::ReadAuditTrail)),
+            can_read_audit: context
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.role.grants(Permission::ReadAuditTrail)),
         }
     }
 }
@@ -97,7 +112,11 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "rendering a page");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be rendered",
+            )
+                .into_response()
         }
     }
 }
@@ -114,7 +133,15 @@ struct ErrorPage<'a> {
 /// A page that says what went wrong.
 pub fn error_page(status: StatusCode, message: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
-    render(status, &ErrorPage { chrome: None, notice: None, title, message })
+    render(
+        status,
+        &ErrorPage {
+            chrome: None,
+            notice: None,
+            title,
+            message,
+        },
+    )
 }
 
 /// The error page for a use-case error, with the status the API would answer.
@@ -126,20 +153,24 @@ pub fn app_error_page(err: AppError) -> Response {
     error_page(problem.status, &capitalised(&problem.detail))
 }
 
-/// The status and message to show on a form that failed.
-pub fn form_error(err: AppError) -> Result<(StatusCode, String), Response> {
+/// The status and message to show on a form that failed, or the error back when it is not
+/// about the form's input (and calls for an error page).
+pub fn form_error(err: AppError) -> Result<(StatusCode, String), AppError> {
     match err {
         AppError::Invalid(_) | AppError::Conflict(_) | AppError::Throttled { .. } => {
             let problem = ApiError::from(err);
             Ok((problem.status, capitalised(&problem.detail)))
         }
-        other => Err(app_error_page(other)),
+        other => Err(other),
     }
 }
 
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A redirect after a successful form, with a message chosen from a fixed list.

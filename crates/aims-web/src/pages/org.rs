@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Redirect, IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, Done, app_error_page, done, form_error, notice_for, render};
@@ -38,7 +38,11 @@ struct HomePage {
 }
 
 /// `GET /`: the overview of the active organisation.
-pub async fn home(State(state): State<WebState>, PageUser(context): PageUser, Query(q): Query<Done>) -> Response {
+pub async fn home(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(q): Query<Done>,
+) -> Response {
     let actor = actor_or_page!(context);
     let app = &state.app;
     let loaded = async {
@@ -46,7 +50,16 @@ pub async fn home(State(state): State<WebState>, PageUser(context): PageUser, Qu
         let members = app.members(&actor).await?.len();
         let tokens = app.tokens(&actor).await?.len();
         let audit = if actor.role.grants(Permission::ReadAuditTrail) {
-            let page = app.audit_events(&actor, AuditQuery { limit: 1, ..AuditQuery::default() }, None).await?;
+            let page = app
+                .audit_events(
+                    &actor,
+                    AuditQuery {
+                        limit: 1,
+                        ..AuditQuery::default()
+                    },
+                    None,
+                )
+                .await?;
             Some(page.events.first().map_or(0, |e| e.seq))
         } else {
             None
@@ -54,15 +67,18 @@ pub async fn home(State(state): State<WebState>, PageUser(context): PageUser, Qu
         Ok::<_, aims_app::AppError>((org, members, tokens, audit))
     };
     match loaded.await {
-        Ok((org, member_count, token_count, audit_events)) => render(StatusCode::OK, &HomePage {
-            chrome: Some(Chrome::new(&context, "home")),
-            notice: notice_for(q.done.as_deref()),
-            org_name: org.name,
-            role: actor.role.to_string(),
-            member_count,
-            token_count,
-            audit_events,
-        }),
+        Ok((org, member_count, token_count, audit_events)) => render(
+            StatusCode::OK,
+            &HomePage {
+                chrome: Some(Chrome::new(&context, "home")),
+                notice: notice_for(q.done.as_deref()),
+                org_name: org.name,
+                role: actor.role.to_string(),
+                member_count,
+                token_count,
+                audit_events,
+            },
+        ),
         Err(err) => app_error_page(err),
     }
 }
@@ -73,7 +89,11 @@ pub struct SwitchForm {
 }
 
 /// `POST /switch-org`.
-pub async fn switch_org(State(state): State<WebState>, PageUser(context): PageUser, Form(form): Form<SwitchForm>) -> Response {
+pub async fn switch_org(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Form(form): Form<SwitchForm>,
+) -> Response {
     let Ok(org) = form.org.parse::<OrgId>() else {
         return app_error_page(aims_app::AppError::NotFound("organisation"));
     };
@@ -95,27 +115,39 @@ struct SettingsPage {
     can_manage: bool,
 }
 
-async fn settings_view(state: &WebState, context: &SessionContext, notice: Option<String>, error: Option<(StatusCode, String)>) -> Response {
+async fn settings_view(
+    state: &WebState,
+    context: &SessionContext,
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.organisation(&actor).await {
         Ok(org) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-            render(status, &SettingsPage {
-                chrome: Some(Chrome::new(context, "settings")),
-                notice,
-                error,
-                org_id: org.id.to_string(),
-                created_at: org.created_at,
-                name: org.name,
-                can_manage: actor.role.grants(Permission::ManageOrganisation),
-            })
+            render(
+                status,
+                &SettingsPage {
+                    chrome: Some(Chrome::new(context, "settings")),
+                    notice,
+                    error,
+                    org_id: org.id.to_string(),
+                    created_at: org.created_at,
+                    name: org.name,
+                    can_manage: actor.role.grants(Permission::ManageOrganisation),
+                },
+            )
         }
         Err(err) => app_error_page(err),
     }
 }
 
 /// `GET /settings`.
-pub async fn settings_page(State(state): State<WebState>, PageUser(context): PageUser, Query(q): Query<Done>) -> Response {
+pub async fn settings_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(q): Query<Done>,
+) -> Response {
     settings_view(&state, &context, notice_for(q.done.as_deref()), None).await
 }
 
@@ -125,13 +157,17 @@ pub struct RenameForm {
 }
 
 /// `POST /settings`.
-pub async fn rename(State(state): State<WebState>, PageUser(context): PageUser, Form(form): Form<RenameForm>) -> Response {
+pub async fn rename(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Form(form): Form<RenameForm>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.rename_org(&actor, &form.name).await {
         Ok(_) => done("/settings", "renamed"),
         Err(err) => match form_error(err) {
             Ok(message) => settings_view(&state, &context, None, Some(message)).await,
-            Err(page) => page,
+            Err(other) => app_error_page(other),
         },
     }
 }
@@ -149,7 +185,13 @@ struct MembersPage {
     can_manage: bool,
 }
 
-async fn members_view(state: &WebState, context: &SessionContext, notice: Option<String>, error: Option<(StatusCode, String)>, new_link: Option<String>) -> Response {
+async fn members_view(
+    state: &WebState,
+    context: &SessionContext,
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+    new_link: Option<String>,
+) -> Response {
     let actor = actor_or_page!(context);
     let can_manage = actor.role.grants(Permission::ManageMembers);
     let members = match state.app.members(&actor).await {
@@ -165,20 +207,31 @@ async fn members_view(state: &WebState, context: &SessionContext, notice: Option
         Vec::new()
     };
     let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-    render(status, &MembersPage {
-        chrome: Some(Chrome::new(context, "members")),
-        notice,
-        error,
-        new_link,
-        members,
-        invitations,
-        roles: Role::ALL.iter().filter(|r| actor.role.covers(**r)).map(|r| r.as_str()).collect(),
-        can_manage,
-    })
+    render(
+        status,
+        &MembersPage {
+            chrome: Some(Chrome::new(context, "members")),
+            notice,
+            error,
+            new_link,
+            members,
+            invitations,
+            roles: Role::ALL
+                .iter()
+                .filter(|r| actor.role.covers(**r))
+                .map(|r| r.as_str())
+                .collect(),
+            can_manage,
+        },
+    )
 }
 
 /// `GET /members`.
-pub async fn members_page(State(state): State<WebState>, PageUser(context): PageUser, Query(q): Query<Done>) -> Response {
+pub async fn members_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(q): Query<Done>,
+) -> Response {
     members_view(&state, &context, notice_for(q.done.as_deref()), None, None).await
 }
 
@@ -189,16 +242,33 @@ pub struct InviteForm {
 }
 
 /// `POST /members/invite`: shows the new link once, on the page that answers.
-pub async fn invite(State(state): State<WebState>, PageUser(context): PageUser, Form(form): Form<InviteForm>) -> Response {
+pub async fn invite(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Form(form): Form<InviteForm>,
+) -> Response {
     let actor = actor_or_page!(context);
-    match state.app.invite(&actor, NewInvitation { email: form.email, role: form.role }).await {
+    match state
+        .app
+        .invite(
+            &actor,
+            NewInvitation {
+                email: form.email,
+                role: form.role,
+            },
+        )
+        .await
+    {
         Ok((_, credential)) => {
-            let link = format!("{}/invitations/{}", state.config.public_url, credential.secret);
+            let link = format!(
+                "{}/invitations/{}",
+                state.config.public_url, credential.secret
+            );
             members_view(&state, &context, None, None, Some(link)).await
         }
         Err(err) => match form_error(err) {
             Ok(message) => members_view(&state, &context, None, Some(message), None).await,
-            Err(page) => page,
+            Err(other) => app_error_page(other),
         },
     }
 }
@@ -209,32 +279,45 @@ pub struct RoleForm {
 }
 
 /// `POST /members/{user_id}/role`.
-pub async fn change_role(State(state): State<WebState>, PageUser(context): PageUser, Path(user): Path<UserId>, Form(form): Form<RoleForm>) -> Response {
+pub async fn change_role(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Path(user): Path<UserId>,
+    Form(form): Form<RoleForm>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.change_role(&actor, user, &form.role).await {
         Ok(()) => done("/members", "role"),
         Err(err) => match form_error(err) {
             Ok(message) => members_view(&state, &context, None, Some(message), None).await,
-            Err(page) => page,
+            Err(other) => app_error_page(other),
         },
     }
 }
 
 /// `POST /members/{user_id}/remove`.
-pub async fn remove(State(state): State<WebState>, PageUser(context): PageUser, Path(user): Path<UserId>) -> Response {
+pub async fn remove(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Path(user): Path<UserId>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.remove_member(&actor, user).await {
         Ok(()) if actor.user() == Some(user) => Redirect::to("/").into_response(),
         Ok(()) => done("/members", "removed"),
         Err(err) => match form_error(err) {
             Ok(message) => members_view(&state, &context, None, Some(message), None).await,
-            Err(page) => page,
+            Err(other) => app_error_page(other),
         },
     }
 }
 
 /// `POST /members/invitations/{id}/revoke`.
-pub async fn revoke_invitation(State(state): State<WebState>, PageUser(context): PageUser, Path(id): Path<InvitationId>) -> Response {
+pub async fn revoke_invitation(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Path(id): Path<InvitationId>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.revoke_invitation(&actor, id).await {
         Ok(()) => done("/members", "withdrawn"),

@@ -27,27 +27,44 @@ struct TokensPage {
     own_role: &'static str,
 }
 
-async fn tokens_view(state: &WebState, context: &SessionContext, notice: Option<String>, error: Option<(StatusCode, String)>, new_secret: Option<String>) -> Response {
+async fn tokens_view(
+    state: &WebState,
+    context: &SessionContext,
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+    new_secret: Option<String>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.tokens(&actor).await {
         Ok(tokens) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-            render(status, &TokensPage {
-                chrome: Some(Chrome::new(context, "tokens")),
-                notice,
-                error,
-                new_secret,
-                tokens,
-                roles: Role::ALL.iter().filter(|r| actor.role.covers(**r)).map(|r| r.as_str()).collect(),
-                own_role: actor.role.as_str(),
-            })
+            render(
+                status,
+                &TokensPage {
+                    chrome: Some(Chrome::new(context, "tokens")),
+                    notice,
+                    error,
+                    new_secret,
+                    tokens,
+                    roles: Role::ALL
+                        .iter()
+                        .filter(|r| actor.role.covers(**r))
+                        .map(|r| r.as_str())
+                        .collect(),
+                    own_role: actor.role.as_str(),
+                },
+            )
         }
         Err(err) => app_error_page(err),
     }
 }
 
 /// `GET /tokens`.
-pub async fn tokens_page(State(state): State<WebState>, PageUser(context): PageUser, Query(q): Query<Done>) -> Response {
+pub async fn tokens_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(q): Query<Done>,
+) -> Response {
     tokens_view(&state, &context, notice_for(q.done.as_deref()), None, None).await
 }
 
@@ -59,30 +76,50 @@ pub struct TokenForm {
 }
 
 /// `POST /tokens`: shows the new secret once, on the page that answers.
-pub async fn create(State(state): State<WebState>, PageUser(context): PageUser, Form(form): Form<TokenForm>) -> Response {
+pub async fn create(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Form(form): Form<TokenForm>,
+) -> Response {
     let actor = actor_or_page!(context);
-    let expires_in_days = match form.expires_in_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    let expires_in_days = match form
+        .expires_in_days
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         None => None,
         Some(days) => match days.parse::<i64>() {
             Ok(days) => Some(days),
             Err(_) => {
-                let message = (StatusCode::UNPROCESSABLE_ENTITY, "Expires in: must be a whole number of days".to_owned());
+                let message = (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Expires in: must be a whole number of days".to_owned(),
+                );
                 return tokens_view(&state, &context, None, Some(message), None).await;
             }
         },
     };
-    let new = NewApiToken { name: form.name, role: form.role, expires_in_days };
+    let new = NewApiToken {
+        name: form.name,
+        role: form.role,
+        expires_in_days,
+    };
     match state.app.create_token(&actor, new).await {
         Ok(created) => tokens_view(&state, &context, None, None, Some(created.secret.secret)).await,
         Err(err) => match form_error(err) {
             Ok(message) => tokens_view(&state, &context, None, Some(message), None).await,
-            Err(page) => page,
+            Err(other) => app_error_page(other),
         },
     }
 }
 
 /// `POST /tokens/{id}/revoke`.
-pub async fn revoke(State(state): State<WebState>, PageUser(context): PageUser, Path(id): Path<ApiTokenId>) -> Response {
+pub async fn revoke(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Path(id): Path<ApiTokenId>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.revoke_token(&actor, id).await {
         Ok(()) => done("/tokens", "revoked"),
@@ -100,25 +137,37 @@ struct AccountPage {
     current: SessionId,
 }
 
-async fn account_view(state: &WebState, context: &SessionContext, notice: Option<String>, error: Option<(StatusCode, String)>) -> Response {
+async fn account_view(
+    state: &WebState,
+    context: &SessionContext,
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.my_sessions(&actor).await {
         Ok(sessions) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-            render(status, &AccountPage {
-                chrome: Some(Chrome::new(context, "account")),
-                notice,
-                error,
-                sessions,
-                current: context.session.id,
-            })
+            render(
+                status,
+                &AccountPage {
+                    chrome: Some(Chrome::new(context, "account")),
+                    notice,
+                    error,
+                    sessions,
+                    current: context.session.id,
+                },
+            )
         }
         Err(err) => app_error_page(err),
     }
 }
 
 /// `GET /account`.
-pub async fn account_page(State(state): State<WebState>, PageUser(context): PageUser, Query(q): Query<Done>) -> Response {
+pub async fn account_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(q): Query<Done>,
+) -> Response {
     account_view(&state, &context, notice_for(q.done.as_deref()), None).await
 }
 
@@ -129,19 +178,36 @@ pub struct PasswordForm {
 }
 
 /// `POST /account/password`: keeps this session, ends the others.
-pub async fn change_password(State(state): State<WebState>, PageUser(context): PageUser, Form(form): Form<PasswordForm>) -> Response {
+pub async fn change_password(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Form(form): Form<PasswordForm>,
+) -> Response {
     let actor = actor_or_page!(context);
-    match state.app.change_password(&actor, Some(context.session.id), &form.current_password, &form.new_password).await {
+    match state
+        .app
+        .change_password(
+            &actor,
+            Some(context.session.id),
+            &form.current_password,
+            &form.new_password,
+        )
+        .await
+    {
         Ok(()) => done("/account", "password"),
         Err(err) => match form_error(err) {
             Ok(message) => account_view(&state, &context, None, Some(message)).await,
-            Err(page) => page,
+            Err(other) => app_error_page(other),
         },
     }
 }
 
 /// `POST /account/sessions/{id}/revoke`.
-pub async fn revoke_session(State(state): State<WebState>, PageUser(context): PageUser, Path(id): Path<SessionId>) -> Response {
+pub async fn revoke_session(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Path(id): Path<SessionId>,
+) -> Response {
     let actor = actor_or_page!(context);
     match state.app.revoke_session(&actor, id).await {
         Ok(()) => done("/account", "ended"),

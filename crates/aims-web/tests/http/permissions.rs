@@ -8,7 +8,15 @@ use serde_json::{Value, json};
 use crate::support::{Orgs, PASSWORD, Server, orgs};
 
 /// Who calls, in the order of the expected statuses below.
-const CALLERS: [&str; 7] = ["owner", "admin", "editor", "auditor", "viewer", "outsider", "anonymous"];
+const CALLERS: [&str; 7] = [
+    "owner",
+    "admin",
+    "editor",
+    "auditor",
+    "viewer",
+    "outsider",
+    "anonymous",
+];
 
 struct Case {
     method: Method,
@@ -20,27 +28,132 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     use Method as M;
-    let case = |method: Method, path: fn(&Orgs) -> String, body: Option<fn() -> Value>, expect: [u16; 7]| Case { method, path, body, expect };
+    let case = |method: Method,
+                path: fn(&Orgs) -> String,
+                body: Option<fn() -> Value>,
+                expect: [u16; 7]| Case {
+        method,
+        path,
+        body,
+        expect,
+    };
     vec![
-        case(M::GET, |_| "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::PUT, |_| "/api/v1/me/password".into(), Some(|| json!({"current_password": PASSWORD, "new_password": "a brand new long password"})), [204, 204, 204, 204, 204, 204, 401]),
-        case(M::GET, |_| "/api/v1/orgs".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::GET, |_| "/api/v1/org".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::PATCH, |_| "/api/v1/org".into(), Some(|| json!({"name": "Renamed"})), [200, 200, 403, 403, 403, 200, 401]),
-        case(M::GET, |_| "/api/v1/members".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::PATCH, |o| format!("/api/v1/members/{}", o.victim), Some(|| json!({"role": "viewer"})), [204, 204, 403, 403, 403, 404, 401]),
-        case(M::DELETE, |o| format!("/api/v1/members/{}", o.victim), None, [204, 204, 403, 403, 403, 404, 401]),
-        case(M::GET, |_| "/api/v1/invitations".into(), None, [200, 200, 403, 403, 403, 200, 401]),
-        case(M::POST, |_| "/api/v1/invitations".into(), Some(|| json!({"email": "someone@example.org", "role": "viewer"})), [201, 201, 403, 403, 403, 201, 401]),
-        case(M::DELETE, |o| format!("/api/v1/invitations/{}", o.invitation), None, [204, 204, 403, 403, 403, 404, 401]),
-        case(M::GET, |_| "/api/v1/tokens".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::POST, |_| "/api/v1/tokens".into(), Some(|| json!({"name": "ci", "role": "viewer", "expires_in_days": 30})), [201, 201, 201, 201, 201, 201, 401]),
-        case(M::DELETE, |o| format!("/api/v1/tokens/{}", o.owner_token), None, [204, 204, 404, 404, 404, 404, 401]),
-        case(M::GET, |_| "/api/v1/sessions".into(), None, [200, 200, 200, 200, 200, 200, 401]),
-        case(M::DELETE, |o| format!("/api/v1/sessions/{}", o.owner_session), None, [204, 404, 404, 404, 404, 404, 401]),
-        case(M::GET, |_| "/api/v1/audit-events".into(), None, [200, 200, 403, 200, 403, 200, 401]),
-        case(M::GET, |_| "/api/v1/audit-events/verify".into(), None, [200, 200, 403, 200, 403, 200, 401]),
-        case(M::GET, |_| "/metrics".into(), None, [200, 200, 403, 403, 403, 200, 401]),
+        case(
+            M::GET,
+            |_| "/api/v1/me".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            |_| "/api/v1/me/password".into(),
+            Some(
+                || json!({"current_password": PASSWORD, "new_password": "a brand new long password"}),
+            ),
+            [204, 204, 204, 204, 204, 204, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/orgs".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/org".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PATCH,
+            |_| "/api/v1/org".into(),
+            Some(|| json!({"name": "Renamed"})),
+            [200, 200, 403, 403, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/members".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PATCH,
+            |o| format!("/api/v1/members/{}", o.victim),
+            Some(|| json!({"role": "viewer"})),
+            [204, 204, 403, 403, 403, 404, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/members/{}", o.victim),
+            None,
+            [204, 204, 403, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/invitations".into(),
+            None,
+            [200, 200, 403, 403, 403, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/invitations".into(),
+            Some(|| json!({"email": "someone@example.org", "role": "viewer"})),
+            [201, 201, 403, 403, 403, 201, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/invitations/{}", o.invitation),
+            None,
+            [204, 204, 403, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/tokens".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/tokens".into(),
+            Some(|| json!({"name": "ci", "role": "viewer", "expires_in_days": 30})),
+            [201, 201, 201, 201, 201, 201, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/tokens/{}", o.owner_token),
+            None,
+            [204, 204, 404, 404, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/sessions".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/sessions/{}", o.owner_session),
+            None,
+            [204, 404, 404, 404, 404, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/audit-events".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/audit-events/verify".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/metrics".into(),
+            None,
+            [200, 200, 403, 403, 403, 200, 401],
+        ),
     ]
 }
 
@@ -54,7 +167,11 @@ async fn every_route_answers_every_caller_as_expected() {
         for (i, caller) in CALLERS.iter().enumerate() {
             // A change by one caller must not decide the next caller's answer.
             if mutating || shared.is_none() {
-                let server = Server::start(WebConfig { metrics_from_loopback: false, ..WebConfig::default() }).await;
+                let server = Server::start(WebConfig {
+                    metrics_from_loopback: false,
+                    ..WebConfig::default()
+                })
+                .await;
                 let orgs = orgs(&server.app).await;
                 shared = Some((server, orgs));
             }
@@ -72,16 +189,32 @@ async fn every_route_answers_every_caller_as_expected() {
             checked += 1;
             if status != case.expect[i] {
                 let body = response.text().await.unwrap_or_default();
-                failures.push(format!("{} {path} as {caller}: expected {}, got {status} {body}", case.method, case.expect[i]));
+                failures.push(format!(
+                    "{} {path} as {caller}: expected {}, got {status} {body}",
+                    case.method, case.expect[i]
+                ));
             } else if status >= 400 {
-                let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                let kind = response
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
                 if !kind.starts_with("application/problem+json") {
-                    failures.push(format!("{} {path} as {caller}: error answered as {kind:?}, not problem+json", case.method));
+                    failures.push(format!(
+                        "{} {path} as {caller}: error answered as {kind:?}, not problem+json",
+                        case.method
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!(checked, cases().len() * CALLERS.len());
 }
 
@@ -112,5 +245,8 @@ async fn the_matrix_covers_every_documented_route() {
         })
         .collect();
     let missing: Vec<&String> = documented.iter().filter(|d| !covered.contains(d)).collect();
-    assert!(missing.is_empty(), "routes without a permission row: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without a permission row: {missing:?}"
+    );
 }

@@ -6,8 +6,16 @@ use serde_json::json;
 
 use crate::support::{PASSWORD, Server, orgs};
 
-async fn sign_in(server: &Server, email: &str, password: &str, headers: &[(&str, &str)]) -> reqwest::Response {
-    let mut request = server.http.post(server.url("/sign-in")).form(&[("email", email), ("password", password)]);
+async fn sign_in(
+    server: &Server,
+    email: &str,
+    password: &str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = server
+        .http
+        .post(server.url("/sign-in"))
+        .form(&[("email", email), ("password", password)]);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -15,7 +23,12 @@ async fn sign_in(server: &Server, email: &str, password: &str, headers: &[(&str,
 }
 
 fn set_cookie(response: &reqwest::Response) -> String {
-    response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn cookie_pair(set_cookie: &str) -> String {
@@ -25,14 +38,32 @@ fn cookie_pair(set_cookie: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answer_carries_the_security_headers() {
     let server = Server::start(WebConfig::default()).await;
-    for path in ["/sign-in", "/api/v1/me", "/healthz", "/nowhere", "/api/nowhere"] {
+    for path in [
+        "/sign-in",
+        "/api/v1/me",
+        "/healthz",
+        "/nowhere",
+        "/api/nowhere",
+    ] {
         let response = server.http.get(server.url(path)).send().await.unwrap();
         let headers = response.headers();
-        let csp = headers.get("content-security-policy").unwrap().to_str().unwrap();
+        let csp = headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap();
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff", "{path}");
-        assert_eq!(headers.get("referrer-policy").unwrap(), "no-referrer", "{path}");
+        assert_eq!(
+            headers.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            headers.get("referrer-policy").unwrap(),
+            "no-referrer",
+            "{path}"
+        );
     }
 }
 
@@ -43,8 +74,14 @@ async fn the_session_cookie_is_http_only_lax_and_renewed_at_sign_in() {
     let first = sign_in(&server, "owner@acme.example", PASSWORD, &[]).await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     let cookie = set_cookie(&first);
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain HTTP without a trusted proxy: {cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP without a trusted proxy: {cookie}"
+    );
     // Signing in again from the same browser issues a new id and ends the old session.
     let old = cookie_pair(&cookie);
     let again = server
@@ -57,37 +94,81 @@ async fn the_session_cookie_is_http_only_lax_and_renewed_at_sign_in() {
         .unwrap();
     let renewed = cookie_pair(&set_cookie(&again));
     assert_ne!(renewed, old);
-    let with_old = server.http.get(server.url("/api/v1/me")).header("cookie", &old).send().await.unwrap();
+    let with_old = server
+        .http
+        .get(server.url("/api/v1/me"))
+        .header("cookie", &old)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(with_old.status(), StatusCode::UNAUTHORIZED);
-    let with_new = server.http.get(server.url("/api/v1/me")).header("cookie", &renewed).send().await.unwrap();
+    let with_new = server
+        .http
+        .get(server.url("/api/v1/me"))
+        .header("cookie", &renewed)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(with_new.status(), StatusCode::OK);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_cookie_is_secure_behind_a_tls_proxy() {
-    let server = Server::start(WebConfig { trust_proxy: true, ..WebConfig::default() }).await;
+    let server = Server::start(WebConfig {
+        trust_proxy: true,
+        ..WebConfig::default()
+    })
+    .await;
     orgs(&server.app).await;
-    let response = sign_in(&server, "owner@acme.example", PASSWORD, &[("x-forwarded-proto", "https")]).await;
+    let response = sign_in(
+        &server,
+        "owner@acme.example",
+        PASSWORD,
+        &[("x-forwarded-proto", "https")],
+    )
+    .await;
     let cookie = set_cookie(&response);
-    assert!(cookie.starts_with("__Host-aims_session=") && cookie.contains("; Secure"), "{cookie}");
-    let always = Server::start(WebConfig { cookies: CookiePolicy::Always, ..WebConfig::default() }).await;
+    assert!(
+        cookie.starts_with("__Host-aims_session=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    let always = Server::start(WebConfig {
+        cookies: CookiePolicy::Always,
+        ..WebConfig::default()
+    })
+    .await;
     orgs(&always.app).await;
-    assert!(set_cookie(&sign_in(&always, "owner@acme.example", PASSWORD, &[]).await).contains("; Secure"));
+    assert!(
+        set_cookie(&sign_in(&always, "owner@acme.example", PASSWORD, &[]).await)
+            .contains("; Secure")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_requests_with_a_cookie_are_refused() {
     let server = Server::start(WebConfig::default()).await;
     orgs(&server.app).await;
-    let cookie = cookie_pair(&set_cookie(&sign_in(&server, "owner@acme.example", PASSWORD, &[]).await));
+    let cookie = cookie_pair(&set_cookie(
+        &sign_in(&server, "owner@acme.example", PASSWORD, &[]).await,
+    ));
     let rename = |site: &'static str, origin: Option<String>| {
-        let mut request = server.http.post(server.url("/settings")).header("cookie", &cookie).header("sec-fetch-site", site);
+        let mut request = server
+            .http
+            .post(server.url("/settings"))
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", site);
         if let Some(origin) = origin {
             request = request.header("origin", origin);
         }
         request.form(&[("name", "Changed")]).send()
     };
-    assert_eq!(rename("cross-site", Some("https://evil.example".into())).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        rename("cross-site", Some("https://evil.example".into()))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     let api = server
         .http
         .patch(server.url("/api/v1/org"))
@@ -98,7 +179,13 @@ async fn cross_site_requests_with_a_cookie_are_refused() {
         .await
         .unwrap();
     assert_eq!(api.status(), StatusCode::FORBIDDEN);
-    assert_eq!(rename("same-origin", Some(server.base.clone())).await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        rename("same-origin", Some(server.base.clone()))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,18 +197,32 @@ async fn sign_in_is_throttled_per_account_without_telling_who_exists() {
     assert_eq!(wrong.status(), unknown.status());
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let (wrong, unknown) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
-    assert_eq!(wrong.replace("owner@", "X@"), unknown.replace("nobody@", "X@"), "the same page either way");
+    assert_eq!(
+        wrong.replace("owner@", "X@"),
+        unknown.replace("nobody@", "X@"),
+        "the same page either way"
+    );
     for _ in 0..4 {
         sign_in(&server, "owner@acme.example", "wrong password!!", &[]).await;
     }
     // Five failures: even the right password is refused for a while, for this account only.
     let locked = sign_in(&server, "owner@acme.example", PASSWORD, &[]).await;
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(sign_in(&server, "admin@acme.example", PASSWORD, &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in(&server, "admin@acme.example", PASSWORD, &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     for _ in 0..4 {
         sign_in(&server, "nobody@acme.example", "wrong password!!", &[]).await;
     }
-    assert_eq!(sign_in(&server, "nobody@acme.example", "x", &[]).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        sign_in(&server, "nobody@acme.example", "x", &[])
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -129,7 +230,14 @@ async fn oversized_bodies_are_refused() {
     let server = Server::start(WebConfig::default()).await;
     let o = orgs(&server.app).await;
     let huge = json!({"name": "x".repeat(aims_web::BODY_LIMIT + 1)});
-    let response = server.http.patch(server.url("/api/v1/org")).bearer_auth(&o.tokens["owner"]).json(&huge).send().await.unwrap();
+    let response = server
+        .http
+        .patch(server.url("/api/v1/org"))
+        .bearer_auth(&o.tokens["owner"])
+        .json(&huge)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
@@ -140,7 +248,10 @@ async fn bad_input_is_answered_with_a_problem_naming_the_field() {
     let token = &o.tokens["owner"];
     let check = |response: reqwest::Response, status: u16, field: Option<&'static str>| async move {
         assert_eq!(response.status().as_u16(), status);
-        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
         let problem: serde_json::Value = response.json().await.unwrap();
         assert_eq!(problem["status"], status);
         assert!(!problem["detail"].as_str().unwrap().is_empty());
@@ -148,19 +259,88 @@ async fn bad_input_is_answered_with_a_problem_naming_the_field() {
             assert_eq!(problem["field"], field, "{problem}");
         }
     };
-    let post = |path: &str, body: serde_json::Value| server.http.post(server.url(path)).bearer_auth(token).json(&body).send();
-    check(post("/api/v1/invitations", json!({"email": "not an email", "role": "viewer"})).await.unwrap(), 422, Some("email")).await;
-    check(post("/api/v1/invitations", json!({"email": "a@example.org", "role": "god"})).await.unwrap(), 422, Some("role")).await;
-    check(post("/api/v1/tokens", json!({"name": "", "role": "viewer"})).await.unwrap(), 422, Some("name")).await;
-    check(post("/api/v1/tokens", json!({"name": "x", "expires_in_days": 0})).await.unwrap(), 422, Some("expires_in_days")).await;
-    let missing = post("/api/v1/tokens", json!({"role": "viewer"})).await.unwrap();
+    let post = |path: &str, body: serde_json::Value| {
+        server
+            .http
+            .post(server.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    check(
+        post(
+            "/api/v1/invitations",
+            json!({"email": "not an email", "role": "viewer"}),
+        )
+        .await
+        .unwrap(),
+        422,
+        Some("email"),
+    )
+    .await;
+    check(
+        post(
+            "/api/v1/invitations",
+            json!({"email": "a@example.org", "role": "god"}),
+        )
+        .await
+        .unwrap(),
+        422,
+        Some("role"),
+    )
+    .await;
+    check(
+        post("/api/v1/tokens", json!({"name": "", "role": "viewer"}))
+            .await
+            .unwrap(),
+        422,
+        Some("name"),
+    )
+    .await;
+    check(
+        post("/api/v1/tokens", json!({"name": "x", "expires_in_days": 0}))
+            .await
+            .unwrap(),
+        422,
+        Some("expires_in_days"),
+    )
+    .await;
+    let missing = post("/api/v1/tokens", json!({"role": "viewer"}))
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 422);
-    assert!(missing.text().await.unwrap().contains("missing field `name`"));
-    let broken = server.http.post(server.url("/api/v1/tokens")).bearer_auth(token).header("content-type", "application/json").body("{").send().await.unwrap();
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("missing field `name`")
+    );
+    let broken = server
+        .http
+        .post(server.url("/api/v1/tokens"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     check(broken, 400, None).await;
-    let bad_id = server.http.delete(server.url("/api/v1/tokens/not-an-id")).bearer_auth(token).send().await.unwrap();
+    let bad_id = server
+        .http
+        .delete(server.url("/api/v1/tokens/not-an-id"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     check(bad_id, 404, None).await;
-    let bad_time = server.http.get(server.url("/api/v1/audit-events?from=yesterday")).bearer_auth(token).send().await.unwrap();
+    let bad_time = server
+        .http
+        .get(server.url("/api/v1/audit-events?from=yesterday"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     check(bad_time, 422, Some("from")).await;
     // The last owner keeps the role.
     let demote = server
@@ -179,16 +359,61 @@ async fn tokens_cannot_be_wider_than_their_creator_and_stop_working_when_revoked
     let server = Server::start(WebConfig::default()).await;
     let o = orgs(&server.app).await;
     let create = |token: &str, role: &str| {
-        server.http.post(server.url("/api/v1/tokens")).bearer_auth(token).json(&json!({"name": "t", "role": role})).send()
+        server
+            .http
+            .post(server.url("/api/v1/tokens"))
+            .bearer_auth(token)
+            .json(&json!({"name": "t", "role": role}))
+            .send()
     };
-    assert_eq!(create(&o.tokens["editor"], "admin").await.unwrap().status(), 422);
-    assert_eq!(create(&o.tokens["editor"], "auditor").await.unwrap().status(), 422, "an editor cannot read the audit trail");
-    let created: serde_json::Value = create(&o.tokens["admin"], "viewer").await.unwrap().json().await.unwrap();
+    assert_eq!(
+        create(&o.tokens["editor"], "admin").await.unwrap().status(),
+        422
+    );
+    assert_eq!(
+        create(&o.tokens["editor"], "auditor")
+            .await
+            .unwrap()
+            .status(),
+        422,
+        "an editor cannot read the audit trail"
+    );
+    let created: serde_json::Value = create(&o.tokens["admin"], "viewer")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let secret = created["secret"].as_str().unwrap().to_owned();
-    let me: serde_json::Value = server.http.get(server.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = server
+        .http
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["role"], "viewer");
     let id = created["token"]["id"].as_str().unwrap();
-    let revoked = server.http.delete(server.url(&format!("/api/v1/tokens/{id}"))).bearer_auth(&o.tokens["admin"]).send().await.unwrap();
+    let revoked = server
+        .http
+        .delete(server.url(&format!("/api/v1/tokens/{id}")))
+        .bearer_auth(&o.tokens["admin"])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(revoked.status(), 204);
-    assert_eq!(server.http.get(server.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().status(), 401);
+    assert_eq!(
+        server
+            .http
+            .get(server.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
 }

@@ -25,15 +25,27 @@ impl Server {
     }
 
     /// A server over `store`.
-    pub async fn on(store: Store, mut config: WebConfig, dir: Option<std::path::PathBuf>) -> Server {
+    pub async fn on(
+        store: Store,
+        mut config: WebConfig,
+        dir: Option<std::path::PathBuf>,
+    ) -> Server {
         let app = App::new(store, Arc::new(SystemClock));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         config.public_url = base.clone();
         let state = WebState::new(app.clone(), config);
         tokio::spawn(aims_web::serve(listener, state, std::future::pending()));
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Server { base, app, http, _dir: dir }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Server {
+            base,
+            app,
+            http,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -68,21 +80,75 @@ pub async fn orgs(app: &App) -> Orgs {
     let mut users = HashMap::new();
     for role in ROLES {
         let email = format!("{role}@acme.example");
-        let user = app.admin_create_user(acme, &email, role, PASSWORD).await.unwrap();
+        let user = app
+            .admin_create_user(acme, &email, role, PASSWORD)
+            .await
+            .unwrap();
         users.insert(role, user.id);
-        let token = app.admin_create_token(acme, &email, NewApiToken { name: format!("{role} token"), ..Default::default() }).await.unwrap();
+        let token = app
+            .admin_create_token(
+                acme,
+                &email,
+                NewApiToken {
+                    name: format!("{role} token"),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
         tokens.insert(role, token.secret.secret);
     }
-    let outsider = app.admin_create_user(beta, "owner@beta.example", "owner", PASSWORD).await.unwrap();
+    let outsider = app
+        .admin_create_user(beta, "owner@beta.example", "owner", PASSWORD)
+        .await
+        .unwrap();
     users.insert("outsider", outsider.id);
-    let token = app.admin_create_token(beta, "owner@beta.example", NewApiToken { name: "beta".into(), ..Default::default() }).await.unwrap();
+    let token = app
+        .admin_create_token(
+            beta,
+            "owner@beta.example",
+            NewApiToken {
+                name: "beta".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     tokens.insert("outsider", token.secret.secret);
-    let victim = app.admin_create_user(acme, "victim@acme.example", "viewer", PASSWORD).await.unwrap().id;
+    let victim = app
+        .admin_create_user(acme, "victim@acme.example", "viewer", PASSWORD)
+        .await
+        .unwrap()
+        .id;
     let owner_actor = app.token_actor(&tokens["owner"]).await.unwrap();
-    let (invitation, _) = app.invite(&owner_actor, NewInvitation { email: "new@acme.example".into(), role: "viewer".into() }).await.unwrap();
-    let owner_token = app.create_token(&owner_actor, NewApiToken { name: "second".into(), ..Default::default() }).await.unwrap().token.id;
+    let (invitation, _) = app
+        .invite(
+            &owner_actor,
+            NewInvitation {
+                email: "new@acme.example".into(),
+                role: "viewer".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let owner_token = app
+        .create_token(
+            &owner_actor,
+            NewApiToken {
+                name: "second".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .token
+        .id;
     let signed_in = app
-        .sign_in(SignIn { email: "owner@acme.example".into(), password: PASSWORD.into(), client: Client::default() })
+        .sign_in(SignIn {
+            email: "owner@acme.example".into(),
+            password: PASSWORD.into(),
+            client: Client::default(),
+        })
         .await
         .unwrap();
     Orgs {
