@@ -201,3 +201,55 @@ async fn verify_audit_names_the_first_event_that_does_not_verify() {
         "the event after the gap is named"
     );
 }
+
+/// Settings: `aims.toml`, overridden by `AIMS_*` variables, overridden by flags.
+#[test]
+fn settings_come_from_the_file_then_the_environment_then_flags() {
+    let root = data_dir();
+    let (from_file, from_env, from_flag) = (root.join("file"), root.join("env"), root.join("flag"));
+    let config = root.join("aims.toml");
+    std::fs::write(
+        &config,
+        format!("data_dir = {:?}\n", from_file.display().to_string()),
+    )
+    .unwrap();
+    let run = |env: Option<&std::path::Path>, flag: Option<&std::path::Path>| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_aims"));
+        command
+            .arg("--config")
+            .arg(&config)
+            .env_remove("AIMS_DATA_DIR")
+            .env_remove("AIMS_DATABASE_URL");
+        if let Some(dir) = env {
+            command.env("AIMS_DATA_DIR", dir);
+        }
+        if let Some(dir) = flag {
+            command.arg("--data-dir").arg(dir);
+        }
+        let out = command
+            .args(["admin", "create-org", "--name", "X"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(None, None);
+    assert!(from_file.join("aims.db").exists());
+    run(Some(&from_env), None);
+    assert!(from_env.join("aims.db").exists());
+    run(Some(&from_env), Some(&from_flag));
+    assert!(from_flag.join("aims.db").exists());
+
+    std::fs::write(&config, "data_dir = [1, 2]\n").unwrap();
+    let broken = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
+        .arg("--config")
+        .arg(&config)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("reading the settings"));
+}

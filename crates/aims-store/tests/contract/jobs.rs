@@ -78,3 +78,40 @@ pub async fn unique_keys_hold_while_pending(store: Store) {
     );
     tx.commit().await.unwrap();
 }
+
+/// Four workers draining one queue at once claim every job exactly once.
+pub async fn concurrent_workers_claim_each_job_once(store: Store) {
+    let mut tx = store.write().await.unwrap();
+    for _ in 0..200 {
+        tx.enqueue_job(&job("work", None, 0), at(0)).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let store = std::sync::Arc::new(store);
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut claimed = Vec::new();
+                loop {
+                    let mut tx = store.write().await.unwrap();
+                    let Some(job) = tx
+                        .claim_job(&format!("w{w}"), at(1), at(100))
+                        .await
+                        .unwrap()
+                    else {
+                        return claimed;
+                    };
+                    tx.complete_job(job.id, at(2)).await.unwrap();
+                    tx.commit().await.unwrap();
+                    claimed.push(job.id);
+                }
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.unwrap());
+    }
+    let unique: std::collections::HashSet<_> = all.iter().collect();
+    assert_eq!((all.len(), unique.len()), (200, 200));
+}

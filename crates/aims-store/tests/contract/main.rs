@@ -46,6 +46,7 @@ contract! {
     audit::concurrent_writers_leave_one_valid_chain,
     jobs::jobs_are_claimed_once_and_retried,
     jobs::unique_keys_hold_while_pending,
+    jobs::concurrent_workers_claim_each_job_once,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
     backup::every_table_is_covered,

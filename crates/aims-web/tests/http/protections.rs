@@ -417,3 +417,25 @@ async fn tokens_cannot_be_wider_than_their_creator_and_stop_working_when_revoked
         401
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_is_throttled_per_address_across_accounts() {
+    let server = Server::start(WebConfig::default()).await;
+    orgs(&server.app).await;
+    // Guessing across many accounts from one address: each account stays under its own limit.
+    for i in 0..30 {
+        let email = format!("guess{}@acme.example", i % 10);
+        assert_eq!(
+            sign_in(&server, &email, "wrong password!!", &[])
+                .await
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let blocked = sign_in(&server, "owner@acme.example", PASSWORD, &[]).await;
+    assert_eq!(
+        blocked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address has used up its attempts"
+    );
+}
