@@ -170,14 +170,7 @@ impl App {
             } => {
                 let display_name = account::display_name(display_name)?;
                 let hash = hash_password(&Password::new("password", password)?).await?;
-                Some(User {
-                    id: UserId::new(),
-                    email: invitation.email.clone(),
-                    display_name,
-                    password_hash: Some(hash),
-                    created_at: now,
-                    updated_at: now,
-                })
+                Some(User::new(invitation.email.clone(), display_name, hash, now))
             }
             InvitationAnswer::SignedIn(_) => None,
         };

@@ -3,7 +3,7 @@
 
 use aims_domain::account::{self, Email, Membership, Organisation, Password, User};
 use aims_domain::audit::NewAuditEvent;
-use aims_domain::{Actor, ActorKind, OrgId, Role, SetupTokenId, Timestamp, UserId};
+use aims_domain::{Actor, ActorKind, OrgId, Role, SetupTokenId, Timestamp};
 use aims_store::Tx;
 use serde_json::json;
 
@@ -94,14 +94,7 @@ impl App {
             .await
             .map_err(|_| AppError::NotFound("setup link (it may have been used already)"))?;
         let org = create_org(&mut tx, &name, now, "setup").await?;
-        let user = User {
-            id: UserId::new(),
-            email,
-            display_name,
-            password_hash: Some(hash),
-            created_at: now,
-            updated_at: now,
-        };
+        let user = User::new(email, display_name, hash, now);
         add_user(
             &mut tx,
             org.id,
@@ -160,14 +153,7 @@ impl App {
                     .next()
                     .unwrap_or_default()
                     .to_owned();
-                let user = User {
-                    id: UserId::new(),
-                    email,
-                    display_name,
-                    password_hash: Some(hash),
-                    created_at: now,
-                    updated_at: now,
-                };
+                let user = User::new(email, display_name, hash, now);
                 add_user(&mut tx, org, &user, role, &system_actor(org), now).await?;
                 user
             }
@@ -221,14 +207,7 @@ impl App {
         let now = self.now();
         let hash = hash_password(&password).await?;
         let org = create_org(&mut tx, "Demo organisation", now, "aims serve --demo").await?;
-        let user = User {
-            id: UserId::new(),
-            email: email.clone(),
-            display_name: "Demo owner".into(),
-            password_hash: Some(hash),
-            created_at: now,
-            updated_at: now,
-        };
+        let user = User::new(email.clone(), "Demo owner".into(), hash, now);
         add_user(
             &mut tx,
             org.id,

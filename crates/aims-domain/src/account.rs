@@ -122,6 +122,20 @@ pub struct User {
     pub updated_at: Timestamp,
 }
 
+impl User {
+    /// A new account created at `now`.
+    pub fn new(email: Email, display_name: String, password_hash: String, now: Timestamp) -> Self {
+        Self {
+            id: UserId::new(),
+            email,
+            display_name,
+            password_hash: Some(password_hash),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// A person's role in one organisation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Membership {

@@ -5,8 +5,8 @@ use aims_domain::{JobId, OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::connect::Engine;
-use crate::error::{Result, StoreError};
-use crate::row::RowExt;
+use crate::error::Result;
+use crate::row::{RowExt, affected_one};
 use crate::tx::Tx;
 
 /// A job to enqueue.
@@ -148,11 +148,7 @@ impl Tx {
         .bind(now.as_micros())
         .execute(self.conn())
         .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        affected_one(done)
     }
 
     /// Jobs waiting or running.

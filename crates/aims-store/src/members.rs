@@ -5,7 +5,7 @@ use aims_domain::{InvitationId, OrgId, Role, SecretHash, Timestamp, UserId};
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, map_rows};
+use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
 fn read_user(row: &AnyRow) -> Result<User> {
@@ -31,14 +31,6 @@ fn read_invitation(row: &AnyRow) -> Result<Invitation> {
         accepted_at: row.opt_at("accepted_at")?,
         revoked_at: row.opt_at("revoked_at")?,
     })
-}
-
-fn affected_one(done: sqlx::any::AnyQueryResult) -> Result<()> {
-    if done.rows_affected() == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
 }
 
 impl Tx {

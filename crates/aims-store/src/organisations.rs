@@ -5,7 +5,7 @@ use aims_domain::{OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, map_rows};
+use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
 fn read_org(row: &AnyRow) -> Result<Organisation> {
@@ -50,11 +50,7 @@ impl Tx {
             .bind(at.as_micros())
             .execute(self.conn())
             .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        affected_one(done)
     }
 
     /// Every organisation, oldest first. For operators (verification, backup), not for tenants.

@@ -76,3 +76,12 @@ pub(crate) fn map_rows<T>(
 ) -> Result<Vec<T>> {
     rows.iter().map(read).collect()
 }
+
+/// `NotFound` when a statement changed no row: the record is not in this organisation.
+pub(crate) fn affected_one(done: sqlx::any::AnyQueryResult) -> Result<()> {
+    if done.rows_affected() == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}

@@ -6,7 +6,7 @@ use aims_domain::{ApiTokenId, OrgId, SecretHash, SessionId, SetupTokenId, Timest
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, map_rows};
+use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
 fn read_token(row: &AnyRow) -> Result<ApiToken> {
@@ -116,11 +116,7 @@ impl Tx {
         .bind(at.as_micros())
         .execute(self.conn())
         .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        affected_one(done)
     }
 
     /// Notes that a token was used; written at most once a minute per token.
@@ -194,11 +190,7 @@ impl Tx {
             .bind(id.to_string())
             .execute(self.conn())
             .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        affected_one(done)
     }
 
     /// Ends every session of `user` but `keep`; returns how many ended.
@@ -296,11 +288,7 @@ impl Tx {
         .bind(now.as_micros())
         .execute(self.conn())
         .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        affected_one(done)
     }
 
     /// Deletes setup tokens that are used or expired at `now`; returns how many.
