@@ -25,12 +25,20 @@ impl Migration {
 }
 
 /// Every migration of this build, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/0001_foundation.sql"),
-    postgres: None,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sql: include_str!("../migrations/0001_foundation.sql"),
+        postgres: None,
+    },
+    Migration {
+        version: 2,
+        name: "append_only_audit",
+        sql: include_str!("../migrations/0002_append_only_audit.sql"),
+        postgres: Some(include_str!("../migrations/0002_append_only_audit.postgres.sql")),
+    },
+];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
      version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";

@@ -44,6 +44,7 @@ contract! {
     audit::appends_form_one_verifiable_chain_per_organisation,
     audit::queries_filter_and_page,
     audit::concurrent_writers_leave_one_valid_chain,
+    audit::recorded_events_cannot_be_changed_or_deleted,
     jobs::jobs_are_claimed_once_and_retried,
     jobs::unique_keys_hold_while_pending,
     jobs::concurrent_workers_claim_each_job_once,
