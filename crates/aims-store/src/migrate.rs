@@ -36,7 +36,9 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 2,
         name: "append_only_audit",
         sql: include_str!("../migrations/0002_append_only_audit.sql"),
-        postgres: Some(include_str!("../migrations/0002_append_only_audit.postgres.sql")),
+        postgres: Some(include_str!(
+            "../migrations/0002_append_only_audit.postgres.sql"
+        )),
     },
 ];
 

@@ -118,6 +118,8 @@ pub fn skip(reason: &str) {
 /// Runs raw SQL, as someone with direct access to the database could: for tests of what
 /// the schema refuses and what verification finds.
 pub async fn execute_raw(store: &Store, sql: &str) -> Result<u64, crate::StoreError> {
-    let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(store.pool()).await?;
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(store.pool())
+        .await?;
     Ok(done.rows_affected())
 }

@@ -159,9 +159,15 @@ async fn verify_audit_names_the_first_event_that_does_not_verify() {
     // that guard and edits one recorded change.
     let url = format!("sqlite://{}", dir.join("aims.db").display());
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let refused = sqlx::query("UPDATE audit_events SET change = '{}'").execute(&pool).await.unwrap_err();
+    let refused = sqlx::query("UPDATE audit_events SET change = '{}'")
+        .execute(&pool)
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("append-only"), "{refused}");
-    sqlx::raw_sql("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;").execute(&pool).await.unwrap();
+    sqlx::raw_sql("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;")
+        .execute(&pool)
+        .await
+        .unwrap();
     sqlx::query("UPDATE audit_events SET change = replace(change, 'viewer', 'owner') WHERE org_id = ? AND seq = 3")
         .bind(&org)
         .execute(&pool)

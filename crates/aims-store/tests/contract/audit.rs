@@ -195,10 +195,17 @@ pub async fn concurrent_writers_leave_one_valid_chain(store: Store) {
 pub async fn recorded_events_cannot_be_changed_or_deleted(store: Store) {
     let acme = org(&store, "Acme").await;
     let mut tx = store.write().await.unwrap();
-    tx.append_audit(acme, event("ada", "member", "m1"), at(1)).await.unwrap();
+    tx.append_audit(acme, event("ada", "member", "m1"), at(1))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    for sql in ["UPDATE audit_events SET change = '{}'", "DELETE FROM audit_events"] {
-        let err = aims_store::testing::execute_raw(&store, sql).await.unwrap_err();
+    for sql in [
+        "UPDATE audit_events SET change = '{}'",
+        "DELETE FROM audit_events",
+    ] {
+        let err = aims_store::testing::execute_raw(&store, sql)
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
     assert_eq!(chain(&store, acme).await.len(), 1);

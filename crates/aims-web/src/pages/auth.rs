@@ -2,13 +2,12 @@
 
 use aims_app::{AppError, InvitationAnswer, NewOrganisationOwner, SignIn, SignedIn};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, app_error_page, done, error_page, form_error, render};
+use super::{Chrome, PageForm, app_error_page, done, error_page, form_error, render};
 use crate::identity::{ClientOf, MaybeUser, PageUser, is_secure, session_cookie, session_secret};
 use crate::state::WebState;
 
@@ -59,7 +58,7 @@ pub async fn sign_in(
     State(state): State<WebState>,
     headers: HeaderMap,
     ClientOf(client): ClientOf,
-    Form(form): Form<SignInForm>,
+    PageForm(form): PageForm<SignInForm>,
 ) -> Response {
     let attempt = SignIn {
         email: form.email.clone(),
@@ -163,7 +162,7 @@ pub async fn setup(
     State(state): State<WebState>,
     headers: HeaderMap,
     ClientOf(client): ClientOf,
-    Form(form): Form<SetupForm>,
+    PageForm(form): PageForm<SetupForm>,
 ) -> Response {
     let owner = NewOrganisationOwner {
         org_name: form.org_name.clone(),
@@ -263,7 +262,7 @@ pub async fn accept_invitation(
     MaybeUser(user): MaybeUser,
     ClientOf(client): ClientOf,
     Path(secret): Path<String>,
-    Form(form): Form<AcceptForm>,
+    PageForm(form): PageForm<AcceptForm>,
 ) -> Response {
     let answer = match &user {
         Some(context) => InvitationAnswer::SignedIn(context.user.id),

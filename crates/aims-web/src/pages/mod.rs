@@ -9,10 +9,12 @@ mod tokens;
 use aims_app::domain::Permission;
 use aims_app::{AppError, SessionContext};
 use askama::Template;
-use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use axum::{Form, Router};
 
 use crate::error::ApiError;
 use crate::state::WebState;
@@ -192,6 +194,43 @@ pub fn notice_for(code: Option<&str>) -> Option<String> {
         _ => return None,
     };
     Some(text.to_owned())
+}
+
+/// An id in a page's path; one that is not a valid id answers the not-found page.
+pub struct PageId<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<WebState> for PageId<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(PageId(value)),
+            Err(_) => Err(error_page(
+                StatusCode::NOT_FOUND,
+                "This page does not exist.",
+            )),
+        }
+    }
+}
+
+/// A submitted form; a malformed one answers a page that says so.
+pub struct PageForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> FromRequest<WebState> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &WebState) -> Result<Self, Self::Rejection> {
+        match Form::<T>::from_request(request, state).await {
+            Ok(Form(value)) => Ok(PageForm(value)),
+            Err(rejection) => Err(error_page(
+                StatusCode::BAD_REQUEST,
+                &format!("The form could not be read: {}", rejection.body_text()),
+            )),
+        }
+    }
 }
 
 /// The `done` code of a page request.

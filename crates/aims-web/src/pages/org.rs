@@ -4,13 +4,12 @@ use aims_app::domain::account::{Invitation, Member};
 use aims_app::domain::{InvitationId, OrgId, Permission, Role, UserId};
 use aims_app::{AuditQuery, NewInvitation, SessionContext};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, Done, app_error_page, done, form_error, notice_for, render};
+use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, notice_for, render};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -92,7 +91,7 @@ pub struct SwitchForm {
 pub async fn switch_org(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Form(form): Form<SwitchForm>,
+    PageForm(form): PageForm<SwitchForm>,
 ) -> Response {
     let Ok(org) = form.org.parse::<OrgId>() else {
         return app_error_page(aims_app::AppError::NotFound("organisation"));
@@ -160,7 +159,7 @@ pub struct RenameForm {
 pub async fn rename(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Form(form): Form<RenameForm>,
+    PageForm(form): PageForm<RenameForm>,
 ) -> Response {
     let actor = actor_or_page!(context);
     match state.app.rename_org(&actor, &form.name).await {
@@ -245,7 +244,7 @@ pub struct InviteForm {
 pub async fn invite(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Form(form): Form<InviteForm>,
+    PageForm(form): PageForm<InviteForm>,
 ) -> Response {
     let actor = actor_or_page!(context);
     match state
@@ -282,8 +281,8 @@ pub struct RoleForm {
 pub async fn change_role(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Path(user): Path<UserId>,
-    Form(form): Form<RoleForm>,
+    PageId(user): PageId<UserId>,
+    PageForm(form): PageForm<RoleForm>,
 ) -> Response {
     let actor = actor_or_page!(context);
     match state.app.change_role(&actor, user, &form.role).await {
@@ -299,7 +298,7 @@ pub async fn change_role(
 pub async fn remove(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Path(user): Path<UserId>,
+    PageId(user): PageId<UserId>,
 ) -> Response {
     let actor = actor_or_page!(context);
     match state.app.remove_member(&actor, user).await {
@@ -316,7 +315,7 @@ pub async fn remove(
 pub async fn revoke_invitation(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Path(id): Path<InvitationId>,
+    PageId(id): PageId<InvitationId>,
 ) -> Response {
     let actor = actor_or_page!(context);
     match state.app.revoke_invitation(&actor, id).await {

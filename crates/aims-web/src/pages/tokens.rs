@@ -4,14 +4,13 @@ use aims_app::domain::account::{ApiToken, Session};
 use aims_app::domain::{ApiTokenId, Role, SessionId};
 use aims_app::{NewApiToken, SessionContext};
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::org::actor_or_page;
-use super::{Chrome, Done, app_error_page, done, form_error, notice_for, render};
+use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, notice_for, render};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -79,7 +78,7 @@ pub struct TokenForm {
 pub async fn create(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Form(form): Form<TokenForm>,
+    PageForm(form): PageForm<TokenForm>,
 ) -> Response {
     let actor = actor_or_page!(context);
     let expires_in_days = match form
@@ -118,7 +117,7 @@ pub async fn create(
 pub async fn revoke(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Path(id): Path<ApiTokenId>,
+    PageId(id): PageId<ApiTokenId>,
 ) -> Response {
     let actor = actor_or_page!(context);
     match state.app.revoke_token(&actor, id).await {
@@ -181,7 +180,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
     let actor = actor_or_page!(context);
     match state
@@ -206,7 +205,7 @@ pub async fn change_password(
 pub async fn revoke_session(
     State(state): State<WebState>,
     PageUser(context): PageUser,
-    Path(id): Path<SessionId>,
+    PageId(id): PageId<SessionId>,
 ) -> Response {
     let actor = actor_or_page!(context);
     match state.app.revoke_session(&actor, id).await {
