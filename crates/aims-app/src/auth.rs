@@ -2,7 +2,7 @@
 //! token), and a person's own password and sessions.
 
 use aims_domain::account::{Email, OrgMembership, Password, Session, User};
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditActor, NewAuditEvent};
 use aims_domain::{Actor, ActorKind, OrgId, Permission, SecretHash, SessionId};
 use aims_store::Tx;
 use serde_json::json;
@@ -141,16 +141,11 @@ impl App {
         };
         tx.insert_session(&session, &cookie.hash).await?;
         if let Some(org) = org {
-            let actor = Actor {
-                kind: ActorKind::User(user.id),
-                org,
-                role: aims_domain::Role::Viewer,
-                label: user.email.to_string(),
-            };
+            let actor = AuditActor::user(user.id, user.email.as_str());
             let change = json!({"address": session.address, "user_agent": session.user_agent});
             tx.append_audit(
                 org,
-                NewAuditEvent::new(&actor, "session.started", "session", session.id, change),
+                NewAuditEvent::new(actor, "session.started", "session", session.id, change),
                 now,
             )
             .await?;

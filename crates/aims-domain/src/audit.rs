@@ -66,6 +66,17 @@ pub struct AuditActor {
     pub label: String,
 }
 
+impl AuditActor {
+    /// A person acting for themself, outside any role (signing in, say).
+    pub fn user(id: crate::id::UserId, label: &str) -> Self {
+        AuditActor {
+            kind: "user".into(),
+            id: id.to_string(),
+            label: label.to_owned(),
+        }
+    }
+}
+
 impl From<&Actor> for AuditActor {
     fn from(actor: &Actor) -> Self {
         let (kind, id) = match actor.kind {

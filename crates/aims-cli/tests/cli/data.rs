@@ -175,7 +175,9 @@ fn the_demo_organisation_is_created_once_and_its_credentials_shown_each_time() {
 /// queues the next one, and stops cleanly when asked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_separate_worker_runs_jobs_on_postgres() {
-    let Some(url) = aims_store::testing::pg_database_url().await else { return };
+    let Some(url) = aims_store::testing::pg_database_url().await else {
+        return;
+    };
     let dir = data_dir();
     ok(aims(&dir, &["--database-url", &url, "migrate"], None));
     let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
@@ -187,17 +189,31 @@ async fn a_separate_worker_runs_jobs_on_postgres() {
     let store = aims_store::Store::connect(&url).await.unwrap();
     let started = std::time::Instant::now();
     let done_purges = loop {
-        let done = aims_store::testing::execute_raw(&store, "UPDATE jobs SET state = state WHERE state = 'done' AND kind = 'purge_expired'")
-            .await
-            .unwrap();
+        let done = aims_store::testing::execute_raw(
+            &store,
+            "UPDATE jobs SET state = state WHERE state = 'done' AND kind = 'purge_expired'",
+        )
+        .await
+        .unwrap();
         if done > 0 || started.elapsed() > std::time::Duration::from_secs(20) {
             break done;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert_eq!(done_purges, 1, "the worker ran the purge job");
-    assert_eq!(store.read().await.unwrap().queue_depth().await.unwrap(), 1, "and queued the next one");
-    std::process::Command::new("kill").arg("-TERM").arg(worker.id().to_string()).status().unwrap();
+    assert_eq!(
+        store.read().await.unwrap().queue_depth().await.unwrap(),
+        1,
+        "and queued the next one"
+    );
+    std::process::Command::new("kill")
+        .arg("-TERM")
+        .arg(worker.id().to_string())
+        .status()
+        .unwrap();
     let exit = worker.wait().unwrap();
-    assert!(exit.success(), "the worker stops cleanly on SIGTERM: {exit:?}");
+    assert!(
+        exit.success(),
+        "the worker stops cleanly on SIGTERM: {exit:?}"
+    );
 }

@@ -130,20 +130,33 @@ struct ErrorPage<'a> {
     notice: Option<String>,
     title: &'a str,
     message: &'a str,
+    /// Offer to sign out, for a signed-in person who can go nowhere else.
+    offer_sign_out: bool,
 }
 
 /// A page that says what went wrong.
 pub fn error_page(status: StatusCode, message: &str) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
-    render(
-        status,
-        &ErrorPage {
-            chrome: None,
-            notice: None,
-            title,
-            message,
-        },
-    )
+    let page = ErrorPage {
+        chrome: None,
+        notice: None,
+        title,
+        message,
+        offer_sign_out: false,
+    };
+    render(status, &page)
+}
+
+/// For a signed-in person who belongs to no organisation (any more).
+pub fn no_organisation_page() -> Response {
+    let page = ErrorPage {
+        chrome: None,
+        notice: None,
+        title: "No organisation",
+        message: "You do not belong to any organisation. Ask an owner or admin to invite you.",
+        offer_sign_out: true,
+    };
+    render(StatusCode::FORBIDDEN, &page)
 }
 
 /// The error page for a use-case error, with the status the API would answer.

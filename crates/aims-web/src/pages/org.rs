@@ -18,7 +18,7 @@ macro_rules! actor_or_page {
     ($context:expr) => {
         match $context.actor() {
             Ok(actor) => actor.clone(),
-            Err(err) => return app_error_page(err),
+            Err(_) => return super::no_organisation_page(),
         }
     };
 }

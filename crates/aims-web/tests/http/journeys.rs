@@ -590,3 +590,71 @@ async fn servers_on_one_postgres_database_share_sessions_and_throttling() {
         "failures on both servers count together"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_removed_from_every_organisation_is_told_so_and_can_sign_out() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let signed_in = server
+        .http
+        .post(server.url("/sign-in"))
+        .form(&[("email", "viewer@acme.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = cookie_of(&signed_in);
+    let removed = server
+        .http
+        .delete(server.url(&format!("/api/v1/members/{}", o.users["viewer"])))
+        .bearer_auth(&o.tokens["owner"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204);
+    let home = server
+        .http
+        .get(server.url("/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), StatusCode::FORBIDDEN, "not a redirect loop");
+    assert!(
+        home.text()
+            .await
+            .unwrap()
+            .contains("You do not belong to any organisation")
+    );
+    assert_eq!(
+        server
+            .http
+            .get(server.url("/api/v1/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        server
+            .http
+            .get(server.url("/api/v1/me"))
+            .bearer_auth(&o.tokens["viewer"])
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401,
+        "their tokens died with the membership"
+    );
+    let out = server
+        .http
+        .post(server.url("/sign-out"))
+        .header("cookie", &cookie)
+        .form(&[("go", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+}

@@ -445,9 +445,21 @@ async fn malformed_ids_and_forms_on_pages_get_a_page_that_says_so() {
     let server = Server::start(WebConfig::default()).await;
     let o = orgs(&server.app).await;
     let cookie = format!("aims_session={}", o.owner_cookie);
-    let bad_id = server.http.post(server.url("/tokens/not-an-id/revoke")).header("cookie", &cookie).send().await.unwrap();
+    let bad_id = server
+        .http
+        .post(server.url("/tokens/not-an-id/revoke"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_id.status(), StatusCode::NOT_FOUND);
-    assert!(bad_id.text().await.unwrap().contains("This page does not exist."));
+    assert!(
+        bad_id
+            .text()
+            .await
+            .unwrap()
+            .contains("This page does not exist.")
+    );
     let other_org = server
         .http
         .post(server.url(&format!("/members/{}/remove", o.users["outsider"])))
@@ -455,8 +467,25 @@ async fn malformed_ids_and_forms_on_pages_get_a_page_that_says_so() {
         .send()
         .await
         .unwrap();
-    assert_eq!(other_org.status(), StatusCode::NOT_FOUND, "a member of another organisation is not found");
-    let bad_form = server.http.post(server.url("/settings")).header("cookie", &cookie).form(&[("nom", "x")]).send().await.unwrap();
+    assert_eq!(
+        other_org.status(),
+        StatusCode::NOT_FOUND,
+        "a member of another organisation is not found"
+    );
+    let bad_form = server
+        .http
+        .post(server.url("/settings"))
+        .header("cookie", &cookie)
+        .form(&[("nom", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_form.status(), StatusCode::BAD_REQUEST);
-    assert!(bad_form.text().await.unwrap().contains("missing field `name`"));
+    assert!(
+        bad_form
+            .text()
+            .await
+            .unwrap()
+            .contains("missing field `name`")
+    );
 }
