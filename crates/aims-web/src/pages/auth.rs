@@ -264,7 +264,13 @@ pub async fn accept_invitation(
     Path(secret): Path<String>,
     PageForm(form): PageForm<AcceptForm>,
 ) -> Response {
-    let answer = match &user {
+    // Signed in as the invitee: join with that account. Anyone else (signed out, or signed
+    // in as another person) answers with a new account for the invited email.
+    let invitee = match state.app.open_invitation(&secret).await {
+        Ok((invitation, _, _)) => invitation.email,
+        Err(_) => return invitation_view(&state, &user, secret, None).await,
+    };
+    let answer = match user.as_ref().filter(|c| c.user.email == invitee) {
         Some(context) => InvitationAnswer::SignedIn(context.user.id),
         None => InvitationAnswer::NewAccount {
             display_name: form.display_name.unwrap_or_default(),
