@@ -1,0 +1,50 @@
+//! Framework catalogues: the requirements and controls of ISO/IEC 42001, the NIST AI RMF,
+//! ISO/IEC 27001 and the other frameworks aims maps between, shipped as data files under
+//! `catalogs/` in a documented format (see `catalogs/README.md`), loaded and validated here.
+//! Identifiers and short titles are the published ones; every description of an ISO/IEC
+//! item is written in our own words.
+
+mod library;
+mod load;
+mod model;
+
+pub use library::{Library, SearchHit};
+pub use load::{LoadError, parse_catalogue};
+pub use model::{Catalogue, Framework, Item, ItemKind};
+
+/// The catalogues shipped with aims: file name and content, compiled into the binary.
+pub const SHIPPED: &[(&str, &str)] = &[
+    (
+        "iso-iec-42001-2023.yaml",
+        include_str!("../catalogs/iso-iec-42001-2023.yaml"),
+    ),
+    (
+        "nist-ai-rmf-1.0.yaml",
+        include_str!("../catalogs/nist-ai-rmf-1.0.yaml"),
+    ),
+    (
+        "iso-iec-27001-2022.yaml",
+        include_str!("../catalogs/iso-iec-27001-2022.yaml"),
+    ),
+    (
+        "owasp-llm-top10-2025.yaml",
+        include_str!("../catalogs/owasp-llm-top10-2025.yaml"),
+    ),
+    (
+        "oecd-ai-principles-2024.yaml",
+        include_str!("../catalogs/oecd-ai-principles-2024.yaml"),
+    ),
+    (
+        "uk-ai-cyber-security-code-2025.yaml",
+        include_str!("../catalogs/uk-ai-cyber-security-code-2025.yaml"),
+    ),
+];
+
+/// Loads and validates every shipped catalogue.
+pub fn shipped() -> Result<Library, LoadError> {
+    let catalogues = SHIPPED
+        .iter()
+        .map(|(file, text)| parse_catalogue(file, text))
+        .collect::<Result<Vec<_>, _>>()?;
+    Library::new(catalogues)
+}
