@@ -124,6 +124,11 @@ pub fn parse_catalogue(file: &str, text: &str) -> Result<Catalogue, LoadError> {
             ));
         }
     }
+    let parents: HashMap<&str, Option<&str>> = catalogue
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i.parent.as_deref()))
+        .collect();
     for item in &catalogue.items {
         let at = Some(item.line).filter(|l| *l > 0);
         if let Some(parent) = &item.parent
@@ -144,7 +149,7 @@ pub fn parse_catalogue(file: &str, text: &str) -> Result<Catalogue, LoadError> {
             if !visited.insert(parent) || steps > catalogue.items.len() {
                 return Err(fail(at, Some(&item.id), "its parents form a cycle".into()));
             }
-            current = catalogue.item(parent).and_then(|p| p.parent.as_deref());
+            current = parents.get(parent).copied().flatten();
         }
     }
     for expected in &framework.counts {

@@ -61,6 +61,39 @@ pub enum Command {
     /// Administration for scripts and CI.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Browse the framework catalogues shipped with aims.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// `aims catalog ...`.
+#[derive(Subcommand, Debug)]
+pub enum CatalogCommand {
+    /// Every catalogue: framework, version, counts.
+    List {
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// A catalogue as a tree, or one item of it with what sits under it.
+    Show {
+        /// The framework (`iso-iec-42001`, or `iso-iec-42001@2023`).
+        framework: String,
+        /// An item's id (`A.6.2.4`).
+        item: Option<String>,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Items whose id, title or description contain every word given.
+    Search {
+        /// The words to look for.
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
 }
 
 /// Flags of `aims serve`.

@@ -1,6 +1,7 @@
 //! The subcommands.
 
 mod admin;
+mod catalog;
 mod maintenance;
 mod serve;
 
@@ -24,6 +25,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
         Command::Backup { out } => maintenance::backup(&settings, &out).await,
         Command::Restore { file } => maintenance::restore(&settings, &file).await,
         Command::Admin(command) => admin::run(command, &settings).await,
+        Command::Catalog(command) => catalog::run(command),
     }
 }
 

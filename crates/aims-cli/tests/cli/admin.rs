@@ -263,3 +263,51 @@ fn settings_come_from_the_file_then_the_environment_then_flags() {
     assert_eq!(broken.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("reading the settings"));
 }
+
+#[test]
+fn catalogues_can_be_listed_shown_and_searched() {
+    let dir = data_dir();
+    let list: serde_json::Value = serde_json::from_str(&ok(aims(
+        &dir,
+        &["catalog", "list", "--format", "json"],
+        None,
+    )))
+    .unwrap();
+    let keys: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        keys.contains(&"iso-iec-42001@2023") && keys.contains(&"nist-ai-rmf@1.0"),
+        "{keys:?}"
+    );
+    let control = ok(aims(
+        &dir,
+        &["catalog", "show", "iso-iec-42001", "A.6.2.4"],
+        None,
+    ));
+    assert!(
+        control.contains("AI system verification and validation")
+            && control.contains("guidance: B.6.2.4"),
+        "{control}"
+    );
+    let hits: serde_json::Value = serde_json::from_str(&ok(aims(
+        &dir,
+        &[
+            "catalog",
+            "search",
+            "prompt",
+            "injection",
+            "--format",
+            "json",
+        ],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(hits[0]["item"]["id"], "LLM01");
+    let unknown = aims(&dir, &["catalog", "show", "iso-iec-42001", "A.99"], None);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("has no item \"A.99\""));
+}

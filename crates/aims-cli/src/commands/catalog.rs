@@ -1,0 +1,157 @@
+//! `aims catalog ...`: the shipped framework catalogues, for people and scripts.
+
+use std::process::ExitCode;
+
+use aims_catalog::{Catalogue, Item, Library};
+use serde_json::{Value, json};
+
+use crate::settings::CatalogCommand;
+
+fn item_json(item: &Item) -> Value {
+    json!({
+        "id": item.id, "parent": item.parent, "kind": item.kind.as_str(), "title": item.title,
+        "description": item.description, "requirement": item.requirement, "guidance": item.guidance,
+        "text": item.text,
+    })
+}
+
+fn framework_json(catalogue: &Catalogue) -> Value {
+    let f = &catalogue.framework;
+    json!({
+        "key": catalogue.key(), "id": f.id, "version": f.version, "title": f.title, "short_name": f.short_name,
+        "publisher": f.publisher, "published": f.published, "source": f.source, "licence": f.licence,
+        "original_text_included": f.original_text_included, "attribution": f.attribution,
+        "items": catalogue.items.len(), "requirements": catalogue.items.iter().filter(|i| i.requirement).count(),
+    })
+}
+
+fn find<'a>(library: &'a Library, name: &str) -> anyhow::Result<&'a Catalogue> {
+    library.catalogue(name).ok_or_else(|| {
+        let known: Vec<String> = library.catalogues().map(Catalogue::key).collect();
+        anyhow::anyhow!("no catalogue {name:?}; known: {}", known.join(", "))
+    })
+}
+
+fn print_tree(catalogue: &Catalogue, parent: Option<&str>, depth: usize) {
+    for item in catalogue.children(parent) {
+        let marker = if item.requirement { "*" } else { " " };
+        println!("{marker} {}{}  {}", "  ".repeat(depth), item.id, item.title);
+        print_tree(catalogue, Some(&item.id), depth + 1);
+    }
+}
+
+/// Runs one catalogue command.
+pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
+    let library = aims_catalog::shipped()?;
+    match command {
+        CatalogCommand::List { format } => {
+            if format == "json" {
+                let all: Vec<Value> = library.catalogues().map(framework_json).collect();
+                println!("{}", serde_json::to_string_pretty(&all)?);
+            } else {
+                for c in library.catalogues() {
+                    let requirements = c.items.iter().filter(|i| i.requirement).count();
+                    println!(
+                        "{:<36} {:<34} {:>4} items, {:>3} requirements",
+                        c.key(),
+                        c.framework.short_name,
+                        c.items.len(),
+                        requirements
+                    );
+                }
+            }
+        }
+        CatalogCommand::Show {
+            framework,
+            item,
+            format,
+        } => {
+            let catalogue = find(&library, &framework)?;
+            match item {
+                Some(id) => {
+                    let item = catalogue
+                        .item(&id)
+                        .ok_or_else(|| anyhow::anyhow!("{} has no item {id:?}", catalogue.key()))?;
+                    if format == "json" {
+                        let children: Vec<Value> =
+                            catalogue.children(Some(&item.id)).map(item_json).collect();
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(
+                                &json!({"item": item_json(item), "children": children})
+                            )?
+                        );
+                    } else {
+                        println!(
+                            "{} {} — {}",
+                            catalogue.framework.short_name, item.id, item.title
+                        );
+                        println!(
+                            "kind: {}{}",
+                            item.kind.as_str(),
+                            if item.requirement {
+                                ", requirement"
+                            } else {
+                                ""
+                            }
+                        );
+                        if let Some(parent) = &item.parent {
+                            println!("under: {parent}");
+                        }
+                        if let Some(guidance) = &item.guidance {
+                            println!("guidance: {guidance}");
+                        }
+                        println!("\n{}", item.description);
+                        for child in catalogue.children(Some(&item.id)) {
+                            println!("  {}  {}", child.id, child.title);
+                        }
+                        if let (Some(_), Some(attribution)) =
+                            (&item.text, &catalogue.framework.attribution)
+                        {
+                            println!("\n{attribution}");
+                        }
+                    }
+                }
+                None if format == "json" => {
+                    let items: Vec<Value> = catalogue.items.iter().map(item_json).collect();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(
+                            &json!({"framework": framework_json(catalogue), "items": items})
+                        )?
+                    );
+                }
+                None => {
+                    println!(
+                        "{} — {}\n{}\n",
+                        catalogue.framework.short_name,
+                        catalogue.framework.title,
+                        catalogue.framework.licence
+                    );
+                    print_tree(catalogue, None, 0);
+                    println!("\n* marks an item organisations are assessed against");
+                }
+            }
+        }
+        CatalogCommand::Search { words, format } => {
+            let hits = library.search(&words.join(" "));
+            if format == "json" {
+                let all: Vec<Value> = hits
+                    .iter()
+                    .map(|h| json!({"catalogue": h.catalogue.key(), "item": item_json(h.item)}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&all)?);
+            } else if hits.is_empty() {
+                println!("nothing found");
+            } else {
+                for hit in &hits {
+                    println!(
+                        "{:<28} {:<12} {}",
+                        hit.catalogue.framework.short_name, hit.item.id, hit.item.title
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
