@@ -4,12 +4,16 @@
 //! Identifiers and short titles are the published ones; every description of an ISO/IEC
 //! item is written in our own words.
 
+mod crosswalk;
 mod library;
 mod load;
+mod mapping;
 mod model;
 
+pub use crosswalk::{Crosswalk, CrosswalkInfo, Mapping, Relation, parse_crosswalk};
 pub use library::{Library, SearchHit};
 pub use load::{LoadError, parse_catalogue};
+pub use mapping::{Node, Reached, Step};
 pub use model::{Catalogue, Framework, Item, ItemKind};
 
 /// The catalogues shipped with aims: file name and content, compiled into the binary.
@@ -40,11 +44,27 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ),
 ];
 
-/// Loads and validates every shipped catalogue.
+/// The crosswalks shipped with aims, compiled into the binary.
+pub const SHIPPED_CROSSWALKS: &[(&str, &str)] = &[
+    (
+        "iso-iec-42001-to-iso-iec-27001.yaml",
+        include_str!("../crosswalks/iso-iec-42001-to-iso-iec-27001.yaml"),
+    ),
+    (
+        "owasp-llm-top10-to-iso-iec-42001.yaml",
+        include_str!("../crosswalks/owasp-llm-top10-to-iso-iec-42001.yaml"),
+    ),
+];
+
+/// Loads and validates every shipped catalogue and crosswalk.
 pub fn shipped() -> Result<Library, LoadError> {
     let catalogues = SHIPPED
         .iter()
         .map(|(file, text)| parse_catalogue(file, text))
         .collect::<Result<Vec<_>, _>>()?;
-    Library::new(catalogues)
+    let crosswalks = SHIPPED_CROSSWALKS
+        .iter()
+        .map(|(file, text)| parse_crosswalk(file, text))
+        .collect::<Result<Vec<_>, _>>()?;
+    Library::new(catalogues, crosswalks)
 }

@@ -2,13 +2,17 @@
 
 use std::collections::BTreeMap;
 
+use crate::crosswalk::{Crosswalk, Relation};
 use crate::load::LoadError;
+use crate::mapping::{MappingGraph, Reached, Step};
 use crate::model::{Catalogue, Item};
 
-/// Every loaded catalogue, by `framework@version`.
+/// Every loaded catalogue, by `framework@version`, and the crosswalks between them.
 #[derive(Clone, Debug)]
 pub struct Library {
     catalogues: BTreeMap<String, Catalogue>,
+    crosswalks: Vec<Crosswalk>,
+    graph: MappingGraph,
 }
 
 /// One item found by a search.
@@ -19,8 +23,9 @@ pub struct SearchHit<'a> {
 }
 
 impl Library {
-    /// A library of `catalogues`; two of the same framework and version are refused.
-    pub fn new(catalogues: Vec<Catalogue>) -> Result<Self, LoadError> {
+    /// A library of `catalogues` and the `crosswalks` between them. Two catalogues of the same
+    /// framework and version are refused, and so is a mapping whose end does not exist.
+    pub fn new(catalogues: Vec<Catalogue>, crosswalks: Vec<Crosswalk>) -> Result<Self, LoadError> {
         let mut by_key = BTreeMap::new();
         for catalogue in catalogues {
             let key = catalogue.key();
@@ -34,7 +39,90 @@ impl Library {
             }
             by_key.insert(key, catalogue);
         }
-        Ok(Self { catalogues: by_key })
+        let mut graph = MappingGraph::default();
+        for crosswalk in &crosswalks {
+            let info = &crosswalk.crosswalk;
+            let fail = |line: usize, id: Option<&str>, message: String| LoadError {
+                file: crosswalk.file.clone(),
+                line: Some(line).filter(|l| *l > 0),
+                id: id.map(str::to_owned),
+                message,
+            };
+            let source = by_key.get(&info.source).ok_or_else(|| {
+                fail(
+                    0,
+                    None,
+                    format!("source catalogue {} is not loaded", info.source),
+                )
+            })?;
+            let target = by_key.get(&info.target).ok_or_else(|| {
+                fail(
+                    0,
+                    None,
+                    format!("target catalogue {} is not loaded", info.target),
+                )
+            })?;
+            for m in &crosswalk.mappings {
+                if source.item(&m.from).is_none() {
+                    return Err(fail(
+                        m.line,
+                        Some(&m.from),
+                        format!("{} has no item {}", info.source, m.from),
+                    ));
+                }
+                match &m.to {
+                    Some(to) if target.item(to).is_none() => {
+                        return Err(fail(
+                            m.line,
+                            Some(&m.from),
+                            format!("{} has no item {to}", info.target),
+                        ));
+                    }
+                    Some(to) => graph.add(Step {
+                        from: (info.source.clone(), m.from.clone()),
+                        to: (info.target.clone(), to.clone()),
+                        relation: m.relation,
+                        rationale: m.rationale.clone(),
+                        crosswalk: info.id.clone(),
+                    }),
+                    None => graph.add_gap(
+                        (info.source.clone(), m.from.clone()),
+                        &info.target,
+                        &m.rationale,
+                    ),
+                }
+            }
+        }
+        Ok(Self {
+            catalogues: by_key,
+            crosswalks,
+            graph,
+        })
+    }
+
+    /// Every crosswalk.
+    pub fn crosswalks(&self) -> &[Crosswalk] {
+        &self.crosswalks
+    }
+
+    /// What item `id` of `catalogue` maps to within `hops` steps (1: direct only).
+    pub fn map(&self, catalogue: &Catalogue, id: &str, hops: usize) -> Vec<Reached> {
+        self.graph
+            .reach(&(catalogue.key(), id.to_owned()), hops.max(1))
+    }
+
+    /// The catalogues in which item `id` of `catalogue` is recorded as having no counterpart.
+    pub fn gaps(&self, catalogue: &Catalogue, id: &str) -> &[(String, String)] {
+        self.graph.gaps(&(catalogue.key(), id.to_owned()))
+    }
+
+    /// How many mappings (not gaps) the crosswalks hold.
+    pub fn mapping_count(&self) -> usize {
+        self.crosswalks
+            .iter()
+            .flat_map(|c| &c.mappings)
+            .filter(|m| m.relation != Relation::NoRelationship)
+            .count()
     }
 
     /// Every catalogue, by key.

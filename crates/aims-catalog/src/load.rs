@@ -199,7 +199,7 @@ fn item_lines(text: &str) -> Vec<usize> {
 }
 
 /// The line number a parser message mentions (`line 12`, `12:5`), if any.
-fn line_in_message(message: &str) -> Option<usize> {
+pub(crate) fn line_in_message(message: &str) -> Option<usize> {
     let lower = message.to_lowercase();
     if let Some(at) = lower.find("line ") {
         let digits: String = lower[at + 5..]
