@@ -33,4 +33,15 @@ fn main() {
     measure("search \"data quality\" across all", 200, || {
         black_box(library.search("data quality"));
     });
+    let owasp = library
+        .catalogue("owasp-llm-top10")
+        .expect("OWASP is shipped");
+    let reached = library.map(owasp, "LLM01", 3).len();
+    println!(
+        "LLM01 reaches {reached} items within 3 hops over {} mappings",
+        library.mapping_count()
+    );
+    measure("3-hop mapping query (OWASP LLM01)", 1000, || {
+        black_box(library.map(owasp, "LLM01", 3));
+    });
 }

@@ -68,7 +68,7 @@ impl MappingGraph {
 
     /// Everything `start` maps to within `hops` crosswalk steps (1: direct mappings only),
     /// nearest first. An item is reported once, by its shortest path; no path returns to an
-    /// item it has passed.
+    /// item it has passed, nor into the catalogue it started from.
     pub fn reach(&self, start: &Node, hops: usize) -> Vec<Reached> {
         let mut found: Vec<Reached> = Vec::new();
         let mut visited: HashSet<&Node> = HashSet::from([start]);
@@ -78,7 +78,7 @@ impl MappingGraph {
                 continue;
             }
             for step in self.edges.get(node).into_iter().flatten() {
-                if !visited.insert(&step.to) {
+                if step.to.0 == start.0 || !visited.insert(&step.to) {
                     continue;
                 }
                 let mut next = path.clone();

@@ -85,6 +85,19 @@ pub enum CatalogCommand {
         #[arg(long, default_value = "text")]
         format: String,
     },
+    /// What an item maps to in other frameworks: directly, or through several crosswalks.
+    Map {
+        /// The framework (`iso-iec-42001`).
+        framework: String,
+        /// The item's id (`A.6.2.4`).
+        item: String,
+        /// How many crosswalk steps to follow; beyond 1 every answer shows its path.
+        #[arg(long, default_value_t = 1)]
+        hops: usize,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// Items whose id, title or description contain every word given.
     Search {
         /// The words to look for.

@@ -133,6 +133,69 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        CatalogCommand::Map {
+            framework,
+            item,
+            hops,
+            format,
+        } => {
+            let catalogue = find(&library, &framework)?;
+            anyhow::ensure!(
+                catalogue.item(&item).is_some(),
+                "{} has no item {item:?}",
+                catalogue.key()
+            );
+            anyhow::ensure!((1..=5).contains(&hops), "--hops must be between 1 and 5");
+            let reached = library.map(catalogue, &item, hops);
+            let gaps = library.gaps(catalogue, &item);
+            if format == "json" {
+                let answers: Vec<Value> = reached
+                    .iter()
+                    .map(|r| {
+                        let path: Vec<Value> = r
+                            .path
+                            .iter()
+                            .map(|s| json!({"from": format!("{}:{}", s.from.0, s.from.1), "to": format!("{}:{}", s.to.0, s.to.1),
+                                "relation": s.relation.oscal(), "rationale": s.rationale, "crosswalk": s.crosswalk}))
+                            .collect();
+                        json!({"catalogue": r.node.0, "item": r.node.1, "relation": r.relation.oscal(), "weakest": r.weakest.oscal(), "path": path})
+                    })
+                    .collect();
+                let gaps: Vec<Value> = gaps
+                    .iter()
+                    .map(|(target, why)| json!({"catalogue": target, "rationale": why}))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({"mappings": answers, "gaps": gaps}))?
+                );
+            } else {
+                println!("{} {} maps to:", catalogue.framework.short_name, item);
+                if reached.is_empty() {
+                    println!("  nothing within {hops} step(s)");
+                }
+                for r in &reached {
+                    println!("  {:<28} {:<10} {}", r.node.0, r.node.1, r.relation);
+                    if r.path.len() == 1 {
+                        println!("      {}", r.path[0].rationale);
+                    } else {
+                        let hops: Vec<String> = r
+                            .path
+                            .iter()
+                            .map(|s| format!("{} ({})", s.to.1, s.relation))
+                            .collect();
+                        println!(
+                            "      via {}; weakest link: {}",
+                            hops.join(" → "),
+                            r.weakest
+                        );
+                    }
+                }
+                for (target, why) in gaps {
+                    println!("  no counterpart in {target}: {why}");
+                }
+            }
+        }
         CatalogCommand::Search { words, format } => {
             let hits = library.search(&words.join(" "));
             if format == "json" {

@@ -311,3 +311,55 @@ fn catalogues_can_be_listed_shown_and_searched() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("has no item \"A.99\""));
 }
+
+#[test]
+fn catalogue_mappings_show_paths_and_gaps() {
+    let dir = data_dir();
+    let answer: serde_json::Value = serde_json::from_str(&ok(aims(
+        &dir,
+        &[
+            "catalog",
+            "map",
+            "owasp-llm-top10",
+            "LLM01",
+            "--hops",
+            "2",
+            "--format",
+            "json",
+        ],
+        None,
+    )))
+    .unwrap();
+    let mappings = answer["mappings"].as_array().unwrap();
+    let via = mappings
+        .iter()
+        .find(|m| m["item"] == "A.8.29")
+        .expect("reached through A.6.2.4");
+    assert_eq!(via["path"].as_array().unwrap().len(), 2);
+    assert_eq!(via["weakest"], "intersects-with");
+    assert!(
+        mappings
+            .iter()
+            .all(|m| m["catalogue"] != "owasp-llm-top10@2025"),
+        "never back into the starting catalogue"
+    );
+    let gap = ok(aims(
+        &dir,
+        &["catalog", "map", "iso-iec-42001", "6.1.4"],
+        None,
+    ));
+    assert!(
+        gap.contains("no counterpart in iso-iec-27001@2022"),
+        "{gap}"
+    );
+    assert_eq!(
+        aims(
+            &dir,
+            &["catalog", "map", "iso-iec-42001", "6.1.4", "--hops", "9"],
+            None
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+}
