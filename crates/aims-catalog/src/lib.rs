@@ -9,12 +9,17 @@ mod library;
 mod load;
 mod mapping;
 mod model;
+mod oscal;
 
 pub use crosswalk::{Crosswalk, CrosswalkInfo, Mapping, Relation, parse_crosswalk};
 pub use library::{Library, SearchHit};
 pub use load::{LoadError, parse_catalogue};
 pub use mapping::{Node, Reached, Step};
 pub use model::{Catalogue, Framework, Item, ItemKind};
+pub use oscal::{
+    OSCAL_VERSION, catalog_to_oscal, catalogue_from_oscal, crosswalk_to_oscal, export_file_name,
+    oscal_id,
+};
 
 /// The catalogues shipped with aims: file name and content, compiled into the binary.
 pub const SHIPPED: &[(&str, &str)] = &[

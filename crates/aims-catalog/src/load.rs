@@ -54,7 +54,18 @@ pub fn parse_catalogue(file: &str, text: &str) -> Result<Catalogue, LoadError> {
             item.line = line;
         }
     }
+    validate(catalogue)
+}
 
+/// Checks every rule of the catalogue format (see `catalogs/README.md`).
+pub(crate) fn validate(catalogue: Catalogue) -> Result<Catalogue, LoadError> {
+    let file = catalogue.file.clone();
+    let fail = |line: Option<usize>, id: Option<&str>, message: String| LoadError {
+        file: file.clone(),
+        line,
+        id: id.map(str::to_owned),
+        message,
+    };
     let framework = &catalogue.framework;
     for (field, value) in [
         ("id", &framework.id),
