@@ -98,6 +98,22 @@ pub enum CatalogCommand {
         #[arg(long, default_value = "text")]
         format: String,
     },
+    /// Write a catalogue (`oscal`, `csv` or `yaml`) or a crosswalk (`oscal` or `yaml`).
+    Export {
+        /// A framework (`iso-iec-42001`) or a crosswalk id (`iso-iec-42001-to-iso-iec-27001`).
+        id: String,
+        /// `oscal`, `csv` or `yaml`.
+        #[arg(long, default_value = "oscal")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Check an OSCAL catalog (JSON) or a catalogue file (YAML) and summarise it.
+    Import {
+        /// The file to read.
+        file: std::path::PathBuf,
+    },
     /// Items whose id, title or description contain every word given.
     Search {
         /// The words to look for.

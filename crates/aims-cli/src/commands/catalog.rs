@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use aims_catalog::{Catalogue, Item, Library};
 use serde_json::{Value, json};
 
@@ -196,6 +198,44 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        CatalogCommand::Export { id, format, out } => {
+            let text = export(&library, &id, &format)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => print!("{text}"),
+            }
+        }
+        CatalogCommand::Import { file } => {
+            let name = file.display().to_string();
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {name}"))?;
+            let catalogue = if name.ends_with(".json") {
+                aims_catalog::catalogue_from_oscal(&name, &text)?
+            } else {
+                aims_catalog::parse_catalogue(&name, &text)?
+            };
+            println!(
+                "{name}: {} version {}, valid",
+                catalogue.framework.title, catalogue.framework.version
+            );
+            let mut kinds: Vec<(&str, usize)> = Vec::new();
+            for item in &catalogue.items {
+                match kinds.iter_mut().find(|(k, _)| *k == item.kind.as_str()) {
+                    Some((_, n)) => *n += 1,
+                    None => kinds.push((item.kind.as_str(), 1)),
+                }
+            }
+            for (kind, n) in kinds {
+                println!("  {n:>5} {kind}");
+            }
+            println!(
+                "  {:>5} requirements",
+                catalogue.items.iter().filter(|i| i.requirement).count()
+            );
+        }
         CatalogCommand::Search { words, format } => {
             let hits = library.search(&words.join(" "));
             if format == "json" {
@@ -217,4 +257,63 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One CSV field, quoted when it needs to be.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A catalogue or crosswalk in the requested format.
+fn export(library: &Library, id: &str, format: &str) -> anyhow::Result<String> {
+    if let Some(crosswalk) = library.crosswalks().iter().find(|c| c.crosswalk.id == id) {
+        let source = find(library, &crosswalk.crosswalk.source)?;
+        let target = find(library, &crosswalk.crosswalk.target)?;
+        return match format {
+            "oscal" => Ok(
+                serde_json::to_string_pretty(&aims_catalog::crosswalk_to_oscal(
+                    crosswalk, source, target,
+                ))? + "\n",
+            ),
+            "yaml" => shipped_text(aims_catalog::SHIPPED_CROSSWALKS, &crosswalk.file),
+            other => anyhow::bail!("a crosswalk exports as oscal or yaml, not {other:?}"),
+        };
+    }
+    let catalogue = find(library, id)?;
+    match format {
+        "oscal" => {
+            Ok(serde_json::to_string_pretty(&aims_catalog::catalog_to_oscal(catalogue))? + "\n")
+        }
+        "yaml" => shipped_text(aims_catalog::SHIPPED, &catalogue.file),
+        "csv" => {
+            let mut out = String::from("id,parent,kind,title,description,requirement,guidance\n");
+            for item in &catalogue.items {
+                let fields = [
+                    item.id.as_str(),
+                    item.parent.as_deref().unwrap_or(""),
+                    item.kind.as_str(),
+                    item.title.as_str(),
+                    item.description.as_str(),
+                    if item.requirement { "yes" } else { "no" },
+                    item.guidance.as_deref().unwrap_or(""),
+                ];
+                out.push_str(&fields.map(csv_field).join(","));
+                out.push('\n');
+            }
+            Ok(out)
+        }
+        other => anyhow::bail!("a catalogue exports as oscal, csv or yaml, not {other:?}"),
+    }
+}
+
+fn shipped_text(files: &[(&str, &str)], file: &str) -> anyhow::Result<String> {
+    files
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, text)| (*text).to_owned())
+        .context("not a shipped file")
 }

@@ -363,3 +363,71 @@ fn catalogue_mappings_show_paths_and_gaps() {
         Some(1)
     );
 }
+
+#[test]
+fn catalogues_export_and_import_as_oscal_and_csv() {
+    let dir = data_dir();
+    let out = dir.join("42001.oscal.json");
+    ok(aims(
+        &dir,
+        &[
+            "catalog",
+            "export",
+            "iso-iec-42001",
+            "--format",
+            "oscal",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    ));
+    let summary = ok(aims(
+        &dir,
+        &["catalog", "import", out.to_str().unwrap()],
+        None,
+    ));
+    assert!(
+        summary.contains("valid") && summary.contains("70 requirements"),
+        "{summary}"
+    );
+    let csv = ok(aims(
+        &dir,
+        &["catalog", "export", "owasp-llm-top10", "--format", "csv"],
+        None,
+    ));
+    assert_eq!(csv.lines().count(), 11);
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("LLM01,,risk,Prompt Injection,\"")
+    );
+    let mapping: serde_json::Value = serde_json::from_str(&ok(aims(
+        &dir,
+        &["catalog", "export", "iso-iec-42001-to-iso-iec-27001"],
+        None,
+    )))
+    .unwrap();
+    assert!(
+        mapping["mapping-collection"]["mappings"][0]["maps"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 50
+    );
+    std::fs::write(dir.join("broken.json"), "{\"catalog\": {\"metadata\": {}}}").unwrap();
+    let refused = aims(
+        &dir,
+        &[
+            "catalog",
+            "import",
+            dir.join("broken.json").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("metadata.title and metadata.version are required")
+    );
+}
