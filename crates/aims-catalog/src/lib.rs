@@ -47,6 +47,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "uk-ai-cyber-security-code-2025.yaml",
         include_str!("../catalogs/uk-ai-cyber-security-code-2025.yaml"),
     ),
+    (
+        "eu-ai-act-2024.yaml",
+        include_str!("../catalogs/eu-ai-act-2024.yaml"),
+    ),
 ];
 
 /// The crosswalks shipped with aims, compiled into the binary.
@@ -58,6 +62,10 @@ pub const SHIPPED_CROSSWALKS: &[(&str, &str)] = &[
     (
         "owasp-llm-top10-to-iso-iec-42001.yaml",
         include_str!("../crosswalks/owasp-llm-top10-to-iso-iec-42001.yaml"),
+    ),
+    (
+        "eu-ai-act-to-iso-iec-42001.yaml",
+        include_str!("../crosswalks/eu-ai-act-to-iso-iec-42001.yaml"),
     ),
 ];
 

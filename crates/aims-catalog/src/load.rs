@@ -127,6 +127,30 @@ pub(crate) fn validate(catalogue: Catalogue) -> Result<Catalogue, LoadError> {
         if let Some(problem) = problem {
             return Err(fail(at, Some(&item.id), problem.into()));
         }
+        for date in [&item.applies_from, &item.amended_applies_from]
+            .into_iter()
+            .flatten()
+        {
+            if !is_date(date) {
+                return Err(fail(
+                    at,
+                    Some(&item.id),
+                    format!("{date:?} is not a date (YYYY-MM-DD)"),
+                ));
+            }
+        }
+        if item.amended_applies_from.is_some()
+            && item
+                .amendment
+                .as_deref()
+                .is_none_or(|a| a.trim().is_empty())
+        {
+            return Err(fail(
+                at,
+                Some(&item.id),
+                "an amended date must say which amendment changed it".into(),
+            ));
+        }
         if item.text.is_some() && !framework.original_text_included {
             return Err(fail(
                 at,
@@ -198,6 +222,18 @@ pub(crate) fn description_problem(title: &str, description: &str) -> Option<&'st
     } else {
         None
     }
+}
+
+/// Whether `text` is a calendar date written `YYYY-MM-DD`.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |s: &str, len: usize, max: u32| {
+        s.len() == len && s.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n))
+    };
+    parts.len() == 3
+        && number(parts[0], 4, 9999)
+        && number(parts[1], 2, 12)
+        && number(parts[2], 2, 31)
 }
 
 /// The 1-based lines on which list items with an `id` begin, in order.

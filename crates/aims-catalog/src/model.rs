@@ -70,6 +70,14 @@ pub enum ItemKind {
     Phase,
     /// A part of a document that only groups others (an annex, a chapter).
     Section,
+    /// An article of a law.
+    Article,
+    /// A numbered paragraph or lettered point of an article or annex.
+    Point,
+    /// An area of a law's annex (EU AI Act Annex III).
+    Area,
+    /// A legal act listed by another (EU AI Act Annex I).
+    Legislation,
 }
 
 impl ItemKind {
@@ -90,6 +98,10 @@ impl ItemKind {
             ItemKind::RiskSource => "risk_source",
             ItemKind::Phase => "phase",
             ItemKind::Section => "section",
+            ItemKind::Article => "article",
+            ItemKind::Point => "point",
+            ItemKind::Area => "area",
+            ItemKind::Legislation => "legislation",
         }
     }
 }
@@ -117,6 +129,15 @@ pub struct Item {
     /// A reference to the publisher's guidance for this item (ISO/IEC 42001 Annex B: `B.6.2.4`).
     #[serde(default)]
     pub guidance: Option<String>,
+    /// The date from which the item applies, `YYYY-MM-DD`, where the framework phases in.
+    #[serde(default)]
+    pub applies_from: Option<String>,
+    /// The date as changed by a later amendment, recorded beside the original.
+    #[serde(default)]
+    pub amended_applies_from: Option<String>,
+    /// Which amendment changed the item or its date, and how.
+    #[serde(default)]
+    pub amendment: Option<String>,
     /// The line of the file the item starts on, filled in by the loader.
     #[serde(skip)]
     pub line: usize,

@@ -49,6 +49,15 @@ fn item_props(item: &Item) -> Vec<Value> {
     if item.requirement {
         props.push(json!({"name": "requirement", "ns": NAMESPACE, "value": "true"}));
     }
+    for (name, value) in [
+        ("applies-from", &item.applies_from),
+        ("amended-applies-from", &item.amended_applies_from),
+        ("amendment", &item.amendment),
+    ] {
+        if let Some(value) = value {
+            props.push(json!({"name": name, "ns": NAMESPACE, "value": value}));
+        }
+    }
     props
 }
 
@@ -391,6 +400,9 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
                                     })
                                 })),
                     guidance: None,
+                    applies_from: None,
+                    amended_applies_from: None,
+                    amendment: None,
                     line: 0,
                 });
                 walk(child, Some(&id), items, &at, from_aims)?;

@@ -154,3 +154,69 @@ fn search_finds_items_across_catalogues() {
     assert!(injection.contains(&"LLM01"));
     assert!(library.search("   ").is_empty());
 }
+
+#[test]
+fn the_eu_ai_act_has_its_published_structure_and_dates() {
+    let library = shipped().unwrap();
+    let act = library.catalogue("eu-ai-act").unwrap();
+    assert_eq!(
+        act.children(Some("art-5")).count(),
+        8,
+        "Article 5(1)(a)–(h)"
+    );
+    assert_eq!(
+        act.children(Some("annex-i-a")).count() + act.children(Some("annex-i-b")).count(),
+        20
+    );
+    assert_eq!(act.count(ItemKind::Area), 8);
+    let per_area: Vec<usize> = (1..=8)
+        .map(|a| act.children(Some(&format!("annex-iii-{a}"))).count())
+        .collect();
+    assert_eq!(per_area, [3, 1, 4, 2, 4, 5, 4, 2], "25 Annex III points");
+    assert_eq!(act.children(Some("art-6(3)")).count(), 4);
+    assert_eq!(
+        act.children(Some("art-17")).count(),
+        13,
+        "Article 17(1)(a)–(m)"
+    );
+    assert_eq!(act.children(Some("art-26")).count(), 12);
+    assert_eq!(act.children(Some("art-27")).count(), 6);
+    for id in (8..=15).map(|n| format!("art-{n}")) {
+        assert!(act.item(&id).is_some_and(|a| a.requirement), "{id}");
+    }
+    let annex_iii = act.item("annex-iii").unwrap();
+    assert_eq!(
+        (
+            annex_iii.applies_from.as_deref(),
+            annex_iii.amended_applies_from.as_deref()
+        ),
+        (Some("2026-08-02"), Some("2027-12-02"))
+    );
+    assert!(annex_iii.amendment.as_deref().unwrap().contains("Omnibus"));
+    assert_eq!(
+        act.item("art-5").unwrap().applies_from.as_deref(),
+        Some("2025-02-02")
+    );
+}
+
+#[test]
+fn every_high_risk_requirement_of_the_act_is_mapped_or_named_as_a_gap() {
+    let library = shipped().unwrap();
+    let act = library.catalogue("eu-ai-act").unwrap();
+    let mut ids: Vec<String> = (9..=15).map(|n| format!("art-{n}")).collect();
+    ids.extend(
+        ["art-17", "art-26", "art-27", "art-50", "art-72", "art-73"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    for id in ids {
+        let covered = |item: &str| {
+            !library.map(act, item, 1).is_empty() || !library.gaps(act, item).is_empty()
+        };
+        let children: Vec<&str> = act.children(Some(&id)).map(|c| c.id.as_str()).collect();
+        assert!(
+            covered(&id) || children.iter().any(|c| covered(c)),
+            "{id} has neither a mapping nor a recorded gap"
+        );
+    }
+}
