@@ -67,6 +67,10 @@ pub const SHIPPED_CROSSWALKS: &[(&str, &str)] = &[
         "eu-ai-act-to-iso-iec-42001.yaml",
         include_str!("../crosswalks/eu-ai-act-to-iso-iec-42001.yaml"),
     ),
+    (
+        "nist-ai-rmf-to-iso-iec-42001.yaml",
+        include_str!("../crosswalks/nist-ai-rmf-to-iso-iec-42001.yaml"),
+    ),
 ];
 
 /// Loads and validates every shipped catalogue and crosswalk.
