@@ -5,6 +5,7 @@
 //! item is written in our own words.
 
 mod crosswalk;
+mod diff;
 mod library;
 mod load;
 mod mapping;
@@ -12,6 +13,7 @@ mod model;
 mod oscal;
 
 pub use crosswalk::{Crosswalk, CrosswalkInfo, Mapping, Relation, parse_crosswalk};
+pub use diff::{CatalogueDiff, Changed, diff};
 pub use library::{Library, SearchHit};
 pub use load::{LoadError, parse_catalogue};
 pub use mapping::{Node, Reached, Step};

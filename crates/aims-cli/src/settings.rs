@@ -109,6 +109,14 @@ pub enum CatalogCommand {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// What changed between two versions of a catalogue (each a shipped framework or a file).
+    Diff {
+        old: String,
+        new: String,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// Check an OSCAL catalog (JSON) or a catalogue file (YAML) and summarise it.
     Import {
         /// The file to read.

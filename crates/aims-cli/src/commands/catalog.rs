@@ -209,14 +209,64 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                 None => print!("{text}"),
             }
         }
-        CatalogCommand::Import { file } => {
-            let name = file.display().to_string();
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {name}"))?;
-            let catalogue = if name.ends_with(".json") {
-                aims_catalog::catalogue_from_oscal(&name, &text)?
+        CatalogCommand::Diff { old, new, format } => {
+            let (old, new) = (load(&library, &old)?, load(&library, &new)?);
+            let d = aims_catalog::diff(&old, &new);
+            if format == "json" {
+                let ids = |items: &[Item]| items.iter().map(|i| i.id.clone()).collect::<Vec<_>>();
+                let changed: Vec<Value> = d
+                    .changed
+                    .iter()
+                    .map(|c| json!({"id": c.id, "renamed": c.renamed, "reworded": c.reworded, "moved": c.moved,
+                        "requirement_changed": c.requirement_changed, "old_title": c.old.title, "new_title": c.new.title}))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &json!({"added": ids(&d.added), "removed": ids(&d.removed), "changed": changed})
+                    )?
+                );
             } else {
-                aims_catalog::parse_catalogue(&name, &text)?
-            };
+                println!("{} → {}", old.key(), new.key());
+                for item in &d.added {
+                    println!("  added     {}  {}", item.id, item.title);
+                }
+                for item in &d.removed {
+                    println!("  removed   {}  {}", item.id, item.title);
+                }
+                for c in &d.changed {
+                    let what: Vec<&str> = [
+                        (c.renamed, "renamed"),
+                        (c.reworded, "reworded"),
+                        (c.moved, "moved"),
+                        (c.requirement_changed, "requirement"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(yes, word)| yes.then_some(word))
+                    .collect();
+                    println!(
+                        "  {:<9} {}  {}{}",
+                        what.join("+"),
+                        c.id,
+                        c.new.title,
+                        if c.renamed {
+                            format!(" (was: {})", c.old.title)
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+                println!(
+                    "{} added, {} removed, {} changed",
+                    d.added.len(),
+                    d.removed.len(),
+                    d.changed.len()
+                );
+            }
+        }
+        CatalogCommand::Import { file } => {
+            let catalogue = read_file(&file)?;
+            let name = file.display().to_string();
             println!(
                 "{name}: {} version {}, valid",
                 catalogue.framework.title, catalogue.framework.version
@@ -316,4 +366,24 @@ fn shipped_text(files: &[(&str, &str)], file: &str) -> anyhow::Result<String> {
         .find(|(name, _)| *name == file)
         .map(|(_, text)| (*text).to_owned())
         .context("not a shipped file")
+}
+
+/// A catalogue file: an OSCAL catalog (`.json`) or a catalogue in our YAML format.
+fn read_file(file: &std::path::Path) -> anyhow::Result<Catalogue> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {name}"))?;
+    Ok(if name.ends_with(".json") {
+        aims_catalog::catalogue_from_oscal(&name, &text)?
+    } else {
+        aims_catalog::parse_catalogue(&name, &text)?
+    })
+}
+
+/// A shipped catalogue by name, or else a catalogue file.
+fn load(library: &Library, name: &str) -> anyhow::Result<Catalogue> {
+    match library.catalogue(name) {
+        Some(catalogue) => Ok(catalogue.clone()),
+        None if std::path::Path::new(name).exists() => read_file(std::path::Path::new(name)),
+        None => find(library, name).cloned(),
+    }
 }

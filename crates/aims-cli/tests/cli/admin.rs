@@ -431,3 +431,40 @@ fn catalogues_export_and_import_as_oscal_and_csv() {
             .contains("metadata.title and metadata.version are required")
     );
 }
+
+#[test]
+fn catalogue_versions_can_be_compared() {
+    let dir = data_dir();
+    let shipped = ok(aims(
+        &dir,
+        &["catalog", "export", "owasp-llm-top10", "--format", "yaml"],
+        None,
+    ));
+    let next = shipped
+        .replace("version: \"2025\"", "version: \"2026\"")
+        .replace(
+            "title: Misinformation",
+            "title: Misinformation and Hallucination",
+        )
+        .replace("count: 10", "count: 11")
+        + "  - id: \"LLM11\"\n    kind: risk\n    title: Agent Hijacking\n    description: An agent is steered into acting for someone else.\n    requirement: true\n";
+    let file = dir.join("owasp-2026.yaml");
+    std::fs::write(&file, next).unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&ok(aims(
+        &dir,
+        &[
+            "catalog",
+            "diff",
+            "owasp-llm-top10",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(answer["added"], serde_json::json!(["LLM11"]));
+    assert_eq!(answer["removed"], serde_json::json!([]));
+    assert_eq!(answer["changed"][0]["id"], "LLM09");
+    assert_eq!(answer["changed"][0]["renamed"], true);
+}
