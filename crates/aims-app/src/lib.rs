@@ -7,6 +7,7 @@ mod auth;
 mod clock;
 mod credentials;
 mod error;
+mod frameworks;
 mod jobs;
 mod members;
 mod orgs;
@@ -15,6 +16,7 @@ mod tokens;
 
 use std::sync::Arc;
 
+pub use aims_catalog as catalog;
 pub use aims_domain as domain;
 pub use aims_store::{AuditQuery, Engine, Store};
 pub use audit::{AuditPage, ChainReport};
@@ -22,6 +24,7 @@ pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use error::AppError;
+pub use frameworks::{MAX_HOPS, RequirementView};
 pub use jobs::{JobKind, Worker};
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
 pub use setup::{DemoAccount, NewOrganisationOwner};

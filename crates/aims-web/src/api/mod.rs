@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod frameworks;
 pub mod health;
 mod members;
 mod org;
@@ -55,6 +56,13 @@ pub fn routes() -> Router<WebState> {
         .route("/sessions/{id}", delete(account::revoke_session))
         .route("/audit-events", get(audit::list))
         .route("/audit-events/verify", get(audit::verify))
+        .route("/frameworks", get(frameworks::list))
+        .route("/frameworks/search", get(frameworks::search))
+        .route("/frameworks/{framework}", get(frameworks::show))
+        .route(
+            "/frameworks/{framework}/items/{item}",
+            get(frameworks::item),
+        )
 }
 
 struct BearerAuth;
@@ -85,6 +93,7 @@ impl Modify for BearerAuth {
         members::invitations, members::invite, members::revoke_invitation,
         tokens::list, tokens::create, tokens::revoke,
         audit::list, audit::verify,
+        frameworks::list, frameworks::search, frameworks::show, frameworks::item,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod frameworks;
 mod org;
 mod tokens;
 
@@ -53,6 +54,13 @@ pub fn routes() -> Router<WebState> {
             post(tokens::revoke_session),
         )
         .route("/audit", get(audit::audit_page))
+        .route("/frameworks", get(frameworks::frameworks_page))
+        .route("/frameworks/search", get(frameworks::frameworks_page))
+        .route("/frameworks/{framework}", get(frameworks::framework_page))
+        .route(
+            "/frameworks/{framework}/items/{item}",
+            get(frameworks::requirement_page),
+        )
 }
 
 async fn stylesheet() -> Response {
