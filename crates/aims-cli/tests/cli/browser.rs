@@ -115,6 +115,20 @@ async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {
     );
     browser.screenshot(&shots.join("browser-audit.png")).await;
 
+    // Frameworks: from the list to an EU AI Act article and what it maps to.
+    browser.follow("nav a[href='/frameworks']").await;
+    browser.follow("a[href='/frameworks/eu-ai-act']").await;
+    browser
+        .follow("a[href='/frameworks/eu-ai-act/items/art-14']")
+        .await;
+    assert!(browser.text("main h1").await.contains("Human oversight"));
+    browser.select("#hops", "2").await;
+    browser.follow("main form.inline button").await;
+    assert!(browser.text("main table tbody").await.contains("A.9.2"));
+    browser
+        .screenshot(&shots.join("browser-requirement.png"))
+        .await;
+
     // The invitee, in a fresh browser session, creates an account from the link and joins.
     browser.clear_cookies().await;
     browser.go(&link).await;

@@ -169,6 +169,13 @@ struct RequirementPage {
     hops: usize,
 }
 
+impl RequirementPage {
+    /// The page of item `id` of the catalogue keyed `key`.
+    fn href(&self, key: &str, id: &str) -> String {
+        format!("/frameworks/{}/items/{}", encode(key), encode(id))
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct HopsQuery {
     hops: Option<usize>,
