@@ -73,6 +73,14 @@ pub const SHIPPED_CROSSWALKS: &[(&str, &str)] = &[
         "nist-ai-rmf-to-iso-iec-42001.yaml",
         include_str!("../crosswalks/nist-ai-rmf-to-iso-iec-42001.yaml"),
     ),
+    (
+        "oecd-ai-principles-to-iso-iec-42001.yaml",
+        include_str!("../crosswalks/oecd-ai-principles-to-iso-iec-42001.yaml"),
+    ),
+    (
+        "uk-ai-cyber-security-code-to-iso-iec-42001.yaml",
+        include_str!("../crosswalks/uk-ai-cyber-security-code-to-iso-iec-42001.yaml"),
+    ),
 ];
 
 /// Loads and validates every shipped catalogue and crosswalk.

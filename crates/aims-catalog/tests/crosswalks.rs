@@ -137,3 +137,26 @@ mappings:
     .unwrap_err();
     assert_eq!(err.message, "source catalogue z@1 is not loaded");
 }
+
+#[test]
+fn every_principle_of_the_oecd_and_the_uk_code_reaches_iso_42001() {
+    let library = shipped().unwrap();
+    for framework in ["oecd-ai-principles", "uk-ai-cyber-security-code"] {
+        let catalogue = library.catalogue(framework).unwrap();
+        for principle in catalogue
+            .items
+            .iter()
+            .filter(|i| i.kind == aims_catalog::ItemKind::Principle)
+        {
+            let mapped = library
+                .map(catalogue, &principle.id, 1)
+                .iter()
+                .any(|r| r.node.0 == "iso-iec-42001@2023");
+            assert!(
+                mapped || !library.gaps(catalogue, &principle.id).is_empty(),
+                "{framework} {} is neither mapped nor a named gap",
+                principle.id
+            );
+        }
+    }
+}
