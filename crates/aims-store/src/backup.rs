@@ -34,6 +34,7 @@ pub const TABLES: &[&str] = &[
     "sign_in_failures",
     "audit_events",
     "jobs",
+    "requirement_texts",
 ];
 
 /// The version of the archive layout this build writes and reads.

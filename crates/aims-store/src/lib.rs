@@ -11,6 +11,7 @@ mod jobs;
 mod members;
 mod migrate;
 mod organisations;
+mod requirement_texts;
 mod row;
 pub mod testing;
 mod tokens;
@@ -21,5 +22,6 @@ pub use connect::{Engine, Store, redact_url};
 pub use error::StoreError;
 pub use jobs::{Job, NewJob};
 pub use migrate::MIGRATIONS;
+pub use requirement_texts::RequirementText;
 
 pub use tx::Tx;

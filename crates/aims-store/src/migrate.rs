@@ -40,6 +40,12 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0002_append_only_audit.postgres.sql"
         )),
     },
+    Migration {
+        version: 3,
+        name: "requirement_texts",
+        sql: include_str!("../migrations/0003_requirement_texts.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

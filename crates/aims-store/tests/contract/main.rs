@@ -37,6 +37,7 @@ contract! {
     accounts::emails_are_unique,
     accounts::memberships_are_scoped_to_their_organisation,
     accounts::invitations_open_and_close_once,
+    accounts::requirement_texts_belong_to_their_organisation,
     ways_in::api_tokens_are_found_by_hash_and_scoped,
     ways_in::sessions_expire_and_belong_to_their_user,
     ways_in::setup_tokens_work_once,
