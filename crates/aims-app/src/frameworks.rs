@@ -96,3 +96,185 @@ impl App {
             .collect())
     }
 }
+
+/// Longest licensed text accepted for one requirement, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+fn checked_text(field: &'static str, text: &str) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::Invalid(aims_domain::ValidationError::new(
+            field,
+            "must not be empty",
+        )));
+    }
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(AppError::Invalid(aims_domain::ValidationError::new(
+            field,
+            format!("must be at most {MAX_TEXT_CHARS} characters"),
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+fn text_fingerprint(text: &str) -> String {
+    // The audit trail records that the text changed, not the licensed text itself.
+    aims_domain::SecretHash::of(text)
+        .as_str()
+        .chars()
+        .take(16)
+        .collect()
+}
+
+impl App {
+    /// The organisation's own text of one requirement, if it attached one.
+    pub async fn requirement_text(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        id: &str,
+    ) -> Result<Option<aims_store::RequirementText>> {
+        let catalogue = self.framework(actor, framework)?;
+        catalogue
+            .item(id)
+            .ok_or(AppError::NotFound("requirement"))?;
+        Ok(self
+            .store
+            .read()
+            .await?
+            .requirement_text(actor.org, &catalogue.key(), id)
+            .await?)
+    }
+
+    /// Attaches the organisation's licensed text to one requirement (owner, admin, editor).
+    pub async fn set_requirement_text(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        id: &str,
+        text: &str,
+    ) -> Result<aims_store::RequirementText> {
+        actor.require(Permission::EditContent)?;
+        let catalogue = self.framework(actor, framework)?;
+        catalogue
+            .item(id)
+            .ok_or(AppError::NotFound("requirement"))?;
+        let text = checked_text("text", text)?;
+        let now = self.now();
+        let record = aims_store::RequirementText {
+            framework: catalogue.key(),
+            item_id: id.to_owned(),
+            text,
+            updated_at: now,
+            updated_by: actor.label.clone(),
+        };
+        let mut tx = self.store.write().await?;
+        tx.put_requirement_text(actor.org, &record).await?;
+        let change = serde_json::json!({"framework": record.framework, "item": id, "characters": record.text.chars().count(), "fingerprint": text_fingerprint(&record.text)});
+        tx.append_audit(
+            actor.org,
+            aims_domain::audit::NewAuditEvent::new(
+                actor,
+                "requirement_text.set",
+                "requirement",
+                format!("{}:{id}", record.framework),
+                change,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Removes the organisation's text of one requirement.
+    pub async fn clear_requirement_text(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        id: &str,
+    ) -> Result<()> {
+        actor.require(Permission::EditContent)?;
+        let catalogue = self.framework(actor, framework)?;
+        let key = catalogue.key();
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.delete_requirement_text(actor.org, &key, id)
+            .await
+            .map_err(crate::error::not_found("requirement text"))?;
+        tx.append_audit(
+            actor.org,
+            aims_domain::audit::NewAuditEvent::new(
+                actor,
+                "requirement_text.cleared",
+                "requirement",
+                format!("{key}:{id}"),
+                serde_json::json!({}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Attaches texts from CSV (`id`, `text` columns) to many requirements at once: all rows
+    /// or none. Returns how many were set.
+    pub async fn import_requirement_texts(
+        &self,
+        actor: &Actor,
+        framework: &str,
+        csv: &str,
+    ) -> Result<usize> {
+        actor.require(Permission::EditContent)?;
+        let catalogue = self.framework(actor, framework)?;
+        let rows = aims_catalog::parse_texts_csv(csv).map_err(|e| {
+            AppError::Invalid(aims_domain::ValidationError::new("csv", e.to_string()))
+        })?;
+        let key = catalogue.key();
+        let now = self.now();
+        let mut records = Vec::with_capacity(rows.len());
+        for (line, id, text) in rows {
+            if catalogue.item(&id).is_none() {
+                return Err(AppError::Invalid(aims_domain::ValidationError::new(
+                    "csv",
+                    format!("line {line}: {key} has no item {id}"),
+                )));
+            }
+            let text = checked_text("csv", &text).map_err(|_| {
+                AppError::Invalid(aims_domain::ValidationError::new(
+                    "csv",
+                    format!(
+                        "line {line}: the text of {id} is longer than {MAX_TEXT_CHARS} characters"
+                    ),
+                ))
+            })?;
+            records.push(aims_store::RequirementText {
+                framework: key.clone(),
+                item_id: id,
+                text,
+                updated_at: now,
+                updated_by: actor.label.clone(),
+            });
+        }
+        let mut tx = self.store.write().await?;
+        for record in &records {
+            tx.put_requirement_text(actor.org, record).await?;
+        }
+        let change = serde_json::json!({"framework": key, "requirements": records.len()});
+        tx.append_audit(
+            actor.org,
+            aims_domain::audit::NewAuditEvent::new(
+                actor,
+                "requirement_text.imported",
+                "framework",
+                &key,
+                change,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(records.len())
+    }
+}

@@ -18,13 +18,14 @@ use std::sync::Arc;
 
 pub use aims_catalog as catalog;
 pub use aims_domain as domain;
+pub use aims_store::RequirementText;
 pub use aims_store::{AuditQuery, Engine, Store};
 pub use audit::{AuditPage, ChainReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use error::AppError;
-pub use frameworks::{MAX_HOPS, RequirementView};
+pub use frameworks::{MAX_HOPS, MAX_TEXT_CHARS, RequirementView};
 pub use jobs::{JobKind, Worker};
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
 pub use setup::{DemoAccount, NewOrganisationOwner};

@@ -11,6 +11,7 @@ mod load;
 mod mapping;
 mod model;
 mod oscal;
+mod texts;
 
 pub use crosswalk::{Crosswalk, CrosswalkInfo, Mapping, Relation, parse_crosswalk};
 pub use diff::{CatalogueDiff, Changed, diff};
@@ -22,6 +23,7 @@ pub use oscal::{
     OSCAL_VERSION, catalog_to_oscal, catalogue_from_oscal, crosswalk_to_oscal, export_file_name,
     oscal_id,
 };
+pub use texts::{CsvError, parse_texts_csv};
 
 /// The catalogues shipped with aims: file name and content, compiled into the binary.
 pub const SHIPPED: &[(&str, &str)] = &[

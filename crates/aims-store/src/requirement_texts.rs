@@ -49,34 +49,54 @@ impl Tx {
     }
 
     /// The text `org` attached to one requirement, if any.
-    pub async fn requirement_text(&mut self, org: OrgId, framework: &str, item_id: &str) -> Result<Option<RequirementText>> {
-        let row = sqlx::query("SELECT * FROM requirement_texts WHERE org_id = $1 AND framework = $2 AND item_id = $3")
-            .bind(org.to_string())
-            .bind(framework)
-            .bind(item_id)
-            .fetch_optional(self.conn())
-            .await?;
+    pub async fn requirement_text(
+        &mut self,
+        org: OrgId,
+        framework: &str,
+        item_id: &str,
+    ) -> Result<Option<RequirementText>> {
+        let row = sqlx::query(
+            "SELECT * FROM requirement_texts WHERE org_id = $1 AND framework = $2 AND item_id = $3",
+        )
+        .bind(org.to_string())
+        .bind(framework)
+        .bind(item_id)
+        .fetch_optional(self.conn())
+        .await?;
         row.as_ref().map(read).transpose()
     }
 
     /// Every text `org` attached to items of `framework`.
-    pub async fn requirement_texts(&mut self, org: OrgId, framework: &str) -> Result<Vec<RequirementText>> {
-        let rows = sqlx::query("SELECT * FROM requirement_texts WHERE org_id = $1 AND framework = $2 ORDER BY item_id")
-            .bind(org.to_string())
-            .bind(framework)
-            .fetch_all(self.conn())
-            .await?;
+    pub async fn requirement_texts(
+        &mut self,
+        org: OrgId,
+        framework: &str,
+    ) -> Result<Vec<RequirementText>> {
+        let rows = sqlx::query(
+            "SELECT * FROM requirement_texts WHERE org_id = $1 AND framework = $2 ORDER BY item_id",
+        )
+        .bind(org.to_string())
+        .bind(framework)
+        .fetch_all(self.conn())
+        .await?;
         map_rows(rows, read)
     }
 
     /// Removes the text `org` attached to one requirement.
-    pub async fn delete_requirement_text(&mut self, org: OrgId, framework: &str, item_id: &str) -> Result<()> {
-        let done = sqlx::query("DELETE FROM requirement_texts WHERE org_id = $1 AND framework = $2 AND item_id = $3")
-            .bind(org.to_string())
-            .bind(framework)
-            .bind(item_id)
-            .execute(self.conn())
-            .await?;
+    pub async fn delete_requirement_text(
+        &mut self,
+        org: OrgId,
+        framework: &str,
+        item_id: &str,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "DELETE FROM requirement_texts WHERE org_id = $1 AND framework = $2 AND item_id = $3",
+        )
+        .bind(org.to_string())
+        .bind(framework)
+        .bind(item_id)
+        .execute(self.conn())
+        .await?;
         affected_one(done)
     }
 }

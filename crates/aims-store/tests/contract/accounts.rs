@@ -187,13 +187,46 @@ pub async fn requirement_texts_belong_to_their_organisation(store: Store) {
         updated_by: "ada@example.org".into(),
     };
     let mut tx = store.write().await.unwrap();
-    tx.put_requirement_text(acme, &text("licensed words")).await.unwrap();
-    tx.put_requirement_text(acme, &text("licensed words, corrected")).await.unwrap();
-    assert_eq!(tx.requirement_text(acme, "iso-iec-42001@2023", "A.2.2").await.unwrap().unwrap().text, "licensed words, corrected");
-    assert_eq!(tx.requirement_text(beta, "iso-iec-42001@2023", "A.2.2").await.unwrap(), None);
-    assert_eq!(tx.requirement_texts(acme, "iso-iec-42001@2023").await.unwrap().len(), 1);
-    assert!(matches!(tx.delete_requirement_text(beta, "iso-iec-42001@2023", "A.2.2").await, Err(StoreError::NotFound)));
-    tx.delete_requirement_text(acme, "iso-iec-42001@2023", "A.2.2").await.unwrap();
-    assert!(tx.requirement_texts(acme, "iso-iec-42001@2023").await.unwrap().is_empty());
+    tx.put_requirement_text(acme, &text("licensed words"))
+        .await
+        .unwrap();
+    tx.put_requirement_text(acme, &text("licensed words, corrected"))
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.requirement_text(acme, "iso-iec-42001@2023", "A.2.2")
+            .await
+            .unwrap()
+            .unwrap()
+            .text,
+        "licensed words, corrected"
+    );
+    assert_eq!(
+        tx.requirement_text(beta, "iso-iec-42001@2023", "A.2.2")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        tx.requirement_texts(acme, "iso-iec-42001@2023")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(matches!(
+        tx.delete_requirement_text(beta, "iso-iec-42001@2023", "A.2.2")
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    tx.delete_requirement_text(acme, "iso-iec-42001@2023", "A.2.2")
+        .await
+        .unwrap();
+    assert!(
+        tx.requirement_texts(acme, "iso-iec-42001@2023")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     tx.commit().await.unwrap();
 }

@@ -271,3 +271,114 @@ pub async fn item(
             .collect(),
     }))
 }
+
+/// An organisation's own licensed text of a requirement.
+#[derive(Serialize, ToSchema)]
+pub struct RequirementTextView {
+    pub framework: String,
+    pub item: String,
+    pub text: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+impl From<aims_app::RequirementText> for RequirementTextView {
+    fn from(t: aims_app::RequirementText) -> Self {
+        Self {
+            framework: t.framework,
+            item: t.item_id,
+            text: t.text,
+            updated_at: t.updated_at.to_string(),
+            updated_by: t.updated_by,
+        }
+    }
+}
+
+/// The text to attach.
+#[derive(Deserialize, ToSchema)]
+pub struct RequirementTextForm {
+    pub text: String,
+}
+
+/// Texts to attach in bulk: CSV with `id` and `text` columns.
+#[derive(Deserialize, ToSchema)]
+pub struct RequirementTextsImport {
+    pub csv: String,
+}
+
+/// How many texts an import attached.
+#[derive(Serialize, ToSchema)]
+pub struct ImportedView {
+    pub imported: usize,
+}
+
+/// The organisation's own licensed text of one requirement.
+#[utoipa::path(get, path = "/api/v1/frameworks/{framework}/items/{item}/text", tag = "frameworks", params(("framework" = String, Path), ("item" = String, Path)), responses(
+    (status = 200, body = RequirementTextView), (status = 404, body = Problem),
+))]
+pub async fn get_text(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id((framework, item)): Id<(String, String)>,
+) -> Result<Json<RequirementTextView>, ApiError> {
+    let text = state
+        .app
+        .requirement_text(&actor, &framework, &item)
+        .await?
+        .ok_or(aims_app::AppError::NotFound("requirement text"))?;
+    Ok(Json(text.into()))
+}
+
+/// Attaches the organisation's licensed text to one requirement (owner, admin, editor). It is
+/// kept per organisation and never exported unless asked for.
+#[utoipa::path(put, path = "/api/v1/frameworks/{framework}/items/{item}/text", tag = "frameworks", params(("framework" = String, Path), ("item" = String, Path)), request_body = RequirementTextForm, responses(
+    (status = 200, body = RequirementTextView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
+))]
+pub async fn put_text(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id((framework, item)): Id<(String, String)>,
+    super::Body(form): super::Body<RequirementTextForm>,
+) -> Result<Json<RequirementTextView>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .set_requirement_text(&actor, &framework, &item, &form.text)
+            .await?
+            .into(),
+    ))
+}
+
+/// Removes the organisation's text of one requirement.
+#[utoipa::path(delete, path = "/api/v1/frameworks/{framework}/items/{item}/text", tag = "frameworks", params(("framework" = String, Path), ("item" = String, Path)), responses(
+    (status = 204, description = "Removed"), (status = 403, body = Problem), (status = 404, body = Problem),
+))]
+pub async fn delete_text(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id((framework, item)): Id<(String, String)>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state
+        .app
+        .clear_requirement_text(&actor, &framework, &item)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Attaches texts to many requirements from CSV, all rows or none (owner, admin, editor).
+#[utoipa::path(post, path = "/api/v1/frameworks/{framework}/texts", tag = "frameworks", params(("framework" = String, Path)), request_body = RequirementTextsImport, responses(
+    (status = 200, body = ImportedView), (status = 403, body = Problem), (status = 422, body = Problem),
+))]
+pub async fn import_texts(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id(framework): Id<String>,
+    super::Body(form): super::Body<RequirementTextsImport>,
+) -> Result<Json<ImportedView>, ApiError> {
+    Ok(Json(ImportedView {
+        imported: state
+            .app
+            .import_requirement_texts(&actor, &framework, &form.csv)
+            .await?,
+    }))
+}

@@ -63,6 +63,16 @@ pub fn routes() -> Router<WebState> {
             "/frameworks/{framework}/items/{item}",
             get(frameworks::item),
         )
+        .route(
+            "/frameworks/{framework}/items/{item}/text",
+            get(frameworks::get_text)
+                .put(frameworks::put_text)
+                .delete(frameworks::delete_text),
+        )
+        .route(
+            "/frameworks/{framework}/texts",
+            axum::routing::post(frameworks::import_texts),
+        )
 }
 
 struct BearerAuth;
@@ -94,6 +104,7 @@ impl Modify for BearerAuth {
         tokens::list, tokens::create, tokens::revoke,
         audit::list, audit::verify,
         frameworks::list, frameworks::search, frameworks::show, frameworks::item,
+        frameworks::get_text, frameworks::put_text, frameworks::delete_text, frameworks::import_texts,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

@@ -165,8 +165,14 @@ pub async fn framework_page(
 struct RequirementPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
+    error: Option<String>,
     view: RequirementView<'static>,
     hops: usize,
+    /// The organisation's own licensed text of this item, if it attached one.
+    own_text: Option<aims_app::RequirementText>,
+    can_edit: bool,
+    /// This page's path, for the forms.
+    path: String,
 }
 
 impl RequirementPage {
@@ -188,18 +194,106 @@ pub async fn requirement_page(
     PageId((framework, item)): PageId<(String, String)>,
     Query(query): Query<HopsQuery>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let hops = query.hops.unwrap_or(1).clamp(1, aims_app::MAX_HOPS);
-    match state.app.requirement(&actor, &framework, &item, hops) {
-        Ok(view) => render(
-            StatusCode::OK,
-            &RequirementPage {
-                chrome: Some(Chrome::new(&context, "frameworks")),
-                notice: None,
-                view,
-                hops,
-            },
-        ),
+    requirement_view(&state, &context, &framework, &item, hops, None, None).await
+}
+
+async fn requirement_view(
+    state: &WebState,
+    context: &aims_app::SessionContext,
+    framework: &str,
+    item: &str,
+    hops: usize,
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let view = match state.app.requirement(&actor, framework, item, hops) {
+        Ok(view) => view,
+        Err(err) => return app_error_page(err),
+    };
+    let own_text = match state.app.requirement_text(&actor, framework, item).await {
+        Ok(text) => text,
+        Err(err) => return app_error_page(err),
+    };
+    let path = item_href(view.catalogue, view.item);
+    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+    let page = RequirementPage {
+        chrome: Some(Chrome::new(context, "frameworks")),
+        notice,
+        error,
+        view,
+        hops,
+        own_text,
+        can_edit: actor.role.grants(aims_app::domain::Permission::EditContent),
+        path,
+    };
+    render(status, &page)
+}
+
+#[derive(Deserialize)]
+pub struct TextForm {
+    text: String,
+}
+
+/// `POST /frameworks/{framework}/items/{item}/text`: attaches the organisation's text.
+pub async fn set_text(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId((framework, item)): PageId<(String, String)>,
+    super::PageForm(form): super::PageForm<TextForm>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state
+        .app
+        .set_requirement_text(&actor, &framework, &item, &form.text)
+        .await
+    {
+        Ok(_) => {
+            requirement_view(
+                &state,
+                &context,
+                &framework,
+                &item,
+                1,
+                Some("Your text was saved.".into()),
+                None,
+            )
+            .await
+        }
+        Err(err) => match form_error(err) {
+            Ok(message) => {
+                requirement_view(&state, &context, &framework, &item, 1, None, Some(message)).await
+            }
+            Err(other) => app_error_page(other),
+        },
+    }
+}
+
+/// `POST /frameworks/{framework}/items/{item}/text/clear`.
+pub async fn clear_text(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId((framework, item)): PageId<(String, String)>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state
+        .app
+        .clear_requirement_text(&actor, &framework, &item)
+        .await
+    {
+        Ok(()) => {
+            requirement_view(
+                &state,
+                &context,
+                &framework,
+                &item,
+                1,
+                Some("Your text was removed.".into()),
+                None,
+            )
+            .await
+        }
         Err(err) => app_error_page(err),
     }
 }

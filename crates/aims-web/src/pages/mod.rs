@@ -58,6 +58,14 @@ pub fn routes() -> Router<WebState> {
         .route("/frameworks/search", get(frameworks::frameworks_page))
         .route("/frameworks/{framework}", get(frameworks::framework_page))
         .route(
+            "/frameworks/{framework}/items/{item}/text",
+            post(frameworks::set_text),
+        )
+        .route(
+            "/frameworks/{framework}/items/{item}/text/clear",
+            post(frameworks::clear_text),
+        )
+        .route(
             "/frameworks/{framework}/items/{item}",
             get(frameworks::requirement_page),
         )

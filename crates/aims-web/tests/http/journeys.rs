@@ -795,3 +795,133 @@ async fn frameworks_are_browsed_in_pages() {
     assert_eq!(page("/frameworks/search?q=x").await.unwrap().status(), 422);
     assert_eq!(page("/frameworks/nope").await.unwrap().status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn licensed_text_is_kept_per_organisation_and_audited_without_its_words() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let token = &o.tokens["editor"];
+    let csv = "id,text\nA.6.2.4,\"Verify, then validate.\"\nA.6.2.5,Deploy with care.\n";
+    let imported: Value = server
+        .http
+        .post(server.url("/api/v1/frameworks/iso-iec-42001/texts"))
+        .bearer_auth(token)
+        .json(&json!({"csv": csv}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(imported["imported"], 2);
+    let text: Value = server
+        .http
+        .get(server.url("/api/v1/frameworks/iso-iec-42001/items/A.6.2.4/text"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(text["text"], "Verify, then validate.");
+    // A bad row refuses the whole file and names its line.
+    let bad = server
+        .http
+        .post(server.url("/api/v1/frameworks/iso-iec-42001/texts"))
+        .bearer_auth(token)
+        .json(&json!({"csv": "id,text\nA.6.2.6,Fine.\nA.99,Nowhere.\n"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("line 3: iso-iec-42001@2023 has no item A.99")
+    );
+    assert_eq!(
+        server
+            .http
+            .get(server.url("/api/v1/frameworks/iso-iec-42001/items/A.6.2.6/text"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    // The audit trail records the change, never the licensed words.
+    let events: Value = server
+        .http
+        .get(server.url("/api/v1/audit-events?object_type=framework"))
+        .bearer_auth(&o.tokens["auditor"])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events["events"][0]["action"], "requirement_text.imported");
+    let trail = server
+        .http
+        .get(server.url("/api/v1/audit-events?limit=200"))
+        .bearer_auth(&o.tokens["auditor"])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!trail.contains("Verify, then validate") && !trail.contains("Our licensed wording"));
+    // Shown beside our description on the page, with a form for editors.
+    let page = server
+        .http
+        .get(server.url("/frameworks/iso-iec-42001/items/A.6.2.4"))
+        .header("cookie", format!("aims_session={}", o.owner_cookie))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Verify, then validate.") && page.contains("Your organisation"),
+        "{page}"
+    );
+    let cookie = format!("aims_session={}", o.owner_cookie);
+    let saved = server
+        .http
+        .post(server.url("/frameworks/iso-iec-42001/items/A.7.5/text"))
+        .header("cookie", &cookie)
+        .form(&[("text", "Where data comes from.")])
+        .send()
+        .await
+        .unwrap();
+    assert!(saved.text().await.unwrap().contains("Your text was saved."));
+    let empty = server
+        .http
+        .post(server.url("/frameworks/iso-iec-42001/items/A.7.5/text"))
+        .header("cookie", &cookie)
+        .form(&[("text", "  ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+    let cleared = server
+        .http
+        .post(server.url("/frameworks/iso-iec-42001/items/A.7.5/text/clear"))
+        .header("cookie", &cookie)
+        .form(&[("go", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        cleared
+            .text()
+            .await
+            .unwrap()
+            .contains("Your text was removed.")
+    );
+}

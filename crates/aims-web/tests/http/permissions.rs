@@ -178,6 +178,31 @@ fn cases() -> Vec<Case> {
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
+        // Only Acme has a text for A.2.2: the outsider's organisation has none.
+        case(
+            M::GET,
+            |_| "/api/v1/frameworks/iso-iec-42001/items/A.2.2/text".into(),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::PUT,
+            |_| "/api/v1/frameworks/iso-iec-42001/items/A.2.2/text".into(),
+            Some(|| json!({"text": "Licensed wording."})),
+            [200, 200, 200, 403, 403, 200, 401],
+        ),
+        case(
+            M::DELETE,
+            |_| "/api/v1/frameworks/iso-iec-42001/items/A.2.2/text".into(),
+            None,
+            [204, 204, 204, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/frameworks/iso-iec-42001/texts".into(),
+            Some(|| json!({"csv": "id,text\nA.2.3,Licensed wording.\n"})),
+            [200, 200, 200, 403, 403, 200, 401],
+        ),
     ]
 }
 
@@ -267,6 +292,14 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace(
                     "/frameworks/iso-iec-42001/items/A.6.2.4",
                     "/frameworks/{framework}/items/{item}",
+                )
+                .replace(
+                    "/frameworks/iso-iec-42001/items/A.2.2/text",
+                    "/frameworks/{framework}/items/{item}/text",
+                )
+                .replace(
+                    "/frameworks/iso-iec-42001/texts",
+                    "/frameworks/{framework}/texts",
                 )
                 .replace("/frameworks/iso-iec-42001", "/frameworks/{framework}")
                 .replace(&orgs.victim.to_string(), "{user_id}")

@@ -143,6 +143,14 @@ pub async fn orgs(app: &App) -> Orgs {
         .unwrap()
         .token
         .id;
+    app.set_requirement_text(
+        &owner_actor,
+        "iso-iec-42001",
+        "A.2.2",
+        "Our licensed wording of A.2.2.",
+    )
+    .await
+    .unwrap();
     let signed_in = app
         .sign_in(SignIn {
             email: "owner@acme.example".into(),
