@@ -129,7 +129,7 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
     println!();
     println!("xtask summary");
     println!(
-        "  ran: unit and property tests; store contract on SQLite{}; HTTP integration; CLI; browser{}",
+        "  ran: unit and property tests; catalogues and OSCAL exports (schema-validated); store contract on SQLite{}; HTTP integration; CLI; browser{}",
         if planned_skips.iter().any(|s| s.starts_with("PostgreSQL")) {
             ""
         } else {
