@@ -51,6 +51,28 @@ impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// The status of `GET path` sent with the cookie pair `cookie`.
+    pub async fn status_with_cookie(&self, path: &str, cookie: &str) -> reqwest::StatusCode {
+        self.http
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    /// The status of `GET path` sent with the bearer token `token`.
+    pub async fn status_with_token(&self, path: &str, token: &str) -> reqwest::StatusCode {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
 }
 
 /// Two organisations: Acme with one member of each role and a few objects, and Beta whose
