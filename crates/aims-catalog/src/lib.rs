@@ -23,7 +23,7 @@ pub use oscal::{
     OSCAL_VERSION, catalog_to_oscal, catalogue_from_oscal, crosswalk_to_oscal, export_file_name,
     oscal_id,
 };
-pub use texts::{CsvError, parse_texts_csv};
+pub use texts::{CsvError, catalogue_from_csv, parse_texts_csv};
 
 /// The catalogues shipped with aims: file name and content, compiled into the binary.
 pub const SHIPPED: &[(&str, &str)] = &[

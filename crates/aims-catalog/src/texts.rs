@@ -10,7 +10,7 @@ pub struct CsvError {
 }
 
 /// Splits CSV text into records, each with the line it starts on.
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
+pub(crate) fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut record = Vec::new();
@@ -139,6 +139,149 @@ mod tests {
         assert_eq!(
             parse_texts_csv("").unwrap_err().message,
             "the file is empty"
+        );
+    }
+}
+
+/// A custom framework from CSV: a header naming at least `id`, `title` and `description`
+/// columns, and optionally `parent`, `kind` (default `control`) and `requirement`
+/// (`yes`/`no`, default `yes` for controls). The framework's own facts come from the caller.
+pub fn catalogue_from_csv(
+    file: &str,
+    text: &str,
+    framework: crate::model::Framework,
+) -> Result<crate::model::Catalogue, crate::load::LoadError> {
+    use crate::model::{Catalogue, Item, ItemKind, KindCount};
+    let fail = |line: usize, message: String| crate::load::LoadError {
+        file: file.to_owned(),
+        line: Some(line),
+        id: None,
+        message,
+    };
+    let mut rows = records(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| fail(e.line, e.message))?
+        .into_iter();
+    let (line, header) = rows
+        .next()
+        .ok_or_else(|| fail(1, "the file is empty".into()))?;
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(id_at), Some(title_at), Some(description_at)) =
+        (column("id"), column("title"), column("description"))
+    else {
+        return Err(fail(
+            line,
+            "the header needs \"id\", \"title\" and \"description\" columns".into(),
+        ));
+    };
+    let (parent_at, kind_at, requirement_at) =
+        (column("parent"), column("kind"), column("requirement"));
+    let mut items = Vec::new();
+    for (line, record) in rows {
+        let get = |at: Option<usize>| {
+            at.and_then(|i| record.get(i))
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let kind_text = get(kind_at);
+        let kind: ItemKind = if kind_text.is_empty() {
+            ItemKind::Control
+        } else {
+            serde_json::from_value(serde_json::Value::String(kind_text.clone()))
+                .map_err(|_| fail(line, format!("unknown kind {kind_text:?}")))?
+        };
+        let requirement = match get(requirement_at).to_lowercase().as_str() {
+            "" => kind == ItemKind::Control,
+            "yes" | "true" | "1" => true,
+            "no" | "false" | "0" => false,
+            other => {
+                return Err(fail(
+                    line,
+                    format!("requirement must be yes or no, not {other:?}"),
+                ));
+            }
+        };
+        let parent = get(parent_at);
+        items.push(Item {
+            id: get(Some(id_at)),
+            parent: (!parent.is_empty()).then_some(parent),
+            kind,
+            title: get(Some(title_at)),
+            description: get(Some(description_at)),
+            text: None,
+            requirement,
+            guidance: None,
+            applies_from: None,
+            amended_applies_from: None,
+            amendment: None,
+            line,
+        });
+    }
+    let mut kinds: Vec<ItemKind> = items.iter().map(|i| i.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    let counts = kinds
+        .into_iter()
+        .map(|kind| KindCount {
+            kind,
+            count: items.iter().filter(|i| i.kind == kind).count(),
+        })
+        .collect();
+    crate::load::validate(Catalogue {
+        framework: crate::model::Framework {
+            counts,
+            ..framework
+        },
+        items,
+        file: file.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod custom_tests {
+    use super::*;
+
+    fn framework() -> crate::model::Framework {
+        crate::model::Framework {
+            id: "acme-ai-policy".into(),
+            version: "1".into(),
+            title: "Acme AI policy".into(),
+            short_name: "Acme AI policy".into(),
+            publisher: "Acme".into(),
+            published: "2026-11-28".into(),
+            source: "acme.csv".into(),
+            licence: "internal".into(),
+            original_text_included: false,
+            attribution: None,
+            counts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_csv_becomes_a_validated_framework() {
+        let csv = "id,parent,kind,title,description\nP,,group,Principles,What Acme holds to.\nP1,P,,Human review,A person reviews every automated refusal.\n";
+        let catalogue = catalogue_from_csv("acme.csv", csv, framework()).unwrap();
+        assert_eq!(catalogue.items.len(), 2);
+        assert!(
+            catalogue
+                .item("P1")
+                .is_some_and(|i| i.requirement && i.parent.as_deref() == Some("P"))
+        );
+        let orphan = csv.replace("P1,P,", "P1,Q,");
+        let err = catalogue_from_csv("acme.csv", &orphan, framework()).unwrap_err();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (Some(3), "its parent Q does not exist")
+        );
+        let bad_kind = csv.replace(",group,", ",chapter,");
+        assert_eq!(
+            catalogue_from_csv("acme.csv", &bad_kind, framework())
+                .unwrap_err()
+                .message,
+            "unknown kind \"chapter\""
         );
     }
 }

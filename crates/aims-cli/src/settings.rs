@@ -117,10 +117,20 @@ pub enum CatalogCommand {
         #[arg(long, default_value = "text")]
         format: String,
     },
-    /// Check an OSCAL catalog (JSON) or a catalogue file (YAML) and summarise it.
+    /// Check an OSCAL catalog (JSON), a catalogue file (YAML) or a CSV of your own framework
+    /// (columns id, title, description; optional parent, kind, requirement) and summarise it.
     Import {
         /// The file to read.
         file: std::path::PathBuf,
+        /// For CSV: the framework's id (`acme-ai-policy`).
+        #[arg(long)]
+        id: Option<String>,
+        /// For CSV: the framework's title.
+        #[arg(long)]
+        title: Option<String>,
+        /// For CSV: the framework's version.
+        #[arg(long, default_value = "1")]
+        version: String,
     },
     /// Items whose id, title or description contain every word given.
     Search {

@@ -264,8 +264,39 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        CatalogCommand::Import { file } => {
-            let catalogue = read_file(&file)?;
+        CatalogCommand::Import {
+            file,
+            id,
+            title,
+            version,
+        } => {
+            let catalogue = if file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            {
+                let (Some(id), Some(title)) = (id, title) else {
+                    anyhow::bail!("a CSV framework needs --id and --title");
+                };
+                let name = file.display().to_string();
+                let text =
+                    std::fs::read_to_string(&file).with_context(|| format!("reading {name}"))?;
+                let framework = aims_catalog::Framework {
+                    id,
+                    version,
+                    short_name: title.clone(),
+                    title,
+                    publisher: "the organisation".into(),
+                    published: String::new(),
+                    source: name.clone(),
+                    licence: "as the organisation decides".into(),
+                    original_text_included: false,
+                    attribution: None,
+                    counts: Vec::new(),
+                };
+                aims_catalog::catalogue_from_csv(&name, &text, framework)?
+            } else {
+                read_file(&file)?
+            };
             let name = file.display().to_string();
             println!(
                 "{name}: {} version {}, valid",

@@ -468,3 +468,47 @@ fn catalogue_versions_can_be_compared() {
     assert_eq!(answer["changed"][0]["id"], "LLM09");
     assert_eq!(answer["changed"][0]["renamed"], true);
 }
+
+#[test]
+fn a_csv_of_the_organisations_own_framework_is_checked() {
+    let dir = data_dir();
+    let file = dir.join("acme.csv");
+    std::fs::write(&file, "id,parent,kind,title,description\nP,,group,Principles,What Acme holds to.\nP1,P,,Human review,\"A person reviews every automated refusal, always.\"\n").unwrap();
+    let summary = ok(aims(
+        &dir,
+        &[
+            "catalog",
+            "import",
+            file.to_str().unwrap(),
+            "--id",
+            "acme-ai-policy",
+            "--title",
+            "Acme AI policy",
+        ],
+        None,
+    ));
+    assert!(
+        summary.contains("Acme AI policy version 1, valid") && summary.contains("1 requirements"),
+        "{summary}"
+    );
+    let missing = aims(&dir, &["catalog", "import", file.to_str().unwrap()], None);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("needs --id and --title"));
+    std::fs::write(&file, "id,title,description\nX,Same,Same\n").unwrap();
+    let refused = aims(
+        &dir,
+        &[
+            "catalog",
+            "import",
+            file.to_str().unwrap(),
+            "--id",
+            "x",
+            "--title",
+            "X",
+        ],
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("acme.csv:2: X: the description only repeats the title")
+    );
+}
