@@ -139,6 +139,17 @@ pub(crate) fn validate(catalogue: Catalogue) -> Result<Catalogue, LoadError> {
                 ));
             }
         }
+        if item
+            .documented_information
+            .iter()
+            .any(|d| d.trim().is_empty())
+        {
+            return Err(fail(
+                at,
+                Some(&item.id),
+                "an entry of documented_information is empty".into(),
+            ));
+        }
         if item.amended_applies_from.is_some()
             && item
                 .amendment

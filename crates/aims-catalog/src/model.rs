@@ -138,6 +138,9 @@ pub struct Item {
     /// Which amendment changed the item or its date, and how.
     #[serde(default)]
     pub amendment: Option<String>,
+    /// The documented information (documents and records) the item requires be kept.
+    #[serde(default)]
+    pub documented_information: Vec<String>,
     /// The line of the file the item starts on, filled in by the loader.
     #[serde(skip)]
     pub line: usize,

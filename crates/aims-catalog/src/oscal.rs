@@ -403,6 +403,7 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
                     applies_from: None,
                     amended_applies_from: None,
                     amendment: None,
+                    documented_information: Vec::new(),
                     line: 0,
                 });
                 walk(child, Some(&id), items, &at, from_aims)?;

@@ -217,6 +217,7 @@ pub fn catalogue_from_csv(
             applies_from: None,
             amended_applies_from: None,
             amendment: None,
+            documented_information: Vec::new(),
             line,
         });
     }

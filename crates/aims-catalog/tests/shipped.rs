@@ -220,3 +220,27 @@ fn every_high_risk_requirement_of_the_act_is_mapped_or_named_as_a_gap() {
         );
     }
 }
+
+#[test]
+fn iso_42001_lists_the_documented_information_its_clauses_require() {
+    let library = shipped().unwrap();
+    let iso = library.catalogue("iso-iec-42001").unwrap();
+    let all: Vec<(&str, &str)> = iso
+        .items
+        .iter()
+        .flat_map(|i| {
+            i.documented_information
+                .iter()
+                .map(move |d| (i.id.as_str(), d.as_str()))
+        })
+        .collect();
+    assert_eq!(all.len(), 19);
+    assert!(
+        all.iter()
+            .any(|(id, d)| *id == "6.1.3" && d.starts_with("Statement of Applicability"))
+    );
+    assert!(all.iter().all(|(id, _)| {
+        iso.item(id)
+            .is_some_and(|i| i.kind == ItemKind::Clause && i.requirement)
+    }));
+}

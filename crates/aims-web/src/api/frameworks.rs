@@ -68,6 +68,8 @@ pub struct ItemView {
     pub applies_from: Option<String>,
     pub amended_applies_from: Option<String>,
     pub amendment: Option<String>,
+    /// Documents and records the item requires be kept.
+    pub documented_information: Vec<String>,
 }
 
 impl From<&Item> for ItemView {
@@ -84,6 +86,7 @@ impl From<&Item> for ItemView {
             applies_from: i.applies_from.clone(),
             amended_applies_from: i.amended_applies_from.clone(),
             amendment: i.amendment.clone(),
+            documented_information: i.documented_information.clone(),
         }
     }
 }
