@@ -2,6 +2,7 @@
 
 mod admin;
 mod browser;
+mod catalog;
 mod data;
 mod process;
 mod secrets;

@@ -4,4 +4,5 @@ mod frameworks;
 mod journeys;
 mod permissions;
 mod protections;
+mod sessions;
 mod support;

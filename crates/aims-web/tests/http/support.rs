@@ -193,3 +193,13 @@ pub async fn orgs(app: &App) -> Orgs {
         owner_cookie: signed_in.cookie.secret,
     }
 }
+
+/// The `name=value` pair of a response's `Set-Cookie`.
+pub fn cookie_of(response: &reqwest::Response) -> String {
+    let set = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    set.split(';').next().unwrap_or_default().to_owned()
+}
