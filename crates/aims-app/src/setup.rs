@@ -93,17 +93,8 @@ impl App {
         tx.use_setup_token(&aims_domain::SecretHash::of(secret), now)
             .await
             .map_err(|_| AppError::NotFound("setup link (it may have been used already)"))?;
-        let org = create_org(&mut tx, &name, now, "setup").await?;
         let user = User::new(email, display_name, hash, now);
-        add_user(
-            &mut tx,
-            org.id,
-            &user,
-            Role::Owner,
-            &system_actor(org.id),
-            now,
-        )
-        .await?;
+        let org = create_org_with_owner(&mut tx, &name, &user, "setup", now).await?;
         let signed_in = self
             .start_session(&mut tx, &user, Some(org.id), client)
             .await?;
@@ -206,14 +197,12 @@ impl App {
         }
         let now = self.now();
         let hash = hash_password(&password).await?;
-        let org = create_org(&mut tx, "Demo organisation", now, "aims serve --demo").await?;
         let user = User::new(email.clone(), "Demo owner".into(), hash, now);
-        add_user(
+        let org = create_org_with_owner(
             &mut tx,
-            org.id,
+            "Demo organisation",
             &user,
-            Role::Owner,
-            &system_actor(org.id),
+            "aims serve --demo",
             now,
         )
         .await?;
@@ -251,6 +240,19 @@ async fn create_org(tx: &mut Tx, name: &str, now: Timestamp, by: &str) -> Result
         now,
     )
     .await?;
+    Ok(org)
+}
+
+/// Creates an organisation and the account of its first owner.
+async fn create_org_with_owner(
+    tx: &mut Tx,
+    name: &str,
+    owner: &User,
+    by: &str,
+    now: Timestamp,
+) -> Result<Organisation> {
+    let org = create_org(tx, name, now, by).await?;
+    add_user(tx, org.id, owner, Role::Owner, &system_actor(org.id), now).await?;
     Ok(org)
 }
 

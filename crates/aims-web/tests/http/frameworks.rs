@@ -160,16 +160,9 @@ async fn licensed_text_is_kept_per_organisation_and_audited_without_its_words() 
         .await
         .unwrap();
     assert_eq!(imported["imported"], 2);
-    let text: Value = server
-        .http
-        .get(server.url("/api/v1/frameworks/iso-iec-42001/items/A.6.2.4/text"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let text = server
+        .json_with_token("/api/v1/frameworks/iso-iec-42001/items/A.6.2.4/text", token)
+        .await;
     assert_eq!(text["text"], "Verify, then validate.");
     // A bad row refuses the whole file and names its line.
     let bad = server
@@ -194,16 +187,12 @@ async fn licensed_text_is_kept_per_organisation_and_audited_without_its_words() 
         404
     );
     // The audit trail records the change, never the licensed words.
-    let events: Value = server
-        .http
-        .get(server.url("/api/v1/audit-events?object_type=framework"))
-        .bearer_auth(&o.tokens["auditor"])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let events = server
+        .json_with_token(
+            "/api/v1/audit-events?object_type=framework",
+            &o.tokens["auditor"],
+        )
+        .await;
     assert_eq!(events["events"][0]["action"], "requirement_text.imported");
     let trail = server
         .http

@@ -127,16 +127,7 @@ async fn setup_creates_the_first_organisation_once() {
         .unwrap();
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     let cookie = cookie_of(&done);
-    let me: Value = server
-        .http
-        .get(server.url("/api/v1/me"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = server.json_with_cookie("/api/v1/me", &cookie).await;
     assert_eq!(me["role"], "owner");
     // The link is useless once used, and no second link is issued.
     assert_eq!(
@@ -202,16 +193,7 @@ async fn an_invitation_makes_a_member_once_and_people_switch_organisations() {
         .unwrap();
     assert_eq!(joined.status(), StatusCode::SEE_OTHER);
     let cookie = cookie_of(&joined);
-    let me: Value = server
-        .http
-        .get(server.url("/api/v1/me"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = server.json_with_cookie("/api/v1/me", &cookie).await;
     assert_eq!(
         (me["role"].as_str(), me["org_id"].as_str()),
         (Some("editor"), Some(o.acme.to_string().as_str()))
@@ -260,27 +242,9 @@ async fn an_invitation_makes_a_member_once_and_people_switch_organisations() {
         .await
         .unwrap();
     assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
-    let orgs: Value = server
-        .http
-        .get(server.url("/api/v1/orgs"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let orgs = server.json_with_cookie("/api/v1/orgs", &cookie).await;
     assert_eq!(orgs.as_array().unwrap().len(), 2);
-    let me: Value = server
-        .http
-        .get(server.url("/api/v1/me"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = server.json_with_cookie("/api/v1/me", &cookie).await;
     assert_eq!(
         me["org_id"],
         o.acme.to_string(),
@@ -295,16 +259,7 @@ async fn an_invitation_makes_a_member_once_and_people_switch_organisations() {
         .await
         .unwrap();
     assert_eq!(switched.status(), StatusCode::SEE_OTHER);
-    let me: Value = server
-        .http
-        .get(server.url("/api/v1/me"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me = server.json_with_cookie("/api/v1/me", &cookie).await;
     assert_eq!(
         (me["org_id"].as_str(), me["role"].as_str()),
         (Some(o.beta.to_string().as_str()), Some("owner"))
@@ -381,16 +336,9 @@ async fn the_audit_trail_pages_filters_and_verifies() {
         .await
         .unwrap();
     assert!(future["events"].as_array().unwrap().is_empty());
-    let report: Value = server
-        .http
-        .get(server.url("/api/v1/audit-events/verify"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report = server
+        .json_with_token("/api/v1/audit-events/verify", token)
+        .await;
     assert_eq!(report["intact"], true);
     assert_eq!(report["verified_events"], total);
     let page = server

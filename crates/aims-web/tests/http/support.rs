@@ -63,6 +63,32 @@ impl Server {
             .status()
     }
 
+    /// The JSON answer to `GET path` sent with the cookie pair `cookie`.
+    pub async fn json_with_cookie(&self, path: &str, cookie: &str) -> serde_json::Value {
+        self.http
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// The JSON answer to `GET path` sent with the bearer token `token`.
+    pub async fn json_with_token(&self, path: &str, token: &str) -> serde_json::Value {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// The status of `GET path` sent with the bearer token `token`.
     pub async fn status_with_token(&self, path: &str, token: &str) -> reqwest::StatusCode {
         self.http
