@@ -70,6 +70,12 @@ uuid_id! {
     AuditEventId,
     /// A background job.
     JobId,
+    /// An AI system of the inventory.
+    AiSystemId,
+    /// A component of an AI system: a model, a dataset or a supplier.
+    ComponentId,
+    /// One recorded EU AI Act classification of an AI system.
+    ClassificationId,
 }
 
 #[cfg(test)]

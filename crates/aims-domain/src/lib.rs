@@ -4,14 +4,17 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+mod choice;
 pub mod id;
+pub mod inventory;
 pub mod secret;
 pub mod time;
 pub mod validation;
 
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
-    ApiTokenId, AuditEventId, InvitationId, JobId, OrgId, SessionId, SetupTokenId, UserId,
+    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, InvitationId, JobId, OrgId,
+    SessionId, SetupTokenId, UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;

@@ -59,3 +59,59 @@ pub fn bounded_text(
     }
     Ok(trimmed.to_owned())
 }
+
+/// Like [`bounded_text`] for prose that may span lines: newlines and tabs are kept, an empty
+/// value is allowed, other control characters are refused.
+pub fn long_text(field: &'static str, text: &str, max: usize) -> Result<String, ValidationError> {
+    let trimmed = text.trim();
+    if trimmed.chars().count() > max {
+        return Err(ValidationError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(ValidationError::new(
+            field,
+            "must not contain control characters other than line breaks and tabs",
+        ));
+    }
+    Ok(trimmed.replace("\r\n", "\n"))
+}
+
+/// A list of short labels (tags, regions): each trimmed, lower-cased, 1 to 40 characters of
+/// letters, digits, `-`, `_`, `.`, `:` or `/`; duplicates removed, order kept; at most `max`.
+pub fn labels(field: &'static str, items: &[String], max: usize) -> Result<Vec<String>, ValidationError> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        let label = item.trim().to_lowercase();
+        if label.is_empty() {
+            continue;
+        }
+        if label.chars().count() > 40 {
+            return Err(ValidationError::new(
+                field,
+                format!("{label:?} is longer than 40 characters"),
+            ));
+        }
+        if !label
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/'))
+        {
+            return Err(ValidationError::new(
+                field,
+                format!("{label:?} may hold only letters, digits and - _ . : /"),
+            ));
+        }
+        if !out.contains(&label) {
+            out.push(label);
+        }
+    }
+    if out.len() > max {
+        return Err(ValidationError::new(field, format!("at most {max} entries")));
+    }
+    Ok(out)
+}
