@@ -35,6 +35,9 @@ pub const TABLES: &[&str] = &[
     "audit_events",
     "jobs",
     "requirement_texts",
+    "ai_systems",
+    "ai_components",
+    "ai_system_classifications",
 ];
 
 /// The version of the archive layout this build writes and reads.

@@ -46,6 +46,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0003_requirement_texts.sql"),
         postgres: None,
     },
+    Migration {
+        version: 4,
+        name: "inventory",
+        sql: include_str!("../migrations/0004_inventory.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -9,6 +9,10 @@ use crate::{at, member, org};
 pub async fn seed(store: &Store) {
     let acme = org(store, "Acme ✓ \"quoted\"").await;
     member(store, acme, "ada@example.org", Role::Owner).await;
+    let mut f = crate::inventory::facts("Loan scorer «β»");
+    f.tags = vec!["credit".into()];
+    f.description = "Two\nlines".into();
+    crate::inventory::system(store, acme, f).await;
     let mut tx = store.write().await.unwrap();
     let actor = AuditActor {
         kind: "system".into(),

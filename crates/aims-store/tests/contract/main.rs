@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod backup;
+mod inventory;
 mod jobs;
 mod ways_in;
 
@@ -49,6 +50,9 @@ contract! {
     jobs::jobs_are_claimed_once_and_retried,
     jobs::unique_keys_hold_while_pending,
     jobs::concurrent_workers_claim_each_job_once,
+    inventory::systems_are_scoped_named_uniquely_and_revised,
+    inventory::the_inventory_filters_sorts_and_pages,
+    inventory::components_belong_to_their_system_and_organisation,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
     backup::every_table_is_covered,
