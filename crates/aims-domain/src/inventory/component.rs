@@ -114,7 +114,10 @@ mod tests {
         .validate()
         .unwrap();
         assert_eq!(ok.name, "bert");
-        assert_eq!(ComponentFacts::default().validate().unwrap_err().field, "name");
+        assert_eq!(
+            ComponentFacts::default().validate().unwrap_err().field,
+            "name"
+        );
         for bad in ["javascript:alert(1)", "https://", "ftp://x", "https://a b"] {
             let err = ComponentFacts {
                 name: "m".into(),

@@ -94,6 +94,29 @@ pub struct SystemFacts {
 }
 
 impl SystemFacts {
+    /// A proposed system at inception with only a name and a purpose; the rest left open.
+    pub fn new(name: impl Into<String>, purpose: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            purpose: purpose.into(),
+            description: String::new(),
+            intended_use: String::new(),
+            foreseeable_misuse: String::new(),
+            users: String::new(),
+            affected_persons: String::new(),
+            deployment_context: String::new(),
+            geography: Vec::new(),
+            lifecycle_stage: LifecycleStage::Inception,
+            roles: Vec::new(),
+            owner: None,
+            autonomy: Autonomy::HumanInTheLoop,
+            human_oversight: String::new(),
+            decisions_about_people: DecisionsAboutPeople::No,
+            status: SystemStatus::Proposed,
+            tags: Vec::new(),
+        }
+    }
+
     /// Checks and normalises every field, naming the first one that is wrong.
     pub fn validate(mut self) -> Result<Self, ValidationError> {
         self.name = bounded_text("name", &self.name, 1, 200)?;

@@ -6,6 +6,8 @@ mod frameworks;
 pub mod health;
 mod members;
 mod org;
+mod system_views;
+mod systems;
 mod tokens;
 pub mod views;
 
@@ -73,6 +75,21 @@ pub fn routes() -> Router<WebState> {
             "/frameworks/{framework}/texts",
             axum::routing::post(frameworks::import_texts),
         )
+        .route("/systems", get(systems::list).post(systems::create))
+        .route(
+            "/systems/{id}",
+            get(systems::show)
+                .put(systems::update)
+                .delete(systems::delete),
+        )
+        .route(
+            "/systems/{id}/components",
+            axum::routing::post(systems::add_component),
+        )
+        .route(
+            "/components/{id}",
+            axum::routing::put(systems::update_component).delete(systems::remove_component),
+        )
 }
 
 struct BearerAuth;
@@ -105,6 +122,8 @@ impl Modify for BearerAuth {
         audit::list, audit::verify,
         frameworks::list, frameworks::search, frameworks::show, frameworks::item,
         frameworks::get_text, frameworks::put_text, frameworks::delete_text, frameworks::import_texts,
+        systems::list, systems::create, systems::show, systems::update, systems::delete,
+        systems::add_component, systems::update_component, systems::remove_component,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

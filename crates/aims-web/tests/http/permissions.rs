@@ -203,6 +203,54 @@ fn cases() -> Vec<Case> {
             Some(|| json!({"csv": "id,text\nA.2.3,Licensed wording.\n"})),
             [200, 200, 200, 403, 403, 200, 401],
         ),
+        case(
+            M::GET,
+            |_| "/api/v1/systems?sort=-updated&limit=10".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/systems".into(),
+            Some(|| json!({"name": "Fraud detector", "purpose": "Flags unusual payments"})),
+            [201, 201, 201, 403, 403, 201, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/systems/{}", o.system),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::PUT,
+            |o| format!("/api/v1/systems/{}", o.system),
+            Some(|| json!({"name": "Loan scorer", "purpose": "Scores SME loans", "revision": 1})),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/systems/{}", o.system),
+            None,
+            [204, 204, 204, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/systems/{}/components", o.system),
+            Some(|| json!({"kind": "dataset", "name": "Loan book 2015-2024"})),
+            [201, 201, 201, 403, 403, 404, 401],
+        ),
+        case(
+            M::PUT,
+            |o| format!("/api/v1/components/{}", o.component),
+            Some(|| json!({"name": "gradient-boosted trees", "version": "2"})),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/components/{}", o.component),
+            None,
+            [204, 204, 204, 403, 403, 404, 401],
+        ),
     ]
 }
 
@@ -305,7 +353,9 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace(&orgs.victim.to_string(), "{user_id}")
                 .replace(&orgs.invitation.to_string(), "{id}")
                 .replace(&orgs.owner_token.to_string(), "{id}")
-                .replace(&orgs.owner_session.to_string(), "{id}");
+                .replace(&orgs.owner_session.to_string(), "{id}")
+                .replace(&orgs.system.to_string(), "{id}")
+                .replace(&orgs.component.to_string(), "{id}");
             format!("{} {template}", c.method)
         })
         .collect();

@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aims_app::domain::{ApiTokenId, InvitationId, OrgId, SessionId, UserId};
+use aims_app::domain::inventory::{ComponentFacts, ComponentKind, SystemFacts};
+use aims_app::domain::{
+    AiSystemId, ApiTokenId, ComponentId, InvitationId, OrgId, SessionId, UserId,
+};
 use aims_app::{App, Client, NewApiToken, NewInvitation, SignIn, Store, SystemClock};
 use aims_web::{WebConfig, WebState};
 
@@ -117,6 +120,9 @@ pub struct Orgs {
     /// A browser session of Acme's owner, and its cookie.
     pub owner_session: SessionId,
     pub owner_cookie: String,
+    /// An AI system of Acme, and one of its components.
+    pub system: AiSystemId,
+    pub component: ComponentId,
 }
 
 pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
@@ -199,6 +205,27 @@ pub async fn orgs(app: &App) -> Orgs {
     )
     .await
     .unwrap();
+    let system = app
+        .create_ai_system(
+            &owner_actor,
+            SystemFacts::new("Loan scorer", "Scores applications for consumer loans"),
+        )
+        .await
+        .unwrap()
+        .id;
+    let component = app
+        .add_component(
+            &owner_actor,
+            system,
+            ComponentKind::Model,
+            ComponentFacts {
+                name: "gradient-boosted trees".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let signed_in = app
         .sign_in(SignIn {
             email: "owner@acme.example".into(),
@@ -216,6 +243,8 @@ pub async fn orgs(app: &App) -> Orgs {
         invitation: invitation.id,
         owner_token,
         owner_session: signed_in.session.id,
+        system,
+        component,
         owner_cookie: signed_in.cookie.secret,
     }
 }
@@ -228,4 +257,28 @@ pub fn cookie_of(response: &reqwest::Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     set.split(';').next().unwrap_or_default().to_owned()
+}
+
+impl Server {
+    /// Sends `method path` with the bearer `token` and an optional JSON body; the status and
+    /// the JSON answer (`null` when there is none).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
 }

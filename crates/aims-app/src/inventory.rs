@@ -1,0 +1,399 @@
+//! The AI system inventory: listing, reading, recording and changing systems and their
+//! components. Reading is open to every member; changes need `EditContent`.
+
+use aims_domain::audit::NewAuditEvent;
+use aims_domain::inventory::{AiSystem, Component, ComponentFacts, ComponentKind, SystemFacts};
+use aims_domain::{Actor, AiSystemId, ComponentId, OrgId, Permission, UserId, ValidationError};
+use aims_store::{ClassificationRecord, StoreError, SystemQuery, SystemSort, Tx};
+use serde_json::json;
+
+use crate::App;
+use crate::error::{AppError, Result, not_found};
+
+/// Most systems on one page of the inventory.
+pub const MAX_PAGE: i64 = 200;
+
+/// What the inventory list is asked for, as it arrives from a form or a query string.
+#[derive(Clone, Debug, Default)]
+pub struct SystemFilter {
+    pub q: Option<String>,
+    pub lifecycle_stage: Option<String>,
+    pub status: Option<String>,
+    pub role: Option<String>,
+    pub tag: Option<String>,
+    pub class: Option<String>,
+    pub needs_review: Option<bool>,
+    pub owner: Option<String>,
+    /// `name`, `updated`, `lifecycle_stage` or `class`; a leading `-` sorts descending.
+    pub sort: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// One page of the inventory.
+#[derive(Clone, Debug)]
+pub struct SystemPage {
+    pub systems: Vec<AiSystem>,
+    /// How many systems match the filter in all.
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A system with everything linked to it, for its page.
+#[derive(Clone, Debug)]
+pub struct SystemOverview {
+    pub system: AiSystem,
+    pub components: Vec<Component>,
+    /// Every recorded classification, newest first.
+    pub classifications: Vec<ClassificationRecord>,
+}
+
+fn blank_to_none(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl SystemFilter {
+    /// Checks every filter into a store query, naming the first one that is wrong.
+    fn to_query(&self) -> Result<SystemQuery, ValidationError> {
+        use aims_domain::inventory::{AiRole, LifecycleStage, SystemStatus};
+        let (descending, sort) = match blank_to_none(&self.sort) {
+            Some(s) => match s.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, s),
+            },
+            None => (false, "name"),
+        };
+        let sort = match sort {
+            "name" => SystemSort::Name,
+            "updated" => SystemSort::Updated,
+            "lifecycle_stage" => SystemSort::LifecycleStage,
+            "class" => SystemSort::Class,
+            _ => {
+                return Err(ValidationError::new(
+                    "sort",
+                    "must be name, updated, lifecycle_stage or class, with an optional leading -",
+                ));
+            }
+        };
+        let class = match blank_to_none(&self.class) {
+            None => None,
+            Some(
+                c @ ("prohibited" | "high_risk" | "transparency" | "minimal" | "unclassified"),
+            ) => Some(c.to_owned()),
+            Some(_) => {
+                return Err(ValidationError::new(
+                    "class",
+                    "must be prohibited, high_risk, transparency, minimal or unclassified",
+                ));
+            }
+        };
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=MAX_PAGE).contains(&limit) {
+            return Err(ValidationError::new(
+                "limit",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
+        }
+        let offset = self.offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(ValidationError::new("offset", "must not be negative"));
+        }
+        let text = blank_to_none(&self.q).map(str::to_owned);
+        if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+            return Err(ValidationError::new("q", "must be at most 200 characters"));
+        }
+        Ok(SystemQuery {
+            text,
+            lifecycle_stage: blank_to_none(&self.lifecycle_stage)
+                .map(|s| s.parse::<LifecycleStage>().map(|s| s.as_str().to_owned()))
+                .transpose()?,
+            status: blank_to_none(&self.status)
+                .map(|s| s.parse::<SystemStatus>().map(|s| s.as_str().to_owned()))
+                .transpose()?,
+            role: blank_to_none(&self.role)
+                .map(|s| s.parse::<AiRole>().map(|s| s.as_str().to_owned()))
+                .transpose()?,
+            tag: blank_to_none(&self.tag).map(str::to_lowercase),
+            class,
+            needs_review: self.needs_review,
+            owner: blank_to_none(&self.owner)
+                .map(|o| {
+                    o.parse::<UserId>()
+                        .map_err(|_| ValidationError::new("owner", "must be a member's id"))
+                })
+                .transpose()?,
+            sort,
+            descending,
+            limit,
+            offset,
+        })
+    }
+}
+
+/// A system name already taken answers with the name, not a constraint's.
+fn name_taken(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
+    move |err| match err {
+        StoreError::Conflict(_) => {
+            AppError::Conflict(format!("an AI system named {name:?} exists already"))
+        }
+        other => other.into(),
+    }
+}
+
+/// Checks that the owner, if any, is a member of the organisation.
+async fn check_owner(tx: &mut Tx, org: OrgId, facts: &SystemFacts) -> Result<()> {
+    if let Some(owner) = facts.owner
+        && tx.role_of(org, owner).await?.is_none()
+    {
+        return Err(ValidationError::new("owner", "must be a member of the organisation").into());
+    }
+    Ok(())
+}
+
+impl App {
+    /// A filtered, sorted page of the inventory.
+    pub async fn ai_systems(&self, actor: &Actor, filter: &SystemFilter) -> Result<SystemPage> {
+        actor.require(Permission::ReadOrganisation)?;
+        let query = filter.to_query()?;
+        let (systems, total) = self
+            .store
+            .read()
+            .await?
+            .ai_systems(actor.org, &query)
+            .await?;
+        Ok(SystemPage {
+            systems,
+            total,
+            limit: query.limit,
+            offset: query.offset,
+        })
+    }
+
+    /// One system of the actor's organisation.
+    pub async fn ai_system(&self, actor: &Actor, id: AiSystemId) -> Result<AiSystem> {
+        actor.require(Permission::ReadOrganisation)?;
+        self.store
+            .read()
+            .await?
+            .ai_system(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))
+    }
+
+    /// A system with its components and classifications, read in one transaction.
+    pub async fn system_overview(&self, actor: &Actor, id: AiSystemId) -> Result<SystemOverview> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        let system = tx
+            .ai_system(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        Ok(SystemOverview {
+            components: tx.components(actor.org, id).await?,
+            classifications: tx.classifications(actor.org, id).await?,
+            system,
+        })
+    }
+
+    /// Records a new AI system.
+    pub async fn create_ai_system(&self, actor: &Actor, facts: SystemFacts) -> Result<AiSystem> {
+        actor.require(Permission::EditContent)?;
+        let facts = facts.validate()?;
+        let now = self.now();
+        let system = AiSystem {
+            id: AiSystemId::new(),
+            facts,
+            owner_name: None,
+            classification: None,
+            created_at: now,
+            updated_at: now,
+            revision: 1,
+        };
+        let mut tx = self.store.write().await?;
+        check_owner(&mut tx, actor.org, &system.facts).await?;
+        tx.insert_ai_system(actor.org, &system)
+            .await
+            .map_err(name_taken(&system.facts.name))?;
+        let change = json!({"name": system.facts.name, "lifecycle_stage": system.facts.lifecycle_stage, "status": system.facts.status});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "ai_system.created", "ai_system", system.id, change),
+            now,
+        )
+        .await?;
+        let stored = tx.ai_system(actor.org, system.id).await?;
+        tx.commit().await?;
+        stored.ok_or(AppError::NotFound("AI system"))
+    }
+
+    /// Replaces a system's facts, if nobody changed it since `revision`. A change to a fact
+    /// the EU AI Act classification rests on marks the classification for review.
+    pub async fn update_ai_system(
+        &self,
+        actor: &Actor,
+        id: AiSystemId,
+        revision: i64,
+        facts: SystemFacts,
+    ) -> Result<AiSystem> {
+        actor.require(Permission::EditContent)?;
+        let facts = facts.validate()?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let before = tx
+            .ai_system(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        if before.revision != revision {
+            return Err(AppError::Conflict(format!(
+                "the AI system was changed by someone else (now at revision {}); reload it and apply your change again",
+                before.revision
+            )));
+        }
+        let changed = before.facts.changed_fields(&facts);
+        if changed.is_empty() {
+            return Ok(before);
+        }
+        check_owner(&mut tx, actor.org, &facts).await?;
+        let review = before.facts.changes_classification_facts(&facts);
+        tx.update_ai_system(actor.org, id, &facts, revision, review, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(what) if what == "revision" => {
+                    AppError::Conflict("the AI system was changed by someone else".into())
+                }
+                other => name_taken(&facts.name)(other),
+            })?;
+        let marks_review = review && before.classification.is_some();
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "ai_system.updated",
+                "ai_system",
+                id,
+                json!({"fields": changed, "classification_needs_review": marks_review}),
+            ),
+            now,
+        )
+        .await?;
+        let after = tx.ai_system(actor.org, id).await?;
+        tx.commit().await?;
+        after.ok_or(AppError::NotFound("AI system"))
+    }
+
+    /// Removes a system with its components and classification history.
+    pub async fn delete_ai_system(&self, actor: &Actor, id: AiSystemId) -> Result<()> {
+        actor.require(Permission::EditContent)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let system = tx
+            .ai_system(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        tx.delete_ai_system(actor.org, id)
+            .await
+            .map_err(not_found("AI system"))?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "ai_system.deleted",
+                "ai_system",
+                id,
+                json!({"name": system.facts.name}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a component to a system.
+    pub async fn add_component(
+        &self,
+        actor: &Actor,
+        system: AiSystemId,
+        kind: ComponentKind,
+        facts: ComponentFacts,
+    ) -> Result<Component> {
+        actor.require(Permission::EditContent)?;
+        let facts = facts.validate()?;
+        let now = self.now();
+        let component = Component {
+            id: ComponentId::new(),
+            system,
+            kind,
+            facts,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.store.write().await?;
+        tx.ai_system(actor.org, system)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        tx.insert_component(actor.org, &component).await?;
+        let change = json!({"system": system.to_string(), "kind": kind, "name": component.facts.name, "version": component.facts.version});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "component.added", "component", component.id, change),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(component)
+    }
+
+    /// Replaces a component's facts.
+    pub async fn update_component(
+        &self,
+        actor: &Actor,
+        id: ComponentId,
+        facts: ComponentFacts,
+    ) -> Result<Component> {
+        actor.require(Permission::EditContent)?;
+        let facts = facts.validate()?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let before = tx
+            .component(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("component"))?;
+        tx.update_component(actor.org, id, &facts, now).await?;
+        let change = json!({"system": before.system.to_string(), "name": facts.name});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "component.updated", "component", id, change),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Component {
+            facts,
+            updated_at: now,
+            ..before
+        })
+    }
+
+    /// Removes a component.
+    pub async fn remove_component(&self, actor: &Actor, id: ComponentId) -> Result<()> {
+        actor.require(Permission::EditContent)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let before = tx
+            .component(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("component"))?;
+        tx.delete_component(actor.org, id).await?;
+        let change = json!({"system": before.system.to_string(), "kind": before.kind, "name": before.facts.name});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "component.removed", "component", id, change),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,211 @@
+//! The AI system inventory through the API: validation, conflicts, filters and the trail.
+
+use aims_web::WebConfig;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::support::{Server, orgs};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn systems_are_recorded_listed_changed_and_audited() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let editor = orgs.tokens["editor"].clone();
+    let owner_id = orgs.users["owner"].to_string();
+
+    // Bad input names its field and stores nothing.
+    for (body, field) in [
+        (json!({"name": " ", "purpose": "x"}), "name"),
+        (
+            json!({"name": "CV screener", "purpose": "x", "roles": ["seller"]}),
+            "roles",
+        ),
+        (
+            json!({"name": "CV screener", "purpose": "x", "lifecycle_stage": "beta"}),
+            "lifecycle_stage",
+        ),
+        (
+            json!({"name": "CV screener", "purpose": "x", "owner": orgs.users["outsider"].to_string()}),
+            "owner",
+        ),
+        (
+            json!({"name": "CV screener", "purpose": "x", "tags": ["a b"]}),
+            "tags",
+        ),
+    ] {
+        let (status, problem) = server
+            .send(Method::POST, "/api/v1/systems", &editor, Some(body))
+            .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some(field)),
+            "{problem}"
+        );
+    }
+    let (status, problem) = server
+        .send(
+            Method::POST,
+            "/api/v1/systems",
+            &editor,
+            Some(json!({"name": "x", "purpose": "y", "colour": "red"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+
+    let (status, cv) = server
+        .send(
+            Method::POST,
+            "/api/v1/systems",
+            &editor,
+            Some(json!({
+                "name": "CV screener", "purpose": "Ranks applicants for open positions",
+                "lifecycle_stage": "operation_monitoring", "roles": ["deployer", "provider"],
+                "owner": owner_id, "decisions_about_people": "supports", "status": "active",
+                "tags": ["HR", "hiring"], "geography": ["eu"],
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{cv}");
+    assert_eq!(cv["roles"], json!(["provider", "deployer"]));
+    assert_eq!(cv["tags"], json!(["hr", "hiring"]));
+    assert_eq!(cv["owner_name"], "owner");
+    let id = cv["id"].as_str().unwrap().to_owned();
+
+    // The same name, in any case, is a conflict.
+    let (status, problem) = server
+        .send(
+            Method::POST,
+            "/api/v1/systems",
+            &editor,
+            Some(json!({"name": "cv SCREENER", "purpose": "x"})),
+        )
+        .await;
+    assert_eq!(status, 409, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("cv SCREENER"));
+
+    // Filters and sorting.
+    let (_, page) = server
+        .send(
+            Method::GET,
+            "/api/v1/systems?tag=hr&role=provider",
+            &editor,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (page["total"].as_i64(), page["systems"][0]["name"].as_str()),
+        (Some(1), Some("CV screener"))
+    );
+    let (_, page) = server
+        .send(Method::GET, "/api/v1/systems?sort=-name", &editor, None)
+        .await;
+    let names: Vec<&str> = page["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Loan scorer", "CV screener"]);
+    let (status, problem) = server
+        .send(Method::GET, "/api/v1/systems?sort=colour", &editor, None)
+        .await;
+    assert_eq!((status, problem["field"].as_str()), (422, Some("sort")));
+    let (status, problem) = server
+        .send(Method::GET, "/api/v1/systems?limit=0", &editor, None)
+        .await;
+    assert_eq!((status, problem["field"].as_str()), (422, Some("limit")));
+
+    // A change names its revision; a stale one is refused and changes nothing.
+    let change = |revision: i64, purpose: &str| {
+        json!({"name": "CV screener", "purpose": purpose, "lifecycle_stage": "operation_monitoring",
+               "roles": ["provider", "deployer"], "owner": owner_id, "decisions_about_people": "supports",
+               "status": "active", "tags": ["hr", "hiring"], "geography": ["eu"], "revision": revision})
+    };
+    let path = format!("/api/v1/systems/{id}");
+    let (status, changed) = server
+        .send(
+            Method::PUT,
+            &path,
+            &editor,
+            Some(change(1, "Ranks and filters applicants")),
+        )
+        .await;
+    assert_eq!(
+        (status, changed["revision"].as_i64()),
+        (200, Some(2)),
+        "{changed}"
+    );
+    let (status, _) = server
+        .send(
+            Method::PUT,
+            &path,
+            &editor,
+            Some(change(1, "Something else")),
+        )
+        .await;
+    assert_eq!(status, 409);
+    let (status, problem) = server
+        .send(
+            Method::PUT,
+            &path,
+            &editor,
+            Some(json!({"name": "CV screener", "purpose": "x"})),
+        )
+        .await;
+    assert_eq!((status, problem["field"].as_str()), (422, Some("revision")));
+    let (_, detail) = server.send(Method::GET, &path, &editor, None).await;
+    assert_eq!(detail["system"]["purpose"], "Ranks and filters applicants");
+
+    // Components.
+    let (status, model) = server
+        .send(
+            Method::POST,
+            &format!("{path}/components"),
+            &editor,
+            Some(json!({"kind": "model", "name": "ranker", "version": "4", "model_card_url": "javascript:alert(1)"})),
+        )
+        .await;
+    assert_eq!(
+        (status, model["field"].as_str()),
+        (422, Some("model_card_url"))
+    );
+    let (status, model) = server
+        .send(
+            Method::POST,
+            &format!("{path}/components"),
+            &editor,
+            Some(json!({"kind": "model", "name": "ranker", "version": "4", "model_card_url": "https://example.org/card"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{model}");
+    let (_, detail) = server.send(Method::GET, &path, &editor, None).await;
+    assert_eq!(detail["components"][0]["name"], "ranker");
+    assert_eq!(detail["components"][0]["kind"], "model");
+
+    // Every change is in the trail.
+    let (_, trail) = server
+        .send(
+            Method::GET,
+            &format!("/api/v1/audit-events?object_id={id}"),
+            &orgs.tokens["owner"],
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = trail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["ai_system.updated", "ai_system.created"],
+        "{trail}"
+    );
+    assert_eq!(trail["events"][0]["change"]["fields"], json!(["purpose"]));
+
+    let (status, _) = server.send(Method::DELETE, &path, &editor, None).await;
+    assert_eq!(status, 204);
+    let (status, _) = server.send(Method::GET, &path, &editor, None).await;
+    assert_eq!(status, 404);
+}
