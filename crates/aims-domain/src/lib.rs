@@ -5,6 +5,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 mod choice;
+pub mod eu_ai_act;
 pub mod id;
 pub mod inventory;
 pub mod secret;
@@ -13,8 +14,8 @@ pub mod validation;
 
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
-    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, InvitationId, JobId, OrgId,
-    SessionId, SetupTokenId, UserId,
+    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, InvitationId, JobId,
+    OrgId, SessionId, SetupTokenId, UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;

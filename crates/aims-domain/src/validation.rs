@@ -84,7 +84,11 @@ pub fn long_text(field: &'static str, text: &str, max: usize) -> Result<String, 
 
 /// A list of short labels (tags, regions): each trimmed, lower-cased, 1 to 40 characters of
 /// letters, digits, `-`, `_`, `.`, `:` or `/`; duplicates removed, order kept; at most `max`.
-pub fn labels(field: &'static str, items: &[String], max: usize) -> Result<Vec<String>, ValidationError> {
+pub fn labels(
+    field: &'static str,
+    items: &[String],
+    max: usize,
+) -> Result<Vec<String>, ValidationError> {
     let mut out: Vec<String> = Vec::new();
     for item in items {
         let label = item.trim().to_lowercase();
@@ -111,7 +115,10 @@ pub fn labels(field: &'static str, items: &[String], max: usize) -> Result<Vec<S
         }
     }
     if out.len() > max {
-        return Err(ValidationError::new(field, format!("at most {max} entries")));
+        return Err(ValidationError::new(
+            field,
+            format!("at most {max} entries"),
+        ));
     }
     Ok(out)
 }

@@ -57,6 +57,8 @@
 //! erase what a person typed; `personal_data` is only ever switched on, as a document that
 //! does not mention personal data does not state there is none.
 
+mod clean;
+mod json;
 mod read;
 mod write;
 

@@ -1,15 +1,16 @@
 //! Reading a CycloneDX JSON document into component facts (mapping in the parent module).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::clean::{clean, short};
+use super::json::{
+    Object, Read, array_field, as_object, brief, first_text, object_field, text_field,
+};
 use super::{
     BomError, BomImport, PROP_HOSTING, PROP_QUALITY_CHECKS, PROP_SOURCE, PROP_SUPPLIER,
     same_component,
 };
 use crate::inventory::{ComponentFacts, ComponentKind, is_web_link};
-
-type Object = Map<String, Value>;
-type Read<T> = Result<T, BomError>;
 
 /// Spec versions whose JSON form aims reads.
 const SPEC_VERSIONS: [&str; 3] = ["1.4", "1.5", "1.6"];
@@ -209,10 +210,10 @@ impl Reader {
             let entry_at = format!("{at}/data/{i}");
             let entry = as_object(entry, &entry_at)?;
             let data = component_data(entry, &entry_at)?;
-            if let Some(url) = data.url {
-                if !urls.contains(&url) {
-                    urls.push(url);
-                }
+            if let Some(url) = data.url
+                && !urls.contains(&url)
+            {
+                urls.push(url);
             }
             if !data.provenance.is_empty() {
                 let name = text_field(entry, "name", &entry_at)?.unwrap_or("").trim();
@@ -491,162 +492,9 @@ fn properties<'a>(object: &'a Object, at: &str) -> Read<Vec<(&'a str, &'a str)>>
     Ok(pairs)
 }
 
-fn as_object<'a>(value: &'a Value, at: &str) -> Read<&'a Object> {
-    value
-        .as_object()
-        .ok_or_else(|| BomError::new(at, format!("must be an object, not {}", brief(value))))
-}
-
-/// An optional string member; `null` counts as absent.
-fn text_field<'a>(object: &'a Object, key: &str, at: &str) -> Read<Option<&'a str>> {
-    match object.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(BomError::new(
-            &format!("{at}/{key}"),
-            format!("must be a string, not {}", brief(other)),
-        )),
-    }
-}
-
-/// An optional object member; `null` counts as absent.
-fn object_field<'a>(object: &'a Object, key: &str, at: &str) -> Read<Option<&'a Object>> {
-    match object.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(o)) => Ok(Some(o)),
-        Some(other) => Err(BomError::new(
-            &format!("{at}/{key}"),
-            format!("must be an object, not {}", brief(other)),
-        )),
-    }
-}
-
-/// An optional array member, empty when absent or `null`.
-fn array_field<'a>(object: &'a Object, key: &str, at: &str) -> Read<&'a [Value]> {
-    match object.get(key) {
-        None | Some(Value::Null) => Ok(&[]),
-        Some(Value::Array(items)) => Ok(items),
-        Some(other) => Err(BomError::new(
-            &format!("{at}/{key}"),
-            format!("must be an array, not {}", brief(other)),
-        )),
-    }
-}
-
-/// A few words on what a JSON value is, for error messages.
-fn brief(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => {
-            let mut shown: String = s.chars().take(40).collect();
-            if shown.len() < s.len() {
-                shown.push('…');
-            }
-            format!("{shown:?}")
-        }
-        Value::Array(_) => "an array".to_owned(),
-        Value::Object(_) => "an object".to_owned(),
-    }
-}
-
-/// The first candidate that is not blank, trimmed; empty when none is.
-fn first_text<const N: usize>(candidates: [Option<&str>; N]) -> String {
-    candidates
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .find(|s| !s.is_empty())
-        .unwrap_or("")
-        .to_owned()
-}
-
-/// Makes every field fit [`ComponentFacts::validate`]: one-line fields lose control
-/// characters and line breaks, prose keeps its line breaks; over-long values are cut.
-fn clean(facts: ComponentFacts) -> ComponentFacts {
-    let link = facts.model_card_url.trim();
-    ComponentFacts {
-        name: short(&facts.name, 200),
-        version: short(&facts.version, 100),
-        provider: short(&facts.provider, 200),
-        licence: short(&facts.licence, 200),
-        model_type: short(&facts.model_type, 200),
-        hosting: short(&facts.hosting, 200),
-        bom_ref: short(&facts.bom_ref, 500),
-        description: long(&facts.description, 10_000),
-        source: long(&facts.source, 10_000),
-        provenance: long(&facts.provenance, 10_000),
-        quality_checks: long(&facts.quality_checks, 10_000),
-        model_card_url: if is_web_link(link) {
-            link.to_owned()
-        } else {
-            String::new()
-        },
-        personal_data: facts.personal_data,
-    }
-}
-
-/// One line: runs of whitespace and control characters become one space; cut to `max`.
-fn short(text: &str, max: usize) -> String {
-    let mut line = String::with_capacity(text.len());
-    for word in text
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-    {
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    cut(line, max)
-}
-
-/// Prose: line breaks and tabs kept (`\r\n` and `\r` become `\n`), other control characters
-/// dropped; cut to `max`.
-fn long(text: &str, max: usize) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let kept: String = text
-        .chars()
-        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
-        .collect();
-    cut(kept.trim().to_owned(), max)
-}
-
-/// `text` if it has at most `max` characters, else its first `max - 1` and `…`.
-fn cut(text: String, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text;
-    }
-    let mut kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    kept.truncate(kept.trim_end().len());
-    kept.push('…');
-    kept
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cleaning_makes_any_text_fit() {
-        assert_eq!(short(" a\n\tb\u{7}c ", 200), "a b c");
-        assert_eq!(short(&"é".repeat(300), 200).chars().count(), 200);
-        assert!(short(&"é".repeat(300), 200).ends_with('…'));
-        assert_eq!(long("a\r\nb\rc\u{0}d", 100), "a\nb\ncd");
-        assert_eq!(long(&"x".repeat(20_000), 10_000).chars().count(), 10_000);
-        let messy = ComponentFacts {
-            name: "n\u{1b}[31m".repeat(100),
-            version: "v".repeat(500),
-            description: "\u{0}".repeat(20_000),
-            model_card_url: "javascript:alert(1)".into(),
-            ..Default::default()
-        };
-        let clean = clean(messy).validate().unwrap();
-        assert!(clean.model_card_url.is_empty());
-        assert!(clean.description.is_empty());
-        assert_eq!(clean.version.chars().count(), 100);
-    }
 
     #[test]
     fn classification_words_that_mean_personal_data() {
