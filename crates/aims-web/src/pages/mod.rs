@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod frameworks;
 mod org;
+pub(crate) mod systems;
 mod tokens;
 
 use aims_app::domain::Permission;
@@ -69,6 +70,16 @@ pub fn routes() -> Router<WebState> {
             "/frameworks/{framework}/items/{item}",
             get(frameworks::requirement_page),
         )
+        .route("/systems", get(systems::systems_page))
+        .route("/systems/new", get(systems::new_page).post(systems::create))
+        .route("/systems/{id}", get(systems::system_page))
+        .route(
+            "/systems/{id}/edit",
+            get(systems::edit_page).post(systems::update),
+        )
+        .route("/systems/{id}/delete", post(systems::delete))
+        .route("/systems/{id}/components", post(systems::add_component))
+        .route("/components/{id}/remove", post(systems::remove_component))
 }
 
 async fn stylesheet() -> Response {

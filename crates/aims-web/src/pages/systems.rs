@@ -1,0 +1,595 @@
+//! The AI system inventory: the list, a system's page, and the forms that record and change
+//! systems and their components.
+
+use aims_app::domain::inventory::{
+    AiRole, AiSystem, Autonomy, ComponentFacts, ComponentKind, DecisionsAboutPeople,
+    LifecycleStage, SystemFacts, SystemStatus,
+};
+use aims_app::domain::{AiSystemId, ComponentId, Permission, ValidationError};
+use aims_app::{AppError, SessionContext, SystemFilter, SystemOverview};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::org::actor_or_page;
+use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, render};
+use crate::identity::PageUser;
+use crate::state::WebState;
+
+/// The label of an EU AI Act class as stored.
+pub fn class_label(class: &str) -> &'static str {
+    match class {
+        "prohibited" => "Prohibited",
+        "high_risk" => "High-risk",
+        "transparency" => "Transparency obligations",
+        "minimal" => "Minimal risk",
+        _ => "Not classified",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "systems.html")]
+struct SystemsPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    filter: ListParams,
+    systems: Vec<AiSystem>,
+    total: i64,
+    /// The query string of the previous and next pages, when there are some.
+    previous: Option<String>,
+    next: Option<String>,
+    first_shown: i64,
+    last_shown: i64,
+    can_edit: bool,
+    stages: &'static [LifecycleStage],
+    statuses: &'static [SystemStatus],
+    roles: &'static [AiRole],
+}
+
+impl SystemsPage {
+    fn class_of(&self, s: &AiSystem) -> &'static str {
+        class_label(s.classification.as_ref().map_or("", |c| c.class.as_str()))
+    }
+}
+
+/// The inventory's filters as a query string carries them.
+#[derive(Deserialize, Default, Clone)]
+pub struct ListParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    lifecycle_stage: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    class: String,
+    #[serde(default)]
+    sort: String,
+    offset: Option<i64>,
+    done: Option<String>,
+}
+
+impl ListParams {
+    fn filter(&self) -> SystemFilter {
+        let some = |s: &String| Some(s.clone()).filter(|s| !s.trim().is_empty());
+        SystemFilter {
+            q: some(&self.q),
+            lifecycle_stage: some(&self.lifecycle_stage),
+            status: some(&self.status),
+            role: some(&self.role),
+            tag: some(&self.tag),
+            class: some(&self.class),
+            sort: some(&self.sort),
+            offset: self.offset,
+            limit: Some(PAGE),
+            ..Default::default()
+        }
+    }
+
+    /// The query string of this filter at `offset`.
+    fn at(&self, offset: i64) -> String {
+        let pairs = [
+            ("q", &self.q),
+            ("lifecycle_stage", &self.lifecycle_stage),
+            ("status", &self.status),
+            ("role", &self.role),
+            ("tag", &self.tag),
+            ("class", &self.class),
+            ("sort", &self.sort),
+        ];
+        let mut out = url_pairs(
+            pairs
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (*k, v.as_str())),
+        );
+        if offset > 0 {
+            out.push_str(&format!("&offset={offset}"));
+        }
+        out
+    }
+}
+
+fn url_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    pairs
+        .map(|(k, v)| format!("{k}={}", urlencoding(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+const PAGE: i64 = 50;
+
+/// `GET /systems`.
+pub async fn systems_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let notice =
+        super::notice_for(params.done.as_deref()).or_else(|| system_notice(params.done.as_deref()));
+    let (status, error, page) = match state.app.ai_systems(&actor, &params.filter()).await {
+        Ok(page) => (StatusCode::OK, None, Some(page)),
+        Err(err) => match form_error(err) {
+            Ok((status, message)) => (status, Some(message), None),
+            Err(other) => return app_error_page(other),
+        },
+    };
+    let (systems, total, offset) =
+        page.map_or((Vec::new(), 0, 0), |p| (p.systems, p.total, p.offset));
+    let shown = systems.len() as i64;
+    render(
+        status,
+        &SystemsPage {
+            chrome: Some(Chrome::new(&context, "systems")),
+            notice,
+            error,
+            previous: (offset > 0).then(|| params.at((offset - PAGE).max(0))),
+            next: (offset + shown < total).then(|| params.at(offset + PAGE)),
+            first_shown: if shown > 0 { offset + 1 } else { 0 },
+            last_shown: offset + shown,
+            filter: params,
+            systems,
+            total,
+            can_edit: actor.role.grants(Permission::EditContent),
+            stages: LifecycleStage::ALL,
+            statuses: SystemStatus::ALL,
+            roles: AiRole::ALL,
+        },
+    )
+}
+
+fn system_notice(code: Option<&str>) -> Option<String> {
+    let text = match code? {
+        "created" => "The AI system was recorded.",
+        "saved" => "Your changes were saved.",
+        "deleted" => "The AI system was deleted.",
+        "component" => "The component was added.",
+        "component-removed" => "The component was removed.",
+        "classified" => "The classification was recorded.",
+        "imported" => "The ML-BOM was imported.",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+/// The system form as the browser posts it: lists as comma-separated text, each role a box.
+#[derive(Deserialize, Default, Clone)]
+pub struct SystemPageForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    intended_use: String,
+    #[serde(default)]
+    foreseeable_misuse: String,
+    #[serde(default)]
+    users: String,
+    #[serde(default)]
+    affected_persons: String,
+    #[serde(default)]
+    deployment_context: String,
+    #[serde(default)]
+    geography: String,
+    #[serde(default)]
+    lifecycle_stage: String,
+    role_provider: Option<String>,
+    role_developer: Option<String>,
+    role_deployer: Option<String>,
+    role_importer: Option<String>,
+    role_distributor: Option<String>,
+    role_user: Option<String>,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    autonomy: String,
+    #[serde(default)]
+    human_oversight: String,
+    #[serde(default)]
+    decisions_about_people: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    tags: String,
+    revision: Option<i64>,
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl SystemPageForm {
+    fn from_facts(f: &SystemFacts, revision: i64) -> Self {
+        let has = |r: AiRole| f.roles.contains(&r).then(|| "on".to_owned());
+        Self {
+            name: f.name.clone(),
+            purpose: f.purpose.clone(),
+            description: f.description.clone(),
+            intended_use: f.intended_use.clone(),
+            foreseeable_misuse: f.foreseeable_misuse.clone(),
+            users: f.users.clone(),
+            affected_persons: f.affected_persons.clone(),
+            deployment_context: f.deployment_context.clone(),
+            geography: f.geography.join(", "),
+            lifecycle_stage: f.lifecycle_stage.as_str().into(),
+            role_provider: has(AiRole::Provider),
+            role_developer: has(AiRole::Developer),
+            role_deployer: has(AiRole::Deployer),
+            role_importer: has(AiRole::Importer),
+            role_distributor: has(AiRole::Distributor),
+            role_user: has(AiRole::User),
+            owner: f.owner.map(|o| o.to_string()).unwrap_or_default(),
+            autonomy: f.autonomy.as_str().into(),
+            human_oversight: f.human_oversight.clone(),
+            decisions_about_people: f.decisions_about_people.as_str().into(),
+            status: f.status.as_str().into(),
+            tags: f.tags.join(", "),
+            revision: Some(revision),
+        }
+    }
+
+    fn has_role(&self, role: &AiRole) -> bool {
+        match role {
+            AiRole::Provider => self.role_provider.is_some(),
+            AiRole::Developer => self.role_developer.is_some(),
+            AiRole::Deployer => self.role_deployer.is_some(),
+            AiRole::Importer => self.role_importer.is_some(),
+            AiRole::Distributor => self.role_distributor.is_some(),
+            AiRole::User => self.role_user.is_some(),
+        }
+    }
+
+    fn facts(&self) -> Result<SystemFacts, ValidationError> {
+        Ok(SystemFacts {
+            name: self.name.clone(),
+            purpose: self.purpose.clone(),
+            description: self.description.clone(),
+            intended_use: self.intended_use.clone(),
+            foreseeable_misuse: self.foreseeable_misuse.clone(),
+            users: self.users.clone(),
+            affected_persons: self.affected_persons.clone(),
+            deployment_context: self.deployment_context.clone(),
+            geography: split_list(&self.geography),
+            lifecycle_stage: self.lifecycle_stage.parse()?,
+            roles: AiRole::ALL
+                .iter()
+                .copied()
+                .filter(|r| self.has_role(r))
+                .collect(),
+            owner: match self.owner.trim() {
+                "" => None,
+                o => Some(
+                    o.parse()
+                        .map_err(|_| ValidationError::new("owner", "must be a member"))?,
+                ),
+            },
+            autonomy: self.autonomy.parse()?,
+            human_oversight: self.human_oversight.clone(),
+            decisions_about_people: self.decisions_about_people.parse()?,
+            status: self.status.parse()?,
+            tags: split_list(&self.tags),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "system_form.html")]
+struct SystemFormPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    /// The system being changed; `None` for a new one.
+    editing: Option<AiSystemId>,
+    form: SystemPageForm,
+    members: Vec<(String, String)>,
+    stages: &'static [LifecycleStage],
+    statuses: &'static [SystemStatus],
+    roles: &'static [AiRole],
+    autonomies: &'static [Autonomy],
+    decisions: &'static [DecisionsAboutPeople],
+}
+
+async fn form_view(
+    state: &WebState,
+    context: &SessionContext,
+    editing: Option<AiSystemId>,
+    form: SystemPageForm,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let members = match state.app.members(&actor).await {
+        Ok(members) => members
+            .into_iter()
+            .map(|m| (m.user.to_string(), m.display_name))
+            .collect(),
+        Err(err) => return app_error_page(err),
+    };
+    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+    render(
+        status,
+        &SystemFormPage {
+            chrome: Some(Chrome::new(context, "systems")),
+            notice: None,
+            error,
+            editing,
+            form,
+            members,
+            stages: LifecycleStage::ALL,
+            statuses: SystemStatus::ALL,
+            roles: AiRole::ALL,
+            autonomies: Autonomy::ALL,
+            decisions: DecisionsAboutPeople::ALL,
+        },
+    )
+}
+
+/// The form re-shown with what was wrong, or the error page when it is not about the input.
+async fn form_failed(
+    state: &WebState,
+    context: &SessionContext,
+    editing: Option<AiSystemId>,
+    form: SystemPageForm,
+    err: AppError,
+) -> Response {
+    match form_error(err) {
+        Ok(message) => form_view(state, context, editing, form, Some(message)).await,
+        Err(other) => app_error_page(other),
+    }
+}
+
+/// `GET /systems/new`.
+pub async fn new_page(State(state): State<WebState>, PageUser(context): PageUser) -> Response {
+    let form = SystemPageForm::from_facts(&SystemFacts::new("", ""), 0);
+    form_view(&state, &context, None, form, None).await
+}
+
+/// `POST /systems/new`.
+pub async fn create(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageForm(form): PageForm<SystemPageForm>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let result = match form.facts() {
+        Ok(facts) => state.app.create_ai_system(&actor, facts).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    match result {
+        Ok(system) => done(&format!("/systems/{}", system.id), "created"),
+        Err(err) => form_failed(&state, &context, None, form, err).await,
+    }
+}
+
+/// `GET /systems/{id}/edit`.
+pub async fn edit_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<AiSystemId>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.ai_system(&actor, id).await {
+        Ok(s) => {
+            form_view(
+                &state,
+                &context,
+                Some(id),
+                SystemPageForm::from_facts(&s.facts, s.revision),
+                None,
+            )
+            .await
+        }
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `POST /systems/{id}/edit`.
+pub async fn update(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<AiSystemId>,
+    PageForm(form): PageForm<SystemPageForm>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let result = match form.facts() {
+        Ok(facts) => {
+            state
+                .app
+                .update_ai_system(&actor, id, form.revision.unwrap_or(0), facts)
+                .await
+        }
+        Err(invalid) => Err(invalid.into()),
+    };
+    match result {
+        Ok(_) => done(&format!("/systems/{id}"), "saved"),
+        Err(err) => form_failed(&state, &context, Some(id), form, err).await,
+    }
+}
+
+/// `POST /systems/{id}/delete`.
+pub async fn delete(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<AiSystemId>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.delete_ai_system(&actor, id).await {
+        Ok(()) => done("/systems", "deleted"),
+        Err(err) => app_error_page(err),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "system.html")]
+struct SystemPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    overview: SystemOverview,
+    class: &'static str,
+    can_edit: bool,
+    kinds: &'static [ComponentKind],
+}
+
+async fn system_view(
+    state: &WebState,
+    context: &SessionContext,
+    id: AiSystemId,
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.system_overview(&actor, id).await {
+        Ok(overview) => {
+            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+            render(
+                status,
+                &SystemPage {
+                    chrome: Some(Chrome::new(context, "systems")),
+                    notice,
+                    error,
+                    class: class_label(
+                        overview
+                            .system
+                            .classification
+                            .as_ref()
+                            .map_or("", |c| c.class.as_str()),
+                    ),
+                    overview,
+                    can_edit: actor.role.grants(Permission::EditContent),
+                    kinds: ComponentKind::ALL,
+                },
+            )
+        }
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `GET /systems/{id}`.
+pub async fn system_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<AiSystemId>,
+    Query(q): Query<Done>,
+) -> Response {
+    let notice = system_notice(q.done.as_deref());
+    system_view(&state, &context, id, notice, None).await
+}
+
+/// A component as the browser posts it.
+#[derive(Deserialize, Default)]
+pub struct ComponentPageForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    licence: String,
+    #[serde(default)]
+    model_card_url: String,
+    #[serde(default)]
+    source: String,
+    personal_data: Option<String>,
+}
+
+/// `POST /systems/{id}/components`.
+pub async fn add_component(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<AiSystemId>,
+    PageForm(form): PageForm<ComponentPageForm>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let facts = ComponentFacts {
+        name: form.name,
+        version: form.version,
+        provider: form.provider,
+        licence: form.licence,
+        model_card_url: form.model_card_url,
+        source: form.source,
+        personal_data: form.personal_data.is_some(),
+        ..Default::default()
+    };
+    let result = match form.kind.parse::<ComponentKind>() {
+        Ok(kind) => state.app.add_component(&actor, id, kind, facts).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    match result {
+        Ok(_) => done(&format!("/systems/{id}"), "component"),
+        Err(err) => match form_error(err) {
+            Ok(message) => system_view(&state, &context, id, None, Some(message)).await,
+            Err(other) => app_error_page(other),
+        },
+    }
+}
+
+/// `POST /components/{id}/remove`: back to the system's page.
+pub async fn remove_component(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<ComponentId>,
+    PageForm(form): PageForm<BackTo>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.remove_component(&actor, id).await {
+        Ok(()) => match form.system.parse::<AiSystemId>() {
+            Ok(system) => done(&format!("/systems/{system}"), "component-removed"),
+            Err(_) => done("/systems", "component-removed"),
+        },
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// The system page to return to after a change of one of its parts.
+#[derive(Deserialize)]
+pub struct BackTo {
+    #[serde(default)]
+    system: String,
+}
