@@ -20,7 +20,7 @@ pub struct RequirementView<'a> {
 }
 
 /// The shipped catalogues, loaded once per process.
-fn library() -> Result<&'static Library> {
+pub(crate) fn library() -> Result<&'static Library> {
     static LIBRARY: OnceLock<Result<Library, LoadError>> = OnceLock::new();
     LIBRARY
         .get_or_init(aims_catalog::shipped)

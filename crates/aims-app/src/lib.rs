@@ -4,6 +4,8 @@
 
 mod audit;
 mod auth;
+mod bom;
+mod classification;
 mod clock;
 mod credentials;
 mod error;
@@ -23,6 +25,10 @@ pub use aims_store::{AuditQuery, Engine, Store};
 pub use aims_store::{ClassificationRecord, RequirementText};
 pub use audit::{AuditPage, ChainReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
+pub use bom::BomImportReport;
+pub use classification::{
+    ClassificationOutcome, EU_AI_ACT, ISO_42001, LinkedControl, ObligationView, RecordedObligation,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use error::AppError;

@@ -23,6 +23,9 @@ pub use state::{CookiePolicy, WebConfig, WebState};
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// Largest upload accepted by the routes that take documents (ML-BOMs, evidence files).
+pub const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
+
 /// Every route of the service, with its middleware.
 pub fn router(state: WebState) -> Router {
     let routes = Router::new()

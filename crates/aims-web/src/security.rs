@@ -24,7 +24,10 @@ pub fn apply(router: Router<WebState>, state: WebState) -> Router<WebState> {
             state,
             crate::metrics::track,
         ))
-        .layer(RequestBodyLimitLayer::new(crate::BODY_LIMIT))
+        // Extractors stop at BODY_LIMIT unless a route that takes documents raises it; nothing
+        // is ever read past UPLOAD_LIMIT.
+        .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(crate::UPLOAD_LIMIT))
         // Sec-Fetch-Site and Origin tell a cross-site form post or fetch from our own pages.
         .layer(CsrfLayer::new())
         .layer(always(

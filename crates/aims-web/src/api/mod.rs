@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod classification;
 mod frameworks;
 pub mod health;
 mod members;
@@ -87,6 +88,17 @@ pub fn routes() -> Router<WebState> {
             axum::routing::post(systems::add_component),
         )
         .route(
+            "/systems/{id}/classification",
+            get(classification::show).post(classification::classify),
+        )
+        .route(
+            "/systems/{id}/ml-bom",
+            get(classification::export_bom)
+                .post(classification::import_bom)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/eu-ai-act/questions", get(classification::list_questions))
+        .route(
             "/components/{id}",
             axum::routing::put(systems::update_component).delete(systems::remove_component),
         )
@@ -124,6 +136,8 @@ impl Modify for BearerAuth {
         frameworks::get_text, frameworks::put_text, frameworks::delete_text, frameworks::import_texts,
         systems::list, systems::create, systems::show, systems::update, systems::delete,
         systems::add_component, systems::update_component, systems::remove_component,
+        classification::list_questions, classification::classify, classification::show,
+        classification::export_bom, classification::import_bom,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

@@ -209,3 +209,169 @@ async fn systems_are_recorded_listed_changed_and_audited() {
     let (status, _) = server.send(Method::GET, &path, &editor, None).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn classification_is_recorded_versioned_and_marked_for_review() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let editor = orgs.tokens["editor"].clone();
+    let path = format!("/api/v1/systems/{}/classification", orgs.system);
+
+    // Unknown catalogue ids are refused, naming the field.
+    let (status, problem) = server
+        .send(
+            Method::POST,
+            &path,
+            &editor,
+            Some(json!({"roles": ["provider"], "annex_iii_points": ["annex-iii-9(z)"]})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("annex_iii_points")),
+        "{problem}"
+    );
+
+    // A credit-scoring system its provider also deploys: high-risk, with both roles' duties.
+    let (status, outcome) = server
+        .send(
+            Method::POST,
+            &path,
+            &editor,
+            Some(
+                json!({"roles": ["provider", "deployer"], "annex_iii_points": ["annex-iii-5(b)"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{outcome}");
+    assert_eq!(outcome["version"], 2, "the support data recorded version 1");
+    assert_eq!(outcome["classification"]["class"], "high_risk");
+    assert_eq!(
+        outcome["classification"]["high_risk_basis"],
+        json!(["annex-iii-5(b)"])
+    );
+    let obligations = outcome["obligations"].as_array().unwrap();
+    let find = |role: &str, req: &str| {
+        obligations
+            .iter()
+            .find(|o| o["role"] == role && o["requirement"] == req)
+            .cloned()
+    };
+    let fria = find("deployer", "art-27").expect("credit scoring needs a FRIA of its deployer");
+    assert!(fria["applies_from"].as_str().is_some(), "{fria}");
+    let risk = find("provider", "art-9").expect("the provider manages risks");
+    assert!(
+        risk["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c[0].as_str().unwrap().starts_with("6.1")),
+        "art-9 maps to ISO/IEC 42001 risk clauses: {risk}"
+    );
+    assert_eq!(risk["amended_applies_from"], "2027-12-02");
+
+    // The system lists its class; a change of purpose marks it for review.
+    let (_, page) = server
+        .send(
+            Method::GET,
+            "/api/v1/systems?class=high_risk",
+            &editor,
+            None,
+        )
+        .await;
+    assert_eq!(page["total"], 1);
+    let (_, detail) = server
+        .send(
+            Method::GET,
+            &format!("/api/v1/systems/{}", orgs.system),
+            &editor,
+            None,
+        )
+        .await;
+    let revision = detail["system"]["revision"].as_i64().unwrap();
+    let (status, changed) = server
+        .send(
+            Method::PUT,
+            &format!("/api/v1/systems/{}", orgs.system),
+            &editor,
+            Some(json!({"name": "Loan scorer", "purpose": "Scores loans and sets their price", "revision": revision})),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["classification"]["needs_review"], true);
+    let (_, old) = server
+        .send(Method::GET, &format!("{path}?version=1"), &editor, None)
+        .await;
+    assert_eq!(old["answers"]["roles"], json!(["deployer"]));
+    let (status, _) = server
+        .send(Method::GET, &format!("{path}?version=9"), &editor, None)
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ml_bom_imports_all_or_nothing_and_exports_again() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let editor = orgs.tokens["editor"].clone();
+    let path = format!("/api/v1/systems/{}/ml-bom", orgs.system);
+
+    // A broken document names the path in it and changes nothing.
+    let (status, problem) = server
+        .send(Method::POST, &path, &editor, Some(json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "x"}]})))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/components/0"),
+        "{problem}"
+    );
+
+    let document = json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+        {"type": "machine-learning-model", "name": "ranker", "version": "4", "supplier": {"name": "Acme Labs"}},
+        {"type": "data", "name": "applications", "data": [{"type": "dataset", "name": "applications", "sensitiveData": ["names"]}]},
+    ]});
+    let (status, report) = server
+        .send(Method::POST, &path, &editor, Some(document.clone()))
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert!(
+        report["created"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "model ranker 4"),
+        "{report}"
+    );
+    let (_, again) = server
+        .send(Method::POST, &path, &editor, Some(document))
+        .await;
+    assert!(again["created"].as_array().unwrap().is_empty(), "{again}");
+    assert!(again["unchanged"].as_u64().unwrap() >= 2, "{again}");
+
+    let response = server
+        .http
+        .get(server.url(&path))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.cyclonedx+json"
+    );
+    let exported: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(exported["specVersion"], "1.6");
+    let names: Vec<&str> = exported["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"ranker") && names.contains(&"applications"),
+        "{names:?}"
+    );
+}

@@ -240,6 +240,39 @@ fn cases() -> Vec<Case> {
             [201, 201, 201, 403, 403, 404, 401],
         ),
         case(
+            M::GET,
+            |_| "/api/v1/eu-ai-act/questions".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/systems/{}/classification", o.system),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/systems/{}/classification", o.system),
+            Some(|| json!({"roles": ["provider"], "interacts_with_people": true})),
+            [201, 201, 201, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/systems/{}/ml-bom", o.system),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/systems/{}/ml-bom", o.system),
+            Some(|| {
+                json!({"bomFormat": "CycloneDX", "specVersion": "1.6",
+                       "components": [{"type": "machine-learning-model", "name": "ranker"}]})
+            }),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
             M::PUT,
             |o| format!("/api/v1/components/{}", o.component),
             Some(|| json!({"name": "gradient-boosted trees", "version": "2"})),

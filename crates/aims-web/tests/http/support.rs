@@ -213,6 +213,16 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap()
         .id;
+    app.classify_ai_system(
+        &owner_actor,
+        system,
+        serde_json::from_value(serde_json::json!({
+            "roles": ["deployer"], "annex_iii_points": ["annex-iii-5(b)"],
+        }))
+        .unwrap(),
+    )
+    .await
+    .unwrap();
     let component = app
         .add_component(
             &owner_actor,

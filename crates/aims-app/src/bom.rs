@@ -1,0 +1,111 @@
+//! CycloneDX ML-BOM import and export of a system's components.
+
+use aims_domain::audit::NewAuditEvent;
+use aims_domain::inventory::{Component, plan_import, read_ml_bom, write_ml_bom};
+use aims_domain::{Actor, AiSystemId, ComponentId, Permission, ValidationError};
+use serde_json::json;
+
+use crate::App;
+use crate::error::{AppError, Result};
+
+/// What an import changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BomImportReport {
+    /// `kind name version` of each component created.
+    pub created: Vec<String>,
+    /// Each component updated, with the fields that changed.
+    pub updated: Vec<(String, Vec<&'static str>)>,
+    pub unchanged: usize,
+    /// Parts of the document that are not models, datasets or suppliers, and why.
+    pub skipped: Vec<String>,
+}
+
+fn label(c: &Component) -> String {
+    format!("{} {} {}", c.kind.as_str(), c.facts.name, c.facts.version)
+        .trim_end()
+        .to_owned()
+}
+
+impl App {
+    /// A CycloneDX 1.6 ML-BOM of the system and its components.
+    pub async fn export_ml_bom(
+        &self,
+        actor: &Actor,
+        system: AiSystemId,
+    ) -> Result<serde_json::Value> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        let s = tx
+            .ai_system(actor.org, system)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        let components = tx.components(actor.org, system).await?;
+        Ok(write_ml_bom(&s, &components, self.now()))
+    }
+
+    /// Creates or updates the system's components from a CycloneDX document, all or nothing;
+    /// an invalid document is refused naming the path in it that is wrong.
+    pub async fn import_ml_bom(
+        &self,
+        actor: &Actor,
+        system: AiSystemId,
+        document: &str,
+    ) -> Result<BomImportReport> {
+        actor.require(Permission::EditContent)?;
+        let bom = read_ml_bom(document).map_err(|e| {
+            ValidationError::new("document", format!("at {}: {}", e.path, e.message))
+        })?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.ai_system(actor.org, system)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        let existing = tx.components(actor.org, system).await?;
+        let plan = plan_import(&existing, &bom.components);
+        let mut report = BomImportReport {
+            unchanged: plan.unchanged.len(),
+            skipped: bom.skipped,
+            ..Default::default()
+        };
+        for (kind, facts) in plan.create {
+            let component = Component {
+                id: ComponentId::new(),
+                system,
+                kind,
+                facts: facts.validate()?,
+                created_at: now,
+                updated_at: now,
+            };
+            tx.insert_component(actor.org, &component).await?;
+            report.created.push(label(&component));
+        }
+        for (id, facts, fields) in plan.update {
+            let facts = facts.validate()?;
+            tx.update_component(actor.org, id, &facts, now).await?;
+            let before = existing.iter().find(|c| c.id == id);
+            report.updated.push((
+                before.map(label).unwrap_or_else(|| facts.name.clone()),
+                fields,
+            ));
+        }
+        let change = json!({
+            "spec_version": bom.spec_version, "serial_number": bom.serial_number,
+            "created": report.created, "updated": report.updated.iter().map(|(n, f)| json!({"component": n, "fields": f})).collect::<Vec<_>>(),
+            "unchanged": report.unchanged,
+        });
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "ai_system.ml_bom_imported",
+                "ai_system",
+                system,
+                change,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+}
