@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod classification;
+pub use classification::bom_response;
 mod frameworks;
 pub mod health;
 mod members;

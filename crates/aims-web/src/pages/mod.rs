@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod classification;
 mod frameworks;
 mod org;
 pub(crate) mod systems;
@@ -80,6 +81,16 @@ pub fn routes() -> Router<WebState> {
         .route("/systems/{id}/delete", post(systems::delete))
         .route("/systems/{id}/components", post(systems::add_component))
         .route("/components/{id}/remove", post(systems::remove_component))
+        .route(
+            "/systems/{id}/classification",
+            get(classification::classification_page).post(classification::classify),
+        )
+        .route(
+            "/systems/{id}/ml-bom",
+            get(classification::download_bom)
+                .post(classification::upload_bom)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
 }
 
 async fn stylesheet() -> Response {

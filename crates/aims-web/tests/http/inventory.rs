@@ -375,3 +375,128 @@ async fn an_ml_bom_imports_all_or_nothing_and_exports_again() {
         "{names:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inventory_pages_record_classify_and_import() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", orgs.owner_cookie);
+    let get = |path: String| {
+        let request = server.http.get(server.url(&path)).header("cookie", &cookie);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let post = |path: String, body: String| {
+        let request = server
+            .http
+            .post(server.url(&path))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        async move {
+            let response = request.send().await.unwrap();
+            let location = response
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_owned());
+            (
+                response.status().as_u16(),
+                location,
+                response.text().await.unwrap(),
+            )
+        }
+    };
+
+    let (status, html) = get("/systems/new".into()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("name=\"role_provider\""));
+    // A form with a mistake comes back with the message and what was typed.
+    let (status, _, html) = post(
+        "/systems/new".into(),
+        "name=&purpose=Ranks+CVs&lifecycle_stage=deployment&autonomy=human_in_the_loop&decisions_about_people=supports&status=active".into(),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("Ranks CVs") && html.contains("must not be empty"),
+        "{html}"
+    );
+    let (status, location, _) = post(
+        "/systems/new".into(),
+        "name=CV+screener&purpose=Ranks+CVs&lifecycle_stage=deployment&role_deployer=on&autonomy=human_in_the_loop&decisions_about_people=supports&status=active&tags=hr,+hiring".into(),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let system_path = location.unwrap().split('?').next().unwrap().to_owned();
+
+    let (status, html) = get(format!("{system_path}/classification")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("not been classified yet") && html.contains("annex-iii-4(a)"),
+        "the questionnaire offers Annex III points"
+    );
+    // Lists arrive as repeated keys.
+    let (status, location, _) = post(
+        format!("{system_path}/classification"),
+        "roles=deployer&roles=provider&annex_iii_points=annex-iii-4%28a%29&interacts_with_people=on".into(),
+    )
+    .await;
+    assert_eq!(
+        (
+            status,
+            location.as_deref().map(|l| l.ends_with("done=classified"))
+        ),
+        (303, Some(true))
+    );
+    let (_, html) = get(format!("{system_path}/classification")).await;
+    assert!(
+        html.contains("High-risk") || html.contains("high-risk"),
+        "{html}"
+    );
+    assert!(
+        html.contains("art-26") && html.contains("art-16"),
+        "both roles' duties are listed"
+    );
+
+    let (status, html) = get("/systems?class=high_risk".into()).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("CV screener") && html.contains("Loan scorer"),
+        "{html}"
+    );
+    let (_, html) = get("/systems?class=minimal".into()).await;
+    assert!(
+        html.contains("No AI systems match") && !html.contains("CV screener"),
+        "{html}"
+    );
+    let (status, html) = get(system_path.clone()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("hiring") && html.contains("Deployer"));
+    let (status, html) = get(format!("{system_path}/edit")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("value=\"hr, hiring\""), "{html}");
+
+    // Upload of an ML-BOM file from the page.
+    let document = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"machine-learning-model","name":"cv-ranker"}]}"#;
+    let body = format!(
+        "--b0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bom.json\"\r\nContent-Type: application/json\r\n\r\n{document}\r\n--b0undary--\r\n"
+    );
+    let response = server
+        .http
+        .post(server.url(&format!("{system_path}/ml-bom")))
+        .header("cookie", &cookie)
+        .header("content-type", "multipart/form-data; boundary=b0undary")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let (status, html) = get(system_path.clone()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("cv-ranker"));
+    let (status, bom) = get(format!("{system_path}/ml-bom")).await;
+    assert_eq!(status, 200);
+    assert!(bom.contains("\"cv-ranker\""));
+}
