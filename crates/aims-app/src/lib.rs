@@ -8,6 +8,7 @@ mod bom;
 mod classification;
 mod clock;
 mod credentials;
+mod demo;
 mod error;
 mod frameworks;
 mod inventory;

@@ -189,6 +189,7 @@ impl App {
                     .await?;
             }
             tx.commit().await?;
+            self.seed_demo_content(org).await?;
             return Ok(DemoAccount {
                 org,
                 email,
@@ -207,6 +208,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.seed_demo_content(org.id).await?;
         Ok(DemoAccount {
             org: org.id,
             email,

@@ -1,0 +1,62 @@
+//! The demo organisation is filled once with systems of several EU AI Act classes, and its
+//! audit chain records every step.
+
+use std::sync::Arc;
+
+use aims_app::{App, SystemClock, SystemFilter};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_organisation_holds_classified_systems_once() {
+    let (store, _dir) = aims_store::testing::sqlite().await;
+    let app = App::new(store, Arc::new(SystemClock));
+    let first = app
+        .ensure_demo("a demo password of some length")
+        .await
+        .unwrap();
+    let second = app
+        .ensure_demo("a demo password of some length")
+        .await
+        .unwrap();
+    assert!(first.created && !second.created);
+    assert_eq!(first.org, second.org);
+
+    let actor = aims_app::domain::Actor {
+        kind: aims_app::domain::ActorKind::System,
+        org: first.org,
+        role: aims_app::domain::Role::Viewer,
+        label: "test".into(),
+    };
+    let all = app
+        .ai_systems(&actor, &SystemFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all.total, 5, "seeded once, not twice");
+    let class = |c: &str| {
+        let filter = SystemFilter {
+            class: Some(c.into()),
+            ..Default::default()
+        };
+        let app = app.clone();
+        let actor = actor.clone();
+        async move { app.ai_systems(&actor, &filter).await.unwrap().total }
+    };
+    assert_eq!(
+        class("high_risk").await,
+        2,
+        "credit scoring and CV screening"
+    );
+    assert_eq!(
+        class("transparency").await,
+        1,
+        "the customer-service assistant"
+    );
+    assert_eq!(
+        class("minimal").await,
+        1,
+        "fraud detection is carved out of Annex III 5(b)"
+    );
+    assert_eq!(class("unclassified").await, 1);
+
+    let report = app.verify_chain(first.org).await.unwrap();
+    assert!(report.broken.is_none(), "{report:?}");
+}
