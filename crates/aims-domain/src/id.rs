@@ -76,6 +76,8 @@ uuid_id! {
     ComponentId,
     /// One recorded EU AI Act classification of an AI system.
     ClassificationId,
+    /// An impact assessment of an AI system.
+    ImpactAssessmentId,
 }
 
 #[cfg(test)]
