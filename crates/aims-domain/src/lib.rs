@@ -7,6 +7,7 @@ pub mod audit;
 mod choice;
 pub mod eu_ai_act;
 pub mod id;
+pub mod impact;
 pub mod inventory;
 pub mod secret;
 pub mod time;
@@ -14,8 +15,8 @@ pub mod validation;
 
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
-    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, InvitationId, JobId,
-    OrgId, SessionId, SetupTokenId, UserId,
+    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, ImpactAssessmentId,
+    InvitationId, JobId, OrgId, SessionId, SetupTokenId, UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;
