@@ -38,6 +38,8 @@ pub const TABLES: &[&str] = &[
     "ai_systems",
     "ai_components",
     "ai_system_classifications",
+    "impact_assessments",
+    "impact_assessment_versions",
 ];
 
 /// The version of the archive layout this build writes and reads.

@@ -52,6 +52,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_inventory.sql"),
         postgres: None,
     },
+    Migration {
+        version: 5,
+        name: "impact_assessments",
+        sql: include_str!("../migrations/0005_impact_assessments.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

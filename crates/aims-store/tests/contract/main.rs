@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod backup;
+mod impact;
 mod inventory;
 mod jobs;
 mod ways_in;
@@ -53,6 +54,7 @@ contract! {
     inventory::systems_are_scoped_named_uniquely_and_revised,
     inventory::the_inventory_filters_sorts_and_pages,
     inventory::components_belong_to_their_system_and_organisation,
+    impact::assessments_keep_versions_and_approvals_per_organisation,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
     backup::every_table_is_covered,
