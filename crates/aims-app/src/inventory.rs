@@ -47,6 +47,8 @@ pub struct SystemOverview {
     pub components: Vec<Component>,
     /// Every recorded classification, newest first.
     pub classifications: Vec<ClassificationRecord>,
+    /// Its impact assessments, newest first.
+    pub assessments: Vec<aims_domain::impact::ImpactAssessment>,
 }
 
 fn blank_to_none(value: &Option<String>) -> Option<&str> {
@@ -192,6 +194,7 @@ impl App {
         Ok(SystemOverview {
             components: tx.components(actor.org, id).await?,
             classifications: tx.classifications(actor.org, id).await?,
+            assessments: tx.impact_assessments(actor.org, id).await?,
             system,
         })
     }

@@ -45,6 +45,8 @@ pub enum Permission {
     EditContent,
     /// Read the service's operational metrics.
     ReadMetrics,
+    /// Approve management-system documents (impact assessments, the SoA) as accountable.
+    ApproveContent,
 }
 
 impl Role {
@@ -73,7 +75,7 @@ impl Role {
         use Permission::*;
         match permission {
             ReadOrganisation | ManageOwnTokens => true,
-            ManageOrganisation | ManageMembers | ManageAllTokens | ReadMetrics => {
+            ManageOrganisation | ManageMembers | ManageAllTokens | ReadMetrics | ApproveContent => {
                 matches!(self, Role::Owner | Role::Admin)
             }
             ManageOwners => matches!(self, Role::Owner),
@@ -91,7 +93,7 @@ impl Role {
     }
 }
 
-const ALL_PERMISSIONS: [Permission; 9] = [
+const ALL_PERMISSIONS: [Permission; 10] = [
     Permission::ReadOrganisation,
     Permission::ManageOrganisation,
     Permission::ManageMembers,
@@ -101,6 +103,7 @@ const ALL_PERMISSIONS: [Permission; 9] = [
     Permission::ReadAuditTrail,
     Permission::EditContent,
     Permission::ReadMetrics,
+    Permission::ApproveContent,
 ];
 
 impl fmt::Display for Role {

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document generated from the handlers.
 
 mod account;
+mod assessments;
 mod audit;
 mod classification;
 pub use classification::bom_response;
@@ -100,6 +101,19 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/eu-ai-act/questions", get(classification::list_questions))
         .route(
+            "/systems/{id}/impact-assessments",
+            axum::routing::post(assessments::create),
+        )
+        .route(
+            "/impact-assessments/{id}",
+            get(assessments::show).put(assessments::save),
+        )
+        .route(
+            "/impact-assessments/{id}/approval",
+            axum::routing::post(assessments::approve),
+        )
+        .route("/impact-assessments/{id}/diff", get(assessments::diff))
+        .route(
             "/components/{id}",
             axum::routing::put(systems::update_component).delete(systems::remove_component),
         )
@@ -139,6 +153,7 @@ impl Modify for BearerAuth {
         systems::add_component, systems::update_component, systems::remove_component,
         classification::list_questions, classification::classify, classification::show,
         classification::export_bom, classification::import_bom,
+        assessments::create, assessments::show, assessments::save, assessments::approve, assessments::diff,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

@@ -273,6 +273,43 @@ fn cases() -> Vec<Case> {
             [200, 200, 200, 403, 403, 404, 401],
         ),
         case(
+            M::POST,
+            |o| format!("/api/v1/systems/{}/impact-assessments", o.system),
+            Some(|| json!({"title": "Second look", "scope": "Consumer loans"})),
+            [201, 201, 201, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/impact-assessments/{}", o.assessment),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::PUT,
+            |o| format!("/api/v1/impact-assessments/{}", o.assessment),
+            Some(
+                || json!({"version": 1, "content": {"title": "Loan scorer 2026", "scope": "All loans"}}),
+            ),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/impact-assessments/{}/approval", o.assessment),
+            Some(|| json!({"version": 1})),
+            [200, 200, 403, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |o| {
+                format!(
+                    "/api/v1/impact-assessments/{}/diff?from=1&to=1",
+                    o.assessment
+                )
+            },
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
             M::PUT,
             |o| format!("/api/v1/components/{}", o.component),
             Some(|| json!({"name": "gradient-boosted trees", "version": "2"})),
@@ -388,7 +425,8 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace(&orgs.owner_token.to_string(), "{id}")
                 .replace(&orgs.owner_session.to_string(), "{id}")
                 .replace(&orgs.system.to_string(), "{id}")
-                .replace(&orgs.component.to_string(), "{id}");
+                .replace(&orgs.component.to_string(), "{id}")
+                .replace(&orgs.assessment.to_string(), "{id}");
             format!("{} {template}", c.method)
         })
         .collect();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use aims_app::domain::inventory::{ComponentFacts, ComponentKind, SystemFacts};
 use aims_app::domain::{
-    AiSystemId, ApiTokenId, ComponentId, InvitationId, OrgId, SessionId, UserId,
+    AiSystemId, ApiTokenId, ComponentId, ImpactAssessmentId, InvitationId, OrgId, SessionId, UserId,
 };
 use aims_app::{App, Client, NewApiToken, NewInvitation, SignIn, Store, SystemClock};
 use aims_web::{WebConfig, WebState};
@@ -123,6 +123,8 @@ pub struct Orgs {
     /// An AI system of Acme, and one of its components.
     pub system: AiSystemId,
     pub component: ComponentId,
+    /// An impact assessment of that system, with every FRIA point answered.
+    pub assessment: ImpactAssessmentId,
 }
 
 pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
@@ -223,6 +225,20 @@ pub async fn orgs(app: &App) -> Orgs {
     )
     .await
     .unwrap();
+    let assessment = app
+        .create_impact_assessment(
+            &owner_actor,
+            system,
+            serde_json::from_value(serde_json::json!({
+                "title": "Loan scorer 2026", "scope": "Consumer loans",
+                "fria": {"processes": "a", "period_and_frequency": "b", "affected_categories": "c",
+                         "specific_risks": "d", "human_oversight": "e", "measures_if_risks_materialise": "f"},
+            }))
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     let component = app
         .add_component(
             &owner_actor,
@@ -255,6 +271,7 @@ pub async fn orgs(app: &App) -> Orgs {
         owner_session: signed_in.session.id,
         system,
         component,
+        assessment,
         owner_cookie: signed_in.cookie.secret,
     }
 }

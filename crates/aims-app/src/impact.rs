@@ -1,0 +1,231 @@
+//! Impact assessments: drafted and saved as versions by editors, approved by owners and
+//! admins, compared version against version.
+
+use aims_domain::audit::NewAuditEvent;
+use aims_domain::impact::{
+    Approval, AssessmentContent, ContentChange, Fria, ImpactAssessment, compare,
+};
+use aims_domain::{Actor, AiSystemId, ImpactAssessmentId, Permission, ValidationError};
+use aims_store::{AssessmentVersion, StoreError, Tx};
+use serde_json::json;
+
+use crate::App;
+use crate::error::{AppError, Result};
+
+/// An assessment with every saved version, newest first.
+#[derive(Clone, Debug)]
+pub struct AssessmentRecord {
+    pub assessment: ImpactAssessment,
+    pub versions: Vec<AssessmentVersion>,
+    pub system_name: String,
+    /// The system's latest classification makes a deployer owe a FRIA (Article 27).
+    pub fria_required: bool,
+}
+
+/// Whether the latest recorded classification of `system` includes Article 27.
+async fn fria_required(tx: &mut Tx, actor: &Actor, system: AiSystemId) -> Result<bool> {
+    let latest = tx.classifications(actor.org, system).await?;
+    Ok(latest.first().is_some_and(|record| {
+        record.result["obligations"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(|o| o["requirement"] == "art-27"))
+    }))
+}
+
+impl App {
+    /// Starts an impact assessment of a system; when Article 27 applies to it, the FRIA
+    /// points are part of it from the start.
+    pub async fn create_impact_assessment(
+        &self,
+        actor: &Actor,
+        system: AiSystemId,
+        content: AssessmentContent,
+    ) -> Result<ImpactAssessment> {
+        actor.require(Permission::EditContent)?;
+        let mut content = content.validate()?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.ai_system(actor.org, system)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        if content.fria.is_none() && fria_required(&mut tx, actor, system).await? {
+            content.fria = Some(Fria::default());
+        }
+        let assessment = ImpactAssessment {
+            id: ImpactAssessmentId::new(),
+            system,
+            version: 1,
+            content,
+            approval: None,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_impact_assessment(actor.org, &assessment, &actor.label)
+            .await?;
+        let change =
+            json!({"system": system.to_string(), "title": assessment.content.title, "version": 1});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "impact_assessment.created",
+                "impact_assessment",
+                assessment.id,
+                change,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(assessment)
+    }
+
+    /// Saves a new version of an assessment, if nobody saved one since `version`.
+    pub async fn save_impact_assessment(
+        &self,
+        actor: &Actor,
+        id: ImpactAssessmentId,
+        version: i64,
+        content: AssessmentContent,
+    ) -> Result<ImpactAssessment> {
+        actor.require(Permission::EditContent)?;
+        let content = content.validate()?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let before = tx
+            .impact_assessment(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("impact assessment"))?;
+        let changes = compare(&before.content, &content);
+        if changes.is_empty() && before.version == version {
+            return Ok(before);
+        }
+        let saved = tx
+            .save_assessment_version(actor.org, id, version, &content, now, &actor.label)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::Conflict(format!(
+                    "someone saved version {} of this assessment meanwhile; reload it and apply your change again",
+                    before.version
+                )),
+                other => other.into(),
+            })?;
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "impact_assessment.saved",
+                "impact_assessment",
+                id,
+                json!({"version": saved, "fields": fields}),
+            ),
+            now,
+        )
+        .await?;
+        let after = tx.impact_assessment(actor.org, id).await?;
+        tx.commit().await?;
+        after.ok_or(AppError::NotFound("impact assessment"))
+    }
+
+    /// Approves the latest version (owner, admin). Every FRIA point must be answered first.
+    pub async fn approve_impact_assessment(
+        &self,
+        actor: &Actor,
+        id: ImpactAssessmentId,
+        version: i64,
+    ) -> Result<ImpactAssessment> {
+        actor.require(Permission::ApproveContent)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let assessment = tx
+            .impact_assessment(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("impact assessment"))?;
+        if version != assessment.version {
+            return Err(AppError::Conflict(format!(
+                "only the latest version ({}) can be approved",
+                assessment.version
+            )));
+        }
+        let missing = assessment.content.missing_fria_points();
+        if !missing.is_empty() {
+            return Err(ValidationError::new(
+                "fria",
+                format!(
+                    "answer FRIA point(s) {} before approving",
+                    missing.join(", ")
+                ),
+            )
+            .into());
+        }
+        let approval = Approval {
+            version,
+            by: actor.user(),
+            by_label: actor.label.clone(),
+            at: now,
+        };
+        tx.approve_assessment(actor.org, id, &approval).await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "impact_assessment.approved",
+                "impact_assessment",
+                id,
+                json!({"version": version}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ImpactAssessment {
+            approval: Some(approval),
+            ..assessment
+        })
+    }
+
+    /// An assessment with its versions.
+    pub async fn impact_assessment(
+        &self,
+        actor: &Actor,
+        id: ImpactAssessmentId,
+    ) -> Result<AssessmentRecord> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        let assessment = tx
+            .impact_assessment(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("impact assessment"))?;
+        let system = tx
+            .ai_system(actor.org, assessment.system)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        Ok(AssessmentRecord {
+            versions: tx.assessment_versions(actor.org, id).await?,
+            fria_required: fria_required(&mut tx, actor, assessment.system).await?,
+            system_name: system.facts.name,
+            assessment,
+        })
+    }
+
+    /// What changed from version `from` to version `to`.
+    pub async fn compare_assessment_versions(
+        &self,
+        actor: &Actor,
+        id: ImpactAssessmentId,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ContentChange>> {
+        let record = self.impact_assessment(actor, id).await?;
+        let find = |v: i64| {
+            record
+                .versions
+                .iter()
+                .find(|x| x.version == v)
+                .map(|x| x.content.clone())
+                .ok_or(AppError::NotFound("assessment version"))
+        };
+        Ok(compare(&find(from)?, &find(to)?))
+    }
+}
