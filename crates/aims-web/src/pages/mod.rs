@@ -1,6 +1,7 @@
 //! Server-rendered pages, usable without JavaScript. Each handler calls a use case and
 //! renders a template; failures of a form re-render the form with what was wrong.
 
+mod assessments;
 mod audit;
 mod auth;
 mod classification;
@@ -81,6 +82,18 @@ pub fn routes() -> Router<WebState> {
         .route("/systems/{id}/delete", post(systems::delete))
         .route("/systems/{id}/components", post(systems::add_component))
         .route("/components/{id}/remove", post(systems::remove_component))
+        .route(
+            "/systems/{id}/impact-assessments",
+            post(assessments::create),
+        )
+        .route(
+            "/impact-assessments/{id}",
+            get(assessments::assessment_page).post(assessments::save),
+        )
+        .route(
+            "/impact-assessments/{id}/approve",
+            post(assessments::approve),
+        )
         .route(
             "/systems/{id}/classification",
             get(classification::classification_page).post(classification::classify),

@@ -166,3 +166,100 @@ async fn assessments_are_versioned_compared_and_approved_once_complete() {
     assert_eq!(shown["versions"].as_array().unwrap().len(), 3);
     assert_eq!(shown["fria_required"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assessment_pages_save_harm_rows_and_approve() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", orgs.owner_cookie);
+    let post = |path: String, body: String| {
+        let request = server
+            .http
+            .post(server.url(&path))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        async move {
+            let response = request.send().await.unwrap();
+            let location = response
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_owned());
+            (
+                response.status().as_u16(),
+                location,
+                response.text().await.unwrap(),
+            )
+        }
+    };
+    let get = |path: String| {
+        let request = server.http.get(server.url(&path)).header("cookie", &cookie);
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+
+    let (status, location, _) = post(
+        format!("/systems/{}/impact-assessments", orgs.system),
+        "title=Page+made".into(),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let page = location.unwrap().split('?').next().unwrap().to_owned();
+    let html = get(page.clone()).await;
+    assert!(
+        html.contains("(a) Processes") && html.contains("not approved"),
+        "{html}"
+    );
+
+    let fria = "fria=on&fria_processes=a&fria_period_and_frequency=b&fria_affected_categories=c&fria_specific_risks=d&fria_human_oversight=e&fria_measures_if_risks_materialise=f";
+    let row = |description: &str, residual: &str| {
+        format!(
+            "harm_kind=privacy&harm_description={description}&harm_affected=Applicants&harm_severity=high&harm_likelihood=moderate&harm_mitigations=Minimised&harm_residual_severity={residual}&harm_residual_likelihood=low"
+        )
+    };
+    // A residual rating above the inherent one comes back with the message and the rows.
+    let bad = format!(
+        "version=1&title=Page+made&{}&{}&{fria}",
+        row("Spending+profiles", "very_high"),
+        row("", "low")
+    );
+    let (status, _, html) = post(page.clone(), bad).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("Spending profiles") && html.contains("above its rating"),
+        "{html}"
+    );
+
+    let good = format!(
+        "version=1&title=Page+made&next_review=2099-01-31&{}&{}&{fria}",
+        row("Spending+profiles", "moderate"),
+        row("", "low")
+    );
+    let (status, location, _) = post(page.clone(), good).await;
+    assert_eq!(
+        (
+            status,
+            location.as_deref().map(|l| l.ends_with("done=saved"))
+        ),
+        (303, Some(true))
+    );
+    let (status, location, _) = post(format!("{page}/approve"), "version=2".into()).await;
+    assert_eq!(
+        (
+            status,
+            location.as_deref().map(|l| l.ends_with("done=approved"))
+        ),
+        (303, Some(true))
+    );
+    let html = get(format!("{page}?from=1&to=2")).await;
+    assert!(
+        html.contains(">current<")
+            && html.contains("harms[1]")
+            && html.contains("Spending profiles"),
+        "{html}"
+    );
+    let html = get(format!("/systems/{}", orgs.system)).await;
+    assert!(
+        html.contains("Page made") && html.contains("version 2 by"),
+        "{html}"
+    );
+}
