@@ -78,6 +78,8 @@ uuid_id! {
     ClassificationId,
     /// An impact assessment of an AI system.
     ImpactAssessmentId,
+    /// A piece of evidence: a stored file or a link.
+    EvidenceId,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 mod choice;
 pub mod eu_ai_act;
+pub mod evidence;
 pub mod id;
 pub mod impact;
 pub mod inventory;
@@ -15,8 +16,8 @@ pub mod validation;
 
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
-    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, ImpactAssessmentId,
-    InvitationId, JobId, OrgId, SessionId, SetupTokenId, UserId,
+    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, EvidenceId,
+    ImpactAssessmentId, InvitationId, JobId, OrgId, SessionId, SetupTokenId, UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;
