@@ -40,6 +40,8 @@ pub const TABLES: &[&str] = &[
     "ai_system_classifications",
     "impact_assessments",
     "impact_assessment_versions",
+    "evidence",
+    "evidence_targets",
 ];
 
 /// The version of the archive layout this build writes and reads.

@@ -7,6 +7,7 @@ mod audit;
 pub mod backup;
 mod connect;
 mod error;
+mod evidence;
 mod impact;
 mod inventory;
 mod jobs;

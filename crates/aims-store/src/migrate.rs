@@ -58,6 +58,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0005_impact_assessments.sql"),
         postgres: None,
     },
+    Migration {
+        version: 6,
+        name: "evidence",
+        sql: include_str!("../migrations/0006_evidence.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod backup;
+mod evidence;
 mod impact;
 mod inventory;
 mod jobs;
@@ -55,6 +56,7 @@ contract! {
     inventory::the_inventory_filters_sorts_and_pages,
     inventory::components_belong_to_their_system_and_organisation,
     impact::assessments_keep_versions_and_approvals_per_organisation,
+    evidence::evidence_is_found_by_what_it_supports_and_reminded_once,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
     backup::every_table_is_covered,

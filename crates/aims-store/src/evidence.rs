@@ -1,0 +1,170 @@
+//! Evidence records and what each one supports.
+
+use aims_domain::evidence::{Evidence, EvidenceFacts, StoredFile, Target};
+use aims_domain::{EvidenceId, OrgId, Timestamp};
+use sqlx::any::AnyRow;
+
+use crate::error::Result;
+use crate::row::{RowExt, affected_one, map_rows};
+use crate::tx::Tx;
+
+fn read(row: &AnyRow) -> Result<Evidence> {
+    let file = match row.opt_text("sha256")? {
+        Some(sha256) => Some(StoredFile {
+            sha256,
+            size: row.opt_int("size")?.unwrap_or(0),
+            media_type: row.opt_text("media_type")?.unwrap_or_default(),
+            file_name: row.opt_text("file_name")?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(Evidence {
+        id: row.parsed("id")?,
+        facts: EvidenceFacts {
+            title: row.text("title")?,
+            description: row.text("description")?,
+            link: row.text("link")?,
+            valid_from: row.opt_at("valid_from")?,
+            valid_until: row.opt_at("valid_until")?,
+            targets: Vec::new(),
+        },
+        file,
+        added_by: row.text("added_by")?,
+        created_at: row.at("created_at")?,
+        updated_at: row.at("updated_at")?,
+    })
+}
+
+impl Tx {
+    /// Stores a new piece of evidence with its targets.
+    pub async fn insert_evidence(&mut self, org: OrgId, e: &Evidence) -> Result<()> {
+        let f = &e.facts;
+        sqlx::query(
+            "INSERT INTO evidence (id, org_id, title, description, link, valid_from, valid_until, \
+             sha256, size, media_type, file_name, added_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(e.id.to_string())
+        .bind(org.to_string())
+        .bind(&f.title)
+        .bind(&f.description)
+        .bind(&f.link)
+        .bind(f.valid_from.map(|t| t.as_micros()))
+        .bind(f.valid_until.map(|t| t.as_micros()))
+        .bind(e.file.as_ref().map(|x| x.sha256.clone()))
+        .bind(e.file.as_ref().map(|x| x.size))
+        .bind(e.file.as_ref().map(|x| x.media_type.clone()))
+        .bind(e.file.as_ref().map(|x| x.file_name.clone()))
+        .bind(&e.added_by)
+        .bind(e.created_at.as_micros())
+        .bind(e.updated_at.as_micros())
+        .execute(self.conn())
+        .await?;
+        for t in &f.targets {
+            sqlx::query(
+                "INSERT INTO evidence_targets (evidence_id, org_id, kind, target_id) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(e.id.to_string())
+            .bind(org.to_string())
+            .bind(t.kind.as_str())
+            .bind(&t.id)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn with_targets(&mut self, org: OrgId, mut list: Vec<Evidence>) -> Result<Vec<Evidence>> {
+        for e in &mut list {
+            let rows = sqlx::query(
+                "SELECT kind, target_id FROM evidence_targets WHERE org_id = $1 AND evidence_id = $2 \
+                 ORDER BY kind, target_id",
+            )
+            .bind(org.to_string())
+            .bind(e.id.to_string())
+            .fetch_all(self.conn())
+            .await?;
+            e.facts.targets = map_rows(rows, |r| {
+                Ok(Target {
+                    kind: r.parsed("kind")?,
+                    id: r.text("target_id")?,
+                })
+            })?;
+        }
+        Ok(list)
+    }
+
+    /// One piece of evidence of `org`.
+    pub async fn evidence(&mut self, org: OrgId, id: EvidenceId) -> Result<Option<Evidence>> {
+        let row = sqlx::query("SELECT * FROM evidence WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .fetch_optional(self.conn())
+            .await?;
+        let found = row.as_ref().map(read).transpose()?;
+        Ok(self
+            .with_targets(org, found.into_iter().collect())
+            .await?
+            .pop())
+    }
+
+    /// The evidence supporting one target, newest first.
+    pub async fn evidence_for(&mut self, org: OrgId, target: &Target) -> Result<Vec<Evidence>> {
+        let rows = sqlx::query(
+            "SELECT e.* FROM evidence e JOIN evidence_targets t ON t.evidence_id = e.id \
+             WHERE t.org_id = $1 AND t.kind = $2 AND t.target_id = $3 ORDER BY e.created_at DESC, e.id",
+        )
+        .bind(org.to_string())
+        .bind(target.kind.as_str())
+        .bind(&target.id)
+        .fetch_all(self.conn())
+        .await?;
+        let list = map_rows(rows, read)?;
+        self.with_targets(org, list).await
+    }
+
+    /// Removes a piece of evidence; its file stays in the blob store while anything else uses it.
+    pub async fn delete_evidence(&mut self, org: OrgId, id: EvidenceId) -> Result<()> {
+        let done = sqlx::query("DELETE FROM evidence WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .execute(self.conn())
+            .await?;
+        affected_one(done)
+    }
+
+    /// Evidence of every organisation whose validity ends before `until` and for which no
+    /// reminder was recorded yet, oldest end first, at most `limit`.
+    pub async fn evidence_due_for_reminder(
+        &mut self,
+        until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(OrgId, Evidence)>> {
+        let rows = sqlx::query(
+            "SELECT * FROM evidence WHERE valid_until IS NOT NULL AND valid_until <= $1 \
+             AND reminded_at IS NULL ORDER BY valid_until LIMIT $2",
+        )
+        .bind(until.as_micros())
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| Ok((r.parsed("org_id")?, read(r)?)))
+    }
+
+    /// Records that the expiry reminder of a piece of evidence was given.
+    pub async fn mark_evidence_reminded(
+        &mut self,
+        org: OrgId,
+        id: EvidenceId,
+        at: Timestamp,
+    ) -> Result<()> {
+        let done =
+            sqlx::query("UPDATE evidence SET reminded_at = $1 WHERE org_id = $2 AND id = $3")
+                .bind(at.as_micros())
+                .bind(org.to_string())
+                .bind(id.to_string())
+                .execute(self.conn())
+                .await?;
+        affected_one(done)
+    }
+}

@@ -1,0 +1,122 @@
+use aims_domain::EvidenceId;
+use aims_domain::evidence::{Evidence, EvidenceFacts, StoredFile, Target, TargetKind};
+use aims_store::{Store, StoreError};
+
+use crate::{at, org};
+
+fn evidence(title: &str, targets: Vec<Target>, until: Option<i64>) -> Evidence {
+    Evidence {
+        id: EvidenceId::new(),
+        facts: EvidenceFacts {
+            title: title.into(),
+            valid_until: until.map(at),
+            targets,
+            ..Default::default()
+        },
+        file: Some(StoredFile {
+            sha256: "ab".repeat(32),
+            size: 12,
+            media_type: "application/pdf".into(),
+            file_name: "report.pdf".into(),
+        }),
+        added_by: "ada".into(),
+        created_at: at(1),
+        updated_at: at(1),
+    }
+}
+
+pub async fn evidence_is_found_by_what_it_supports_and_reminded_once(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let other = org(&store, "Other").await;
+    let control = Target {
+        kind: TargetKind::Control,
+        id: "A.6.2.4".into(),
+    };
+    let risk = Target {
+        kind: TargetKind::Risk,
+        id: "r-1".into(),
+    };
+    let report = evidence("Bias test", vec![control.clone(), risk.clone()], Some(100));
+    let policy = evidence("Policy", vec![control.clone()], None);
+    let theirs = evidence("Theirs", vec![control.clone()], Some(50));
+    let mut tx = store.write().await.unwrap();
+    tx.insert_evidence(acme, &report).await.unwrap();
+    tx.insert_evidence(acme, &policy).await.unwrap();
+    tx.insert_evidence(other, &theirs).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let for_control = store
+        .read()
+        .await
+        .unwrap()
+        .evidence_for(acme, &control)
+        .await
+        .unwrap();
+    assert_eq!(for_control.len(), 2, "only Acme's");
+    let read = store
+        .read()
+        .await
+        .unwrap()
+        .evidence(acme, report.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.facts.targets, vec![control.clone(), risk.clone()]);
+    assert_eq!(read.file, report.file);
+    assert!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .evidence(other, report.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Reminders: what ends before the horizon, across organisations, once.
+    let due = store
+        .read()
+        .await
+        .unwrap()
+        .evidence_due_for_reminder(at(100), 10)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = due.iter().map(|(_, e)| e.facts.title.as_str()).collect();
+    assert_eq!(titles, ["Theirs", "Bias test"]);
+    let mut tx = store.write().await.unwrap();
+    tx.mark_evidence_reminded(acme, report.id, at(2))
+        .await
+        .unwrap();
+    assert!(matches!(
+        tx.mark_evidence_reminded(other, report.id, at(2)).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.commit().await.unwrap();
+    let due = store
+        .read()
+        .await
+        .unwrap()
+        .evidence_due_for_reminder(at(100), 10)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1);
+
+    let mut tx = store.write().await.unwrap();
+    assert!(matches!(
+        tx.delete_evidence(other, report.id).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.delete_evidence(acme, report.id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .evidence_for(acme, &risk)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
