@@ -13,6 +13,8 @@ use crate::error::{AppError, Result};
 const LEASE_SECONDS: i64 = 300;
 /// Seconds between purges of expired sessions and tokens.
 const PURGE_EVERY_SECONDS: i64 = 3600;
+/// Seconds between looks for evidence about to expire.
+const REMIND_EVERY_SECONDS: i64 = 6 * 3600;
 
 /// The jobs aims knows how to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +22,8 @@ pub enum JobKind {
     /// Deletes expired sessions, used or expired setup tokens, old sign-in failures and
     /// finished jobs; schedules its next run.
     PurgeExpired,
+    /// Records a reminder for evidence whose validity ends soon; schedules its next run.
+    EvidenceReminders,
 }
 
 impl JobKind {
@@ -27,11 +31,14 @@ impl JobKind {
     pub fn name(self) -> &'static str {
         match self {
             JobKind::PurgeExpired => "purge_expired",
+            JobKind::EvidenceReminders => "evidence_reminders",
         }
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        (name == "purge_expired").then_some(JobKind::PurgeExpired)
+        [JobKind::PurgeExpired, JobKind::EvidenceReminders]
+            .into_iter()
+            .find(|k| k.name() == name)
     }
 }
 
@@ -51,6 +58,9 @@ impl Worker {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         if let Err(err) = self.app.schedule_purge(0).await {
             tracing::warn!(error = %err, "could not schedule the purge job");
+        }
+        if let Err(err) = self.app.schedule_evidence_reminders(0).await {
+            tracing::warn!(error = %err, "could not schedule the evidence reminders");
         }
         loop {
             match self.run_one().await {
@@ -113,6 +123,20 @@ impl App {
         Ok(queued)
     }
 
+    /// Queues the evidence reminder job `delay_seconds` from now, unless one is pending.
+    pub async fn schedule_evidence_reminders(&self, delay_seconds: i64) -> Result<bool> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let queued = tx
+            .enqueue_job(
+                &recurring_job(JobKind::EvidenceReminders, now.plus_seconds(delay_seconds)),
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
     /// Jobs waiting or running, for the metrics.
     pub async fn queue_depth(&self) -> Result<i64> {
         Ok(self.store.read().await?.queue_depth().await?)
@@ -122,6 +146,14 @@ impl App {
     async fn run_job(&self, job: &Job) -> Result<Option<NewJob>> {
         match JobKind::from_name(&job.kind) {
             Some(JobKind::PurgeExpired) => self.purge_expired().await,
+            Some(JobKind::EvidenceReminders) => {
+                let recorded = self.remind_expiring_evidence().await?;
+                tracing::info!(recorded, "evidence expiry reminders");
+                Ok(Some(recurring_job(
+                    JobKind::EvidenceReminders,
+                    self.now().plus_seconds(REMIND_EVERY_SECONDS),
+                )))
+            }
             None => Err(AppError::Internal(format!(
                 "unknown job kind {:?}",
                 job.kind
@@ -151,11 +183,17 @@ impl App {
 }
 
 fn purge_job(run_at: aims_domain::Timestamp) -> NewJob {
+    recurring_job(JobKind::PurgeExpired, run_at)
+}
+
+/// A job that runs for every organisation at once and queues its own next run; its kind is
+/// its unique key, so there is never more than one pending.
+fn recurring_job(kind: JobKind, run_at: aims_domain::Timestamp) -> NewJob {
     NewJob {
         org: None,
-        kind: JobKind::PurgeExpired.name().into(),
+        kind: kind.name().into(),
         payload: "{}".into(),
-        unique_key: Some(JobKind::PurgeExpired.name().into()),
+        unique_key: Some(kind.name().into()),
         max_attempts: 5,
         run_at,
     }

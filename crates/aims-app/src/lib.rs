@@ -4,12 +4,14 @@
 
 mod audit;
 mod auth;
+mod blobs;
 mod bom;
 mod classification;
 mod clock;
 mod credentials;
 mod demo;
 mod error;
+mod evidence;
 mod frameworks;
 mod impact;
 mod inventory;
@@ -27,6 +29,7 @@ pub use aims_store::{AuditQuery, Engine, Store};
 pub use aims_store::{ClassificationRecord, RequirementText};
 pub use audit::{AuditPage, ChainReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
+pub use blobs::{BlobStore, sha256_hex};
 pub use bom::BomImportReport;
 pub use classification::{
     ClassificationOutcome, EU_AI_ACT, ISO_42001, LinkedControl, ObligationView, RecordedObligation,
@@ -34,6 +37,7 @@ pub use classification::{
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use error::AppError;
+pub use evidence::Upload;
 pub use frameworks::{MAX_HOPS, MAX_TEXT_CHARS, RequirementView};
 pub use impact::AssessmentRecord;
 pub use inventory::{MAX_PAGE, SystemFilter, SystemOverview, SystemPage};
@@ -47,12 +51,24 @@ pub use tokens::{CreatedToken, NewApiToken};
 pub struct App {
     store: Store,
     clock: Arc<dyn Clock>,
+    /// Where evidence files go; without one, evidence can only be links.
+    blobs: Option<Arc<BlobStore>>,
 }
 
 impl App {
     /// An application over `store`, reading time from `clock`.
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            blobs: None,
+        }
+    }
+
+    /// The same application, keeping evidence files in `dir`.
+    pub fn with_blob_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.blobs = Some(Arc::new(BlobStore::new(dir)));
+        self
     }
 
     /// The store, for health checks and operator commands.

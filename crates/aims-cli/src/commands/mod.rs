@@ -48,7 +48,7 @@ pub async fn open_migrated(settings: &Settings) -> anyhow::Result<App> {
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
-    Ok(App::new(store, Arc::new(SystemClock)))
+    Ok(App::new(store, Arc::new(SystemClock)).with_blob_dir(settings.data_dir.join("blobs")))
 }
 
 /// Opens the database, which must already be migrated.
@@ -58,7 +58,7 @@ pub async fn open_current(settings: &Settings) -> anyhow::Result<App> {
         .check_migrations()
         .await
         .context("checking the database schema")?;
-    Ok(App::new(store, Arc::new(SystemClock)))
+    Ok(App::new(store, Arc::new(SystemClock)).with_blob_dir(settings.data_dir.join("blobs")))
 }
 
 /// Parses an organisation id given on the command line.

@@ -1,0 +1,223 @@
+//! Evidence: files and links that support systems, controls, requirements and risks.
+
+use aims_domain::audit::NewAuditEvent;
+use aims_domain::evidence::{
+    EXPIRY_NOTICE_DAYS, Evidence, EvidenceFacts, StoredFile, Target, TargetKind, check_upload,
+};
+use aims_domain::{Actor, AiSystemId, EvidenceId, Permission, ValidationError};
+use serde_json::json;
+
+use crate::App;
+use crate::error::{AppError, Result};
+
+/// A file as uploaded.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Most reminders recorded by one run of the reminder job.
+const REMINDERS_PER_RUN: i64 = 500;
+
+impl App {
+    /// Checks that each target exists in the actor's organisation (systems) or catalogue
+    /// (controls and requirements), so evidence never points at nothing.
+    async fn check_targets(&self, actor: &Actor, facts: &EvidenceFacts) -> Result<()> {
+        let mut tx = self.store.read().await?;
+        for target in &facts.targets {
+            let known = match target.kind {
+                TargetKind::System => match target.id.parse::<AiSystemId>() {
+                    Ok(id) => tx.ai_system(actor.org, id).await?.is_some(),
+                    Err(_) => false,
+                },
+                TargetKind::Control => self
+                    .framework(actor, crate::ISO_42001)?
+                    .item(&target.id)
+                    .is_some(),
+                TargetKind::Requirement => match target.id.split_once(':') {
+                    Some((framework, item)) => self
+                        .framework(actor, framework)
+                        .is_ok_and(|c| c.item(item).is_some()),
+                    None => false,
+                },
+                // Risks are checked once the risk register stores them; until then any id.
+                TargetKind::Risk => true,
+            };
+            if !known {
+                return Err(ValidationError::new(
+                    "targets.id",
+                    format!(
+                        "no {} {:?} in this organisation",
+                        target.kind.label().to_lowercase(),
+                        target.id
+                    ),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds evidence: a file (stored by its SHA-256) or a link (owner, admin, editor).
+    pub async fn add_evidence(
+        &self,
+        actor: &Actor,
+        facts: EvidenceFacts,
+        upload: Option<Upload>,
+    ) -> Result<Evidence> {
+        actor.require(Permission::EditContent)?;
+        let facts = facts.validate()?;
+        self.check_targets(actor, &facts).await?;
+        if upload.is_none() && facts.link.is_empty() {
+            return Err(ValidationError::new("link", "give a link, or upload a file").into());
+        }
+        let file = match upload {
+            None => None,
+            Some(upload) => {
+                let media_type = check_upload(&upload.file_name, &upload.bytes)?;
+                let blobs = self.blobs.as_ref().ok_or_else(|| {
+                    AppError::Internal("no blob store is configured for evidence files".into())
+                })?;
+                let size = upload.bytes.len() as i64;
+                let sha256 = blobs.put(upload.bytes).await?;
+                Some(StoredFile {
+                    sha256,
+                    size,
+                    media_type: media_type.to_owned(),
+                    file_name: upload.file_name.trim().to_owned(),
+                })
+            }
+        };
+        let now = self.now();
+        let evidence = Evidence {
+            id: EvidenceId::new(),
+            facts,
+            file,
+            added_by: actor.label.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.store.write().await?;
+        tx.insert_evidence(actor.org, &evidence).await?;
+        let change = json!({
+            "title": evidence.facts.title,
+            "sha256": evidence.file.as_ref().map(|f| f.sha256.clone()),
+            "link": evidence.facts.link,
+            "targets": evidence.facts.targets.iter().map(|t| format!("{}:{}", t.kind, t.id)).collect::<Vec<_>>(),
+            "valid_until": evidence.facts.valid_until.map(|t| t.to_string()),
+        });
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "evidence.added", "evidence", evidence.id, change),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(evidence)
+    }
+
+    /// The evidence supporting one target.
+    pub async fn evidence_for(&self, actor: &Actor, target: &Target) -> Result<Vec<Evidence>> {
+        actor.require(Permission::ReadOrganisation)?;
+        Ok(self
+            .store
+            .read()
+            .await?
+            .evidence_for(actor.org, target)
+            .await?)
+    }
+
+    /// One piece of evidence.
+    pub async fn evidence(&self, actor: &Actor, id: EvidenceId) -> Result<Evidence> {
+        actor.require(Permission::ReadOrganisation)?;
+        self.store
+            .read()
+            .await?
+            .evidence(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("evidence"))
+    }
+
+    /// The file of a piece of evidence, checked against its SHA-256 before it is handed out.
+    pub async fn evidence_file(
+        &self,
+        actor: &Actor,
+        id: EvidenceId,
+    ) -> Result<(StoredFile, Vec<u8>)> {
+        let evidence = self.evidence(actor, id).await?;
+        let file = evidence.file.ok_or(AppError::NotFound("evidence file"))?;
+        let blobs = self
+            .blobs
+            .as_ref()
+            .ok_or_else(|| AppError::Internal("no blob store is configured".into()))?;
+        let bytes = blobs.get(&file.sha256).await?;
+        Ok((file, bytes))
+    }
+
+    /// Removes a piece of evidence (its file stays: other evidence may share its bytes).
+    pub async fn delete_evidence(&self, actor: &Actor, id: EvidenceId) -> Result<()> {
+        actor.require(Permission::EditContent)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let evidence = tx
+            .evidence(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("evidence"))?;
+        tx.delete_evidence(actor.org, id).await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "evidence.deleted",
+                "evidence",
+                id,
+                json!({"title": evidence.facts.title}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a reminder, in each organisation's audit trail, for evidence whose validity ends
+    /// within the notice period; returns how many were recorded.
+    pub async fn remind_expiring_evidence(&self) -> Result<usize> {
+        let now = self.now();
+        let horizon = now.plus_days(EXPIRY_NOTICE_DAYS);
+        let due = self
+            .store
+            .read()
+            .await?
+            .evidence_due_for_reminder(horizon, REMINDERS_PER_RUN)
+            .await?;
+        let mut tx = self.store.write().await?;
+        for (org, evidence) in &due {
+            tx.mark_evidence_reminded(*org, evidence.id, now).await?;
+            let actor = Actor {
+                label: "aims reminders".into(),
+                ..crate::setup::system_actor(*org)
+            };
+            let change = json!({
+                "title": evidence.facts.title,
+                "valid_until": evidence.facts.valid_until.map(|t| t.to_string()),
+                "expired": evidence.facts.valid_until.is_some_and(|u| u <= now),
+            });
+            tx.append_audit(
+                *org,
+                NewAuditEvent::new(
+                    &actor,
+                    "evidence.expiry_reminder",
+                    "evidence",
+                    evidence.id,
+                    change,
+                ),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(due.len())
+    }
+}
