@@ -49,6 +49,8 @@ pub struct SystemOverview {
     pub classifications: Vec<ClassificationRecord>,
     /// Its impact assessments, newest first.
     pub assessments: Vec<aims_domain::impact::ImpactAssessment>,
+    /// The evidence that names the system itself, newest first.
+    pub evidence: Vec<aims_domain::evidence::Evidence>,
 }
 
 fn blank_to_none(value: &Option<String>) -> Option<&str> {
@@ -195,6 +197,15 @@ impl App {
             components: tx.components(actor.org, id).await?,
             classifications: tx.classifications(actor.org, id).await?,
             assessments: tx.impact_assessments(actor.org, id).await?,
+            evidence: tx
+                .evidence_for(
+                    actor.org,
+                    &aims_domain::evidence::Target {
+                        kind: aims_domain::evidence::TargetKind::System,
+                        id: id.to_string(),
+                    },
+                )
+                .await?,
             system,
         })
     }

@@ -3,14 +3,39 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-/// An instant in UTC with microsecond precision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+/// An instant in UTC with microsecond precision. In JSON it is RFC 3339 text; reading also
+/// accepts a whole number of microseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Micros(i64),
+            Text(String),
+        }
+        match Either::deserialize(deserializer)? {
+            Either::Micros(micros) => Ok(Timestamp(micros)),
+            Either::Text(text) => Timestamp::parse_rfc3339(text.trim()).map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "{text:?} is not an RFC 3339 date-time such as 2027-06-30T00:00:00Z"
+                ))
+            }),
+        }
+    }
+}
 
 impl Timestamp {
     /// The instant `micros` microseconds after the Unix epoch.
@@ -75,6 +100,16 @@ impl fmt::Display for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_holds_rfc3339_text_and_reads_micros_too() {
+        let at = Timestamp::parse_rfc3339("2027-06-30T12:00:00Z").unwrap();
+        assert_eq!(serde_json::to_string(&at).unwrap(), "\"2027-06-30T12:00:00Z\"");
+        assert_eq!(serde_json::from_str::<Timestamp>("\"2027-06-30T12:00:00Z\"").unwrap(), at);
+        assert_eq!(serde_json::from_str::<Timestamp>(&at.as_micros().to_string()).unwrap(), at);
+        let err = serde_json::from_str::<Timestamp>("\"next tuesday\"").unwrap_err();
+        assert!(err.to_string().contains("RFC 3339"), "{err}");
+    }
 
     #[test]
     fn formats_and_parses_rfc3339() {

@@ -30,9 +30,10 @@ pub fn apply(router: Router<WebState>, state: WebState) -> Router<WebState> {
         .layer(RequestBodyLimitLayer::new(crate::UPLOAD_LIMIT))
         // Sec-Fetch-Site and Origin tell a cross-site form post or fetch from our own pages.
         .layer(CsrfLayer::new())
-        .layer(always(
+        // Downloads set a stricter policy of their own (a sandbox); everything else gets this.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ))
         .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(always(header::REFERRER_POLICY, "no-referrer"))

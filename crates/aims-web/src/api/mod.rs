@@ -4,7 +4,9 @@ mod account;
 mod assessments;
 mod audit;
 mod classification;
+mod evidence;
 pub use classification::bom_response;
+pub use evidence::file_response;
 mod frameworks;
 pub mod health;
 mod members;
@@ -113,6 +115,17 @@ pub fn routes() -> Router<WebState> {
             axum::routing::post(assessments::approve),
         )
         .route("/impact-assessments/{id}/diff", get(assessments::diff))
+        .route("/evidence", get(evidence::list).post(evidence::add_link))
+        .route(
+            "/evidence/files",
+            axum::routing::post(evidence::add_file)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/evidence/{id}",
+            get(evidence::show).delete(evidence::delete),
+        )
+        .route("/evidence/{id}/file", get(evidence::download))
         .route(
             "/components/{id}",
             axum::routing::put(systems::update_component).delete(systems::remove_component),
@@ -154,6 +167,7 @@ impl Modify for BearerAuth {
         classification::list_questions, classification::classify, classification::show,
         classification::export_bom, classification::import_bom,
         assessments::create, assessments::show, assessments::save, assessments::approve, assessments::diff,
+        evidence::add_link, evidence::add_file, evidence::list, evidence::show, evidence::download, evidence::delete,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

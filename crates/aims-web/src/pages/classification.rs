@@ -281,3 +281,99 @@ pub async fn upload_bom(
         Err(err) => app_error_page(err),
     }
 }
+
+/// `POST /systems/{id}/evidence`: a link or a file supporting this system, from its page.
+pub async fn add_evidence(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<AiSystemId>,
+    mut multipart: Multipart,
+) -> Response {
+    use aims_app::domain::evidence::{EvidenceFacts, Target, TargetKind};
+    let actor = actor_or_page!(context);
+    let mut facts = EvidenceFacts {
+        targets: vec![Target {
+            kind: TargetKind::System,
+            id: id.to_string(),
+        }],
+        ..Default::default()
+    };
+    let mut upload = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => {
+                return super::error_page(
+                    err.status(),
+                    &format!("The form could not be read: {}", err.body_text()),
+                );
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                return super::error_page(
+                    err.status(),
+                    &format!("The form could not be read: {}", err.body_text()),
+                );
+            }
+        };
+        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
+        match name.as_str() {
+            "title" => facts.title = text(),
+            "link" => facts.link = text(),
+            "valid_until" if !text().is_empty() => {
+                match aims_app::domain::Timestamp::parse_rfc3339(&format!("{}T00:00:00Z", text())) {
+                    Ok(at) => facts.valid_until = Some(at),
+                    Err(_) => {
+                        return super::error_page(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            "Valid until: must be a date like 2027-06-30.",
+                        );
+                    }
+                }
+            }
+            "file" if !bytes.is_empty() => {
+                upload = Some(aims_app::Upload {
+                    file_name: file_name.unwrap_or_default(),
+                    bytes: bytes.to_vec(),
+                })
+            }
+            _ => {}
+        }
+    }
+    match state.app.add_evidence(&actor, facts, upload).await {
+        Ok(_) => done(&format!("/systems/{id}"), "evidence"),
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `GET /evidence/{id}/file`: the file as a download, checked against its hash.
+pub async fn evidence_file(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<aims_app::domain::EvidenceId>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match crate::api::file_response(&state.app, &actor, id).await {
+        Ok(response) => response,
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `POST /evidence/{id}/delete`, back to the system's page.
+pub async fn delete_evidence(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<aims_app::domain::EvidenceId>,
+    super::PageForm(back): super::PageForm<super::systems::BackTo>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.delete_evidence(&actor, id).await {
+        Ok(()) => done(&format!("/systems/{}", back.system), "evidence-removed"),
+        Err(err) => app_error_page(err),
+    }
+}

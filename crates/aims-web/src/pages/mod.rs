@@ -95,6 +95,16 @@ pub fn routes() -> Router<WebState> {
             post(assessments::approve),
         )
         .route(
+            "/systems/{id}/evidence",
+            post(classification::add_evidence)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/evidence/{id}/file", get(classification::evidence_file))
+        .route(
+            "/evidence/{id}/delete",
+            post(classification::delete_evidence),
+        )
+        .route(
             "/systems/{id}/classification",
             get(classification::classification_page).post(classification::classify),
         )

@@ -186,6 +186,8 @@ fn system_notice(code: Option<&str>) -> Option<String> {
         "component-removed" => "The component was removed.",
         "classified" => "The classification was recorded.",
         "imported" => "The ML-BOM was imported.",
+        "evidence" => "The evidence was added.",
+        "evidence-removed" => "The evidence was removed.",
         _ => return None,
     };
     Some(text.to_owned())
@@ -472,6 +474,8 @@ struct SystemPage {
     class: &'static str,
     can_edit: bool,
     kinds: &'static [ComponentKind],
+    /// The validity label of each piece of evidence, in the order of `overview.evidence`.
+    validity: Vec<&'static str>,
 }
 
 async fn system_view(
@@ -498,6 +502,11 @@ async fn system_view(
                             .as_ref()
                             .map_or("", |c| c.class.as_str()),
                     ),
+                    validity: overview
+                        .evidence
+                        .iter()
+                        .map(|e| e.validity(state.app.now()).label())
+                        .collect(),
                     overview,
                     can_edit: actor.role.grants(Permission::EditContent),
                     kinds: ComponentKind::ALL,
@@ -591,5 +600,5 @@ pub async fn remove_component(
 #[derive(Deserialize)]
 pub struct BackTo {
     #[serde(default)]
-    system: String,
+    pub(crate) system: String,
 }

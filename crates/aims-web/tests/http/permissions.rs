@@ -310,6 +310,45 @@ fn cases() -> Vec<Case> {
             [200, 200, 200, 200, 200, 404, 401],
         ),
         case(
+            M::GET,
+            |o| format!("/api/v1/evidence?kind=system&id={}", o.system),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/evidence".into(),
+            Some(|| {
+                json!({"title": "Policy", "link": "https://example.org/policy",
+                       "targets": [{"kind": "control", "id": "A.2.2"}]})
+            }),
+            [201, 201, 201, 403, 403, 201, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/evidence/{}", o.evidence),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/evidence/{}/file", o.evidence),
+            None,
+            [404, 404, 404, 404, 404, 404, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/evidence/{}", o.evidence),
+            None,
+            [204, 204, 204, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/evidence/files".into(),
+            None,
+            [400, 400, 400, 403, 403, 400, 401],
+        ),
+        case(
             M::PUT,
             |o| format!("/api/v1/components/{}", o.component),
             Some(|| json!({"name": "gradient-boosted trees", "version": "2"})),
@@ -426,7 +465,8 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace(&orgs.owner_session.to_string(), "{id}")
                 .replace(&orgs.system.to_string(), "{id}")
                 .replace(&orgs.component.to_string(), "{id}")
-                .replace(&orgs.assessment.to_string(), "{id}");
+                .replace(&orgs.assessment.to_string(), "{id}")
+                .replace(&orgs.evidence.to_string(), "{id}");
             format!("{} {template}", c.method)
         })
         .collect();

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use aims_app::domain::inventory::{ComponentFacts, ComponentKind, SystemFacts};
 use aims_app::domain::{
-    AiSystemId, ApiTokenId, ComponentId, ImpactAssessmentId, InvitationId, OrgId, SessionId, UserId,
+    AiSystemId, ApiTokenId, ComponentId, EvidenceId, ImpactAssessmentId, InvitationId, OrgId,
+    SessionId, UserId,
 };
 use aims_app::{App, Client, NewApiToken, NewInvitation, SignIn, Store, SystemClock};
 use aims_web::{WebConfig, WebState};
@@ -33,7 +34,9 @@ impl Server {
         mut config: WebConfig,
         dir: Option<std::path::PathBuf>,
     ) -> Server {
-        let app = App::new(store, Arc::new(SystemClock));
+        let blobs =
+            std::env::temp_dir().join(format!("aims-test-blobs-{}", uuid::Uuid::now_v7().simple()));
+        let app = App::new(store, Arc::new(SystemClock)).with_blob_dir(blobs);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         config.public_url = base.clone();
@@ -125,6 +128,8 @@ pub struct Orgs {
     pub component: ComponentId,
     /// An impact assessment of that system, with every FRIA point answered.
     pub assessment: ImpactAssessmentId,
+    /// A link supporting that system.
+    pub evidence: EvidenceId,
 }
 
 pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
@@ -239,6 +244,19 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap()
         .id;
+    let evidence = app
+        .add_evidence(
+            &owner_actor,
+            serde_json::from_value(serde_json::json!({
+                "title": "Model card", "link": "https://example.org/card",
+                "targets": [{"kind": "system", "id": system.to_string()}],
+            }))
+            .unwrap(),
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
     let component = app
         .add_component(
             &owner_actor,
@@ -272,6 +290,7 @@ pub async fn orgs(app: &App) -> Orgs {
         system,
         component,
         assessment,
+        evidence,
         owner_cookie: signed_in.cookie.secret,
     }
 }
