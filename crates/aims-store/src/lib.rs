@@ -14,6 +14,7 @@ mod jobs;
 mod members;
 mod migrate;
 mod organisations;
+mod readiness;
 mod requirement_texts;
 mod row;
 pub mod testing;

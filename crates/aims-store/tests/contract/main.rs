@@ -8,6 +8,7 @@ mod evidence;
 mod impact;
 mod inventory;
 mod jobs;
+mod readiness;
 mod ways_in;
 
 use aims_domain::account::{Email, Membership, Organisation, User};
@@ -57,6 +58,7 @@ contract! {
     inventory::components_belong_to_their_system_and_organisation,
     impact::assessments_keep_versions_and_approvals_per_organisation,
     evidence::evidence_is_found_by_what_it_supports_and_reminded_once,
+    readiness::readiness_counts_are_scoped_and_follow_approvals,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
     backup::every_table_is_covered,

@@ -1,0 +1,74 @@
+//! The counts behind the readiness dashboard, each one query scoped to the organisation.
+
+use aims_domain::{AiSystemId, OrgId, Timestamp};
+
+use crate::error::Result;
+use crate::row::{RowExt, map_rows};
+use crate::tx::Tx;
+
+impl Tx {
+    /// How many systems have each EU AI Act class (`None` for unclassified).
+    pub async fn systems_by_class(&mut self, org: OrgId) -> Result<Vec<(Option<String>, i64)>> {
+        let rows = sqlx::query(
+            "SELECT class, COUNT(*) AS n FROM ai_systems WHERE org_id = $1 GROUP BY class ORDER BY class IS NULL, class",
+        )
+        .bind(org.to_string())
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| Ok((r.opt_text("class")?, r.int("n")?)))
+    }
+
+    /// How many systems have a classification marked for review.
+    pub async fn classifications_needing_review(&mut self, org: OrgId) -> Result<i64> {
+        sqlx::query(
+            "SELECT COUNT(*) AS n FROM ai_systems WHERE org_id = $1 AND class_needs_review = 1",
+        )
+        .bind(org.to_string())
+        .fetch_one(self.conn())
+        .await?
+        .int("n")
+    }
+
+    /// High-risk systems with no impact assessment that is approved in its latest version and
+    /// before its review date at `now`, by name.
+    pub async fn high_risk_without_current_assessment(
+        &mut self,
+        org: OrgId,
+        now: Timestamp,
+    ) -> Result<Vec<(AiSystemId, String)>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.name FROM ai_systems s WHERE s.org_id = $1 AND s.class = 'high_risk' \
+             AND NOT EXISTS (SELECT 1 FROM impact_assessments a WHERE a.org_id = s.org_id \
+             AND a.system_id = s.id AND a.approved_version = a.version \
+             AND (a.next_review IS NULL OR a.next_review > $2)) ORDER BY s.name_key",
+        )
+        .bind(org.to_string())
+        .bind(now.as_micros())
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| Ok((r.parsed("id")?, r.text("name")?)))
+    }
+
+    /// Evidence whose validity ended by `now`, and evidence ending within (`now`, `soon`].
+    pub async fn evidence_expiry_counts(
+        &mut self,
+        org: OrgId,
+        now: Timestamp,
+        soon: Timestamp,
+    ) -> Result<(i64, i64)> {
+        let row = sqlx::query(
+            "SELECT SUM(CASE WHEN valid_until <= $2 THEN 1 ELSE 0 END) AS expired, \
+             SUM(CASE WHEN valid_until > $2 AND valid_until <= $3 THEN 1 ELSE 0 END) AS expiring \
+             FROM evidence WHERE org_id = $1 AND valid_until IS NOT NULL",
+        )
+        .bind(org.to_string())
+        .bind(now.as_micros())
+        .bind(soon.as_micros())
+        .fetch_one(self.conn())
+        .await?;
+        Ok((
+            row.opt_int("expired")?.unwrap_or(0),
+            row.opt_int("expiring")?.unwrap_or(0),
+        ))
+    }
+}
