@@ -128,6 +128,33 @@ impl App {
             .await?)
     }
 
+    /// A page of the evidence register: `validity` is `expired`, `expiring` or `None` for all.
+    pub async fn evidence_register(
+        &self,
+        actor: &Actor,
+        validity: Option<&str>,
+        offset: i64,
+    ) -> Result<(Vec<Evidence>, i64)> {
+        actor.require(Permission::ReadOrganisation)?;
+        if !matches!(validity, None | Some("expired" | "expiring")) {
+            return Err(ValidationError::new("validity", "must be expired or expiring").into());
+        }
+        let now = self.now();
+        Ok(self
+            .store
+            .read()
+            .await?
+            .evidence_page(
+                actor.org,
+                validity,
+                now,
+                now.plus_days(EXPIRY_NOTICE_DAYS),
+                100,
+                offset.max(0),
+            )
+            .await?)
+    }
+
     /// One piece of evidence.
     pub async fn evidence(&self, actor: &Actor, id: EvidenceId) -> Result<Evidence> {
         actor.require(Permission::ReadOrganisation)?;

@@ -18,6 +18,7 @@ mod inventory;
 mod jobs;
 mod members;
 mod orgs;
+mod readiness;
 mod setup;
 mod tokens;
 
@@ -43,6 +44,7 @@ pub use impact::AssessmentRecord;
 pub use inventory::{MAX_PAGE, SystemFilter, SystemOverview, SystemPage};
 pub use jobs::{JobKind, Worker};
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
+pub use readiness::Readiness;
 pub use setup::{DemoAccount, NewOrganisationOwner};
 pub use tokens::{CreatedToken, NewApiToken};
 

@@ -123,6 +123,45 @@ impl Tx {
         self.with_targets(org, list).await
     }
 
+    /// One page of the organisation's evidence, newest first, optionally only what has
+    /// `expired` by `now` or is `expiring` by `soon`; with the total that matches.
+    pub async fn evidence_page(
+        &mut self,
+        org: OrgId,
+        validity: Option<&str>,
+        now: Timestamp,
+        soon: Timestamp,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<Evidence>, i64)> {
+        let filter = match validity {
+            Some("expired") => "AND valid_until IS NOT NULL AND valid_until <= $2",
+            Some("expiring") => "AND valid_until > $2 AND valid_until <= $3",
+            _ => "AND ($2 = $2 AND $3 = $3)",
+        };
+        let total = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM evidence WHERE org_id = $1 {filter}"
+        )))
+        .bind(org.to_string())
+        .bind(now.as_micros())
+        .bind(soon.as_micros())
+        .fetch_one(self.conn())
+        .await?
+        .int("n")?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT * FROM evidence WHERE org_id = $1 {filter} ORDER BY created_at DESC, id LIMIT $4 OFFSET $5"
+        )))
+        .bind(org.to_string())
+        .bind(now.as_micros())
+        .bind(soon.as_micros())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.conn())
+        .await?;
+        let list = map_rows(rows, read)?;
+        Ok((self.with_targets(org, list).await?, total))
+    }
+
     /// Removes a piece of evidence; its file stays in the blob store while anything else uses it.
     pub async fn delete_evidence(&mut self, org: OrgId, id: EvidenceId) -> Result<()> {
         let done = sqlx::query("DELETE FROM evidence WHERE org_id = $1 AND id = $2")

@@ -74,6 +74,45 @@ pub async fn evidence_is_found_by_what_it_supports_and_reminded_once(store: Stor
             .is_none()
     );
 
+    let (all, total) = store
+        .read()
+        .await
+        .unwrap()
+        .evidence_page(acme, None, at(60), at(200), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!((all.len(), total), (2, 2));
+    let (expiring, total) = store
+        .read()
+        .await
+        .unwrap()
+        .evidence_page(acme, Some("expiring"), at(60), at(200), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!((expiring[0].facts.title.as_str(), total), ("Bias test", 1));
+    assert_eq!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .evidence_page(acme, Some("expired"), at(60), at(200), 10, 0)
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+    assert_eq!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .evidence_page(acme, Some("expired"), at(150), at(200), 10, 0)
+            .await
+            .unwrap()
+            .1,
+        1
+    );
+
     // Reminders: what ends before the horizon, across organisations, once.
     let due = store
         .read()

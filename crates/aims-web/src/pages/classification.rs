@@ -377,3 +377,55 @@ pub async fn delete_evidence(
         Err(err) => app_error_page(err),
     }
 }
+
+#[derive(Template)]
+#[template(path = "evidence.html")]
+struct EvidenceRegisterPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    validity_filter: String,
+    rows: Vec<(aims_app::domain::evidence::Evidence, &'static str)>,
+    total: i64,
+    offset: i64,
+}
+
+/// The evidence register's filter.
+#[derive(Deserialize, Default)]
+pub struct RegisterQuery {
+    validity: Option<String>,
+    offset: Option<i64>,
+}
+
+/// `GET /evidence`: every piece of evidence, or only the expired or expiring.
+pub async fn evidence_register(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(q): Query<RegisterQuery>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let validity = q.validity.as_deref().filter(|v| !v.is_empty());
+    let offset = q.offset.unwrap_or(0);
+    match state.app.evidence_register(&actor, validity, offset).await {
+        Ok((list, total)) => {
+            let now = state.app.now();
+            render(
+                StatusCode::OK,
+                &EvidenceRegisterPage {
+                    chrome: Some(Chrome::new(&context, "evidence")),
+                    notice: None,
+                    validity_filter: validity.unwrap_or("").to_owned(),
+                    rows: list
+                        .into_iter()
+                        .map(|e| {
+                            let v = e.validity(now).label();
+                            (e, v)
+                        })
+                        .collect(),
+                    total,
+                    offset,
+                },
+            )
+        }
+        Err(err) => app_error_page(err),
+    }
+}

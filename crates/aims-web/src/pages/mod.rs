@@ -4,6 +4,7 @@
 mod assessments;
 mod audit;
 mod auth;
+mod charts;
 mod classification;
 mod frameworks;
 mod org;
@@ -99,6 +100,7 @@ pub fn routes() -> Router<WebState> {
             post(classification::add_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
+        .route("/evidence", get(classification::evidence_register))
         .route("/evidence/{id}/file", get(classification::evidence_file))
         .route(
             "/evidence/{id}/delete",

@@ -34,6 +34,36 @@ struct HomePage {
     member_count: usize,
     token_count: usize,
     audit_events: Option<i64>,
+    readiness: aims_app::Readiness,
+    /// Systems by EU AI Act class, as an SVG chart.
+    class_chart: String,
+}
+
+/// The systems-by-class chart of the dashboard.
+fn class_chart(r: &aims_app::Readiness) -> String {
+    let hrefs: Vec<String> = r
+        .by_class
+        .iter()
+        .map(|(c, _)| format!("/systems?class={c}"))
+        .collect();
+    let bars: Vec<super::charts::Bar<'_>> = r
+        .by_class
+        .iter()
+        .zip(&hrefs)
+        .map(|((class, n), href)| super::charts::Bar {
+            label: super::systems::class_label(class),
+            value: *n,
+            href,
+            colour: match class.as_str() {
+                "prohibited" => "#7a0019",
+                "high_risk" => "#b3261e",
+                "transparency" => "#b26a00",
+                "minimal" => "#2e7d32",
+                _ => "#7b8190",
+            },
+        })
+        .collect();
+    super::charts::bar_chart_svg("AI systems by EU AI Act class", &bars)
 }
 
 /// `GET /`: the overview of the active organisation.
@@ -63,10 +93,11 @@ pub async fn home(
         } else {
             None
         };
-        Ok::<_, aims_app::AppError>((org, members, tokens, audit))
+        let readiness = app.readiness(&actor).await?;
+        Ok::<_, aims_app::AppError>((org, members, tokens, audit, readiness))
     };
     match loaded.await {
-        Ok((org, member_count, token_count, audit_events)) => render(
+        Ok((org, member_count, token_count, audit_events, readiness)) => render(
             StatusCode::OK,
             &HomePage {
                 chrome: Some(Chrome::new(&context, "home")),
@@ -76,6 +107,8 @@ pub async fn home(
                 member_count,
                 token_count,
                 audit_events,
+                class_chart: class_chart(&readiness),
+                readiness,
             },
         ),
         Err(err) => app_error_page(err),

@@ -72,6 +72,7 @@ pub struct ListParams {
     class: String,
     #[serde(default)]
     sort: String,
+    needs_review: Option<bool>,
     offset: Option<i64>,
     done: Option<String>,
 }
@@ -87,6 +88,7 @@ impl ListParams {
             tag: some(&self.tag),
             class: some(&self.class),
             sort: some(&self.sort),
+            needs_review: self.needs_review,
             offset: self.offset,
             limit: Some(PAGE),
             ..Default::default()
@@ -110,6 +112,9 @@ impl ListParams {
                 .filter(|(_, v)| !v.is_empty())
                 .map(|(k, v)| (*k, v.as_str())),
         );
+        if let Some(review) = self.needs_review {
+            out.push_str(&format!("&needs_review={review}"));
+        }
         if offset > 0 {
             out.push_str(&format!("&offset={offset}"));
         }

@@ -103,8 +103,56 @@ async fn evidence_files_upload_download_and_are_found_by_target() {
         (422, Some("targets.kind"))
     );
 
-    // A body over the upload limit is refused with 413 before it is read in full.
-    let too_big = vec![b'a'; aims_web::UPLOAD_LIMIT + 1024];
-    let response = upload("big.txt", &too_big).await.unwrap();
-    assert_eq!(response.status().as_u16(), 413);
+    // A body announced over the upload limit is refused with 413 before any of it is read:
+    // only the head is sent, and the answer comes anyway.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/evidence/files HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {editor}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {}\r\n\r\n",
+        aims_web::UPLOAD_LIMIT + 1
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0; 64];
+    let read = stream.read(&mut answer).await.unwrap();
+    let status_line = String::from_utf8_lossy(&answer[..read]).to_string();
+    assert!(status_line.starts_with("HTTP/1.1 413"), "{status_line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_flags_what_needs_attention_and_links_to_it() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", orgs.owner_cookie);
+    let get = |path: &str| {
+        let request = server.http.get(server.url(path)).header("cookie", &cookie);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let (status, home) = get("/").await;
+    assert_eq!(status, 200);
+    // The support data's loan scorer is high-risk and its assessment is not approved.
+    assert!(
+        home.contains("without an approved, current impact assessment"),
+        "{home}"
+    );
+    assert!(
+        home.contains(&format!("/systems/{}\">Loan scorer", orgs.system)),
+        "{home}"
+    );
+    assert!(
+        home.contains("<svg") && home.contains("/systems?class=high_risk"),
+        "{home}"
+    );
+
+    let (status, register) = get("/evidence").await;
+    assert_eq!(status, 200);
+    assert!(
+        register.contains("Model card") && register.contains("1 piece(s)"),
+        "{register}"
+    );
+    let (status, _) = get("/evidence?validity=someday").await;
+    assert_eq!(status, 422);
 }
