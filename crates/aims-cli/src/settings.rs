@@ -199,6 +199,15 @@ pub enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// Fill an organisation with a generated data set, for benchmarks and load tests.
+    Generate {
+        #[arg(long)]
+        org: String,
+        #[arg(long, default_value_t = 10_000)]
+        systems: usize,
+        #[arg(long, default_value_t = 200_000)]
+        evidence: usize,
+    },
 }
 
 /// Settings after every source has been merged.

@@ -47,6 +47,21 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<E
             app.admin_set_password(&email, &password).await?;
             eprintln!("password set; the person's sessions were ended");
         }
+        AdminCommand::Generate {
+            org,
+            systems,
+            evidence,
+        } => {
+            let org = super::org_id(&org)?;
+            let started = std::time::Instant::now();
+            let size = aims_app::DataSetSize { systems, evidence };
+            let ids = app.generate_data_set(org, size).await?;
+            println!(
+                "generated {} systems and {evidence} evidence records in {:.1} s",
+                ids.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     app.store().close().await;
     Ok(ExitCode::SUCCESS)

@@ -11,6 +11,7 @@ mod frameworks;
 pub mod health;
 mod members;
 mod org;
+mod readiness;
 mod system_views;
 mod systems;
 mod tokens;
@@ -115,6 +116,7 @@ pub fn routes() -> Router<WebState> {
             axum::routing::post(assessments::approve),
         )
         .route("/impact-assessments/{id}/diff", get(assessments::diff))
+        .route("/readiness", get(readiness::show))
         .route("/evidence", get(evidence::list).post(evidence::add_link))
         .route(
             "/evidence/files",
@@ -167,6 +169,7 @@ impl Modify for BearerAuth {
         classification::list_questions, classification::classify, classification::show,
         classification::export_bom, classification::import_bom,
         assessments::create, assessments::show, assessments::save, assessments::approve, assessments::diff,
+        readiness::show,
         evidence::add_link, evidence::add_file, evidence::list, evidence::show, evidence::download, evidence::delete,
     ),
     components(schemas(Problem)),

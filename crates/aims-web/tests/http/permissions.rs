@@ -311,6 +311,12 @@ fn cases() -> Vec<Case> {
         ),
         case(
             M::GET,
+            |_| "/api/v1/readiness".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
             |o| format!("/api/v1/evidence?kind=system&id={}", o.system),
             None,
             [200, 200, 200, 200, 200, 200, 401],

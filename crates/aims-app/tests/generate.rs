@@ -1,0 +1,59 @@
+//! The benchmark data set is what it says: counts, classes spread across systems, a valid chain.
+
+use std::sync::Arc;
+
+use aims_app::domain::{Actor, ActorKind, Role};
+use aims_app::{App, DataSetSize, SystemClock, SystemFilter};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_data_set_has_the_asked_counts_and_a_valid_chain() {
+    let (store, _dir) = aims_store::testing::sqlite().await;
+    let app = App::new(store, Arc::new(SystemClock));
+    let org = app.admin_create_org("Bench").await.unwrap().id;
+    let ids = app
+        .generate_data_set(
+            org,
+            DataSetSize {
+                systems: 50,
+                evidence: 120,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 50);
+    let viewer = Actor {
+        kind: ActorKind::System,
+        org,
+        role: Role::Viewer,
+        label: "t".into(),
+    };
+    let page = app
+        .ai_systems(&viewer, &SystemFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 50);
+    let readiness = app.readiness(&viewer).await.unwrap();
+    let count = |class: &str| {
+        readiness
+            .by_class
+            .iter()
+            .find(|(c, _)| c == class)
+            .map(|(_, n)| *n)
+            .unwrap()
+    };
+    assert_eq!(
+        count("unclassified"),
+        5,
+        "every tenth system is left unclassified"
+    );
+    assert_eq!(
+        count("high_risk"),
+        20,
+        "credit scoring and CV screening templates: i % 5 in 0 or 1"
+    );
+    assert!(
+        readiness.evidence_expired > 0 && readiness.evidence_expiring > 0,
+        "{readiness:?}"
+    );
+    assert!(app.verify_chain(org).await.unwrap().broken.is_none());
+}

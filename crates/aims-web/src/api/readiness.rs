@@ -1,0 +1,62 @@
+//! The readiness figures of the dashboard.
+
+use aims_app::Readiness;
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, Problem};
+use crate::identity::ApiActor;
+use crate::state::WebState;
+
+/// A system named on the dashboard.
+#[derive(Serialize, ToSchema)]
+pub struct NamedSystem {
+    pub id: String,
+    pub name: String,
+}
+
+/// The organisation's readiness.
+#[derive(Serialize, ToSchema)]
+pub struct ReadinessView {
+    pub systems: i64,
+    /// `[class, count]`, most severe first, `unclassified` last.
+    #[schema(value_type = Vec<Object>)]
+    pub by_class: Vec<(String, i64)>,
+    pub classifications_needing_review: i64,
+    pub high_risk_without_current_assessment: Vec<NamedSystem>,
+    pub evidence_expired: i64,
+    pub evidence_expiring: i64,
+}
+
+impl From<Readiness> for ReadinessView {
+    fn from(r: Readiness) -> Self {
+        Self {
+            systems: r.systems,
+            by_class: r.by_class,
+            classifications_needing_review: r.needing_review,
+            high_risk_without_current_assessment: r
+                .missing_assessments
+                .into_iter()
+                .map(|(id, name)| NamedSystem {
+                    id: id.to_string(),
+                    name,
+                })
+                .collect(),
+            evidence_expired: r.evidence_expired,
+            evidence_expiring: r.evidence_expiring,
+        }
+    }
+}
+
+/// The figures of the readiness dashboard.
+#[utoipa::path(get, path = "/api/v1/readiness", tag = "readiness", responses(
+    (status = 200, body = ReadinessView), (status = 401, body = Problem),
+))]
+pub async fn show(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<ReadinessView>, ApiError> {
+    Ok(Json(state.app.readiness(&actor).await?.into()))
+}
