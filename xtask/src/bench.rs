@@ -13,9 +13,9 @@ use anyhow::{Context, bail};
 
 const REQUESTS_PER_RUN: usize = 4000;
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 impl Drop for Server {
@@ -32,7 +32,7 @@ fn free_port() -> anyhow::Result<u16> {
 }
 
 /// Resident memory of a process, from `/proc`: (current, peak) in MiB.
-fn memory_mib(pid: u32) -> (f64, f64) {
+pub(crate) fn memory_mib(pid: u32) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status
@@ -45,7 +45,7 @@ fn memory_mib(pid: u32) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-fn aims(
+pub(crate) fn aims(
     binary: &Path,
     data: &Path,
     url: &str,
@@ -81,7 +81,7 @@ fn aims(
 }
 
 /// Starts the server and measures the time until `/readyz` answers 200.
-async fn start(
+pub(crate) async fn start(
     binary: &Path,
     data: &Path,
     url: &str,
@@ -182,7 +182,7 @@ async fn load(http: &reqwest::Client, base: &str, token: &str, write: bool, clie
     }
 }
 
-fn fresh_postgres(url: &str) -> Result<String, String> {
+pub(crate) fn fresh_postgres(url: &str) -> Result<String, String> {
     let (base, _) = url.rsplit_once('/').ok_or("bad AIMS_BENCH_PG_URL")?;
     let run = |sql: &str| {
         Command::new("psql")
@@ -281,8 +281,10 @@ async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> an
 
 /// `cargo xtask bench http`.
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
-    if args.first().map(String::as_str) != Some("http") {
-        bail!("usage: cargo xtask bench http");
+    match args.first().map(String::as_str) {
+        Some("http") => {}
+        Some("spine") => return crate::bench_spine::run(&args[1..]),
+        _ => bail!("usage: cargo xtask bench http | spine [--systems N] [--evidence N]"),
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

@@ -4,8 +4,10 @@
 //!   integration, CLI, browser), then a summary of what ran and what was skipped and why.
 //!   With `AIMS_REQUIRE_ALL` set (CI), any skip is a failure.
 //! - `cargo xtask bench http`: throughput, latency and memory of a release build.
+//! - `cargo xtask bench spine`: the management system's pages over a generated data set.
 
 mod bench;
+mod bench_spine;
 mod test;
 
 use std::process::ExitCode;
@@ -17,7 +19,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http [--requests N]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | spine [--systems N] [--evidence N]"
             );
             return ExitCode::from(2);
         }

@@ -1,0 +1,253 @@
+//! `cargo xtask bench spine`: a release build of aims over a generated data set (by default
+//! 10,000 AI systems and 200,000 evidence records in one organisation, made by
+//! `aims admin generate`), on SQLite and on PostgreSQL. Reports p50/p95 latency and requests
+//! per second at 1 and 16 clients for the inventory list (filtered, sorted, 50 a page), one
+//! system with everything linked to it, and the readiness dashboard. Figures, not assertions.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::bail;
+
+use crate::bench::{aims, fresh_postgres, memory_mib, start};
+
+const REQUESTS: usize = 2_000;
+
+struct Figures {
+    per_second: f64,
+    p50_ms: f64,
+    p95_ms: f64,
+    errors: usize,
+}
+
+/// Sends `REQUESTS` GETs spread over `urls` from `clients` concurrent clients.
+async fn measure(http: &reqwest::Client, urls: &[String], token: &str, clients: usize) -> Figures {
+    let next = Arc::new(AtomicUsize::new(0));
+    let urls = Arc::new(urls.to_vec());
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|_| {
+            let (http, next, urls, token) =
+                (http.clone(), next.clone(), urls.clone(), token.to_owned());
+            tokio::spawn(async move {
+                let (mut latencies, mut errors) = (Vec::new(), 0);
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    if n >= REQUESTS {
+                        break;
+                    }
+                    let begun = Instant::now();
+                    match http
+                        .get(&urls[n % urls.len()])
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                    {
+                        Ok(r) if r.status().is_success() => {
+                            let _ = r.bytes().await;
+                        }
+                        _ => errors += 1,
+                    }
+                    latencies.push(begun.elapsed());
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    for worker in workers {
+        if let Ok((l, e)) = worker.await {
+            latencies.extend(l);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
+            .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+    };
+    Figures {
+        per_second: latencies.len() as f64 / elapsed,
+        p50_ms: at(0.5),
+        p95_ms: at(0.95),
+        errors,
+    }
+}
+
+async fn bench_engine(
+    binary: &Path,
+    engine: &str,
+    url: &str,
+    data: &Path,
+    counts: (usize, usize),
+) -> anyhow::Result<()> {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
+    let org = aims(binary, data, url, &["migrate"], None).and_then(|_| {
+        aims(
+            binary,
+            data,
+            url,
+            &["admin", "create-org", "--name", "Spine bench"],
+            None,
+        )
+    })?;
+    aims(
+        binary,
+        data,
+        url,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "spine@example.org",
+            "--org",
+            &org,
+            "--role",
+            "viewer",
+        ],
+        Some("spine bench password\n"),
+    )?;
+    let token = aims(
+        binary,
+        data,
+        url,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            "spine@example.org",
+            "--org",
+            &org,
+            "--name",
+            "bench",
+        ],
+        None,
+    )?;
+    let generated = aims(
+        binary,
+        data,
+        url,
+        &[
+            "admin",
+            "generate",
+            "--org",
+            &org,
+            "--systems",
+            &counts.0.to_string(),
+            "--evidence",
+            &counts.1.to_string(),
+        ],
+        None,
+    )?;
+    println!("\n{engine}: {generated}");
+    let (server, _) = start(binary, data, url, &http).await?;
+    let base = server.base.clone();
+    let page: serde_json::Value = http
+        .get(format!("{base}/api/v1/systems?limit=200&sort=-updated"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let ids: Vec<String> = page["systems"].as_array().map_or(Vec::new(), |a| {
+        a.iter()
+            .filter_map(|s| s["id"].as_str().map(str::to_owned))
+            .collect()
+    });
+    if ids.is_empty() {
+        bail!("the generated systems are not listed: {page}");
+    }
+    let stages = [
+        "inception",
+        "design_development",
+        "deployment",
+        "operation_monitoring",
+    ];
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "systems: filtered, sorted, 50",
+            stages.iter().enumerate().map(|(i, s)| {
+                format!("{base}/api/v1/systems?lifecycle_stage={s}&sort=-updated&limit=50&offset={}", i * 50)
+            }).collect(),
+        ),
+        ("systems: text search, 50", ["credit", "fraud", "triage", "vision"].iter().map(|w| format!("{base}/api/v1/systems?q={w}&limit=50")).collect()),
+        ("one system with links", ids.iter().map(|id| format!("{base}/api/v1/systems/{id}")).collect()),
+        ("readiness dashboard", vec![format!("{base}/api/v1/readiness")]),
+    ];
+    println!(
+        "  {:<32} {:>8} {:>10} {:>9} {:>9} {:>7}",
+        "request", "clients", "req/s", "p50 ms", "p95 ms", "errors"
+    );
+    for (name, urls) in &cases {
+        for clients in [1, 16] {
+            let f = measure(&http, urls, &token, clients).await;
+            println!(
+                "  {name:<32} {clients:>8} {:>10.0} {:>9.2} {:>9.2} {:>7}",
+                f.per_second, f.p50_ms, f.p95_ms, f.errors
+            );
+        }
+    }
+    let (now, peak) = memory_mib(server.child.id());
+    println!("  server memory: peak {peak:.1} MiB, now {now:.1} MiB ({REQUESTS} requests a row)");
+    Ok(())
+}
+
+fn count_arg(args: &[String], name: &str, default: usize) -> anyhow::Result<usize> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(default),
+        Some(i) => match args.get(i + 1).and_then(|v| v.parse().ok()) {
+            Some(n) => Ok(n),
+            None => bail!("{name} needs a number"),
+        },
+    }
+}
+
+/// `cargo xtask bench spine [--systems N] [--evidence N]`.
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    let counts = (
+        count_arg(args, "--systems", 10_000)?,
+        count_arg(args, "--evidence", 200_000)?,
+    );
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    if !Command::new(cargo)
+        .current_dir(&root)
+        .args(["build", "--release", "-p", "aims-cli"])
+        .status()?
+        .success()
+    {
+        bail!("the release build failed");
+    }
+    let binary = root.join("target/release/aims");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        println!(
+            "aims spine benchmark: {} systems, {} evidence records; release build, client and server on one {}-core machine",
+            counts.0,
+            counts.1,
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
+        let data = std::env::temp_dir().join(format!("aims-spine-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data)?;
+        let sqlite = format!("sqlite://{}?mode=rwc", data.join("aims.db").display());
+        bench_engine(&binary, "SQLite", &sqlite, &data, counts).await?;
+        let pg_admin = std::env::var("AIMS_BENCH_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        match fresh_postgres(&pg_admin) {
+            Ok(url) => bench_engine(&binary, "PostgreSQL", &url, &data, counts).await?,
+            Err(reason) => println!("\nPostgreSQL: skipped ({reason})"),
+        }
+        let _ = std::fs::remove_dir_all(&data);
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
