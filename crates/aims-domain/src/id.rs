@@ -80,6 +80,8 @@ uuid_id! {
     ImpactAssessmentId,
     /// A piece of evidence: a stored file or a link.
     EvidenceId,
+    /// A risk of the register.
+    RiskId,
 }
 
 #[cfg(test)]

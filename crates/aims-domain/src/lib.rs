@@ -10,14 +10,16 @@ pub mod evidence;
 pub mod id;
 pub mod impact;
 pub mod inventory;
+pub mod risk;
 pub mod secret;
+pub mod soa;
 pub mod time;
 pub mod validation;
 
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
     AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, EvidenceId,
-    ImpactAssessmentId, InvitationId, JobId, OrgId, SessionId, SetupTokenId, UserId,
+    ImpactAssessmentId, InvitationId, JobId, OrgId, RiskId, SessionId, SetupTokenId, UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;

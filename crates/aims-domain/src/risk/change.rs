@@ -59,7 +59,11 @@ impl MethodChange {
         let before = details.len();
         let same_levels = old.risk_levels.len() == new.risk_levels.len();
         for (what, a, b) in [
-            ("acceptable up to", old.acceptable_up_to, new.acceptable_up_to),
+            (
+                "acceptable up to",
+                old.acceptable_up_to,
+                new.acceptable_up_to,
+            ),
             (
                 "sign-off required from",
                 old.requires_sign_off_from,
@@ -112,7 +116,10 @@ fn compare_scale(name: &str, old: &Scale, new: &Scale, out: &mut Vec<String>) {
             out.push(format!("{name} level {n}: {:?} → {:?}", a.label, b.label));
         }
         if a.description != b.description {
-            out.push(format!("{name} level {n} ({}): description changed", b.label));
+            out.push(format!(
+                "{name} level {n} ({}): description changed",
+                b.label
+            ));
         }
     }
 }
@@ -252,7 +259,15 @@ mod tests {
         let change = MethodChange::between(&RiskMethod::default_five_by_five(), &three_by_three());
         assert!(change.rescore_needed && change.levels_changed);
         assert!(!change.criteria_changed);
-        assert!(change.details[0].starts_with("likelihood scale: 5 levels"), "{:?}", change.details);
-        assert!(change.details.contains(&"matrix: redrawn for the new scales".to_string()));
+        assert!(
+            change.details[0].starts_with("likelihood scale: 5 levels"),
+            "{:?}",
+            change.details
+        );
+        assert!(
+            change
+                .details
+                .contains(&"matrix: redrawn for the new scales".to_string())
+        );
     }
 }

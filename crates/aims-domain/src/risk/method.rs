@@ -66,68 +66,7 @@ pub struct RiskMethod {
     pub requires_sign_off_from: usize,
 }
 
-fn level(label: &str, description: &str) -> Level {
-    Level {
-        label: label.into(),
-        description: description.into(),
-    }
-}
-
-fn risk_level(label: &str, description: &str, colour: &str) -> RiskLevel {
-    RiskLevel {
-        label: label.into(),
-        description: description.into(),
-        colour: colour.into(),
-    }
-}
-
 impl RiskMethod {
-    /// A five-by-five method with four risk levels, for organisations that have none of their
-    /// own yet: Low may be retained freely, Medium may be retained with the owner's sign-off,
-    /// High and Critical call for treatment.
-    pub fn default_five_by_five() -> Self {
-        let likelihood = Scale {
-            levels: vec![
-                level("Rare", "Only in exceptional circumstances; not expected in the next five years."),
-                level("Unlikely", "Could happen but is not expected; about once in five years."),
-                level("Possible", "Might well happen; about once in one to five years."),
-                level("Likely", "Will probably happen; about once a year."),
-                level("Almost certain", "Expected to happen; several times a year or more."),
-            ],
-        };
-        let impact = Scale {
-            levels: vec![
-                level("Negligible", "No noticeable effect on people, the organisation or its objectives."),
-                level("Minor", "A small, short-lived effect that is easily put right; no lasting harm."),
-                level("Moderate", "Noticeable harm or disruption to some people or to an objective; put right with effort."),
-                level("Major", "Serious harm to people's rights, safety or wellbeing, or a missed objective; hard to reverse."),
-                level("Severe", "Severe or irreversible harm to people or society, a breach of law, or a loss of trust in the organisation."),
-            ],
-        };
-        let risk_levels = vec![
-            risk_level("Low", "Managed by routine procedures; may be retained.", "#2e7d32"),
-            risk_level("Medium", "Treat, or retain with the risk owner's recorded sign-off.", "#f9a825"),
-            risk_level("High", "Needs a treatment plan with named owners and dates.", "#ef6c00"),
-            risk_level("Critical", "Needs treatment before the system is used further; top management is told.", "#c62828"),
-        ];
-        // Bands of likelihood × impact: 1–4 Low, 5–9 Medium, 10–16 High, 20–25 Critical.
-        let matrix = vec![
-            vec![0, 0, 0, 0, 1],
-            vec![0, 0, 1, 1, 2],
-            vec![0, 1, 1, 2, 2],
-            vec![0, 1, 2, 2, 3],
-            vec![1, 2, 2, 3, 3],
-        ];
-        RiskMethod {
-            likelihood,
-            impact,
-            risk_levels,
-            matrix,
-            acceptable_up_to: 1,
-            requires_sign_off_from: 1,
-        }
-    }
-
     /// Checks and normalises the whole method, naming the first field that is wrong.
     pub fn validate(mut self) -> Result<Self, ValidationError> {
         self.likelihood = validate_scale(self.likelihood, &LIKELIHOOD)?;
@@ -142,12 +81,16 @@ impl RiskMethod {
         for (n, level) in (1..).zip(&mut self.risk_levels) {
             level.label = bounded_text("risk_levels.label", &level.label, 1, LABEL)
                 .map_err(|e| numbered(e, "risk level", n))?;
-            level.description = long_text("risk_levels.description", &level.description, DESCRIPTION)
-                .map_err(|e| numbered(e, "risk level", n))?;
+            level.description =
+                long_text("risk_levels.description", &level.description, DESCRIPTION)
+                    .map_err(|e| numbered(e, "risk level", n))?;
             level.colour = hex_colour(&level.colour).ok_or_else(|| {
                 ValidationError::new(
                     "risk_levels.colour",
-                    format!("risk level {n}: {:?} is not a colour such as #c62828", level.colour),
+                    format!(
+                        "risk level {n}: {:?} is not a colour such as #c62828",
+                        level.colour
+                    ),
                 )
             })?;
         }
@@ -157,13 +100,19 @@ impl RiskMethod {
         if self.acceptable_up_to >= count {
             return Err(ValidationError::new(
                 "acceptable_up_to",
-                format!("must name one of the {count} risk levels (0 to {})", count - 1),
+                format!(
+                    "must name one of the {count} risk levels (0 to {})",
+                    count - 1
+                ),
             ));
         }
         if self.requires_sign_off_from >= count {
             return Err(ValidationError::new(
                 "requires_sign_off_from",
-                format!("must name one of the {count} risk levels (0 to {})", count - 1),
+                format!(
+                    "must name one of the {count} risk levels (0 to {})",
+                    count - 1
+                ),
             ));
         }
         // Retaining a risk above the appetite must leave a trace of who decided it.
@@ -184,7 +133,10 @@ impl RiskMethod {
         if self.matrix.len() != rows {
             return Err(ValidationError::new(
                 "matrix",
-                format!("needs one row per likelihood level ({rows}), has {}", self.matrix.len()),
+                format!(
+                    "needs one row per likelihood level ({rows}), has {}",
+                    self.matrix.len()
+                ),
             ));
         }
         for (l, row) in (1..).zip(&self.matrix) {
@@ -204,7 +156,10 @@ impl RiskMethod {
                 if cell >= count {
                     return Err(ValidationError::new(
                         cell_field(l, i),
-                        format!("must name one of the {count} risk levels (0 to {})", count - 1),
+                        format!(
+                            "must name one of the {count} risk levels (0 to {})",
+                            count - 1
+                        ),
                     ));
                 }
             }
@@ -299,8 +254,8 @@ fn validate_scale(mut scale: Scale, fields: &ScaleFields) -> Result<Scale, Valid
     }
     let what = format!("{} level", fields.name);
     for (n, level) in (1..).zip(&mut scale.levels) {
-        level.label =
-            bounded_text(fields.label, &level.label, 1, LABEL).map_err(|e| numbered(e, &what, n))?;
+        level.label = bounded_text(fields.label, &level.label, 1, LABEL)
+            .map_err(|e| numbered(e, &what, n))?;
         level.description = long_text(fields.description, &level.description, DESCRIPTION)
             .map_err(|e| numbered(e, &what, n))?;
     }
@@ -317,10 +272,17 @@ fn numbered(error: ValidationError, what: &str, n: usize) -> ValidationError {
 /// Refuses two labels that differ only in case: people could not tell them apart.
 fn unique(field: &'static str, what: &str, labels: &[&str]) -> Result<(), ValidationError> {
     for (n, label) in labels.iter().enumerate() {
-        if let Some(first) = labels[..n].iter().position(|l| l.to_lowercase() == label.to_lowercase()) {
+        if let Some(first) = labels[..n]
+            .iter()
+            .position(|l| l.to_lowercase() == label.to_lowercase())
+        {
             return Err(ValidationError::new(
                 field,
-                format!("{what} {} repeats the label {label:?} of {what} {}", n + 1, first + 1),
+                format!(
+                    "{what} {} repeats the label {label:?} of {what} {}",
+                    n + 1,
+                    first + 1
+                ),
             ));
         }
     }
@@ -348,8 +310,14 @@ fn cell_field(l: usize, i: usize) -> &'static str {
         ["matrix[6][1]", "matrix[6][2]", "matrix[6][3]", "matrix[6][4]", "matrix[6][5]", "matrix[6][6]", "matrix[6][7]"],
         ["matrix[7][1]", "matrix[7][2]", "matrix[7][3]", "matrix[7][4]", "matrix[7][5]", "matrix[7][6]", "matrix[7][7]"],
     ];
-    CELLS.get(l).and_then(|row| row.get(i)).copied().unwrap_or("matrix")
+    CELLS
+        .get(l)
+        .and_then(|row| row.get(i))
+        .copied()
+        .unwrap_or("matrix")
 }
+
+mod five_by_five;
 
 #[cfg(test)]
 mod tests;

@@ -3,13 +3,12 @@
 
 mod change;
 mod heat_map;
-mod id;
 mod method;
 mod register;
 
+pub use crate::id::RiskId;
 pub use change::{MethodChange, describe_change, rescore};
 pub use heat_map::{HeatMapCounts, escape_xml, heat_map_svg, heat_map_svg_linked};
-pub use id::RiskId;
 pub use method::{Level, MAX_LEVELS, MIN_LEVELS, RiskLevel, RiskMethod, Scale};
 pub use register::{
     Acceptance, MAX_ITEMS, Risk, RiskFacts, RiskStatus, TreatmentAction, TreatmentOption,
