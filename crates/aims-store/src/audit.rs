@@ -59,15 +59,7 @@ impl Tx {
         event: NewAuditEvent,
         at: Timestamp,
     ) -> Result<AuditEvent> {
-        if self.engine() == Engine::Postgres {
-            // Writers of one organisation queue here until this transaction ends; SQLite
-            // needs no lock of its own, as its write transactions already run one at a time.
-            sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
-                .bind(org.to_string())
-                .fetch_optional(self.conn())
-                .await?
-                .ok_or(StoreError::NotFound)?;
-        }
+        self.lock_tenant(org).await?;
         let head = sqlx::query(
             "SELECT seq, hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1",
         )
@@ -87,6 +79,20 @@ impl Tx {
         let sealed = event.seal(org, prev, at);
         self.insert_audit_event(&sealed).await?;
         Ok(sealed)
+    }
+
+    /// Makes the other writers of `org` wait until this transaction ends, so that what it
+    /// reads and numbers (the chain head, the next risk number) stays its own. SQLite needs
+    /// no lock of its own: its write transactions already run one at a time.
+    pub(crate) async fn lock_tenant(&mut self, org: OrgId) -> Result<()> {
+        if self.engine() == Engine::Postgres {
+            sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
+                .bind(org.to_string())
+                .fetch_optional(self.conn())
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        }
+        Ok(())
     }
 
     /// Stores a sealed event as it is.

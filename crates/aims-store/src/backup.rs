@@ -42,6 +42,10 @@ pub const TABLES: &[&str] = &[
     "impact_assessment_versions",
     "evidence",
     "evidence_targets",
+    "risk_methods",
+    "risks",
+    "risk_systems",
+    "risk_controls",
 ];
 
 /// The version of the archive layout this build writes and reads.

@@ -16,6 +16,7 @@ mod migrate;
 mod organisations;
 mod readiness;
 mod requirement_texts;
+mod risks;
 mod row;
 pub mod testing;
 mod tokens;
@@ -29,5 +30,6 @@ pub use inventory::{ClassificationRecord, SystemQuery, SystemSort};
 pub use jobs::{Job, NewJob};
 pub use migrate::MIGRATIONS;
 pub use requirement_texts::RequirementText;
+pub use risks::{RiskLevels, RiskQuery, RiskSort};
 
 pub use tx::Tx;

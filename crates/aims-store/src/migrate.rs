@@ -64,6 +64,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0006_evidence.sql"),
         postgres: None,
     },
+    Migration {
+        version: 7,
+        name: "risks",
+        sql: include_str!("../migrations/0007_risks.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

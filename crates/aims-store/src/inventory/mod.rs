@@ -6,4 +6,5 @@ mod labels;
 mod systems;
 
 pub use classifications::ClassificationRecord;
+pub(crate) use labels::like_escaped;
 pub use systems::{SystemQuery, SystemSort};

@@ -9,6 +9,7 @@ mod impact;
 mod inventory;
 mod jobs;
 mod readiness;
+mod risks;
 mod ways_in;
 
 use aims_domain::account::{Email, Membership, Organisation, User};
@@ -59,6 +60,8 @@ contract! {
     impact::assessments_keep_versions_and_approvals_per_organisation,
     evidence::evidence_is_found_by_what_it_supports_and_reminded_once,
     readiness::readiness_counts_are_scoped_and_follow_approvals,
+    risks::risks_are_numbered_filtered_and_revised_per_organisation,
+    risks::concurrent_writers_get_distinct_risk_numbers,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
     backup::every_table_is_covered,

@@ -1,0 +1,410 @@
+//! The risk register: the organisation's method and its risks, listed with filters and
+//! sorting in one query, and the counts the heat map and the SoA are drawn from.
+
+use aims_domain::risk::{Acceptance, Risk, RiskFacts, RiskMethod};
+use aims_domain::{AiSystemId, OrgId, RiskId, Timestamp};
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
+
+use crate::error::{Result, StoreError};
+use crate::inventory::like_escaped;
+use crate::row::{RowExt, affected_one, map_rows};
+use crate::tx::Tx;
+
+/// The levels the method gives a risk's scores, stored beside it for filtering and sorting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RiskLevels {
+    pub inherent: usize,
+    pub residual: usize,
+}
+
+/// How the risk list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RiskSort {
+    #[default]
+    Number,
+    /// Highest residual level first (with `descending`), then by number.
+    Level,
+    Updated,
+    ReviewDue,
+}
+
+/// A filtered, sorted page of the register. Filters left `None` let everything through.
+#[derive(Clone, Debug, Default)]
+pub struct RiskQuery {
+    pub text: Option<String>,
+    pub status: Option<String>,
+    pub treatment: Option<String>,
+    /// Only risks whose residual level is at least this index.
+    pub min_level: Option<usize>,
+    pub system: Option<AiSystemId>,
+    pub owner: Option<aims_domain::UserId>,
+    /// Only risks not closed whose review date passed before this instant.
+    pub review_overdue_at: Option<Timestamp>,
+    /// Only open risks (every status but closed).
+    pub open_only: bool,
+    pub sort: RiskSort,
+    pub descending: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn read(row: &AnyRow) -> Result<Risk> {
+    let facts: RiskFacts = serde_json::from_str(&row.text("facts")?)
+        .map_err(|e| StoreError::Corrupt(format!("column facts: {e}")))?;
+    let acceptance = match row.opt_parsed("accepted_by")? {
+        Some(by) => Some(Acceptance {
+            by,
+            at: row.at("accepted_at")?,
+            note: row.opt_text("acceptance_note")?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(Risk {
+        id: row.parsed("id")?,
+        number: row.int("number")?,
+        facts,
+        acceptance,
+        created_at: row.at("created_at")?,
+        updated_at: row.at("updated_at")?,
+        revision: row.int("revision")?,
+    })
+}
+
+fn facts_json(facts: &RiskFacts) -> Result<String> {
+    serde_json::to_string(facts).map_err(|e| StoreError::Corrupt(format!("risk facts: {e}")))
+}
+
+fn search_key(facts: &RiskFacts, number: i64) -> String {
+    format!("r-{number} {} {}", facts.title, facts.description).to_lowercase()
+}
+
+impl Tx {
+    /// The organisation's risk method, if it configured one.
+    pub async fn risk_method(&mut self, org: OrgId) -> Result<Option<RiskMethod>> {
+        let row = sqlx::query("SELECT method FROM risk_methods WHERE org_id = $1")
+            .bind(org.to_string())
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(|r| {
+            serde_json::from_str(&r.text("method")?)
+                .map_err(|e| StoreError::Corrupt(format!("risk_methods.method: {e}")))
+        })
+        .transpose()
+    }
+
+    /// Sets the organisation's risk method.
+    pub async fn put_risk_method(
+        &mut self,
+        org: OrgId,
+        method: &RiskMethod,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<()> {
+        let json = serde_json::to_string(method).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO risk_methods (org_id, method, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (org_id) DO UPDATE SET method = excluded.method, updated_at = excluded.updated_at, \
+             updated_by = excluded.updated_by",
+        )
+        .bind(org.to_string())
+        .bind(json)
+        .bind(at.as_micros())
+        .bind(by)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Stores a new risk under the organisation's next number, which it returns.
+    pub async fn insert_risk(
+        &mut self,
+        org: OrgId,
+        risk: &Risk,
+        levels: RiskLevels,
+    ) -> Result<i64> {
+        self.lock_tenant(org).await?;
+        let number =
+            sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM risks WHERE org_id = $1")
+                .bind(org.to_string())
+                .fetch_one(self.conn())
+                .await?
+                .int("n")?;
+        let f = &risk.facts;
+        sqlx::query(
+            "INSERT INTO risks (id, org_id, number, title, search_key, facts, status, treatment, owner_id, \
+             risk_source, inherent_level, residual_level, inherent_likelihood, inherent_impact, \
+             residual_likelihood, residual_impact, review_due, created_at, updated_at, revision) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+        )
+        .bind(risk.id.to_string())
+        .bind(org.to_string())
+        .bind(number)
+        .bind(&f.title)
+        .bind(search_key(f, number))
+        .bind(facts_json(f)?)
+        .bind(f.status.as_str())
+        .bind(f.treatment.as_str())
+        .bind(f.owner.map(|o| o.to_string()))
+        .bind(f.risk_source.clone())
+        .bind(levels.inherent as i64)
+        .bind(levels.residual as i64)
+        .bind(i64::from(f.inherent_likelihood))
+        .bind(i64::from(f.inherent_impact))
+        .bind(i64::from(f.residual_likelihood.unwrap_or(f.inherent_likelihood)))
+        .bind(i64::from(f.residual_impact.unwrap_or(f.inherent_impact)))
+        .bind(f.review_due.map(|t| t.as_micros()))
+        .bind(risk.created_at.as_micros())
+        .bind(risk.updated_at.as_micros())
+        .bind(risk.revision)
+        .execute(self.conn())
+        .await?;
+        self.link_risk(org, risk.id, f).await?;
+        Ok(number)
+    }
+
+    async fn link_risk(&mut self, org: OrgId, id: RiskId, f: &RiskFacts) -> Result<()> {
+        for table in ["risk_systems", "risk_controls"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE org_id = $1 AND risk_id = $2"
+            )))
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .execute(self.conn())
+            .await?;
+        }
+        for system in &f.systems {
+            sqlx::query(
+                "INSERT INTO risk_systems (risk_id, org_id, system_id) VALUES ($1, $2, $3)",
+            )
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .bind(system.to_string())
+            .execute(self.conn())
+            .await?;
+        }
+        for control in &f.controls {
+            sqlx::query(
+                "INSERT INTO risk_controls (risk_id, org_id, control_id) VALUES ($1, $2, $3)",
+            )
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .bind(control)
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Replaces a risk's facts, levels and acceptance if it is still at `expected_revision`:
+    /// `NotFound` when it is not in `org`, `Conflict("revision")` when it changed meanwhile.
+    pub async fn update_risk(
+        &mut self,
+        org: OrgId,
+        risk: &Risk,
+        levels: RiskLevels,
+        expected_revision: i64,
+    ) -> Result<()> {
+        let f = &risk.facts;
+        let acceptance = risk.acceptance.as_ref();
+        let done = sqlx::query(
+            "UPDATE risks SET title = $1, search_key = $2, facts = $3, status = $4, treatment = $5, \
+             owner_id = $6, risk_source = $7, inherent_level = $8, residual_level = $9, \
+             inherent_likelihood = $10, inherent_impact = $11, residual_likelihood = $12, \
+             residual_impact = $13, review_due = $14, accepted_by = $15, accepted_at = $16, \
+             acceptance_note = $17, updated_at = $18, revision = revision + 1 \
+             WHERE org_id = $19 AND id = $20 AND revision = $21",
+        )
+        .bind(&f.title)
+        .bind(search_key(f, risk.number))
+        .bind(facts_json(f)?)
+        .bind(f.status.as_str())
+        .bind(f.treatment.as_str())
+        .bind(f.owner.map(|o| o.to_string()))
+        .bind(f.risk_source.clone())
+        .bind(levels.inherent as i64)
+        .bind(levels.residual as i64)
+        .bind(i64::from(f.inherent_likelihood))
+        .bind(i64::from(f.inherent_impact))
+        .bind(i64::from(f.residual_likelihood.unwrap_or(f.inherent_likelihood)))
+        .bind(i64::from(f.residual_impact.unwrap_or(f.inherent_impact)))
+        .bind(f.review_due.map(|t| t.as_micros()))
+        .bind(acceptance.map(|a| a.by.to_string()))
+        .bind(acceptance.map(|a| a.at.as_micros()))
+        .bind(acceptance.map(|a| a.note.clone()))
+        .bind(risk.updated_at.as_micros())
+        .bind(org.to_string())
+        .bind(risk.id.to_string())
+        .bind(expected_revision)
+        .execute(self.conn())
+        .await?;
+        if done.rows_affected() == 0 {
+            return match self.risk(org, risk.id).await? {
+                Some(_) => Err(StoreError::Conflict("revision".into())),
+                None => Err(StoreError::NotFound),
+            };
+        }
+        self.link_risk(org, risk.id, f).await
+    }
+
+    /// One risk of `org`.
+    pub async fn risk(&mut self, org: OrgId, id: RiskId) -> Result<Option<Risk>> {
+        let row = sqlx::query("SELECT * FROM risks WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(read).transpose()
+    }
+
+    /// Removes a risk.
+    pub async fn delete_risk(&mut self, org: OrgId, id: RiskId) -> Result<()> {
+        let done = sqlx::query("DELETE FROM risks WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .execute(self.conn())
+            .await?;
+        affected_one(done)
+    }
+
+    /// One page of `org`'s register and how many risks match in all.
+    pub async fn risks(&mut self, org: OrgId, q: &RiskQuery) -> Result<(Vec<Risk>, i64)> {
+        let mut clauses = vec!["r.org_id = $1".to_owned()];
+        let mut binds: Vec<String> = vec![org.to_string()];
+        let mut bind = |clause: &str, value: String| {
+            binds.push(value);
+            clause.replace('?', &format!("${}", binds.len()))
+        };
+        if let Some(text) = &q.text {
+            for word in text.to_lowercase().split_whitespace().take(8) {
+                clauses.push(bind(
+                    "r.search_key LIKE ? ESCAPE '\\'",
+                    format!("%{}%", like_escaped(word)),
+                ));
+            }
+        }
+        if let Some(status) = &q.status {
+            clauses.push(bind("r.status = ?", status.clone()));
+        }
+        if let Some(treatment) = &q.treatment {
+            clauses.push(bind("r.treatment = ?", treatment.clone()));
+        }
+        if let Some(owner) = q.owner {
+            clauses.push(bind("r.owner_id = ?", owner.to_string()));
+        }
+        if let Some(system) = q.system {
+            clauses.push(bind(
+                "EXISTS (SELECT 1 FROM risk_systems x WHERE x.org_id = r.org_id AND x.risk_id = r.id AND x.system_id = ?)",
+                system.to_string(),
+            ));
+        }
+        // Numbers are formatted in, never bound as text: they are integers from our own code.
+        if let Some(level) = q.min_level {
+            clauses.push(format!("r.residual_level >= {}", level as i64));
+        }
+        if let Some(at) = q.review_overdue_at {
+            clauses.push(format!(
+                "r.review_due IS NOT NULL AND r.review_due < {} AND r.status <> 'closed'",
+                at.as_micros()
+            ));
+        }
+        if q.open_only {
+            clauses.push("r.status <> 'closed'".into());
+        }
+        let filter = clauses.join(" AND ");
+        let direction = if q.descending { "DESC" } else { "ASC" };
+        let order = match q.sort {
+            RiskSort::Number => format!("r.number {direction}"),
+            RiskSort::Level => format!("r.residual_level {direction}, r.number"),
+            RiskSort::Updated => format!("r.updated_at {direction}, r.number"),
+            RiskSort::ReviewDue => {
+                format!("r.review_due IS NULL, r.review_due {direction}, r.number")
+            }
+        };
+        let mut count = sqlx::query(AssertSqlSafe(format!(
+            "SELECT COUNT(*) AS n FROM risks r WHERE {filter}"
+        )));
+        for b in &binds {
+            count = count.bind(b.clone());
+        }
+        let total = count.fetch_one(self.conn()).await?.int("n")?;
+        let sql = format!(
+            "SELECT r.* FROM risks r WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {}",
+            q.limit.clamp(1, 500),
+            q.offset.max(0)
+        );
+        let mut page = sqlx::query(AssertSqlSafe(sql));
+        for b in binds {
+            page = page.bind(b);
+        }
+        let rows = page.fetch_all(self.conn()).await?;
+        Ok((map_rows(rows, read)?, total))
+    }
+
+    /// Every risk of `org` (for re-scoring after a change of method), by number.
+    pub async fn all_risks(&mut self, org: OrgId) -> Result<Vec<Risk>> {
+        let rows = sqlx::query("SELECT * FROM risks WHERE org_id = $1 ORDER BY number")
+            .bind(org.to_string())
+            .fetch_all(self.conn())
+            .await?;
+        map_rows(rows, read)
+    }
+
+    /// How many open risks sit in each (likelihood, impact) cell, inherent and residual,
+    /// optionally only those of one system: `(likelihood, impact, inherent, residual)`.
+    pub async fn risk_cells(
+        &mut self,
+        org: OrgId,
+        system: Option<AiSystemId>,
+    ) -> Result<(Vec<(i64, i64, i64)>, Vec<(i64, i64, i64)>)> {
+        let scope = if system.is_some() {
+            "AND EXISTS (SELECT 1 FROM risk_systems x WHERE x.org_id = r.org_id AND x.risk_id = r.id AND x.system_id = $2)"
+        } else {
+            "AND $2 = $2"
+        };
+        let mut out = Vec::new();
+        for (l, i) in [
+            ("inherent_likelihood", "inherent_impact"),
+            ("residual_likelihood", "residual_impact"),
+        ] {
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "SELECT r.{l} AS l, r.{i} AS i, COUNT(*) AS n FROM risks r WHERE r.org_id = $1 \
+                 AND r.status <> 'closed' {scope} GROUP BY r.{l}, r.{i}"
+            )))
+            .bind(org.to_string())
+            .bind(system.map_or_else(|| "-".to_owned(), |s| s.to_string()))
+            .fetch_all(self.conn())
+            .await?;
+            out.push(map_rows(rows, |r| {
+                Ok((r.int("l")?, r.int("i")?, r.int("n")?))
+            })?);
+        }
+        let residual = out.pop().unwrap_or_default();
+        let inherent = out.pop().unwrap_or_default();
+        Ok((inherent, residual))
+    }
+
+    /// Every (control, risk) pair where an open risk's treatment selects the control, with the
+    /// risk's number and title: what the Statement of Applicability derives from.
+    pub async fn control_treatments(
+        &mut self,
+        org: OrgId,
+    ) -> Result<Vec<(String, RiskId, i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT c.control_id, r.id, r.number, r.title FROM risk_controls c \
+             JOIN risks r ON r.id = c.risk_id AND r.org_id = c.org_id \
+             WHERE c.org_id = $1 AND r.status <> 'closed' ORDER BY c.control_id, r.number",
+        )
+        .bind(org.to_string())
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| {
+            Ok((
+                r.text("control_id")?,
+                r.parsed("id")?,
+                r.int("number")?,
+                r.text("title")?,
+            ))
+        })
+    }
+}

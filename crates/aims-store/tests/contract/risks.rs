@@ -1,0 +1,290 @@
+use aims_domain::RiskId;
+use aims_domain::risk::{Acceptance, Risk, RiskFacts, RiskMethod, RiskStatus, TreatmentOption};
+use aims_store::{RiskLevels, RiskQuery, RiskSort, Store, StoreError};
+
+use crate::inventory::{facts, system};
+use crate::{at, member, org};
+
+fn risk_facts(title: &str, l: u8, i: u8) -> RiskFacts {
+    RiskFacts {
+        title: title.into(),
+        description: String::new(),
+        systems: vec![],
+        risk_source: None,
+        affected_objective: None,
+        lifecycle_stage: None,
+        owner: None,
+        inherent_likelihood: l,
+        inherent_impact: i,
+        treatment: TreatmentOption::Retain,
+        treatment_plan: String::new(),
+        controls: vec![],
+        actions: vec![],
+        residual_likelihood: None,
+        residual_impact: None,
+        review_due: None,
+        status: RiskStatus::Assessed,
+    }
+}
+
+fn new_risk(f: RiskFacts) -> Risk {
+    Risk {
+        id: RiskId::new(),
+        number: 0,
+        facts: f,
+        acceptance: None,
+        created_at: at(1),
+        updated_at: at(1),
+        revision: 1,
+    }
+}
+
+fn levels(m: &RiskMethod, f: &RiskFacts) -> RiskLevels {
+    let inherent = m
+        .level_of(f.inherent_likelihood, f.inherent_impact)
+        .unwrap();
+    let residual = match (f.residual_likelihood, f.residual_impact) {
+        (Some(l), Some(i)) => m.level_of(l, i).unwrap(),
+        _ => inherent,
+    };
+    RiskLevels { inherent, residual }
+}
+
+async fn add(store: &Store, org: aims_domain::OrgId, f: RiskFacts) -> (RiskId, i64) {
+    let m = RiskMethod::default_five_by_five();
+    let r = new_risk(f);
+    let mut tx = store.write().await.unwrap();
+    let n = tx.insert_risk(org, &r, levels(&m, &r.facts)).await.unwrap();
+    tx.commit().await.unwrap();
+    (r.id, n)
+}
+
+pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let other = org(&store, "Other").await;
+    let ada = member(&store, acme, "ada@example.org", aims_domain::Role::Owner).await;
+    let scorer = system(&store, acme, facts("Scorer")).await;
+    let m = RiskMethod::default_five_by_five();
+
+    let mut drift = risk_facts("Model drift", 4, 5);
+    drift.systems = vec![scorer];
+    drift.controls = vec!["A.6.2.6".into(), "A.6.2.4".into()];
+    drift.treatment = TreatmentOption::Modify;
+    drift.residual_likelihood = Some(2);
+    drift.residual_impact = Some(3);
+    drift.review_due = Some(at(10));
+    let (drift_id, n1) = add(&store, acme, drift.clone()).await;
+    let (_, n2) = add(&store, acme, risk_facts("Data leak_100%", 5, 5)).await;
+    let (_, other_n) = add(&store, other, risk_facts("Theirs", 1, 1)).await;
+    assert_eq!((n1, n2, other_n), (1, 2, 1), "numbers run per organisation");
+
+    // Meta characters in a search are characters.
+    let query = |f: &dyn Fn(&mut RiskQuery)| {
+        let mut q = RiskQuery {
+            limit: 50,
+            ..Default::default()
+        };
+        f(&mut q);
+        q
+    };
+    let titles = |(list, total): (Vec<Risk>, i64)| {
+        (
+            list.into_iter().map(|r| r.facts.title).collect::<Vec<_>>(),
+            total,
+        )
+    };
+    let mut tx = store.read().await.unwrap();
+    assert_eq!(
+        titles(
+            tx.risks(acme, &query(&|q| q.text = Some("leak_100%".into())))
+                .await
+                .unwrap()
+        )
+        .0,
+        ["Data leak_100%"]
+    );
+    assert_eq!(
+        titles(
+            tx.risks(acme, &query(&|q| q.text = Some("r-1".into())))
+                .await
+                .unwrap()
+        )
+        .0,
+        ["Model drift"]
+    );
+    assert_eq!(
+        titles(
+            tx.risks(acme, &query(&|q| q.system = Some(scorer)))
+                .await
+                .unwrap()
+        )
+        .0,
+        ["Model drift"]
+    );
+    let top = m.risk_levels.len() - 1;
+    assert_eq!(
+        titles(
+            tx.risks(acme, &query(&|q| q.min_level = Some(top)))
+                .await
+                .unwrap()
+        )
+        .0,
+        ["Data leak_100%"],
+        "drift's residual level is lower"
+    );
+    assert_eq!(
+        titles(
+            tx.risks(
+                acme,
+                &query(&|q| {
+                    q.sort = RiskSort::Level;
+                    q.descending = true
+                })
+            )
+            .await
+            .unwrap()
+        )
+        .0,
+        ["Data leak_100%", "Model drift"]
+    );
+    assert_eq!(
+        titles(
+            tx.risks(acme, &query(&|q| q.review_overdue_at = Some(at(20))))
+                .await
+                .unwrap()
+        )
+        .0,
+        ["Model drift"]
+    );
+    assert_eq!(titles(tx.risks(other, &query(&|_| {})).await.unwrap()).1, 1);
+    let (inherent, residual) = tx.risk_cells(acme, Some(scorer)).await.unwrap();
+    assert_eq!((inherent, residual), (vec![(4, 5, 1)], vec![(2, 3, 1)]));
+    let (inherent, _) = tx.risk_cells(acme, None).await.unwrap();
+    assert_eq!(inherent.iter().map(|c| c.2).sum::<i64>(), 2);
+    let treatments = tx.control_treatments(acme).await.unwrap();
+    assert_eq!(
+        treatments
+            .iter()
+            .map(|t| (t.0.as_str(), t.2))
+            .collect::<Vec<_>>(),
+        [("A.6.2.4", 1), ("A.6.2.6", 1)]
+    );
+    assert!(tx.control_treatments(other).await.unwrap().is_empty());
+    drop(tx);
+
+    // A change names its revision; acceptance round-trips; closing drops it from treatments.
+    let mut r = store
+        .read()
+        .await
+        .unwrap()
+        .risk(acme, drift_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.number, r.facts.clone()), (1, drift));
+    r.facts.status = RiskStatus::Closed;
+    r.acceptance = Some(Acceptance {
+        by: ada,
+        at: at(3),
+        note: "Residual is fine".into(),
+    });
+    r.updated_at = at(3);
+    let lv = levels(&m, &r.facts);
+    let mut tx = store.write().await.unwrap();
+    tx.update_risk(acme, &r, lv, 1).await.unwrap();
+    assert!(matches!(
+        tx.update_risk(acme, &r, lv, 1).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        tx.update_risk(other, &r, lv, 2).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.commit().await.unwrap();
+    let read = store
+        .read()
+        .await
+        .unwrap()
+        .risk(acme, drift_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (read.revision, read.acceptance.map(|a| a.note)),
+        (2, Some("Residual is fine".into()))
+    );
+    assert!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .control_treatments(acme)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .risk(other, drift_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The method is one row per organisation.
+    let mut tx = store.write().await.unwrap();
+    assert!(tx.risk_method(acme).await.unwrap().is_none());
+    tx.put_risk_method(acme, &m, at(4), "ada").await.unwrap();
+    tx.put_risk_method(acme, &m, at(5), "ada").await.unwrap();
+    assert_eq!(tx.risk_method(acme).await.unwrap(), Some(m));
+    assert!(tx.risk_method(other).await.unwrap().is_none());
+    assert!(matches!(
+        tx.delete_risk(other, drift_id).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.delete_risk(acme, drift_id).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        store
+            .read()
+            .await
+            .unwrap()
+            .all_risks(acme)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+pub async fn concurrent_writers_get_distinct_risk_numbers(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for i in 0..15 {
+                    add(&store, acme, risk_facts(&format!("w{w} r{i}"), 1, 1)).await;
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let mut numbers: Vec<i64> = store
+        .read()
+        .await
+        .unwrap()
+        .all_risks(acme)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.number)
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (1..=60).collect::<Vec<_>>());
+}
