@@ -104,9 +104,18 @@ mod tests {
     #[test]
     fn json_holds_rfc3339_text_and_reads_micros_too() {
         let at = Timestamp::parse_rfc3339("2027-06-30T12:00:00Z").unwrap();
-        assert_eq!(serde_json::to_string(&at).unwrap(), "\"2027-06-30T12:00:00Z\"");
-        assert_eq!(serde_json::from_str::<Timestamp>("\"2027-06-30T12:00:00Z\"").unwrap(), at);
-        assert_eq!(serde_json::from_str::<Timestamp>(&at.as_micros().to_string()).unwrap(), at);
+        assert_eq!(
+            serde_json::to_string(&at).unwrap(),
+            "\"2027-06-30T12:00:00Z\""
+        );
+        assert_eq!(
+            serde_json::from_str::<Timestamp>("\"2027-06-30T12:00:00Z\"").unwrap(),
+            at
+        );
+        assert_eq!(
+            serde_json::from_str::<Timestamp>(&at.as_micros().to_string()).unwrap(),
+            at
+        );
         let err = serde_json::from_str::<Timestamp>("\"next tuesday\"").unwrap_err();
         assert!(err.to_string().contains("RFC 3339"), "{err}");
     }

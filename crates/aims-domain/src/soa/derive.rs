@@ -64,8 +64,15 @@ pub fn derive_soa(inputs: &SoaInputs, now: Timestamp) -> Soa {
     let rows = controls
         .into_iter()
         .map(|control| {
-            let facts = inputs.implementations.get(&control.id).unwrap_or(&undecided);
-            let evidence = inputs.evidence.get(&control.id).cloned().unwrap_or_default();
+            let facts = inputs
+                .implementations
+                .get(&control.id)
+                .unwrap_or(&undecided);
+            let evidence = inputs
+                .evidence
+                .get(&control.id)
+                .cloned()
+                .unwrap_or_default();
             derive_row(control, facts, inputs, evidence, now)
         })
         .collect();
@@ -133,7 +140,9 @@ fn derive_row(
     if applicable && facts.status == ImplementationStatus::NotStarted {
         flags.push(SoaFlag::NotStarted);
     }
-    if facts.status == ImplementationStatus::Implemented && !evidence.iter().any(|e| e.is_current(now)) {
+    if facts.status == ImplementationStatus::Implemented
+        && !evidence.iter().any(|e| e.is_current(now))
+    {
         flags.push(SoaFlag::NoCurrentEvidence);
     }
 
@@ -301,7 +310,10 @@ mod tests {
             link("r3", ""),
             link("r12", "R-12 Drift"),
         ];
-        let found: Vec<&str> = treatments_of("A.5.2", &all).into_iter().map(risk_name).collect();
+        let found: Vec<&str> = treatments_of("A.5.2", &all)
+            .into_iter()
+            .map(risk_name)
+            .collect();
         assert_eq!(found, ["r3", "R-12 Drift"]);
         assert!(treatments_of("A.5.3", &all).is_empty());
     }

@@ -14,6 +14,4 @@ pub use implementation::{
     ControlRef, Decision, ImplementationFacts, ImplementationStatus, MAX_JUSTIFICATION, OWN_GROUP,
 };
 pub use order::{control_order, natural_order};
-pub use row::{
-    ApplicabilityReason, EvidenceRef, GroupCoverage, Soa, SoaFlag, SoaRow, SoaSummary,
-};
+pub use row::{ApplicabilityReason, EvidenceRef, GroupCoverage, Soa, SoaFlag, SoaRow, SoaSummary};

@@ -5,8 +5,9 @@ use std::cmp::Ordering;
 
 use super::implementation::ControlRef;
 
-/// Compares two ids part by part, runs of digits by their value and other runs as text;
-/// ties (such as `A.01` and `A.1`) fall back to plain text so the order stays total.
+/// Compares two ids part by part, runs of digits by their value and other runs as text
+/// ignoring case; ties (such as `A.01` and `A.1`) fall back to plain text so the order stays
+/// total.
 pub fn natural_order(a: &str, b: &str) -> Ordering {
     let mut left = runs(a);
     let mut right = runs(b);
@@ -21,7 +22,7 @@ pub fn natural_order(a: &str, b: &str) -> Ordering {
                     // A number sorts before text, as "A.2" before "A.b".
                     (true, false) => Ordering::Less,
                     (false, true) => Ordering::Greater,
-                    (false, false) => x.cmp(y),
+                    (false, false) => lower(x).cmp(lower(y)),
                 };
                 if order != Ordering::Equal {
                     return order;
@@ -33,9 +34,7 @@ pub fn natural_order(a: &str, b: &str) -> Ordering {
 
 /// Annex A controls first, then own controls, each in [`natural_order`] of their ids.
 pub fn control_order(a: &ControlRef, b: &ControlRef) -> Ordering {
-    a.own
-        .cmp(&b.own)
-        .then_with(|| natural_order(&a.id, &b.id))
+    a.own.cmp(&b.own).then_with(|| natural_order(&a.id, &b.id))
 }
 
 /// Splits `text` into alternating runs of ASCII digits and of everything else.
@@ -51,6 +50,10 @@ fn runs(text: &str) -> impl Iterator<Item = &str> {
         rest = tail;
         Some(run)
     })
+}
+
+fn lower(run: &str) -> impl Iterator<Item = char> {
+    run.chars().flat_map(char::to_lowercase)
 }
 
 fn is_number(run: &str) -> bool {
@@ -87,6 +90,7 @@ mod tests {
         assert_eq!(natural_order("A.6.1", "A.6"), Ordering::Greater);
         assert_eq!(natural_order("ORG-007", "ORG-7"), Ordering::Less);
         assert_eq!(natural_order("ORG-7", "ORG-7"), Ordering::Equal);
+        assert_eq!(natural_order("org-2", "ORG-10"), Ordering::Less);
         assert_eq!(
             natural_order("X-99999999999999999999999", "X-100000000000000000000000"),
             Ordering::Less
@@ -95,7 +99,7 @@ mod tests {
 
     #[test]
     fn own_controls_come_after_annex_a() {
-        let mut controls = vec![
+        let mut controls = [
             ControlRef::own("ORG-10", "ten"),
             ControlRef::annex_a("A.10.4", "last of annex a"),
             ControlRef::own("ORG-2", "two"),
