@@ -20,6 +20,7 @@ mod jobs;
 mod members;
 mod orgs;
 mod readiness;
+mod risks;
 mod setup;
 mod tokens;
 
@@ -47,6 +48,7 @@ pub use inventory::{MAX_PAGE, SystemFilter, SystemOverview, SystemPage};
 pub use jobs::{JobKind, Worker};
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
 pub use readiness::Readiness;
+pub use risks::{RiskFilter, RiskPage};
 pub use setup::{DemoAccount, NewOrganisationOwner};
 pub use tokens::{CreatedToken, NewApiToken};
 

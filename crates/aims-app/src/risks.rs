@@ -1,0 +1,468 @@
+//! The risk register: the organisation's method, risks with their treatment and acceptance,
+//! and the heat map.
+
+use aims_domain::audit::NewAuditEvent;
+use aims_domain::risk::{
+    Acceptance, HeatMapCounts, Risk, RiskFacts, RiskMethod, describe_change, heat_map_svg_linked,
+};
+use aims_domain::{Actor, AiSystemId, Permission, RiskId, ValidationError};
+use aims_store::{RiskLevels, RiskQuery, RiskSort, StoreError, Tx};
+use serde_json::json;
+
+use crate::App;
+use crate::error::{AppError, Result};
+
+/// What the risk list is asked for, as it arrives from a form or a query string.
+#[derive(Clone, Debug, Default)]
+pub struct RiskFilter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+    pub treatment: Option<String>,
+    /// A risk level label of the method (`High`), or its index.
+    pub min_level: Option<String>,
+    pub system: Option<String>,
+    pub overdue: Option<bool>,
+    pub open: Option<bool>,
+    /// `number`, `level`, `updated` or `review_due`; a leading `-` sorts descending.
+    pub sort: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// One page of the register.
+#[derive(Clone, Debug)]
+pub struct RiskPage {
+    pub risks: Vec<Risk>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+    pub method: RiskMethod,
+}
+
+fn levels(method: &RiskMethod, facts: &RiskFacts) -> RiskLevels {
+    let probe = Risk {
+        id: RiskId::new(),
+        number: 0,
+        facts: facts.clone(),
+        acceptance: None,
+        created_at: aims_domain::Timestamp::from_micros(0),
+        updated_at: aims_domain::Timestamp::from_micros(0),
+        revision: 0,
+    };
+    RiskLevels {
+        inherent: probe.inherent_level(method),
+        residual: probe.residual_level(method),
+    }
+}
+
+fn blank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl RiskFilter {
+    fn to_query(
+        &self,
+        method: &RiskMethod,
+        now: aims_domain::Timestamp,
+    ) -> Result<RiskQuery, ValidationError> {
+        use aims_domain::risk::{RiskStatus, TreatmentOption};
+        let (descending, sort) = match blank(&self.sort) {
+            Some(s) => s.strip_prefix('-').map_or((false, s), |rest| (true, rest)),
+            None => (false, "number"),
+        };
+        let sort = match sort {
+            "number" => RiskSort::Number,
+            "level" => RiskSort::Level,
+            "updated" => RiskSort::Updated,
+            "review_due" => RiskSort::ReviewDue,
+            _ => {
+                return Err(ValidationError::new(
+                    "sort",
+                    "must be number, level, updated or review_due, with an optional leading -",
+                ));
+            }
+        };
+        let min_level = match blank(&self.min_level) {
+            None => None,
+            Some(level) => Some(
+                method
+                    .risk_levels
+                    .iter()
+                    .position(|l| l.label.eq_ignore_ascii_case(level))
+                    .or_else(|| {
+                        level
+                            .parse::<usize>()
+                            .ok()
+                            .filter(|i| *i < method.risk_levels.len())
+                    })
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = method
+                            .risk_levels
+                            .iter()
+                            .map(|l| l.label.as_str())
+                            .collect();
+                        ValidationError::new(
+                            "min_level",
+                            format!("must be one of {}", names.join(", ")),
+                        )
+                    })?,
+            ),
+        };
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=crate::MAX_PAGE).contains(&limit) {
+            return Err(ValidationError::new(
+                "limit",
+                format!("must be between 1 and {}", crate::MAX_PAGE),
+            ));
+        }
+        Ok(RiskQuery {
+            text: blank(&self.q).map(str::to_owned),
+            status: blank(&self.status)
+                .map(|s| s.parse::<RiskStatus>().map(|s| s.as_str().to_owned()))
+                .transpose()?,
+            treatment: blank(&self.treatment)
+                .map(|s| s.parse::<TreatmentOption>().map(|s| s.as_str().to_owned()))
+                .transpose()?,
+            min_level,
+            system: blank(&self.system)
+                .map(|s| {
+                    s.parse::<AiSystemId>()
+                        .map_err(|_| ValidationError::new("system", "must be an AI system's id"))
+                })
+                .transpose()?,
+            owner: None,
+            review_overdue_at: self.overdue.unwrap_or(false).then_some(now),
+            open_only: self.open.unwrap_or(false),
+            sort,
+            descending,
+            limit,
+            offset: self.offset.unwrap_or(0).max(0),
+        })
+    }
+}
+
+/// The method in force: the organisation's own, or the default five-by-five.
+async fn method_of(tx: &mut Tx, actor: &Actor) -> Result<RiskMethod> {
+    Ok(tx
+        .risk_method(actor.org)
+        .await?
+        .unwrap_or_else(RiskMethod::default_five_by_five))
+}
+
+impl App {
+    /// Checks what a risk refers to: its systems, controls and Annex C ids must exist.
+    async fn check_risk_refs(&self, tx: &mut Tx, actor: &Actor, facts: &RiskFacts) -> Result<()> {
+        for system in &facts.systems {
+            if tx.ai_system(actor.org, *system).await?.is_none() {
+                return Err(ValidationError::new(
+                    "systems",
+                    format!("no AI system {system} in this organisation"),
+                )
+                .into());
+            }
+        }
+        let iso = self.framework(actor, crate::ISO_42001)?;
+        for control in &facts.controls {
+            if !control.starts_with("A.") || iso.item(control).is_none() {
+                return Err(ValidationError::new(
+                    "controls",
+                    format!("{control:?} is not an ISO/IEC 42001 Annex A control"),
+                )
+                .into());
+            }
+        }
+        for (field, value, prefix) in [
+            ("risk_source", &facts.risk_source, "C.3."),
+            ("affected_objective", &facts.affected_objective, "C.2."),
+        ] {
+            if let Some(id) = value
+                && (!id.starts_with(prefix) || iso.item(id).is_none())
+            {
+                return Err(ValidationError::new(
+                    field,
+                    format!("{id:?} is not an ISO/IEC 42001 Annex C item {prefix}n"),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The organisation's risk method.
+    pub async fn risk_method(&self, actor: &Actor) -> Result<RiskMethod> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        method_of(&mut tx, actor).await
+    }
+
+    /// Changes the method (owner, admin) and re-scores every risk on the new scales in the
+    /// same transaction; an acceptance whose level moved is withdrawn, as its owner signed off
+    /// a different level.
+    pub async fn set_risk_method(&self, actor: &Actor, method: RiskMethod) -> Result<usize> {
+        actor.require(Permission::ManageOrganisation)?;
+        let method = method.validate()?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let old = method_of(&mut tx, actor).await?;
+        let details = describe_change(&old, &method);
+        tx.put_risk_method(actor.org, &method, now, &actor.label)
+            .await?;
+        let mut rescored = 0;
+        let mut withdrawn = Vec::new();
+        for mut risk in tx.all_risks(actor.org).await? {
+            let before = levels(&old, &risk.facts);
+            risk.facts.rescore(&old, &method);
+            let after = levels(&method, &risk.facts);
+            if risk.acceptance.is_some() && before.residual != after.residual {
+                risk.acceptance = None;
+                withdrawn.push(risk.reference());
+            }
+            let revision = risk.revision;
+            risk.updated_at = now;
+            tx.update_risk(actor.org, &risk, after, revision).await?;
+            rescored += 1;
+        }
+        let change = json!({"changes": details, "risks_rescored": rescored, "acceptances_withdrawn": withdrawn});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "risk_method.changed",
+                "organisation",
+                actor.org,
+                change,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rescored)
+    }
+
+    /// A filtered, sorted page of the register.
+    pub async fn risks(&self, actor: &Actor, filter: &RiskFilter) -> Result<RiskPage> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        let method = method_of(&mut tx, actor).await?;
+        let query = filter.to_query(&method, self.now())?;
+        let (risks, total) = tx.risks(actor.org, &query).await?;
+        Ok(RiskPage {
+            risks,
+            total,
+            limit: query.limit,
+            offset: query.offset,
+            method,
+        })
+    }
+
+    /// One risk and the method its scores are read with.
+    pub async fn risk(&self, actor: &Actor, id: RiskId) -> Result<(Risk, RiskMethod)> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        let risk = tx
+            .risk(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("risk"))?;
+        Ok((risk, method_of(&mut tx, actor).await?))
+    }
+
+    /// Records a new risk under the organisation's next number.
+    pub async fn create_risk(&self, actor: &Actor, facts: RiskFacts) -> Result<Risk> {
+        actor.require(Permission::EditContent)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let method = method_of(&mut tx, actor).await?;
+        let facts = facts.validate(&method)?;
+        self.check_risk_refs(&mut tx, actor, &facts).await?;
+        let mut risk = Risk {
+            id: RiskId::new(),
+            number: 0,
+            facts,
+            acceptance: None,
+            created_at: now,
+            updated_at: now,
+            revision: 1,
+        };
+        risk.number = tx
+            .insert_risk(actor.org, &risk, levels(&method, &risk.facts))
+            .await?;
+        let change = json!({"number": risk.number, "title": risk.facts.title, "systems": risk.facts.systems.len()});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "risk.created", "risk", risk.id, change),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(risk)
+    }
+
+    /// Replaces a risk's facts if nobody changed it since `revision`. A change of its ratings
+    /// or treatment withdraws an acceptance: the owner signed off what was there before.
+    pub async fn update_risk(
+        &self,
+        actor: &Actor,
+        id: RiskId,
+        revision: i64,
+        facts: RiskFacts,
+    ) -> Result<Risk> {
+        actor.require(Permission::EditContent)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let method = method_of(&mut tx, actor).await?;
+        let facts = facts.validate(&method)?;
+        let before = tx
+            .risk(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("risk"))?;
+        if before.revision != revision {
+            return Err(AppError::Conflict(format!(
+                "{} was changed by someone else (now at revision {}); reload it and apply your change again",
+                before.reference(),
+                before.revision
+            )));
+        }
+        self.check_risk_refs(&mut tx, actor, &facts).await?;
+        let fields = before.facts.changed_fields(&facts);
+        if fields.is_empty() {
+            return Ok(before);
+        }
+        let withdraw = before.acceptance.is_some() && before.facts.invalidates_acceptance(&facts);
+        let after = Risk {
+            acceptance: if withdraw {
+                None
+            } else {
+                before.acceptance.clone()
+            },
+            facts,
+            updated_at: now,
+            revision: revision + 1,
+            ..before
+        };
+        tx.update_risk(actor.org, &after, levels(&method, &after.facts), revision)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    AppError::Conflict("the risk was changed by someone else".into())
+                }
+                other => other.into(),
+            })?;
+        let change = json!({"fields": fields, "acceptance_withdrawn": withdraw});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "risk.updated", "risk", id, change),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The risk owner's recorded sign-off that the (residual) risk may stand.
+    pub async fn accept_risk(&self, actor: &Actor, id: RiskId, note: &str) -> Result<Risk> {
+        actor.require(Permission::EditContent)?;
+        let by = actor.user().ok_or_else(|| {
+            ValidationError::new(
+                "acceptance.by",
+                "only a person, the risk owner, can accept a risk",
+            )
+        })?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let method = method_of(&mut tx, actor).await?;
+        let before = tx
+            .risk(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("risk"))?;
+        let acceptance = Acceptance {
+            by,
+            at: now,
+            note: note.to_owned(),
+        }
+        .validate(&before.facts)?;
+        let revision = before.revision;
+        let after = Risk {
+            acceptance: Some(acceptance),
+            updated_at: now,
+            revision: revision + 1,
+            ..before
+        };
+        tx.update_risk(actor.org, &after, levels(&method, &after.facts), revision)
+            .await?;
+        let level = method
+            .level_label(levels(&method, &after.facts).residual)
+            .to_owned();
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "risk.accepted",
+                "risk",
+                id,
+                json!({"residual_level": level, "note": note.trim()}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Removes a risk.
+    pub async fn delete_risk(&self, actor: &Actor, id: RiskId) -> Result<()> {
+        actor.require(Permission::EditContent)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let risk = tx
+            .risk(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("risk"))?;
+        tx.delete_risk(actor.org, id).await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "risk.deleted",
+                "risk",
+                id,
+                json!({"number": risk.number, "title": risk.facts.title}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The heat map of open risks, inherent beside residual, overall or for one system; each
+    /// cell links to the risks it counts.
+    pub async fn risk_heat_map(&self, actor: &Actor, system: Option<AiSystemId>) -> Result<String> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        let method = method_of(&mut tx, actor).await?;
+        let (inherent, residual) = tx.risk_cells(actor.org, system).await?;
+        let grid = |cells: Vec<(i64, i64, i64)>| {
+            let mut g = vec![vec![0u32; method.impact.size()]; method.likelihood.size()];
+            for (l, i, n) in cells {
+                // Scores from before a change of scales count at the nearest step.
+                let l = (l.max(1) as usize).min(method.likelihood.size()) - 1;
+                let i = (i.max(1) as usize).min(method.impact.size()) - 1;
+                g[l][i] += n as u32;
+            }
+            g
+        };
+        let counts = HeatMapCounts {
+            inherent: grid(inherent),
+            residual: grid(residual),
+        };
+        let title = match system {
+            Some(_) => "Risks of this system: inherent and residual",
+            None => "All open risks: inherent and residual",
+        };
+        let base = match system {
+            Some(s) => format!("/risks?open=true&system={s}"),
+            None => "/risks?open=true".to_owned(),
+        };
+        Ok(heat_map_svg_linked(&method, &counts, title, Some(&base)))
+    }
+}
