@@ -12,6 +12,7 @@ pub mod health;
 mod members;
 mod org;
 mod readiness;
+mod risks;
 mod system_views;
 mod systems;
 mod tokens;
@@ -117,6 +118,14 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/impact-assessments/{id}/diff", get(assessments::diff))
         .route("/readiness", get(readiness::show))
+        .route("/risk-method", get(risks::method).put(risks::set_method))
+        .route("/risks", get(risks::list).post(risks::create))
+        .route("/risks/heat-map", get(risks::heat_map))
+        .route(
+            "/risks/{id}",
+            get(risks::show).put(risks::update).delete(risks::delete),
+        )
+        .route("/risks/{id}/acceptance", axum::routing::post(risks::accept))
         .route("/evidence", get(evidence::list).post(evidence::add_link))
         .route(
             "/evidence/files",
@@ -170,6 +179,8 @@ impl Modify for BearerAuth {
         classification::export_bom, classification::import_bom,
         assessments::create, assessments::show, assessments::save, assessments::approve, assessments::diff,
         readiness::show,
+        risks::method, risks::set_method, risks::list, risks::create, risks::show, risks::update,
+        risks::delete, risks::accept, risks::heat_map,
         evidence::add_link, evidence::add_file, evidence::list, evidence::show, evidence::download, evidence::delete,
     ),
     components(schemas(Problem)),

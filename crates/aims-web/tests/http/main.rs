@@ -7,5 +7,6 @@ mod inventory;
 mod journeys;
 mod permissions;
 mod protections;
+mod risks;
 mod sessions;
 mod support;

@@ -311,6 +311,68 @@ fn cases() -> Vec<Case> {
         ),
         case(
             M::GET,
+            |_| "/api/v1/risk-method".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            |_| "/api/v1/risk-method".into(),
+            Some(|| {
+                serde_json::to_value(aims_app::domain::risk::RiskMethod::default_five_by_five())
+                    .unwrap()
+            }),
+            [200, 200, 403, 403, 403, 200, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/risks?sort=-level&open=true".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/risks".into(),
+            Some(
+                || json!({"title": "Prompt injection", "inherent_likelihood": 4, "inherent_impact": 3}),
+            ),
+            [201, 201, 201, 403, 403, 201, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/risks/heat-map".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/risks/{}", o.risk),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::PUT,
+            |o| format!("/api/v1/risks/{}", o.risk),
+            Some(
+                || json!({"title": "Unfair refusals", "inherent_likelihood": 3, "inherent_impact": 3, "revision": 1}),
+            ),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/risks/{}", o.risk),
+            None,
+            [204, 204, 204, 403, 403, 404, 401],
+        ),
+        // Only the risk's owner (Acme's owner) may sign off its acceptance.
+        case(
+            M::POST,
+            |o| format!("/api/v1/risks/{}/acceptance", o.risk),
+            Some(|| json!({"note": "Residual level is within appetite"})),
+            [200, 422, 422, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
             |_| "/api/v1/readiness".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
@@ -472,7 +534,8 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace(&orgs.system.to_string(), "{id}")
                 .replace(&orgs.component.to_string(), "{id}")
                 .replace(&orgs.assessment.to_string(), "{id}")
-                .replace(&orgs.evidence.to_string(), "{id}");
+                .replace(&orgs.evidence.to_string(), "{id}")
+                .replace(&orgs.risk.to_string(), "{id}");
             format!("{} {template}", c.method)
         })
         .collect();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use aims_app::domain::inventory::{ComponentFacts, ComponentKind, SystemFacts};
 use aims_app::domain::{
     AiSystemId, ApiTokenId, ComponentId, EvidenceId, ImpactAssessmentId, InvitationId, OrgId,
-    SessionId, UserId,
+    RiskId, SessionId, UserId,
 };
 use aims_app::{App, Client, NewApiToken, NewInvitation, SignIn, Store, SystemClock};
 use aims_web::{WebConfig, WebState};
@@ -130,6 +130,8 @@ pub struct Orgs {
     pub assessment: ImpactAssessmentId,
     /// A link supporting that system.
     pub evidence: EvidenceId,
+    /// A risk of that system, owned by Acme's owner.
+    pub risk: RiskId,
 }
 
 pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
@@ -257,6 +259,22 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap()
         .id;
+    let risk = app
+        .create_risk(
+            &owner_actor,
+            serde_json::from_value(serde_json::json!({
+                "title": "Unfair refusals", "description": "", "systems": [system.to_string()],
+                "risk_source": null, "affected_objective": "C.2.5", "lifecycle_stage": null,
+                "owner": users["owner"].to_string(), "inherent_likelihood": 3, "inherent_impact": 4,
+                "treatment": "modify", "treatment_plan": "Fairness testing", "controls": ["A.6.2.4"],
+                "actions": [], "residual_likelihood": 2, "residual_impact": 3, "review_due": null,
+                "status": "treatment_planned",
+            }))
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     let component = app
         .add_component(
             &owner_actor,
@@ -291,6 +309,7 @@ pub async fn orgs(app: &App) -> Orgs {
         component,
         assessment,
         evidence,
+        risk,
         owner_cookie: signed_in.cookie.secret,
     }
 }

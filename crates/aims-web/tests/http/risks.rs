@@ -1,0 +1,173 @@
+//! The risk register through the API: validation against the method, acceptance by the owner
+//! only and withdrawn by a change, re-scoring when the method changes, filters, the heat map.
+
+use aims_web::WebConfig;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::support::{Server, orgs};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn risks_follow_the_method_and_their_owner_signs_off() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let (owner, editor) = (orgs.tokens["owner"].clone(), orgs.tokens["editor"].clone());
+
+    for (body, field) in [
+        (
+            json!({"title": "x", "inherent_likelihood": 6, "inherent_impact": 1}),
+            "inherent_likelihood",
+        ),
+        (
+            json!({"title": "x", "inherent_likelihood": 2, "inherent_impact": 2, "controls": ["A.99"]}),
+            "controls",
+        ),
+        (
+            json!({"title": "x", "inherent_likelihood": 2, "inherent_impact": 2, "risk_source": "C.2.1"}),
+            "risk_source",
+        ),
+        (
+            json!({"title": "x", "inherent_likelihood": 2, "inherent_impact": 2, "treatment": "modify"}),
+            "controls",
+        ),
+        (
+            json!({"title": "x", "inherent_likelihood": 2, "inherent_impact": 2, "residual_likelihood": 5, "residual_impact": 5}),
+            "residual_likelihood",
+        ),
+    ] {
+        let (status, problem) = server
+            .send(Method::POST, "/api/v1/risks", &editor, Some(body))
+            .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some(field)),
+            "{problem}"
+        );
+    }
+    let (status, created) = server
+        .send(
+            Method::POST,
+            "/api/v1/risks",
+            &editor,
+            Some(
+                json!({"title": "Prompt injection", "inherent_likelihood": 5, "inherent_impact": 4,
+                        "owner": orgs.users["owner"].to_string(), "treatment": "retain",
+                        "systems": [orgs.system.to_string()]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["reference"], "R-2", "the support data holds R-1");
+    assert_eq!(created["needs_sign_off"], true, "{created}");
+    let path = format!("/api/v1/risks/{}", created["id"].as_str().unwrap());
+
+    let (status, problem) = server
+        .send(
+            Method::POST,
+            &format!("{path}/acceptance"),
+            &editor,
+            Some(json!({"note": "fine"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("acceptance.by")),
+        "only the owner signs off"
+    );
+    let (status, accepted) = server
+        .send(
+            Method::POST,
+            &format!("{path}/acceptance"),
+            &owner,
+            Some(json!({"note": "Input filtering planned for Q1"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(
+        (
+            accepted["needs_sign_off"].as_bool(),
+            accepted["acceptance"]["note"].as_str()
+        ),
+        (Some(false), Some("Input filtering planned for Q1"))
+    );
+
+    // Raising the ratings withdraws the acceptance.
+    let (status, changed) = server
+        .send(Method::PUT, &path, &editor, Some(json!({"title": "Prompt injection", "inherent_likelihood": 5, "inherent_impact": 5,
+            "owner": orgs.users["owner"].to_string(), "treatment": "retain", "systems": [orgs.system.to_string()], "revision": accepted["revision"]})))
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert!(changed["acceptance"].is_null(), "{changed}");
+
+    // Filters, and the heat map counts what is open.
+    let (_, page) = server
+        .send(
+            Method::GET,
+            &format!("/api/v1/risks?system={}&sort=-level", orgs.system),
+            &editor,
+            None,
+        )
+        .await;
+    let refs: Vec<&str> = page["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(refs, ["R-2", "R-1"]);
+    let (status, problem) = server
+        .send(
+            Method::GET,
+            "/api/v1/risks?min_level=Catastrophic",
+            &editor,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("min_level"))
+    );
+    let response = server
+        .http
+        .get(server.url("/api/v1/risks/heat-map"))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    let svg = response.text().await.unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("likelihood=5"),
+        "{svg}"
+    );
+
+    // A three-level method re-scores both risks and says so.
+    let mut method = server
+        .send(Method::GET, "/api/v1/risk-method", &owner, None)
+        .await
+        .1;
+    method["likelihood"]["levels"] = json!([{"label": "Rare", "description": ""}, {"label": "Possible", "description": ""}, {"label": "Likely", "description": ""}]);
+    method["matrix"] = json!([[0, 0, 1, 1, 2], [0, 1, 1, 2, 3], [1, 2, 2, 3, 3]]);
+    let (status, done) = server
+        .send(Method::PUT, "/api/v1/risk-method", &owner, Some(method))
+        .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["risks_rescored"], 2);
+    let (_, rescored) = server.send(Method::GET, &path, &editor, None).await;
+    assert_eq!(
+        rescored["facts"]["inherent_likelihood"], 3,
+        "5 of 5 becomes 3 of 3: {rescored}"
+    );
+    let (_, trail) = server
+        .send(
+            Method::GET,
+            "/api/v1/audit-events?object_type=organisation",
+            &owner,
+            None,
+        )
+        .await;
+    assert!(
+        trail["events"][0]["action"] == "risk_method.changed",
+        "{trail}"
+    );
+}
