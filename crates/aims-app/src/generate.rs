@@ -17,6 +17,7 @@ use crate::error::{AppError, Result};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DataSetSize {
     pub systems: usize,
+    pub risks: usize,
     pub evidence: usize,
 }
 
@@ -53,6 +54,47 @@ fn system_facts(i: usize) -> SystemFacts {
             format!("System {i:06} {word}"),
             format!("Supports {word} decisions, case {i}"),
         )
+    }
+}
+
+/// The facts of generated risk `i`: about one or two systems, treated by one to three controls.
+fn risk_facts(
+    i: usize,
+    systems: &[AiSystemId],
+    controls: &[String],
+) -> aims_domain::risk::RiskFacts {
+    use aims_domain::risk::{RiskFacts, RiskStatus, TreatmentOption};
+    let word = WORDS[i % WORDS.len()];
+    let mut linked = Vec::new();
+    if !systems.is_empty() {
+        linked.push(systems[i % systems.len()]);
+        if i % 3 == 0 {
+            linked.push(systems[(i * 7 + 1) % systems.len()]);
+        }
+        linked.dedup();
+    }
+    let treated: Vec<String> = (0..=(i % 3))
+        .filter_map(|k| controls.get((i + k * 5) % controls.len().max(1)).cloned())
+        .collect();
+    let (l, imp) = ((i % 5) as u8 + 1, ((i / 5) % 5) as u8 + 1);
+    RiskFacts {
+        title: format!("Risk {i:06}: {word} model misbehaves"),
+        description: format!("Generated risk about {word} for load tests."),
+        systems: linked,
+        risk_source: None,
+        affected_objective: None,
+        lifecycle_stage: None,
+        owner: None,
+        inherent_likelihood: l,
+        inherent_impact: imp,
+        treatment: TreatmentOption::Modify,
+        treatment_plan: String::new(),
+        controls: treated,
+        actions: Vec::new(),
+        residual_likelihood: Some(l.div_ceil(2)),
+        residual_impact: Some(imp),
+        review_due: None,
+        status: RiskStatus::ALL[i % 5],
     }
 }
 
@@ -130,6 +172,35 @@ impl App {
             .filter(|i| i.id.starts_with("A.") && i.id.matches('.').count() == 2)
             .map(|i| i.id.clone())
             .collect();
+        let method = aims_domain::risk::RiskMethod::default_five_by_five();
+        for batch in (0..size.risks).collect::<Vec<_>>().chunks(BATCH) {
+            let mut tx = self.store.write().await?;
+            for &i in batch {
+                let facts = risk_facts(i, &ids, &controls);
+                let risk = aims_domain::risk::Risk {
+                    id: aims_domain::RiskId::new(),
+                    number: 0,
+                    acceptance: None,
+                    created_at: start,
+                    updated_at: start.plus_seconds(-(i as i64 % 86_400)),
+                    revision: 1,
+                    facts,
+                };
+                let levels = aims_store::RiskLevels {
+                    inherent: risk.inherent_level(&method),
+                    residual: risk.residual_level(&method),
+                };
+                tx.insert_risk(org, &risk, levels).await?;
+            }
+            let change = json!({"risks": batch.len()});
+            tx.append_audit(
+                org,
+                NewAuditEvent::new(&actor, "data_set.generated", "organisation", org, change),
+                start,
+            )
+            .await?;
+            tx.commit().await?;
+        }
         for batch in (0..size.evidence).collect::<Vec<_>>().chunks(BATCH) {
             let mut tx = self.store.write().await?;
             for &i in batch {
@@ -169,6 +240,8 @@ impl App {
             .await?;
             tx.commit().await?;
         }
+        // A bulk load changes what the planner should know about the tables.
+        self.store.refresh_statistics().await?;
         Ok(ids)
     }
 }

@@ -171,6 +171,7 @@ impl App {
             .await?;
         let jobs = tx.purge_finished_jobs(now.plus_days(-7)).await?;
         tx.commit().await?;
+        self.store.refresh_statistics().await?;
         tracing::info!(
             sessions,
             setup_tokens = setup,

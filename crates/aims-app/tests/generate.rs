@@ -15,6 +15,7 @@ async fn a_generated_data_set_has_the_asked_counts_and_a_valid_chain() {
             org,
             DataSetSize {
                 systems: 50,
+                risks: 80,
                 evidence: 120,
             },
         )
@@ -55,5 +56,13 @@ async fn a_generated_data_set_has_the_asked_counts_and_a_valid_chain() {
         readiness.evidence_expired > 0 && readiness.evidence_expiring > 0,
         "{readiness:?}"
     );
+    let risks = app
+        .risks(&viewer, &aims_app::RiskFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(risks.total, 80);
+    let first = &risks.risks[0];
+    assert_eq!(first.number, 1);
+    assert!(!first.facts.controls.is_empty() && !first.facts.systems.is_empty());
     assert!(app.verify_chain(org).await.unwrap().broken.is_none());
 }

@@ -205,6 +205,8 @@ pub enum AdminCommand {
         org: String,
         #[arg(long, default_value_t = 10_000)]
         systems: usize,
+        #[arg(long, default_value_t = 100_000)]
+        risks: usize,
         #[arg(long, default_value_t = 200_000)]
         evidence: usize,
     },

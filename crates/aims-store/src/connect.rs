@@ -50,8 +50,11 @@ pub struct Store {
 
 static DRIVERS: Once = Once::new();
 
+// `optimize = 0x10002` refreshes the planner's statistics where they are missing or stale,
+// within a small budget: without them SQLite walks an index that starts with org_id (one value
+// per tenant) instead of the far more selective one a query names.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;";
+     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL; PRAGMA optimize = 0x10002;";
 
 impl Store {
     /// Connects to the database at `url` (`sqlite:PATH` or `postgres://...`).
@@ -119,6 +122,16 @@ impl Store {
     /// Closes every connection, waiting for those in use.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// Refreshes the query planner's statistics, after a bulk load or from a periodic job.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        let sql = match self.engine() {
+            Engine::Sqlite => "PRAGMA optimize",
+            Engine::Postgres => "ANALYZE",
+        };
+        self.pool.execute(sql).await?;
+        Ok(())
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

@@ -77,7 +77,9 @@ impl Tx {
     async fn with_targets(&mut self, org: OrgId, mut list: Vec<Evidence>) -> Result<Vec<Evidence>> {
         for e in &mut list {
             let rows = sqlx::query(
-                "SELECT kind, target_id FROM evidence_targets WHERE org_id = $1 AND evidence_id = $2 \
+                // `org_id || ''` keeps the tenant check but stops SQLite from walking the
+                // by-target index (which starts with org_id) instead of the primary key.
+                "SELECT kind, target_id FROM evidence_targets WHERE (org_id || '') = $1 AND evidence_id = $2 \
                  ORDER BY kind, target_id",
             )
             .bind(org.to_string())

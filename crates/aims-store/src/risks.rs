@@ -165,8 +165,10 @@ impl Tx {
 
     async fn link_risk(&mut self, org: OrgId, id: RiskId, f: &RiskFacts) -> Result<()> {
         for table in ["risk_systems", "risk_controls"] {
+            // `org_id || ''`: the tenant check without letting SQLite pick the org-wide index
+            // over the primary key (which starts with risk_id).
             sqlx::query(AssertSqlSafe(format!(
-                "DELETE FROM {table} WHERE org_id = $1 AND risk_id = $2"
+                "DELETE FROM {table} WHERE (org_id || '') = $1 AND risk_id = $2"
             )))
             .bind(org.to_string())
             .bind(id.to_string())
@@ -294,7 +296,7 @@ impl Tx {
         }
         if let Some(system) = q.system {
             clauses.push(bind(
-                "EXISTS (SELECT 1 FROM risk_systems x WHERE x.org_id = r.org_id AND x.risk_id = r.id AND x.system_id = ?)",
+                "r.id IN (SELECT x.risk_id FROM risk_systems x WHERE x.org_id = $1 AND x.system_id = ?)",
                 system.to_string(),
             ));
         }
@@ -315,7 +317,8 @@ impl Tx {
         let direction = if q.descending { "DESC" } else { "ASC" };
         let order = match q.sort {
             RiskSort::Number => format!("r.number {direction}"),
-            RiskSort::Level => format!("r.residual_level {direction}, r.number"),
+            // Both columns one way, so that the (org, level, number) index serves the order.
+            RiskSort::Level => format!("r.residual_level {direction}, r.number {direction}"),
             RiskSort::Updated => format!("r.updated_at {direction}, r.number"),
             RiskSort::ReviewDue => {
                 format!("r.review_due IS NULL, r.review_due {direction}, r.number")
@@ -358,7 +361,7 @@ impl Tx {
         system: Option<AiSystemId>,
     ) -> Result<(Vec<(i64, i64, i64)>, Vec<(i64, i64, i64)>)> {
         let scope = if system.is_some() {
-            "AND EXISTS (SELECT 1 FROM risk_systems x WHERE x.org_id = r.org_id AND x.risk_id = r.id AND x.system_id = $2)"
+            "AND r.id IN (SELECT x.risk_id FROM risk_systems x WHERE x.org_id = $1 AND x.system_id = $2)"
         } else {
             "AND $2 = $2"
         };

@@ -50,14 +50,19 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<E
         AdminCommand::Generate {
             org,
             systems,
+            risks,
             evidence,
         } => {
             let org = super::org_id(&org)?;
             let started = std::time::Instant::now();
-            let size = aims_app::DataSetSize { systems, evidence };
+            let size = aims_app::DataSetSize {
+                systems,
+                risks,
+                evidence,
+            };
             let ids = app.generate_data_set(org, size).await?;
             println!(
-                "generated {} systems and {evidence} evidence records in {:.1} s",
+                "generated {} systems, {risks} risks and {evidence} evidence records in {:.1} s",
                 ids.len(),
                 started.elapsed().as_secs_f64()
             );
