@@ -78,7 +78,7 @@ fn inherited<'a>(
 }
 
 /// The ISO/IEC 42001 items that `id` or any item under it maps to directly, strongest first.
-fn linked_controls(catalogue: &Catalogue, id: &str) -> Result<Vec<LinkedControl>> {
+pub(crate) fn linked_controls(catalogue: &Catalogue, id: &str) -> Result<Vec<LinkedControl>> {
     let library = library()?;
     let mut stack = vec![id.to_owned()];
     let mut found: Vec<(String, Relation)> = Vec::new();

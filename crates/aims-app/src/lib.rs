@@ -22,6 +22,7 @@ mod orgs;
 mod readiness;
 mod risks;
 mod setup;
+mod soa;
 mod tokens;
 
 use std::sync::Arc;
@@ -50,6 +51,7 @@ pub use members::{Accepted, InvitationAnswer, NewInvitation};
 pub use readiness::Readiness;
 pub use risks::{RiskFilter, RiskPage};
 pub use setup::{DemoAccount, NewOrganisationOwner};
+pub use soa::SoaReport;
 pub use tokens::{CreatedToken, NewApiToken};
 
 /// The application: the store and the clock every use case works with.

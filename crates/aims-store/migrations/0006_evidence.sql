@@ -25,6 +25,9 @@ CREATE TABLE evidence_targets (
     org_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     kind TEXT NOT NULL CHECK (kind IN ('system', 'control', 'requirement', 'risk')),
     target_id TEXT NOT NULL,
+    -- The evidence's end of validity, repeated here so that "is there current evidence for
+    -- each control" is answered from this index alone.
+    valid_until BIGINT,
     PRIMARY KEY (evidence_id, kind, target_id)
 );
-CREATE INDEX evidence_targets_by_target ON evidence_targets (org_id, kind, target_id);
+CREATE INDEX evidence_targets_by_target ON evidence_targets (org_id, kind, target_id, valid_until);

@@ -46,6 +46,10 @@ pub const TABLES: &[&str] = &[
     "risks",
     "risk_systems",
     "risk_controls",
+    "own_controls",
+    "control_implementations",
+    "system_obligations",
+    "soa_versions",
 ];
 
 /// The version of the archive layout this build writes and reads.

@@ -62,12 +62,14 @@ impl Tx {
         .await?;
         for t in &f.targets {
             sqlx::query(
-                "INSERT INTO evidence_targets (evidence_id, org_id, kind, target_id) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO evidence_targets (evidence_id, org_id, kind, target_id, valid_until) \
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(e.id.to_string())
             .bind(org.to_string())
             .bind(t.kind.as_str())
             .bind(&t.id)
+            .bind(f.valid_until.map(|u| u.as_micros()))
             .execute(self.conn())
             .await?;
         }

@@ -18,6 +18,7 @@ mod readiness;
 mod requirement_texts;
 mod risks;
 mod row;
+mod soa;
 pub mod testing;
 mod tokens;
 mod tx;
@@ -31,5 +32,6 @@ pub use jobs::{Job, NewJob};
 pub use migrate::MIGRATIONS;
 pub use requirement_texts::RequirementText;
 pub use risks::{RiskLevels, RiskQuery, RiskSort};
+pub use soa::{EvidenceCount, ObligationCount, OwnControl, SoaVersion};
 
 pub use tx::Tx;

@@ -70,6 +70,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_risks.sql"),
         postgres: None,
     },
+    Migration {
+        version: 8,
+        name: "statement_of_applicability",
+        sql: include_str!("../migrations/0008_statement_of_applicability.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

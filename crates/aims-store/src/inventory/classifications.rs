@@ -74,6 +74,32 @@ impl Tx {
         .bind(&record.decided_by)
         .execute(self.conn())
         .await?;
+        // The obligations the system now owes, by requirement, for the SoA to read.
+        sqlx::query("DELETE FROM system_obligations WHERE system_id = $1 AND (org_id || '') = $2")
+            .bind(record.system.to_string())
+            .bind(org.to_string())
+            .execute(self.conn())
+            .await?;
+        let mut owed: Vec<&str> = record.result["obligations"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|o| o["requirement"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        owed.sort_unstable();
+        owed.dedup();
+        for requirement in owed {
+            sqlx::query(
+                "INSERT INTO system_obligations (system_id, org_id, requirement) VALUES ($1, $2, $3)",
+            )
+            .bind(record.system.to_string())
+            .bind(org.to_string())
+            .bind(requirement)
+            .execute(self.conn())
+            .await?;
+        }
         sqlx::query(
             "UPDATE ai_systems SET class = $1, class_version = $2, classified_at = $3, \
              class_needs_review = 0 WHERE org_id = $4 AND id = $5",

@@ -1,0 +1,310 @@
+//! Controls and the Statement of Applicability: implementation records, the organisation's
+//! own controls, the SoA derived from risks, obligations and decisions, and its versions.
+
+use std::collections::BTreeMap;
+
+use aims_domain::audit::NewAuditEvent;
+use aims_domain::soa::{
+    ControlRef, EvidenceRef, ImplementationFacts, ObligationLink, Soa, SoaChange, SoaInputs,
+    SoaSnapshot, TreatmentLink, compare, derive_soa, to_csv,
+};
+use aims_domain::{Actor, Permission, UserId, ValidationError};
+use aims_store::{EvidenceCount, SoaVersion, Tx};
+use serde_json::json;
+
+use crate::App;
+use crate::classification::{EU_AI_ACT, ISO_42001, linked_controls};
+use crate::error::{AppError, Result};
+
+/// Evidence listed per control in the SoA; the counts say how much there is in all.
+const EVIDENCE_PER_CONTROL: i64 = 3;
+
+/// The derived SoA with the evidence counts behind its rows.
+#[derive(Clone, Debug)]
+pub struct SoaReport {
+    pub soa: Soa,
+    pub evidence: BTreeMap<String, EvidenceCount>,
+}
+
+impl App {
+    /// Every control the SoA covers: Annex A from the catalogue, then the organisation's own.
+    async fn controls(&self, tx: &mut Tx, actor: &Actor) -> Result<Vec<ControlRef>> {
+        let iso = self.framework(actor, ISO_42001)?;
+        let mut controls: Vec<ControlRef> = iso
+            .items
+            .iter()
+            .filter(|i| i.id.starts_with("A.") && i.id.matches('.').count() >= 2)
+            .map(|i| ControlRef::annex_a(i.id.clone(), i.title.clone()))
+            .collect();
+        controls.extend(
+            tx.own_controls(actor.org)
+                .await?
+                .into_iter()
+                .map(|c| ControlRef::own(c.id, c.title)),
+        );
+        Ok(controls)
+    }
+
+    /// Derives the Statement of Applicability as it stands now.
+    pub async fn statement_of_applicability(&self, actor: &Actor) -> Result<SoaReport> {
+        actor.require(Permission::ReadOrganisation)?;
+        let now = self.now();
+        let mut tx = self.store.read().await?;
+        let controls = self.controls(&mut tx, actor).await?;
+        let treatments = tx
+            .control_treatments(actor.org)
+            .await?
+            .into_iter()
+            .map(|(control, risk, number, title)| TreatmentLink {
+                risk_id: risk.to_string(),
+                risk_label: format!("R-{number} {title}"),
+                control,
+            })
+            .collect();
+        let eu = self.framework(actor, EU_AI_ACT)?;
+        let mut obligations = Vec::new();
+        for owed in tx.obligation_counts(actor.org).await? {
+            let system = match owed.systems {
+                1 => owed.first_system.clone(),
+                n => format!("{n} systems (first: {})", owed.first_system),
+            };
+            for linked in linked_controls(eu, &owed.requirement)? {
+                if linked.id.starts_with("A.") {
+                    obligations.push(ObligationLink {
+                        requirement: owed.requirement.clone(),
+                        system: system.clone(),
+                        control: linked.id,
+                        relation: linked.relation,
+                    });
+                }
+            }
+        }
+        let counts = tx.control_evidence_counts(actor.org, now).await?;
+        let mut evidence = BTreeMap::new();
+        for control in counts.keys() {
+            let refs = tx
+                .control_evidence(actor.org, control, EVIDENCE_PER_CONTROL)
+                .await?
+                .into_iter()
+                .map(|(id, title, expires_at)| EvidenceRef {
+                    id,
+                    title,
+                    expires_at,
+                })
+                .collect();
+            evidence.insert(control.clone(), refs);
+        }
+        let inputs = SoaInputs {
+            controls,
+            implementations: tx.implementations(actor.org).await?,
+            treatments,
+            obligations,
+            evidence,
+        };
+        Ok(SoaReport {
+            soa: derive_soa(&inputs, now),
+            evidence: counts,
+        })
+    }
+
+    /// Records how one control is implemented, or why it is excluded.
+    pub async fn set_implementation(
+        &self,
+        actor: &Actor,
+        control: &str,
+        facts: ImplementationFacts,
+    ) -> Result<()> {
+        actor.require(Permission::EditContent)?;
+        let facts = facts.validate()?;
+        if let Some(owner) = facts.owner
+            && self
+                .store
+                .read()
+                .await?
+                .role_of(actor.org, owner)
+                .await?
+                .is_none()
+        {
+            return Err(
+                ValidationError::new("owner", "must be a member of the organisation").into(),
+            );
+        }
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        if !self
+            .controls(&mut tx, actor)
+            .await?
+            .iter()
+            .any(|c| c.id == control)
+        {
+            return Err(AppError::NotFound("control"));
+        }
+        let before = tx
+            .implementations(actor.org)
+            .await?
+            .remove(control)
+            .unwrap_or_default();
+        tx.put_implementation(actor.org, control, &facts, now, &actor.label)
+            .await?;
+        let change = json!({
+            "decision": [before.decision, facts.decision],
+            "status": [before.status, facts.status],
+            "justification_changed": before.justification != facts.justification,
+        });
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "control.implementation_set",
+                "control",
+                control,
+                change,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a control of the organisation's own; returns its id (`ORG-n`).
+    pub async fn add_own_control(
+        &self,
+        actor: &Actor,
+        title: &str,
+        description: &str,
+    ) -> Result<String> {
+        actor.require(Permission::EditContent)?;
+        let title = aims_domain::validation::bounded_text("title", title, 1, 200)?;
+        let description = aims_domain::validation::long_text("description", description, 10_000)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let id = tx
+            .insert_own_control(actor.org, &title, &description, now)
+            .await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "control.added",
+                "control",
+                &id,
+                json!({"title": title}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Freezes the SoA as it stands into its next version.
+    pub async fn generate_soa_version(&self, actor: &Actor) -> Result<i64> {
+        actor.require(Permission::EditContent)?;
+        let report = self.statement_of_applicability(actor).await?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let version = tx.next_soa_version(actor.org).await?;
+        let summary = report.soa.summary();
+        let snapshot = serde_json::to_value(SoaSnapshot::new(version, now, report.soa))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tx.insert_soa_version(actor.org, version, &snapshot, now, &actor.label)
+            .await?;
+        let change = json!({"version": version, "applicable": summary.applicable, "excluded": summary.excluded, "flagged": summary.flagged});
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "soa.generated", "soa", version, change),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Approves one SoA version (owner, admin).
+    pub async fn approve_soa_version(&self, actor: &Actor, version: i64) -> Result<()> {
+        actor.require(Permission::ApproveContent)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let found = tx
+            .soa_version(actor.org, version)
+            .await?
+            .ok_or(AppError::NotFound("SoA version"))?;
+        if found.approved_at.is_some() {
+            return Err(AppError::Conflict(format!(
+                "version {version} is approved already"
+            )));
+        }
+        tx.approve_soa_version(actor.org, version, &actor.label, now)
+            .await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "soa.approved",
+                "soa",
+                version,
+                json!({"version": version}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every SoA version, newest first.
+    pub async fn soa_versions(&self, actor: &Actor) -> Result<Vec<SoaVersion>> {
+        actor.require(Permission::ReadOrganisation)?;
+        Ok(self.store.read().await?.soa_versions(actor.org).await?)
+    }
+
+    /// One SoA version as the document it was generated as.
+    pub async fn soa_snapshot(
+        &self,
+        actor: &Actor,
+        version: i64,
+    ) -> Result<(SoaVersion, SoaSnapshot)> {
+        actor.require(Permission::ReadOrganisation)?;
+        let found = self
+            .store
+            .read()
+            .await?
+            .soa_version(actor.org, version)
+            .await?
+            .ok_or(AppError::NotFound("SoA version"))?;
+        let snapshot: SoaSnapshot =
+            serde_json::from_value(found.snapshot.clone()).map_err(|e| {
+                AppError::Internal(format!("SoA version {version} cannot be read: {e}"))
+            })?;
+        Ok((found, snapshot))
+    }
+
+    /// What changed between two SoA versions.
+    pub async fn compare_soa_versions(
+        &self,
+        actor: &Actor,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<SoaChange>> {
+        let (_, old) = self.soa_snapshot(actor, from).await?;
+        let (_, new) = self.soa_snapshot(actor, to).await?;
+        Ok(compare(&old, &new))
+    }
+
+    /// The SoA as CSV for auditors: a version, or the SoA as it stands now.
+    pub async fn soa_csv(&self, actor: &Actor, version: Option<i64>) -> Result<String> {
+        let rows = match version {
+            Some(v) => self.soa_snapshot(actor, v).await?.1.rows,
+            None => self.statement_of_applicability(actor).await?.soa.rows,
+        };
+        let members: BTreeMap<UserId, String> = self
+            .members(actor)
+            .await?
+            .into_iter()
+            .map(|m| (m.user, m.display_name))
+            .collect();
+        let names = |id: UserId| members.get(&id).cloned().unwrap_or_else(|| id.to_string());
+        Ok(to_csv(&rows, &names))
+    }
+}
