@@ -169,7 +169,7 @@ impl App {
             .framework(&actor, crate::ISO_42001)?
             .items
             .iter()
-            .filter(|i| i.id.starts_with("A.") && i.id.matches('.').count() == 2)
+            .filter(|i| i.kind == aims_catalog::ItemKind::Control && i.id.starts_with("A."))
             .map(|i| i.id.clone())
             .collect();
         let method = aims_domain::risk::RiskMethod::default_five_by_five();

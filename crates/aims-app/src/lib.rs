@@ -30,7 +30,7 @@ use std::sync::Arc;
 pub use aims_catalog as catalog;
 pub use aims_domain as domain;
 pub use aims_store::{AuditQuery, Engine, Store};
-pub use aims_store::{ClassificationRecord, RequirementText};
+pub use aims_store::{ClassificationRecord, RequirementText, SoaVersion};
 pub use audit::{AuditPage, ChainReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use blobs::{BlobStore, sha256_hex};

@@ -163,7 +163,10 @@ impl App {
         }
         let iso = self.framework(actor, crate::ISO_42001)?;
         for control in &facts.controls {
-            if !control.starts_with("A.") || iso.item(control).is_none() {
+            let is_control = iso
+                .item(control)
+                .is_some_and(|i| i.kind == aims_catalog::ItemKind::Control);
+            if !control.starts_with("A.") || !is_control {
                 return Err(ValidationError::new(
                     "controls",
                     format!("{control:?} is not an ISO/IEC 42001 Annex A control"),

@@ -33,7 +33,7 @@ impl App {
         let mut controls: Vec<ControlRef> = iso
             .items
             .iter()
-            .filter(|i| i.id.starts_with("A.") && i.id.matches('.').count() >= 2)
+            .filter(|i| i.kind == aims_catalog::ItemKind::Control && i.id.starts_with("A."))
             .map(|i| ControlRef::annex_a(i.id.clone(), i.title.clone()))
             .collect();
         controls.extend(
@@ -292,19 +292,67 @@ impl App {
         Ok(compare(&old, &new))
     }
 
-    /// The SoA as CSV for auditors: a version, or the SoA as it stands now.
-    pub async fn soa_csv(&self, actor: &Actor, version: Option<i64>) -> Result<String> {
+    /// The rows of a version, or of the SoA as it stands now, with owners' names.
+    async fn export_rows(
+        &self,
+        actor: &Actor,
+        version: Option<i64>,
+    ) -> Result<(Vec<aims_domain::soa::SoaRow>, BTreeMap<UserId, String>)> {
         let rows = match version {
             Some(v) => self.soa_snapshot(actor, v).await?.1.rows,
             None => self.statement_of_applicability(actor).await?.soa.rows,
         };
-        let members: BTreeMap<UserId, String> = self
+        let members = self
             .members(actor)
             .await?
             .into_iter()
             .map(|m| (m.user, m.display_name))
             .collect();
+        Ok((rows, members))
+    }
+
+    /// The SoA as CSV for auditors: a version, or the SoA as it stands now.
+    pub async fn soa_csv(&self, actor: &Actor, version: Option<i64>) -> Result<String> {
+        let (rows, members) = self.export_rows(actor, version).await?;
         let names = |id: UserId| members.get(&id).cloned().unwrap_or_else(|| id.to_string());
         Ok(to_csv(&rows, &names))
+    }
+
+    /// The SoA as an XLSX workbook with the same columns as the CSV.
+    pub async fn soa_xlsx(&self, actor: &Actor, version: Option<i64>) -> Result<Vec<u8>> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let (rows, members) = self.export_rows(actor, version).await?;
+        let names = |id: UserId| members.get(&id).cloned().unwrap_or_else(|| id.to_string());
+        let failed = |e: rust_xlsxwriter::XlsxError| {
+            AppError::Internal(format!("writing the workbook: {e}"))
+        };
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet
+            .set_name("Statement of Applicability")
+            .map_err(failed)?;
+        let bold = Format::new().set_bold();
+        let wrap = Format::new().set_text_wrap();
+        for (col, title) in aims_domain::soa::COLUMNS.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, *title, &bold)
+                .map_err(failed)?;
+        }
+        // Strings are written as text cells, never as formulas, whatever they start with.
+        for (r, cells) in aims_domain::soa::table(&rows, &names).iter().enumerate() {
+            for (col, cell) in cells.iter().enumerate() {
+                sheet
+                    .write_string_with_format(r as u32 + 1, col as u16, cell, &wrap)
+                    .map_err(failed)?;
+            }
+        }
+        for (col, width) in [10, 40, 11, 60, 22, 20, 40, 30, 40, 40]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.set_column_width(col as u16, width).map_err(failed)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(failed)?;
+        book.save_to_buffer().map_err(failed)
     }
 }

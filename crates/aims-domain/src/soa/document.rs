@@ -207,7 +207,7 @@ pub fn compare(old: &SoaSnapshot, new: &SoaSnapshot) -> Vec<SoaChange> {
 }
 
 /// The spreadsheet columns, in the order auditors read them.
-const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 10] = [
     "Control",
     "Title",
     "Applicable",
@@ -225,18 +225,25 @@ const COLUMNS: [&str; 10] = [
 pub fn to_csv(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> String {
     let mut out = String::new();
     push_record(&mut out, COLUMNS.iter().map(|c| (*c).to_owned()));
-    for row in rows {
-        let evidence: Vec<String> = row
-            .evidence
-            .iter()
-            .map(|e| match e.expires_at {
-                Some(until) => format!("{} (until {})", e.title, until.to_datetime().date()),
-                None => e.title.clone(),
-            })
-            .collect();
-        let flags: Vec<String> = row.flags.iter().map(ToString::to_string).collect();
-        push_record(
-            &mut out,
+    for cells in table(rows, names) {
+        push_record(&mut out, cells);
+    }
+    out
+}
+
+/// The rows as the cells of [`COLUMNS`], for CSV and spreadsheet exports alike.
+pub fn table(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> Vec<[String; 10]> {
+    rows.iter()
+        .map(|row| {
+            let evidence: Vec<String> = row
+                .evidence
+                .iter()
+                .map(|e| match e.expires_at {
+                    Some(until) => format!("{} (until {})", e.title, until.to_datetime().date()),
+                    None => e.title.clone(),
+                })
+                .collect();
+            let flags: Vec<String> = row.flags.iter().map(ToString::to_string).collect();
             [
                 row.control.id.clone(),
                 row.control.title.clone(),
@@ -248,10 +255,9 @@ pub fn to_csv(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> String {
                 row.obligations.join("; "),
                 evidence.join("; "),
                 flags.join("; "),
-            ],
-        );
-    }
-    out
+            ]
+        })
+        .collect()
 }
 
 fn yes_no(value: bool) -> &'static str {

@@ -9,7 +9,7 @@ mod order;
 mod row;
 
 pub use derive::{ObligationLink, SoaInputs, TreatmentLink, derive_soa};
-pub use document::{SoaChange, SoaSnapshot, compare, to_csv};
+pub use document::{COLUMNS, SoaChange, SoaSnapshot, compare, table, to_csv};
 pub use implementation::{
     ControlRef, Decision, ImplementationFacts, ImplementationStatus, MAX_JUSTIFICATION, OWN_GROUP,
 };

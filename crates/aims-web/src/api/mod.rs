@@ -7,12 +7,14 @@ mod classification;
 mod evidence;
 pub use classification::bom_response;
 pub use evidence::file_response;
+pub use soa::download;
 mod frameworks;
 pub mod health;
 mod members;
 mod org;
 mod readiness;
 mod risks;
+mod soa;
 mod system_views;
 mod systems;
 mod tokens;
@@ -118,6 +120,20 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/impact-assessments/{id}/diff", get(assessments::diff))
         .route("/readiness", get(readiness::show))
+        .route("/soa", get(soa::show))
+        .route("/soa/versions", get(soa::versions).post(soa::generate))
+        .route(
+            "/soa/versions/{version}/approval",
+            axum::routing::post(soa::approve),
+        )
+        .route("/soa/diff", get(soa::diff))
+        .route("/soa/export.csv", get(soa::csv))
+        .route("/soa/export.xlsx", get(soa::xlsx))
+        .route("/controls", axum::routing::post(soa::add_control))
+        .route(
+            "/controls/{control}/implementation",
+            axum::routing::put(soa::set_implementation),
+        )
         .route("/risk-method", get(risks::method).put(risks::set_method))
         .route("/risks", get(risks::list).post(risks::create))
         .route("/risks/heat-map", get(risks::heat_map))
@@ -179,6 +195,8 @@ impl Modify for BearerAuth {
         classification::export_bom, classification::import_bom,
         assessments::create, assessments::show, assessments::save, assessments::approve, assessments::diff,
         readiness::show,
+        soa::show, soa::versions, soa::generate, soa::approve, soa::diff, soa::csv, soa::xlsx,
+        soa::add_control, soa::set_implementation,
         risks::method, risks::set_method, risks::list, risks::create, risks::show, risks::update,
         risks::delete, risks::accept, risks::heat_map,
         evidence::add_link, evidence::add_file, evidence::list, evidence::show, evidence::download, evidence::delete,

@@ -8,6 +8,7 @@ mod charts;
 mod classification;
 mod frameworks;
 mod org;
+mod soa;
 pub(crate) mod systems;
 mod tokens;
 
@@ -73,6 +74,12 @@ pub fn routes() -> Router<WebState> {
             "/frameworks/{framework}/items/{item}",
             get(frameworks::requirement_page),
         )
+        .route("/soa", get(soa::soa_page))
+        .route("/soa/controls/{control}", post(soa::save_record))
+        .route("/soa/versions", post(soa::generate))
+        .route("/soa/versions/{version}/approve", post(soa::approve))
+        .route("/soa/own-controls", post(soa::add_control))
+        .route("/soa/{format}", get(soa::export))
         .route("/systems", get(systems::systems_page))
         .route("/systems/new", get(systems::new_page).post(systems::create))
         .route("/systems/{id}", get(systems::system_page))

@@ -9,4 +9,5 @@ mod permissions;
 mod protections;
 mod risks;
 mod sessions;
+mod soa;
 mod support;

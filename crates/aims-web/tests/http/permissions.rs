@@ -311,6 +311,63 @@ fn cases() -> Vec<Case> {
         ),
         case(
             M::GET,
+            |_| "/api/v1/soa".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::PUT,
+            |_| "/api/v1/controls/A.2.2/implementation".into(),
+            Some(
+                || json!({"decision": "include", "status": "planned", "justification": "Policy is due"}),
+            ),
+            [204, 204, 204, 403, 403, 204, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/controls".into(),
+            Some(|| json!({"title": "Model registry review"})),
+            [201, 201, 201, 403, 403, 201, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/soa/versions".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/soa/versions".into(),
+            None,
+            [201, 201, 201, 403, 403, 201, 401],
+        ),
+        // Acme has version 1 (from the support data); the outsider's organisation has none.
+        case(
+            M::POST,
+            |_| "/api/v1/soa/versions/1/approval".into(),
+            None,
+            [204, 204, 403, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/soa/diff?from=1&to=1".into(),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/soa/export.csv?version=1".into(),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/soa/export.xlsx".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
             |_| "/api/v1/risk-method".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],
@@ -527,6 +584,8 @@ async fn the_matrix_covers_every_documented_route() {
                     "/frameworks/{framework}/texts",
                 )
                 .replace("/frameworks/iso-iec-42001", "/frameworks/{framework}")
+                .replace("/controls/A.2.2/", "/controls/{control}/")
+                .replace("/soa/versions/1/", "/soa/versions/{version}/")
                 .replace(&orgs.victim.to_string(), "{user_id}")
                 .replace(&orgs.invitation.to_string(), "{id}")
                 .replace(&orgs.owner_token.to_string(), "{id}")

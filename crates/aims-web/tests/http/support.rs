@@ -275,6 +275,7 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap()
         .id;
+    app.generate_soa_version(&owner_actor).await.unwrap();
     let component = app
         .add_component(
             &owner_actor,

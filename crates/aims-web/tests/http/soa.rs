@@ -1,0 +1,197 @@
+//! The Statement of Applicability through the API: applicability derived from treatments and
+//! obligations, exclusions that a need contradicts flagged, versions, comparison, exports.
+
+use aims_web::WebConfig;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::support::{Server, orgs};
+
+fn row<'a>(soa: &'a serde_json::Value, control: &str) -> &'a serde_json::Value {
+    soa["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["control"]["id"] == control)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_soa_is_derived_flagged_versioned_and_exported() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let (editor, admin) = (orgs.tokens["editor"].clone(), orgs.tokens["admin"].clone());
+
+    let (_, soa) = server.send(Method::GET, "/api/v1/soa", &editor, None).await;
+    assert_eq!(
+        soa["rows"].as_array().unwrap().len(),
+        38,
+        "every Annex A control has a row"
+    );
+    // R-1 of the support data is treated with A.6.2.4.
+    let verification = row(&soa, "A.6.2.4");
+    assert_eq!(verification["applicable"], true, "{verification}");
+    assert!(
+        verification["justification"]
+            .as_str()
+            .unwrap()
+            .contains("R-1"),
+        "{verification}"
+    );
+    // The loan scorer is a high-risk system Acme deploys: its obligations reach Annex A.
+    assert!(
+        soa["rows"].as_array().unwrap().iter().any(|r| r["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["kind"] == "required_by_obligation")),
+        "{soa}"
+    );
+
+    // Excluding a control a treatment needs is flagged, not silently accepted.
+    let path = "/api/v1/controls/A.6.2.4/implementation";
+    let (status, problem) = server
+        .send(
+            Method::PUT,
+            path,
+            &editor,
+            Some(json!({"decision": "exclude", "status": "not_started"})),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("justification")),
+        "{problem}"
+    );
+    let (status, _) = server
+        .send(Method::PUT, path, &editor, Some(json!({"decision": "exclude", "status": "not_started", "justification": "Covered by the vendor"})))
+        .await;
+    assert_eq!(status, 204);
+    let (_, soa) = server.send(Method::GET, "/api/v1/soa", &editor, None).await;
+    let excluded = row(&soa, "A.6.2.4");
+    assert_eq!(excluded["applicable"], false);
+    assert!(
+        excluded["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "excluded_but_needed"),
+        "{excluded}"
+    );
+    let (status, _) = server
+        .send(
+            Method::PUT,
+            "/api/v1/controls/A.99.1/implementation",
+            &editor,
+            Some(json!({"decision": "include", "status": "planned"})),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Version 2 differs from version 1 in that control; approval is for owners and admins.
+    let (status, v2) = server
+        .send(Method::POST, "/api/v1/soa/versions", &editor, None)
+        .await;
+    assert_eq!((status, v2["version"].as_i64()), (201, Some(2)));
+    let (_, changes) = server
+        .send(Method::GET, "/api/v1/soa/diff?from=1&to=2", &editor, None)
+        .await;
+    let changes: Vec<&str> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        changes.iter().any(|c| c.starts_with("A.6.2.4")),
+        "{changes:?}"
+    );
+    assert_eq!(
+        server
+            .send(
+                Method::POST,
+                "/api/v1/soa/versions/2/approval",
+                &admin,
+                None
+            )
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        server
+            .send(
+                Method::POST,
+                "/api/v1/soa/versions/2/approval",
+                &admin,
+                None
+            )
+            .await
+            .0,
+        409
+    );
+
+    let response = server
+        .http
+        .get(server.url("/api/v1/soa/export.csv?version=2"))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("soa-v2.csv")
+    );
+    let csv = response.text().await.unwrap();
+    assert!(
+        csv.starts_with("Control,Title,Applicable,Justification for inclusion or exclusion"),
+        "{csv}"
+    );
+    assert!(csv.contains("A.6.2.4,") && csv.contains("Covered by the vendor"));
+    let response = server
+        .http
+        .get(server.url("/api/v1/soa/export.xlsx"))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
+    let bytes = response.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(b"PK\x03\x04"),
+        "an XLSX file is a zip archive"
+    );
+
+    // An own control joins the SoA.
+    let (status, own) = server
+        .send(
+            Method::POST,
+            "/api/v1/controls",
+            &editor,
+            Some(json!({"title": "Prompt library review"})),
+        )
+        .await;
+    assert_eq!((status, own["id"].as_str()), (201, Some("ORG-1")));
+    let (_, soa) = server.send(Method::GET, "/api/v1/soa", &editor, None).await;
+    assert_eq!(
+        soa["rows"].as_array().unwrap().last().unwrap()["control"]["id"],
+        "ORG-1"
+    );
+
+    // The page shows the rows and the flag.
+    let page = server
+        .http
+        .get(server.url("/soa"))
+        .header("cookie", format!("aims_session={}", orgs.owner_cookie))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("control-A.6.2.4") && page.contains("Prompt library review"),
+        "{page}"
+    );
+}
