@@ -23,6 +23,10 @@ pub struct RiskFilter {
     pub system: Option<String>,
     pub overdue: Option<bool>,
     pub open: Option<bool>,
+    /// One heat-map cell: its likelihood and impact, on the `inherent` or `residual` grid.
+    pub likelihood: Option<u8>,
+    pub impact: Option<u8>,
+    pub basis: Option<String>,
     /// `number`, `level`, `updated` or `review_due`; a leading `-` sorts descending.
     pub sort: Option<String>,
     pub limit: Option<i64>,
@@ -133,6 +137,29 @@ impl RiskFilter {
             owner: None,
             review_overdue_at: self.overdue.unwrap_or(false).then_some(now),
             open_only: self.open.unwrap_or(false),
+            cell: match (self.likelihood, self.impact) {
+                (Some(l), Some(i)) => Some((
+                    match blank(&self.basis) {
+                        None | Some("inherent") => false,
+                        Some("residual") => true,
+                        Some(_) => {
+                            return Err(ValidationError::new(
+                                "basis",
+                                "must be inherent or residual",
+                            ));
+                        }
+                    },
+                    l,
+                    i,
+                )),
+                (None, None) => None,
+                _ => {
+                    return Err(ValidationError::new(
+                        "impact",
+                        "give likelihood and impact together",
+                    ));
+                }
+            },
             sort,
             descending,
             limit,

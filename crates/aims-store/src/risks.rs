@@ -43,6 +43,8 @@ pub struct RiskQuery {
     pub review_overdue_at: Option<Timestamp>,
     /// Only open risks (every status but closed).
     pub open_only: bool,
+    /// Only risks in one heat-map cell: (residual?, likelihood, impact).
+    pub cell: Option<(bool, u8, u8)>,
     pub sort: RiskSort,
     pub descending: bool,
     pub limit: i64,
@@ -312,6 +314,12 @@ impl Tx {
         }
         if q.open_only {
             clauses.push("r.status <> 'closed'".into());
+        }
+        if let Some((residual, l, i)) = q.cell {
+            let basis = if residual { "residual" } else { "inherent" };
+            clauses.push(format!(
+                "r.{basis}_likelihood = {l} AND r.{basis}_impact = {i}"
+            ));
         }
         let filter = clauses.join(" AND ");
         let direction = if q.descending { "DESC" } else { "ASC" };

@@ -8,6 +8,7 @@ mod charts;
 mod classification;
 mod frameworks;
 mod org;
+mod risks;
 mod soa;
 pub(crate) mod systems;
 mod tokens;
@@ -74,6 +75,9 @@ pub fn routes() -> Router<WebState> {
             "/frameworks/{framework}/items/{item}",
             get(frameworks::requirement_page),
         )
+        .route("/risks", get(risks::risks_page).post(risks::create))
+        .route("/risks/{id}", get(risks::risk_page).post(risks::update))
+        .route("/risks/{id}/accept", post(risks::accept))
         .route("/soa", get(soa::soa_page))
         .route("/soa/controls/{control}", post(soa::save_record))
         .route("/soa/versions", post(soa::generate))

@@ -171,3 +171,89 @@ async fn risks_follow_the_method_and_their_owner_signs_off() {
         "{trail}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_risk_pages_list_by_heat_map_cell_record_change_and_sign_off() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", orgs.owner_cookie);
+    let get = |path: String| {
+        let request = server.http.get(server.url(&path)).header("cookie", &cookie);
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let post = |path: String, body: String| {
+        let request = server
+            .http
+            .post(server.url(&path))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        async move {
+            let response = request.send().await.unwrap();
+            let location = response
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_owned());
+            (
+                response.status().as_u16(),
+                location,
+                response.text().await.unwrap(),
+            )
+        }
+    };
+
+    let html = get("/risks?open=true".into()).await;
+    assert!(html.contains("<svg") && html.contains("R-1"), "{html}");
+    // R-1 is rated 3×4 before treatment and 2×3 after.
+    assert!(
+        get("/risks?likelihood=3&impact=4&basis=inherent".into())
+            .await
+            .contains("R-1")
+    );
+    assert!(
+        get("/risks?likelihood=2&impact=3&basis=residual".into())
+            .await
+            .contains("R-1")
+    );
+    assert!(
+        get("/risks?likelihood=3&impact=4&basis=residual".into())
+            .await
+            .contains("No risks match")
+    );
+
+    let (status, _, html) = post(
+        "/risks".into(),
+        "title=Drift&inherent_likelihood=9&inherent_impact=2".into(),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    let (status, location, _) = post(
+        "/risks".into(),
+        "title=Drift&inherent_likelihood=4&inherent_impact=4".into(),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let page = location.unwrap().split('?').next().unwrap().to_owned();
+    assert!(get(page.clone()).await.contains("R-2 Drift"));
+    let (status, _, _) = post(
+        page.clone(),
+        "revision=1&title=Drift&status=treatment_planned&treatment=modify&controls=A.6.2.6&inherent_likelihood=4&inherent_impact=4&residual_likelihood=2&residual_impact=2&treatment_plan=Monitor".into(),
+    )
+    .await;
+    assert_eq!(status, 303);
+    // The creator owns the risk: the owner's page offers the sign-off, which is recorded.
+    let (status, location, _) =
+        post(format!("{page}/accept"), "note=Monitoring+is+enough".into()).await;
+    assert_eq!(
+        (
+            status,
+            location.as_deref().map(|l| l.ends_with("done=accepted"))
+        ),
+        (303, Some(true))
+    );
+    let html = get(page).await;
+    assert!(
+        html.contains("Monitoring is enough") && html.contains("A.6.2.6"),
+        "{html}"
+    );
+}

@@ -1,0 +1,355 @@
+//! The risk register pages: the list with its heat map, one risk, and the forms that record,
+//! change and accept risks.
+
+use aims_app::domain::risk::{Risk, RiskFacts, RiskMethod, RiskStatus, TreatmentOption};
+use aims_app::domain::{AiSystemId, Permission, RiskId, ValidationError};
+use aims_app::{AppError, RiskFilter, SessionContext};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::org::actor_or_page;
+use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
+use crate::identity::PageUser;
+use crate::state::WebState;
+
+/// A risk as a row of the list.
+pub struct RiskRow {
+    pub risk: Risk,
+    pub inherent: String,
+    pub residual: String,
+    pub overdue: bool,
+    pub needs_sign_off: bool,
+}
+
+fn row(risk: Risk, m: &RiskMethod, now: aims_app::domain::Timestamp) -> RiskRow {
+    let residual = risk.residual_level(m);
+    RiskRow {
+        inherent: m.level_label(risk.inherent_level(m)).to_owned(),
+        residual: m.level_label(residual).to_owned(),
+        overdue: risk.is_overdue(now),
+        needs_sign_off: risk.needs_sign_off(m),
+        risk,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "risks.html")]
+struct RisksPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    filter: ListQuery,
+    rows: Vec<RiskRow>,
+    total: i64,
+    heat_map: String,
+    levels: Vec<String>,
+    statuses: &'static [RiskStatus],
+    can_edit: bool,
+    next: Option<i64>,
+}
+
+/// The list's filters as a query string carries them.
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    min_level: String,
+    #[serde(default)]
+    system: String,
+    #[serde(default)]
+    sort: String,
+    open: Option<bool>,
+    overdue: Option<bool>,
+    likelihood: Option<u8>,
+    impact: Option<u8>,
+    #[serde(default)]
+    basis: String,
+    offset: Option<i64>,
+    done: Option<String>,
+}
+
+async fn list_view(
+    state: &WebState,
+    context: &SessionContext,
+    q: ListQuery,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let some = |s: &String| Some(s.clone()).filter(|s| !s.trim().is_empty());
+    let filter = RiskFilter {
+        q: some(&q.q),
+        status: some(&q.status),
+        min_level: some(&q.min_level),
+        system: some(&q.system),
+        sort: some(&q.sort),
+        open: q.open,
+        overdue: q.overdue,
+        likelihood: q.likelihood,
+        impact: q.impact,
+        basis: some(&q.basis),
+        offset: q.offset,
+        limit: Some(50),
+        ..Default::default()
+    };
+    let system = q.system.parse::<AiSystemId>().ok();
+    let loaded = async {
+        let page = state.app.risks(&actor, &filter).await?;
+        let heat_map = state.app.risk_heat_map(&actor, system).await?;
+        Ok::<_, AppError>((page, heat_map))
+    };
+    let (page, heat_map) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(err) => match form_error(err) {
+            Ok(message) => return super::error_page(message.0, &message.1),
+            Err(other) => return app_error_page(other),
+        },
+    };
+    let now = state.app.now();
+    let method = page.method.clone();
+    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+    let offset = page.offset;
+    render(
+        status,
+        &RisksPage {
+            chrome: Some(Chrome::new(context, "risks")),
+            notice: match q.done.as_deref() {
+                Some("created") => Some("The risk was recorded.".into()),
+                Some("deleted") => Some("The risk was deleted.".into()),
+                _ => None,
+            },
+            error,
+            total: page.total,
+            next: (offset + (page.risks.len() as i64) < page.total).then_some(offset + 50),
+            rows: page
+                .risks
+                .into_iter()
+                .map(|r| row(r, &method, now))
+                .collect(),
+            heat_map,
+            levels: method.risk_levels.iter().map(|l| l.label.clone()).collect(),
+            statuses: RiskStatus::ALL,
+            can_edit: actor.role.grants(Permission::EditContent),
+            filter: q,
+        },
+    )
+}
+
+/// `GET /risks`.
+pub async fn risks_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    list_view(&state, &context, q, None).await
+}
+
+/// A new risk as the short form on the list posts it.
+#[derive(Deserialize)]
+pub struct NewRisk {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    description: String,
+    inherent_likelihood: Option<u8>,
+    inherent_impact: Option<u8>,
+    #[serde(default)]
+    system: String,
+}
+
+/// `POST /risks`.
+pub async fn create(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageForm(form): PageForm<NewRisk>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let systems = match form.system.trim() {
+        "" => Ok(Vec::new()),
+        s => s
+            .parse::<AiSystemId>()
+            .map(|id| vec![id])
+            .map_err(|_| ValidationError::new("system", "must be an AI system")),
+    };
+    let result = match systems {
+        Ok(systems) => {
+            let facts = RiskFacts {
+                title: form.title,
+                description: form.description,
+                systems,
+                risk_source: None,
+                affected_objective: None,
+                lifecycle_stage: None,
+                owner: actor.user(),
+                inherent_likelihood: form.inherent_likelihood.unwrap_or(0),
+                inherent_impact: form.inherent_impact.unwrap_or(0),
+                treatment: TreatmentOption::Retain,
+                treatment_plan: String::new(),
+                controls: Vec::new(),
+                actions: Vec::new(),
+                residual_likelihood: None,
+                residual_impact: None,
+                review_due: None,
+                status: RiskStatus::Identified,
+            };
+            state.app.create_risk(&actor, facts).await
+        }
+        Err(invalid) => Err(invalid.into()),
+    };
+    match result {
+        Ok(risk) => done(&format!("/risks/{}", risk.id), "created"),
+        Err(err) => match form_error(err) {
+            Ok(message) => list_view(&state, &context, ListQuery::default(), Some(message)).await,
+            Err(other) => app_error_page(other),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "risk.html")]
+struct RiskPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    row: RiskRow,
+    method: RiskMethod,
+    can_edit: bool,
+    is_owner: bool,
+}
+
+async fn risk_view(
+    state: &WebState,
+    context: &SessionContext,
+    id: RiskId,
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.risk(&actor, id).await {
+        Ok((risk, method)) => {
+            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+            let is_owner = risk.facts.owner.is_some() && risk.facts.owner == actor.user();
+            render(
+                status,
+                &RiskPage {
+                    chrome: Some(Chrome::new(context, "risks")),
+                    notice,
+                    error,
+                    row: row(risk, &method, state.app.now()),
+                    method,
+                    can_edit: actor.role.grants(Permission::EditContent),
+                    is_owner,
+                },
+            )
+        }
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `GET /risks/{id}`.
+pub async fn risk_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<RiskId>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let notice = match q.done.as_deref() {
+        Some("created") => {
+            Some("The risk was recorded; rate its treatment and residual risk below.".into())
+        }
+        Some("saved") => Some("Your changes were saved.".into()),
+        Some("accepted") => Some("Your acceptance was recorded.".into()),
+        _ => None,
+    };
+    risk_view(&state, &context, id, notice, None).await
+}
+
+/// The risk's ratings and treatment as its page posts them.
+#[derive(Deserialize)]
+pub struct RiskUpdate {
+    revision: i64,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    treatment: String,
+    #[serde(default)]
+    treatment_plan: String,
+    #[serde(default)]
+    controls: String,
+    inherent_likelihood: Option<u8>,
+    inherent_impact: Option<u8>,
+    residual_likelihood: Option<u8>,
+    residual_impact: Option<u8>,
+}
+
+/// `POST /risks/{id}`.
+pub async fn update(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<RiskId>,
+    PageForm(form): PageForm<RiskUpdate>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let result = async {
+        let (risk, _) = state.app.risk(&actor, id).await?;
+        let facts = RiskFacts {
+            title: form.title,
+            status: form.status.parse()?,
+            treatment: form.treatment.parse()?,
+            treatment_plan: form.treatment_plan,
+            controls: form
+                .controls
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect(),
+            inherent_likelihood: form.inherent_likelihood.unwrap_or(0),
+            inherent_impact: form.inherent_impact.unwrap_or(0),
+            residual_likelihood: form.residual_likelihood,
+            residual_impact: form.residual_impact,
+            ..risk.facts
+        };
+        state
+            .app
+            .update_risk(&actor, id, form.revision, facts)
+            .await
+    };
+    match result.await {
+        Ok(_) => done(&format!("/risks/{id}"), "saved"),
+        Err(err) => match form_error(err) {
+            Ok(message) => risk_view(&state, &context, id, None, Some(message)).await,
+            Err(other) => app_error_page(other),
+        },
+    }
+}
+
+/// The owner's reason for accepting.
+#[derive(Deserialize)]
+pub struct AcceptNote {
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /risks/{id}/accept`.
+pub async fn accept(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<RiskId>,
+    PageForm(form): PageForm<AcceptNote>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.accept_risk(&actor, id, &form.note).await {
+        Ok(_) => done(&format!("/risks/{id}"), "accepted"),
+        Err(err) => match form_error(err) {
+            Ok(message) => risk_view(&state, &context, id, None, Some(message)).await,
+            Err(other) => app_error_page(other),
+        },
+    }
+}
