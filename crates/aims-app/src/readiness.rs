@@ -8,7 +8,7 @@ use crate::App;
 use crate::error::Result;
 
 /// The dashboard's figures.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Readiness {
     pub systems: i64,
     /// Systems per EU AI Act class, most severe first; `unclassified` last.
@@ -18,6 +18,14 @@ pub struct Readiness {
     pub missing_assessments: Vec<(AiSystemId, String)>,
     pub evidence_expired: i64,
     pub evidence_expiring: i64,
+    /// Open risks whose residual level is in the method's top two levels.
+    pub open_high_risks: i64,
+    /// The label of the lowest level counted as high.
+    pub high_from: String,
+    /// Open risks whose review date has passed.
+    pub overdue_risk_reviews: i64,
+    /// Annex A coverage per group, from the SoA as it stands.
+    pub coverage: Vec<aims_domain::soa::GroupCoverage>,
 }
 
 const CLASS_ORDER: [&str; 5] = [
@@ -45,7 +53,49 @@ impl App {
         let (evidence_expired, evidence_expiring) = tx
             .evidence_expiry_counts(actor.org, now, now.plus_days(EXPIRY_NOTICE_DAYS))
             .await?;
+        let method = tx
+            .risk_method(actor.org)
+            .await?
+            .unwrap_or_else(aims_domain::risk::RiskMethod::default_five_by_five);
+        let high = method.risk_levels.len().saturating_sub(2);
+        let count = |q: aims_store::RiskQuery| aims_store::RiskQuery {
+            limit: 1,
+            open_only: true,
+            ..q
+        };
+        let open_high_risks = tx
+            .risks(
+                actor.org,
+                &count(aims_store::RiskQuery {
+                    min_level: Some(high),
+                    ..Default::default()
+                }),
+            )
+            .await?
+            .1;
+        let overdue_risk_reviews = tx
+            .risks(
+                actor.org,
+                &count(aims_store::RiskQuery {
+                    review_overdue_at: Some(now),
+                    ..Default::default()
+                }),
+            )
+            .await?
+            .1;
+        drop(tx);
+        let coverage = self
+            .statement_of_applicability(actor)
+            .await?
+            .soa
+            .summary()
+            .groups;
+        let mut tx = self.store.read().await?;
         Ok(Readiness {
+            open_high_risks,
+            high_from: method.level_label(high).to_owned(),
+            overdue_risk_reviews,
+            coverage,
             systems: counts.iter().map(|(_, n)| n).sum(),
             by_class: CLASS_ORDER
                 .iter()

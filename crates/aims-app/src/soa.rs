@@ -18,6 +18,8 @@ use crate::error::{AppError, Result};
 
 /// Evidence listed per control in the SoA; the counts say how much there is in all.
 const EVIDENCE_PER_CONTROL: i64 = 3;
+/// Risks named per control in the SoA; the rest are counted.
+const RISKS_PER_CONTROL: i64 = 5;
 
 /// The derived SoA with the evidence counts behind its rows.
 #[derive(Clone, Debug)]
@@ -51,16 +53,30 @@ impl App {
         let now = self.now();
         let mut tx = self.store.read().await?;
         let controls = self.controls(&mut tx, actor).await?;
-        let treatments = tx
-            .control_treatments(actor.org)
-            .await?
-            .into_iter()
-            .map(|(control, risk, number, title)| TreatmentLink {
-                risk_id: risk.to_string(),
-                risk_label: format!("R-{number} {title}"),
-                control,
-            })
-            .collect();
+        let mut treatments = Vec::new();
+        for (control, count) in tx.control_treatment_counts(actor.org).await? {
+            let sample = tx
+                .control_treatment_sample(actor.org, &control, RISKS_PER_CONTROL)
+                .await?;
+            let more = count - sample.len() as i64;
+            treatments.extend(
+                sample
+                    .into_iter()
+                    .map(|(risk, number, title)| TreatmentLink {
+                        risk_id: risk.to_string(),
+                        risk_label: format!("R-{number} {title}"),
+                        control: control.clone(),
+                    }),
+            );
+            // An SoA row names a few risks and counts the rest, however large the register.
+            if more > 0 {
+                treatments.push(TreatmentLink {
+                    risk_id: format!("{control}:more"),
+                    risk_label: format!("{more} more risks"),
+                    control: control.clone(),
+                });
+            }
+        }
         let eu = self.framework(actor, EU_AI_ACT)?;
         let mut obligations = Vec::new();
         for owed in tx.obligation_counts(actor.org).await? {

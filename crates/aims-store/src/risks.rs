@@ -187,7 +187,14 @@ impl Tx {
             .execute(self.conn())
             .await?;
         }
-        for control in &f.controls {
+        // A closed risk treats nothing any more: only open risks' controls are linked, so that
+        // the SoA counts them from this table's index alone.
+        let open_controls: &[String] = if f.status == aims_domain::risk::RiskStatus::Closed {
+            &[]
+        } else {
+            &f.controls
+        };
+        for control in open_controls {
             sqlx::query(
                 "INSERT INTO risk_controls (risk_id, org_id, control_id) VALUES ($1, $2, $3)",
             )
@@ -395,27 +402,39 @@ impl Tx {
         Ok((inherent, residual))
     }
 
-    /// Every (control, risk) pair where an open risk's treatment selects the control, with the
-    /// risk's number and title: what the Statement of Applicability derives from.
-    pub async fn control_treatments(
+    /// How many open risks' treatments select each control.
+    pub async fn control_treatment_counts(
         &mut self,
         org: OrgId,
-    ) -> Result<Vec<(String, RiskId, i64, String)>> {
+    ) -> Result<std::collections::BTreeMap<String, i64>> {
+        let rows = sqlx::query("SELECT control_id, COUNT(*) AS n FROM risk_controls WHERE org_id = $1 GROUP BY control_id")
+            .bind(org.to_string())
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.text("control_id")?, r.int("n")?)))
+            .collect()
+    }
+
+    /// The first `limit` open risks (oldest first) whose treatment selects `control`:
+    /// `(id, number, title)`.
+    pub async fn control_treatment_sample(
+        &mut self,
+        org: OrgId,
+        control: &str,
+        limit: i64,
+    ) -> Result<Vec<(RiskId, i64, String)>> {
         let rows = sqlx::query(
-            "SELECT c.control_id, r.id, r.number, r.title FROM risk_controls c \
-             JOIN risks r ON r.id = c.risk_id AND r.org_id = c.org_id \
-             WHERE c.org_id = $1 AND r.status <> 'closed' ORDER BY c.control_id, r.number",
+            "SELECT r.id, r.number, r.title FROM risk_controls c JOIN risks r ON r.id = c.risk_id \
+             WHERE c.org_id = $1 AND c.control_id = $2 ORDER BY c.risk_id LIMIT $3",
         )
         .bind(org.to_string())
+        .bind(control)
+        .bind(limit)
         .fetch_all(self.conn())
         .await?;
         map_rows(rows, |r| {
-            Ok((
-                r.text("control_id")?,
-                r.parsed("id")?,
-                r.int("number")?,
-                r.text("title")?,
-            ))
+            Ok((r.parsed("id")?, r.int("number")?, r.text("title")?))
         })
     }
 }

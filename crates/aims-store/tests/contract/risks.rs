@@ -161,15 +161,23 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
     assert_eq!((inherent, residual), (vec![(4, 5, 1)], vec![(2, 3, 1)]));
     let (inherent, _) = tx.risk_cells(acme, None).await.unwrap();
     assert_eq!(inherent.iter().map(|c| c.2).sum::<i64>(), 2);
-    let treatments = tx.control_treatments(acme).await.unwrap();
+    let counts = tx.control_treatment_counts(acme).await.unwrap();
     assert_eq!(
-        treatments
-            .iter()
-            .map(|t| (t.0.as_str(), t.2))
-            .collect::<Vec<_>>(),
-        [("A.6.2.4", 1), ("A.6.2.6", 1)]
+        counts.into_iter().collect::<Vec<_>>(),
+        [("A.6.2.4".to_owned(), 1), ("A.6.2.6".to_owned(), 1)]
     );
-    assert!(tx.control_treatments(other).await.unwrap().is_empty());
+    let sample = tx
+        .control_treatment_sample(acme, "A.6.2.4", 5)
+        .await
+        .unwrap();
+    assert_eq!((sample[0].1, sample[0].2.as_str()), (1, "Model drift"));
+    assert!(tx.control_treatment_counts(other).await.unwrap().is_empty());
+    assert!(
+        tx.control_treatment_sample(other, "A.6.2.4", 5)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     drop(tx);
 
     // A change names its revision; acceptance round-trips; closing drops it from treatments.
@@ -218,7 +226,7 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
             .read()
             .await
             .unwrap()
-            .control_treatments(acme)
+            .control_treatment_counts(acme)
             .await
             .unwrap()
             .is_empty()

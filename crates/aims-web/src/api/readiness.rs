@@ -28,6 +28,11 @@ pub struct ReadinessView {
     pub high_risk_without_current_assessment: Vec<NamedSystem>,
     pub evidence_expired: i64,
     pub evidence_expiring: i64,
+    pub open_high_risks: i64,
+    pub overdue_risk_reviews: i64,
+    /// Per Annex A group: `{group, controls, applicable, implemented}`.
+    #[schema(value_type = Vec<Object>)]
+    pub annex_a_coverage: Vec<serde_json::Value>,
 }
 
 impl From<Readiness> for ReadinessView {
@@ -46,6 +51,13 @@ impl From<Readiness> for ReadinessView {
                 .collect(),
             evidence_expired: r.evidence_expired,
             evidence_expiring: r.evidence_expiring,
+            open_high_risks: r.open_high_risks,
+            overdue_risk_reviews: r.overdue_risk_reviews,
+            annex_a_coverage: r
+                .coverage
+                .iter()
+                .map(|g| serde_json::json!({"group": g.group, "controls": g.controls, "applicable": g.applicable, "implemented": g.implemented}))
+                .collect(),
         }
     }
 }

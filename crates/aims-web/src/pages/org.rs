@@ -37,6 +37,8 @@ struct HomePage {
     readiness: aims_app::Readiness,
     /// Systems by EU AI Act class, as an SVG chart.
     class_chart: String,
+    /// Annex A implementation by group, as an SVG chart.
+    coverage_chart: String,
 }
 
 /// The systems-by-class chart of the dashboard.
@@ -64,6 +66,32 @@ fn class_chart(r: &aims_app::Readiness) -> String {
         })
         .collect();
     super::charts::bar_chart_svg("AI systems by EU AI Act class", &bars)
+}
+
+/// The Annex A coverage chart: per group, the share of applicable controls implemented.
+fn coverage_chart(r: &aims_app::Readiness) -> String {
+    let labels: Vec<String> = r
+        .coverage
+        .iter()
+        .map(|g| {
+            format!(
+                "{} ({} of {} applicable)",
+                g.group, g.implemented, g.applicable
+            )
+        })
+        .collect();
+    let bars: Vec<super::charts::Bar<'_>> = r
+        .coverage
+        .iter()
+        .zip(&labels)
+        .map(|(g, label)| super::charts::Bar {
+            label,
+            value: g.percent().unwrap_or(0) as i64,
+            href: "/soa",
+            colour: "#2e5aac",
+        })
+        .collect();
+    super::charts::bar_chart_svg("Annex A controls implemented, per cent, by group", &bars)
 }
 
 /// `GET /`: the overview of the active organisation.
@@ -108,6 +136,7 @@ pub async fn home(
                 token_count,
                 audit_events,
                 class_chart: class_chart(&readiness),
+                coverage_chart: coverage_chart(&readiness),
                 readiness,
             },
         ),
