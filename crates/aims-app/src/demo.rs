@@ -173,6 +173,11 @@ fn demo_systems() -> Vec<DemoSystem> {
     ]
 }
 
+/// Demo data written as JSON, read into the type a use case takes.
+fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| AppError::Internal(format!("demo data: {e}")))
+}
+
 impl App {
     /// Fills the demo organisation with its systems, unless it already holds some.
     pub(crate) async fn seed_demo_content(&self, org: OrgId) -> Result<()> {
@@ -187,8 +192,10 @@ impl App {
             label: "aims serve --demo".into(),
             ..crate::setup::system_actor(org)
         };
+        let mut created_ids = Vec::new();
         for demo in demo_systems() {
             let created = self.create_ai_system(&actor, demo.facts).await?;
+            created_ids.push(created.id);
             for (kind, facts) in demo.components {
                 self.add_component(&actor, created.id, kind, facts).await?;
             }
@@ -198,6 +205,81 @@ impl App {
                 self.classify_ai_system(&actor, created.id, answers).await?;
             }
         }
+        self.seed_demo_register(&actor, &created_ids).await
+    }
+
+    /// Risks, an approved impact assessment, control decisions and evidence for the demo.
+    async fn seed_demo_register(
+        &self,
+        actor: &Actor,
+        systems: &[aims_domain::AiSystemId],
+    ) -> Result<()> {
+        let (credit, cv, chat) = (
+            systems[0].to_string(),
+            systems[1].to_string(),
+            systems[2].to_string(),
+        );
+        for risk in [
+            json!({"title": "Unfair refusals for thin credit files", "description": "Applicants with little credit history score low whatever their ability to repay.",
+                   "systems": [credit], "risk_source": "C.3.4", "affected_objective": "C.2.5", "lifecycle_stage": "operation_monitoring", "owner": null,
+                   "inherent_likelihood": 4, "inherent_impact": 4, "treatment": "modify", "treatment_plan": "Quarterly fairness tests; officer review of refusals.",
+                   "controls": ["A.6.2.4", "A.7.4"], "actions": [], "residual_likelihood": 2, "residual_impact": 3, "review_due": null, "status": "treatment_planned"}),
+            json!({"title": "Prompt injection through customer messages", "description": "A customer makes the assistant reveal other customers' data or its instructions.",
+                   "systems": [chat], "risk_source": null, "affected_objective": "C.2.10", "lifecycle_stage": "deployment", "owner": null,
+                   "inherent_likelihood": 4, "inherent_impact": 5, "treatment": "modify", "treatment_plan": "Red-team the assistant before each release; isolate account data.",
+                   "controls": ["A.6.2.6", "A.6.2.4"], "actions": [], "residual_likelihood": 2, "residual_impact": 4, "review_due": null, "status": "treatment_planned"}),
+            json!({"title": "Supplier changes the ranking model without notice", "description": "",
+                   "systems": [cv], "risk_source": null, "affected_objective": null, "lifecycle_stage": null, "owner": null,
+                   "inherent_likelihood": 3, "inherent_impact": 3, "treatment": "share", "treatment_plan": "Contract clause on change notices.",
+                   "controls": ["A.10.3"], "actions": [], "residual_likelihood": null, "residual_impact": null, "review_due": null, "status": "assessed"}),
+        ] {
+            self.create_risk(actor, parse(risk)?).await?;
+        }
+        let assessment = self
+            .create_impact_assessment(
+                actor,
+                systems[0],
+                parse(json!({
+                    "title": "Credit scoring impact assessment 2026", "scope": "Consumer loans up to EUR 50,000 in the EU.",
+                    "affected_groups": "Loan applicants; people with thin credit files.", "benefits": "Faster answers, consistent decisions.",
+                    "harms": [{"kind": "fairness", "description": "Lower scores for applicants from some postcodes", "affected": "Applicants",
+                               "severity": "high", "likelihood": "moderate", "mitigations": "Postcode removed from features; quarterly bias test.",
+                               "residual_severity": "moderate", "residual_likelihood": "low"}],
+                    "fria": {"processes": "Loan origination", "period_and_frequency": "Every application, all year",
+                             "affected_categories": "Applicants", "specific_risks": "Unfair refusal of credit",
+                             "human_oversight": "Officer review of every refusal", "measures_if_risks_materialise": "Complaints desk; model rollback"},
+                }))?,
+            )
+            .await?;
+        self.approve_impact_assessment(actor, assessment.id, assessment.version)
+            .await?;
+        for (control, decision, status, why) in [
+            (
+                "A.2.2",
+                "include",
+                "implemented",
+                "The AI policy is the basis of the management system.",
+            ),
+            ("A.6.2.4", "include", "partially_implemented", ""),
+            (
+                "A.10.4",
+                "exclude",
+                "not_started",
+                "We do not offer AI systems to customers of our own customers.",
+            ),
+        ] {
+            let facts =
+                parse(json!({"decision": decision, "status": status, "justification": why}))?;
+            self.set_implementation(actor, control, facts).await?;
+        }
+        self.add_evidence(
+            actor,
+            parse(json!({"title": "AI policy, approved by the board", "link": "https://intranet.example/ai-policy",
+                         "targets": [{"kind": "control", "id": "A.2.2"}]}))?,
+            None,
+        )
+        .await?;
+        self.generate_soa_version(actor).await?;
         Ok(())
     }
 }

@@ -57,6 +57,27 @@ async fn the_demo_organisation_holds_classified_systems_once() {
     );
     assert_eq!(class("unclassified").await, 1);
 
+    let readiness = app.readiness(&actor).await.unwrap();
+    assert_eq!(
+        readiness.missing_assessments.len(),
+        1,
+        "CV screening has no approved assessment; credit scoring has: {readiness:?}"
+    );
+    assert_eq!(
+        app.risks(&actor, &aims_app::RiskFilter::default())
+            .await
+            .unwrap()
+            .total,
+        3
+    );
+    let soa = app.statement_of_applicability(&actor).await.unwrap();
+    assert!(
+        soa.soa
+            .rows
+            .iter()
+            .any(|r| r.control.id == "A.10.4" && !r.applicable)
+    );
+    assert_eq!(app.soa_versions(&actor).await.unwrap().len(), 1);
     let report = app.verify_chain(first.org).await.unwrap();
     assert!(report.broken.is_none(), "{report:?}");
 }
