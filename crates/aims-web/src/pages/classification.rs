@@ -393,6 +393,8 @@ struct EvidenceRegisterPage {
 #[derive(Deserialize, Default)]
 pub struct RegisterQuery {
     validity: Option<String>,
+    /// Only the evidence supporting this control.
+    control: Option<String>,
     offset: Option<i64>,
 }
 
@@ -405,7 +407,20 @@ pub async fn evidence_register(
     let actor = actor_or_page!(context);
     let validity = q.validity.as_deref().filter(|v| !v.is_empty());
     let offset = q.offset.unwrap_or(0);
-    match state.app.evidence_register(&actor, validity, offset).await {
+    let listed = match q.control.as_deref().filter(|c| !c.is_empty()) {
+        Some(control) => {
+            let target = aims_app::domain::evidence::Target {
+                kind: aims_app::domain::evidence::TargetKind::Control,
+                id: control.to_owned(),
+            };
+            state.app.evidence_for(&actor, &target).await.map(|list| {
+                let total = list.len() as i64;
+                (list, total)
+            })
+        }
+        None => state.app.evidence_register(&actor, validity, offset).await,
+    };
+    match listed {
         Ok((list, total)) => {
             let now = state.app.now();
             render(
