@@ -68,7 +68,7 @@ fn risk_facts(
     let mut linked = Vec::new();
     if !systems.is_empty() {
         linked.push(systems[i % systems.len()]);
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             linked.push(systems[(i * 7 + 1) % systems.len()]);
         }
         linked.dedup();
