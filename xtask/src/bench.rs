@@ -284,7 +284,9 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("http") => {}
         Some("spine") => return crate::bench_spine::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench http | spine [--systems N] [--evidence N]"),
+        _ => {
+            bail!("usage: cargo xtask bench http | spine [--systems N] [--risks N] [--evidence N]")
+        }
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

@@ -1,8 +1,9 @@
 //! `cargo xtask bench spine`: a release build of aims over a generated data set (by default
-//! 10,000 AI systems and 200,000 evidence records in one organisation, made by
+//! 10,000 AI systems, 100,000 risks and 200,000 evidence records in one organisation, made by
 //! `aims admin generate`), on SQLite and on PostgreSQL. Reports p50/p95 latency and requests
-//! per second at 1 and 16 clients for the inventory list (filtered, sorted, 50 a page), one
-//! system with everything linked to it, and the readiness dashboard. Figures, not assertions.
+//! per second at 1 and 16 clients for the inventory and risk lists (filtered, sorted, 50 a
+//! page), one risk, one system with everything linked to it, the readiness dashboard and the
+//! derived Statement of Applicability. Figures, not assertions.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -84,7 +85,7 @@ async fn bench_engine(
     engine: &str,
     url: &str,
     data: &Path,
-    counts: (usize, usize),
+    counts: (usize, usize, usize),
 ) -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
@@ -141,8 +142,10 @@ async fn bench_engine(
             &org,
             "--systems",
             &counts.0.to_string(),
-            "--evidence",
+            "--risks",
             &counts.1.to_string(),
+            "--evidence",
+            &counts.2.to_string(),
         ],
         None,
     )?;
@@ -164,6 +167,18 @@ async fn bench_engine(
     if ids.is_empty() {
         bail!("the generated systems are not listed: {page}");
     }
+    let risk_page: serde_json::Value = http
+        .get(format!("{base}/api/v1/risks?limit=200&sort=-updated"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let risk_ids: Vec<String> = risk_page["risks"].as_array().map_or(Vec::new(), |a| {
+        a.iter()
+            .filter_map(|r| r["id"].as_str().map(str::to_owned))
+            .collect()
+    });
     let stages = [
         "inception",
         "design_development",
@@ -179,7 +194,19 @@ async fn bench_engine(
         ),
         ("systems: text search, 50", ["credit", "fraud", "triage", "vision"].iter().map(|w| format!("{base}/api/v1/systems?q={w}&limit=50")).collect()),
         ("one system with links", ids.iter().map(|id| format!("{base}/api/v1/systems/{id}")).collect()),
+        (
+            "risks: level, open, by level, 50",
+            ["High", "Medium", "Critical"].iter().enumerate().map(|(i, l)| {
+                format!("{base}/api/v1/risks?min_level={l}&open=true&sort=-level&limit=50&offset={}", i * 50)
+            }).collect(),
+        ),
+        (
+            "risks of one system, 50",
+            ids.iter().take(50).map(|id| format!("{base}/api/v1/risks?system={id}&limit=50")).collect(),
+        ),
+        ("one risk", risk_ids.iter().map(|id| format!("{base}/api/v1/risks/{id}")).collect()),
         ("readiness dashboard", vec![format!("{base}/api/v1/readiness")]),
+        ("Statement of Applicability", vec![format!("{base}/api/v1/soa")]),
     ];
     println!(
         "  {:<32} {:>8} {:>10} {:>9} {:>9} {:>7}",
@@ -209,10 +236,11 @@ fn count_arg(args: &[String], name: &str, default: usize) -> anyhow::Result<usiz
     }
 }
 
-/// `cargo xtask bench spine [--systems N] [--evidence N]`.
+/// `cargo xtask bench spine [--systems N] [--risks N] [--evidence N]`.
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let counts = (
         count_arg(args, "--systems", 10_000)?,
+        count_arg(args, "--risks", 100_000)?,
         count_arg(args, "--evidence", 200_000)?,
     );
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -231,9 +259,10 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         .build()?;
     runtime.block_on(async {
         println!(
-            "aims spine benchmark: {} systems, {} evidence records; release build, client and server on one {}-core machine",
+            "aims spine benchmark: {} systems, {} risks, {} evidence records; release build, client and server on one {}-core machine",
             counts.0,
             counts.1,
+            counts.2,
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
         let data = std::env::temp_dir().join(format!("aims-spine-{}", std::process::id()));

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | spine [--systems N] [--evidence N]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | spine [--systems N] [--risks N] [--evidence N]"
             );
             return ExitCode::from(2);
         }
