@@ -8,6 +8,7 @@ mod charts;
 mod classification;
 mod frameworks;
 mod org;
+mod risk_method;
 mod risks;
 mod soa;
 pub(crate) mod systems;
@@ -76,6 +77,10 @@ pub fn routes() -> Router<WebState> {
             get(frameworks::requirement_page),
         )
         .route("/risks", get(risks::risks_page).post(risks::create))
+        .route(
+            "/risks/method",
+            get(risk_method::method_page).post(risk_method::change),
+        )
         .route("/risks/{id}", get(risks::risk_page).post(risks::update))
         .route("/risks/{id}/accept", post(risks::accept))
         .route("/soa", get(soa::soa_page))

@@ -257,3 +257,46 @@ async fn the_risk_pages_list_by_heat_map_cell_record_change_and_sign_off() {
         "{html}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_method_page_shows_the_matrix_and_refuses_a_broken_method_naming_it() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", orgs.owner_cookie);
+    let html = server
+        .http
+        .get(server.url("/risks/method"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Likelihood \\ impact") && html.contains("Critical"),
+        "{html}"
+    );
+    let post = |body: String| {
+        server
+            .http
+            .post(server.url("/risks/method"))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let mut method =
+        serde_json::to_value(aims_app::domain::risk::RiskMethod::default_five_by_five()).unwrap();
+    method["matrix"][4][4] = json!(0);
+    let body = serde_urlencoded::to_string([("method", method.to_string())]).unwrap();
+    let response = post(body).await.unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("matrix"),
+        "the error names the matrix: {html}"
+    );
+    let response = post("reset=1".into()).await.unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+}
