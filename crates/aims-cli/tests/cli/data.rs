@@ -201,11 +201,21 @@ async fn a_separate_worker_runs_jobs_on_postgres() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert_eq!(done_purges, 1, "the worker ran the purge job");
-    assert_eq!(
-        store.read().await.unwrap().queue_depth().await.unwrap(),
-        1,
-        "and queued the next one"
-    );
+    let next_purges = aims_store::testing::execute_raw(
+        &store,
+        "UPDATE jobs SET state = state WHERE state = 'queued' AND kind = 'purge_expired'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(next_purges, 1, "and queued the next one");
+    // Beside it, the evidence reminders keep themselves scheduled.
+    let reminders = aims_store::testing::execute_raw(
+        &store,
+        "UPDATE jobs SET state = state WHERE kind = 'evidence_reminders' AND state IN ('queued', 'running', 'done')",
+    )
+    .await
+    .unwrap();
+    assert!(reminders >= 1, "the reminder job was scheduled");
     std::process::Command::new("kill")
         .arg("-TERM")
         .arg(worker.id().to_string())
