@@ -12,6 +12,8 @@ use crate::error::{AppError, Result, not_found};
 
 /// Most systems on one page of the inventory.
 pub const MAX_PAGE: i64 = 200;
+/// Lists count their matches up to this many; past it they say "more than".
+pub const COUNT_CAP: i64 = 10_000;
 
 /// What the inventory list is asked for, as it arrives from a form or a query string.
 #[derive(Clone, Debug, Default)]
@@ -34,8 +36,10 @@ pub struct SystemFilter {
 #[derive(Clone, Debug)]
 pub struct SystemPage {
     pub systems: Vec<AiSystem>,
-    /// How many systems match the filter in all.
+    /// How many systems match the filter in all, counted up to [`COUNT_CAP`] + 1.
     pub total: i64,
+    /// More match than [`COUNT_CAP`]; `total` is a lower bound.
+    pub total_capped: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -121,6 +125,7 @@ impl SystemFilter {
             tag: blank_to_none(&self.tag).map(str::to_lowercase),
             class,
             needs_review: self.needs_review,
+            count_cap: Some(COUNT_CAP),
             owner: blank_to_none(&self.owner)
                 .map(|o| {
                     o.parse::<UserId>()
@@ -168,6 +173,7 @@ impl App {
             .await?;
         Ok(SystemPage {
             systems,
+            total_capped: total > COUNT_CAP,
             total,
             limit: query.limit,
             offset: query.offset,

@@ -37,7 +37,10 @@ pub struct RiskFilter {
 #[derive(Clone, Debug)]
 pub struct RiskPage {
     pub risks: Vec<Risk>,
+    /// Matches, counted up to [`crate::COUNT_CAP`] + 1.
     pub total: i64,
+    /// More match than the cap; `total` is a lower bound.
+    pub total_capped: bool,
     pub limit: i64,
     pub offset: i64,
     pub method: RiskMethod,
@@ -137,6 +140,7 @@ impl RiskFilter {
             owner: None,
             review_overdue_at: self.overdue.unwrap_or(false).then_some(now),
             open_only: self.open.unwrap_or(false),
+            count_cap: Some(crate::COUNT_CAP),
             cell: match (self.likelihood, self.impact) {
                 (Some(l), Some(i)) => Some((
                     match blank(&self.basis) {
@@ -278,6 +282,7 @@ impl App {
         let (risks, total) = tx.risks(actor.org, &query).await?;
         Ok(RiskPage {
             risks,
+            total_capped: total > crate::COUNT_CAP,
             total,
             limit: query.limit,
             offset: query.offset,

@@ -45,6 +45,9 @@ pub struct RiskQuery {
     pub open_only: bool,
     /// Only risks in one heat-map cell: (residual?, likelihood, impact).
     pub cell: Option<(bool, u8, u8)>,
+    /// Stop counting matches past this many (the total is then `cap + 1`): a list needs to
+    /// know there are "more than 10,000", not to walk all 100,000.
+    pub count_cap: Option<i64>,
     pub sort: RiskSort,
     pub descending: bool,
     pub limit: i64,
@@ -340,7 +343,8 @@ impl Tx {
             }
         };
         let mut count = sqlx::query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM risks r WHERE {filter}"
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM risks r WHERE {filter}{}) counted",
+            capped(q.count_cap)
         )));
         for b in &binds {
             count = count.bind(b.clone());
@@ -437,4 +441,9 @@ impl Tx {
             Ok((r.parsed("id")?, r.int("number")?, r.text("title")?))
         })
     }
+}
+
+/// The `LIMIT` that stops a count past `cap`, or nothing for an exact count.
+pub(crate) fn capped(cap: Option<i64>) -> String {
+    cap.map_or_else(String::new, |cap| format!(" LIMIT {}", cap.max(0) + 1))
 }

@@ -33,6 +33,8 @@ pub struct SystemQuery {
     pub class: Option<String>,
     pub needs_review: Option<bool>,
     pub owner: Option<aims_domain::UserId>,
+    /// Stop counting matches past this many (the total is then `cap + 1`).
+    pub count_cap: Option<i64>,
     pub sort: SystemSort,
     pub descending: bool,
     pub limit: i64,
@@ -275,7 +277,10 @@ impl Tx {
             SystemSort::Class => format!("{} {direction}, s.name_key", class_rank()),
         };
 
-        let count_sql = format!("SELECT COUNT(*) AS n FROM ai_systems s WHERE {filter}");
+        let count_sql = format!(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM ai_systems s WHERE {filter}{}) counted",
+            crate::risks::capped(q.count_cap)
+        );
         let mut count = sqlx::query(AssertSqlSafe(count_sql));
         for b in &binds {
             count = count.bind(b.clone());

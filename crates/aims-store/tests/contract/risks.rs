@@ -157,6 +157,21 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
         ["Model drift"]
     );
     assert_eq!(titles(tx.risks(other, &query(&|_| {})).await.unwrap()).1, 1);
+    // A capped count stops one past the cap.
+    assert_eq!(
+        tx.risks(acme, &query(&|q| q.count_cap = Some(0)))
+            .await
+            .unwrap()
+            .1,
+        1
+    );
+    assert_eq!(
+        tx.risks(acme, &query(&|q| q.count_cap = Some(5)))
+            .await
+            .unwrap()
+            .1,
+        2
+    );
     let (inherent, residual) = tx.risk_cells(acme, Some(scorer)).await.unwrap();
     assert_eq!((inherent, residual), (vec![(4, 5, 1)], vec![(2, 3, 1)]));
     let (inherent, _) = tx.risk_cells(acme, None).await.unwrap();

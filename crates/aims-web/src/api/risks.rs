@@ -199,7 +199,10 @@ impl From<RiskParams> for RiskFilter {
 #[derive(Serialize, ToSchema)]
 pub struct RiskPageView {
     pub risks: Vec<RiskView>,
+    /// Matches, counted up to 10,001; see `total_capped`.
     pub total: i64,
+    /// More than 10,000 match: `total` is a lower bound.
+    pub total_capped: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -209,6 +212,7 @@ fn page_view(p: RiskPage, now: Timestamp) -> RiskPageView {
     RiskPageView {
         risks: p.risks.into_iter().map(|r| view(r, &method, now)).collect(),
         total: p.total,
+        total_capped: p.total_capped,
         limit: p.limit,
         offset: p.offset,
     }

@@ -207,8 +207,10 @@ impl From<AiSystem> for SystemView {
 #[derive(Serialize, ToSchema)]
 pub struct SystemPageView {
     pub systems: Vec<SystemView>,
-    /// How many systems match the filters in all.
+    /// How many systems match the filters in all (up to 10,001; see `total_capped`).
     pub total: i64,
+    /// More than 10,000 match: `total` is a lower bound.
+    pub total_capped: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -218,6 +220,7 @@ impl From<SystemPage> for SystemPageView {
         Self {
             systems: p.systems.into_iter().map(Into::into).collect(),
             total: p.total,
+            total_capped: p.total_capped,
             limit: p.limit,
             offset: p.offset,
         }

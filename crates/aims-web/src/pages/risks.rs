@@ -44,6 +44,7 @@ struct RisksPage {
     filter: ListQuery,
     rows: Vec<RiskRow>,
     total: i64,
+    total_capped: bool,
     heat_map: String,
     levels: Vec<String>,
     statuses: &'static [RiskStatus],
@@ -125,6 +126,7 @@ async fn list_view(
             },
             error,
             total: page.total,
+            total_capped: page.total_capped,
             next: (offset + (page.risks.len() as i64) < page.total).then_some(offset + 50),
             rows: page
                 .risks

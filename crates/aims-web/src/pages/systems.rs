@@ -38,6 +38,7 @@ struct SystemsPage {
     filter: ListParams,
     systems: Vec<AiSystem>,
     total: i64,
+    total_capped: bool,
     /// The query string of the previous and next pages, when there are some.
     previous: Option<String>,
     next: Option<String>,
@@ -158,8 +159,9 @@ pub async fn systems_page(
             Err(other) => return app_error_page(other),
         },
     };
-    let (systems, total, offset) =
-        page.map_or((Vec::new(), 0, 0), |p| (p.systems, p.total, p.offset));
+    let (systems, total, total_capped, offset) = page.map_or((Vec::new(), 0, false, 0), |p| {
+        (p.systems, p.total, p.total_capped, p.offset)
+    });
     let shown = systems.len() as i64;
     render(
         status,
@@ -174,6 +176,7 @@ pub async fn systems_page(
             filter: params,
             systems,
             total,
+            total_capped,
             can_edit: actor.role.grants(Permission::EditContent),
             stages: LifecycleStage::ALL,
             statuses: SystemStatus::ALL,
