@@ -27,7 +27,7 @@ CREATE TABLE system_obligations (
     requirement TEXT NOT NULL,
     PRIMARY KEY (system_id, requirement)
 );
-CREATE INDEX system_obligations_by_requirement ON system_obligations (org_id, requirement);
+CREATE INDEX system_obligations_by_requirement ON system_obligations (org_id, requirement, system_id);
 
 CREATE TABLE soa_versions (
     org_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,

@@ -134,21 +134,34 @@ impl Tx {
 
     /// For each requirement owed by classified systems of `org`: how many systems owe it.
     pub async fn obligation_counts(&mut self, org: OrgId) -> Result<Vec<ObligationCount>> {
+        // Counted from the covering index alone; only one name per requirement is looked up.
         let rows = sqlx::query(
-            "SELECT o.requirement, COUNT(*) AS n, MIN(s.name) AS first_name FROM system_obligations o \
-             JOIN ai_systems s ON s.id = o.system_id WHERE o.org_id = $1 GROUP BY o.requirement \
-             ORDER BY o.requirement",
+            "SELECT requirement, COUNT(*) AS n, MIN(system_id) AS first_id FROM system_obligations \
+             WHERE org_id = $1 GROUP BY requirement ORDER BY requirement",
         )
         .bind(org.to_string())
         .fetch_all(self.conn())
         .await?;
-        map_rows(rows, |r| {
-            Ok(ObligationCount {
-                requirement: r.text("requirement")?,
-                systems: r.int("n")?,
-                first_system: r.opt_text("first_name")?.unwrap_or_default(),
-            })
-        })
+        let counted = map_rows(rows, |r| {
+            Ok((r.text("requirement")?, r.int("n")?, r.text("first_id")?))
+        })?;
+        let mut out = Vec::with_capacity(counted.len());
+        for (requirement, systems, first_id) in counted {
+            let name = sqlx::query("SELECT name FROM ai_systems WHERE org_id = $1 AND id = $2")
+                .bind(org.to_string())
+                .bind(&first_id)
+                .fetch_optional(self.conn())
+                .await?
+                .map(|r| r.text("name"))
+                .transpose()?
+                .unwrap_or_default();
+            out.push(ObligationCount {
+                requirement,
+                systems,
+                first_system: name,
+            });
+        }
+        Ok(out)
     }
 
     /// How much evidence names each control, and how much counts at `now`.
@@ -177,26 +190,37 @@ impl Tx {
             .collect()
     }
 
-    /// Up to `limit` pieces of evidence naming `control`, those valid longest first.
+    /// Up to `limit` pieces of evidence naming `control`: those that never expire first, then
+    /// those valid longest. Two index walks rather than one sort, as engines order NULLs
+    /// differently and a control may have thousands of pieces.
     pub async fn control_evidence(
         &mut self,
         org: OrgId,
         control: &str,
         limit: i64,
     ) -> Result<Vec<(EvidenceId, String, Option<Timestamp>)>> {
-        let rows = sqlx::query(
-            "SELECT e.id, e.title, e.valid_until FROM evidence_targets t JOIN evidence e ON e.id = t.evidence_id \
-             WHERE t.org_id = $1 AND t.kind = 'control' AND t.target_id = $2 \
-             ORDER BY t.valid_until IS NULL DESC, t.valid_until DESC LIMIT $3",
-        )
-        .bind(org.to_string())
-        .bind(control)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
-        map_rows(rows, |r| {
-            Ok((r.parsed("id")?, r.text("title")?, r.opt_at("valid_until")?))
-        })
+        let mut found = Vec::new();
+        for order in [
+            "AND t.valid_until IS NULL ORDER BY t.evidence_id",
+            "AND t.valid_until IS NOT NULL ORDER BY t.valid_until DESC",
+        ] {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT e.id, e.title, e.valid_until FROM evidence_targets t JOIN evidence e ON e.id = t.evidence_id \
+                 WHERE t.org_id = $1 AND t.kind = 'control' AND t.target_id = $2 {order} LIMIT $3"
+            )))
+            .bind(org.to_string())
+            .bind(control)
+            .bind(limit - found.len() as i64)
+            .fetch_all(self.conn())
+            .await?;
+            found.extend(map_rows(rows, |r| {
+                Ok((r.parsed("id")?, r.text("title")?, r.opt_at("valid_until")?))
+            })?);
+            if found.len() as i64 >= limit {
+                break;
+            }
+        }
+        Ok(found)
     }
 
     /// The number the next SoA version of `org` gets; holds the tenant lock until the
