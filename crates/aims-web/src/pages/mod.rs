@@ -11,6 +11,7 @@ mod org;
 mod risk_method;
 mod risks;
 mod soa;
+mod system_form;
 pub(crate) mod systems;
 mod tokens;
 

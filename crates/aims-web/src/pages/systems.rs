@@ -5,7 +5,7 @@ use aims_app::domain::inventory::{
     AiRole, AiSystem, Autonomy, ComponentFacts, ComponentKind, DecisionsAboutPeople,
     LifecycleStage, SystemFacts, SystemStatus,
 };
-use aims_app::domain::{AiSystemId, ComponentId, Permission, ValidationError};
+use aims_app::domain::{AiSystemId, ComponentId, Permission};
 use aims_app::{AppError, SessionContext, SystemFilter, SystemOverview};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -14,6 +14,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::org::actor_or_page;
+use super::system_form::SystemPageForm;
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::identity::PageUser;
 use crate::state::WebState;
@@ -199,131 +200,6 @@ fn system_notice(code: Option<&str>) -> Option<String> {
         _ => return None,
     };
     Some(text.to_owned())
-}
-
-/// The system form as the browser posts it: lists as comma-separated text, each role a box.
-#[derive(Deserialize, Default, Clone)]
-pub struct SystemPageForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    purpose: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    intended_use: String,
-    #[serde(default)]
-    foreseeable_misuse: String,
-    #[serde(default)]
-    users: String,
-    #[serde(default)]
-    affected_persons: String,
-    #[serde(default)]
-    deployment_context: String,
-    #[serde(default)]
-    geography: String,
-    #[serde(default)]
-    lifecycle_stage: String,
-    role_provider: Option<String>,
-    role_developer: Option<String>,
-    role_deployer: Option<String>,
-    role_importer: Option<String>,
-    role_distributor: Option<String>,
-    role_user: Option<String>,
-    #[serde(default)]
-    owner: String,
-    #[serde(default)]
-    autonomy: String,
-    #[serde(default)]
-    human_oversight: String,
-    #[serde(default)]
-    decisions_about_people: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    tags: String,
-    revision: Option<i64>,
-}
-
-fn split_list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-impl SystemPageForm {
-    fn from_facts(f: &SystemFacts, revision: i64) -> Self {
-        let has = |r: AiRole| f.roles.contains(&r).then(|| "on".to_owned());
-        Self {
-            name: f.name.clone(),
-            purpose: f.purpose.clone(),
-            description: f.description.clone(),
-            intended_use: f.intended_use.clone(),
-            foreseeable_misuse: f.foreseeable_misuse.clone(),
-            users: f.users.clone(),
-            affected_persons: f.affected_persons.clone(),
-            deployment_context: f.deployment_context.clone(),
-            geography: f.geography.join(", "),
-            lifecycle_stage: f.lifecycle_stage.as_str().into(),
-            role_provider: has(AiRole::Provider),
-            role_developer: has(AiRole::Developer),
-            role_deployer: has(AiRole::Deployer),
-            role_importer: has(AiRole::Importer),
-            role_distributor: has(AiRole::Distributor),
-            role_user: has(AiRole::User),
-            owner: f.owner.map(|o| o.to_string()).unwrap_or_default(),
-            autonomy: f.autonomy.as_str().into(),
-            human_oversight: f.human_oversight.clone(),
-            decisions_about_people: f.decisions_about_people.as_str().into(),
-            status: f.status.as_str().into(),
-            tags: f.tags.join(", "),
-            revision: Some(revision),
-        }
-    }
-
-    fn has_role(&self, role: &AiRole) -> bool {
-        match role {
-            AiRole::Provider => self.role_provider.is_some(),
-            AiRole::Developer => self.role_developer.is_some(),
-            AiRole::Deployer => self.role_deployer.is_some(),
-            AiRole::Importer => self.role_importer.is_some(),
-            AiRole::Distributor => self.role_distributor.is_some(),
-            AiRole::User => self.role_user.is_some(),
-        }
-    }
-
-    fn facts(&self) -> Result<SystemFacts, ValidationError> {
-        Ok(SystemFacts {
-            name: self.name.clone(),
-            purpose: self.purpose.clone(),
-            description: self.description.clone(),
-            intended_use: self.intended_use.clone(),
-            foreseeable_misuse: self.foreseeable_misuse.clone(),
-            users: self.users.clone(),
-            affected_persons: self.affected_persons.clone(),
-            deployment_context: self.deployment_context.clone(),
-            geography: split_list(&self.geography),
-            lifecycle_stage: self.lifecycle_stage.parse()?,
-            roles: AiRole::ALL
-                .iter()
-                .copied()
-                .filter(|r| self.has_role(r))
-                .collect(),
-            owner: match self.owner.trim() {
-                "" => None,
-                o => Some(
-                    o.parse()
-                        .map_err(|_| ValidationError::new("owner", "must be a member"))?,
-                ),
-            },
-            autonomy: self.autonomy.parse()?,
-            human_oversight: self.human_oversight.clone(),
-            decisions_about_people: self.decisions_about_people.parse()?,
-            status: self.status.parse()?,
-            tags: split_list(&self.tags),
-        })
-    }
 }
 
 #[derive(Template)]
