@@ -55,4 +55,4 @@ CREATE TABLE risk_controls (
     control_id TEXT NOT NULL,
     PRIMARY KEY (risk_id, control_id)
 );
-CREATE INDEX risk_controls_by_control ON risk_controls (org_id, control_id);
+CREATE INDEX risk_controls_by_control ON risk_controls (org_id, control_id, risk_id);
