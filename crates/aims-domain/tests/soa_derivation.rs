@@ -2,54 +2,14 @@
 //! implementation records and evidence: each rule with a case where it holds and one where
 //! it does not. The whole of Annex A is in `soa_annex_a.rs`.
 
+use aims_domain::UserId;
 use aims_domain::soa::{
-    ApplicabilityReason, ControlRef, Decision, EvidenceRef, ImplementationFacts,
-    ImplementationStatus::{self, *},
-    ObligationLink, SoaFlag, SoaInputs, SoaRow, TreatmentLink, derive_soa,
+    ApplicabilityReason, ControlRef, Decision, ImplementationFacts, ImplementationStatus::*,
+    SoaFlag, SoaInputs, SoaRow, derive_soa,
 };
-use aims_domain::{EvidenceId, Timestamp, UserId};
 
-fn now() -> Timestamp {
-    Timestamp::parse_rfc3339("2027-03-01T09:00:00Z").unwrap()
-}
-
-fn treatment(risk: &str, control: &str) -> TreatmentLink {
-    TreatmentLink {
-        risk_id: risk.to_lowercase(),
-        risk_label: risk.into(),
-        control: control.into(),
-    }
-}
-
-fn obligation(requirement: &str, system: &str, control: &str) -> ObligationLink {
-    ObligationLink {
-        requirement: requirement.into(),
-        system: system.into(),
-        control: control.into(),
-        relation: "implements".into(),
-    }
-}
-
-fn facts(
-    decision: Decision,
-    justification: &str,
-    status: ImplementationStatus,
-) -> ImplementationFacts {
-    ImplementationFacts {
-        decision,
-        justification: justification.into(),
-        status,
-        ..ImplementationFacts::default()
-    }
-}
-
-fn evidence(title: &str, expires_at: Option<Timestamp>) -> EvidenceRef {
-    EvidenceRef {
-        id: EvidenceId::new(),
-        title: title.into(),
-        expires_at,
-    }
-}
+mod soa_support;
+use soa_support::{evidence, facts, now, obligation, treatment};
 
 /// Inputs with the given controls and nothing recorded about them.
 fn inputs(ids: &[&str]) -> SoaInputs {
