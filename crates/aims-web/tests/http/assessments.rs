@@ -172,29 +172,10 @@ async fn the_assessment_pages_save_harm_rows_and_approve() {
     let server = Server::start(WebConfig::default()).await;
     let orgs = orgs(&server.app).await;
     let cookie = format!("aims_session={}", orgs.owner_cookie);
-    let post = |path: String, body: String| {
-        let request = server
-            .http
-            .post(server.url(&path))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body);
-        async move {
-            let response = request.send().await.unwrap();
-            let location = response
-                .headers()
-                .get("location")
-                .map(|l| l.to_str().unwrap().to_owned());
-            (
-                response.status().as_u16(),
-                location,
-                response.text().await.unwrap(),
-            )
-        }
-    };
+    let post = |path: String, body: String| server.post_form(&path, &cookie, body);
     let get = |path: String| {
-        let request = server.http.get(server.url(&path)).header("cookie", &cookie);
-        async move { request.send().await.unwrap().text().await.unwrap() }
+        let page = server.page(&path, &cookie);
+        async move { page.await.1 }
     };
 
     let (status, location, _) = post(

@@ -381,33 +381,8 @@ async fn the_inventory_pages_record_classify_and_import() {
     let server = Server::start(WebConfig::default()).await;
     let orgs = orgs(&server.app).await;
     let cookie = format!("aims_session={}", orgs.owner_cookie);
-    let get = |path: String| {
-        let request = server.http.get(server.url(&path)).header("cookie", &cookie);
-        async move {
-            let response = request.send().await.unwrap();
-            (response.status().as_u16(), response.text().await.unwrap())
-        }
-    };
-    let post = |path: String, body: String| {
-        let request = server
-            .http
-            .post(server.url(&path))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body);
-        async move {
-            let response = request.send().await.unwrap();
-            let location = response
-                .headers()
-                .get("location")
-                .map(|l| l.to_str().unwrap().to_owned());
-            (
-                response.status().as_u16(),
-                location,
-                response.text().await.unwrap(),
-            )
-        }
-    };
+    let get = |path: String| server.page(&path, &cookie);
+    let post = |path: String, body: String| server.post_form(&path, &cookie, body);
 
     let (status, html) = get("/systems/new".into()).await;
     assert_eq!(status, 200);

@@ -178,29 +178,10 @@ async fn the_risk_pages_list_by_heat_map_cell_record_change_and_sign_off() {
     let orgs = orgs(&server.app).await;
     let cookie = format!("aims_session={}", orgs.owner_cookie);
     let get = |path: String| {
-        let request = server.http.get(server.url(&path)).header("cookie", &cookie);
-        async move { request.send().await.unwrap().text().await.unwrap() }
+        let page = server.page(&path, &cookie);
+        async move { page.await.1 }
     };
-    let post = |path: String, body: String| {
-        let request = server
-            .http
-            .post(server.url(&path))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body);
-        async move {
-            let response = request.send().await.unwrap();
-            let location = response
-                .headers()
-                .get("location")
-                .map(|l| l.to_str().unwrap().to_owned());
-            (
-                response.status().as_u16(),
-                location,
-                response.text().await.unwrap(),
-            )
-        }
-    };
+    let post = |path: String, body: String| server.post_form(&path, &cookie, body);
 
     let html = get("/risks?open=true".into()).await;
     assert!(html.contains("<svg") && html.contains("R-1"), "{html}");

@@ -348,3 +348,42 @@ impl Server {
         )
     }
 }
+
+impl Server {
+    /// `GET path` in the browser session `cookie` (`aims_session=…`): the status and the page.
+    pub fn page(&self, path: &str, cookie: &str) -> impl Future<Output = (u16, String)> + use<> {
+        let request = self.http.get(self.url(path)).header("cookie", cookie);
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    }
+
+    /// Posts the form `body` to `path` in the browser session `cookie`: the status, where it
+    /// sends the browser, and the page.
+    pub fn post_form(
+        &self,
+        path: &str,
+        cookie: &str,
+        body: String,
+    ) -> impl Future<Output = (u16, Option<String>, String)> + use<> {
+        let request = self
+            .http
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        async move {
+            let response = request.send().await.unwrap();
+            let location = response
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_owned());
+            (
+                response.status().as_u16(),
+                location,
+                response.text().await.unwrap(),
+            )
+        }
+    }
+}
