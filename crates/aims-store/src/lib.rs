@@ -11,6 +11,7 @@ mod evidence;
 mod impact;
 mod inventory;
 mod jobs;
+mod listing;
 mod members;
 mod migrate;
 mod organisations;

@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
 use crate::inventory::like_escaped;
+use crate::listing::bind;
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
@@ -285,10 +286,7 @@ impl Tx {
     pub async fn risks(&mut self, org: OrgId, q: &RiskQuery) -> Result<(Vec<Risk>, i64)> {
         let mut clauses = vec!["r.org_id = $1".to_owned()];
         let mut binds: Vec<String> = vec![org.to_string()];
-        let mut bind = |clause: &str, value: String| {
-            binds.push(value);
-            clause.replace('?', &format!("${}", binds.len()))
-        };
+        let mut bind = |clause: &str, value: String| bind(clause, value, &mut binds);
         if let Some(text) = &q.text {
             for word in text.to_lowercase().split_whitespace().take(8) {
                 clauses.push(bind(
@@ -342,24 +340,18 @@ impl Tx {
                 format!("r.review_due IS NULL, r.review_due {direction}, r.number")
             }
         };
-        let mut count = sqlx::query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM risks r WHERE {filter}{}) counted",
-            capped(q.count_cap)
-        )));
-        for b in &binds {
-            count = count.bind(b.clone());
-        }
-        let total = count.fetch_one(self.conn()).await?.int("n")?;
-        let sql = format!(
-            "SELECT r.* FROM risks r WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {}",
-            q.limit.clamp(1, 500),
-            q.offset.max(0)
-        );
-        let mut page = sqlx::query(AssertSqlSafe(sql));
-        for b in binds {
-            page = page.bind(b);
-        }
-        let rows = page.fetch_all(self.conn()).await?;
+        let (rows, total) = self
+            .counted_page(
+                "risks r",
+                "SELECT r.* FROM risks r",
+                &filter,
+                &order,
+                binds,
+                q.count_cap,
+                q.limit,
+                q.offset,
+            )
+            .await?;
         Ok((map_rows(rows, read)?, total))
     }
 
@@ -441,9 +433,4 @@ impl Tx {
             Ok((r.parsed("id")?, r.int("number")?, r.text("title")?))
         })
     }
-}
-
-/// The `LIMIT` that stops a count past `cap`, or nothing for an exact count.
-pub(crate) fn capped(cap: Option<i64>) -> String {
-    cap.map_or_else(String::new, |cap| format!(" LIMIT {}", cap.max(0) + 1))
 }

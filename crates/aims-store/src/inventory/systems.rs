@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::labels::{join_labels, like_escaped, split_labels};
 use crate::error::{Result, StoreError};
+use crate::listing::bind;
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
@@ -277,26 +278,18 @@ impl Tx {
             SystemSort::Class => format!("{} {direction}, s.name_key", class_rank()),
         };
 
-        let count_sql = format!(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM ai_systems s WHERE {filter}{}) counted",
-            crate::risks::capped(q.count_cap)
-        );
-        let mut count = sqlx::query(AssertSqlSafe(count_sql));
-        for b in &binds {
-            count = count.bind(b.clone());
-        }
-        let total = count.fetch_one(self.conn()).await?.int("n")?;
-
-        let sql = format!(
-            "{SELECT} WHERE {filter} ORDER BY {order}, s.id LIMIT {} OFFSET {}",
-            q.limit.clamp(1, 500),
-            q.offset.max(0)
-        );
-        let mut page = sqlx::query(AssertSqlSafe(sql));
-        for b in binds {
-            page = page.bind(b);
-        }
-        let rows = page.fetch_all(self.conn()).await?;
+        let (rows, total) = self
+            .counted_page(
+                "ai_systems s",
+                SELECT,
+                &filter,
+                &format!("{order}, s.id"),
+                binds,
+                q.count_cap,
+                q.limit,
+                q.offset,
+            )
+            .await?;
         Ok((map_rows(rows, read)?, total))
     }
 
@@ -309,12 +302,6 @@ impl Tx {
                 .await?;
         map_rows(rows, |r| Ok((r.parsed("id")?, r.text("name")?)))
     }
-}
-
-/// Adds `value` to the binds and numbers the `?` of `clause` after it.
-fn bind(clause: &str, value: String, binds: &mut Vec<String>) -> String {
-    binds.push(value);
-    clause.replace('?', &format!("${}", binds.len()))
 }
 
 /// Orders lifecycle stages as the lifecycle runs, not alphabetically.
