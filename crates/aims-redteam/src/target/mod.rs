@@ -1,0 +1,349 @@
+//! Targets: the systems under test. One exchange goes out, one reply comes back; what can be
+//! retried (timeouts, resets, 429 and 5xx) is told apart from what cannot.
+
+mod command;
+mod http_json;
+mod openai;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use command::CommandTarget;
+pub use http_json::HttpJsonTarget;
+pub use openai::OpenAiTarget;
+
+use crate::RedTeamError;
+use crate::pack::ToolSpec;
+
+/// Who said a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+/// One message of a conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+/// What is sent to the target for one turn: the whole conversation so far.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub messages: Vec<Message>,
+    pub tools: Vec<ToolSpec>,
+    /// Stable id of the attempt, for targets that keep conversation state.
+    pub session: String,
+    /// Id the target gave the session on an earlier turn, if it gives one.
+    pub target_session: Option<String>,
+}
+
+impl Exchange {
+    /// The last user message.
+    pub fn last_user(&self) -> &str {
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::User)
+            .map_or("", |m| m.content.as_str())
+    }
+}
+
+/// A tool call the target asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCall {
+    pub name: String,
+    pub arguments: String,
+}
+
+/// Tokens used, as reported by the target (or estimated when it reports nothing).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    /// Whether the figures are estimates (about four characters a token).
+    #[serde(default)]
+    pub estimated: bool,
+}
+
+impl Usage {
+    /// An estimate from text lengths.
+    pub fn estimate(input: &str, output: &str) -> Self {
+        Self {
+            input_tokens: estimate_tokens(input),
+            output_tokens: estimate_tokens(output),
+            estimated: true,
+        }
+    }
+}
+
+/// About four characters per token: the usual rule for English text.
+pub fn estimate_tokens(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4)
+}
+
+/// The target's answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    pub tool_calls: Vec<ToolCall>,
+    pub usage: Usage,
+    /// A session id the target returned, for the next turn.
+    pub target_session: Option<String>,
+}
+
+/// Why an exchange failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TargetError {
+    /// Worth trying again: a timeout, a reset connection, 429, a 5xx, a malformed reply.
+    #[error("{reason}")]
+    Transient {
+        reason: String,
+        /// What the target asked for in `Retry-After`.
+        retry_after: Option<Duration>,
+    },
+    /// Will fail again: a 4xx other than 408/429, an unusable configuration.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+impl TargetError {
+    /// A transient failure without a requested delay.
+    pub fn transient(reason: impl Into<String>) -> Self {
+        Self::Transient {
+            reason: reason.into(),
+            retry_after: None,
+        }
+    }
+}
+
+/// How to reach the system under test, as written in a run config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TargetConfig {
+    /// An OpenAI-compatible chat completions endpoint.
+    Openai {
+        /// The full address, e.g. `https://api.openai.com/v1/chat/completions`.
+        url: String,
+        model: String,
+        /// Name of the environment variable that holds the API key.
+        #[serde(default)]
+        api_key_env: Option<String>,
+        /// Prepended to every conversation (before a probe's own system prompt).
+        #[serde(default)]
+        system_prompt: Option<String>,
+        #[serde(default)]
+        temperature: Option<f64>,
+        #[serde(default)]
+        max_tokens: Option<u32>,
+        #[serde(default)]
+        stream: bool,
+        /// Extra headers; a value `env:NAME` is read from that environment variable.
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+    },
+    /// Any HTTP endpoint taking and returning JSON.
+    Http {
+        url: String,
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+        /// The request body; the strings `{{prompt}}`, `{{system}}`, `{{session}}` are
+        /// replaced inside strings, and a string that is exactly `{{conversation}}` becomes the
+        /// messages array.
+        body: serde_json::Value,
+        /// Where the answer is in the reply: a JSON Pointer (`/data/text`) or a simple JSONPath
+        /// (`$.data.text`, `$.choices[0].message.content`).
+        answer: String,
+        /// Where the reply names its session id (stateful chat endpoints).
+        #[serde(default)]
+        session_id: Option<String>,
+        /// Whether the endpoint keeps the conversation itself: then only the newest user
+        /// message is sent on later turns.
+        #[serde(default)]
+        stateful: bool,
+    },
+    /// A program that reads the prompt on standard input and writes its answer on standard output.
+    Command {
+        program: String,
+        #[serde(default)]
+        args: Vec<String>,
+        /// `text`: the newest user message; `json`: the whole exchange as JSON.
+        #[serde(default)]
+        input: CommandInput,
+    },
+}
+
+/// What a command target is given on standard input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommandInput {
+    #[default]
+    Text,
+    Json,
+}
+
+/// A target ready to send.
+#[derive(Debug, Clone)]
+pub enum Target {
+    OpenAi(OpenAiTarget),
+    Http(HttpJsonTarget),
+    Command(CommandTarget),
+}
+
+impl Target {
+    /// Builds a target; reads the secrets its config names from the environment.
+    pub fn build(
+        config: &TargetConfig,
+        timeout: Duration,
+        pool: usize,
+    ) -> Result<Self, RedTeamError> {
+        Ok(match config {
+            TargetConfig::Openai { .. } => {
+                Target::OpenAi(OpenAiTarget::new(config, timeout, pool)?)
+            }
+            TargetConfig::Http { .. } => Target::Http(HttpJsonTarget::new(config, timeout, pool)?),
+            TargetConfig::Command { .. } => Target::Command(CommandTarget::new(config, timeout)?),
+        })
+    }
+
+    /// Sends one exchange.
+    pub async fn send(&self, exchange: &Exchange) -> Result<Reply, TargetError> {
+        match self {
+            Target::OpenAi(target) => target.send(exchange).await,
+            Target::Http(target) => target.send(exchange).await,
+            Target::Command(target) => target.send(exchange).await,
+        }
+    }
+}
+
+/// Builds an HTTP client for targets; secrets live in its default headers, never in logs.
+fn http_client(
+    headers: &BTreeMap<String, String>,
+    bearer_env: Option<&str>,
+    timeout: Duration,
+    pool: usize,
+) -> Result<reqwest::Client, RedTeamError> {
+    let mut map = reqwest::header::HeaderMap::new();
+    if let Some(var) = bearer_env {
+        let key = std::env::var(var).map_err(|_| {
+            RedTeamError::Target(format!(
+                "the environment variable {var} (api_key_env) is not set"
+            ))
+        })?;
+        let mut value =
+            reqwest::header::HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
+                RedTeamError::Target(format!("the value of {var} is not a valid header value"))
+            })?;
+        value.set_sensitive(true);
+        map.insert(reqwest::header::AUTHORIZATION, value);
+    }
+    for (name, raw) in headers {
+        let (text, secret) = match raw.strip_prefix("env:") {
+            Some(var) => (
+                std::env::var(var).map_err(|_| {
+                    RedTeamError::Target(format!(
+                        "the environment variable {var} (header {name}) is not set"
+                    ))
+                })?,
+                true,
+            ),
+            None => (raw.clone(), false),
+        };
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| RedTeamError::Target(format!("{name:?} is not a valid header name")))?;
+        let mut value = reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
+            RedTeamError::Target(format!("the value of header {name} is not valid"))
+        })?;
+        value.set_sensitive(secret);
+        map.insert(name, value);
+    }
+    reqwest::Client::builder()
+        .default_headers(map)
+        .timeout(timeout)
+        .pool_max_idle_per_host(pool)
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|err| RedTeamError::Target(format!("cannot build the HTTP client: {err}")))
+}
+
+/// Sorts an HTTP failure into transient and permanent, keeping `Retry-After`.
+fn classify_status(
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &str,
+) -> TargetError {
+    let snippet = crate::detector::truncate(body.trim(), 200);
+    let reason = format!("HTTP {status}: {snippet}");
+    if status.as_u16() == 429 || status.as_u16() == 408 || status.is_server_error() {
+        let retry_after = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|secs| secs.is_finite() && *secs >= 0.0)
+            .map(|secs| Duration::from_secs_f64(secs.min(300.0)));
+        TargetError::Transient {
+            reason,
+            retry_after,
+        }
+    } else {
+        TargetError::Permanent(reason)
+    }
+}
+
+/// Sorts a transport failure: everything on the wire is worth a retry.
+fn classify_transport(err: &reqwest::Error) -> TargetError {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else if err.is_decode() || err.is_body() {
+        "reply cut short"
+    } else {
+        "connection failed"
+    };
+    // The error text names the address, never a header, so no secret can leak through it.
+    TargetError::transient(format!("{kind}: {}", error_chain(err)))
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// Reads a value from a JSON reply by JSON Pointer or simple JSONPath.
+pub fn select<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    if path.starts_with('/') || path.is_empty() {
+        return value.pointer(path);
+    }
+    let rest = path.strip_prefix('$')?;
+    let mut current = value;
+    for segment in rest.split('.').filter(|s| !s.is_empty()) {
+        let (name, indexes) = match segment.find('[') {
+            Some(at) => (&segment[..at], &segment[at..]),
+            None => (segment, ""),
+        };
+        if !name.is_empty() {
+            current = current.get(name)?;
+        }
+        for index in indexes.split('[').filter(|s| !s.is_empty()) {
+            let index: usize = index.strip_suffix(']')?.trim().parse().ok()?;
+            current = current.get(index)?;
+        }
+    }
+    Some(current)
+}
+
+#[cfg(test)]
+mod tests;
