@@ -65,8 +65,8 @@ pub enum DetectorSpec {
 /// What a detector sees of one exchange.
 #[derive(Debug, Clone, Copy)]
 pub struct Observation<'a> {
-    /// Everything the attacker put in front of the target in this exchange (system prompt,
-    /// context and user turns as sent, after conversion).
+    /// What the attacker put in front of the target in this exchange: the user turns as sent,
+    /// after conversion, with any planted context (not the operator's system prompt).
     pub sent: &'a str,
     pub answer: &'a str,
     pub tool_calls: &'a [crate::target::ToolCall],

@@ -168,7 +168,11 @@ async fn chat(State(lab): State<Arc<Lab>>, body: Bytes) -> Response {
             .collect()
     };
     let system = text_of("system").join("\n");
-    let user = text_of("user").last().copied().unwrap_or("").to_owned();
+    let users = text_of("user");
+    let (user, earlier) = users
+        .split_last()
+        .map_or(("", &[][..]), |(last, rest)| (*last, rest));
+    let earlier = earlier.join("\n");
     let tools: Vec<String> = request
         .get("tools")
         .and_then(Value::as_array)
@@ -181,7 +185,14 @@ async fn chat(State(lab): State<Arc<Lab>>, body: Bytes) -> Response {
         })
         .collect();
     let max_tokens = request.get("max_tokens").and_then(Value::as_u64);
-    let reply = answer(&system, &user, &tools, max_tokens, &lab.config.weaknesses);
+    let reply = answer(
+        &system,
+        &earlier,
+        user,
+        &tools,
+        max_tokens,
+        &lab.config.weaknesses,
+    );
     let model = request
         .get("model")
         .and_then(Value::as_str)

@@ -82,10 +82,7 @@ pub fn sarif_log(contents: &JournalContents, summary: &Summary) -> Value {
                 "rules": rules.into_values().collect::<Vec<_>>()
             }},
             "automationDetails": {"id": format!("aims-redteam/{}/{}", summary.run.name, summary.run.run_id)},
-            "invocations": [{
-                "executionSuccessful": summary.totals.errors == 0 && summary.totals.missing == 0,
-                "startTimeUtc": summary.run.started_at
-            }],
+            "invocations": [invocation(summary)],
             "results": results,
             "properties": {
                 "attackSuccessRate": summary.totals.attack_success.value,
@@ -97,6 +94,20 @@ pub fn sarif_log(contents: &JournalContents, summary: &Summary) -> Value {
             }
         }]
     })
+}
+
+fn invocation(summary: &Summary) -> Value {
+    let mut invocation = json!({
+        "executionSuccessful": summary.totals.errors == 0 && summary.totals.missing == 0
+    });
+    // Imported reports may carry a time without a zone (garak writes local time), which
+    // SARIF does not accept; such a time is left out rather than guessed.
+    let started = &summary.run.started_at;
+    if time::OffsetDateTime::parse(started, &time::format_description::well_known::Rfc3339).is_ok()
+    {
+        invocation["startTimeUtc"] = json!(started);
+    }
+    invocation
 }
 
 /// A rule's name in PascalCase from its probe id (`jailbreak.role-play` → `JailbreakRolePlay`).

@@ -79,9 +79,11 @@ impl Executor {
             record.usage.output_tokens += reply.usage.output_tokens;
             record.usage.estimated |= reply.usage.estimated;
             target_session = reply.target_session.clone().or(target_session);
+            // Only what the attacker wrote counts as an echo source: repeating the operator's
+            // system prompt is exactly the leak the probes look for.
             let sent: String = messages
                 .iter()
-                .filter(|m| m.role != Role::Assistant)
+                .filter(|m| m.role == Role::User)
                 .map(|m| m.content.as_str())
                 .collect::<Vec<_>>()
                 .join("\n");
