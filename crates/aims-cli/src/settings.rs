@@ -64,6 +64,9 @@ pub enum Command {
     /// Browse the framework catalogues shipped with aims.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Red-team LLM systems: run probe packs, gate CI, import garak and promptfoo reports.
+    #[command(subcommand)]
+    Redteam(crate::commands::redteam::RedteamCommand),
 }
 
 /// `aims catalog ...`.

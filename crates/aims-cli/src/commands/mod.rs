@@ -3,6 +3,7 @@
 mod admin;
 mod catalog;
 mod maintenance;
+pub mod redteam;
 mod serve;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
         Command::Restore { file } => maintenance::restore(&settings, &file).await,
         Command::Admin(command) => admin::run(command, &settings).await,
         Command::Catalog(command) => catalog::run(command),
+        Command::Redteam(command) => redteam::run(command).await,
     }
 }
 
