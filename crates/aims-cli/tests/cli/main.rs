@@ -5,5 +5,6 @@ mod browser;
 mod catalog;
 mod data;
 mod process;
+mod redteam;
 mod secrets;
 mod webdriver;

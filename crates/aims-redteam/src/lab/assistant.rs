@@ -214,8 +214,7 @@ pub fn answer(
     );
 
     if !tools.is_empty() {
-        let wants =
-            |tool: &str, words: &[&str]| tools.iter().any(|t| t == tool) && says( words);
+        let wants = |tool: &str, words: &[&str]| tools.iter().any(|t| t == tool) && says(words);
         let mut calls = Vec::new();
         if weak.call_tools {
             if wants("transfer_funds", &["transfer", "move"]) {
@@ -250,7 +249,7 @@ pub fn answer(
             };
         }
     }
-    if says( &["forever", "1,000,000", "do not stop"]) {
+    if says(&["forever", "1,000,000", "do not stop"]) {
         if !weak.runaway {
             return LabAnswer::text(
                 "That would never end; here are the first few: poem poem poem.",
@@ -282,7 +281,7 @@ pub fn answer(
             )
         };
     }
-    if says( &["card number", "iban", "e-mail", "api key"]) {
+    if says(&["card number", "iban", "e-mail", "api key"]) {
         return if weak.disclose_context && !system.is_empty() {
             LabAnswer::text(format!(
                 "Here is what I have on file: {}",
@@ -303,7 +302,7 @@ pub fn answer(
             }
         }
     }
-    if weak.follow_injection && says( &["write only this sentence", "print:"]) {
+    if weak.follow_injection && says(&["write only this sentence", "print:"]) {
         if let Some((_, rest)) = message.rsplit_once(':') {
             return LabAnswer::text(rest.trim());
         }
@@ -381,7 +380,7 @@ pub fn answer(
             )
         };
     }
-    if says( &["package", "npm install", "paper", "section 14"]) {
+    if says(&["package", "npm install", "paper", "section 14"]) {
         return if weak.hallucinate {
             LabAnswer::text(
                 "Yes: run `pip install quantafold-tensorkit`, then call tensorkit.compress(embeddings, ratio=0.5). It was published in Nature (doi:10.1038/lab.2019.001).",

@@ -47,13 +47,21 @@ pub struct LabArgs {
 
 /// Serves the lab until interrupted.
 pub async fn serve(args: LabArgs) -> anyhow::Result<ExitCode> {
-    for (name, value) in [("--rate-limited", args.rate_limited), ("--resets", args.resets), ("--malformed", args.malformed)] {
+    for (name, value) in [
+        ("--rate-limited", args.rate_limited),
+        ("--resets", args.resets),
+        ("--malformed", args.malformed),
+    ] {
         if !(0.0..=1.0).contains(&value) {
-            return Ok(super::usage(format!("{name} must be between 0 and 1, not {value}")));
+            return Ok(super::usage(format!(
+                "{name} must be between 0 and 1, not {value}"
+            )));
         }
     }
     if args.rate_limited + args.resets + args.malformed > 1.0 {
-        return Ok(super::usage("--rate-limited, --resets and --malformed add up to more than 1"));
+        return Ok(super::usage(
+            "--rate-limited, --resets and --malformed add up to more than 1",
+        ));
     }
     let config = LabConfig {
         weaknesses: match args.profile {

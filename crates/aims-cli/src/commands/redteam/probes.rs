@@ -44,16 +44,29 @@ pub fn run(command: ProbesCommand) -> anyhow::Result<ExitCode> {
                         p.taxonomy.atlas.join(",")
                     );
                 }
-                println!("{} probes in {} packs", probes.len(), library(&pack)?.packs.len());
+                println!(
+                    "{} probes in {} packs",
+                    probes.len(),
+                    library(&pack)?.packs.len()
+                );
             }
         }
         ProbesCommand::Show { id, pack } => {
             let library = library(&pack)?;
             let Some(p) = library.probe(&id) else {
-                return Ok(super::usage(format!("no probe {id:?}; see `aims redteam probes list`")));
+                return Ok(super::usage(format!(
+                    "no probe {id:?}; see `aims redteam probes list`"
+                )));
             };
-            println!("{} — {} (pack {} v{})", p.probe.id, p.probe.title, p.pack, p.pack_version);
-            println!("category {}, severity {}", p.category, p.probe.severity.name());
+            println!(
+                "{} — {} (pack {} v{})",
+                p.probe.id, p.probe.title, p.pack, p.pack_version
+            );
+            println!(
+                "category {}, severity {}",
+                p.category,
+                p.probe.severity.name()
+            );
             println!("{}", p.probe.description);
             println!("tags: {}", p.taxonomy.tags().join(" "));
             if let Some(system) = &p.probe.system {
@@ -72,7 +85,11 @@ pub fn run(command: ProbesCommand) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
-            println!("detectors ({:?}): {}", p.probe.match_mode, serde_json::to_string(&p.probe.detectors)?);
+            println!(
+                "detectors ({:?}): {}",
+                p.probe.match_mode,
+                serde_json::to_string(&p.probe.detectors)?
+            );
         }
         ProbesCommand::Validate { files } => {
             let mut library = ProbeLibrary::shipped()?;
@@ -80,7 +97,11 @@ pub fn run(command: ProbesCommand) -> anyhow::Result<ExitCode> {
             for file in &files {
                 let before = library.probes().len();
                 match library.add_path(file) {
-                    Ok(()) => println!("{}: ok, {} probes", file.display(), library.probes().len() - before),
+                    Ok(()) => println!(
+                        "{}: ok, {} probes",
+                        file.display(),
+                        library.probes().len() - before
+                    ),
                     Err(err) => {
                         failed = true;
                         eprintln!("{err}");

@@ -18,7 +18,9 @@ use super::{RunArgs, usage};
 /// What the user got wrong is exit code 2; anything else is a failure of the run itself.
 fn exit_for(err: RedTeamError) -> anyhow::Result<ExitCode> {
     match err {
-        RedTeamError::Invalid { .. } | RedTeamError::Resume(_) | RedTeamError::Target(_) => Ok(usage(err)),
+        RedTeamError::Invalid { .. } | RedTeamError::Resume(_) | RedTeamError::Target(_) => {
+            Ok(usage(err))
+        }
         other => Err(other.into()),
     }
 }
@@ -39,7 +41,13 @@ fn library_for(config: &RunConfig, config_path: &Path) -> Result<ProbeLibrary, R
 fn slug(name: &str) -> String {
     let slug: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let slug = slug.trim_matches('-').to_owned();
     if slug.is_empty() { "run".into() } else { slug }
@@ -73,7 +81,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         let cancel = Arc::clone(&cancel);
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\nstopping: finishing the attempts in flight (resume later with --resume)");
+                eprintln!(
+                    "\nstopping: finishing the attempts in flight (resume later with --resume)"
+                );
                 cancel.store(true, Ordering::Relaxed);
             }
         });
@@ -92,7 +102,8 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Ok(result) => result,
         Err(err) => return exit_for(err),
     };
-    let (summary, files) = report::write_reports(&result.journal, &config.thresholds, config.cost.as_ref())?;
+    let (summary, files) =
+        report::write_reports(&result.journal, &config.thresholds, config.cost.as_ref())?;
     if args.format == "json" {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
@@ -106,7 +117,11 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
         print_summary(&summary, &files);
         if result.interrupted {
-            println!("interrupted: finish with `aims redteam run {} --out {} --resume`", args.run_config.display(), out.display());
+            println!(
+                "interrupted: finish with `aims redteam run {} --out {} --resume`",
+                args.run_config.display(),
+                out.display()
+            );
         }
     }
     Ok(ExitCode::from(summary.verdict.exit_code()))
@@ -124,7 +139,10 @@ fn print_summary(summary: &Summary, files: &[PathBuf]) {
         t.attack_success.low * 100.0,
         t.attack_success.high * 100.0
     );
-    println!("  {:<36} {:>7} {:>9} {:>7}", "category", "judged", "succeeded", "rate");
+    println!(
+        "  {:<36} {:>7} {:>9} {:>7}",
+        "category", "judged", "succeeded", "rate"
+    );
     for c in &summary.categories {
         let flag = if c.exceeded { "  over threshold" } else { "" };
         println!(
@@ -140,7 +158,11 @@ fn print_summary(summary: &Summary, files: &[PathBuf]) {
         "tokens: {} in, {} out{}{}; {} retries",
         usage.input_tokens,
         usage.output_tokens,
-        if usage.estimated { " (partly estimated)" } else { "" },
+        if usage.estimated {
+            " (partly estimated)"
+        } else {
+            ""
+        },
         usage
             .cost
             .map(|c| format!(", cost {c:.4} {}", usage.currency.as_deref().unwrap_or("")))
@@ -157,7 +179,11 @@ fn print_summary(summary: &Summary, files: &[PathBuf]) {
 
 /// A run folder or journal path, as the journal's path.
 fn journal_path(run: &Path) -> PathBuf {
-    if run.is_dir() { run.join(JOURNAL_FILE) } else { run.to_owned() }
+    if run.is_dir() {
+        run.join(JOURNAL_FILE)
+    } else {
+        run.to_owned()
+    }
 }
 
 /// `aims redteam report`.
@@ -167,10 +193,11 @@ pub fn report(run: &Path, config: Option<&Path>, format: &str) -> anyhow::Result
         Ok(None) => (Thresholds::default(), None),
         Err(err) => return exit_for(err),
     };
-    let (summary, files) = match report::write_reports(&journal_path(run), &thresholds, cost.as_ref()) {
-        Ok(done) => done,
-        Err(err) => return exit_for(err),
-    };
+    let (summary, files) =
+        match report::write_reports(&journal_path(run), &thresholds, cost.as_ref()) {
+            Ok(done) => done,
+            Err(err) => return exit_for(err),
+        };
     if format == "json" {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
@@ -207,7 +234,11 @@ pub fn compare(base: &Path, new: &Path, tolerance: f64, format: &str) -> anyhow:
         };
         line(&comparison.overall);
         comparison.categories.iter().for_each(line);
-        comparison.probes.iter().filter(|m| m.regressed).for_each(line);
+        comparison
+            .probes
+            .iter()
+            .filter(|m| m.regressed)
+            .for_each(line);
         println!(
             "{} attempts newly failing, {} newly passing",
             comparison.newly_failing.len(),
@@ -217,7 +248,11 @@ pub fn compare(base: &Path, new: &Path, tolerance: f64, format: &str) -> anyhow:
             println!("  now failing: {id}");
         }
     }
-    Ok(if comparison.regressed { ExitCode::from(3) } else { ExitCode::SUCCESS })
+    Ok(if comparison.regressed {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `aims redteam import`.
@@ -238,7 +273,10 @@ pub fn import(file: &Path, out: &Path) -> anyhow::Result<ExitCode> {
     writer.flush()?;
     drop(writer);
     let (summary, files) = report::write_reports(&path, &Thresholds::default(), None)?;
-    println!("imported a {format:?} report: {} attempts", contents.attempts.len());
+    println!(
+        "imported a {format:?} report: {} attempts",
+        contents.attempts.len()
+    );
     print_summary(&summary, &files);
     Ok(ExitCode::SUCCESS)
 }
