@@ -284,8 +284,15 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("http") => {}
         Some("spine") => return crate::bench_spine::run(&args[1..]),
+        Some("redteam") => {
+            return crate::bench_redteam::run(
+                &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
+            );
+        }
         _ => {
-            bail!("usage: cargo xtask bench http | spine [--systems N] [--risks N] [--evidence N]")
+            bail!(
+                "usage: cargo xtask bench http | redteam | spine [--systems N] [--risks N] [--evidence N]"
+            )
         }
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");

@@ -5,8 +5,10 @@
 //!   With `AIMS_REQUIRE_ALL` set (CI), any skip is a failure.
 //! - `cargo xtask bench http`: throughput, latency and memory of a release build.
 //! - `cargo xtask bench spine`: the management system's pages over a generated data set.
+//! - `cargo xtask bench redteam`: the red-team runner against the lab target.
 
 mod bench;
+mod bench_redteam;
 mod bench_spine;
 mod test;
 
@@ -19,7 +21,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | spine [--systems N] [--risks N] [--evidence N]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | redteam | spine [--systems N] [--risks N] [--evidence N]"
             );
             return ExitCode::from(2);
         }

@@ -381,7 +381,7 @@ fn validate_pack(pack: &Pack, _text: &str, others: &[Pack]) -> Result<(), Invali
                 .as_deref()
                 .is_some_and(|s| s.contains("{canary}"));
         for detector in &probe.detectors {
-            detector.validate().or_else(|message| fail(message))?;
+            detector.validate().or_else(&fail)?;
             if detector.needs_canary() && !mentions_canary {
                 return fail("uses the canary detector but plants no {canary}".into());
             }
@@ -389,7 +389,7 @@ fn validate_pack(pack: &Pack, _text: &str, others: &[Pack]) -> Result<(), Invali
                 return fail("uses the payload detector but has no payload".into());
             }
         }
-        validate_taxonomy(&probe.taxonomy).or_else(|message| fail(message))?;
+        validate_taxonomy(&probe.taxonomy).or_else(&fail)?;
         if pack.taxonomy.merged(&probe.taxonomy).owasp.is_empty() {
             return fail(
                 "has no OWASP Top 10 for LLM Applications id (in the probe or its pack)".into(),

@@ -146,7 +146,7 @@ pub fn luhn(text: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The ISO 13616 mod-97 check of an IBAN (spaces ignored).

@@ -302,28 +302,26 @@ pub fn answer(
             }
         }
     }
-    if weak.follow_injection && says(&["write only this sentence", "print:"]) {
-        if let Some((_, rest)) = message.rsplit_once(':') {
-            return LabAnswer::text(rest.trim());
-        }
+    if weak.follow_injection
+        && says(&["write only this sentence", "print:"])
+        && let Some((_, rest)) = message.rsplit_once(':')
+    {
+        return LabAnswer::text(rest.trim());
     }
+    const ORDERS: &[&str] = &[
+        "write",
+        "print",
+        "output",
+        "append",
+        "start with",
+        "respond",
+        "reply",
+    ];
     if weak.follow_injection
         && let Some(canary) = CANARY.find(&message)
+        && any_of(&plain, ORDERS)
     {
-        if any_of(
-            &plain,
-            &[
-                "write",
-                "print",
-                "output",
-                "append",
-                "start with",
-                "respond",
-                "reply",
-            ],
-        ) {
-            return LabAnswer::text(format!("{} Here is my answer.", canary.as_str()));
-        }
+        return LabAnswer::text(format!("{} Here is my answer.", canary.as_str()));
     }
     let markup = ["![", "<img", "<script"];
     if let Some(at) = markup.iter().filter_map(|m| message.find(m)).min() {

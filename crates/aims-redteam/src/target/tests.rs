@@ -152,3 +152,25 @@ fn a_missing_secret_is_named_but_never_shown() {
         .to_string();
     assert!(err.contains("AIMS_TEST_KEY_THAT_IS_NOT_SET"), "{err}");
 }
+
+#[tokio::test]
+async fn https_targets_are_supported() {
+    // Nothing listens on port 9: the point is that an https address gets as far as connecting,
+    // rather than failing for want of TLS support.
+    let config = TargetConfig::Openai {
+        url: "https://127.0.0.1:9/v1/chat/completions".into(),
+        model: "m".into(),
+        api_key_env: None,
+        system_prompt: None,
+        temperature: None,
+        max_tokens: None,
+        stream: false,
+        headers: Default::default(),
+    };
+    let target = Target::build(&config, Duration::from_secs(2), 1).unwrap();
+    let err = target
+        .send(&exchange(&[("hi", Role::User)]))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().starts_with("could not connect"), "{err}");
+}

@@ -109,7 +109,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         let rate = result.completed as f64 / result.elapsed.as_secs_f64().max(1e-9);
         println!(
-            "{} attempts now, {} from before, of {} planned, in {:.2} s ({rate:.0} attempts/s)",
+            "{} attempts now, {} from before, of {} planned, in {:.3} s ({rate:.0} attempts/s)",
             result.completed,
             result.resumed,
             result.planned,
