@@ -67,6 +67,21 @@ impl App {
         upload: Option<Upload>,
     ) -> Result<Evidence> {
         actor.require(Permission::EditContent)?;
+        let evidence = self.prepare_evidence(actor, facts, upload).await?;
+        let mut tx = self.store.write().await?;
+        record_evidence(&mut tx, actor, &evidence).await?;
+        tx.commit().await?;
+        Ok(evidence)
+    }
+
+    /// Checks evidence and puts its file in the blob store: everything but the database
+    /// write, so that callers can record it in their own transaction.
+    pub(crate) async fn prepare_evidence(
+        &self,
+        actor: &Actor,
+        facts: EvidenceFacts,
+        upload: Option<Upload>,
+    ) -> Result<Evidence> {
         let facts = facts.validate()?;
         self.check_targets(actor, &facts).await?;
         if upload.is_none() && facts.link.is_empty() {
@@ -90,31 +105,14 @@ impl App {
             }
         };
         let now = self.now();
-        let evidence = Evidence {
+        Ok(Evidence {
             id: EvidenceId::new(),
             facts,
             file,
             added_by: actor.label.clone(),
             created_at: now,
             updated_at: now,
-        };
-        let mut tx = self.store.write().await?;
-        tx.insert_evidence(actor.org, &evidence).await?;
-        let change = json!({
-            "title": evidence.facts.title,
-            "sha256": evidence.file.as_ref().map(|f| f.sha256.clone()),
-            "link": evidence.facts.link,
-            "targets": evidence.facts.targets.iter().map(|t| format!("{}:{}", t.kind, t.id)).collect::<Vec<_>>(),
-            "valid_until": evidence.facts.valid_until.map(|t| t.to_string()),
-        });
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, "evidence.added", "evidence", evidence.id, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(evidence)
+        })
     }
 
     /// The evidence supporting one target.
@@ -247,4 +245,27 @@ impl App {
         tx.commit().await?;
         Ok(due.len())
     }
+}
+
+/// Inserts prepared evidence with its audit event into an open transaction.
+pub(crate) async fn record_evidence(
+    tx: &mut aims_store::Tx,
+    actor: &Actor,
+    evidence: &Evidence,
+) -> Result<()> {
+    tx.insert_evidence(actor.org, evidence).await?;
+    let change = json!({
+        "title": evidence.facts.title,
+        "sha256": evidence.file.as_ref().map(|f| f.sha256.clone()),
+        "link": evidence.facts.link,
+        "targets": evidence.facts.targets.iter().map(|t| format!("{}:{}", t.kind, t.id)).collect::<Vec<_>>(),
+        "valid_until": evidence.facts.valid_until.map(|t| t.to_string()),
+    });
+    tx.append_audit(
+        actor.org,
+        NewAuditEvent::new(actor, "evidence.added", "evidence", evidence.id, change),
+        evidence.created_at,
+    )
+    .await?;
+    Ok(())
 }

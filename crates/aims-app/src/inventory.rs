@@ -55,6 +55,8 @@ pub struct SystemOverview {
     pub assessments: Vec<aims_domain::impact::ImpactAssessment>,
     /// The evidence that names the system itself, newest first.
     pub evidence: Vec<aims_domain::evidence::Evidence>,
+    /// Its latest red-team runs, newest first.
+    pub redteam_runs: Vec<aims_domain::redteam::RedTeamRun>,
 }
 
 fn blank_to_none(value: &Option<String>) -> Option<&str> {
@@ -212,6 +214,7 @@ impl App {
                     },
                 )
                 .await?,
+            redteam_runs: tx.redteam_runs(actor.org, id, 20).await?,
             system,
         })
     }

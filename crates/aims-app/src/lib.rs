@@ -20,6 +20,7 @@ mod jobs;
 mod members;
 mod orgs;
 mod readiness;
+mod redteam;
 mod risks;
 mod setup;
 mod soa;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 
 pub use aims_catalog as catalog;
 pub use aims_domain as domain;
+pub use aims_redteam as redteam_engine;
 pub use aims_store::{AuditQuery, Engine, Store};
 pub use aims_store::{ClassificationRecord, RequirementText, SoaVersion};
 pub use audit::{AuditPage, ChainReport};
@@ -49,6 +51,7 @@ pub use inventory::{COUNT_CAP, MAX_PAGE, SystemFilter, SystemOverview, SystemPag
 pub use jobs::{JobKind, Worker};
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
 pub use readiness::Readiness;
+pub use redteam::RedTeamUpload;
 pub use risks::{RiskFilter, RiskPage};
 pub use setup::{DemoAccount, NewOrganisationOwner};
 pub use soa::SoaReport;

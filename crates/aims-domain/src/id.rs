@@ -82,6 +82,8 @@ uuid_id! {
     EvidenceId,
     /// A risk of the register.
     RiskId,
+    /// A red-team run recorded against an AI system.
+    RedTeamRunId,
 }
 
 #[cfg(test)]

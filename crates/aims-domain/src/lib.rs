@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod id;
 pub mod impact;
 pub mod inventory;
+pub mod redteam;
 pub mod risk;
 pub mod secret;
 pub mod soa;
@@ -19,7 +20,8 @@ pub mod validation;
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
     AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, EvidenceId,
-    ImpactAssessmentId, InvitationId, JobId, OrgId, RiskId, SessionId, SetupTokenId, UserId,
+    ImpactAssessmentId, InvitationId, JobId, OrgId, RedTeamRunId, RiskId, SessionId, SetupTokenId,
+    UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;

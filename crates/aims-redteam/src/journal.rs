@@ -63,11 +63,23 @@ impl JournalContents {
     }
 }
 
-/// Reads a journal; a torn last line (the run was killed while writing) is ignored.
+/// Reads a journal file; a torn last line (the run was killed while writing) is ignored.
 pub fn read(path: &Path) -> Result<JournalContents, RedTeamError> {
     let file = File::open(path).map_err(|err| RedTeamError::io(path, err))?;
-    let mut reader = BufReader::new(file);
-    let name = path.display().to_string();
+    parse(&path.display().to_string(), BufReader::new(file))
+        .map_err(|err| err.unwrap_or_else(|io| RedTeamError::io(path, io)))
+}
+
+/// Reads a journal held in memory (an upload); `name` names it in errors.
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> Result<JournalContents, RedTeamError> {
+    parse(name, bytes)
+        .map_err(|err| err.unwrap_or_else(|io| RedTeamError::invalid(name, io.to_string())))
+}
+
+/// A journal error: `Ok` for one of ours, `Err` for the reader's own I/O failure.
+type ParseError = Result<RedTeamError, std::io::Error>;
+
+fn parse(name: &str, mut reader: impl BufRead) -> Result<JournalContents, ParseError> {
     let mut header = None;
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut attempts: Vec<AttemptRecord> = Vec::new();
@@ -76,9 +88,7 @@ pub fn read(path: &Path) -> Result<JournalContents, RedTeamError> {
     let mut number = 0usize;
     loop {
         line.clear();
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|err| RedTeamError::io(path, err))?;
+        let read = reader.read_line(&mut line).map_err(Err)?;
         if read == 0 {
             break;
         }
@@ -87,19 +97,22 @@ pub fn read(path: &Path) -> Result<JournalContents, RedTeamError> {
             break;
         }
         let parsed: JournalLine = serde_json::from_str(&line)
-            .map_err(|err| RedTeamError::invalid(&name, format!("line {number}: {err}")))?;
+            .map_err(|err| Ok(RedTeamError::invalid(name, format!("line {number}: {err}"))))?;
         complete_len += read as u64;
         match parsed {
             JournalLine::Run(h) if header.is_none() => header = Some(h),
             JournalLine::Run(_) => {
-                return Err(RedTeamError::invalid(
-                    &name,
+                return Err(Ok(RedTeamError::invalid(
+                    name,
                     format!("line {number}: a second run header"),
-                ));
+                )));
             }
             JournalLine::Attempt(record) => {
                 if header.is_none() {
-                    return Err(RedTeamError::invalid(&name, "line 1 is not a run header"));
+                    return Err(Ok(RedTeamError::invalid(
+                        name,
+                        "line 1 is not a run header",
+                    )));
                 }
                 match index.get(&record.id) {
                     Some(at) => attempts[*at] = *record,
@@ -112,12 +125,17 @@ pub fn read(path: &Path) -> Result<JournalContents, RedTeamError> {
         }
     }
     let header =
-        header.ok_or_else(|| RedTeamError::invalid(&name, "empty journal: no run header"))?;
+        header.ok_or_else(|| Ok(RedTeamError::invalid(name, "empty journal: no run header")))?;
     Ok(JournalContents {
         header,
         attempts,
         complete_len,
     })
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    crate::plan::hex_of(&Sha256::digest(bytes))
 }
 
 /// SHA-256 of a file, hex.

@@ -24,5 +24,6 @@ pub mod result;
 pub mod runner;
 pub mod seed;
 pub mod target;
+pub mod upload;
 
 pub use error::RedTeamError;

@@ -50,6 +50,7 @@ pub const TABLES: &[&str] = &[
     "control_implementations",
     "system_obligations",
     "soa_versions",
+    "redteam_runs",
 ];
 
 /// The version of the archive layout this build writes and reads.

@@ -16,6 +16,7 @@ mod members;
 mod migrate;
 mod organisations;
 mod readiness;
+mod redteam;
 mod requirement_texts;
 mod risks;
 mod row;

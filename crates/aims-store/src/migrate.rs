@@ -76,6 +76,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0008_statement_of_applicability.sql"),
         postgres: None,
     },
+    Migration {
+        version: 9,
+        name: "redteam_runs",
+        sql: include_str!("../migrations/0009_redteam_runs.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -13,6 +13,7 @@ pub mod health;
 mod members;
 mod org;
 mod readiness;
+mod redteam;
 mod risks;
 mod soa;
 mod system_views;
@@ -154,6 +155,13 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/evidence/{id}/file", get(evidence::download))
         .route(
+            "/systems/{id}/redteam-runs",
+            get(redteam::list)
+                .post(redteam::record)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route("/redteam-runs/{id}", get(redteam::show))
+        .route(
             "/components/{id}",
             axum::routing::put(systems::update_component).delete(systems::remove_component),
         )
@@ -200,6 +208,7 @@ impl Modify for BearerAuth {
         risks::method, risks::set_method, risks::list, risks::create, risks::show, risks::update,
         risks::delete, risks::accept, risks::heat_map,
         evidence::add_link, evidence::add_file, evidence::list, evidence::show, evidence::download, evidence::delete,
+        redteam::record, redteam::list, redteam::show,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth),

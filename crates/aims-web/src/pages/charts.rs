@@ -61,6 +61,60 @@ pub fn bar_chart_svg(title: &str, bars: &[Bar<'_>]) -> String {
     svg
 }
 
+/// A line of percentages over time (oldest first), each point a link; `title` names it.
+pub fn trend_svg(title: &str, points: &[(String, f64, String)]) -> String {
+    const WIDTH: f64 = 520.0;
+    const HEIGHT: f64 = 160.0;
+    const LEFT: f64 = 40.0;
+    const TOP: f64 = 10.0;
+    const PLOT_H: f64 = 120.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">{}</title>",
+        escape_xml(title)
+    );
+    for percent in [0.0, 50.0, 100.0] {
+        let y = TOP + PLOT_H * (1.0 - percent / 100.0);
+        svg.push_str(&format!(
+            "<line x1=\"{LEFT}\" x2=\"{WIDTH}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#d0d4dc\"/><text x=\"0\" y=\"{ty:.1}\" font-size=\"11\" fill=\"#1d2330\">{percent:.0}%</text>",
+            ty = y + 4.0
+        ));
+    }
+    let step = if points.len() > 1 {
+        (WIDTH - LEFT - 20.0) / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let at = |i: usize, value: f64| {
+        let x = LEFT + 10.0 + step * i as f64;
+        let y = TOP + PLOT_H * (1.0 - value.clamp(0.0, 100.0) / 100.0);
+        (x, y)
+    };
+    let line: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, value, _))| {
+            let (x, y) = at(i, *value);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    if points.len() > 1 {
+        svg.push_str(&format!(
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#b3261e\" stroke-width=\"2\"/>",
+            line.join(" ")
+        ));
+    }
+    for (i, (label, value, href)) in points.iter().enumerate() {
+        let (x, y) = at(i, *value);
+        svg.push_str(&format!(
+            "<a href=\"{}\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"#b3261e\"><title>{}: {value:.1}%</title></circle></a>",
+            escape_xml(href),
+            escape_xml(label)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +154,26 @@ mod tests {
             "half the value, half the bar"
         );
         assert!(!svg.contains("style="));
+    }
+
+    #[test]
+    fn trends_plot_each_point_as_an_escaped_link() {
+        let svg = trend_svg(
+            "Attack success",
+            &[
+                ("run <1>".into(), 80.0, "/redteam-runs/a".into()),
+                ("run 2".into(), 20.0, "/redteam-runs/b?x=\"".into()),
+            ],
+        );
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(svg.contains("<polyline"));
+        assert!(svg.contains("run &lt;1&gt;: 80.0%"));
+        assert!(svg.contains("/redteam-runs/b?x=&quot;"));
+        // 80% sits higher (smaller y) than 20%.
+        let ys: Vec<f64> = svg
+            .match_indices("cy=\"")
+            .map(|(i, _)| svg[i + 4..].split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(ys[0] < ys[1], "{ys:?}");
     }
 }

@@ -8,6 +8,7 @@ mod charts;
 mod classification;
 mod frameworks;
 mod org;
+mod redteam;
 mod risk_method;
 mod risks;
 mod soa;
@@ -93,6 +94,7 @@ pub fn routes() -> Router<WebState> {
         .route("/systems", get(systems::systems_page))
         .route("/systems/new", get(systems::new_page).post(systems::create))
         .route("/systems/{id}", get(systems::system_page))
+        .route("/redteam-runs/{id}", get(redteam::run_page))
         .route(
             "/systems/{id}/edit",
             get(systems::edit_page).post(systems::update),

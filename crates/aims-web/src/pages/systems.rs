@@ -360,6 +360,8 @@ struct SystemPage {
     kinds: &'static [ComponentKind],
     /// The validity label of each piece of evidence, in the order of `overview.evidence`.
     validity: Vec<&'static str>,
+    /// Attack success of the latest red-team runs, oldest first, as SVG (empty without runs).
+    redteam_trend: String,
 }
 
 async fn system_view(
@@ -391,6 +393,7 @@ async fn system_view(
                         .iter()
                         .map(|e| e.validity(state.app.now()).label())
                         .collect(),
+                    redteam_trend: redteam_trend(&overview.redteam_runs),
                     overview,
                     can_edit: actor.role.grants(Permission::EditContent),
                     kinds: ComponentKind::ALL,
@@ -399,6 +402,25 @@ async fn system_view(
         }
         Err(err) => app_error_page(err),
     }
+}
+
+/// The attack success of a system's runs over time, oldest first.
+fn redteam_trend(runs: &[aims_app::domain::redteam::RedTeamRun]) -> String {
+    if runs.is_empty() {
+        return String::new();
+    }
+    let points: Vec<(String, f64, String)> = runs
+        .iter()
+        .rev()
+        .map(|r| {
+            (
+                format!("{} ({})", r.name, r.created_at.human()),
+                r.attack_success_percent(),
+                format!("/redteam-runs/{}", r.id),
+            )
+        })
+        .collect();
+    super::charts::trend_svg("Attack success rate of the latest red-team runs", &points)
 }
 
 /// `GET /systems/{id}`.

@@ -7,6 +7,7 @@ mod inventory;
 mod journeys;
 mod permissions;
 mod protections;
+mod redteam;
 mod risks;
 mod sessions;
 mod soa;

@@ -52,8 +52,29 @@ pub enum RedteamCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Record a finished run on an aims server against an AI system (token in AIMS_API_TOKEN).
+    Upload {
+        /// A run folder or its journal.jsonl.
+        run: PathBuf,
+        #[command(flatten)]
+        to: UploadArgs,
+        /// The run config whose thresholds apply.
+        #[arg(long)]
+        run_config: Option<PathBuf>,
+    },
     /// Serve the deliberately vulnerable lab target (for tests and demos only).
     Lab(lab::LabArgs),
+}
+
+/// Where a run is recorded.
+#[derive(Args, Debug)]
+pub struct UploadArgs {
+    /// The aims server, e.g. https://aims.example.org.
+    #[arg(long = "upload", value_name = "SERVER")]
+    pub server: Option<String>,
+    /// The AI system's id in aims [default: the config's `system`].
+    #[arg(long)]
+    pub system: Option<String>,
 }
 
 /// `aims redteam run`.
@@ -80,6 +101,9 @@ pub struct RunArgs {
     /// `text` or `json` (the summary).
     #[arg(long, default_value = "text")]
     pub format: String,
+    /// Record the finished run on an aims server (token in AIMS_API_TOKEN).
+    #[command(flatten)]
+    pub upload: UploadArgs,
 }
 
 /// `aims redteam probes ...`.
@@ -124,6 +148,11 @@ pub async fn run(command: RedteamCommand) -> anyhow::Result<ExitCode> {
             format,
         } => run::compare(&base, &new, tolerance, &format),
         RedteamCommand::Import { file, out } => run::import(&file, &out),
+        RedteamCommand::Upload {
+            run,
+            to,
+            run_config,
+        } => run::upload_command(&run, &to, run_config.as_deref()).await,
         RedteamCommand::Lab(args) => lab::serve(args).await,
     }
 }

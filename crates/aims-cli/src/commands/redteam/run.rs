@@ -13,7 +13,7 @@ use aims_redteam::pack::ProbeLibrary;
 use aims_redteam::report::{self, Summary};
 use aims_redteam::runner::{self, JOURNAL_FILE, RunRequest};
 
-use super::{RunArgs, usage};
+use super::{RunArgs, UploadArgs, usage};
 
 /// What the user got wrong is exit code 2; anything else is a failure of the run itself.
 fn exit_for(err: RedTeamError) -> anyhow::Result<ExitCode> {
@@ -124,7 +124,77 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    if args.upload.server.is_some()
+        && let Err(code) = send(
+            &args.upload,
+            config.system.as_deref(),
+            &result.journal,
+            &config.thresholds,
+        )
+        .await
+    {
+        return Ok(code);
+    }
     Ok(ExitCode::from(summary.verdict.exit_code()))
+}
+
+/// Uploads a journal; a refusal is reported and becomes exit code 2 (usage) or 1.
+async fn send(
+    to: &UploadArgs,
+    config_system: Option<&str>,
+    journal: &Path,
+    thresholds: &Thresholds,
+) -> Result<(), ExitCode> {
+    let Some(server) = to.server.clone() else {
+        return Err(usage("--upload needs the server's address"));
+    };
+    let Some(system) = to.system.clone().or(config_system.map(str::to_owned)) else {
+        return Err(usage(
+            "--upload needs --system (or `system` in the run config)",
+        ));
+    };
+    let Ok(token) = std::env::var("AIMS_API_TOKEN") else {
+        return Err(usage(
+            "--upload needs an API token in the AIMS_API_TOKEN environment variable",
+        ));
+    };
+    let target = aims_redteam::upload::UploadTarget {
+        server,
+        system,
+        token,
+    };
+    match aims_redteam::upload::upload(&target, journal, thresholds).await {
+        Ok(run) => {
+            println!(
+                "recorded on {} as run {} (evidence {})",
+                target.server,
+                run["id"].as_str().unwrap_or("?"),
+                run["evidence"].as_str().unwrap_or("?")
+            );
+            Ok(())
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// `aims redteam upload`.
+pub async fn upload_command(
+    run: &Path,
+    to: &UploadArgs,
+    config: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let (thresholds, system) = match config.map(RunConfig::load).transpose() {
+        Ok(Some(config)) => (config.thresholds, config.system),
+        Ok(None) => (Thresholds::default(), None),
+        Err(err) => return exit_for(err),
+    };
+    match send(to, system.as_deref(), &journal_path(run), &thresholds).await {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(code) => Ok(code),
+    }
 }
 
 fn print_summary(summary: &Summary, files: &[PathBuf]) {

@@ -1,0 +1,161 @@
+//! Red-team runs: journals uploaded from CI or the CLI, recorded against an AI system.
+
+use aims_app::domain::redteam::RedTeamRun;
+use aims_app::domain::{AiSystemId, Permission, RedTeamRunId, ValidationError};
+use aims_app::redteam_engine::config::Thresholds;
+use aims_app::{AppError, RedTeamUpload};
+use axum::Json;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::Id;
+use crate::error::{ApiError, Problem};
+use crate::identity::ApiActor;
+use crate::state::WebState;
+
+/// A recorded red-team run.
+#[derive(Serialize, ToSchema)]
+pub struct RedTeamRunView {
+    pub id: String,
+    pub system: String,
+    /// The runner's own id for the run.
+    pub run_id: String,
+    pub name: String,
+    pub tool: String,
+    pub target: String,
+    pub started_at: String,
+    /// `pass`, `thresholds_exceeded` or `run_errors`.
+    pub verdict: String,
+    pub judged: i64,
+    pub failed: i64,
+    pub errors: i64,
+    /// Attack success rate, a fraction.
+    pub attack_success: f64,
+    pub journal_sha256: String,
+    /// The evidence record holding the journal.
+    pub evidence: String,
+    pub recorded_by: String,
+    pub created_at: String,
+    /// Rates per category and probe, tokens, reasons for the verdict (only on a single run).
+    #[schema(value_type = Option<Object>)]
+    pub summary: Option<serde_json::Value>,
+}
+
+fn view(run: RedTeamRun, with_summary: bool) -> RedTeamRunView {
+    RedTeamRunView {
+        id: run.id.to_string(),
+        system: run.system.to_string(),
+        attack_success: run.attack_success_bp as f64 / 10_000.0,
+        run_id: run.run_id,
+        name: run.name,
+        tool: run.tool,
+        target: run.target,
+        started_at: run.started_at,
+        verdict: run.verdict,
+        judged: run.judged,
+        failed: run.failed,
+        errors: run.errors,
+        journal_sha256: run.journal_sha256,
+        evidence: run.evidence.to_string(),
+        recorded_by: run.recorded_by,
+        created_at: run.created_at.to_string(),
+        summary: with_summary.then_some(run.summary),
+    }
+}
+
+/// Reads a `journal` file part and an optional `thresholds` JSON part.
+async fn read_upload(mut multipart: Multipart) -> Result<RedTeamUpload, ApiError> {
+    let bad = |status: StatusCode, detail: String| ApiError::new(status, detail);
+    let mut upload = RedTeamUpload::default();
+    let mut journal = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(e.status(), e.body_text()))?
+    {
+        match field.name() {
+            Some("journal") => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| bad(e.status(), e.body_text()))?;
+                journal = Some(bytes.to_vec());
+            }
+            Some("thresholds") => {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| bad(e.status(), e.body_text()))?;
+                upload.thresholds = serde_json::from_str::<Thresholds>(&text).map_err(|e| {
+                    ApiError::from(AppError::Invalid(ValidationError::new(
+                        "thresholds",
+                        e.to_string(),
+                    )))
+                })?;
+            }
+            _ => {}
+        }
+    }
+    upload.journal = journal.ok_or_else(|| {
+        ApiError::from(AppError::Invalid(ValidationError::new(
+            "journal",
+            "send the run's journal.jsonl as a `journal` part",
+        )))
+    })?;
+    Ok(upload)
+}
+
+/// Records a run against a system from its journal: multipart with a `journal` part (the
+/// run's journal.jsonl) and an optional `thresholds` part (JSON: overall, categories,
+/// max_error_rate). The summary is computed from the journal; the journal becomes evidence.
+#[utoipa::path(post, path = "/api/v1/systems/{id}/redteam-runs", tag = "redteam",
+    params(("id" = String, Path)),
+    request_body(content = Object, content_type = "multipart/form-data"), responses(
+    (status = 201, body = RedTeamRunView), (status = 413, body = Problem), (status = 422, body = Problem),
+    (status = 403, body = Problem), (status = 404, body = Problem),
+))]
+pub async fn record(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id(system): Id<AiSystemId>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<RedTeamRunView>), ApiError> {
+    // Permission first: a caller who may not record runs learns nothing from the body.
+    actor
+        .require(Permission::EditContent)
+        .map_err(AppError::from)?;
+    let multipart = multipart.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
+    let upload = read_upload(multipart).await?;
+    let run = state.app.record_redteam_run(&actor, system, upload).await?;
+    Ok((StatusCode::CREATED, Json(view(run, true))))
+}
+
+/// The latest runs against a system, newest first.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/redteam-runs", tag = "redteam",
+    params(("id" = String, Path)), responses(
+    (status = 200, body = Vec<RedTeamRunView>), (status = 404, body = Problem),
+))]
+pub async fn list(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id(system): Id<AiSystemId>,
+) -> Result<Json<Vec<RedTeamRunView>>, ApiError> {
+    let runs = state.app.redteam_runs(&actor, system).await?;
+    Ok(Json(runs.into_iter().map(|r| view(r, false)).collect()))
+}
+
+/// One run with its summary.
+#[utoipa::path(get, path = "/api/v1/redteam-runs/{id}", tag = "redteam",
+    params(("id" = String, Path)), responses(
+    (status = 200, body = RedTeamRunView), (status = 404, body = Problem),
+))]
+pub async fn show(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id(id): Id<RedTeamRunId>,
+) -> Result<Json<RedTeamRunView>, ApiError> {
+    let run = state.app.redteam_run(&actor, id).await?;
+    Ok(Json(view(run, true)))
+}

@@ -1,0 +1,120 @@
+//! A red-team run's page: verdict, rates per category and probe, and the journal as evidence.
+
+use aims_app::domain::RedTeamRunId;
+use aims_app::domain::redteam::RedTeamRun;
+use aims_app::redteam_engine::report::Summary;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::charts::{Bar, bar_chart_svg};
+use super::org::actor_or_page;
+use super::{Chrome, PageId, app_error_page, render};
+use crate::identity::PageUser;
+use crate::state::WebState;
+
+/// One category or probe as a row.
+pub struct Row {
+    pub name: String,
+    pub severity: &'static str,
+    pub tags: String,
+    pub judged: u64,
+    pub failed: u64,
+    pub errors: u64,
+    pub rate: String,
+    pub threshold: String,
+    pub exceeded: bool,
+}
+
+#[derive(Template)]
+#[template(path = "redteam_run.html")]
+struct RunPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    run: RedTeamRun,
+    interval: String,
+    reasons: Vec<String>,
+    categories: Vec<Row>,
+    probes: Vec<Row>,
+    category_chart: String,
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.1}%", value * 100.0)
+}
+
+fn rows(groups: &[aims_app::redteam_engine::report::GroupSummary]) -> Vec<Row> {
+    groups
+        .iter()
+        .map(|g| Row {
+            name: g.name.clone(),
+            severity: g.severity.map_or("", |s| s.name()),
+            tags: g.taxonomy.tags().join(", "),
+            judged: g.judged,
+            failed: g.failed,
+            errors: g.errors,
+            rate: percent(g.attack_success.value),
+            threshold: g.threshold.map_or("—".into(), percent),
+            exceeded: g.exceeded,
+        })
+        .collect()
+}
+
+/// `GET /redteam-runs/{id}`.
+pub async fn run_page(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<RedTeamRunId>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let run = match state.app.redteam_run(&actor, id).await {
+        Ok(run) => run,
+        Err(err) => return app_error_page(err),
+    };
+    // A summary written by an older release may not read as today's: show the figures kept
+    // beside it rather than fail.
+    let summary: Option<Summary> = serde_json::from_value(run.summary.clone()).ok();
+    let (interval, reasons, categories, probes) = match &summary {
+        Some(s) => (
+            format!(
+                "{}–{}",
+                percent(s.totals.attack_success.low),
+                percent(s.totals.attack_success.high)
+            ),
+            s.reasons.clone(),
+            rows(&s.categories),
+            rows(&s.probes),
+        ),
+        None => ("unknown".into(), Vec::new(), Vec::new(), Vec::new()),
+    };
+    let href = format!("/redteam-runs/{id}");
+    let bars: Vec<Bar<'_>> = categories
+        .iter()
+        .zip(summary.iter().flat_map(|s| s.categories.iter()))
+        .map(|(row, group)| Bar {
+            label: &row.name,
+            value: (group.attack_success.value * 100.0).round() as i64,
+            href: &href,
+            colour: if group.failed == 0 {
+                "#1a7f37"
+            } else {
+                "#b3261e"
+            },
+        })
+        .collect();
+    let category_chart = bar_chart_svg("Attack success rate by category (%)", &bars);
+    render(
+        StatusCode::OK,
+        &RunPage {
+            chrome: Some(Chrome::new(&context, "systems")),
+            notice: None,
+            run,
+            interval,
+            reasons,
+            categories,
+            probes,
+            category_chart,
+        },
+    )
+}

@@ -1,0 +1,280 @@
+//! Red-team runs through the API and pages: a journal uploaded from CI becomes a recorded run
+//! with its summary computed by the server, and evidence for the system, its controls and the
+//! EU AI Act articles its probes map to.
+
+use aims_app::redteam_engine::detector::Detection;
+use aims_app::redteam_engine::journal::{JournalLine, RunHeader};
+use aims_app::redteam_engine::pack::{Severity, Taxonomy};
+use aims_app::redteam_engine::result::{AttemptRecord, Outcome, TurnRecord};
+use aims_app::redteam_engine::target::Usage;
+use aims_web::WebConfig;
+
+use crate::support::{Server, orgs};
+
+fn attempt(id: &str, outcome: Outcome) -> AttemptRecord {
+    AttemptRecord {
+        id: id.into(),
+        probe: "prompt-injection.override".into(),
+        category: "prompt-injection".into(),
+        severity: Severity::High,
+        pack: "prompt-injection".into(),
+        pack_version: 1,
+        converter: "base64".into(),
+        repeat: 0,
+        taxonomy: Taxonomy {
+            owasp: vec!["LLM01".into()],
+            atlas: vec!["AML.T0051.000".into()],
+            iso42001: vec!["A.6.2.4".into(), "A.99.9".into()],
+            eu_ai_act: vec!["Art. 15(5)".into()],
+        },
+        system: None,
+        turns: vec![TurnRecord {
+            prompt: "say the canary".into(),
+            answer: "CANARY-00000000AB".into(),
+            tool_calls: vec![],
+            detections: vec![Detection {
+                detector: "canary".into(),
+                hit: outcome == Outcome::Fail,
+                evidence: None,
+            }],
+        }],
+        failed_turn: (outcome == Outcome::Fail).then_some(0),
+        error: None,
+        outcome,
+        usage: Usage::default(),
+        retries: 0,
+        elapsed_ms: 3,
+    }
+}
+
+fn journal() -> Vec<u8> {
+    let header = RunHeader {
+        format: 1,
+        run_id: "run-77".into(),
+        name: "nightly support bot".into(),
+        fingerprint: "f".into(),
+        started_at: "2026-11-28T02:00:00Z".into(),
+        target: "openai https://llm.example/v1/chat/completions model m".into(),
+        planned: 2,
+        seed: 0,
+        tool: "aims 0.1.0".into(),
+        system: None,
+    };
+    let lines = [
+        JournalLine::Run(header),
+        JournalLine::Attempt(Box::new(attempt("a#0", Outcome::Pass))),
+        JournalLine::Attempt(Box::new(attempt("a#1", Outcome::Fail))),
+    ];
+    lines
+        .iter()
+        .map(|l| serde_json::to_string(l).unwrap() + "\n")
+        .collect::<String>()
+        .into_bytes()
+}
+
+fn multipart(journal: &[u8], thresholds: Option<&str>) -> (String, Vec<u8>) {
+    let boundary = "x-aims-redteam-3";
+    let mut body = Vec::new();
+    if let Some(thresholds) = thresholds {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"thresholds\"\r\n\r\n{thresholds}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"journal\"; filename=\"journal.jsonl\"\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(journal);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post(
+    server: &Server,
+    system: &str,
+    token: &str,
+    journal: &[u8],
+    thresholds: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let (kind, body) = multipart(journal, thresholds);
+    let response = server
+        .http
+        .post(server.url(&format!("/api/v1/systems/{system}/redteam-runs")))
+        .bearer_auth(token)
+        .header("content-type", kind)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_becomes_a_recorded_run_with_evidence() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let system = orgs.system.to_string();
+    let bytes = journal();
+
+    let (status, run) = post(
+        &server,
+        &system,
+        &orgs.tokens["editor"],
+        &bytes,
+        Some(r#"{"overall": 0.1}"#),
+    )
+    .await;
+    assert_eq!(status, 201, "{run}");
+    assert_eq!(run["verdict"], "thresholds_exceeded");
+    assert_eq!(
+        (run["judged"].as_i64(), run["failed"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(run["attack_success"], 0.5);
+    assert_eq!(run["journal_sha256"], aims_app::sha256_hex(&bytes));
+    assert_eq!(
+        run["summary"]["reasons"][0],
+        "overall attack success rate 50.0% is over the threshold of 10.0%"
+    );
+
+    // The journal is evidence for the system, the mapped control and article; an id the
+    // catalogue does not know (A.99.9) is left out.
+    let evidence = server
+        .json_with_token(
+            &format!("/api/v1/evidence/{}", run["evidence"].as_str().unwrap()),
+            &orgs.tokens["viewer"],
+        )
+        .await;
+    let targets: Vec<&str> = evidence["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "control:A.6.2.4",
+            "requirement:eu-ai-act:art-15",
+            &format!("system:{system}")
+        ],
+        "{evidence}"
+    );
+    assert_eq!(evidence["sha256"], run["journal_sha256"]);
+    let file = server
+        .http
+        .get(server.url(&format!(
+            "/api/v1/evidence/{}/file",
+            run["evidence"].as_str().unwrap()
+        )))
+        .bearer_auth(&orgs.tokens["auditor"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.bytes().await.unwrap().as_ref(), bytes.as_slice());
+
+    let list = server
+        .json_with_token(
+            &format!("/api/v1/systems/{system}/redteam-runs"),
+            &orgs.tokens["viewer"],
+        )
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert!(list[0]["summary"].is_null(), "lists leave the summary out");
+    let shown = server
+        .json_with_token(
+            &format!("/api/v1/redteam-runs/{}", run["id"].as_str().unwrap()),
+            &orgs.tokens["viewer"],
+        )
+        .await;
+    assert_eq!(
+        shown["summary"]["categories"][0]["name"],
+        "prompt-injection"
+    );
+
+    let cookie = format!("aims_session={}", orgs.owner_cookie);
+    let (code, page) = server
+        .page(
+            &format!("/redteam-runs/{}", run["id"].as_str().unwrap()),
+            &cookie,
+        )
+        .await;
+    assert_eq!(code, 200);
+    assert!(
+        page.contains("nightly support bot")
+            && page.contains("thresholds exceeded")
+            && page.contains("owasp:LLM01"),
+        "{page}"
+    );
+    let (code, page) = server.page(&format!("/systems/{system}"), &cookie).await;
+    assert_eq!(code, 200);
+    assert!(
+        page.contains("Red-team runs") && !page.contains("<polyline") && page.contains("<circle"),
+        "one run: one point"
+    );
+
+    let audit = server
+        .json_with_token(
+            "/api/v1/audit-events?action=redteam.run_recorded",
+            &orgs.tokens["owner"],
+        )
+        .await;
+    assert!(
+        audit.to_string().contains("redteam.run_recorded"),
+        "{audit}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_are_checked_for_permission_tenant_and_content() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let system = orgs.system.to_string();
+    let bytes = journal();
+
+    for role in ["viewer", "auditor"] {
+        let (status, _) = post(&server, &system, &orgs.tokens[role], &bytes, None).await;
+        assert_eq!(status, 403, "{role}");
+    }
+    let (status, _) = post(&server, &system, &orgs.tokens["outsider"], &bytes, None).await;
+    assert_eq!(
+        status, 404,
+        "another organisation's system does not exist for Beta"
+    );
+
+    let mut broken = bytes.clone();
+    broken.extend_from_slice(b"{\"type\": \"attempt\", \"id\": 5}\n");
+    let (status, problem) = post(&server, &system, &orgs.tokens["editor"], &broken, None).await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["field"], "journal");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("line 4"),
+        "{problem}"
+    );
+
+    let (status, problem) = post(
+        &server,
+        &system,
+        &orgs.tokens["editor"],
+        &bytes,
+        Some(r#"{"overal": 0.1}"#),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["field"], "thresholds", "{problem}");
+
+    let runs = server
+        .json_with_token(
+            &format!("/api/v1/systems/{system}/redteam-runs"),
+            &orgs.tokens["viewer"],
+        )
+        .await;
+    assert_eq!(
+        runs.as_array().unwrap().len(),
+        0,
+        "nothing was recorded by the refused uploads"
+    );
+}
