@@ -24,6 +24,8 @@ pub enum JobKind {
     PurgeExpired,
     /// Records a reminder for evidence whose validity ends soon; schedules its next run.
     EvidenceReminders,
+    /// Carries out a red-team run started from aims and records it against its system.
+    RedTeamRun,
 }
 
 impl JobKind {
@@ -32,13 +34,18 @@ impl JobKind {
         match self {
             JobKind::PurgeExpired => "purge_expired",
             JobKind::EvidenceReminders => "evidence_reminders",
+            JobKind::RedTeamRun => crate::redteam_jobs::JOB_KIND,
         }
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        [JobKind::PurgeExpired, JobKind::EvidenceReminders]
-            .into_iter()
-            .find(|k| k.name() == name)
+        [
+            JobKind::PurgeExpired,
+            JobKind::EvidenceReminders,
+            JobKind::RedTeamRun,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
     }
 }
 
@@ -154,6 +161,7 @@ impl App {
                     self.now().plus_seconds(REMIND_EVERY_SECONDS),
                 )))
             }
+            Some(JobKind::RedTeamRun) => self.run_redteam_job(job).await.map(|()| None),
             None => Err(AppError::Internal(format!(
                 "unknown job kind {:?}",
                 job.kind

@@ -21,6 +21,7 @@ mod members;
 mod orgs;
 mod readiness;
 mod redteam;
+mod redteam_jobs;
 mod risks;
 mod setup;
 mod soa;

@@ -327,6 +327,19 @@ async fn streaming_http_json_and_command_targets_reach_the_same_verdicts() {
         );
     }
 
+    let in_process = aims_redteam::config::RunConfig::parse(
+        "lab.yaml",
+        &format!("name: lab\ntarget: {{kind: lab}}\n{probes}"),
+        false,
+    )
+    .unwrap();
+    let in_process_run = journal_of(&run_into(&in_process, &dir.0.join("in-process"), false).await);
+    assert_eq!(
+        outcomes(&plain),
+        outcomes(&in_process_run),
+        "the in-process lab is the served lab"
+    );
+
     let command = aims_redteam::config::RunConfig::parse(
         "command.yaml",
         "name: cmd\ntarget: {kind: command, program: sh, args: [-c, 'printf \"ECHO: \"; cat']}\nprobes: {include: [prompt-injection.*]}\n",

@@ -224,5 +224,6 @@ pub fn describe_target(config: &crate::target::TargetConfig) -> String {
         TargetConfig::Openai { url, model, .. } => format!("openai {url} model {model}"),
         TargetConfig::Http { url, .. } => format!("http {url}"),
         TargetConfig::Command { program, .. } => format!("command {program}"),
+        TargetConfig::Lab { profile } => format!("aims lab ({profile:?} profile, in process)"),
     }
 }

@@ -168,6 +168,11 @@ pub enum TargetConfig {
         #[serde(default)]
         stateful: bool,
     },
+    /// The deliberately weak lab assistant, in process: for demos and trying aims out.
+    Lab {
+        #[serde(default)]
+        profile: LabProfile,
+    },
     /// A program that reads the prompt on standard input and writes its answer on standard output.
     Command {
         program: String,
@@ -177,6 +182,27 @@ pub enum TargetConfig {
         #[serde(default)]
         input: CommandInput,
     },
+}
+
+/// Which weaknesses an in-process lab target shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabProfile {
+    #[default]
+    Weak,
+    Hardened,
+    Echo,
+}
+
+impl LabProfile {
+    /// The lab's weaknesses for this profile.
+    pub fn weaknesses(self) -> crate::lab::Weaknesses {
+        match self {
+            LabProfile::Weak => crate::lab::Weaknesses::WEAK,
+            LabProfile::Hardened => crate::lab::Weaknesses::HARDENED,
+            LabProfile::Echo => crate::lab::Weaknesses::ECHO,
+        }
+    }
 }
 
 /// What a command target is given on standard input.
@@ -194,6 +220,7 @@ pub enum Target {
     OpenAi(OpenAiTarget),
     Http(HttpJsonTarget),
     Command(CommandTarget),
+    Lab(crate::lab::Weaknesses),
 }
 
 impl Target {
@@ -209,6 +236,7 @@ impl Target {
             }
             TargetConfig::Http { .. } => Target::Http(HttpJsonTarget::new(config, timeout, pool)?),
             TargetConfig::Command { .. } => Target::Command(CommandTarget::new(config, timeout)?),
+            TargetConfig::Lab { profile } => Target::Lab(profile.weaknesses()),
         })
     }
 
@@ -218,7 +246,38 @@ impl Target {
             Target::OpenAi(target) => target.send(exchange).await,
             Target::Http(target) => target.send(exchange).await,
             Target::Command(target) => target.send(exchange).await,
+            Target::Lab(weaknesses) => Ok(lab_reply(weaknesses, exchange)),
         }
+    }
+}
+
+/// The in-process lab's answer to an exchange.
+fn lab_reply(weaknesses: &crate::lab::Weaknesses, exchange: &Exchange) -> Reply {
+    let text_of = |role: Role| -> Vec<&str> {
+        exchange
+            .messages
+            .iter()
+            .filter(|m| m.role == role)
+            .map(|m| m.content.as_str())
+            .collect()
+    };
+    let system = text_of(Role::System).join("\n");
+    let users = text_of(Role::User);
+    let (user, earlier) = users
+        .split_last()
+        .map_or(("", &[][..]), |(last, rest)| (*last, rest));
+    let tools: Vec<String> = exchange.tools.iter().map(|t| t.name.clone()).collect();
+    let answer = crate::lab::answer(&system, &earlier.join("\n"), user, &tools, None, weaknesses);
+    let input: String = exchange
+        .messages
+        .iter()
+        .map(|m| m.content.as_str())
+        .collect();
+    Reply {
+        usage: Usage::estimate(&input, &answer.text),
+        text: answer.text,
+        tool_calls: answer.tool_calls,
+        target_session: None,
     }
 }
 

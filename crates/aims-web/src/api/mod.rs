@@ -162,6 +162,10 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/redteam-runs/{id}", get(redteam::show))
         .route(
+            "/systems/{id}/redteam-jobs",
+            axum::routing::post(redteam::start),
+        )
+        .route(
             "/components/{id}",
             axum::routing::put(systems::update_component).delete(systems::remove_component),
         )
@@ -208,9 +212,9 @@ impl Modify for BearerAuth {
         risks::method, risks::set_method, risks::list, risks::create, risks::show, risks::update,
         risks::delete, risks::accept, risks::heat_map,
         evidence::add_link, evidence::add_file, evidence::list, evidence::show, evidence::download, evidence::delete,
-        redteam::record, redteam::list, redteam::show,
+        redteam::record, redteam::list, redteam::show, redteam::start,
     ),
-    components(schemas(Problem)),
+    components(schemas(Problem, redteam::StartRun)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]

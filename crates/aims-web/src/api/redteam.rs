@@ -159,3 +159,30 @@ pub async fn show(
     let run = state.app.redteam_run(&actor, id).await?;
     Ok(Json(view(run, true)))
 }
+
+/// A run to carry out on the server.
+#[derive(serde::Deserialize, ToSchema)]
+pub struct StartRun {
+    /// The run config, as YAML (the same format as `aims redteam run`); command targets are refused.
+    pub config: String,
+}
+
+/// Queues a red-team run of a system as a background job (owner, admin); the finished run is
+/// recorded against the system like an upload.
+#[utoipa::path(post, path = "/api/v1/systems/{id}/redteam-jobs", tag = "redteam",
+    params(("id" = String, Path)), request_body = StartRun, responses(
+    (status = 202, description = "Queued"), (status = 422, body = Problem),
+    (status = 403, body = Problem), (status = 404, body = Problem),
+))]
+pub async fn start(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id(system): Id<AiSystemId>,
+    super::Body(body): super::Body<StartRun>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .app
+        .start_redteam_run(&actor, system, &body.config)
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}

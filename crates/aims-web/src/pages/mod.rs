@@ -95,6 +95,7 @@ pub fn routes() -> Router<WebState> {
         .route("/systems/new", get(systems::new_page).post(systems::create))
         .route("/systems/{id}", get(systems::system_page))
         .route("/redteam-runs/{id}", get(redteam::run_page))
+        .route("/systems/{id}/redteam-jobs", post(redteam::start))
         .route(
             "/systems/{id}/edit",
             get(systems::edit_page).post(systems::update),

@@ -10,7 +10,7 @@ use axum::response::Response;
 
 use super::charts::{Bar, bar_chart_svg};
 use super::org::actor_or_page;
-use super::{Chrome, PageId, app_error_page, render};
+use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -117,4 +117,30 @@ pub async fn run_page(
             category_chart,
         },
     )
+}
+
+/// The run config as the system page posts it.
+#[derive(serde::Deserialize)]
+pub struct StartForm {
+    #[serde(default)]
+    config: String,
+}
+
+/// `POST /systems/{id}/redteam-jobs`: queue a run, back to the system page.
+pub async fn start(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<aims_app::domain::AiSystemId>,
+    PageForm(form): PageForm<StartForm>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.start_redteam_run(&actor, id, &form.config).await {
+        Ok(()) => done(&format!("/systems/{id}"), "redteam-queued"),
+        Err(err) => match form_error(err) {
+            Ok((status, message)) => {
+                super::systems::system_view_with_error(&state, &context, id, status, message).await
+            }
+            Err(other) => app_error_page(other),
+        },
+    }
 }

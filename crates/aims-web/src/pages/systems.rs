@@ -197,6 +197,7 @@ fn system_notice(code: Option<&str>) -> Option<String> {
         "imported" => "The ML-BOM was imported.",
         "evidence" => "The evidence was added.",
         "evidence-removed" => "The evidence was removed.",
+        "redteam-queued" => "The red-team run was queued; it appears below when it has finished.",
         _ => return None,
     };
     Some(text.to_owned())
@@ -362,6 +363,8 @@ struct SystemPage {
     validity: Vec<&'static str>,
     /// Attack success of the latest red-team runs, oldest first, as SVG (empty without runs).
     redteam_trend: String,
+    /// Whether the user may start red-team runs on the server.
+    can_start_runs: bool,
 }
 
 async fn system_view(
@@ -396,12 +399,24 @@ async fn system_view(
                     redteam_trend: redteam_trend(&overview.redteam_runs),
                     overview,
                     can_edit: actor.role.grants(Permission::EditContent),
+                    can_start_runs: actor.role.grants(Permission::ManageOrganisation),
                     kinds: ComponentKind::ALL,
                 },
             )
         }
         Err(err) => app_error_page(err),
     }
+}
+
+/// The system page again with a form's error.
+pub(crate) async fn system_view_with_error(
+    state: &WebState,
+    context: &SessionContext,
+    id: AiSystemId,
+    status: StatusCode,
+    message: String,
+) -> Response {
+    system_view(state, context, id, None, Some((status, message))).await
 }
 
 /// The attack success of a system's runs over time, oldest first.

@@ -278,3 +278,77 @@ async fn uploads_are_checked_for_permission_tenant_and_content() {
         "nothing was recorded by the refused uploads"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_started_from_aims_are_queued_carried_out_and_recorded() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let system = orgs.system.to_string();
+    let path = format!("/api/v1/systems/{system}/redteam-jobs");
+    let config = "name: quick check\ntarget: {kind: lab}\nprobes: {include: [prompt-injection.*]}\nconverters: [none, base64]\nthresholds: {overall: 0.05}\n";
+    let start = async |token: String, config: String| {
+        server
+            .send(
+                reqwest::Method::POST,
+                &path,
+                &token,
+                Some(serde_json::json!({"config": config})),
+            )
+            .await
+    };
+
+    let (status, _) = start(orgs.tokens["editor"].clone(), config.into()).await;
+    assert_eq!(
+        status, 403,
+        "server-side runs make outbound requests: owners and admins only"
+    );
+    let (status, problem) = start(
+        orgs.tokens["admin"].clone(),
+        "name: x\ntarget: {kind: command, program: /bin/sh}\n".into(),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("command targets"),
+        "{problem}"
+    );
+    let (status, problem) = start(
+        orgs.tokens["admin"].clone(),
+        config.replace("prompt-injection.*", "nothing.*"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("matches no probe"),
+        "{problem}"
+    );
+
+    let (status, _) = start(orgs.tokens["admin"].clone(), config.into()).await;
+    assert_eq!(status, 202);
+    let worker = aims_app::Worker::new(server.app.clone(), "test-worker");
+    // The purge and reminder jobs may come first; run until the queue is empty.
+    while worker.run_one().await.unwrap() {}
+    let runs = server
+        .json_with_token(
+            &format!("/api/v1/systems/{system}/redteam-runs"),
+            &orgs.tokens["viewer"],
+        )
+        .await;
+    assert_eq!(runs.as_array().unwrap().len(), 1, "{runs}");
+    assert_eq!(runs[0]["target"], "aims lab (Weak profile, in process)");
+    assert_eq!(runs[0]["verdict"], "thresholds_exceeded");
+    assert_eq!(runs[0]["judged"], 20);
+    assert!(
+        runs[0]["recorded_by"]
+            .as_str()
+            .unwrap()
+            .contains("started by token admin token"),
+        "{runs}"
+    );
+}
