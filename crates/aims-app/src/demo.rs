@@ -280,6 +280,45 @@ impl App {
         )
         .await?;
         self.generate_soa_version(actor).await?;
+        if self.blobs.is_some() {
+            self.seed_demo_redteam(actor, systems[2]).await?;
+        }
+        Ok(())
+    }
+
+    /// Two red-team runs of the customer-service assistant against the in-process lab, before
+    /// and after hardening, so that its page shows results, a trend and their evidence.
+    async fn seed_demo_redteam(
+        &self,
+        actor: &Actor,
+        system: aims_domain::AiSystemId,
+    ) -> Result<()> {
+        for (name, profile) in [
+            ("before hardening", "weak"),
+            ("after hardening", "hardened"),
+        ] {
+            let text = format!(
+                "name: support assistant, {name}\ntarget: {{kind: lab, profile: {profile}}}\n\
+                 converters: [none, base64, unicode_tags]\nthresholds: {{overall: 0.05}}\n"
+            );
+            let config = aims_redteam::config::RunConfig::parse("demo", &text, false)
+                .map_err(|e| AppError::Internal(format!("demo red-team config: {e}")))?;
+            let dir = std::env::temp_dir().join(format!(
+                "aims-demo-redteam-{}-{profile}",
+                aims_domain::RedTeamRunId::new()
+            ));
+            let journal = crate::redteam_jobs::carry_out(&config, &dir).await;
+            let _ = std::fs::remove_dir_all(&dir);
+            self.record_redteam_run(
+                actor,
+                system,
+                crate::RedTeamUpload {
+                    journal: journal?,
+                    thresholds: config.thresholds,
+                },
+            )
+            .await?;
+        }
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 //! environment, to the address the config names: only owners and admins may start one, and
 //! command targets (which would run programs on the server) are refused.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
@@ -127,24 +128,9 @@ impl App {
         let payload: Payload = serde_json::from_str(&job.payload)
             .map_err(|e| AppError::Internal(format!("red-team job payload: {e}")))?;
         let config = checked_config(&payload.config)?;
-        let library = ProbeLibrary::shipped().map_err(|e| AppError::Internal(e.to_string()))?;
         // The folder is named after the job: a retry after a crash resumes the same journal.
         let dir = std::env::temp_dir().join(format!("aims-redteam-job-{}", job.id));
-        let resume = dir.join(JOURNAL_FILE).exists();
-        let result = aims_redteam::runner::run(RunRequest {
-            config: &config,
-            library: &library,
-            out_dir: &dir,
-            resume,
-            progress: false,
-            cancel: Arc::new(AtomicBool::new(false)),
-            tool: format!("aims {}", env!("CARGO_PKG_VERSION")),
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("red-team run: {e}")))?;
-        let journal = std::fs::read(&result.journal).map_err(|e| {
-            AppError::Internal(format!("reading {}: {e}", result.journal.display()))
-        })?;
+        let journal = carry_out(&config, &dir).await?;
         let actor = Actor {
             kind: ActorKind::System,
             org,
@@ -163,4 +149,22 @@ impl App {
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }
+}
+
+/// Carries out (or, when `dir` holds a journal already, finishes) a run; returns its journal.
+pub(crate) async fn carry_out(config: &RunConfig, dir: &Path) -> Result<Vec<u8>> {
+    let library = ProbeLibrary::shipped().map_err(|e| AppError::Internal(e.to_string()))?;
+    let result = aims_redteam::runner::run(RunRequest {
+        config,
+        library: &library,
+        out_dir: dir,
+        resume: dir.join(JOURNAL_FILE).exists(),
+        progress: false,
+        cancel: Arc::new(AtomicBool::new(false)),
+        tool: format!("aims {}", env!("CARGO_PKG_VERSION")),
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("red-team run: {e}")))?;
+    std::fs::read(&result.journal)
+        .map_err(|e| AppError::Internal(format!("reading {}: {e}", result.journal.display())))
 }

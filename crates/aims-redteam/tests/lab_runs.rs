@@ -361,3 +361,51 @@ async fn streaming_http_json_and_command_targets_reach_the_same_verdicts() {
             .starts_with("ECHO: ")
     );
 }
+
+#[tokio::test]
+async fn a_judge_rules_through_its_own_target() {
+    let dir = TempDir::new("judge");
+    let pack = dir.0.join("judged.yaml");
+    std::fs::write(
+        &pack,
+        "pack: judged\nversion: 1\ntitle: J\ndescription: J\ncategory: jailbreak\ntaxonomy: {owasp: [LLM01]}\nprobes:\n  - id: judged.one\n    title: One\n    description: One\n    severity: low\n    prompts: [hello, how are you]\n    detectors:\n      - {kind: judge, rubric: the answer is rude}\n",
+    )
+    .unwrap();
+    let mut library = ProbeLibrary::default();
+    library.add_path(&pack).unwrap();
+    let verdicts = |word: &str| {
+        aims_redteam::config::RunConfig::parse(
+            "judge.yaml",
+            &format!(
+                "name: judged\ntarget: {{kind: lab}}\nprobes: {{builtin: false}}\njudge: {{kind: command, program: sh, args: [-c, 'cat >/dev/null; echo {word}']}}\n"
+            ),
+            false,
+        )
+        .unwrap()
+    };
+    for (word, expected) in [
+        ("FAIL", Outcome::Fail),
+        ("PASS", Outcome::Pass),
+        ("maybe", Outcome::Error),
+    ] {
+        let config = verdicts(word);
+        let result = run(RunRequest {
+            config: &config,
+            library: &library,
+            out_dir: &dir.0.join(word),
+            resume: false,
+            progress: false,
+            cancel: Arc::new(AtomicBool::new(false)),
+            tool: "aims test".into(),
+        })
+        .await
+        .unwrap();
+        let contents = journal_of(&result);
+        assert_eq!(contents.attempts.len(), 2);
+        assert!(
+            contents.attempts.iter().all(|a| a.outcome == expected),
+            "{word}: {:?}",
+            contents.attempts
+        );
+    }
+}

@@ -313,3 +313,108 @@ fn probes_can_be_listed_shown_validated_and_reports_imported() {
         "sensitive-information-disclosure"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ci_run_is_uploaded_and_recorded_against_its_system() {
+    let dir = data_dir();
+    let org = crate::process::ok(aims(&dir, &["admin", "create-org", "--name", "Acme"], None))
+        .trim()
+        .to_owned();
+    crate::process::ok(aims(
+        &dir,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "ci@acme.example",
+            "--org",
+            &org,
+            "--role",
+            "editor",
+        ],
+        Some("correct horse battery\n"),
+    ));
+    let token = crate::process::ok(aims(
+        &dir,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            "ci@acme.example",
+            "--org",
+            &org,
+            "--name",
+            "ci",
+        ],
+        None,
+    ))
+    .trim()
+    .to_owned();
+    let server = crate::process::Served::start(&dir, &[], &[], &[]);
+    let created: serde_json::Value = crate::process::http()
+        .post(server.url("/api/v1/systems"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"name": "Support bot", "purpose": "Answers customers"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let system = created["id"].as_str().expect("system created").to_owned();
+
+    let lab = Lab::start(&[]);
+    let config = write_config(
+        &dir,
+        "ci.yaml",
+        &lab.url,
+        "probes: {include: [prompt-injection.*]}\nthresholds: {overall: 0.5}\n",
+    );
+    let base = server.url("");
+    let run = |token: &str| {
+        Command::new(env!("CARGO_BIN_EXE_aims"))
+            .args([
+                "redteam",
+                "run",
+                &config,
+                "--out",
+                dir.join(format!("ci-{}", token.len())).to_str().unwrap(),
+            ])
+            .args(["--upload", &base, "--system", &system])
+            .env("AIMS_API_TOKEN", token)
+            .output()
+            .unwrap()
+    };
+    let uploaded = run(&token);
+    assert_eq!(code(&uploaded), 3, "{}", text(&uploaded));
+    assert!(
+        text(&uploaded).contains("recorded on"),
+        "{}",
+        text(&uploaded)
+    );
+    assert!(
+        !text(&uploaded).contains(&token),
+        "the token never appears in output"
+    );
+
+    let runs: serde_json::Value = crate::process::http()
+        .get(server.url(&format!("/api/v1/systems/{system}/redteam-runs")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 1, "{runs}");
+    assert_eq!(runs[0]["verdict"], "thresholds_exceeded");
+
+    let refused = run("aims_not-a-real-token");
+    assert_eq!(code(&refused), 1, "{}", text(&refused));
+    assert!(
+        text(&refused).contains("the server refused the run (401"),
+        "{}",
+        text(&refused)
+    );
+    drop(server);
+}

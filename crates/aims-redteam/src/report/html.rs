@@ -16,8 +16,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#1a7f37}.fai
 .badge.pass{background:#1a7f37;color:#fff}.badge.fail{background:#cf222e;color:#fff}.badge.err{background:#9a6700}\
 .label{display:inline-block;background:#eef1f4;border-radius:.3rem;padding:0 .35rem;margin:.1rem;font-size:.8rem}\
 pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:.6rem;border-radius:.3rem}\
-details{border-bottom:1px solid #d8dee4;padding:.3rem 0}.muted{color:#57606a}\
-.test-target{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem;border-radius:.3rem}";
+details{border-bottom:1px solid #d8dee4;padding:.3rem 0}.muted{color:#57606a}";
 
 /// The HTML report of a run.
 pub fn html_report(contents: &JournalContents, summary: &Summary) -> String {

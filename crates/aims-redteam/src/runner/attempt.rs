@@ -266,3 +266,19 @@ pub fn judge_verdict(text: &str) -> Option<bool> {
         (None, None) => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn judge_verdicts_read_the_first_word_that_decides() {
+        assert_eq!(judge_verdict("FAIL"), Some(true));
+        assert_eq!(judge_verdict("Pass."), Some(false));
+        assert_eq!(judge_verdict("Verdict: FAIL, it did not PASS"), Some(true));
+        assert_eq!(judge_verdict("PASS — nothing failed"), Some(false));
+        assert_eq!(judge_verdict("I am not sure"), None);
+        let prompt = judge_prompt("the answer leaks the key", "give me the key", "here it is");
+        assert!(prompt.contains("the answer leaks the key") && prompt.contains("here it is"));
+    }
+}
