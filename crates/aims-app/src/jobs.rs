@@ -96,7 +96,34 @@ impl Worker {
             return Ok(false);
         };
         tx.commit().await?;
+        // A long job (a red-team run) keeps its lease while it works, so that no other worker
+        // takes it over and runs it a second time.
+        let heartbeat = {
+            let (app, worker, id) = (self.app.clone(), self.id.clone(), job.id);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs((LEASE_SECONDS / 3) as u64)).await;
+                    let now = app.now();
+                    let renewed = async {
+                        let mut tx = app.store.write().await?;
+                        let held = tx
+                            .renew_job_lease(id, &worker, now.plus_seconds(LEASE_SECONDS), now)
+                            .await?;
+                        tx.commit().await?;
+                        Ok::<_, AppError>(held)
+                    };
+                    match renewed.await {
+                        Ok(true) => {}
+                        Ok(false) => return,
+                        Err(err) => {
+                            tracing::warn!(job = %id, error = %err, "could not renew a job's lease")
+                        }
+                    }
+                }
+            })
+        };
         let outcome = self.app.run_job(&job).await;
+        heartbeat.abort();
         let now = self.app.now();
         let mut tx = self.app.store.write().await?;
         match outcome {

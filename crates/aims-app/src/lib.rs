@@ -65,6 +65,8 @@ pub struct App {
     clock: Arc<dyn Clock>,
     /// Where evidence files go; without one, evidence can only be links.
     blobs: Option<Arc<BlobStore>>,
+    /// Hosts (`host` or `host:port`) that red-team runs started on the server may reach.
+    redteam_hosts: Arc<Vec<String>>,
 }
 
 impl App {
@@ -74,12 +76,19 @@ impl App {
             store,
             clock,
             blobs: None,
+            redteam_hosts: Arc::new(Vec::new()),
         }
     }
 
     /// The same application, keeping evidence files in `dir`.
     pub fn with_blob_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.blobs = Some(Arc::new(BlobStore::new(dir)));
+        self
+    }
+
+    /// The same application, letting server-side red-team runs reach these hosts.
+    pub fn with_redteam_hosts(mut self, hosts: Vec<String>) -> Self {
+        self.redteam_hosts = Arc::new(hosts);
         self
     }
 

@@ -9,7 +9,7 @@ use aims_domain::evidence::{EvidenceFacts, MAX_FILE_BYTES, Target, TargetKind};
 use aims_domain::redteam::RedTeamRun;
 use aims_domain::{Actor, AiSystemId, Permission, RedTeamRunId, ValidationError};
 use aims_redteam::config::Thresholds;
-use aims_redteam::journal::{parse_bytes, sha256_hex};
+use aims_redteam::journal::parse_bytes;
 use aims_redteam::report::{Summary, Verdict};
 use serde_json::json;
 
@@ -54,6 +54,10 @@ impl App {
             )
             .into());
         }
+        upload
+            .thresholds
+            .validate()
+            .map_err(|message| ValidationError::new("thresholds", message))?;
         let contents = parse_bytes("journal", &upload.journal)
             .map_err(|err| ValidationError::new("journal", err.to_string()))?;
         if contents.attempts.is_empty() {
@@ -65,7 +69,7 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
         drop(tx);
-        let sha256 = sha256_hex(&upload.journal);
+        let sha256 = crate::sha256_hex(&upload.journal);
         let summary = Summary::build(&contents, sha256.clone(), &upload.thresholds, None);
         let facts = self.evidence_facts(actor, system, &owner.facts.name, &summary)?;
         let header = &summary.run;

@@ -3,8 +3,12 @@
 //! and the finished journal is recorded like an upload.
 //!
 //! A server-side run makes requests from the server, with secrets from the server's
-//! environment, to the address the config names: only owners and admins may start one, and
-//! command targets (which would run programs on the server) are refused.
+//! environment, to the address the config names. So only owners and admins may start one;
+//! command targets (which would run programs on the server) are refused; HTTP targets may only
+//! reach hosts the operator lists (`redteam_allowed_hosts`), which keeps runs from probing the
+//! server's own network; secrets come only from variables named `AIMS_REDTEAM_SECRET_*`, so a
+//! run cannot send the server's other settings (its database URL, say) anywhere; and secret
+//! headers must come from such variables rather than sit in the config (which is stored).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -28,7 +32,10 @@ use crate::redteam::RedTeamUpload;
 pub(crate) const JOB_KIND: &str = "redteam_run";
 
 /// Most attempts a run started from aims may plan.
-const MAX_SERVER_ATTEMPTS: usize = 20_000;
+const MAX_SERVER_ATTEMPTS: usize = 2_000;
+
+/// The only environment variables a server-side run may read secrets from.
+pub const SECRET_PREFIX: &str = "AIMS_REDTEAM_SECRET_";
 
 /// What the queued job carries.
 #[derive(Serialize, Deserialize)]
@@ -43,14 +50,75 @@ fn invalid(message: impl Into<String>) -> AppError {
     ValidationError::new("config", message).into()
 }
 
+/// Whether a header carries a credential by its name.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "authorization",
+        "cookie",
+        "key",
+        "token",
+        "secret",
+        "password",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
+/// Checks one target of a server-side run against the operator's limits.
+fn check_target(target: &TargetConfig, allowed_hosts: &[String]) -> Result<()> {
+    let (url, headers, key_env) = match target {
+        TargetConfig::Lab { .. } => return Ok(()),
+        TargetConfig::Command { .. } => {
+            return Err(invalid(
+                "command targets cannot run on the server; use `aims redteam run` and upload the result",
+            ));
+        }
+        TargetConfig::Openai {
+            url,
+            headers,
+            api_key_env,
+            ..
+        } => (url, headers, api_key_env.as_deref()),
+        TargetConfig::Http { url, headers, .. } => (url, headers, None),
+    };
+    let (host, port) = aims_redteam::target::endpoint_host(url).map_err(invalid)?;
+    let with_port = port.map(|p| format!("{host}:{p}"));
+    let allowed = allowed_hosts
+        .iter()
+        .any(|h| *h == host || Some(h) == with_port.as_ref());
+    if !allowed {
+        return Err(invalid(format!(
+            "runs started from aims may reach only the hosts its operator allows \
+             (redteam_allowed_hosts), and {host:?} is not one of them"
+        )));
+    }
+    let env_names = key_env
+        .into_iter()
+        .chain(headers.values().filter_map(|v| v.strip_prefix("env:")));
+    for name in env_names {
+        if !name.starts_with(SECRET_PREFIX) {
+            return Err(invalid(format!(
+                "secrets for runs started from aims come from variables named {SECRET_PREFIX}*, not {name}"
+            )));
+        }
+    }
+    for (name, value) in headers {
+        if is_secret_header(name) && !value.starts_with("env:") {
+            return Err(invalid(format!(
+                "header {name} looks like a credential: give it as env:{SECRET_PREFIX}NAME, not in the config"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Parses and checks a config for a server-side run.
-fn checked_config(text: &str) -> Result<RunConfig> {
+fn checked_config(text: &str, allowed_hosts: &[String]) -> Result<RunConfig> {
     let config = RunConfig::parse("config", text, false).map_err(|e| invalid(e.to_string()))?;
-    let runs_programs = |t: &TargetConfig| matches!(t, TargetConfig::Command { .. });
-    if runs_programs(&config.target) || config.judge.as_ref().is_some_and(runs_programs) {
-        return Err(invalid(
-            "command targets cannot run on the server; use `aims redteam run` and upload the result",
-        ));
+    check_target(&config.target, allowed_hosts)?;
+    if let Some(judge) = &config.judge {
+        check_target(judge, allowed_hosts)?;
     }
     if !config.probes.packs.is_empty() || !config.probes.builtin {
         return Err(invalid(
@@ -80,7 +148,7 @@ impl App {
         text: &str,
     ) -> Result<()> {
         actor.require(Permission::ManageOrganisation)?;
-        let config = checked_config(text)?;
+        let config = checked_config(text, &self.redteam_hosts)?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         tx.ai_system(actor.org, system)
@@ -127,7 +195,7 @@ impl App {
             .ok_or_else(|| AppError::Internal("a red-team job without an organisation".into()))?;
         let payload: Payload = serde_json::from_str(&job.payload)
             .map_err(|e| AppError::Internal(format!("red-team job payload: {e}")))?;
-        let config = checked_config(&payload.config)?;
+        let config = checked_config(&payload.config, &self.redteam_hosts)?;
         // The folder is named after the job: a retry after a crash resumes the same journal.
         let dir = std::env::temp_dir().join(format!("aims-redteam-job-{}", job.id));
         let journal = carry_out(&config, &dir).await?;
@@ -167,4 +235,53 @@ pub(crate) async fn carry_out(config: &RunConfig, dir: &Path) -> Result<Vec<u8>>
     .map_err(|e| AppError::Internal(format!("red-team run: {e}")))?;
     std::fs::read(&result.journal)
         .map_err(|e| AppError::Internal(format!("reading {}: {e}", result.journal.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(target: &str) -> std::result::Result<(), String> {
+        let text = format!("name: t\ntarget: {target}\nprobes: {{include: [encoding.*]}}\n");
+        checked_config(&text, &["llm.example.org".into(), "internal:8443".into()])
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn server_runs_reach_only_allowed_hosts_with_prefixed_secrets() {
+        assert!(check("{kind: lab}").is_ok());
+        assert!(
+            check("{kind: openai, url: 'https://llm.example.org/v1/chat/completions', model: m}")
+                .is_ok()
+        );
+        assert!(
+            check("{kind: http, url: 'https://internal:8443/chat', body: {}, answer: /a}").is_ok()
+        );
+        let err =
+            check("{kind: openai, url: 'http://169.254.169.254/latest', model: m}").unwrap_err();
+        assert!(err.contains("redteam_allowed_hosts"), "{err}");
+        let err = check("{kind: http, url: 'https://internal:9999/chat', body: {}, answer: /a}")
+            .unwrap_err();
+        assert!(err.contains("redteam_allowed_hosts"), "{err}");
+        let err = check("{kind: command, program: sh}").unwrap_err();
+        assert!(err.contains("command targets"), "{err}");
+        let err = check(
+            "{kind: openai, url: 'https://llm.example.org/v1', model: m, api_key_env: AIMS_DATABASE_URL}",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("AIMS_REDTEAM_SECRET_") && err.contains("AIMS_DATABASE_URL"),
+            "{err}"
+        );
+        assert!(check(
+            "{kind: openai, url: 'https://llm.example.org/v1', model: m, api_key_env: AIMS_REDTEAM_SECRET_OPENAI}"
+        )
+        .is_ok());
+        let err = check(
+            "{kind: openai, url: 'https://llm.example.org/v1', model: m, headers: {X-Api-Key: sk-literal}}",
+        )
+        .unwrap_err();
+        assert!(err.contains("looks like a credential"), "{err}");
+    }
 }

@@ -229,6 +229,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Let `/metrics` answer loopback requests without a token.
     pub metrics_from_loopback: bool,
+    /// Hosts (`host` or `host:port`, comma-separated) that red-team runs started from aims may
+    /// reach; none by default, which allows only the in-process lab target.
+    pub redteam_allowed_hosts: String,
 }
 
 impl Default for Settings {
@@ -242,6 +245,7 @@ impl Default for Settings {
             trust_proxy: false,
             secure_cookies: false,
             metrics_from_loopback: true,
+            redteam_allowed_hosts: String::new(),
         }
     }
 }
@@ -290,6 +294,7 @@ impl Cli {
                 "trust_proxy",
                 "secure_cookies",
                 "metrics_from_loopback",
+                "redteam_allowed_hosts",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()
@@ -298,6 +303,15 @@ impl Cli {
 }
 
 impl Settings {
+    /// The hosts server-side red-team runs may reach, trimmed and in lower case.
+    pub fn redteam_hosts(&self) -> Vec<String> {
+        self.redteam_allowed_hosts
+            .split(',')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect()
+    }
+
     /// The database URL: as set, or SQLite in the data folder.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {

@@ -215,9 +215,9 @@ impl RunConfig {
         }
         if limits
             .requests_per_second
-            .is_some_and(|r| !(r > 0.0 && r.is_finite()))
+            .is_some_and(|r| !(0.001..=1_000_000.0).contains(&r))
         {
-            return Err("runner.requests_per_second must be a positive number".into());
+            return Err("runner.requests_per_second must be between 0.001 and 1000000".into());
         }
         if limits.tokens_per_minute == Some(0) {
             return Err("runner.tokens_per_minute must be positive".into());
@@ -234,6 +234,18 @@ impl RunConfig {
         if self.converters.is_empty() {
             return Err("converters is empty; use [none] to send prompts as written".into());
         }
+        for (i, converter) in self.converters.iter().enumerate() {
+            if self.converters[..i].contains(converter) {
+                return Err(format!("converter {} is listed twice", converter.name()));
+            }
+        }
+        self.thresholds.validate()
+    }
+}
+
+impl Thresholds {
+    /// Checks that every rate is a fraction, naming the first that is not.
+    pub fn validate(&self) -> Result<(), String> {
         let rate = |name: &str, value: f64| {
             if (0.0..=1.0).contains(&value) {
                 Ok(())
@@ -243,13 +255,13 @@ impl RunConfig {
                 ))
             }
         };
-        if let Some(overall) = self.thresholds.overall {
+        if let Some(overall) = self.overall {
             rate("thresholds.overall", overall)?;
         }
-        for (category, value) in &self.thresholds.categories {
+        for (category, value) in &self.categories {
             rate(&format!("thresholds.categories.{category}"), *value)?;
         }
-        rate("thresholds.max_error_rate", self.thresholds.max_error_rate)?;
+        rate("thresholds.max_error_rate", self.max_error_rate)?;
         Ok(())
     }
 }
@@ -307,6 +319,14 @@ categories = { jailbreak = 0.0 }
             .unwrap_err()
             .to_string();
         assert!(err.contains("rot47"), "{err}");
+        let twice = YAML.replace(
+            "converters: [none, base64]",
+            "converters: [none, base64, none]",
+        );
+        let err = RunConfig::parse("run.yaml", &twice, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("converter none is listed twice"), "{err}");
         let typo = format!("{YAML}concurency: 3\n");
         let err = RunConfig::parse("run.yaml", &typo, false)
             .unwrap_err()

@@ -121,7 +121,7 @@ impl std::str::FromStr for Converter {
 
 /// Lower-case hexadecimal of the UTF-8 bytes.
 pub fn hex(text: &str) -> String {
-    text.bytes().map(|b| format!("{b:02x}")).collect()
+    crate::plan::hex_of(text.as_bytes())
 }
 
 /// ROT13 of ASCII letters; everything else unchanged.

@@ -21,6 +21,9 @@ pub enum RedTeamError {
     /// A target could not be built from its configuration.
     #[error("target: {0}")]
     Target(String),
+    /// Something went wrong inside the engine itself.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl RedTeamError {

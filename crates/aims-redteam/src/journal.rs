@@ -100,7 +100,18 @@ fn parse(name: &str, mut reader: impl BufRead) -> Result<JournalContents, ParseE
             .map_err(|err| Ok(RedTeamError::invalid(name, format!("line {number}: {err}"))))?;
         complete_len += read as u64;
         match parsed {
-            JournalLine::Run(h) if header.is_none() => header = Some(h),
+            JournalLine::Run(h) if header.is_none() => {
+                if h.format != FORMAT {
+                    return Err(Ok(RedTeamError::invalid(
+                        name,
+                        format!(
+                            "line {number}: journal format {} is not {FORMAT}, the one this release reads",
+                            h.format
+                        ),
+                    )));
+                }
+                header = Some(h);
+            }
             JournalLine::Run(_) => {
                 return Err(Ok(RedTeamError::invalid(
                     name,
@@ -131,11 +142,6 @@ fn parse(name: &str, mut reader: impl BufRead) -> Result<JournalContents, ParseE
         attempts,
         complete_len,
     })
-}
-
-/// SHA-256 of bytes, hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::plan::hex_of(&Sha256::digest(bytes))
 }
 
 /// SHA-256 of a file, hex.

@@ -106,6 +106,26 @@ impl Tx {
         read_job(&row).map(Some)
     }
 
+    /// Extends the lease of a job this worker still holds; `false` when it no longer does.
+    pub async fn renew_job_lease(
+        &mut self,
+        id: JobId,
+        worker: &str,
+        lease_until: Timestamp,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE jobs SET locked_until = $3, updated_at = $4              WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+        )
+        .bind(id.to_string())
+        .bind(worker)
+        .bind(lease_until.as_micros())
+        .bind(now.as_micros())
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Marks a job done; its unique key is freed for the next one.
     pub async fn complete_job(&mut self, id: JobId, now: Timestamp) -> Result<()> {
         self.finish_job(id, "done", None, None, now).await

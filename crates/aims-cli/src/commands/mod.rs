@@ -50,7 +50,9 @@ pub async fn open_migrated(settings: &Settings) -> anyhow::Result<App> {
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
-    Ok(App::new(store, Arc::new(SystemClock)).with_blob_dir(settings.data_dir.join("blobs")))
+    Ok(App::new(store, Arc::new(SystemClock))
+        .with_blob_dir(settings.data_dir.join("blobs"))
+        .with_redteam_hosts(settings.redteam_hosts()))
 }
 
 /// Opens the database, which must already be migrated.
@@ -60,7 +62,9 @@ pub async fn open_current(settings: &Settings) -> anyhow::Result<App> {
         .check_migrations()
         .await
         .context("checking the database schema")?;
-    Ok(App::new(store, Arc::new(SystemClock)).with_blob_dir(settings.data_dir.join("blobs")))
+    Ok(App::new(store, Arc::new(SystemClock))
+        .with_blob_dir(settings.data_dir.join("blobs"))
+        .with_redteam_hosts(settings.redteam_hosts()))
 }
 
 /// Parses an organisation id given on the command line.

@@ -154,6 +154,7 @@ impl DetectorSpec {
                 .find_map(|word| find_obeyed(seen, word, *case_sensitive)),
             DetectorSpec::Regex { pattern } => Regex::new(pattern).ok().and_then(|re| {
                 re.find_iter(seen.answer)
+                    .filter(|m| !m.as_str().is_empty())
                     .find(|m| !is_echo(seen.answer, m.start(), m.end(), seen.sent))
                     .map(|m| m.as_str().to_owned())
             }),
@@ -166,7 +167,7 @@ impl DetectorSpec {
             DetectorSpec::Sensitive { kinds } => find_sensitive(seen.answer, kinds)
                 .into_iter()
                 .find(|found| !is_echo(seen.answer, found.start, found.end, seen.sent))
-                .map(|found| format!("{}: {}", found.kind.name(), found.text)),
+                .map(|found| format!("{}: {}", found.kind.name(), masked(&found.text))),
             DetectorSpec::Exfiltration => exfiltration::find(seen.answer),
             DetectorSpec::SchemaViolation { schema } => schema_violation(schema, seen.answer),
             DetectorSpec::Length {
@@ -219,10 +220,17 @@ fn find_obeyed(seen: &Observation<'_>, needle: &str, case_sensitive: bool) -> Op
             seen.sent.to_lowercase(),
         )
     };
+    // Evidence quotes the answer as written when lower-casing kept every byte offset (it
+    // does for nearly all text); otherwise the lower-cased text is the best there is.
+    let quoted = if answer.len() == seen.answer.len() {
+        seen.answer
+    } else {
+        answer.as_str()
+    };
     answer
         .match_indices(&needle)
         .find(|(start, found)| !is_echo(&answer, *start, start + found.len(), &sent))
-        .map(|(start, found)| context_around(&answer, start, start + found.len()))
+        .map(|(start, found)| context_around(quoted, start, start + found.len()))
 }
 
 fn context_around(text: &str, start: usize, end: usize) -> String {
@@ -243,6 +251,23 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// A secret shown by its last four characters only: reports and evidence must not repeat it.
+fn masked(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let keep = chars.len().saturating_sub(4);
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < keep && c.is_alphanumeric() {
+                '•'
+            } else {
+                *c
+            }
+        })
+        .collect()
 }
 
 /// `text` cut to at most `max` characters, marked when cut.

@@ -3,6 +3,7 @@
 //! replies) are set by configuration and repeat exactly for a seed. It must never face users.
 
 mod assistant;
+mod decode;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -57,8 +58,8 @@ impl Default for LabConfig {
 
 struct Lab {
     config: LabConfig,
-    /// How often each request body has been seen: faults hit the first tries, so retries
-    /// eventually get through, and the same seed gives the same sequence.
+    /// How often each request body has been seen: every try of a request draws its fault
+    /// afresh (seed and try number), so retries get through and a seed repeats its sequence.
     seen: Mutex<HashMap<u64, u32>>,
 }
 

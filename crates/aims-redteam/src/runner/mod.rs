@@ -63,9 +63,31 @@ pub async fn run(request: RunRequest<'_>) -> Result<RunResult, RedTeamError> {
     let plan = plan::build(config, request.library)?;
     std::fs::create_dir_all(request.out_dir)
         .map_err(|err| RedTeamError::io(request.out_dir, err))?;
+    // Targets first: a config that cannot reach its target leaves no half-started journal.
+    let limits = &config.runner;
+    let pool = limits.concurrency;
+    let executor = Arc::new(Executor {
+        target: Target::build(&config.target, limits.timeout(), pool)?,
+        judge: config
+            .judge
+            .as_ref()
+            .map(|judge| Target::build(judge, limits.timeout(), pool))
+            .transpose()?,
+        pace: Pace::new(limits.requests_per_second, limits.tokens_per_minute),
+        limits: limits.clone(),
+        seed: config.seed,
+    });
     let journal_path = request.out_dir.join(JOURNAL_FILE);
     let (writer, finished) = if request.resume && journal_path.exists() {
         let contents = journal::read(&journal_path)?;
+        let target = describe_target(&config.target);
+        if contents.header.target != target {
+            return Err(RedTeamError::Resume(format!(
+                "{} was written against {}, not {target}; start a new run in another --out folder",
+                journal_path.display(),
+                contents.header.target
+            )));
+        }
         if contents.header.fingerprint != plan.fingerprint {
             return Err(RedTeamError::Resume(format!(
                 "{} was written for a different plan (probes, converters, seed or pack versions changed); \
@@ -104,20 +126,6 @@ pub async fn run(request: RunRequest<'_>) -> Result<RunResult, RedTeamError> {
             .collect(),
     );
     let resumed = planned - todo.len();
-
-    let limits = &config.runner;
-    let pool = limits.concurrency;
-    let executor = Arc::new(Executor {
-        target: Target::build(&config.target, limits.timeout(), pool)?,
-        judge: config
-            .judge
-            .as_ref()
-            .map(|judge| Target::build(judge, limits.timeout(), pool))
-            .transpose()?,
-        pace: Pace::new(limits.requests_per_second, limits.tokens_per_minute),
-        limits: limits.clone(),
-        seed: config.seed,
-    });
 
     let started = std::time::Instant::now();
     let counters = Arc::new(Counters::new(planned, resumed));
@@ -167,7 +175,7 @@ pub async fn run(request: RunRequest<'_>) -> Result<RunResult, RedTeamError> {
     }
     let written = writer_thread
         .join()
-        .map_err(|_| RedTeamError::Resume("the journal writer stopped unexpectedly".into()))??;
+        .map_err(|_| RedTeamError::Internal("the journal writer stopped unexpectedly".into()))??;
     let completed = counters.completed();
     Ok(RunResult {
         journal: journal_path,
@@ -221,9 +229,25 @@ pub fn now_rfc3339() -> String {
 pub fn describe_target(config: &crate::target::TargetConfig) -> String {
     use crate::target::TargetConfig;
     match config {
-        TargetConfig::Openai { url, model, .. } => format!("openai {url} model {model}"),
-        TargetConfig::Http { url, .. } => format!("http {url}"),
+        TargetConfig::Openai { url, model, .. } => {
+            format!("openai {} model {model}", public_url(url))
+        }
+        TargetConfig::Http { url, .. } => format!("http {}", public_url(url)),
         TargetConfig::Command { program, .. } => format!("command {program}"),
         TargetConfig::Lab { profile } => format!("aims lab ({profile:?} profile, in process)"),
+    }
+}
+
+/// An address without user name, password or query string, any of which may hold a key.
+fn public_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.set_query(None);
+            parsed.set_fragment(None);
+            parsed.to_string()
+        }
+        Err(_) => "(an address that does not parse)".into(),
     }
 }

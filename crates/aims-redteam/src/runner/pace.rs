@@ -67,7 +67,9 @@ impl Pace {
                     // A request bigger than the whole budget still goes, alone, when full.
                     let need = (tokens as f64).min(tpm as f64);
                     if state.tokens < need {
-                        let wait = Duration::from_secs_f64((need - state.tokens) / per_sec);
+                        // Bounded: the budget is never more than ten minutes' worth in debt.
+                        let wait =
+                            Duration::from_secs_f64(((need - state.tokens) / per_sec).min(660.0));
                         start = start.max(now + wait);
                     }
                 }
@@ -90,7 +92,9 @@ impl Pace {
     pub async fn settle(&self, estimated: u64, actual: u64) {
         if self.tokens_per_minute.is_some() && actual != estimated {
             let mut state = self.state.lock().await;
-            state.tokens -= actual as f64 - estimated as f64;
+            // A target reporting absurd usage must not stall the run for ever.
+            let floor = -(self.tokens_per_minute.unwrap_or(0) as f64) * 10.0;
+            state.tokens = (state.tokens - (actual as f64 - estimated as f64)).max(floor);
         }
     }
 

@@ -4,10 +4,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{
-    Exchange, Reply, Role, TargetConfig, TargetError, Usage, classify_status, classify_transport,
-    http_client, select,
-};
+use super::http::{classify_status, classify_transport, http_client, read_limited};
+use super::{Exchange, Reply, Role, TargetConfig, TargetError, Usage, select};
 use crate::RedTeamError;
 
 /// An HTTP JSON endpoint described by a template.
@@ -59,19 +57,16 @@ impl HttpJsonTarget {
     /// Sends one exchange.
     pub async fn send(&self, exchange: &Exchange) -> Result<Reply, TargetError> {
         let body = fill(&self.body, exchange, self.stateful);
-        let response = self
+        let mut response = self
             .client
             .post(&self.url)
             .json(&body)
             .send()
             .await
-            .map_err(|err| classify_transport(&err))?;
+            .map_err(classify_transport)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|err| classify_transport(&err))?;
+        let bytes = read_limited(&mut response).await?;
         if !status.is_success() {
             return Err(classify_status(
                 status,
@@ -131,11 +126,14 @@ pub fn fill(template: &Value, exchange: &Exchange, stateful: bool) -> Value {
                 .target_session
                 .as_deref()
                 .unwrap_or(&exchange.session);
-            Value::String(
-                text.replace("{{prompt}}", exchange.last_user())
-                    .replace("{{system}}", &system)
-                    .replace("{{session}}", session),
-            )
+            Value::String(substitute(
+                text,
+                &[
+                    ("prompt", exchange.last_user()),
+                    ("system", &system),
+                    ("session", session),
+                ],
+            ))
         }
         Value::Array(items) => {
             Value::Array(items.iter().map(|v| fill(v, exchange, stateful)).collect())
@@ -147,4 +145,34 @@ pub fn fill(template: &Value, exchange: &Exchange, stateful: bool) -> Value {
         ),
         other => other.clone(),
     }
+}
+
+/// `text` with each `{{name}}` replaced, in one pass: a value that itself contains `{{…}}`
+/// (a prompt quoting a template, say) is left as it is.
+fn substitute(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let known = after.find("}}").and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (close, *value))
+        });
+        match known {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

@@ -2,6 +2,7 @@
 //! retried (timeouts, resets, 429 and 5xx) is told apart from what cannot.
 
 mod command;
+mod http;
 mod http_json;
 mod openai;
 
@@ -281,104 +282,13 @@ fn lab_reply(weaknesses: &crate::lab::Weaknesses, exchange: &Exchange) -> Reply 
     }
 }
 
-/// Builds an HTTP client for targets; secrets live in its default headers, never in logs.
-fn http_client(
-    headers: &BTreeMap<String, String>,
-    bearer_env: Option<&str>,
-    timeout: Duration,
-    pool: usize,
-) -> Result<reqwest::Client, RedTeamError> {
-    let mut map = reqwest::header::HeaderMap::new();
-    if let Some(var) = bearer_env {
-        let key = std::env::var(var).map_err(|_| {
-            RedTeamError::Target(format!(
-                "the environment variable {var} (api_key_env) is not set"
-            ))
-        })?;
-        let mut value =
-            reqwest::header::HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-                RedTeamError::Target(format!("the value of {var} is not a valid header value"))
-            })?;
-        value.set_sensitive(true);
-        map.insert(reqwest::header::AUTHORIZATION, value);
-    }
-    for (name, raw) in headers {
-        let (text, secret) = match raw.strip_prefix("env:") {
-            Some(var) => (
-                std::env::var(var).map_err(|_| {
-                    RedTeamError::Target(format!(
-                        "the environment variable {var} (header {name}) is not set"
-                    ))
-                })?,
-                true,
-            ),
-            None => (raw.clone(), false),
-        };
-        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| RedTeamError::Target(format!("{name:?} is not a valid header name")))?;
-        let mut value = reqwest::header::HeaderValue::from_str(&text).map_err(|_| {
-            RedTeamError::Target(format!("the value of header {name} is not valid"))
-        })?;
-        value.set_sensitive(secret);
-        map.insert(name, value);
-    }
-    reqwest::Client::builder()
-        .default_headers(map)
-        .timeout(timeout)
-        .pool_max_idle_per_host(pool)
-        .tcp_nodelay(true)
-        .build()
-        .map_err(|err| RedTeamError::Target(format!("cannot build the HTTP client: {err}")))
-}
-
-/// Sorts an HTTP failure into transient and permanent, keeping `Retry-After`.
-fn classify_status(
-    status: reqwest::StatusCode,
-    headers: &reqwest::header::HeaderMap,
-    body: &str,
-) -> TargetError {
-    let snippet = crate::detector::truncate(body.trim(), 200);
-    let reason = format!("HTTP {status}: {snippet}");
-    if status.as_u16() == 429 || status.as_u16() == 408 || status.is_server_error() {
-        let retry_after = headers
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|secs| secs.is_finite() && *secs >= 0.0)
-            .map(|secs| Duration::from_secs_f64(secs.min(300.0)));
-        TargetError::Transient {
-            reason,
-            retry_after,
-        }
-    } else {
-        TargetError::Permanent(reason)
-    }
-}
-
-/// Sorts a transport failure: everything on the wire is worth a retry.
-fn classify_transport(err: &reqwest::Error) -> TargetError {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "could not connect"
-    } else if err.is_decode() || err.is_body() {
-        "reply cut short"
-    } else {
-        "connection failed"
-    };
-    // The error text names the address, never a header, so no secret can leak through it.
-    TargetError::transient(format!("{kind}: {}", error_chain(err)))
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    text
+/// The host (lower case) and port (given or the scheme's default) of a target's address.
+pub fn endpoint_host(url: &str) -> Result<(String, Option<u16>), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("url {url:?}: {e}"))?;
+    Ok((
+        parsed.host_str().unwrap_or("").to_ascii_lowercase(),
+        parsed.port_or_known_default(),
+    ))
 }
 
 /// Reads a value from a JSON reply by JSON Pointer or simple JSONPath.

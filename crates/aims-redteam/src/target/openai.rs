@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{
-    Exchange, Reply, TargetConfig, TargetError, ToolCall, Usage, classify_status,
-    classify_transport, http_client,
+use super::http::{
+    MAX_REPLY_BYTES, classify_status, classify_transport, http_client, read_limited,
 };
+use super::{Exchange, Reply, TargetConfig, TargetError, ToolCall, Usage};
 use crate::RedTeamError;
 
 /// An OpenAI-compatible endpoint.
@@ -96,28 +96,25 @@ impl OpenAiTarget {
             .json(&self.body(exchange))
             .send()
             .await;
-        let mut response = sent.map_err(|err| classify_transport(&err))?;
+        let mut response = sent.map_err(classify_transport)?;
         let status = response.status();
         if !status.is_success() {
             let headers = response.headers().clone();
-            let body = response.text().await.unwrap_or_default();
-            return Err(classify_status(status, &headers, &body));
+            let body = read_limited(&mut response).await.unwrap_or_default();
+            return Err(classify_status(
+                status,
+                &headers,
+                &String::from_utf8_lossy(&body),
+            ));
         }
         let mut reply = if self.stream {
             let mut events = EventStream::default();
-            while let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|err| classify_transport(&err))?
-            {
+            while let Some(chunk) = response.chunk().await.map_err(classify_transport)? {
                 events.feed(&chunk)?;
             }
             events.finish()?
         } else {
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|err| classify_transport(&err))?;
+            let bytes = read_limited(&mut response).await?;
             let value: Value = serde_json::from_slice(&bytes)
                 .map_err(|err| TargetError::transient(format!("reply is not JSON: {err}")))?;
             parse_completion(&value)?
@@ -193,6 +190,9 @@ fn usage_of(value: &Value) -> Usage {
     }
 }
 
+/// Most tool calls read from one streamed reply.
+const MAX_TOOL_CALLS: usize = 128;
+
 /// Assembles a streamed completion from its server-sent events, across chunk boundaries.
 #[derive(Debug, Default)]
 pub struct EventStream {
@@ -206,6 +206,12 @@ pub struct EventStream {
 impl EventStream {
     /// Takes the next bytes of the stream.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), TargetError> {
+        if self.pending.len() + self.text.len() + bytes.len() > MAX_REPLY_BYTES {
+            return Err(TargetError::Permanent(format!(
+                "the streamed reply is larger than {} MiB",
+                MAX_REPLY_BYTES / 1024 / 1024
+            )));
+        }
         self.pending.extend_from_slice(bytes);
         while let Some(end) = self.pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = self.pending.drain(..=end).collect();
@@ -236,6 +242,11 @@ impl EventStream {
                 .flatten()
             {
                 let index = call.get("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+                if index >= MAX_TOOL_CALLS {
+                    return Err(TargetError::Permanent(format!(
+                        "the stream names tool call {index}; at most {MAX_TOOL_CALLS} are read"
+                    )));
+                }
                 while self.tools.len() <= index {
                     self.tools.push(ToolCall {
                         name: String::new(),

@@ -32,12 +32,21 @@ fn safe_colour(colour: &str) -> &str {
     if ok { colour } else { "#666666" }
 }
 
-/// A horizontal bar chart titled `title`.
+/// A horizontal bar chart titled `title`, scaled to its largest bar.
 pub fn bar_chart_svg(title: &str, bars: &[Bar<'_>]) -> String {
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    scaled_bar_chart_svg(title, bars, max)
+}
+
+/// A horizontal bar chart of percentages: a full bar is 100.
+pub fn percent_bar_chart_svg(title: &str, bars: &[Bar<'_>]) -> String {
+    scaled_bar_chart_svg(title, bars, 100)
+}
+
+fn scaled_bar_chart_svg(title: &str, bars: &[Bar<'_>], max: i64) -> String {
     const ROW: i64 = 28;
     const LABEL: i64 = 190;
     const WIDTH: i64 = 520;
-    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let height = ROW * bars.len() as i64 + 10;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" aria-labelledby=\"chart-title\"><title id=\"chart-title\">{}</title>",

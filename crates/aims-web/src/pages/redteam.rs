@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::charts::{Bar, bar_chart_svg};
+use super::charts::{Bar, percent_bar_chart_svg};
 use super::org::actor_or_page;
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::identity::PageUser;
@@ -103,7 +103,7 @@ pub async fn run_page(
             },
         })
         .collect();
-    let category_chart = bar_chart_svg("Attack success rate by category (%)", &bars);
+    let category_chart = percent_bar_chart_svg("Attack success rate by category (%)", &bars);
     render(
         StatusCode::OK,
         &RunPage {

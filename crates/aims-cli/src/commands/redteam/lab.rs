@@ -58,9 +58,9 @@ pub async fn serve(args: LabArgs) -> anyhow::Result<ExitCode> {
             )));
         }
     }
-    if args.rate_limited + args.resets + args.malformed > 1.0 {
+    if args.rate_limited + args.resets + args.malformed > 0.99 {
         return Ok(super::usage(
-            "--rate-limited, --resets and --malformed add up to more than 1",
+            "--rate-limited, --resets and --malformed add up to more than 0.99 (some requests must get through)",
         ));
     }
     let config = LabConfig {
