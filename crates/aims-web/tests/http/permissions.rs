@@ -474,6 +474,33 @@ fn cases() -> Vec<Case> {
             [400, 400, 400, 403, 403, 400, 401],
         ),
         case(
+            M::GET,
+            |o| format!("/api/v1/systems/{}/redteam-runs", o.system),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/systems/{}/redteam-runs", o.system),
+            None,
+            [400, 400, 400, 403, 403, 400, 401],
+        ),
+        case(
+            // No run exists: an id that is not one answers 404 to members, 401 to nobody.
+            M::GET,
+            |o| format!("/api/v1/redteam-runs/{}", o.system),
+            None,
+            [404, 404, 404, 404, 404, 404, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/systems/{}/redteam-jobs", o.system),
+            Some(
+                || json!({"config": "name: check\ntarget: {kind: lab}\nprobes: {include: [encoding.*]}\n"}),
+            ),
+            [202, 202, 403, 403, 403, 404, 401],
+        ),
+        case(
             M::PUT,
             |o| format!("/api/v1/components/{}", o.component),
             Some(|| json!({"name": "gradient-boosted trees", "version": "2"})),
