@@ -67,6 +67,8 @@ pub struct App {
     blobs: Option<Arc<BlobStore>>,
     /// Hosts (`host` or `host:port`) that red-team runs started on the server may reach.
     redteam_hosts: Arc<Vec<String>>,
+    /// Dashboard figures per organisation, with the audit head they were computed at.
+    readiness_cache: Arc<std::sync::Mutex<readiness::Cache>>,
 }
 
 impl App {
@@ -77,6 +79,7 @@ impl App {
             clock,
             blobs: None,
             redteam_hosts: Arc::new(Vec::new()),
+            readiness_cache: Arc::default(),
         }
     }
 

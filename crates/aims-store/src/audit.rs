@@ -52,6 +52,17 @@ fn read_event(row: &AnyRow) -> Result<AuditEvent> {
 }
 
 impl Tx {
+    /// The sequence number of the organisation's latest audit event: every change appends
+    /// one, so an unchanged number means unchanged data.
+    pub async fn audit_head(&mut self, org: OrgId) -> Result<Option<i64>> {
+        let row =
+            sqlx::query("SELECT seq FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1")
+                .bind(org.to_string())
+                .fetch_optional(self.conn())
+                .await?;
+        row.map(|r| r.int("seq")).transpose()
+    }
+
     /// Seals `event` onto the end of the chain of `org` and stores it.
     pub async fn append_audit(
         &mut self,
