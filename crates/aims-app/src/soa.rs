@@ -110,12 +110,14 @@ impl App {
                 .collect();
             evidence.insert(control.clone(), refs);
         }
+        let requirements = crosswalked_requirements(&controls)?;
         let inputs = SoaInputs {
             controls,
             implementations: tx.implementations(actor.org).await?,
             treatments,
             obligations,
             evidence,
+            requirements,
         };
         Ok(SoaReport {
             soa: derive_soa(&inputs, now),
@@ -362,7 +364,7 @@ impl App {
                     .map_err(failed)?;
             }
         }
-        for (col, width) in [10, 40, 11, 60, 22, 20, 40, 30, 40, 40]
+        for (col, width) in [10, 40, 11, 60, 22, 20, 40, 30, 40, 40, 40]
             .into_iter()
             .enumerate()
         {
@@ -371,4 +373,43 @@ impl App {
         sheet.set_freeze_panes(1, 0).map_err(failed)?;
         book.save_to_buffer().map_err(failed)
     }
+}
+
+/// For each Annex A control, the requirements of the other frameworks it maps to directly
+/// through the shipped crosswalks, strongest relation first.
+fn crosswalked_requirements(
+    controls: &[aims_domain::soa::ControlRef],
+) -> Result<BTreeMap<String, Vec<String>>> {
+    let library = crate::frameworks::library()?;
+    let Some(iso) = library.catalogue(ISO_42001) else {
+        return Ok(BTreeMap::new());
+    };
+    let mut linked = BTreeMap::new();
+    for control in controls.iter().filter(|c| c.id.starts_with("A.")) {
+        let mut reached = library.map(iso, &control.id, 1);
+        reached.retain(|r| {
+            r.relation != aims_catalog::Relation::NoRelationship
+                && !r.node.0.starts_with(&format!("{ISO_42001}@"))
+        });
+        reached.sort_by(|a, b| {
+            b.relation
+                .strength()
+                .cmp(&a.relation.strength())
+                .then_with(|| a.node.cmp(&b.node))
+        });
+        let labels: Vec<String> = reached
+            .iter()
+            .map(|r| {
+                let (key, item) = &r.node;
+                let framework = library
+                    .catalogue(key.split('@').next().unwrap_or(key))
+                    .map_or(key.as_str(), |c| c.framework.short_name.as_str());
+                format!("{framework} {item} ({})", r.relation)
+            })
+            .collect();
+        if !labels.is_empty() {
+            linked.insert(control.id.clone(), labels);
+        }
+    }
+    Ok(linked)
 }

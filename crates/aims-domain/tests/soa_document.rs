@@ -250,6 +250,10 @@ fn the_csv_has_the_auditors_columns_and_one_line_per_control() {
             },
         ],
     );
+    inputs.requirements.insert(
+        "A.2.2".into(),
+        vec!["NIST AI RMF GOVERN 1.2 (intersects with)".into()],
+    );
     let rows = derive_soa(&inputs, now()).rows;
     let text = to_csv(&rows, &|id| {
         if id == owner {
@@ -271,6 +275,7 @@ fn the_csv_has_the_auditors_columns_and_one_line_per_control() {
             "Owner",
             "Linked risks",
             "Linked obligations",
+            "Linked requirements of other frameworks",
             "Evidence",
             "Flags",
         ]
@@ -287,17 +292,18 @@ fn the_csv_has_the_auditors_columns_and_one_line_per_control() {
             "Ada Lovelace",
             "",
             "",
+            "NIST AI RMF GOVERN 1.2 (intersects with)",
             "AI policy v3; Board minutes (until 2027-05-30)",
             "",
         ]
     );
     assert_eq!(records[2][6], "R-1 Unfair outcomes");
-    assert_eq!(records[2][9], "Applicable but not started");
+    assert_eq!(records[2][10], "Applicable but not started");
     assert_eq!(
         (records[3][0].as_str(), records[3][2].as_str()),
         ("A.10.4", "No")
     );
-    assert_eq!(records[3][9], "Undecided");
+    assert_eq!(records[3][10], "Undecided");
 }
 
 #[test]

@@ -48,6 +48,10 @@ pub struct SoaInputs {
     pub obligations: Vec<ObligationLink>,
     /// Evidence by control id.
     pub evidence: BTreeMap<String, Vec<EvidenceRef>>,
+    /// Requirements of other frameworks each control maps to through the crosswalks, by
+    /// control id, as people read them (`NIST AI RMF MEASURE 2.7 (intersects with)`).
+    #[serde(default)]
+    pub requirements: BTreeMap<String, Vec<String>>,
 }
 
 /// Derives the SoA at `now`, which decides what evidence still counts. Links naming a
@@ -161,6 +165,11 @@ fn derive_row(
         owner: facts.owner,
         risks,
         obligations: obligation_names,
+        requirements: inputs
+            .requirements
+            .get(&control.id)
+            .cloned()
+            .unwrap_or_default(),
         evidence,
         flags,
     }

@@ -207,7 +207,7 @@ pub fn compare(old: &SoaSnapshot, new: &SoaSnapshot) -> Vec<SoaChange> {
 }
 
 /// The spreadsheet columns, in the order auditors read them.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 11] = [
     "Control",
     "Title",
     "Applicable",
@@ -216,6 +216,7 @@ pub const COLUMNS: [&str; 10] = [
     "Owner",
     "Linked risks",
     "Linked obligations",
+    "Linked requirements of other frameworks",
     "Evidence",
     "Flags",
 ];
@@ -232,7 +233,7 @@ pub fn to_csv(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> String {
 }
 
 /// The rows as the cells of [`COLUMNS`], for CSV and spreadsheet exports alike.
-pub fn table(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> Vec<[String; 10]> {
+pub fn table(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> Vec<[String; 11]> {
     rows.iter()
         .map(|row| {
             let evidence: Vec<String> = row
@@ -253,6 +254,7 @@ pub fn table(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> Vec<[String; 
                 row.owner.map(names).unwrap_or_default(),
                 row.risks.join("; "),
                 row.obligations.join("; "),
+                row.requirements.join("; "),
                 evidence.join("; "),
                 flags.join("; "),
             ]

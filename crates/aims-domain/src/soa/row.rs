@@ -104,6 +104,10 @@ pub struct SoaRow {
     pub risks: Vec<String>,
     /// The obligations that map to it, as `art-9 for Loan scorer`.
     pub obligations: Vec<String>,
+    /// Requirements of other frameworks it maps to through the crosswalks (older SoA
+    /// versions, generated before these were listed, read as none).
+    #[serde(default)]
+    pub requirements: Vec<String>,
     /// All evidence attached, current or not.
     pub evidence: Vec<EvidenceRef>,
     /// The gaps found.

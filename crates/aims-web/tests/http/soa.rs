@@ -150,6 +150,17 @@ async fn the_soa_is_derived_flagged_versioned_and_exported() {
         "{csv}"
     );
     assert!(csv.contains("A.6.2.4,") && csv.contains("Covered by the vendor"));
+    // Each Annex A row names what it meets in the other frameworks, through the crosswalks.
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains("Linked requirements of other frameworks"),
+        "{header}"
+    );
+    let row = csv.lines().find(|l| l.starts_with("A.6.2.4,")).unwrap();
+    assert!(
+        row.contains("ISO/IEC 27001:2022 A.8.29") && row.contains("OWASP LLM Top 10 2025 LLM01"),
+        "{row}"
+    );
     let response = server
         .http
         .get(server.url("/api/v1/soa/export.xlsx"))
