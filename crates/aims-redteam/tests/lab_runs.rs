@@ -227,13 +227,8 @@ async fn an_interrupted_run_resumes_and_does_every_attempt_exactly_once() {
         })
     };
     let first = run(RunRequest {
-        config: &config,
-        library: &library,
-        out_dir: &dir.0,
-        resume: false,
-        progress: false,
         cancel,
-        tool: "aims test".into(),
+        ..request(&config, &library, &dir.0, false)
     })
     .await
     .unwrap();
@@ -244,18 +239,10 @@ async fn an_interrupted_run_resumes_and_does_every_attempt_exactly_once() {
         "{first:?}"
     );
 
-    let err = run(RunRequest {
-        config: &config,
-        library: &library,
-        out_dir: &dir.0,
-        resume: false,
-        progress: false,
-        cancel: Arc::new(AtomicBool::new(false)),
-        tool: "aims test".into(),
-    })
-    .await
-    .unwrap_err()
-    .to_string();
+    let err = run(request(&config, &library, &dir.0, false))
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("--resume"), "{err}");
 
     let second = run_into(&config, &dir.0, true).await;
@@ -276,18 +263,10 @@ async fn an_interrupted_run_resumes_and_does_every_attempt_exactly_once() {
     );
 
     let other = openai_config(&lab, "converters: [none]\n");
-    let err = run(RunRequest {
-        config: &other,
-        library: &library,
-        out_dir: &dir.0,
-        resume: true,
-        progress: false,
-        cancel: Arc::new(AtomicBool::new(false)),
-        tool: "aims test".into(),
-    })
-    .await
-    .unwrap_err()
-    .to_string();
+    let err = run(request(&other, &library, &dir.0, true))
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("different plan"), "{err}");
 }
 
@@ -389,17 +368,8 @@ async fn a_judge_rules_through_its_own_target() {
         ("maybe", Outcome::Error),
     ] {
         let config = verdicts(word);
-        let result = run(RunRequest {
-            config: &config,
-            library: &library,
-            out_dir: &dir.0.join(word),
-            resume: false,
-            progress: false,
-            cancel: Arc::new(AtomicBool::new(false)),
-            tool: "aims test".into(),
-        })
-        .await
-        .unwrap();
+        let out = dir.0.join(word);
+        let result = run(request(&config, &library, &out, false)).await.unwrap();
         let contents = journal_of(&result);
         assert_eq!(contents.attempts.len(), 2);
         assert!(

@@ -27,20 +27,28 @@ pub fn openai_config(url: &str, extra: &str) -> RunConfig {
     RunConfig::parse("test.yaml", &text, false).unwrap()
 }
 
-/// Carries out a run into `out` with the shipped packs.
-pub async fn run_into(config: &RunConfig, out: &std::path::Path, resume: bool) -> RunResult {
-    let library = ProbeLibrary::shipped().unwrap();
-    run(RunRequest {
+/// A run of `config` with `library` into `out`, without progress line or cancellation.
+pub fn request<'a>(
+    config: &'a RunConfig,
+    library: &'a ProbeLibrary,
+    out: &'a std::path::Path,
+    resume: bool,
+) -> RunRequest<'a> {
+    RunRequest {
         config,
-        library: &library,
+        library,
         out_dir: out,
         resume,
         progress: false,
         cancel: Arc::new(AtomicBool::new(false)),
         tool: "aims test".into(),
-    })
-    .await
-    .unwrap()
+    }
+}
+
+/// Carries out a run into `out` with the shipped packs.
+pub async fn run_into(config: &RunConfig, out: &std::path::Path, resume: bool) -> RunResult {
+    let library = ProbeLibrary::shipped().unwrap();
+    run(request(config, &library, out, resume)).await.unwrap()
 }
 
 /// Reads a run's journal.
