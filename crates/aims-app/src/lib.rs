@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod blobs;
 mod bom;
+mod catalogue_impact;
 mod classification;
 mod clock;
 mod credentials;
@@ -38,6 +39,7 @@ pub use audit::{AuditPage, ChainReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use blobs::{BlobStore, sha256_hex};
 pub use bom::BomImportReport;
+pub use catalogue_impact::{TouchedItem, TouchedObligation, TouchedRow};
 pub use classification::{
     ClassificationOutcome, EU_AI_ACT, ISO_42001, LinkedControl, ObligationView, RecordedObligation,
 };

@@ -119,6 +119,10 @@ pub enum CatalogCommand {
         /// `text` or `json`.
         #[arg(long, default_value = "text")]
         format: String,
+        /// Also list what the change touches in this organisation's records (SoA rows, risks,
+        /// obligations, evidence); needs the database.
+        #[arg(long)]
+        org: Option<String>,
     },
     /// Check an OSCAL catalog (JSON), a catalogue file (YAML) or a CSV of your own framework
     /// (columns id, title, description; optional parent, kind, requirement) and summarise it.

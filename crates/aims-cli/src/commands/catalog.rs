@@ -209,7 +209,9 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                 None => print!("{text}"),
             }
         }
-        CatalogCommand::Diff { old, new, format } => {
+        CatalogCommand::Diff {
+            old, new, format, ..
+        } => {
             let (old, new) = (load(&library, &old)?, load(&library, &new)?);
             let d = aims_catalog::diff(&old, &new);
             if format == "json" {
@@ -411,7 +413,7 @@ fn read_file(file: &std::path::Path) -> anyhow::Result<Catalogue> {
 }
 
 /// A shipped catalogue by name, or else a catalogue file.
-fn load(library: &Library, name: &str) -> anyhow::Result<Catalogue> {
+pub(crate) fn load(library: &Library, name: &str) -> anyhow::Result<Catalogue> {
     match library.catalogue(name) {
         Some(catalogue) => Ok(catalogue.clone()),
         None if std::path::Path::new(name).exists() => read_file(std::path::Path::new(name)),

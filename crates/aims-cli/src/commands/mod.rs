@@ -2,6 +2,7 @@
 
 mod admin;
 mod catalog;
+mod catalog_impact;
 mod maintenance;
 pub mod redteam;
 mod serve;
@@ -26,6 +27,12 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
         Command::Backup { out } => maintenance::backup(&settings, &out).await,
         Command::Restore { file } => maintenance::restore(&settings, &file).await,
         Command::Admin(command) => admin::run(command, &settings).await,
+        Command::Catalog(crate::settings::CatalogCommand::Diff {
+            old,
+            new,
+            format,
+            org: Some(org),
+        }) => catalog_impact::diff_with_impact(&settings, &old, &new, &format, &org).await,
         Command::Catalog(command) => catalog::run(command),
         Command::Redteam(command) => redteam::run(command).await,
     }

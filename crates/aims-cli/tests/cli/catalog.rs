@@ -205,6 +205,27 @@ fn catalogue_versions_can_be_compared() {
     assert_eq!(answer["removed"], serde_json::json!([]));
     assert_eq!(answer["changed"][0]["id"], "LLM09");
     assert_eq!(answer["changed"][0]["renamed"], true);
+
+    // With --org, the diff is traced to the organisation's records too.
+    let org = ok(aims(&dir, &["admin", "create-org", "--name", "Acme"], None))
+        .trim()
+        .to_owned();
+    let traced = ok(aims(
+        &dir,
+        &[
+            "catalog",
+            "diff",
+            "owasp-llm-top10",
+            file.to_str().unwrap(),
+            "--org",
+            &org,
+        ],
+        None,
+    ));
+    assert!(
+        traced.contains("renamed") && traced.contains("nothing in this organisation's records"),
+        "{traced}"
+    );
 }
 
 #[test]
