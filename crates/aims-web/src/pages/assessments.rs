@@ -3,7 +3,7 @@
 
 use aims_app::domain::impact::ContentChange;
 use aims_app::domain::impact::{AssessmentContent, Fria, Harm, HarmKind, Rating};
-use aims_app::domain::{AiSystemId, ImpactAssessmentId, Permission, Timestamp, ValidationError};
+use aims_app::domain::{AiSystemId, ImpactAssessmentId, Permission, ValidationError};
 use aims_app::{AppError, AssessmentRecord, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -227,14 +227,7 @@ fn content_from_form(body: &str) -> Result<(AssessmentContent, i64), AppError> {
         human_oversight: one("fria_human_oversight"),
         measures_if_risks_materialise: one("fria_measures_if_risks_materialise"),
     });
-    let next_review = match one("next_review").trim() {
-        "" => None,
-        day => Some(
-            Timestamp::parse_rfc3339(&format!("{day}T00:00:00Z")).map_err(|_| {
-                ValidationError::new("next_review", "must be a date like 2027-06-30")
-            })?,
-        ),
-    };
+    let next_review = super::form_date("next_review", &one("next_review"))?;
     Ok((
         AssessmentContent {
             title: one("title"),

@@ -9,6 +9,7 @@ mod classification;
 mod frameworks;
 mod org;
 mod redteam;
+mod risk_actions;
 mod risk_method;
 mod risks;
 mod soa;
@@ -16,7 +17,7 @@ mod system_form;
 pub(crate) mod systems;
 mod tokens;
 
-use aims_app::domain::Permission;
+use aims_app::domain::{Permission, Timestamp, ValidationError};
 use aims_app::{AppError, SessionContext};
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -333,4 +334,14 @@ impl<T: serde::de::DeserializeOwned> FromRequest<WebState> for PageForm<T> {
 #[derive(serde::Deserialize, Default)]
 pub struct Done {
     pub done: Option<String>,
+}
+
+/// A date typed in a form (`2027-06-30`) as the start of that day, UTC; blank is none.
+pub fn form_date(field: &'static str, text: &str) -> Result<Option<Timestamp>, ValidationError> {
+    match text.trim() {
+        "" => Ok(None),
+        day => Timestamp::parse_rfc3339(&format!("{day}T00:00:00Z"))
+            .map(Some)
+            .map_err(|_| ValidationError::new(field, "must be a date like 2027-06-30")),
+    }
 }

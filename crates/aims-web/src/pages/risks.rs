@@ -222,6 +222,9 @@ struct RiskPage {
     method: RiskMethod,
     can_edit: bool,
     is_owner: bool,
+    /// The actions as the edit form shows them, and the review date as a date input's value.
+    actions_text: String,
+    review_due: String,
 }
 
 async fn risk_view(
@@ -242,6 +245,12 @@ async fn risk_view(
                     chrome: Some(Chrome::new(context, "risks")),
                     notice,
                     error,
+                    actions_text: super::risk_actions::actions_text(&risk.facts.actions),
+                    review_due: risk
+                        .facts
+                        .review_due
+                        .map(super::risk_actions::date_of)
+                        .unwrap_or_default(),
                     row: row(risk, &method, state.app.now()),
                     method,
                     can_edit: actor.role.grants(Permission::EditContent),
@@ -289,6 +298,11 @@ pub struct RiskUpdate {
     inherent_impact: Option<u8>,
     residual_likelihood: Option<u8>,
     residual_impact: Option<u8>,
+    /// One action per line: `title | due date | done`.
+    #[serde(default)]
+    actions: String,
+    #[serde(default)]
+    review_due: String,
 }
 
 /// `POST /risks/{id}`.
@@ -316,6 +330,8 @@ pub async fn update(
             inherent_impact: form.inherent_impact.unwrap_or(0),
             residual_likelihood: form.residual_likelihood,
             residual_impact: form.residual_impact,
+            actions: super::risk_actions::parse_actions(&form.actions, &risk.facts.actions)?,
+            review_due: super::form_date("review_due", &form.review_due)?,
             ..risk.facts
         };
         state

@@ -216,12 +216,33 @@ async fn the_risk_pages_list_by_heat_map_cell_record_change_and_sign_off() {
     assert_eq!(status, 303);
     let page = location.unwrap().split('?').next().unwrap().to_owned();
     assert!(get(page.clone()).await.contains("R-2 Drift"));
+    let form = "revision=1&title=Drift&status=treatment_planned&treatment=modify&controls=A.6.2.6&inherent_likelihood=4&inherent_impact=4&residual_likelihood=2&residual_impact=2&treatment_plan=Monitor";
+    // Actions are edited as lines of text; a bad one is refused naming its line.
+    let (status, _, html) = post(
+        page.clone(),
+        format!("{form}&actions=Weekly+drift+report+%7C+31%2F12%2F2027"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("line 1") && html.contains("2027-06-30"),
+        "{html}"
+    );
     let (status, _, _) = post(
         page.clone(),
-        "revision=1&title=Drift&status=treatment_planned&treatment=modify&controls=A.6.2.6&inherent_likelihood=4&inherent_impact=4&residual_likelihood=2&residual_impact=2&treatment_plan=Monitor".into(),
+        format!("{form}&actions=Weekly+drift+report+%7C+2027-03-01%0ARetrain+%7C+%7C+done&review_due=2027-06-30"),
     )
     .await;
     assert_eq!(status, 303);
+    let html = get(page.clone()).await;
+    assert!(
+        html.contains("Weekly drift report (due") && html.contains("Retrain — done"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"2027-06-30\""),
+        "the review date is shown for editing"
+    );
     // The creator owns the risk: the owner's page offers the sign-off, which is recorded.
     let (status, location, _) =
         post(format!("{page}/accept"), "note=Monitoring+is+enough".into()).await;
