@@ -291,7 +291,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
         _ => {
             bail!(
-                "usage: cargo xtask bench http | redteam | spine [--systems N] [--risks N] [--evidence N]"
+                "usage: cargo xtask bench http | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
             )
         }
     }

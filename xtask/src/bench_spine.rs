@@ -312,8 +312,33 @@ fn count_arg(args: &[String], name: &str, default: usize) -> anyhow::Result<usiz
     }
 }
 
-/// `cargo xtask bench spine [--systems N] [--risks N] [--evidence N]`.
+/// Which engines a run measures.
+struct Engines {
+    sqlite: bool,
+    postgres: bool,
+}
+
+/// `cargo xtask bench spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]`.
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    let engines = match args
+        .iter()
+        .position(|a| a == "--engine")
+        .and_then(|i| args.get(i + 1))
+    {
+        None => Engines {
+            sqlite: true,
+            postgres: true,
+        },
+        Some(e) if e == "sqlite" => Engines {
+            sqlite: true,
+            postgres: false,
+        },
+        Some(e) if e == "postgres" => Engines {
+            sqlite: false,
+            postgres: true,
+        },
+        Some(other) => bail!("--engine is sqlite or postgres, not {other}"),
+    };
     let counts = (
         count_arg(args, "--systems", 10_000)?,
         count_arg(args, "--risks", 100_000)?,
@@ -345,9 +370,12 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data)?;
         let sqlite = format!("sqlite://{}?mode=rwc", data.join("aims.db").display());
-        bench_engine(&binary, "SQLite", &sqlite, &data, counts).await?;
+        if engines.sqlite {
+            bench_engine(&binary, "SQLite", &sqlite, &data, counts).await?;
+        }
         let pg_admin = std::env::var("AIMS_BENCH_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
         match fresh_postgres(&pg_admin) {
+            _ if !engines.postgres => {}
             Ok(url) => bench_engine(&binary, "PostgreSQL", &url, &data, counts).await?,
             Err(reason) => println!("\nPostgreSQL: skipped ({reason})"),
         }

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | redteam | spine [--systems N] [--risks N] [--evidence N]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
             );
             return ExitCode::from(2);
         }
