@@ -62,16 +62,7 @@ impl App {
             .map(|item| (item.id.clone(), "removed".to_owned()))
             .collect();
         for c in &diff.changed {
-            let words: Vec<&str> = [
-                (c.renamed, "renamed"),
-                (c.reworded, "reworded"),
-                (c.moved, "moved"),
-                (c.requirement_changed, "requirement"),
-            ]
-            .into_iter()
-            .filter_map(|(yes, word)| yes.then_some(word))
-            .collect();
-            touched.push((c.id.clone(), words.join("+")));
+            touched.push((c.id.clone(), c.what().join("+")));
         }
         let soa = if framework == ISO_42001 {
             Some(self.statement_of_applicability(actor).await?.soa)

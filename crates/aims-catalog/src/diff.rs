@@ -16,6 +16,21 @@ pub struct Changed {
     pub requirement_changed: bool,
 }
 
+impl Changed {
+    /// What changed, in words: `renamed`, `reworded`, `moved`, `requirement`.
+    pub fn what(&self) -> Vec<&'static str> {
+        [
+            (self.renamed, "renamed"),
+            (self.reworded, "reworded"),
+            (self.moved, "moved"),
+            (self.requirement_changed, "requirement"),
+        ]
+        .into_iter()
+        .filter_map(|(yes, word)| yes.then_some(word))
+        .collect()
+    }
+}
+
 /// The differences between two catalogues, by item id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CatalogueDiff {

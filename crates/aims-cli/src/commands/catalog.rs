@@ -237,15 +237,7 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                     println!("  removed   {}  {}", item.id, item.title);
                 }
                 for c in &d.changed {
-                    let what: Vec<&str> = [
-                        (c.renamed, "renamed"),
-                        (c.reworded, "reworded"),
-                        (c.moved, "moved"),
-                        (c.requirement_changed, "requirement"),
-                    ]
-                    .into_iter()
-                    .filter_map(|(yes, word)| yes.then_some(word))
-                    .collect();
+                    let what = c.what();
                     println!(
                         "  {:<9} {}  {}{}",
                         what.join("+"),
