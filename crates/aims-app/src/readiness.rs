@@ -115,12 +115,7 @@ impl App {
             .await?
             .1;
         drop(tx);
-        let coverage = self
-            .statement_of_applicability(actor)
-            .await?
-            .soa
-            .summary()
-            .groups;
+        let coverage = self.soa_coverage(actor).await?;
         let mut tx = self.store.read().await?;
         Ok(Readiness {
             open_high_risks,

@@ -47,6 +47,61 @@ impl App {
         Ok(controls)
     }
 
+    /// The obligations of the organisation's classified systems, linked to the Annex A
+    /// controls the crosswalk maps them to.
+    async fn obligation_links(&self, tx: &mut Tx, actor: &Actor) -> Result<Vec<ObligationLink>> {
+        let eu = self.framework(actor, EU_AI_ACT)?;
+        let mut obligations = Vec::new();
+        for owed in tx.obligation_counts(actor.org).await? {
+            let system = match owed.systems {
+                1 => owed.first_system.clone(),
+                n => format!("{n} systems (first: {})", owed.first_system),
+            };
+            for linked in linked_controls(eu, &owed.requirement)? {
+                if linked.id.starts_with("A.") {
+                    obligations.push(ObligationLink {
+                        requirement: owed.requirement.clone(),
+                        system: system.clone(),
+                        control: linked.id,
+                        relation: linked.relation,
+                    });
+                }
+            }
+        }
+        Ok(obligations)
+    }
+
+    /// Annex A coverage per group, derived like the SoA but from counts alone, without the
+    /// risk and evidence samples a reader of the SoA needs: what the dashboard shows.
+    pub(crate) async fn soa_coverage(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<aims_domain::soa::GroupCoverage>> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        let controls = self.controls(&mut tx, actor).await?;
+        // One stand-in treatment per selected control: whether a risk selects it is all that
+        // applicability needs.
+        let treatments = tx
+            .control_treatment_counts(actor.org)
+            .await?
+            .into_keys()
+            .map(|control| TreatmentLink {
+                risk_id: format!("{control}:any"),
+                risk_label: String::new(),
+                control,
+            })
+            .collect();
+        let inputs = SoaInputs {
+            controls,
+            implementations: tx.implementations(actor.org).await?,
+            treatments,
+            obligations: self.obligation_links(&mut tx, actor).await?,
+            ..SoaInputs::default()
+        };
+        Ok(derive_soa(&inputs, self.now()).summary().groups)
+    }
+
     /// Derives the Statement of Applicability as it stands now.
     pub async fn statement_of_applicability(&self, actor: &Actor) -> Result<SoaReport> {
         actor.require(Permission::ReadOrganisation)?;
@@ -77,24 +132,7 @@ impl App {
                 });
             }
         }
-        let eu = self.framework(actor, EU_AI_ACT)?;
-        let mut obligations = Vec::new();
-        for owed in tx.obligation_counts(actor.org).await? {
-            let system = match owed.systems {
-                1 => owed.first_system.clone(),
-                n => format!("{n} systems (first: {})", owed.first_system),
-            };
-            for linked in linked_controls(eu, &owed.requirement)? {
-                if linked.id.starts_with("A.") {
-                    obligations.push(ObligationLink {
-                        requirement: owed.requirement.clone(),
-                        system: system.clone(),
-                        control: linked.id,
-                        relation: linked.relation,
-                    });
-                }
-            }
-        }
+        let obligations = self.obligation_links(&mut tx, actor).await?;
         let counts = tx.control_evidence_counts(actor.org, now).await?;
         let mut evidence = BTreeMap::new();
         for control in counts.keys() {

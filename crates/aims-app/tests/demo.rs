@@ -77,6 +77,13 @@ async fn the_demo_organisation_holds_classified_systems_once() {
             .iter()
             .any(|r| r.control.id == "A.10.4" && !r.applicable)
     );
+    // The dashboard derives coverage from counts alone; it must agree with the full SoA.
+    let groups = soa.soa.summary().groups;
+    assert!(
+        groups.iter().any(|g| g.applicable > 0 && g.implemented > 0),
+        "{groups:?}"
+    );
+    assert_eq!(readiness.coverage, groups);
     assert_eq!(app.soa_versions(&actor).await.unwrap().len(), 1);
     let report = app.verify_chain(first.org).await.unwrap();
     assert!(report.broken.is_none(), "{report:?}");
