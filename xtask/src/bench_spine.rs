@@ -102,71 +102,9 @@ async fn bench_engine(
             None,
         )
     })?;
-    aims(
-        binary,
-        data,
-        url,
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "spine@example.org",
-            "--org",
-            &org,
-            "--role",
-            "viewer",
-        ],
-        Some("spine bench password\n"),
-    )?;
-    let token = aims(
-        binary,
-        data,
-        url,
-        &[
-            "admin",
-            "create-token",
-            "--email",
-            "spine@example.org",
-            "--org",
-            &org,
-            "--name",
-            "bench",
-        ],
-        None,
-    )?;
     // The pages are read as a viewer; the one change the bench makes needs an owner.
-    aims(
-        binary,
-        data,
-        url,
-        &[
-            "admin",
-            "create-user",
-            "--email",
-            "spine-owner@example.org",
-            "--org",
-            &org,
-            "--role",
-            "owner",
-        ],
-        Some("spine bench password\n"),
-    )?;
-    let owner_token = aims(
-        binary,
-        data,
-        url,
-        &[
-            "admin",
-            "create-token",
-            "--email",
-            "spine-owner@example.org",
-            "--org",
-            &org,
-            "--name",
-            "bench writes",
-        ],
-        None,
-    )?;
+    let token = member_token(binary, data, url, &org, "spine@example.org", "viewer")?;
+    let owner_token = member_token(binary, data, url, &org, "spine-owner@example.org", "owner")?;
     let generated = aims(
         binary,
         data,
@@ -310,6 +248,49 @@ fn count_arg(args: &[String], name: &str, default: usize) -> anyhow::Result<usiz
             None => bail!("{name} needs a number"),
         },
     }
+}
+
+/// Adds a member with `role` to `org` and returns an API token of theirs.
+fn member_token(
+    binary: &Path,
+    data: &Path,
+    url: &str,
+    org: &str,
+    email: &str,
+    role: &str,
+) -> anyhow::Result<String> {
+    aims(
+        binary,
+        data,
+        url,
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            email,
+            "--org",
+            org,
+            "--role",
+            role,
+        ],
+        Some("spine bench password\n"),
+    )?;
+    aims(
+        binary,
+        data,
+        url,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            email,
+            "--org",
+            org,
+            "--name",
+            "bench",
+        ],
+        None,
+    )
 }
 
 /// Which engines a run measures.
