@@ -5,6 +5,7 @@ mod evidence;
 mod frameworks;
 mod inventory;
 mod journeys;
+mod permission_matrix;
 mod permissions;
 mod protections;
 mod redteam;
