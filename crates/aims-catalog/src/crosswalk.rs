@@ -66,6 +66,18 @@ impl Relation {
             Relation::NoRelationship => "no-relationship",
         }
     }
+
+    /// The relation named by an OSCAL mapping relationship (`equivalent-to` reads as equal).
+    pub fn from_oscal(name: &str) -> Option<Self> {
+        Some(match name {
+            "equal-to" | "equivalent-to" => Relation::Equal,
+            "subset-of" => Relation::Subset,
+            "superset-of" => Relation::Superset,
+            "intersects-with" => Relation::Intersects,
+            "no-relationship" => Relation::NoRelationship,
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Display for Relation {
@@ -149,6 +161,18 @@ pub fn parse_crosswalk(file: &str, text: &str) -> Result<Crosswalk, LoadError> {
             mapping.line = line;
         }
     }
+    check(crosswalk)
+}
+
+/// Checks what a crosswalk must hold whatever it was read from: targets exactly where the
+/// relation needs one, a rationale for every mapping, no pair twice.
+pub(crate) fn check(crosswalk: Crosswalk) -> Result<Crosswalk, LoadError> {
+    let fail = |line: Option<usize>, id: Option<&str>, message: String| LoadError {
+        file: crosswalk.file.clone(),
+        line,
+        id: id.map(str::to_owned),
+        message,
+    };
     for m in &crosswalk.mappings {
         let at = Some(m.line).filter(|l| *l > 0);
         match (&m.to, m.relation) {

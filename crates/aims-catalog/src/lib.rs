@@ -5,15 +5,18 @@
 //! item is written in our own words.
 
 mod crosswalk;
+mod custom;
 mod diff;
 mod library;
 mod load;
 mod mapping;
 mod model;
 mod oscal;
+mod oscal_mapping;
 mod texts;
 
 pub use crosswalk::{Crosswalk, CrosswalkInfo, Mapping, Relation, parse_crosswalk};
+pub use custom::{ImportFormat, ImportOptions, Imported, import_format, read_import};
 pub use diff::{CatalogueDiff, Changed, diff};
 pub use library::{Library, SearchHit};
 pub use load::{LoadError, parse_catalogue};
@@ -23,6 +26,7 @@ pub use oscal::{
     OSCAL_VERSION, catalog_to_oscal, catalogue_from_oscal, crosswalk_to_oscal, export_file_name,
     oscal_id,
 };
+pub use oscal_mapping::{MappingEnds, crosswalk_from_oscal};
 pub use texts::{CsvError, catalogue_from_csv, parse_texts_csv};
 
 /// The catalogues shipped with aims: file name and content, compiled into the binary.

@@ -1,6 +1,7 @@
 //! The loaded catalogues together: lookup by framework and item, and search.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::crosswalk::{Crosswalk, Relation};
 use crate::load::LoadError;
@@ -10,9 +11,11 @@ use crate::model::{Catalogue, Item};
 /// Every loaded catalogue, by `framework@version`, and the crosswalks between them.
 #[derive(Clone, Debug)]
 pub struct Library {
-    catalogues: BTreeMap<String, Catalogue>,
+    catalogues: BTreeMap<String, Arc<Catalogue>>,
     crosswalks: Vec<Crosswalk>,
     graph: MappingGraph,
+    /// Keys of the catalogues and ids of the crosswalks added by [`Library::extend`].
+    added: BTreeSet<String>,
 }
 
 /// One item found by a search.
@@ -26,10 +29,54 @@ impl Library {
     /// A library of `catalogues` and the `crosswalks` between them. Two catalogues of the same
     /// framework and version are refused, and so is a mapping whose end does not exist.
     pub fn new(catalogues: Vec<Catalogue>, crosswalks: Vec<Crosswalk>) -> Result<Self, LoadError> {
+        Self::build(
+            catalogues.into_iter().map(Arc::new).collect(),
+            crosswalks,
+            BTreeSet::new(),
+        )
+    }
+
+    /// This library with an organisation's own `catalogues` and `crosswalks` added, checked as
+    /// strictly as the shipped ones; a key or crosswalk id already present is refused.
+    pub fn extend(
+        &self,
+        catalogues: Vec<Catalogue>,
+        crosswalks: Vec<Crosswalk>,
+    ) -> Result<Self, LoadError> {
+        let mut added: BTreeSet<String> = catalogues.iter().map(Catalogue::key).collect();
+        for crosswalk in &crosswalks {
+            let id = &crosswalk.crosswalk.id;
+            if self.crosswalks.iter().any(|c| &c.crosswalk.id == id) || !added.insert(id.clone())
+            {
+                return Err(LoadError {
+                    file: crosswalk.file.clone(),
+                    line: None,
+                    id: Some(id.clone()),
+                    message: format!("a crosswalk {id} is already loaded"),
+                });
+            }
+        }
+        let all = self
+            .catalogues
+            .values()
+            .cloned()
+            .chain(catalogues.into_iter().map(Arc::new))
+            .collect();
+        let mut all_crosswalks = self.crosswalks.clone();
+        all_crosswalks.extend(crosswalks);
+        added.extend(self.added.iter().cloned());
+        Self::build(all, all_crosswalks, added)
+    }
+
+    fn build(
+        catalogues: Vec<Arc<Catalogue>>,
+        crosswalks: Vec<Crosswalk>,
+        added: BTreeSet<String>,
+    ) -> Result<Self, LoadError> {
         let mut by_key = BTreeMap::new();
         for catalogue in catalogues {
             let key = catalogue.key();
-            if let Some(first) = by_key.get(&key).map(|c: &Catalogue| c.file.clone()) {
+            if let Some(first) = by_key.get(&key).map(|c: &Arc<Catalogue>| c.file.clone()) {
                 return Err(LoadError {
                     file: catalogue.file.clone(),
                     line: None,
@@ -97,6 +144,7 @@ impl Library {
             catalogues: by_key,
             crosswalks,
             graph,
+            added,
         })
     }
 
@@ -127,19 +175,42 @@ impl Library {
 
     /// Every catalogue, by key.
     pub fn catalogues(&self) -> impl Iterator<Item = &Catalogue> {
-        self.catalogues.values()
+        self.catalogues.values().map(AsRef::as_ref)
+    }
+
+    /// Whether the catalogue keyed `key` (or the crosswalk `key`) came from [`Library::extend`].
+    pub fn is_added(&self, key: &str) -> bool {
+        self.added.contains(key)
+    }
+
+    /// The catalogue named `name` (as [`Library::catalogue`]), shared.
+    pub fn shared(&self, name: &str) -> Option<Arc<Catalogue>> {
+        let key = self.catalogue(name)?.key();
+        self.catalogues.get(&key).cloned()
+    }
+
+    /// The shortest name that finds `catalogue` again: its framework id when that names it,
+    /// else `id@version`.
+    pub fn name_of(&self, catalogue: &Catalogue) -> String {
+        match self.catalogue(&catalogue.framework.id) {
+            Some(found) if found.key() == catalogue.key() => catalogue.framework.id.clone(),
+            _ => catalogue.key(),
+        }
     }
 
     /// The catalogue named `name`: `framework@version`, or a framework id alone (its newest
     /// version), case-insensitively.
     pub fn catalogue(&self, name: &str) -> Option<&Catalogue> {
         let name = name.trim().to_lowercase();
-        self.catalogues.get(&name).or_else(|| {
-            self.catalogues
-                .values()
-                .filter(|c| c.framework.id == name)
-                .max_by(|a, b| a.framework.published.cmp(&b.framework.published))
-        })
+        self.catalogues
+            .get(&name)
+            .or_else(|| {
+                self.catalogues
+                    .values()
+                    .filter(|c| c.framework.id == name)
+                    .max_by(|a, b| a.framework.published.cmp(&b.framework.published))
+            })
+            .map(AsRef::as_ref)
     }
 
     /// Items whose id, title or description contain every word of `query`, case-insensitively.
@@ -151,6 +222,7 @@ impl Library {
         self.catalogues
             .values()
             .flat_map(|catalogue| {
+                let catalogue: &Catalogue = catalogue;
                 catalogue
                     .items
                     .iter()

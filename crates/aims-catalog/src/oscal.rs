@@ -262,6 +262,19 @@ pub fn crosswalk_to_oscal(crosswalk: &Crosswalk, source: &Catalogue, target: &Ca
     }})
 }
 
+/// `title` as an identifier: lower-case letters and digits joined by hyphens.
+pub(crate) fn slug(title: &str) -> String {
+    title
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 fn prose_of(value: &Value) -> String {
     let mut texts = Vec::new();
     if let Some(prose) = value.get("prose").and_then(Value::as_str) {
@@ -316,15 +329,7 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
             "metadata.title and metadata.version are required".into(),
         ));
     }
-    let slug: String = title
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = slug(&title);
     // A catalog exported by aims says which controls are requirements; in any other, every
     // control is one.
     let from_aims = meta
