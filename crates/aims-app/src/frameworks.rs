@@ -1,6 +1,6 @@
 //! Reading the framework catalogues and their crosswalks: open to every member.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use aims_catalog::{Catalogue, Item, Library, LoadError, Reached};
 use aims_domain::{Actor, Permission};
@@ -10,35 +10,45 @@ use crate::error::{AppError, Result};
 
 /// An item with everything it maps to and the gaps recorded for it.
 #[derive(Clone, Debug)]
-pub struct RequirementView<'a> {
-    pub catalogue: &'a Catalogue,
-    pub item: &'a Item,
-    pub children: Vec<&'a Item>,
+pub struct RequirementView {
+    /// The organisation's library the answer came from (shipped and imported catalogues).
+    pub library: Arc<Library>,
+    pub catalogue: Arc<Catalogue>,
+    pub item: Item,
+    pub children: Vec<Item>,
     pub mappings: Vec<Reached>,
     /// Catalogues in which the item has no counterpart, with why.
     pub gaps: Vec<(String, String)>,
 }
 
 /// The shipped catalogues, loaded once per process.
-pub(crate) fn library() -> Result<&'static Library> {
-    static LIBRARY: OnceLock<Result<Library, LoadError>> = OnceLock::new();
+fn shipped() -> Result<&'static Arc<Library>> {
+    static LIBRARY: OnceLock<Result<Arc<Library>, LoadError>> = OnceLock::new();
     LIBRARY
-        .get_or_init(aims_catalog::shipped)
+        .get_or_init(|| aims_catalog::shipped().map(Arc::new))
         .as_ref()
         .map_err(|e| AppError::Internal(format!("the shipped catalogues do not load: {e}")))
+}
+
+/// The shipped catalogues, for the rules that rest on them.
+pub(crate) fn library() -> Result<&'static Library> {
+    shipped().map(AsRef::as_ref)
+}
+
+/// The shipped catalogues, shared.
+pub(crate) fn shipped_library() -> Result<Arc<Library>> {
+    shipped().cloned()
 }
 
 /// Most crosswalk steps a query may follow.
 pub const MAX_HOPS: usize = 4;
 
-impl App {
-    /// Every framework catalogue.
-    pub fn frameworks(&self, actor: &Actor) -> Result<Vec<&'static Catalogue>> {
-        actor.require(Permission::ReadOrganisation)?;
-        Ok(library()?.catalogues().collect())
-    }
+fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(aims_domain::ValidationError::new(field, message))
+}
 
-    /// One framework, by id (`iso-iec-42001`) or `id@version`.
+impl App {
+    /// A shipped framework, by id (`iso-iec-42001`) or `id@version`.
     pub fn framework(&self, actor: &Actor, name: &str) -> Result<&'static Catalogue> {
         actor.require(Permission::ReadOrganisation)?;
         library()?
@@ -46,53 +56,60 @@ impl App {
             .ok_or(AppError::NotFound("framework"))
     }
 
+    /// One framework of the organisation's library (shipped or imported), shared.
+    pub async fn library_framework(&self, actor: &Actor, name: &str) -> Result<Arc<Catalogue>> {
+        self.library(actor)
+            .await?
+            .shared(name)
+            .ok_or(AppError::NotFound("framework"))
+    }
+
     /// One item of a framework with its mappings, followed through up to `hops` crosswalks.
-    pub fn requirement(
+    pub async fn requirement(
         &self,
         actor: &Actor,
         framework: &str,
         id: &str,
         hops: usize,
-    ) -> Result<RequirementView<'static>> {
+    ) -> Result<RequirementView> {
         if !(1..=MAX_HOPS).contains(&hops) {
-            return Err(AppError::Invalid(aims_domain::ValidationError::new(
-                "hops",
-                format!("must be between 1 and {MAX_HOPS}"),
-            )));
+            return Err(invalid("hops", format!("must be between 1 and {MAX_HOPS}")));
         }
-        let catalogue = self.framework(actor, framework)?;
-        let library = library()?;
+        let library = self.library(actor).await?;
+        let catalogue = library
+            .shared(framework)
+            .ok_or(AppError::NotFound("framework"))?;
         let item = catalogue
             .item(id)
-            .ok_or(AppError::NotFound("requirement"))?;
+            .ok_or(AppError::NotFound("requirement"))?
+            .clone();
         Ok(RequirementView {
-            catalogue,
+            children: catalogue.children(Some(id)).cloned().collect(),
+            mappings: library.map(&catalogue, id, hops),
+            gaps: library.gaps(&catalogue, id).to_vec(),
             item,
-            children: catalogue.children(Some(item.id.as_str())).collect(),
-            mappings: library.map(catalogue, id, hops),
-            gaps: library.gaps(catalogue, id).to_vec(),
+            catalogue,
+            library,
         })
     }
 
-    /// Items of every framework matching all words of `query` (at most `limit`).
-    pub fn search_frameworks(
+    /// Items of every framework of the organisation matching all words of `query` (at most
+    /// `limit`), each with its catalogue.
+    pub async fn search_frameworks(
         &self,
         actor: &Actor,
         query: &str,
         limit: usize,
-    ) -> Result<Vec<(&'static Catalogue, &'static Item)>> {
-        actor.require(Permission::ReadOrganisation)?;
+    ) -> Result<Vec<(Arc<Catalogue>, Item)>> {
         if query.trim().chars().count() < 2 {
-            return Err(AppError::Invalid(aims_domain::ValidationError::new(
-                "q",
-                "must be at least 2 characters",
-            )));
+            return Err(invalid("q", "must be at least 2 characters"));
         }
-        Ok(library()?
+        let library = self.library(actor).await?;
+        Ok(library
             .search(query)
             .into_iter()
             .take(limit)
-            .map(|h| (h.catalogue, h.item))
+            .filter_map(|h| Some((library.shared(&h.catalogue.key())?, h.item.clone())))
             .collect())
     }
 }
@@ -134,7 +151,7 @@ impl App {
         framework: &str,
         id: &str,
     ) -> Result<Option<aims_store::RequirementText>> {
-        let catalogue = self.framework(actor, framework)?;
+        let catalogue = self.library_framework(actor, framework).await?;
         catalogue
             .item(id)
             .ok_or(AppError::NotFound("requirement"))?;
@@ -155,7 +172,7 @@ impl App {
         text: &str,
     ) -> Result<aims_store::RequirementText> {
         actor.require(Permission::EditContent)?;
-        let catalogue = self.framework(actor, framework)?;
+        let catalogue = self.library_framework(actor, framework).await?;
         catalogue
             .item(id)
             .ok_or(AppError::NotFound("requirement"))?;
@@ -195,7 +212,7 @@ impl App {
         id: &str,
     ) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let catalogue = self.framework(actor, framework)?;
+        let catalogue = self.library_framework(actor, framework).await?;
         let key = catalogue.key();
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -227,7 +244,7 @@ impl App {
         csv: &str,
     ) -> Result<usize> {
         actor.require(Permission::EditContent)?;
-        let catalogue = self.framework(actor, framework)?;
+        let catalogue = self.library_framework(actor, framework).await?;
         let rows = aims_catalog::parse_texts_csv(csv).map_err(|e| {
             AppError::Invalid(aims_domain::ValidationError::new("csv", e.to_string()))
         })?;

@@ -10,6 +10,7 @@ mod catalogue_impact;
 mod classification;
 mod clock;
 mod credentials;
+mod custom_frameworks;
 mod demo;
 mod error;
 mod evidence;
@@ -34,7 +35,7 @@ pub use aims_catalog as catalog;
 pub use aims_domain as domain;
 pub use aims_redteam as redteam_engine;
 pub use aims_store::{AuditQuery, Engine, Store};
-pub use aims_store::{ClassificationRecord, RequirementText, SoaVersion};
+pub use aims_store::{ClassificationRecord, CustomFramework, RequirementText, SoaVersion};
 pub use audit::{AuditPage, ChainReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use blobs::{BlobStore, sha256_hex};
@@ -45,6 +46,7 @@ pub use classification::{
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
+pub use custom_frameworks::{FrameworkImport, ImportedFramework, MAX_IMPORT_BYTES};
 pub use error::AppError;
 pub use evidence::Upload;
 pub use frameworks::{MAX_HOPS, MAX_TEXT_CHARS, RequirementView};
@@ -71,6 +73,8 @@ pub struct App {
     redteam_hosts: Arc<Vec<String>>,
     /// Dashboard figures per organisation, with the audit head they were computed at.
     readiness_cache: Arc<std::sync::Mutex<readiness::Cache>>,
+    /// Each organisation's library of shipped and imported catalogues.
+    libraries: Arc<std::sync::Mutex<custom_frameworks::LibraryCache>>,
 }
 
 impl App {
@@ -82,6 +86,7 @@ impl App {
             blobs: None,
             redteam_hosts: Arc::new(Vec::new()),
             readiness_cache: Arc::default(),
+            libraries: Arc::default(),
         }
     }
 

@@ -125,12 +125,8 @@ pub fn read_import(
             let (Some(id), Some(title)) = (&options.id, &options.title) else {
                 return Err(fail("a CSV framework needs an id and a title".into()));
             };
-            let framework = Framework::custom(
-                id,
-                title,
-                options.version.as_deref().unwrap_or("1"),
-                file,
-            );
+            let framework =
+                Framework::custom(id, title, options.version.as_deref().unwrap_or("1"), file);
             Imported::Catalogue(catalogue_from_csv(file, text, framework)?)
         }
         ImportFormat::OscalCatalog => Imported::Catalogue(catalogue_from_oscal(file, text)?),
@@ -146,6 +142,14 @@ pub fn read_import(
         }
         ImportFormat::Yaml => Imported::Catalogue(parse_catalogue(file, text)?),
     };
+    if let Imported::Catalogue(c) = &imported
+        && ["search", "compare", "imports"].contains(&c.framework.id.as_str())
+    {
+        return Err(fail(format!(
+            "the framework id {:?} is reserved; choose another",
+            c.framework.id
+        )));
+    }
     if let Imported::Catalogue(c) = &imported
         && !catalogue_id(&c.framework.id)
     {

@@ -46,8 +46,7 @@ impl Library {
         let mut added: BTreeSet<String> = catalogues.iter().map(Catalogue::key).collect();
         for crosswalk in &crosswalks {
             let id = &crosswalk.crosswalk.id;
-            if self.crosswalks.iter().any(|c| &c.crosswalk.id == id) || !added.insert(id.clone())
-            {
+            if self.crosswalks.iter().any(|c| &c.crosswalk.id == id) || !added.insert(id.clone()) {
                 return Err(LoadError {
                     file: crosswalk.file.clone(),
                     line: None,

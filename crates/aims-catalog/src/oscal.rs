@@ -329,7 +329,18 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
             "metadata.title and metadata.version are required".into(),
         ));
     }
-    let slug = slug(&title);
+    // A catalog exported by aims names its framework, so a new version keeps the same id.
+    let slug = meta
+        .get("props")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|p| {
+            p.get("ns").and_then(Value::as_str) == Some(NAMESPACE)
+                && p.get("name").and_then(Value::as_str) == Some("framework")
+        })
+        .and_then(|p| p.get("value").and_then(Value::as_str))
+        .map_or_else(|| slug(&title), str::to_owned);
     // A catalog exported by aims says which controls are requirements; in any other, every
     // control is one.
     let from_aims = meta
@@ -381,11 +392,44 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
                     .ok_or_else(|| format!("{at}: no title"))?
                     .trim()
                     .to_owned();
-                let prose = prose_of(child);
-                let description = if prose.is_empty() || prose.eq_ignore_ascii_case(&title) {
-                    format!("{title} (no statement in the source catalog)")
+                let (description, text, kind) = if from_aims {
+                    // aims writes its description as the overview, the publisher's wording
+                    // as the statement, and the item's kind as the class.
+                    let part = |name: &str| {
+                        child
+                            .get("parts")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+                            .map(prose_of)
+                    };
+                    let class = child.get("class").and_then(Value::as_str).unwrap_or("");
+                    let kind =
+                        serde_json::from_value(json!(class.replace('-', "_"))).unwrap_or(kind);
+                    (
+                        part("overview").unwrap_or_default(),
+                        part("statement"),
+                        kind,
+                    )
                 } else {
-                    prose.clone()
+                    let prose = prose_of(child);
+                    let description = if prose.is_empty() || prose.eq_ignore_ascii_case(&title) {
+                        format!("{title} (no statement in the source catalog)")
+                    } else {
+                        prose.clone()
+                    };
+                    (description, (!prose.is_empty()).then_some(prose), kind)
+                };
+                let prop = |name: &str| {
+                    child
+                        .get("props")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+                        .and_then(|p| p.get("value").and_then(Value::as_str))
+                        .map(str::to_owned)
                 };
                 items.push(Item {
                     id: id.clone(),
@@ -393,21 +437,16 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
                     kind,
                     title,
                     description,
-                    text: (!prose.is_empty()).then_some(prose),
-                    requirement: kind == ItemKind::Control
-                        && (!from_aims
-                            || child
-                                .get("props")
-                                .and_then(Value::as_array)
-                                .is_some_and(|props| {
-                                    props.iter().any(|p| {
-                                        p.get("name").and_then(Value::as_str) == Some("requirement")
-                                    })
-                                })),
-                    guidance: None,
-                    applies_from: None,
-                    amended_applies_from: None,
-                    amendment: None,
+                    text,
+                    requirement: if from_aims {
+                        prop("requirement").is_some()
+                    } else {
+                        kind == ItemKind::Control
+                    },
+                    guidance: prop("guidance").filter(|_| from_aims),
+                    applies_from: prop("applies-from").filter(|_| from_aims),
+                    amended_applies_from: prop("amended-applies-from").filter(|_| from_aims),
+                    amendment: prop("amendment").filter(|_| from_aims),
                     documented_information: Vec::new(),
                     line: 0,
                 });

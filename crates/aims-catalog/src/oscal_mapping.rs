@@ -74,9 +74,7 @@ fn resource<'l>(
                 || lower.contains(&c.key().to_lowercase())
                 || file.trim_end_matches(".json").trim_end_matches(".oscal") == c.framework.id
         })
-        .ok_or_else(|| {
-            format!("{field} {href:?} matches no loaded catalogue; say which one it is")
-        })
+        .ok_or_else(|| format!("{field} {href:?} matches no loaded catalogue; say which one it is"))
 }
 
 /// Reads an OSCAL mapping collection as a crosswalk between two catalogues of `library`.
@@ -189,7 +187,9 @@ pub fn crosswalk_from_oscal(
                 for to in &tos {
                     let to = (relation != Relation::NoRelationship).then(|| to.clone());
                     if relation == Relation::NoRelationship
-                        && out.iter().any(|o: &Mapping| &o.from == from && o.to.is_none())
+                        && out
+                            .iter()
+                            .any(|o: &Mapping| &o.from == from && o.to.is_none())
                     {
                         continue;
                     }

@@ -124,8 +124,10 @@ pub enum CatalogCommand {
         #[arg(long)]
         org: Option<String>,
     },
-    /// Check an OSCAL catalog (JSON), a catalogue file (YAML) or a CSV of your own framework
-    /// (columns id, title, description; optional parent, kind, requirement) and summarise it.
+    /// Check a framework or crosswalk of your own and summarise it; with `--org`, add it to
+    /// that organisation. Reads an OSCAL catalog or mapping collection (JSON), a catalogue or
+    /// crosswalk in aims' YAML, or a CSV framework (columns id, title, description; optional
+    /// parent, kind, requirement).
     Import {
         /// The file to read.
         file: std::path::PathBuf,
@@ -138,6 +140,15 @@ pub enum CatalogCommand {
         /// For CSV: the framework's version.
         #[arg(long, default_value = "1")]
         version: String,
+        /// For a mapping collection whose links name no loaded catalogue: the source framework.
+        #[arg(long)]
+        source: Option<String>,
+        /// For a mapping collection whose links name no loaded catalogue: the target framework.
+        #[arg(long)]
+        target: Option<String>,
+        /// Add it to this organisation (id) in the database, beside its earlier imports.
+        #[arg(long)]
+        org: Option<String>,
     },
     /// Items whose id, title or description contain every word given.
     Search {

@@ -51,6 +51,7 @@ pub const TABLES: &[&str] = &[
     "system_obligations",
     "soa_versions",
     "redteam_runs",
+    "custom_frameworks",
 ];
 
 /// The version of the archive layout this build writes and reads.

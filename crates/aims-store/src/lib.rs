@@ -6,6 +6,7 @@
 mod audit;
 pub mod backup;
 mod connect;
+mod custom_frameworks;
 mod error;
 mod evidence;
 mod impact;
@@ -27,6 +28,7 @@ mod tx;
 
 pub use audit::AuditQuery;
 pub use connect::{Engine, Store, redact_url};
+pub use custom_frameworks::{CustomFramework, CustomFrameworkStamp};
 pub use error::StoreError;
 pub use impact::AssessmentVersion;
 pub use inventory::{ClassificationRecord, SystemQuery, SystemSort};

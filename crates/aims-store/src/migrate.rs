@@ -82,6 +82,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0009_redteam_runs.sql"),
         postgres: None,
     },
+    Migration {
+        version: 10,
+        name: "custom_frameworks",
+        sql: include_str!("../migrations/0010_custom_frameworks.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

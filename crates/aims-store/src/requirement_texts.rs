@@ -99,4 +99,15 @@ impl Tx {
         .await?;
         affected_one(done)
     }
+
+    /// Removes every text `org` attached to items of `framework`; returns how many.
+    pub async fn delete_requirement_texts(&mut self, org: OrgId, framework: &str) -> Result<u64> {
+        let done =
+            sqlx::query("DELETE FROM requirement_texts WHERE org_id = $1 AND framework = $2")
+                .bind(org.to_string())
+                .bind(framework)
+                .execute(self.conn())
+                .await?;
+        Ok(done.rows_affected())
+    }
 }

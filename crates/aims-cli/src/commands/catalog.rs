@@ -263,53 +263,21 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
             id,
             title,
             version,
+            source,
+            target,
+            org: _,
         } => {
-            let catalogue = if file
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-            {
-                let (Some(id), Some(title)) = (id, title) else {
-                    anyhow::bail!("a CSV framework needs --id and --title");
-                };
-                let name = file.display().to_string();
-                let text =
-                    std::fs::read_to_string(&file).with_context(|| format!("reading {name}"))?;
-                let framework = aims_catalog::Framework {
+            let args = super::catalog_import::ImportArgs {
+                file: &file,
+                options: aims_catalog::ImportOptions {
                     id,
-                    version,
-                    short_name: title.clone(),
                     title,
-                    publisher: "the organisation".into(),
-                    published: String::new(),
-                    source: name.clone(),
-                    licence: "as the organisation decides".into(),
-                    original_text_included: false,
-                    attribution: None,
-                    counts: Vec::new(),
-                };
-                aims_catalog::catalogue_from_csv(&name, &text, framework)?
-            } else {
-                read_file(&file)?
+                    version: Some(version),
+                    source,
+                    target,
+                },
             };
-            let name = file.display().to_string();
-            println!(
-                "{name}: {} version {}, valid",
-                catalogue.framework.title, catalogue.framework.version
-            );
-            let mut kinds: Vec<(&str, usize)> = Vec::new();
-            for item in &catalogue.items {
-                match kinds.iter_mut().find(|(k, _)| *k == item.kind.as_str()) {
-                    Some((_, n)) => *n += 1,
-                    None => kinds.push((item.kind.as_str(), 1)),
-                }
-            }
-            for (kind, n) in kinds {
-                println!("  {n:>5} {kind}");
-            }
-            println!(
-                "  {:>5} requirements",
-                catalogue.items.iter().filter(|i| i.requirement).count()
-            );
+            return super::catalog_import::check(&library, &args);
         }
         CatalogCommand::Search { words, format } => {
             let hits = library.search(&words.join(" "));

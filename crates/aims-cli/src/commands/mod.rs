@@ -3,6 +3,7 @@
 mod admin;
 mod catalog;
 mod catalog_impact;
+mod catalog_import;
 mod maintenance;
 pub mod redteam;
 mod serve;
@@ -33,6 +34,27 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
             format,
             org: Some(org),
         }) => catalog_impact::diff_with_impact(&settings, &old, &new, &format, &org).await,
+        Command::Catalog(crate::settings::CatalogCommand::Import {
+            file,
+            id,
+            title,
+            version,
+            source,
+            target,
+            org: Some(org),
+        }) => {
+            let args = catalog_import::ImportArgs {
+                file: &file,
+                options: aims_catalog::ImportOptions {
+                    id,
+                    title,
+                    version: Some(version),
+                    source,
+                    target,
+                },
+            };
+            catalog_import::store(&settings, &args, &org).await
+        }
         Command::Catalog(command) => catalog::run(command),
         Command::Redteam(command) => redteam::run(command).await,
     }

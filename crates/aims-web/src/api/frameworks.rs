@@ -1,6 +1,6 @@
 //! Framework catalogues and their crosswalks, read-only.
 
-use aims_app::catalog::{Catalogue, Item, Reached};
+use aims_app::catalog::{Catalogue, Item, Library, Reached};
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -29,10 +29,13 @@ pub struct FrameworkView {
     pub attribution: Option<String>,
     pub items: usize,
     pub requirements: usize,
+    /// Imported by the organisation rather than shipped with aims.
+    pub imported: bool,
 }
 
-impl From<&Catalogue> for FrameworkView {
-    fn from(c: &Catalogue) -> Self {
+impl FrameworkView {
+    /// The view of `c`, a catalogue of `library`.
+    pub fn new(library: &Library, c: &Catalogue) -> Self {
         let f = &c.framework;
         Self {
             id: f.id.clone(),
@@ -48,6 +51,7 @@ impl From<&Catalogue> for FrameworkView {
             attribution: f.attribution.clone(),
             items: c.items.len(),
             requirements: c.items.iter().filter(|i| i.requirement).count(),
+            imported: library.is_added(&c.key()),
         }
     }
 }
@@ -195,12 +199,11 @@ pub async fn list(
     State(state): State<WebState>,
     ApiActor(actor): ApiActor,
 ) -> Result<Json<Vec<FrameworkView>>, ApiError> {
+    let library = state.app.library(&actor).await?;
     Ok(Json(
-        state
-            .app
-            .frameworks(&actor)?
-            .into_iter()
-            .map(FrameworkView::from)
+        library
+            .catalogues()
+            .map(|c| FrameworkView::new(&library, c))
             .collect(),
     ))
 }
@@ -214,15 +217,15 @@ pub async fn search(
     ApiActor(actor): ApiActor,
     Params(params): Params<SearchParams>,
 ) -> Result<Json<Vec<FrameworkHitView>>, ApiError> {
-    let hits =
-        state
-            .app
-            .search_frameworks(&actor, &params.q, params.limit.unwrap_or(50).clamp(1, 500))?;
+    let hits = state
+        .app
+        .search_frameworks(&actor, &params.q, params.limit.unwrap_or(50).clamp(1, 500))
+        .await?;
     Ok(Json(
         hits.into_iter()
             .map(|(c, i)| FrameworkHitView {
                 framework: c.key(),
-                item: i.into(),
+                item: (&i).into(),
             })
             .collect(),
     ))
@@ -237,9 +240,12 @@ pub async fn show(
     ApiActor(actor): ApiActor,
     Id(name): Id<String>,
 ) -> Result<Json<FrameworkDetailView>, ApiError> {
-    let catalogue = state.app.framework(&actor, &name)?;
+    let library = state.app.library(&actor).await?;
+    let catalogue = library
+        .catalogue(&name)
+        .ok_or(aims_app::AppError::NotFound("framework"))?;
     Ok(Json(FrameworkDetailView {
-        framework: catalogue.into(),
+        framework: FrameworkView::new(&library, catalogue),
         items: catalogue.items.iter().map(ItemView::from).collect(),
     }))
 }
@@ -258,11 +264,12 @@ pub async fn item(
 ) -> Result<Json<RequirementDetailView>, ApiError> {
     let view = state
         .app
-        .requirement(&actor, &framework, &item, params.hops.unwrap_or(1))?;
+        .requirement(&actor, &framework, &item, params.hops.unwrap_or(1))
+        .await?;
     Ok(Json(RequirementDetailView {
         framework: view.catalogue.key(),
-        item: view.item.into(),
-        children: view.children.into_iter().map(ItemView::from).collect(),
+        item: (&view.item).into(),
+        children: view.children.iter().map(ItemView::from).collect(),
         mappings: view.mappings.iter().map(MappingView::from).collect(),
         gaps: view
             .gaps

@@ -8,6 +8,7 @@ mod evidence;
 pub use classification::bom_response;
 pub use evidence::file_response;
 pub use soa::download;
+mod custom_frameworks;
 mod frameworks;
 pub mod health;
 mod members;
@@ -70,6 +71,17 @@ pub fn routes() -> Router<WebState> {
         .route("/audit-events/verify", get(audit::verify))
         .route("/frameworks", get(frameworks::list))
         .route("/frameworks/search", get(frameworks::search))
+        .route("/frameworks/compare", get(custom_frameworks::compare))
+        .route(
+            "/frameworks/imports",
+            get(custom_frameworks::list)
+                .post(custom_frameworks::import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/frameworks/imports/{key}",
+            axum::routing::delete(custom_frameworks::delete),
+        )
         .route("/frameworks/{framework}", get(frameworks::show))
         .route(
             "/frameworks/{framework}/items/{item}",
@@ -201,6 +213,7 @@ impl Modify for BearerAuth {
         audit::list, audit::verify,
         frameworks::list, frameworks::search, frameworks::show, frameworks::item,
         frameworks::get_text, frameworks::put_text, frameworks::delete_text, frameworks::import_texts,
+        custom_frameworks::import, custom_frameworks::list, custom_frameworks::delete, custom_frameworks::compare,
         systems::list, systems::create, systems::show, systems::update, systems::delete,
         systems::add_component, systems::update_component, systems::remove_component,
         classification::list_questions, classification::classify, classification::show,

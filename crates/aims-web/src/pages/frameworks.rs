@@ -2,6 +2,8 @@
 //! mappings, and search.
 
 use aims_app::RequirementView;
+use std::sync::Arc;
+
 use aims_app::catalog::{Catalogue, Item};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -14,7 +16,7 @@ use super::{Chrome, PageId, app_error_page, form_error, render};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
-fn encode(text: &str) -> String {
+pub(super) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -25,12 +27,20 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-fn item_href(catalogue: &Catalogue, item: &Item) -> String {
-    format!(
-        "/frameworks/{}/items/{}",
-        encode(&catalogue.framework.id),
-        encode(&item.id)
-    )
+fn item_href(name: &str, item: &Item) -> String {
+    format!("/frameworks/{}/items/{}", encode(name), encode(&item.id))
+}
+
+/// One catalogue of the list.
+pub(super) struct FrameworkRow {
+    pub href: String,
+    pub short_name: String,
+    pub key: String,
+    pub version: String,
+    pub publisher: String,
+    pub requirements: usize,
+    pub original_text_included: bool,
+    pub imported: bool,
 }
 
 #[derive(Template)]
@@ -40,15 +50,20 @@ struct FrameworksPage {
     notice: Option<String>,
     error: Option<String>,
     query: String,
-    /// Each catalogue with its number of requirements.
-    frameworks: Vec<(&'static Catalogue, usize)>,
+    frameworks: Vec<FrameworkRow>,
     /// Framework, link, id, title.
     hits: Option<Vec<(String, String, String, String)>>,
+    /// The organisation's imports: key, kind, title, format, when, by whom.
+    imports: Vec<aims_app::CustomFramework>,
+    can_import: bool,
+    /// An import refused, with why; shown beside the import form.
+    import_error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
     q: Option<String>,
+    done: Option<String>,
 }
 
 /// `GET /frameworks` and `GET /frameworks/search?q=`.
@@ -57,26 +72,55 @@ pub async fn frameworks_page(
     PageUser(context): PageUser,
     Query(search): Query<SearchQuery>,
 ) -> Response {
+    let notice = match search.done.as_deref() {
+        Some("imported") => Some("The import was added to your frameworks.".to_owned()),
+        Some("deleted") => Some("The import was deleted.".to_owned()),
+        _ => None,
+    };
+    frameworks_view(&state, &context, search.q.unwrap_or_default(), notice, None).await
+}
+
+/// The list of frameworks, with search hits for `query` and an import refused, if any.
+pub(super) async fn frameworks_view(
+    state: &WebState,
+    context: &aims_app::SessionContext,
+    query: String,
+    notice: Option<String>,
+    import_error: Option<(StatusCode, String)>,
+) -> Response {
     let actor = actor_or_page!(context);
-    let frameworks = match state.app.frameworks(&actor) {
-        Ok(frameworks) => frameworks
-            .into_iter()
-            .map(|c| (c, c.items.iter().filter(|i| i.requirement).count()))
-            .collect(),
+    let library = match state.app.library(&actor).await {
+        Ok(library) => library,
         Err(err) => return app_error_page(err),
     };
-    let query = search.q.unwrap_or_default();
-    let (status, error, hits) = if query.trim().is_empty() {
+    let frameworks = library
+        .catalogues()
+        .map(|c| FrameworkRow {
+            href: format!("/frameworks/{}", encode(&library.name_of(c))),
+            short_name: c.framework.short_name.clone(),
+            key: c.key(),
+            version: c.framework.version.clone(),
+            publisher: c.framework.publisher.clone(),
+            requirements: c.items.iter().filter(|i| i.requirement).count(),
+            original_text_included: c.framework.original_text_included,
+            imported: library.is_added(&c.key()),
+        })
+        .collect();
+    let imports = match state.app.custom_frameworks(&actor).await {
+        Ok(imports) => imports,
+        Err(err) => return app_error_page(err),
+    };
+    let (mut status, error, hits) = if query.trim().is_empty() {
         (StatusCode::OK, None, None)
     } else {
-        match state.app.search_frameworks(&actor, &query, 200) {
+        match state.app.search_frameworks(&actor, &query, 200).await {
             Ok(found) => {
                 let rows = found
                     .into_iter()
                     .map(|(c, i)| {
                         (
                             c.framework.short_name.clone(),
-                            item_href(c, i),
+                            item_href(&library.name_of(&c), &i),
                             i.id.clone(),
                             i.title.clone(),
                         )
@@ -90,22 +134,31 @@ pub async fn frameworks_page(
             },
         }
     };
+    let import_error = import_error.map(|(s, message)| {
+        status = s;
+        message
+    });
     render(
         status,
         &FrameworksPage {
-            chrome: Some(Chrome::new(&context, "frameworks")),
-            notice: None,
+            chrome: Some(Chrome::new(context, "frameworks")),
+            notice,
             error,
             query,
             frameworks,
             hits,
+            imports,
+            can_import: actor
+                .role
+                .grants(aims_app::domain::Permission::ManageOrganisation),
+            import_error,
         },
     )
 }
 
 /// One row of a framework's tree.
 struct Row {
-    item: &'static Item,
+    item: Item,
     depth: usize,
     href: String,
 }
@@ -115,23 +168,30 @@ struct Row {
 struct FrameworkPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    catalogue: &'static Catalogue,
+    catalogue: Arc<Catalogue>,
     rows: Vec<Row>,
+    /// Imported by the organisation rather than shipped.
+    imported: bool,
+    /// The source as a link, only when it is a web address (an import may say anything).
+    source_link: Option<String>,
+    /// Other versions of the same framework, as (key, compare link).
+    versions: Vec<(String, String)>,
 }
 
 fn tree(
-    catalogue: &'static Catalogue,
-    parent: Option<&'static str>,
+    catalogue: &Catalogue,
+    name: &str,
+    parent: Option<&str>,
     depth: usize,
     rows: &mut Vec<Row>,
 ) {
     for item in catalogue.children(parent) {
         rows.push(Row {
-            item,
+            item: item.clone(),
             depth: depth.min(5),
-            href: item_href(catalogue, item),
+            href: item_href(name, item),
         });
-        tree(catalogue, Some(item.id.as_str()), depth + 1, rows);
+        tree(catalogue, name, Some(item.id.as_str()), depth + 1, rows);
     }
 }
 
@@ -142,22 +202,42 @@ pub async fn framework_page(
     PageId(name): PageId<String>,
 ) -> Response {
     let actor = actor_or_page!(context);
-    match state.app.framework(&actor, &name) {
-        Ok(catalogue) => {
-            let mut rows = Vec::new();
-            tree(catalogue, None, 0, &mut rows);
-            render(
-                StatusCode::OK,
-                &FrameworkPage {
-                    chrome: Some(Chrome::new(&context, "frameworks")),
-                    notice: None,
-                    catalogue,
-                    rows,
-                },
+    let library = match state.app.library(&actor).await {
+        Ok(library) => library,
+        Err(err) => return app_error_page(err),
+    };
+    let Some(catalogue) = library.shared(&name) else {
+        return app_error_page(aims_app::AppError::NotFound("framework"));
+    };
+    let mut rows = Vec::new();
+    tree(&catalogue, &library.name_of(&catalogue), None, 0, &mut rows);
+    let versions = library
+        .catalogues()
+        .filter(|c| c.framework.id == catalogue.framework.id && c.key() != catalogue.key())
+        .map(|c| {
+            (
+                c.key(),
+                format!(
+                    "/frameworks/compare?old={}&new={}",
+                    encode(&c.key()),
+                    encode(&catalogue.key())
+                ),
             )
-        }
-        Err(err) => app_error_page(err),
-    }
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &FrameworkPage {
+            chrome: Some(Chrome::new(&context, "frameworks")),
+            notice: None,
+            imported: library.is_added(&catalogue.key()),
+            source_link: Some(catalogue.framework.source.clone())
+                .filter(|s| s.starts_with("https://") || s.starts_with("http://")),
+            catalogue,
+            rows,
+            versions,
+        },
+    )
 }
 
 #[derive(Template)]
@@ -166,7 +246,9 @@ struct RequirementPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
     error: Option<String>,
-    view: RequirementView<'static>,
+    view: RequirementView,
+    /// The name that finds the item's framework in links.
+    name: String,
     hops: usize,
     /// The organisation's own licensed text of this item, if it attached one.
     own_text: Option<aims_app::RequirementText>,
@@ -208,7 +290,7 @@ async fn requirement_view(
     error: Option<(StatusCode, String)>,
 ) -> Response {
     let actor = actor_or_page!(context);
-    let view = match state.app.requirement(&actor, framework, item, hops) {
+    let view = match state.app.requirement(&actor, framework, item, hops).await {
         Ok(view) => view,
         Err(err) => return app_error_page(err),
     };
@@ -216,13 +298,15 @@ async fn requirement_view(
         Ok(text) => text,
         Err(err) => return app_error_page(err),
     };
-    let path = item_href(view.catalogue, view.item);
+    let name = view.library.name_of(&view.catalogue);
+    let path = item_href(&name, &view.item);
     let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
     let page = RequirementPage {
         chrome: Some(Chrome::new(context, "frameworks")),
         notice,
         error,
         view,
+        name,
         hops,
         own_text,
         can_edit: actor.role.grants(aims_app::domain::Permission::EditContent),

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod charts;
 mod classification;
+mod framework_imports;
 mod frameworks;
 mod org;
 mod redteam;
@@ -66,6 +67,16 @@ pub fn routes() -> Router<WebState> {
         .route("/audit", get(audit::audit_page))
         .route("/frameworks", get(frameworks::frameworks_page))
         .route("/frameworks/search", get(frameworks::frameworks_page))
+        .route("/frameworks/compare", get(framework_imports::compare))
+        .route(
+            "/frameworks/imports",
+            post(framework_imports::import)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/frameworks/imports/{key}/delete",
+            post(framework_imports::delete),
+        )
         .route("/frameworks/{framework}", get(frameworks::framework_page))
         .route(
             "/frameworks/{framework}/items/{item}/text",

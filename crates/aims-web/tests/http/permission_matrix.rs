@@ -204,6 +204,34 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             M::GET,
+            |_| "/api/v1/frameworks/imports".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/frameworks/imports".into(),
+            Some(|| {
+                json!({"file_name": "board.csv", "id": "board-rules", "title": "Board rules",
+                       "document": "id,title,description\nB1,Quorum,Two members must agree on every launch\n"})
+            }),
+            [201, 201, 403, 403, 403, 201, 401],
+        ),
+        // Only Acme imported its policy.
+        case(
+            M::DELETE,
+            |_| "/api/v1/frameworks/imports/acme-ai-policy@1".into(),
+            None,
+            [204, 204, 403, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/frameworks/compare?old=owasp-llm-top10&new=owasp-llm-top10".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::GET,
             |_| "/api/v1/systems?sort=-updated&limit=10".into(),
             None,
             [200, 200, 200, 200, 200, 200, 401],

@@ -103,6 +103,10 @@ async fn the_matrix_covers_every_documented_route() {
                     "/frameworks/{framework}/texts",
                 )
                 .replace("/frameworks/iso-iec-42001", "/frameworks/{framework}")
+                .replace(
+                    "/frameworks/imports/acme-ai-policy@1",
+                    "/frameworks/imports/{key}",
+                )
                 .replace("/controls/A.2.2/", "/controls/{control}/")
                 .replace("/soa/versions/1/", "/soa/versions/{version}/")
                 .replace(&orgs.victim.to_string(), "{user_id}")

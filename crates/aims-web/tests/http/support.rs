@@ -109,6 +109,12 @@ impl Server {
 
 /// Two organisations: Acme with one member of each role and a few objects, and Beta whose
 /// owner is the outsider.
+/// A framework of Acme's own, imported in [`orgs`] as `acme-ai-policy@1`.
+pub const ACME_POLICY_CSV: &str = "id,parent,kind,title,description\n\
+    P1,,group,Governance,How AI work is governed at Acme\n\
+    P1.1,P1,control,AI owner named,Every AI system has a named accountable owner\n\
+    P1.2,P1,control,Review board,A board reviews every high-risk use before launch\n";
+
 pub struct Orgs {
     pub acme: OrgId,
     pub beta: OrgId,
@@ -211,6 +217,22 @@ pub async fn orgs(app: &App) -> Orgs {
         "iso-iec-42001",
         "A.2.2",
         "Our licensed wording of A.2.2.",
+    )
+    .await
+    .unwrap();
+    app.import_framework(
+        &owner_actor,
+        aims_app::FrameworkImport {
+            file_name: "policy.csv".into(),
+            document: ACME_POLICY_CSV.into(),
+            options: aims_app::catalog::ImportOptions {
+                id: Some("acme-ai-policy".into()),
+                title: Some("Acme AI policy".into()),
+                version: Some("1".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
     )
     .await
     .unwrap();

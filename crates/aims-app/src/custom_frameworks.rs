@@ -1,0 +1,299 @@
+//! An organisation's own frameworks and crosswalks: imported from OSCAL, CSV or aims YAML,
+//! checked as strictly as the shipped ones, and joined with them into the organisation's
+//! library, which is kept per organisation until its imports change.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aims_catalog::{
+    CatalogueDiff, ImportFormat, ImportOptions, Imported, Library, import_format, read_import,
+};
+use aims_domain::audit::NewAuditEvent;
+use aims_domain::{Actor, OrgId, Permission, ValidationError};
+use aims_store::{CustomFramework, CustomFrameworkStamp};
+use serde_json::json;
+
+use crate::App;
+use crate::error::{AppError, Result};
+use crate::frameworks::shipped_library;
+
+/// Each organisation's library, with the imports it was built from.
+pub(crate) type LibraryCache = HashMap<OrgId, (Vec<CustomFrameworkStamp>, Arc<Library>)>;
+
+/// Largest document accepted for import, in bytes.
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+
+/// A document to import as a framework or crosswalk of the organisation.
+#[derive(Clone, Debug, Default)]
+pub struct FrameworkImport {
+    pub file_name: String,
+    pub document: String,
+    /// The form; told from the name and content when absent.
+    pub format: Option<ImportFormat>,
+    pub options: ImportOptions,
+}
+
+/// What an import added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedFramework {
+    pub key: String,
+    pub kind: &'static str,
+    pub title: String,
+    pub format: ImportFormat,
+    /// Items of a catalogue, mappings and gaps of a crosswalk.
+    pub entries: usize,
+}
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::Invalid(ValidationError::new("document", message))
+}
+
+fn kind_of(imported: &Imported) -> &'static str {
+    match imported {
+        Imported::Catalogue(_) => "catalogue",
+        Imported::Crosswalk(_) => "crosswalk",
+    }
+}
+
+/// `library` with one stored import added.
+fn add(library: &Library, record: &CustomFramework) -> std::result::Result<Library, String> {
+    let options: ImportOptions = serde_json::from_str(&record.options)
+        .map_err(|e| format!("its stored options do not read: {e}"))?;
+    let format: ImportFormat = serde_json::from_value(json!(record.format))
+        .map_err(|_| format!("unknown format {:?}", record.format))?;
+    let imported = read_import(
+        &record.file_name,
+        &record.document,
+        format,
+        &options,
+        library,
+    )
+    .map_err(|e| e.to_string())?;
+    let joined = match imported {
+        Imported::Catalogue(c) => library.extend(vec![c], Vec::new()),
+        Imported::Crosswalk(c) => library.extend(Vec::new(), vec![c]),
+    };
+    joined.map_err(|e| e.to_string())
+}
+
+impl App {
+    /// The organisation's library: the shipped catalogues and crosswalks with its own.
+    pub async fn library(&self, actor: &Actor) -> Result<Arc<Library>> {
+        actor.require(Permission::ReadOrganisation)?;
+        let stamps = self
+            .store
+            .read()
+            .await?
+            .custom_framework_stamps(actor.org)
+            .await?;
+        if stamps.is_empty() {
+            return shipped_library();
+        }
+        if let Some((seen, library)) = self.lock_libraries().get(&actor.org)
+            && *seen == stamps
+        {
+            return Ok(library.clone());
+        }
+        let records = self
+            .store
+            .read()
+            .await?
+            .custom_frameworks(actor.org)
+            .await?;
+        let mut library = (*shipped_library()?).clone();
+        for record in &records {
+            // One import that no longer reads (after a change to the readers) must not hide the
+            // others or the shipped catalogues: it is left out and said so in the log.
+            match add(&library, record) {
+                Ok(joined) => library = joined,
+                Err(reason) => {
+                    tracing::warn!(org = %actor.org, key = %record.key, %reason, "an imported framework does not load")
+                }
+            }
+        }
+        let stamps = records
+            .iter()
+            .map(|r| CustomFrameworkStamp {
+                key: r.key.clone(),
+                sha256: r.sha256.clone(),
+            })
+            .collect();
+        let library = Arc::new(library);
+        self.lock_libraries()
+            .insert(actor.org, (stamps, library.clone()));
+        Ok(library)
+    }
+
+    fn lock_libraries(&self) -> std::sync::MutexGuard<'_, LibraryCache> {
+        self.libraries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The organisation's imports, catalogues first (documents included).
+    pub async fn custom_frameworks(&self, actor: &Actor) -> Result<Vec<CustomFramework>> {
+        actor.require(Permission::ReadOrganisation)?;
+        Ok(self
+            .store
+            .read()
+            .await?
+            .custom_frameworks(actor.org)
+            .await?)
+    }
+
+    /// Imports a framework or crosswalk of the organisation's own (owners and admins): all or
+    /// nothing, refused with the file, place and id when it does not read or does not join.
+    pub async fn import_framework(
+        &self,
+        actor: &Actor,
+        import: FrameworkImport,
+    ) -> Result<ImportedFramework> {
+        actor.require(Permission::ManageOrganisation)?;
+        if import.document.len() > MAX_IMPORT_BYTES {
+            return Err(invalid(format!(
+                "is larger than {} MiB",
+                MAX_IMPORT_BYTES / 1024 / 1024
+            )));
+        }
+        let file_name = import.file_name.trim();
+        if file_name.is_empty() || file_name.chars().count() > 200 {
+            return Err(AppError::Invalid(ValidationError::new(
+                "file_name",
+                "must be 1 to 200 characters",
+            )));
+        }
+        let library = self.library(actor).await?;
+        let format = import
+            .format
+            .unwrap_or_else(|| import_format(file_name, &import.document));
+        let imported = read_import(
+            file_name,
+            &import.document,
+            format,
+            &import.options,
+            &library,
+        )
+        .map_err(|e| invalid(e.to_string()))?;
+        let entries = match &imported {
+            Imported::Catalogue(c) => library.extend(vec![c.clone()], Vec::new()),
+            Imported::Crosswalk(c) => library.extend(Vec::new(), vec![c.clone()]),
+        }
+        .map_err(|e| invalid(e.to_string()))
+        .map(|_| match &imported {
+            Imported::Catalogue(c) => c.items.len(),
+            Imported::Crosswalk(c) => c.mappings.len(),
+        })?;
+        let now = self.now();
+        let record = CustomFramework {
+            key: imported.key(),
+            kind: kind_of(&imported).to_owned(),
+            title: imported.title().to_owned(),
+            format: format.as_str().to_owned(),
+            file_name: file_name.to_owned(),
+            options: serde_json::to_string(&import.options)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            sha256: crate::sha256_hex(import.document.as_bytes()),
+            document: import.document,
+            imported_at: now,
+            imported_by: actor.label.clone(),
+        };
+        let mut tx = self.store.write().await?;
+        tx.insert_custom_framework(actor.org, &record)
+            .await
+            .map_err(|e| match e {
+                aims_store::StoreError::Conflict(_) => AppError::Conflict(format!(
+                    "{} is already imported; delete it before importing it again",
+                    record.key
+                )),
+                other => other.into(),
+            })?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "framework.imported",
+                "framework",
+                &record.key,
+                json!({"kind": record.kind, "title": record.title, "format": record.format, "file": record.file_name, "sha256": record.sha256, "entries": entries}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ImportedFramework {
+            key: record.key,
+            kind: kind_of(&imported),
+            title: record.title,
+            format,
+            entries,
+        })
+    }
+
+    /// Deletes one of the organisation's imports (owners and admins), with the texts attached
+    /// to its items; a catalogue that an imported crosswalk still maps is kept.
+    pub async fn delete_custom_framework(&self, actor: &Actor, key: &str) -> Result<()> {
+        actor.require(Permission::ManageOrganisation)?;
+        let records = self.custom_frameworks(actor).await?;
+        let record = records
+            .iter()
+            .find(|r| r.key == key)
+            .ok_or(AppError::NotFound("imported framework"))?;
+        if record.kind == "catalogue" {
+            let library = self.library(actor).await?;
+            if let Some(user) = library.crosswalks().iter().find(|c| {
+                library.is_added(&c.crosswalk.id)
+                    && (c.crosswalk.source == key || c.crosswalk.target == key)
+            }) {
+                return Err(AppError::Conflict(format!(
+                    "the imported crosswalk {} maps {key}; delete it first",
+                    user.crosswalk.id
+                )));
+            }
+        }
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.delete_custom_framework(actor.org, key)
+            .await
+            .map_err(crate::error::not_found("imported framework"))?;
+        let texts = tx.delete_requirement_texts(actor.org, key).await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "framework.deleted",
+                "framework",
+                key,
+                json!({"kind": record.kind, "title": record.title, "texts_removed": texts}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Two versions of a framework from the organisation's library and their diff.
+    pub async fn compare_frameworks(
+        &self,
+        actor: &Actor,
+        old: &str,
+        new: &str,
+    ) -> Result<(
+        Arc<aims_catalog::Catalogue>,
+        Arc<aims_catalog::Catalogue>,
+        CatalogueDiff,
+    )> {
+        let library = self.library(actor).await?;
+        let find = |name: &str, field: &'static str| {
+            library.shared(name).ok_or_else(|| {
+                AppError::Invalid(ValidationError::new(
+                    field,
+                    format!("no framework {name:?}"),
+                ))
+            })
+        };
+        let (before, after) = (find(old, "old")?, find(new, "new")?);
+        let diff = aims_catalog::diff(&before, &after);
+        Ok((before, after, diff))
+    }
+}

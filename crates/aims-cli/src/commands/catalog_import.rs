@@ -1,0 +1,104 @@
+//! `aims catalog import FILE`: reads a framework or crosswalk of the user's own, checks that
+//! it joins the shipped catalogues, and with `--org` adds it to that organisation.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use aims_app::FrameworkImport;
+use aims_catalog::{ImportOptions, Imported, Library, import_format, read_import};
+use anyhow::Context;
+
+use crate::settings::Settings;
+
+/// The file and what the command line says about it.
+pub struct ImportArgs<'a> {
+    pub file: &'a Path,
+    pub options: ImportOptions,
+}
+
+fn read(args: &ImportArgs) -> anyhow::Result<(String, String)> {
+    let name = args.file.display().to_string();
+    let text = std::fs::read_to_string(args.file).with_context(|| format!("reading {name}"))?;
+    Ok((name, text))
+}
+
+fn summarise(name: &str, imported: &Imported) {
+    match imported {
+        Imported::Catalogue(catalogue) => {
+            println!(
+                "{name}: {} version {}, valid",
+                catalogue.framework.title, catalogue.framework.version
+            );
+            let mut kinds: Vec<(&str, usize)> = Vec::new();
+            for item in &catalogue.items {
+                match kinds.iter_mut().find(|(k, _)| *k == item.kind.as_str()) {
+                    Some((_, n)) => *n += 1,
+                    None => kinds.push((item.kind.as_str(), 1)),
+                }
+            }
+            for (kind, n) in kinds {
+                println!("  {n:>5} {kind}");
+            }
+            println!(
+                "  {:>5} requirements",
+                catalogue.items.iter().filter(|i| i.requirement).count()
+            );
+        }
+        Imported::Crosswalk(crosswalk) => {
+            let info = &crosswalk.crosswalk;
+            let gaps = crosswalk.mappings.iter().filter(|m| m.to.is_none()).count();
+            println!(
+                "{name}: crosswalk {} ({} → {}), valid",
+                info.id, info.source, info.target
+            );
+            println!("  {:>5} mappings", crosswalk.mappings.len() - gaps);
+            println!("  {:>5} gaps", gaps);
+        }
+    }
+}
+
+/// Reads the file and checks it against the shipped catalogues; nothing is stored.
+pub fn check(library: &Library, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let (name, text) = read(args)?;
+    let format = import_format(&name, &text);
+    let imported = read_import(&name, &text, format, &args.options, library)?;
+    match &imported {
+        Imported::Catalogue(c) => library.extend(vec![c.clone()], Vec::new())?,
+        Imported::Crosswalk(c) => library.extend(Vec::new(), vec![c.clone()])?,
+    };
+    summarise(&name, &imported);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Adds the file to organisation `org`, as an admin acting from the command line would.
+pub async fn store(
+    settings: &Settings,
+    args: &ImportArgs<'_>,
+    org: &str,
+) -> anyhow::Result<ExitCode> {
+    let org = super::org_id(org)?;
+    let (name, text) = read(args)?;
+    let app = super::open_current(settings).await?;
+    let actor = aims_app::domain::Actor {
+        kind: aims_app::domain::ActorKind::System,
+        org,
+        role: aims_app::domain::Role::Admin,
+        label: "aims catalog import".into(),
+    };
+    let imported = app
+        .import_framework(
+            &actor,
+            FrameworkImport {
+                file_name: name.clone(),
+                document: text,
+                format: None,
+                options: args.options.clone(),
+            },
+        )
+        .await?;
+    println!(
+        "{name}: imported {} {} ({}), {} entries",
+        imported.kind, imported.key, imported.title, imported.entries
+    );
+    Ok(ExitCode::SUCCESS)
+}
