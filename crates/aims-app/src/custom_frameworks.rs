@@ -174,6 +174,18 @@ impl App {
             &library,
         )
         .map_err(|e| invalid(e.to_string()))?;
+        let key = imported.key();
+        let taken = match &imported {
+            Imported::Catalogue(_) => library.catalogue(&key).is_some_and(|c| c.key() == key),
+            Imported::Crosswalk(_) => library.crosswalks().iter().any(|c| c.crosswalk.id == key),
+        };
+        if taken {
+            return Err(AppError::Conflict(if library.is_added(&key) {
+                format!("{key} is already imported; delete it before importing it again")
+            } else {
+                format!("{key} ships with aims; import a changed copy under another version")
+            }));
+        }
         let entries = match &imported {
             Imported::Catalogue(c) => library.extend(vec![c.clone()], Vec::new()),
             Imported::Crosswalk(c) => library.extend(Vec::new(), vec![c.clone()]),

@@ -39,7 +39,8 @@ impl ImportFormat {
 /// ends. Kept with the document so that it reads the same way again.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportOptions {
-    /// A CSV framework's id (`acme-ai-policy`), title and version.
+    /// A CSV framework's id (`acme-ai-policy`) and title; the version of any framework, which
+    /// overrides the document's own so that a changed copy can sit beside the original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,7 +121,7 @@ pub fn read_import(
         id: None,
         message,
     };
-    let imported = match format {
+    let mut imported = match format {
         ImportFormat::Csv => {
             let (Some(id), Some(title)) = (&options.id, &options.title) else {
                 return Err(fail("a CSV framework needs an id and a title".into()));
@@ -142,6 +143,12 @@ pub fn read_import(
         }
         ImportFormat::Yaml => Imported::Catalogue(parse_catalogue(file, text)?),
     };
+    if let Imported::Catalogue(c) = &mut imported
+        && let Some(version) = options.version.as_deref().map(str::trim)
+        && !version.is_empty()
+    {
+        c.framework.version = version.to_owned();
+    }
     if let Imported::Catalogue(c) = &imported
         && ["search", "compare", "imports"].contains(&c.framework.id.as_str())
     {

@@ -73,7 +73,13 @@ fn parts(framework: &str, item: &Item, catalogue: &Catalogue) -> Vec<Value> {
         .children(Some(&item.id))
         .filter(|c| c.kind == ItemKind::Objective)
     {
-        parts.push(json!({"id": oscal_id(framework, &objective.id), "name": "objective", "prose": objective.description}));
+        parts.push(json!({
+            "id": oscal_id(framework, &objective.id),
+            "name": "objective",
+            "title": objective.title,
+            "props": item_props(objective),
+            "prose": objective.description,
+        }));
     }
     parts
 }
@@ -294,6 +300,45 @@ fn prose_of(value: &Value) -> String {
     texts.join(" ")
 }
 
+/// The objectives aims writes as parts of the group or control they belong to, read back as
+/// items under it.
+fn objectives_of(node: &Value, parent: &str) -> Vec<Item> {
+    let parts = node.get("parts").and_then(Value::as_array);
+    parts
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("name").and_then(Value::as_str) == Some("objective"))
+        .filter_map(|part| {
+            let id = part
+                .get("props")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|p| p.get("name").and_then(Value::as_str) == Some("label"))
+                .and_then(|p| p.get("value").and_then(Value::as_str))?;
+            let description = prose_of(part);
+            Some(Item {
+                id: id.to_owned(),
+                parent: Some(parent.to_owned()),
+                kind: ItemKind::Objective,
+                title: part
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| description.clone(), |t| t.trim().to_owned()),
+                description,
+                text: None,
+                requirement: false,
+                guidance: None,
+                applies_from: None,
+                amended_applies_from: None,
+                amendment: None,
+                documented_information: Vec::new(),
+                line: 0,
+            })
+        })
+        .collect()
+}
+
 /// Reads an OSCAL catalog as a custom framework: groups become groups, controls become
 /// requirements, the statement's prose becomes the description.
 pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadError> {
@@ -450,6 +495,9 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
                     documented_information: Vec::new(),
                     line: 0,
                 });
+                if from_aims {
+                    items.extend(objectives_of(child, &id));
+                }
                 walk(child, Some(&id), items, &at, from_aims)?;
             }
         }

@@ -137,9 +137,10 @@ pub enum CatalogCommand {
         /// For CSV: the framework's title.
         #[arg(long)]
         title: Option<String>,
-        /// For CSV: the framework's version.
-        #[arg(long, default_value = "1")]
-        version: String,
+        /// The framework's version (CSV: default 1); for any other catalogue it replaces the
+        /// file's own, so that a changed copy of a loaded framework can sit beside it.
+        #[arg(long)]
+        version: Option<String>,
         /// For a mapping collection whose links name no loaded catalogue: the source framework.
         #[arg(long)]
         source: Option<String>,

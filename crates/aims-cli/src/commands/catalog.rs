@@ -272,7 +272,7 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
                 options: aims_catalog::ImportOptions {
                     id,
                     title,
-                    version: Some(version),
+                    version,
                     source,
                     target,
                 },

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use aims_app::FrameworkImport;
-use aims_catalog::{ImportOptions, Imported, Library, import_format, read_import};
+use aims_catalog::{
+    ImportFormat, ImportOptions, Imported, Library, diff, import_format, read_import,
+};
 use anyhow::Context;
 
 use crate::settings::Settings;
@@ -61,12 +63,41 @@ fn summarise(name: &str, imported: &Imported) {
 pub fn check(library: &Library, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let (name, text) = read(args)?;
     let format = import_format(&name, &text);
+    if format == ImportFormat::Csv && (args.options.id.is_none() || args.options.title.is_none()) {
+        anyhow::bail!("{name}: a CSV framework needs --id and --title");
+    }
     let imported = read_import(&name, &text, format, &args.options, library)?;
-    match &imported {
-        Imported::Catalogue(c) => library.extend(vec![c.clone()], Vec::new())?,
-        Imported::Crosswalk(c) => library.extend(Vec::new(), vec![c.clone()])?,
+    // A shipped catalogue exported and read back is not an error to check: say how it compares.
+    let loaded = match &imported {
+        Imported::Catalogue(c) => library.catalogue(&c.key()).filter(|l| l.key() == c.key()),
+        Imported::Crosswalk(_) => None,
     };
-    summarise(&name, &imported);
+    match (&imported, loaded) {
+        (Imported::Catalogue(c), Some(loaded)) => {
+            summarise(&name, &imported);
+            let change = diff(loaded, c);
+            if change.is_empty() {
+                println!("  same items and wording as the loaded {}", loaded.key());
+            } else {
+                println!(
+                    "  differs from the loaded {}: {} added, {} removed, {} changed",
+                    loaded.key(),
+                    change.added.len(),
+                    change.removed.len(),
+                    change.changed.len()
+                );
+            }
+            println!("  an organisation can import it only under another version (--version)");
+        }
+        (Imported::Catalogue(c), None) => {
+            library.extend(vec![c.clone()], Vec::new())?;
+            summarise(&name, &imported);
+        }
+        (Imported::Crosswalk(c), _) => {
+            library.extend(Vec::new(), vec![c.clone()])?;
+            summarise(&name, &imported);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

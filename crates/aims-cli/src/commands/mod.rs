@@ -48,7 +48,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
                 options: aims_catalog::ImportOptions {
                     id,
                     title,
-                    version: Some(version),
+                    version,
                     source,
                     target,
                 },

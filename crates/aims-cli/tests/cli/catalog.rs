@@ -271,3 +271,80 @@ fn a_csv_of_the_organisations_own_framework_is_checked() {
             .contains("acme.csv:2: X: the description only repeats the title")
     );
 }
+
+#[test]
+fn an_import_with_org_is_stored_for_that_organisation_once() {
+    let dir = data_dir();
+    let org = ok(aims(&dir, &["admin", "create-org", "--name", "Acme"], None))
+        .trim()
+        .to_owned();
+    let file = dir.join("acme.csv");
+    std::fs::write(
+        &file,
+        "id,title,description\nP1,Human review,A person reviews every automated refusal.\n",
+    )
+    .unwrap();
+    let args = [
+        "catalog",
+        "import",
+        file.to_str().unwrap(),
+        "--id",
+        "acme-ai-policy",
+        "--title",
+        "Acme AI policy",
+        "--org",
+        &org,
+    ];
+    let stored = ok(aims(&dir, &args, None));
+    assert!(
+        stored.contains("imported catalogue acme-ai-policy@1 (Acme AI policy), 1 entries"),
+        "{stored}"
+    );
+    let again = aims(&dir, &args, None);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already imported"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    // A shipped framework exported and read back is taken only under another version.
+    let export = dir.join("42001.json");
+    ok(aims(
+        &dir,
+        &[
+            "catalog",
+            "export",
+            "iso-iec-42001",
+            "--format",
+            "oscal",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+        None,
+    ));
+    let shipped = aims(
+        &dir,
+        &["catalog", "import", export.to_str().unwrap(), "--org", &org],
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&shipped.stderr).contains("ships with aims"),
+        "{}",
+        String::from_utf8_lossy(&shipped.stderr)
+    );
+    let next = ok(aims(
+        &dir,
+        &[
+            "catalog",
+            "import",
+            export.to_str().unwrap(),
+            "--version",
+            "2027",
+            "--org",
+            &org,
+        ],
+        None,
+    ));
+    assert!(next.contains("iso-iec-42001@2027"), "{next}");
+}
