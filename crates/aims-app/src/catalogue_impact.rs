@@ -91,18 +91,25 @@ impl App {
                     status: r.status.label().to_owned(),
                     risks: r.risks.clone(),
                 });
-            let target = if framework == ISO_42001 {
-                Target {
+            // ISO/IEC 42001's Annex A controls carry evidence as controls; its clauses, like
+            // every other framework's items, as requirements.
+            let mut evidence = tx
+                .evidence_for(
+                    actor.org,
+                    &Target {
+                        kind: TargetKind::Requirement,
+                        id: format!("{framework}:{id}"),
+                    },
+                )
+                .await?
+                .len();
+            if framework == ISO_42001 {
+                let control = Target {
                     kind: TargetKind::Control,
                     id: id.clone(),
-                }
-            } else {
-                Target {
-                    kind: TargetKind::Requirement,
-                    id: format!("{framework}:{id}"),
-                }
-            };
-            let evidence = tx.evidence_for(actor.org, &target).await?.len();
+                };
+                evidence += tx.evidence_for(actor.org, &control).await?.len();
+            }
             let obligations: Vec<TouchedObligation> = obligations
                 .iter()
                 .filter(|o| related(&o.requirement, &id))

@@ -11,8 +11,8 @@ use aims_domain::{Actor, OrgId};
 use aims_store::SystemQuery;
 use serde_json::json;
 
-use crate::App;
 use crate::error::{AppError, Result};
+use crate::{App, ISO_42001};
 
 struct DemoSystem {
     facts: SystemFacts,
@@ -279,6 +279,35 @@ impl App {
             None,
         )
         .await?;
+        // Clause evidence, so that the dashboard's clause coverage has something to show.
+        for (title, link, requirements) in [
+            (
+                "Scope statement of the AI management system",
+                "https://intranet.example/aims/scope",
+                &["4.3"][..],
+            ),
+            (
+                "Register of interested parties and their requirements",
+                "https://intranet.example/aims/interested-parties",
+                &["4.1", "4.2"][..],
+            ),
+            (
+                "AI risk assessment procedure",
+                "https://intranet.example/aims/risk-procedure",
+                &["6.1.2", "8.2"][..],
+            ),
+        ] {
+            let targets: Vec<_> = requirements
+                .iter()
+                .map(|id| json!({"kind": "requirement", "id": format!("{ISO_42001}:{id}")}))
+                .collect();
+            self.add_evidence(
+                actor,
+                parse(json!({"title": title, "link": link, "targets": targets}))?,
+                None,
+            )
+            .await?;
+        }
         self.generate_soa_version(actor).await?;
         if self.blobs.is_some() {
             self.seed_demo_redteam(actor, systems[2]).await?;

@@ -4,7 +4,7 @@ use aims_domain::audit::NewAuditEvent;
 use aims_domain::evidence::{
     EXPIRY_NOTICE_DAYS, Evidence, EvidenceFacts, StoredFile, Target, TargetKind, check_upload,
 };
-use aims_domain::{Actor, AiSystemId, EvidenceId, Permission, ValidationError};
+use aims_domain::{Actor, AiSystemId, EvidenceId, Permission, RiskId, ValidationError};
 use serde_json::json;
 
 use crate::App;
@@ -24,6 +24,7 @@ impl App {
     /// Checks that each target exists in the actor's organisation (systems) or catalogue
     /// (controls and requirements), so evidence never points at nothing.
     async fn check_targets(&self, actor: &Actor, facts: &EvidenceFacts) -> Result<()> {
+        let library = self.library(actor).await?;
         let mut tx = self.store.read().await?;
         for target in &facts.targets {
             let known = match target.kind {
@@ -35,14 +36,17 @@ impl App {
                     .framework(actor, crate::ISO_42001)?
                     .item(&target.id)
                     .is_some(),
+                // The organisation's own frameworks count as much as the shipped ones.
                 TargetKind::Requirement => match target.id.split_once(':') {
-                    Some((framework, item)) => self
-                        .framework(actor, framework)
-                        .is_ok_and(|c| c.item(item).is_some()),
+                    Some((framework, item)) => library
+                        .catalogue(framework)
+                        .is_some_and(|c| c.item(item).is_some()),
                     None => false,
                 },
-                // Risks are checked once the risk register stores them; until then any id.
-                TargetKind::Risk => true,
+                TargetKind::Risk => match target.id.parse::<RiskId>() {
+                    Ok(id) => tx.risk(actor.org, id).await?.is_some(),
+                    Err(_) => false,
+                },
             };
             if !known {
                 return Err(ValidationError::new(
@@ -113,6 +117,28 @@ impl App {
             created_at: now,
             updated_at: now,
         })
+    }
+
+    /// The evidence target that stands for `item` of the framework `framework` in the
+    /// actor's library: an ISO/IEC 42001 Annex A control as a control (as the SoA counts it),
+    /// anything else as a requirement `framework:item`.
+    pub async fn item_target(&self, actor: &Actor, framework: &str, item: &str) -> Result<Target> {
+        let catalogue = self.library_framework(actor, framework).await?;
+        let item = catalogue.item(item).ok_or(AppError::NotFound("item"))?;
+        let id = &catalogue.framework.id;
+        Ok(
+            if id == crate::ISO_42001 && item.kind == aims_catalog::ItemKind::Control {
+                Target {
+                    kind: TargetKind::Control,
+                    id: item.id.clone(),
+                }
+            } else {
+                Target {
+                    kind: TargetKind::Requirement,
+                    id: format!("{id}:{}", item.id),
+                }
+            },
+        )
     }
 
     /// The evidence supporting one target.

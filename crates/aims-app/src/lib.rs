@@ -8,6 +8,7 @@ mod blobs;
 mod bom;
 mod catalogue_impact;
 mod classification;
+mod clause_coverage;
 mod clock;
 mod credentials;
 mod custom_frameworks;
@@ -44,6 +45,7 @@ pub use catalogue_impact::{TouchedItem, TouchedObligation, TouchedRow};
 pub use classification::{
     ClassificationOutcome, EU_AI_ACT, ISO_42001, LinkedControl, ObligationView, RecordedObligation,
 };
+pub use clause_coverage::ClauseCoverage;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use custom_frameworks::{FrameworkImport, ImportedFramework, MAX_IMPORT_BYTES};

@@ -28,6 +28,8 @@ pub struct Readiness {
     pub overdue_risk_reviews: i64,
     /// Annex A coverage per group, from the SoA as it stands.
     pub coverage: Vec<aims_domain::soa::GroupCoverage>,
+    /// Clauses 4–10: which requirements current evidence names.
+    pub clauses: Vec<crate::ClauseCoverage>,
 }
 
 const CLASS_ORDER: [&str; 5] = [
@@ -118,6 +120,7 @@ impl App {
         let coverage = self.soa_coverage(actor).await?;
         let mut tx = self.store.read().await?;
         Ok(Readiness {
+            clauses: self.clause_coverage(&mut tx, actor, now).await?,
             open_high_risks,
             high_from: method.level_label(high).to_owned(),
             overdue_risk_reviews,

@@ -63,6 +63,12 @@ async fn the_demo_organisation_holds_classified_systems_once() {
         1,
         "CV screening has no approved assessment; credit scoring has: {readiness:?}"
     );
+    let evidenced: usize = readiness.clauses.iter().map(|c| c.evidenced.len()).sum();
+    assert_eq!(
+        evidenced, 5,
+        "the demo's clause evidence: {:?}",
+        readiness.clauses
+    );
     assert_eq!(
         app.risks(&actor, &aims_app::RiskFilter::default())
             .await

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use aims_domain::evidence::TargetKind;
 use aims_domain::soa::ImplementationFacts;
 use aims_domain::{EvidenceId, OrgId, Timestamp};
 
@@ -170,13 +171,31 @@ impl Tx {
         org: OrgId,
         now: Timestamp,
     ) -> Result<BTreeMap<String, EvidenceCount>> {
+        self.evidence_counts(org, TargetKind::Control, "", now)
+            .await
+    }
+
+    /// How much evidence names each target of `kind` whose id starts with `prefix`
+    /// (`iso-iec-42001:` for one framework's requirements), and how much counts at `now`.
+    pub async fn evidence_counts(
+        &mut self,
+        org: OrgId,
+        kind: TargetKind,
+        prefix: &str,
+        now: Timestamp,
+    ) -> Result<BTreeMap<String, EvidenceCount>> {
+        // substr rather than LIKE (which would need escaping) or a range (which collations
+        // order differently).
         let rows = sqlx::query(
             "SELECT target_id, COUNT(*) AS total, \
              SUM(CASE WHEN valid_until IS NULL OR valid_until > $2 THEN 1 ELSE 0 END) AS current \
-             FROM evidence_targets WHERE org_id = $1 AND kind = 'control' GROUP BY target_id",
+             FROM evidence_targets WHERE org_id = $1 AND kind = $3 \
+             AND substr(target_id, 1, length(CAST($4 AS TEXT))) = CAST($4 AS TEXT) GROUP BY target_id",
         )
         .bind(org.to_string())
         .bind(now.as_micros())
+        .bind(kind.as_str())
+        .bind(prefix)
         .fetch_all(self.conn())
         .await?;
         rows.iter()

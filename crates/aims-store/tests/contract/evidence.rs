@@ -74,6 +74,64 @@ pub async fn evidence_is_found_by_what_it_supports_and_reminded_once(store: Stor
             .is_none()
     );
 
+    // Counts per target of one kind, by id prefix; `_` and `%` are not wildcards.
+    let requirement = |id: &str| Target {
+        kind: TargetKind::Requirement,
+        id: id.into(),
+    };
+    let mut tx = store.write().await.unwrap();
+    for (title, ids, until) in [
+        ("Scope", &["iso-iec-42001:4.3", "eu-ai-act:art-9"][..], None),
+        ("Old scope", &["iso-iec-42001:4.3"][..], Some(50)),
+        (
+            "Odd",
+            &["iso_iec-42001:4.3", "iso-iec-42001%:4.1"][..],
+            None,
+        ),
+    ] {
+        let targets = ids.iter().map(|id| requirement(id)).collect();
+        tx.insert_evidence(acme, &evidence(title, targets, until))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let counts = store
+        .read()
+        .await
+        .unwrap()
+        .evidence_counts(acme, TargetKind::Requirement, "iso-iec-42001:", at(60))
+        .await
+        .unwrap();
+    assert_eq!(counts.keys().collect::<Vec<_>>(), ["iso-iec-42001:4.3"]);
+    let scope = &counts["iso-iec-42001:4.3"];
+    assert_eq!((scope.total, scope.current), (2, 1));
+    let controls = store
+        .read()
+        .await
+        .unwrap()
+        .control_evidence_counts(acme, at(60))
+        .await
+        .unwrap();
+    assert_eq!(controls["A.6.2.4"].total, 2);
+    assert_eq!(controls.len(), 1);
+    let mut tx = store.write().await.unwrap();
+    for e in tx
+        .evidence_page(acme, None, at(60), at(200), 10, 0)
+        .await
+        .unwrap()
+        .0
+        .iter()
+        .filter(|e| {
+            e.facts
+                .targets
+                .iter()
+                .all(|t| t.kind == TargetKind::Requirement)
+        })
+    {
+        tx.delete_evidence(acme, e.id).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
     let (all, total) = store
         .read()
         .await

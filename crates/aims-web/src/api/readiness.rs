@@ -17,6 +17,18 @@ pub struct NamedSystem {
     pub name: String,
 }
 
+/// One ISO/IEC 42001 clause and the evidence behind its requirements.
+#[derive(Serialize, ToSchema)]
+pub struct ClauseCoverageView {
+    /// `4` to `10`.
+    pub clause: String,
+    pub title: String,
+    /// Its requirements (leaf sub-clauses).
+    pub requirements: Vec<String>,
+    /// Those that current evidence names (`iso-iec-42001:4.3` as a requirement target).
+    pub evidenced: Vec<String>,
+}
+
 /// The organisation's readiness.
 #[derive(Serialize, ToSchema)]
 pub struct ReadinessView {
@@ -33,6 +45,8 @@ pub struct ReadinessView {
     /// Per Annex A group: `{group, controls, applicable, implemented}`.
     #[schema(value_type = Vec<Object>)]
     pub annex_a_coverage: Vec<serde_json::Value>,
+    /// ISO/IEC 42001 clauses 4–10.
+    pub clause_coverage: Vec<ClauseCoverageView>,
 }
 
 impl From<Readiness> for ReadinessView {
@@ -53,6 +67,16 @@ impl From<Readiness> for ReadinessView {
             evidence_expiring: r.evidence_expiring,
             open_high_risks: r.open_high_risks,
             overdue_risk_reviews: r.overdue_risk_reviews,
+            clause_coverage: r
+                .clauses
+                .iter()
+                .map(|c| ClauseCoverageView {
+                    clause: c.clause.clone(),
+                    title: c.title.clone(),
+                    requirements: c.requirements.iter().map(|(id, _)| id.clone()).collect(),
+                    evidenced: c.evidenced.clone(),
+                })
+                .collect(),
             annex_a_coverage: r
                 .coverage
                 .iter()

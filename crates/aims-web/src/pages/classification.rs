@@ -298,53 +298,10 @@ pub async fn add_evidence(
         }],
         ..Default::default()
     };
-    let mut upload = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(err) => {
-                return super::error_page(
-                    err.status(),
-                    &format!("The form could not be read: {}", err.body_text()),
-                );
-            }
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let bytes = match field.bytes().await {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                return super::error_page(
-                    err.status(),
-                    &format!("The form could not be read: {}", err.body_text()),
-                );
-            }
-        };
-        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
-        match name.as_str() {
-            "title" => facts.title = text(),
-            "link" => facts.link = text(),
-            "valid_until" if !text().is_empty() => {
-                match aims_app::domain::Timestamp::parse_rfc3339(&format!("{}T00:00:00Z", text())) {
-                    Ok(at) => facts.valid_until = Some(at),
-                    Err(_) => {
-                        return super::error_page(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            "Valid until: must be a date like 2027-06-30.",
-                        );
-                    }
-                }
-            }
-            "file" if !bytes.is_empty() => {
-                upload = Some(aims_app::Upload {
-                    file_name: file_name.unwrap_or_default(),
-                    bytes: bytes.to_vec(),
-                })
-            }
-            _ => {}
-        }
-    }
+    let upload = match super::evidence_form::read_evidence_form(&mut multipart, &mut facts).await {
+        Ok(upload) => upload,
+        Err(page) => return page,
+    };
     match state.app.add_evidence(&actor, facts, upload).await {
         Ok(_) => done(&format!("/systems/{id}"), "evidence"),
         Err(err) => app_error_page(err),

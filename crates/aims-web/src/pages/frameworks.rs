@@ -252,6 +252,8 @@ struct RequirementPage {
     hops: usize,
     /// The organisation's own licensed text of this item, if it attached one.
     own_text: Option<aims_app::RequirementText>,
+    /// The evidence naming this item, with each one's validity label.
+    evidence: Vec<(aims_app::domain::evidence::Evidence, &'static str)>,
     can_edit: bool,
     /// This page's path, for the forms.
     path: String,
@@ -267,6 +269,7 @@ impl RequirementPage {
 #[derive(Deserialize, Default)]
 pub struct HopsQuery {
     hops: Option<usize>,
+    done: Option<String>,
 }
 
 /// `GET /frameworks/{framework}/items/{item}`.
@@ -277,7 +280,9 @@ pub async fn requirement_page(
     Query(query): Query<HopsQuery>,
 ) -> Response {
     let hops = query.hops.unwrap_or(1).clamp(1, aims_app::MAX_HOPS);
-    requirement_view(&state, &context, &framework, &item, hops, None, None).await
+    let notice =
+        (query.done.as_deref() == Some("evidence")).then(|| "The evidence was added.".to_owned());
+    requirement_view(&state, &context, &framework, &item, hops, notice, None).await
 }
 
 async fn requirement_view(
@@ -298,6 +303,22 @@ async fn requirement_view(
         Ok(text) => text,
         Err(err) => return app_error_page(err),
     };
+    let target = state.app.item_target(&actor, framework, item).await;
+    let evidence = match target {
+        Ok(target) => state.app.evidence_for(&actor, &target).await,
+        Err(err) => Err(err),
+    };
+    let now = state.app.now();
+    let evidence = match evidence {
+        Ok(list) => list
+            .into_iter()
+            .map(|e| {
+                let label = e.validity(now).label();
+                (e, label)
+            })
+            .collect(),
+        Err(err) => return app_error_page(err),
+    };
     let name = view.library.name_of(&view.catalogue);
     let path = item_href(&name, &view.item);
     let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
@@ -309,6 +330,7 @@ async fn requirement_view(
         name,
         hops,
         own_text,
+        evidence,
         can_edit: actor.role.grants(aims_app::domain::Permission::EditContent),
         path,
     };

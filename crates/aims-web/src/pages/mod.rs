@@ -6,10 +6,12 @@ mod audit;
 mod auth;
 mod charts;
 mod classification;
+mod evidence_form;
 mod framework_imports;
 mod frameworks;
 mod org;
 mod redteam;
+mod requirement_evidence;
 mod risk_actions;
 mod risk_method;
 mod risks;
@@ -85,6 +87,11 @@ pub fn routes() -> Router<WebState> {
         .route(
             "/frameworks/{framework}/items/{item}/text/clear",
             post(frameworks::clear_text),
+        )
+        .route(
+            "/frameworks/{framework}/items/{item}/evidence",
+            post(requirement_evidence::add)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route(
             "/frameworks/{framework}/items/{item}",

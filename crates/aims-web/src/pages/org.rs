@@ -39,6 +39,8 @@ struct HomePage {
     class_chart: String,
     /// Annex A implementation by group, as an SVG chart.
     coverage_chart: String,
+    /// Clauses 4–10 evidence, as an SVG chart.
+    clause_chart: String,
 }
 
 /// The systems-by-class chart of the dashboard.
@@ -94,6 +96,41 @@ fn coverage_chart(r: &aims_app::Readiness) -> String {
     super::charts::bar_chart_svg("Annex A controls implemented, per cent, by group", &bars)
 }
 
+/// The clauses 4–10 chart: per clause, the share of requirements current evidence names.
+fn clause_chart(r: &aims_app::Readiness) -> String {
+    let labels: Vec<(String, String)> = r
+        .clauses
+        .iter()
+        .map(|c| {
+            (
+                format!(
+                    "{} {} ({} of {})",
+                    c.clause,
+                    c.title,
+                    c.evidenced.len(),
+                    c.requirements.len()
+                ),
+                format!("#clause-{}", c.clause),
+            )
+        })
+        .collect();
+    let bars: Vec<super::charts::Bar<'_>> = r
+        .clauses
+        .iter()
+        .zip(&labels)
+        .map(|(c, (label, href))| super::charts::Bar {
+            label,
+            value: c.percent().unwrap_or(0) as i64,
+            href,
+            colour: "#5b4b8a",
+        })
+        .collect();
+    super::charts::bar_chart_svg(
+        "ISO/IEC 42001 clause requirements with current evidence, per cent",
+        &bars,
+    )
+}
+
 /// `GET /`: the overview of the active organisation.
 pub async fn home(
     State(state): State<WebState>,
@@ -137,6 +174,7 @@ pub async fn home(
                 audit_events,
                 class_chart: class_chart(&readiness),
                 coverage_chart: coverage_chart(&readiness),
+                clause_chart: clause_chart(&readiness),
                 readiness,
             },
         ),

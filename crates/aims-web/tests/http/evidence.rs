@@ -156,3 +156,123 @@ async fn the_dashboard_flags_what_needs_attention_and_links_to_it() {
     let (status, _) = get("/evidence?validity=someday").await;
     assert_eq!(status, 422);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_added_on_a_clause_page_counts_on_the_dashboard() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", o.owner_cookie);
+    let clause_four = |readiness: &serde_json::Value| {
+        readiness["clause_coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["clause"] == "4")
+            .cloned()
+            .unwrap()
+    };
+    let readiness = server.json_with_cookie("/api/v1/readiness", &cookie).await;
+    assert_eq!(clause_four(&readiness)["evidenced"], serde_json::json!([]));
+    assert_eq!(
+        clause_four(&readiness)["requirements"],
+        serde_json::json!(["4.1", "4.2", "4.3", "4.4"])
+    );
+
+    let form = |title: &str, until: &str| {
+        format!(
+            "--b0undary\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n\
+             --b0undary\r\nContent-Disposition: form-data; name=\"link\"\r\n\r\nhttps://intranet.example/scope\r\n\
+             --b0undary\r\nContent-Disposition: form-data; name=\"valid_until\"\r\n\r\n{until}\r\n--b0undary--\r\n"
+        )
+    };
+    let post = |path: &str, body: String, cookie: &str| {
+        server
+            .http
+            .post(server.url(path))
+            .header("cookie", cookie)
+            .header("content-type", "multipart/form-data; boundary=b0undary")
+            .body(body)
+            .send()
+    };
+    let added = post(
+        "/frameworks/iso-iec-42001/items/4.3/evidence",
+        form("Scope statement", ""),
+        &cookie,
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.status().as_u16(), 303);
+    assert_eq!(
+        added.headers()["location"],
+        "/frameworks/iso-iec-42001/items/4.3?done=evidence"
+    );
+    let (status, page) = server
+        .page("/frameworks/iso-iec-42001/items/4.3?done=evidence", &cookie)
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("The evidence was added.") && page.contains("Scope statement"),
+        "{page}"
+    );
+    let readiness = server.json_with_cookie("/api/v1/readiness", &cookie).await;
+    assert_eq!(
+        clause_four(&readiness)["evidenced"],
+        serde_json::json!(["4.3"])
+    );
+    let (_, home) = server.page("/", &cookie).await;
+    assert!(
+        home.contains("4 Context of the organization</a>: 1 of 4 evidenced"),
+        "{home}"
+    );
+    assert!(
+        home.contains("/frameworks/iso-iec-42001/items/4.1\">4.1"),
+        "{home}"
+    );
+
+    // A bad date, an unknown item and a viewer are each refused, and nothing is added.
+    let bad = post(
+        "/frameworks/iso-iec-42001/items/4.3/evidence",
+        form("Later", "next year"),
+        &cookie,
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status().as_u16(), 422);
+    let unknown = post(
+        "/frameworks/iso-iec-42001/items/4.9/evidence",
+        form("Nowhere", ""),
+        &cookie,
+    )
+    .await
+    .unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+    let viewer = server
+        .app
+        .sign_in(aims_app::SignIn {
+            email: "viewer@acme.example".into(),
+            password: crate::support::PASSWORD.into(),
+            client: aims_app::Client::default(),
+        })
+        .await
+        .unwrap();
+    let viewer_cookie = format!("aims_session={}", viewer.cookie.secret);
+    let refused = post(
+        "/frameworks/iso-iec-42001/items/4.3/evidence",
+        form("Sneaky", ""),
+        &viewer_cookie,
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    let (_, viewer_page) = server
+        .page("/frameworks/iso-iec-42001/items/4.3", &viewer_cookie)
+        .await;
+    assert!(viewer_page.contains("Scope statement") && !viewer_page.contains("Add evidence"));
+    let readiness = server.json_with_cookie("/api/v1/readiness", &cookie).await;
+    assert_eq!(
+        clause_four(&readiness)["evidenced"],
+        serde_json::json!(["4.3"])
+    );
+    let (_, register) = server.page("/evidence", &cookie).await;
+    assert!(!register.contains("Sneaky") && !register.contains("Nowhere"));
+}

@@ -1,0 +1,44 @@
+//! Evidence added from a requirement's page: it names the requirement (an ISO/IEC 42001
+//! Annex A control as a control), and counts for the clause coverage and the SoA.
+
+use aims_app::domain::evidence::EvidenceFacts;
+use axum::extract::{Multipart, State};
+use axum::response::Response;
+
+use super::org::actor_or_page;
+use super::{PageId, app_error_page, done};
+use crate::identity::PageUser;
+use crate::state::WebState;
+
+/// `POST /frameworks/{framework}/items/{item}/evidence`.
+pub async fn add(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId((framework, item)): PageId<(String, String)>,
+    mut multipart: Multipart,
+) -> Response {
+    let actor = actor_or_page!(context);
+    let target = match state.app.item_target(&actor, &framework, &item).await {
+        Ok(target) => target,
+        Err(err) => return app_error_page(err),
+    };
+    let mut facts = EvidenceFacts {
+        targets: vec![target],
+        ..Default::default()
+    };
+    let upload = match super::evidence_form::read_evidence_form(&mut multipart, &mut facts).await {
+        Ok(upload) => upload,
+        Err(page) => return page,
+    };
+    match state.app.add_evidence(&actor, facts, upload).await {
+        Ok(_) => done(
+            &format!(
+                "/frameworks/{}/items/{}",
+                super::frameworks::encode(&framework),
+                super::frameworks::encode(&item)
+            ),
+            "evidence",
+        ),
+        Err(err) => app_error_page(err),
+    }
+}
