@@ -15,6 +15,7 @@ use crate::error::Result;
 pub struct ClauseCoverage {
     /// `4` to `10`.
     pub clause: String,
+    /// Its short title.
     pub title: String,
     /// The clause's requirements (its leaf sub-clauses), as id and title, in catalogue order.
     pub requirements: Vec<(String, String)>,

@@ -9,6 +9,7 @@ use aims_catalog::{
     CatalogueDiff, ImportFormat, ImportOptions, Imported, Library, import_format, read_import,
 };
 use aims_domain::audit::NewAuditEvent;
+use aims_domain::evidence::TargetKind;
 use aims_domain::{Actor, OrgId, Permission, ValidationError};
 use aims_store::{CustomFramework, CustomFrameworkStamp};
 use serde_json::json;
@@ -26,19 +27,26 @@ pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
 /// A document to import as a framework or crosswalk of the organisation.
 #[derive(Clone, Debug, Default)]
 pub struct FrameworkImport {
+    /// The file's name, without its folder; `.csv` reads the document as CSV.
     pub file_name: String,
+    /// The document, as text.
     pub document: String,
     /// The form; told from the name and content when absent.
     pub format: Option<ImportFormat>,
+    /// What the document does not say itself, or what replaces what it says.
     pub options: ImportOptions,
 }
 
 /// What an import added.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportedFramework {
+    /// A catalogue's `id@version`, or a crosswalk's id.
     pub key: String,
+    /// `catalogue` or `crosswalk`.
     pub kind: &'static str,
+    /// The title it gives itself.
     pub title: String,
+    /// The form it was read as.
     pub format: ImportFormat,
     /// Items of a catalogue, mappings and gaps of a crosswalk.
     pub entries: usize,
@@ -59,8 +67,7 @@ fn kind_of(imported: &Imported) -> &'static str {
 fn add(library: &Library, record: &CustomFramework) -> std::result::Result<Library, String> {
     let options: ImportOptions = serde_json::from_str(&record.options)
         .map_err(|e| format!("its stored options do not read: {e}"))?;
-    let format: ImportFormat = serde_json::from_value(json!(record.format))
-        .map_err(|_| format!("unknown format {:?}", record.format))?;
+    let format: ImportFormat = record.format.parse()?;
     let imported = read_import(
         &record.file_name,
         &record.document,
@@ -116,6 +123,7 @@ impl App {
             .map(|r| CustomFrameworkStamp {
                 key: r.key.clone(),
                 sha256: r.sha256.clone(),
+                imported_at: r.imported_at,
             })
             .collect();
         let library = Arc::new(library);
@@ -130,14 +138,14 @@ impl App {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The organisation's imports, catalogues first (documents included).
+    /// The organisation's imports, catalogues first, without their documents.
     pub async fn custom_frameworks(&self, actor: &Actor) -> Result<Vec<CustomFramework>> {
         actor.require(Permission::ReadOrganisation)?;
         Ok(self
             .store
             .read()
             .await?
-            .custom_frameworks(actor.org)
+            .custom_framework_list(actor.org)
             .await?)
     }
 
@@ -195,6 +203,15 @@ impl App {
             Imported::Catalogue(c) => c.items.len(),
             Imported::Crosswalk(c) => c.mappings.len(),
         })?;
+        // A mapping collection's ends are kept as the keys they resolved to, so that it reads
+        // the same way again when a later import would match its links too.
+        let mut options = import.options;
+        if let Imported::Crosswalk(c) = &imported
+            && format == ImportFormat::OscalMappingCollection
+        {
+            options.source = Some(c.crosswalk.source.clone());
+            options.target = Some(c.crosswalk.target.clone());
+        }
         let now = self.now();
         let record = CustomFramework {
             key: imported.key(),
@@ -202,7 +219,7 @@ impl App {
             title: imported.title().to_owned(),
             format: format.as_str().to_owned(),
             file_name: file_name.to_owned(),
-            options: serde_json::to_string(&import.options)
+            options: serde_json::to_string(&options)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             sha256: crate::sha256_hex(import.document.as_bytes()),
             document: import.document,
@@ -242,28 +259,64 @@ impl App {
     }
 
     /// Deletes one of the organisation's imports (owners and admins), with the texts attached
-    /// to its items; a catalogue that an imported crosswalk still maps is kept.
+    /// to its items. A catalogue is kept while an imported crosswalk maps it, or while
+    /// evidence names its items and no other version of the framework remains to name.
     pub async fn delete_custom_framework(&self, actor: &Actor, key: &str) -> Result<()> {
         actor.require(Permission::ManageOrganisation)?;
-        let records = self.custom_frameworks(actor).await?;
+        let library = self.library(actor).await?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        // Checked inside the write transaction, so that an import committed meanwhile counts.
+        let records = tx.custom_framework_list(actor.org).await?;
         let record = records
             .iter()
             .find(|r| r.key == key)
             .ok_or(AppError::NotFound("imported framework"))?;
         if record.kind == "catalogue" {
-            let library = self.library(actor).await?;
-            if let Some(user) = library.crosswalks().iter().find(|c| {
-                library.is_added(&c.crosswalk.id)
-                    && (c.crosswalk.source == key || c.crosswalk.target == key)
-            }) {
-                return Err(AppError::Conflict(format!(
-                    "the imported crosswalk {} maps {key}; delete it first",
-                    user.crosswalk.id
-                )));
+            for other in records.iter().filter(|r| r.kind == "crosswalk") {
+                let ends = library
+                    .crosswalks()
+                    .iter()
+                    .find(|c| c.crosswalk.id == other.key)
+                    .map(|c| (c.crosswalk.source.clone(), c.crosswalk.target.clone()));
+                let options: ImportOptions =
+                    serde_json::from_str(&other.options).unwrap_or_default();
+                let named = [
+                    ends.clone().map(|e| e.0),
+                    ends.map(|e| e.1),
+                    options.source,
+                    options.target,
+                ];
+                if named.iter().flatten().any(|end| end == key) {
+                    return Err(AppError::Conflict(format!(
+                        "the imported crosswalk {} maps {key}; delete it first",
+                        other.key
+                    )));
+                }
+            }
+            if let Some(catalogue) = library.shared(key).filter(|c| c.key() == key) {
+                let id = &catalogue.framework.id;
+                let another_version = library
+                    .catalogues()
+                    .any(|c| &c.framework.id == id && c.key() != key);
+                let evidence = tx
+                    .evidence_counts(actor.org, TargetKind::Requirement, &format!("{id}:"), now)
+                    .await?;
+                if !another_version && !evidence.is_empty() {
+                    return Err(AppError::Conflict(format!(
+                        "evidence names {} of its items ({}); remove that evidence first",
+                        evidence.len(),
+                        evidence
+                            .keys()
+                            .take(3)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
             }
         }
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (kind, title) = (record.kind.clone(), record.title.clone());
         tx.delete_custom_framework(actor.org, key)
             .await
             .map_err(crate::error::not_found("imported framework"))?;
@@ -275,7 +328,7 @@ impl App {
                 "framework.deleted",
                 "framework",
                 key,
-                json!({"kind": record.kind, "title": record.title, "texts_removed": texts}),
+                json!({"kind": kind, "title": title, "texts_removed": texts}),
             ),
             now,
         )
@@ -305,6 +358,16 @@ impl App {
             })
         };
         let (before, after) = (find(old, "old")?, find(new, "new")?);
+        if before.framework.id != after.framework.id {
+            return Err(AppError::Invalid(ValidationError::new(
+                "new",
+                format!(
+                    "{} is another framework than {}; compare two versions of one framework",
+                    after.key(),
+                    before.key()
+                ),
+            )));
+        }
         let diff = aims_catalog::diff(&before, &after);
         Ok((before, after, diff))
     }

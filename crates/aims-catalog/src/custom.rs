@@ -15,7 +15,9 @@ use crate::texts::catalogue_from_csv;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ImportFormat {
+    /// An OSCAL 1.x catalog (JSON).
     OscalCatalog,
+    /// An OSCAL 1.2 mapping collection (JSON), read as a crosswalk.
     OscalMappingCollection,
     /// The catalogue or crosswalk format aims ships its own content in.
     Yaml,
@@ -24,6 +26,14 @@ pub enum ImportFormat {
 }
 
 impl ImportFormat {
+    /// Every form, in the order the API lists them.
+    pub const ALL: [ImportFormat; 4] = [
+        ImportFormat::OscalCatalog,
+        ImportFormat::OscalMappingCollection,
+        ImportFormat::Yaml,
+        ImportFormat::Csv,
+    ];
+
     /// The name used in files and the API.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -35,21 +45,40 @@ impl ImportFormat {
     }
 }
 
-/// What a document alone does not say: a CSV framework's identity, a mapping collection's
-/// ends. Kept with the document so that it reads the same way again.
+impl std::str::FromStr for ImportFormat {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name)
+            .ok_or_else(|| {
+                format!(
+                    "must be oscal-catalog, oscal-mapping-collection, yaml or csv, not {name:?}"
+                )
+            })
+    }
+}
+
+/// What a document alone does not say (a CSV framework's identity, a mapping collection's
+/// ends) or what replaces what it says. Kept with the document so that it reads the same way
+/// again.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportOptions {
-    /// A CSV framework's id (`acme-ai-policy`) and title; the version of any framework, which
-    /// overrides the document's own so that a changed copy can sit beside the original.
+    /// The id (`acme-ai-policy`), title and version, which a CSV framework needs and which
+    /// replace any other document's own, so that a changed copy can sit beside the original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The title; see `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The version; see `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// The catalogues a mapping collection runs between, where its links do not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The target; see `source`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
@@ -57,7 +86,9 @@ pub struct ImportOptions {
 /// An imported document, read.
 #[derive(Clone, Debug)]
 pub enum Imported {
+    /// A framework of the organisation's own.
     Catalogue(Catalogue),
+    /// Mappings between two loaded frameworks.
     Crosswalk(Crosswalk),
 }
 
@@ -96,6 +127,17 @@ pub fn import_format(file: &str, text: &str) -> ImportFormat {
     } else {
         ImportFormat::Yaml
     }
+}
+
+/// `version` as it goes into a key: lower-case, spaces as hyphens, and nothing that could
+/// break a key (`@`) or a requirement reference (`:`); `/` stays, as in `2024/1689`.
+fn version_of(version: &str) -> Option<String> {
+    let version = version
+        .trim()
+        .to_lowercase()
+        .replace(char::is_whitespace, "-");
+    let allowed = |c: char| c.is_ascii_alphanumeric() || ".+-_/".contains(c);
+    ((1..=32).contains(&version.len()) && version.chars().all(allowed)).then_some(version)
 }
 
 fn catalogue_id(id: &str) -> bool {
@@ -143,26 +185,52 @@ pub fn read_import(
         }
         ImportFormat::Yaml => Imported::Catalogue(parse_catalogue(file, text)?),
     };
-    if let Imported::Catalogue(c) = &mut imported
-        && let Some(version) = options.version.as_deref().map(str::trim)
-        && !version.is_empty()
-    {
-        c.framework.version = version.to_owned();
-    }
-    if let Imported::Catalogue(c) = &imported
-        && ["search", "compare", "imports"].contains(&c.framework.id.as_str())
-    {
+    // What the command line or form says wins over what the document says.
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let (id, what) = match &mut imported {
+        Imported::Catalogue(c) => {
+            let framework = &mut c.framework;
+            if let Some(id) = given(&options.id) {
+                framework.id = id;
+            }
+            if let Some(title) = given(&options.title) {
+                framework.short_name.clone_from(&title);
+                framework.title = title;
+            }
+            let version = given(&options.version).unwrap_or_else(|| framework.version.clone());
+            framework.version = version_of(&version).ok_or_else(|| {
+                fail(format!(
+                    "the version {version:?} must be 1 to 32 letters, digits, dots, pluses, \
+                     hyphens, underscores or slashes"
+                ))
+            })?;
+            (framework.id.clone(), "framework")
+        }
+        Imported::Crosswalk(c) => {
+            if let Some(id) = given(&options.id) {
+                c.crosswalk.id = id;
+            }
+            if let Some(title) = given(&options.title) {
+                c.crosswalk.title = title;
+            }
+            (c.crosswalk.id.clone(), "crosswalk")
+        }
+    };
+    if ["search", "compare", "imports"].contains(&id.as_str()) {
         return Err(fail(format!(
-            "the framework id {:?} is reserved; choose another",
-            c.framework.id
+            "the {what} id {id:?} is reserved; choose another (--id)"
         )));
     }
-    if let Imported::Catalogue(c) = &imported
-        && !catalogue_id(&c.framework.id)
-    {
+    if !catalogue_id(&id) {
         return Err(fail(format!(
-            "the framework id {:?} must be 2 to 64 lower-case letters, digits and hyphens",
-            c.framework.id
+            "the {what} id {id:?} must be 2 to 64 lower-case letters, digits and hyphens, \
+             starting with a letter; give one with --id"
         )));
     }
     Ok(imported)

@@ -204,10 +204,18 @@ impl Library {
         self.catalogues
             .get(&name)
             .or_else(|| {
+                // The latest publication; on a tie the shipped version, then the higher one.
                 self.catalogues
                     .values()
                     .filter(|c| c.framework.id == name)
-                    .max_by(|a, b| a.framework.published.cmp(&b.framework.published))
+                    .max_by(|a, b| {
+                        let shipped = |c: &Catalogue| !self.added.contains(&c.key());
+                        a.framework
+                            .published
+                            .cmp(&b.framework.published)
+                            .then_with(|| shipped(a).cmp(&shipped(b)))
+                            .then_with(|| version_order(&a.framework.version, &b.framework.version))
+                    })
             })
             .map(AsRef::as_ref)
     }
@@ -237,4 +245,17 @@ impl Library {
             })
             .collect()
     }
+}
+
+/// Orders versions as people read them: `10` after `9`, `1.10` after `1.9`.
+fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |v: &str| -> Vec<(u64, String)> {
+        v.split(|c: char| !c.is_ascii_alphanumeric())
+            .map(|part| {
+                let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+                (digits.parse().unwrap_or(0), part[digits.len()..].to_owned())
+            })
+            .collect()
+    };
+    parts(a).cmp(&parts(b))
 }

@@ -179,9 +179,11 @@ fn metadata(title: &str, date: &str, version: &str, framework: &Framework) -> Va
 
 /// The file name an exported catalogue is referred to by from mapping collections.
 pub fn export_file_name(catalogue: &Catalogue) -> String {
+    // A version may hold a slash (`2024/1689`), which no file name can.
     format!(
         "{}-{}.oscal.json",
-        catalogue.framework.id, catalogue.framework.version
+        catalogue.framework.id,
+        catalogue.framework.version.replace('/', "-")
     )
 }
 
@@ -268,17 +270,25 @@ pub fn crosswalk_to_oscal(crosswalk: &Crosswalk, source: &Catalogue, target: &Ca
     }})
 }
 
-/// `title` as an identifier: lower-case letters and digits joined by hyphens.
+/// `title` as an identifier: lower-case letters and digits joined by hyphens, whole words
+/// up to 64 characters.
 pub(crate) fn slug(title: &str) -> String {
-    title
+    let lower = title
         .to_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+        .collect::<String>();
+    let mut id = String::new();
+    for word in lower.split('-').filter(|s| !s.is_empty()) {
+        if !id.is_empty() && id.len() + 1 + word.len() > 64 {
+            break;
+        }
+        if !id.is_empty() {
+            id.push('-');
+        }
+        id.push_str(word);
+    }
+    id
 }
 
 fn prose_of(value: &Value) -> String {

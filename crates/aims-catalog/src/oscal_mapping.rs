@@ -16,6 +16,7 @@ use crate::oscal::{export_file_name, oscal_id, slug};
 pub struct MappingEnds {
     /// The source catalogue's name (`id` or `id@version`).
     pub source: Option<String>,
+    /// The target catalogue's name.
     pub target: Option<String>,
 }
 
@@ -67,13 +68,25 @@ fn resource<'l>(
         .ok_or_else(|| format!("{field} has no href"))?;
     let lower = href.to_lowercase();
     let file = lower.rsplit('/').next().unwrap_or(&lower);
-    library
+    let stem = file.trim_end_matches(".json").trim_end_matches(".oscal");
+    // The surest reading first: the name aims exports a catalogue under, the bare framework
+    // id, then the longest key the link contains (`…@2023-acme` before `…@2023`).
+    let exported = library
         .catalogues()
-        .find(|c| {
-            lower.ends_with(&export_file_name(c).to_lowercase())
-                || lower.contains(&c.key().to_lowercase())
-                || file.trim_end_matches(".json").trim_end_matches(".oscal") == c.framework.id
-        })
+        .map(|c| (c, export_file_name(c).to_lowercase()))
+        .filter(|(_, name)| lower == *name || lower.ends_with(&format!("/{name}")))
+        .max_by_key(|(_, name)| name.len())
+        .map(|(c, _)| c);
+    let by_id = || library.catalogue(stem).filter(|c| c.framework.id == stem);
+    let by_key = || {
+        library
+            .catalogues()
+            .filter(|c| lower.contains(&c.key()))
+            .max_by_key(|c| c.key().len())
+    };
+    exported
+        .or_else(by_id)
+        .or_else(by_key)
         .ok_or_else(|| format!("{field} {href:?} matches no loaded catalogue; say which one it is"))
 }
 

@@ -248,3 +248,173 @@ fn a_newer_version_of_a_framework_takes_its_name_and_the_older_keeps_its_key() {
     let diff = aims_catalog::diff(&old, newest);
     assert_eq!(diff.removed.len(), 1);
 }
+
+#[test]
+fn what_the_importer_says_replaces_what_the_document_says_and_is_checked() {
+    let library = shipped().unwrap();
+    let iso = library.catalogue("iso-iec-42001").unwrap();
+    let exported = aims_catalog::catalog_to_oscal(iso).to_string();
+    let read = |options: &ImportOptions| {
+        read_import(
+            "42001.json",
+            &exported,
+            ImportFormat::OscalCatalog,
+            options,
+            &library,
+        )
+    };
+    // A copy under the organisation's own id, title and version.
+    let ours = ImportOptions {
+        id: Some("acme-42001".into()),
+        title: Some("ISO/IEC 42001 as Acme reads it".into()),
+        version: Some("Rev 2".into()),
+        ..ImportOptions::default()
+    };
+    match read(&ours).unwrap() {
+        Imported::Catalogue(c) => {
+            assert_eq!(c.key(), "acme-42001@rev-2");
+            assert_eq!(c.framework.title, "ISO/IEC 42001 as Acme reads it");
+            assert_eq!(c.items.len(), iso.items.len());
+        }
+        other => panic!("{other:?}"),
+    }
+    for version in ["a@b", "x:1", &"9".repeat(33)] {
+        let err = read(&ImportOptions {
+            version: Some(version.into()),
+            ..ImportOptions::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("must be 1 to 32"), "{version}: {err}");
+    }
+    for id in ["imports", "x", "Acme"] {
+        let err = read(&ImportOptions {
+            id: Some(id.into()),
+            ..ImportOptions::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains(id) && err.contains("--id"), "{id}: {err}");
+    }
+
+    // A crosswalk's id is held to the same rule, and may be given too.
+    let owasp = library.catalogue("owasp-llm-top10").unwrap();
+    let crosswalk = library
+        .crosswalks()
+        .iter()
+        .find(|c| c.crosswalk.source == owasp.key())
+        .unwrap();
+    let target = library.catalogue(&crosswalk.crosswalk.target).unwrap();
+    let mut collection = aims_catalog::crosswalk_to_oscal(crosswalk, owasp, target);
+    collection["mapping-collection"]["metadata"]["title"] = json!("概要");
+    let text = collection.to_string();
+    let err = read_import(
+        "map.json",
+        &text,
+        ImportFormat::OscalMappingCollection,
+        &ImportOptions::default(),
+        &library,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("crosswalk id \"\""), "{err}");
+    let named = ImportOptions {
+        id: Some("acme-owasp-map".into()),
+        ..ImportOptions::default()
+    };
+    match read_import(
+        "map.json",
+        &text,
+        ImportFormat::OscalMappingCollection,
+        &named,
+        &library,
+    )
+    .unwrap()
+    {
+        Imported::Crosswalk(c) => assert_eq!(c.crosswalk.id, "acme-owasp-map"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_bare_framework_id_means_the_latest_and_the_shipped_one_on_a_tie() {
+    let library = shipped().unwrap();
+    let mut copy = library.catalogue("owasp-llm-top10").unwrap().clone();
+    copy.framework.version = "2025-acme".into();
+    copy.file = "copy.yaml".into();
+    let library = library.extend(vec![copy], Vec::new()).unwrap();
+    assert_eq!(
+        library.catalogue("owasp-llm-top10").unwrap().key(),
+        "owasp-llm-top10@2025",
+        "same publication date: the shipped version keeps the name"
+    );
+    let csv = |version: &str| {
+        let options = ImportOptions {
+            version: Some(version.into()),
+            ..policy_options()
+        };
+        match read_import("p.csv", POLICY_CSV, ImportFormat::Csv, &options, &library) {
+            Ok(Imported::Catalogue(c)) => c,
+            other => panic!("{other:?}"),
+        }
+    };
+    let library = library
+        .extend(vec![csv("9"), csv("10"), csv("1.2")], Vec::new())
+        .unwrap();
+    assert_eq!(
+        library.catalogue("acme-ai-policy").unwrap().key(),
+        "acme-ai-policy@10",
+        "versions compare as numbers"
+    );
+}
+
+#[test]
+fn a_link_names_the_catalogue_whose_key_it_holds_longest() {
+    let library = shipped().unwrap();
+    let mut copy = library.catalogue("iso-iec-42001").unwrap().clone();
+    copy.framework.version = "2023-acme".into();
+    copy.file = "copy.yaml".into();
+    let library = library.extend(vec![copy], Vec::new()).unwrap();
+    let owasp = library.catalogue("owasp-llm-top10").unwrap();
+    let to_42001 = library
+        .crosswalks()
+        .iter()
+        .find(|c| {
+            c.crosswalk.source == owasp.key() && c.crosswalk.target.starts_with("iso-iec-42001")
+        })
+        .unwrap();
+    let mut collection = aims_catalog::crosswalk_to_oscal(
+        to_42001,
+        owasp,
+        library.catalogue("iso-iec-42001@2023").unwrap(),
+    );
+    for (link, expected) in [
+        (
+            "https://acme.example/iso-iec-42001@2023-acme.json",
+            "iso-iec-42001@2023-acme",
+        ),
+        (
+            "https://acme.example/iso-iec-42001@2023.json",
+            "iso-iec-42001@2023",
+        ),
+        (
+            "https://acme.example/iso-iec-42001-2023-acme.oscal.json",
+            "iso-iec-42001@2023-acme",
+        ),
+    ] {
+        for mapping in collection["mapping-collection"]["mappings"]
+            .as_array_mut()
+            .unwrap()
+        {
+            mapping["target-resource"]["href"] = json!(link);
+        }
+        let back = crosswalk_from_oscal(
+            "x.json",
+            &collection.to_string(),
+            &library,
+            &MappingEnds::default(),
+        )
+        .unwrap();
+        assert_eq!(back.crosswalk.target, expected, "{link}");
+    }
+}

@@ -134,6 +134,33 @@ fn nist_example_catalogs_import() {
             .item("AC-2")
             .is_some_and(|c| c.requirement && c.title == "Account Management")
     );
+    // Both import as an organisation's own frameworks, under ids made from their titles.
+    let library = aims_catalog::shipped().unwrap();
+    let mut keys = Vec::new();
+    for (file, text) in [("basic-catalog.json", &basic), ("800-53-low.json", &low)] {
+        let imported = aims_catalog::read_import(
+            file,
+            text,
+            aims_catalog::import_format(file, text),
+            &aims_catalog::ImportOptions::default(),
+            &library,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let aims_catalog::Imported::Catalogue(catalogue) = imported else {
+            panic!("{file} is a catalog")
+        };
+        library
+            .extend(vec![catalogue.clone()], Vec::new())
+            .unwrap_or_else(|e| panic!("{e}"));
+        keys.push(catalogue.key());
+    }
+    assert_eq!(
+        keys,
+        [
+            "sample-security-catalog-for-demonstration-and-testing@1.1",
+            "nist-special-publication-800-53-revision-5-1-1-low-impact@5.1.1+u4"
+        ]
+    );
 }
 
 #[test]

@@ -14,26 +14,40 @@ pub struct CustomFramework {
     pub key: String,
     /// `catalogue` or `crosswalk`.
     pub kind: String,
+    /// The title the framework or crosswalk gives itself.
     pub title: String,
     /// The form the document came in (`oscal-catalog`, `csv`, ...).
     pub format: String,
+    /// The name of the file it came from, without its folder.
     pub file_name: String,
     /// What the document does not say itself, as JSON.
     pub options: String,
+    /// The document as imported; empty where a listing leaves it out.
     pub document: String,
+    /// SHA-256 of the document, in hex.
     pub sha256: String,
     pub imported_at: Timestamp,
+    /// Who imported it (the actor's label).
     pub imported_by: String,
 }
 
-/// What tells whether an organisation's imports changed, without their documents.
+/// What tells whether an organisation's imports changed, without their documents: a key
+/// imported again, even from the same document with other options, has another instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomFrameworkStamp {
     pub key: String,
     pub sha256: String,
+    pub imported_at: Timestamp,
 }
 
+const COLUMNS_BUT_DOCUMENT: &str =
+    "key, kind, title, format, file_name, options, sha256, imported_at, imported_by";
+
 fn read(row: &AnyRow) -> Result<CustomFramework> {
+    read_with(row, row.text("document")?)
+}
+
+fn read_with(row: &AnyRow, document: String) -> Result<CustomFramework> {
     Ok(CustomFramework {
         key: row.text("key")?,
         kind: row.text("kind")?,
@@ -41,7 +55,7 @@ fn read(row: &AnyRow) -> Result<CustomFramework> {
         format: row.text("format")?,
         file_name: row.text("file_name")?,
         options: row.text("options")?,
-        document: row.text("document")?,
+        document,
         sha256: row.text("sha256")?,
         imported_at: row.at("imported_at")?,
         imported_by: row.text("imported_by")?,
@@ -87,13 +101,25 @@ impl Tx {
         map_rows(rows, read)
     }
 
+    /// Every import of `org` as [`Tx::custom_frameworks`] lists them, without their documents.
+    pub async fn custom_framework_list(&mut self, org: OrgId) -> Result<Vec<CustomFramework>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS_BUT_DOCUMENT} FROM custom_frameworks WHERE org_id = $1 \
+             ORDER BY kind, imported_at, key"
+        )))
+        .bind(org.to_string())
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |row| read_with(row, String::new()))
+    }
+
     /// The keys and digests of every import of `org`, in the order of [`Tx::custom_frameworks`].
     pub async fn custom_framework_stamps(
         &mut self,
         org: OrgId,
     ) -> Result<Vec<CustomFrameworkStamp>> {
         let rows = sqlx::query(
-            "SELECT key, sha256 FROM custom_frameworks WHERE org_id = $1 \
+            "SELECT key, sha256, imported_at FROM custom_frameworks WHERE org_id = $1 \
              ORDER BY kind, imported_at, key",
         )
         .bind(org.to_string())
@@ -103,6 +129,7 @@ impl Tx {
             Ok(CustomFrameworkStamp {
                 key: row.text("key")?,
                 sha256: row.text("sha256")?,
+                imported_at: row.at("imported_at")?,
             })
         })
     }

@@ -14,7 +14,9 @@ use crate::settings::Settings;
 
 /// The file and what the command line says about it.
 pub struct ImportArgs<'a> {
+    /// The document to read.
     pub file: &'a Path,
+    /// What the command line says that the document does not.
     pub options: ImportOptions,
 }
 
@@ -116,11 +118,16 @@ pub async fn store(
         role: aims_app::domain::Role::Admin,
         label: "aims catalog import".into(),
     };
+    // The organisation keeps the file's name, not the folder it sat in on this machine.
+    let file_name = args
+        .file
+        .file_name()
+        .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
     let imported = app
         .import_framework(
             &actor,
             FrameworkImport {
-                file_name: name.clone(),
+                file_name,
                 document: text,
                 format: None,
                 options: args.options.clone(),

@@ -25,12 +25,17 @@ pub struct FrameworkImportForm {
     /// `oscal-catalog`, `oscal-mapping-collection`, `yaml` or `csv`; told from the document
     /// when absent.
     pub format: Option<String>,
-    /// A CSV framework's id (lower-case letters, digits, hyphens), title and version.
+    /// The id (lower-case letters, digits, hyphens): a CSV framework needs one; for any other
+    /// document it replaces the document's own.
     pub id: Option<String>,
+    /// The title: a CSV framework needs one; for any other it replaces the document's own.
     pub title: Option<String>,
+    /// The version (a CSV framework's defaults to 1); for any other catalogue it replaces the
+    /// document's own, so that a changed copy of a loaded framework sits beside it.
     pub version: Option<String>,
-    /// For a mapping collection whose resource links name no loaded catalogue: its ends.
+    /// For a mapping collection whose resource links name no loaded catalogue: its source.
     pub source: Option<String>,
+    /// And its target.
     pub target: Option<String>,
 }
 
@@ -41,7 +46,9 @@ pub struct ImportedFrameworkView {
     pub key: String,
     /// `catalogue` or `crosswalk`.
     pub kind: String,
+    /// The title it gives itself.
     pub title: String,
+    /// The form it was read as.
     pub format: String,
     /// Items of a catalogue; mappings and gaps of a crosswalk.
     pub entries: usize,
@@ -50,24 +57,28 @@ pub struct ImportedFrameworkView {
 /// One import of the organisation, without its document.
 #[derive(Serialize, ToSchema)]
 pub struct CustomFrameworkView {
+    /// A catalogue's `id@version`, or a crosswalk's id.
     pub key: String,
+    /// `catalogue` or `crosswalk`.
     pub kind: String,
     pub title: String,
+    /// The form it was read as.
     pub format: String,
+    /// The name of the file it came from.
     pub file_name: String,
+    /// SHA-256 of the document, in hex.
     pub sha256: String,
+    /// When, RFC 3339.
     pub imported_at: String,
+    /// Who.
     pub imported_by: String,
 }
 
 /// The framework or crosswalk to read the document as.
 fn format_of(name: &str) -> Result<ImportFormat, ApiError> {
-    serde_json::from_value(serde_json::json!(name)).map_err(|_| {
-        aims_app::AppError::Invalid(aims_app::domain::ValidationError::new(
-            "format",
-            "must be oscal-catalog, oscal-mapping-collection, yaml or csv",
-        ))
-        .into()
+    name.parse().map_err(|message: String| {
+        aims_app::AppError::Invalid(aims_app::domain::ValidationError::new("format", message))
+            .into()
     })
 }
 

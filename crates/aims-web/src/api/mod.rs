@@ -76,7 +76,11 @@ pub fn routes() -> Router<WebState> {
             "/frameworks/imports",
             get(custom_frameworks::list)
                 .post(custom_frameworks::import)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+                // The document travels as a JSON string, escaped: room enough for the app to
+                // say that it is larger than it takes.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    2 * aims_app::MAX_IMPORT_BYTES + crate::BODY_LIMIT,
+                )),
         )
         .route(
             "/frameworks/imports/{key}",

@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::frameworks::{encode, frameworks_view};
+use super::encode;
+use super::frameworks::frameworks_view;
 use super::org::actor_or_page;
 use super::{Chrome, PageId, app_error_page, done, form_error, render};
 use crate::identity::PageUser;
@@ -121,6 +122,7 @@ struct ComparePage {
     different_frameworks: bool,
 }
 
+/// The two versions to compare, by name.
 #[derive(Deserialize)]
 pub struct CompareQuery {
     old: String,

@@ -12,20 +12,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::org::actor_or_page;
-use super::{Chrome, PageId, app_error_page, form_error, render};
+use super::{Chrome, PageId, app_error_page, encode, form_error, render};
 use crate::identity::PageUser;
 use crate::state::WebState;
-
-pub(super) fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 fn item_href(name: &str, item: &Item) -> String {
     format!("/frameworks/{}/items/{}", encode(name), encode(&item.id))
@@ -33,13 +22,17 @@ fn item_href(name: &str, item: &Item) -> String {
 
 /// One catalogue of the list.
 pub(super) struct FrameworkRow {
+    /// Its page.
     pub href: String,
     pub short_name: String,
+    /// `framework@version`.
     pub key: String,
     pub version: String,
     pub publisher: String,
+    /// How many of its items are requirements.
     pub requirements: usize,
     pub original_text_included: bool,
+    /// Whether the organisation imported it rather than aims shipping it.
     pub imported: bool,
 }
 
@@ -58,6 +51,13 @@ struct FrameworksPage {
     can_import: bool,
     /// An import refused, with why; shown beside the import form.
     import_error: Option<String>,
+}
+
+impl FrameworksPage {
+    /// Where the form that deletes the import `key` posts to.
+    fn delete_action(&self, key: &str) -> String {
+        format!("/frameworks/imports/{}/delete", encode(key))
+    }
 }
 
 #[derive(Deserialize, Default)]

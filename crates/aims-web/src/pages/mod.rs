@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod charts;
 mod classification;
+mod dashboard_charts;
 mod evidence_form;
 mod framework_imports;
 mod frameworks;
@@ -293,6 +294,19 @@ fn capitalised(text: &str) -> String {
 /// A redirect after a successful form, with a message chosen from a fixed list.
 pub fn done(path: &str, notice: &str) -> Response {
     Redirect::to(&format!("{path}?done={notice}")).into_response()
+}
+
+/// `text` as one component of a URL path or query: every byte but the unreserved ones escaped
+/// (askama's `urlencode` leaves `/` alone, which would split a path segment).
+pub(crate) fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The message for a `done` code; unknown codes show nothing.

@@ -34,8 +34,8 @@ pub async fn add(
         Ok(_) => done(
             &format!(
                 "/frameworks/{}/items/{}",
-                super::frameworks::encode(&framework),
-                super::frameworks::encode(&item)
+                super::encode(&framework),
+                super::encode(&item)
             ),
             "evidence",
         ),

@@ -126,20 +126,9 @@ impl ListParams {
 
 fn url_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     pairs
-        .map(|(k, v)| format!("{k}={}", urlencoding(v)))
+        .map(|(k, v)| format!("{k}={}", super::encode(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 const PAGE: i64 = 50;

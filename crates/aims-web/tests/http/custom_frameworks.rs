@@ -173,17 +173,75 @@ async fn an_imported_framework_and_crosswalk_join_the_library_of_their_organisat
             .contains("acme-policy-to-iso-iec-42001"),
         "{problem}"
     );
-    for key in ["acme-policy-to-iso-iec-42001", "acme-ai-policy@1"] {
-        let (status, body) = server
-            .send(
-                Method::DELETE,
-                &format!("/api/v1/frameworks/imports/{key}"),
-                admin,
-                None,
-            )
-            .await;
-        assert_eq!(status, 204, "{key}: {body}");
-    }
+    // Evidence naming one of the policy's items keeps it too, until that evidence goes.
+    let (status, evidence) = server
+        .send(
+            Method::POST,
+            "/api/v1/evidence",
+            admin,
+            Some(
+                json!({"title": "Owner register", "link": "https://intranet.example/owners",
+                        "targets": [{"kind": "requirement", "id": "acme-ai-policy:P1.1"}]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{evidence}");
+    let (status, _) = server
+        .send(
+            Method::POST,
+            "/api/v1/evidence",
+            admin,
+            Some(
+                json!({"title": "Typo", "link": "https://intranet.example/owners",
+                        "targets": [{"kind": "requirement", "id": "acme-ai-policy:P9"}]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 422, "evidence may name only items that exist");
+    let (status, _) = server
+        .send(
+            Method::DELETE,
+            "/api/v1/frameworks/imports/acme-policy-to-iso-iec-42001",
+            admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, problem) = server
+        .send(
+            Method::DELETE,
+            "/api/v1/frameworks/imports/acme-ai-policy@1",
+            admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 409, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("acme-ai-policy:P1.1"),
+        "{problem}"
+    );
+    let id = evidence["id"].as_str().unwrap();
+    let (status, _) = server
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/evidence/{id}"),
+            admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, body) = server
+        .send(
+            Method::DELETE,
+            "/api/v1/frameworks/imports/acme-ai-policy@1",
+            admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
     let (status, _) = server
         .send(
             Method::GET,
@@ -243,6 +301,19 @@ async fn a_new_version_of_a_shipped_framework_is_compared_with_what_it_touches()
         .await;
     assert_eq!(status, 200, "{diff}");
     assert_eq!(diff["removed"][0]["id"], "A.10.4");
+    let (status, problem) = server
+        .send(
+            Method::GET,
+            "/api/v1/frameworks/compare?old=iso-iec-42001@2023&new=iso-iec-27001",
+            &o.tokens["auditor"],
+            None,
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem.to_string().contains("another framework"),
+        "{problem}"
+    );
     let changed = diff["changed"].as_array().unwrap();
     assert!(
         changed
