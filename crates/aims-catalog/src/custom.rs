@@ -7,7 +7,7 @@ use crate::crosswalk::{Crosswalk, parse_crosswalk};
 use crate::library::Library;
 use crate::load::{LoadError, parse_catalogue};
 use crate::model::{Catalogue, Framework};
-use crate::oscal::catalogue_from_oscal;
+use crate::oscal_catalog::catalogue_from_oscal;
 use crate::oscal_mapping::{MappingEnds, crosswalk_from_oscal};
 use crate::texts::catalogue_from_csv;
 

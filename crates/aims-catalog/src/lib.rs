@@ -12,6 +12,7 @@ mod load;
 mod mapping;
 mod model;
 mod oscal;
+mod oscal_catalog;
 mod oscal_mapping;
 mod texts;
 
@@ -22,10 +23,8 @@ pub use library::{Library, SearchHit};
 pub use load::{LoadError, parse_catalogue};
 pub use mapping::{Node, Reached, Step};
 pub use model::{Catalogue, Framework, Item, ItemKind};
-pub use oscal::{
-    OSCAL_VERSION, catalog_to_oscal, catalogue_from_oscal, crosswalk_to_oscal, export_file_name,
-    oscal_id,
-};
+pub use oscal::{OSCAL_VERSION, catalog_to_oscal, crosswalk_to_oscal, export_file_name, oscal_id};
+pub use oscal_catalog::catalogue_from_oscal;
 pub use oscal_mapping::{MappingEnds, crosswalk_from_oscal};
 pub use texts::{CsvError, catalogue_from_csv, parse_texts_csv};
 

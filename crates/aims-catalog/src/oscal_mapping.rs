@@ -9,7 +9,8 @@ use crate::crosswalk::{Crosswalk, CrosswalkInfo, Mapping, Relation};
 use crate::library::Library;
 use crate::load::LoadError;
 use crate::model::Catalogue;
-use crate::oscal::{export_file_name, oscal_id, slug};
+use crate::oscal::{export_file_name, oscal_id};
+use crate::oscal_catalog::slug;
 
 /// Which catalogues a mapping collection runs between, when its resource links do not say.
 #[derive(Clone, Debug, Default)]
