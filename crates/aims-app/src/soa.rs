@@ -50,17 +50,34 @@ impl App {
     /// The obligations of the organisation's classified systems, linked to the Annex A
     /// controls the crosswalk maps them to.
     async fn obligation_links(&self, tx: &mut Tx, actor: &Actor) -> Result<Vec<ObligationLink>> {
+        let owed = tx
+            .obligation_counts(actor.org)
+            .await?
+            .into_iter()
+            .map(|owed| {
+                let system = match owed.systems {
+                    1 => owed.first_system,
+                    n => format!("{n} systems (first: {})", owed.first_system),
+                };
+                (owed.requirement, system)
+            });
+        self.link_obligations(actor, owed)
+    }
+
+    /// Each owed requirement, with who owes it in words, linked to the Annex A controls the
+    /// crosswalk maps it to.
+    fn link_obligations(
+        &self,
+        actor: &Actor,
+        owed: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Vec<ObligationLink>> {
         let eu = self.framework(actor, EU_AI_ACT)?;
         let mut obligations = Vec::new();
-        for owed in tx.obligation_counts(actor.org).await? {
-            let system = match owed.systems {
-                1 => owed.first_system.clone(),
-                n => format!("{n} systems (first: {})", owed.first_system),
-            };
-            for linked in linked_controls(eu, &owed.requirement)? {
+        for (requirement, system) in owed {
+            for linked in linked_controls(eu, &requirement)? {
                 if linked.id.starts_with("A.") {
                     obligations.push(ObligationLink {
-                        requirement: owed.requirement.clone(),
+                        requirement: requirement.clone(),
                         system: system.clone(),
                         control: linked.id,
                         relation: linked.relation,
@@ -80,12 +97,12 @@ impl App {
         actor.require(Permission::ReadOrganisation)?;
         let mut tx = self.store.read().await?;
         let controls = self.controls(&mut tx, actor).await?;
-        // One stand-in treatment per selected control: whether a risk selects it is all that
-        // applicability needs.
+        // One stand-in treatment per selected control and one stand-in system per owed
+        // requirement: whether any exists is all that applicability needs.
         let treatments = tx
-            .control_treatment_counts(actor.org)
+            .controls_selected(actor.org)
             .await?
-            .into_keys()
+            .into_iter()
             .map(|control| TreatmentLink {
                 risk_id: format!("{control}:any"),
                 risk_label: String::new(),
@@ -96,7 +113,13 @@ impl App {
             controls,
             implementations: tx.implementations(actor.org).await?,
             treatments,
-            obligations: self.obligation_links(&mut tx, actor).await?,
+            obligations: self.link_obligations(
+                actor,
+                tx.owed_requirements(actor.org)
+                    .await?
+                    .into_iter()
+                    .map(|requirement| (requirement, String::new())),
+            )?,
             ..SoaInputs::default()
         };
         Ok(derive_soa(&inputs, self.now()).summary().groups)

@@ -88,6 +88,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0010_custom_frameworks.sql"),
         postgres: None,
     },
+    Migration {
+        version: 11,
+        name: "dashboard_indexes",
+        sql: include_str!("../migrations/0011_dashboard_indexes.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

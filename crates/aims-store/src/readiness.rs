@@ -56,10 +56,11 @@ impl Tx {
         now: Timestamp,
         soon: Timestamp,
     ) -> Result<(i64, i64)> {
+        // Two range counts on the (org, valid_until) index rather than one pass over all.
         let row = sqlx::query(
-            "SELECT SUM(CASE WHEN valid_until <= $2 THEN 1 ELSE 0 END) AS expired, \
-             SUM(CASE WHEN valid_until > $2 AND valid_until <= $3 THEN 1 ELSE 0 END) AS expiring \
-             FROM evidence WHERE org_id = $1 AND valid_until IS NOT NULL",
+            "SELECT (SELECT COUNT(*) FROM evidence WHERE org_id = $1 AND valid_until <= $2) \
+             AS expired, (SELECT COUNT(*) FROM evidence WHERE org_id = $1 \
+             AND valid_until > $2 AND valid_until <= $3) AS expiring",
         )
         .bind(org.to_string())
         .bind(now.as_micros())

@@ -133,7 +133,13 @@ impl Tx {
         Ok(())
     }
 
-    /// For each requirement owed by classified systems of `org`: how many systems owe it.
+    /// The EU AI Act requirements at least one system owes, in order, without counting.
+    pub async fn owed_requirements(&mut self, org: OrgId) -> Result<Vec<String>> {
+        crate::risks::distinct_in_index(self, "system_obligations", "requirement", org).await
+    }
+
+    /// Per EU AI Act requirement owed by at least one system, how many systems owe it and the
+    /// name of one (by id order), for the SoA's "why applicable" column.
     pub async fn obligation_counts(&mut self, org: OrgId) -> Result<Vec<ObligationCount>> {
         // Counted from the covering index alone; only one name per requirement is looked up.
         let rows = sqlx::query(

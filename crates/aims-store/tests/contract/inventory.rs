@@ -263,7 +263,9 @@ pub async fn the_inventory_filters_sorts_and_pages(store: Store) {
                 version: 0,
                 class: class.into(),
                 answers: serde_json::json!({"k": class}),
-                result: serde_json::json!({}),
+                result: serde_json::json!({"obligations": [
+                    {"requirement": "art-50"}, {"requirement": "art-4"}, {"requirement": "art-50"},
+                ]}),
                 decided_at: at(3),
                 decided_by: "ada".into(),
             },
@@ -275,6 +277,16 @@ pub async fn the_inventory_filters_sorts_and_pages(store: Store) {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    // What the dashboard reads: requirements owed (once each) and classifications to review.
+    let mut tx = store.read().await.unwrap();
+    assert_eq!(
+        tx.owed_requirements(acme).await.unwrap(),
+        ["art-4", "art-50"]
+    );
+    assert!(tx.owed_requirements(other).await.unwrap().is_empty());
+    assert_eq!(tx.classifications_needing_review(acme).await.unwrap(), 1);
+    assert_eq!(tx.classifications_needing_review(other).await.unwrap(), 0);
+    drop(tx);
     let history = store
         .read()
         .await

@@ -187,6 +187,11 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
         .unwrap();
     assert_eq!((sample[0].1, sample[0].2.as_str()), (1, "Model drift"));
     assert!(tx.control_treatment_counts(other).await.unwrap().is_empty());
+    assert_eq!(
+        tx.controls_selected(acme).await.unwrap(),
+        ["A.6.2.4", "A.6.2.6"]
+    );
+    assert!(tx.controls_selected(other).await.unwrap().is_empty());
     assert!(
         tx.control_treatment_sample(other, "A.6.2.4", 5)
             .await
