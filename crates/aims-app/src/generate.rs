@@ -241,7 +241,7 @@ impl App {
             tx.commit().await?;
         }
         // A bulk load changes what the planner should know about the tables.
-        self.store.refresh_statistics().await?;
+        self.store.settle_after_bulk_load().await?;
         Ok(ids)
     }
 }

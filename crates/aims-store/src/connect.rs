@@ -134,6 +134,18 @@ impl Store {
         Ok(())
     }
 
+    /// Readies the database after a bulk load: fresh statistics and, on PostgreSQL, the
+    /// visibility map, without which it will not count from an index alone (autovacuum may
+    /// take minutes to come round).
+    pub async fn settle_after_bulk_load(&self) -> Result<()> {
+        let sql = match self.engine() {
+            Engine::Sqlite => "PRAGMA optimize",
+            Engine::Postgres => "VACUUM (ANALYZE)",
+        };
+        self.pool.execute(sql).await?;
+        Ok(())
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }

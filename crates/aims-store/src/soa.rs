@@ -191,13 +191,18 @@ impl Tx {
         now: Timestamp,
     ) -> Result<BTreeMap<String, EvidenceCount>> {
         // substr rather than LIKE (which would need escaping) or a range (which collations
-        // order differently).
-        let rows = sqlx::query(
+        // order differently); left out when there is no prefix, as it blinds the planner.
+        let by_prefix = if prefix.is_empty() {
+            "$4 = ''"
+        } else {
+            "substr(target_id, 1, length(CAST($4 AS TEXT))) = CAST($4 AS TEXT)"
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT target_id, COUNT(*) AS total, \
              SUM(CASE WHEN valid_until IS NULL OR valid_until > $2 THEN 1 ELSE 0 END) AS current \
-             FROM evidence_targets WHERE org_id = $1 AND kind = $3 \
-             AND substr(target_id, 1, length(CAST($4 AS TEXT))) = CAST($4 AS TEXT) GROUP BY target_id",
-        )
+             FROM evidence_targets WHERE org_id = $1 AND kind = $3 AND {by_prefix} \
+             GROUP BY target_id"
+        )))
         .bind(org.to_string())
         .bind(now.as_micros())
         .bind(kind.as_str())
