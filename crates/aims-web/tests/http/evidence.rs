@@ -275,4 +275,12 @@ async fn evidence_added_on_a_clause_page_counts_on_the_dashboard() {
     );
     let (_, register) = server.page("/evidence", &cookie).await;
     assert!(!register.contains("Sneaky") && !register.contains("Nowhere"));
+    // The system page shares the form, posting to its own address.
+    let (_, system_page) = server
+        .page(&format!("/systems/{}", o.system), &cookie)
+        .await;
+    assert!(
+        system_page.contains(&format!("action=\"/systems/{}/evidence\"", o.system)),
+        "{system_page}"
+    );
 }
