@@ -32,10 +32,18 @@ impl App {
                     Ok(id) => tx.ai_system(actor.org, id).await?.is_some(),
                     Err(_) => false,
                 },
-                TargetKind::Control => self
-                    .framework(actor, crate::ISO_42001)?
-                    .item(&target.id)
-                    .is_some(),
+                // An Annex A control, or one of the organisation's own; a clause is a
+                // requirement (`iso-iec-42001:4.1`), not a control.
+                TargetKind::Control => {
+                    self.framework(actor, crate::ISO_42001)?
+                        .item(&target.id)
+                        .is_some_and(|item| item.kind == aims_catalog::ItemKind::Control)
+                        || tx
+                            .own_controls(actor.org)
+                            .await?
+                            .iter()
+                            .any(|own| own.id == target.id)
+                }
                 // The organisation's own frameworks count as much as the shipped ones.
                 TargetKind::Requirement => match target.id.split_once(':') {
                     Some((framework, item)) => library

@@ -189,6 +189,32 @@ async fn the_soa_is_derived_flagged_versioned_and_exported() {
         soa["rows"].as_array().unwrap().last().unwrap()["control"]["id"],
         "ORG-1"
     );
+    // Evidence may name it, and then shows on its row; a clause is no control.
+    let evidence = |id: &str| {
+        json!({"title": "Review minutes", "link": "https://intranet.example/minutes",
+               "targets": [{"kind": "control", "id": id}]})
+    };
+    let (status, added) = server
+        .send(
+            Method::POST,
+            "/api/v1/evidence",
+            &editor,
+            Some(evidence("ORG-1")),
+        )
+        .await;
+    assert_eq!(status, 201, "{added}");
+    let (status, _) = server
+        .send(
+            Method::POST,
+            "/api/v1/evidence",
+            &editor,
+            Some(evidence("4.1")),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (_, soa) = server.send(Method::GET, "/api/v1/soa", &editor, None).await;
+    let own_row = soa["rows"].as_array().unwrap().last().unwrap().clone();
+    assert!(own_row.to_string().contains("Review minutes"), "{own_row}");
 
     // The page shows the rows and the flag.
     let page = server
