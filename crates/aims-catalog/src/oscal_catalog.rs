@@ -87,6 +87,16 @@ fn objectives_of(node: &Value, parent: &str) -> Vec<Item> {
         .collect()
 }
 
+/// `text` as JSON; where it is not, an error naming the file and line.
+pub(crate) fn parse_json(file: &str, text: &str) -> Result<Value, LoadError> {
+    serde_json::from_str(text).map_err(|e| LoadError {
+        file: file.to_owned(),
+        line: Some(e.line()),
+        id: None,
+        message: format!("not JSON: {e}"),
+    })
+}
+
 /// Reads an OSCAL catalog as a custom framework: groups become groups, controls become
 /// requirements, the statement's prose becomes the description.
 pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadError> {
@@ -96,12 +106,7 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
         id: None,
         message,
     };
-    let document: Value = serde_json::from_str(text).map_err(|e| LoadError {
-        file: file.to_owned(),
-        line: Some(e.line()),
-        id: None,
-        message: format!("not JSON: {e}"),
-    })?;
+    let document = parse_json(file, text)?;
     let catalog = document
         .get("catalog")
         .ok_or_else(|| fail("not an OSCAL catalog: no \"catalog\" at the top".into()))?;

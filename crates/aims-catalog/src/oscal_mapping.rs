@@ -10,7 +10,7 @@ use crate::library::Library;
 use crate::load::LoadError;
 use crate::model::Catalogue;
 use crate::oscal::{export_file_name, oscal_id};
-use crate::oscal_catalog::slug;
+use crate::oscal_catalog::{parse_json, slug};
 
 /// Which catalogues a mapping collection runs between, when its resource links do not say.
 #[derive(Clone, Debug, Default)]
@@ -106,12 +106,7 @@ pub fn crosswalk_from_oscal(
         id,
         message,
     };
-    let document: Value = serde_json::from_str(text).map_err(|e| LoadError {
-        file: file.to_owned(),
-        line: Some(e.line()),
-        id: None,
-        message: format!("not JSON: {e}"),
-    })?;
+    let document = parse_json(file, text)?;
     let collection = document.get("mapping-collection").ok_or_else(|| {
         fail(
             None,

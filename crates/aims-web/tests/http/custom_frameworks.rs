@@ -174,29 +174,14 @@ async fn an_imported_framework_and_crosswalk_join_the_library_of_their_organisat
         "{problem}"
     );
     // Evidence naming one of the policy's items keeps it too, until that evidence goes.
-    let (status, evidence) = server
-        .send(
-            Method::POST,
-            "/api/v1/evidence",
-            admin,
-            Some(
-                json!({"title": "Owner register", "link": "https://intranet.example/owners",
-                        "targets": [{"kind": "requirement", "id": "acme-ai-policy:P1.1"}]}),
-            ),
-        )
-        .await;
+    let evidence_for = |item: &str| {
+        let body = json!({"title": "Owner register", "link": "https://intranet.example/owners",
+                          "targets": [{"kind": "requirement", "id": format!("acme-ai-policy:{item}")}]});
+        server.send(Method::POST, "/api/v1/evidence", admin, Some(body))
+    };
+    let (status, evidence) = evidence_for("P1.1").await;
     assert_eq!(status, 201, "{evidence}");
-    let (status, _) = server
-        .send(
-            Method::POST,
-            "/api/v1/evidence",
-            admin,
-            Some(
-                json!({"title": "Typo", "link": "https://intranet.example/owners",
-                        "targets": [{"kind": "requirement", "id": "acme-ai-policy:P9"}]}),
-            ),
-        )
-        .await;
+    let (status, _) = evidence_for("P9").await;
     assert_eq!(status, 422, "evidence may name only items that exist");
     let (status, _) = server
         .send(
