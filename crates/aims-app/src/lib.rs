@@ -17,6 +17,7 @@ mod error;
 mod evidence;
 mod frameworks;
 mod generate;
+mod head_cache;
 mod impact;
 mod inventory;
 mod jobs;
@@ -74,7 +75,9 @@ pub struct App {
     /// Hosts (`host` or `host:port`) that red-team runs started on the server may reach.
     redteam_hosts: Arc<Vec<String>>,
     /// Dashboard figures per organisation, with the audit head they were computed at.
-    readiness_cache: Arc<std::sync::Mutex<readiness::Cache>>,
+    readiness_cache: head_cache::HeadCache<Readiness>,
+    /// The derived Statement of Applicability per organisation, likewise.
+    soa_cache: head_cache::HeadCache<SoaReport>,
     /// Each organisation's library of shipped and imported catalogues.
     libraries: Arc<std::sync::Mutex<custom_frameworks::LibraryCache>>,
 }
@@ -87,7 +90,8 @@ impl App {
             clock,
             blobs: None,
             redteam_hosts: Arc::new(Vec::new()),
-            readiness_cache: Arc::default(),
+            readiness_cache: Default::default(),
+            soa_cache: Default::default(),
             libraries: Arc::default(),
         }
     }

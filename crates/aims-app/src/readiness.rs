@@ -1,10 +1,8 @@
 //! The readiness of the organisation's management system: the numbers the dashboard shows,
 //! each the count of a list a person can open.
 
-use std::collections::HashMap;
-
 use aims_domain::evidence::EXPIRY_NOTICE_DAYS;
-use aims_domain::{Actor, AiSystemId, OrgId, Permission, Timestamp};
+use aims_domain::{Actor, AiSystemId, Permission, Timestamp};
 
 use crate::App;
 use crate::error::Result;
@@ -40,13 +38,6 @@ const CLASS_ORDER: [&str; 5] = [
     "unclassified",
 ];
 
-/// How long cached figures may serve when nothing changed: some figures (expired evidence,
-/// overdue reviews) change with time alone.
-const CACHE_SECONDS: i64 = 60;
-
-/// Figures per organisation with the audit head and instant they were computed at.
-pub(crate) type Cache = HashMap<OrgId, (Option<i64>, Timestamp, Readiness)>;
-
 impl App {
     /// The readiness figures of the actor's organisation. They are computed again only when
     /// the organisation's audit trail has grown (every change appends to it) or a minute has
@@ -55,22 +46,13 @@ impl App {
         actor.require(Permission::ReadOrganisation)?;
         let now = self.now();
         let head = self.store.read().await?.audit_head(actor.org).await?;
-        let fresh = |(at_head, at, _): &(Option<i64>, Timestamp, Readiness)| {
-            let age = now.as_micros() - at.as_micros();
-            *at_head == head && (0..CACHE_SECONDS * 1_000_000).contains(&age)
-        };
-        if let Some(cached) = self.cached_readiness(actor.org).filter(|c| fresh(c)) {
-            return Ok(cached.2);
+        if let Some(cached) = self.readiness_cache.get(actor.org, head, now) {
+            return Ok(cached);
         }
         let figures = self.compute_readiness(actor, now).await?;
-        if let Ok(mut cache) = self.readiness_cache.lock() {
-            cache.insert(actor.org, (head, now, figures.clone()));
-        }
+        self.readiness_cache
+            .put(actor.org, head, now, figures.clone());
         Ok(figures)
-    }
-
-    fn cached_readiness(&self, org: OrgId) -> Option<(Option<i64>, Timestamp, Readiness)> {
-        self.readiness_cache.lock().ok()?.get(&org).cloned()
     }
 
     async fn compute_readiness(&self, actor: &Actor, now: Timestamp) -> Result<Readiness> {

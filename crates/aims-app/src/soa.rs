@@ -8,7 +8,7 @@ use aims_domain::soa::{
     ControlRef, EvidenceRef, ImplementationFacts, ObligationLink, Soa, SoaChange, SoaInputs,
     SoaSnapshot, TreatmentLink, compare, derive_soa, to_csv,
 };
-use aims_domain::{Actor, Permission, UserId, ValidationError};
+use aims_domain::{Actor, Permission, Timestamp, UserId, ValidationError};
 use aims_store::{EvidenceCount, SoaVersion, Tx};
 use serde_json::json;
 
@@ -125,10 +125,25 @@ impl App {
         Ok(derive_soa(&inputs, self.now()).summary().groups)
     }
 
-    /// Derives the Statement of Applicability as it stands now.
+    /// The Statement of Applicability as it stands now. Derived again only when the
+    /// organisation's audit trail has grown or a minute has passed, as the dashboard is.
     pub async fn statement_of_applicability(&self, actor: &Actor) -> Result<SoaReport> {
         actor.require(Permission::ReadOrganisation)?;
         let now = self.now();
+        let head = self.store.read().await?.audit_head(actor.org).await?;
+        if let Some(cached) = self.soa_cache.get(actor.org, head, now) {
+            return Ok(cached);
+        }
+        let report = self.derive_statement_of_applicability(actor, now).await?;
+        self.soa_cache.put(actor.org, head, now, report.clone());
+        Ok(report)
+    }
+
+    async fn derive_statement_of_applicability(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<SoaReport> {
         let mut tx = self.store.read().await?;
         let controls = self.controls(&mut tx, actor).await?;
         let mut treatments = Vec::new();
