@@ -1,10 +1,12 @@
-//! What the filtered lists (inventory, risk register) share: numbered text binds, a count that
-//! may stop at a cap, and one page, all run with the same binds.
+//! What the filtered lists (inventory, risk register) share: numbered text binds, text
+//! search, a count that may stop at a cap, and one page, all run with the same binds.
 
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
+use crate::connect::Engine;
 use crate::error::Result;
+use crate::inventory::like_escaped;
 use crate::row::RowExt;
 use crate::tx::Tx;
 
@@ -12,6 +14,71 @@ use crate::tx::Tx;
 pub(crate) fn bind(clause: &str, value: String, binds: &mut Vec<String>) -> String {
     binds.push(value);
     clause.replace('?', &format!("${}", binds.len()))
+}
+
+/// A table searched by words: its alias in the list query and, on SQLite, its trigram index
+/// (`text_index_{name}`) with the table of stable row numbers beside it.
+pub(crate) struct Searched {
+    pub alias: &'static str,
+    pub index: &'static str,
+    pub rows: &'static str,
+    pub key: &'static str,
+}
+
+/// Fewer characters than this are not a trigram, so an index cannot look them up.
+const TRIGRAM: usize = 3;
+
+/// The clauses that keep the rows whose search text contains every word of `text` (up to
+/// eight), anywhere. On PostgreSQL a LIKE that pg_trgm's index serves; on SQLite one MATCH
+/// against the FTS5 trigram index for the words it can look up, and a LIKE for shorter ones.
+pub(crate) fn text_clauses(
+    engine: Engine,
+    searched: &Searched,
+    text: &str,
+    binds: &mut Vec<String>,
+) -> Vec<String> {
+    let Searched {
+        alias,
+        index,
+        rows,
+        key,
+    } = searched;
+    let words: Vec<String> = text
+        .to_lowercase()
+        .split_whitespace()
+        .take(8)
+        .map(str::to_owned)
+        .collect();
+    let (indexed, scanned): (Vec<&String>, Vec<&String>) = words
+        .iter()
+        .partition(|w| engine == Engine::Sqlite && w.chars().count() >= TRIGRAM);
+    let mut clauses: Vec<String> = scanned
+        .into_iter()
+        .map(|word| {
+            bind(
+                &format!("{alias}.search_key LIKE ? ESCAPE '\\'"),
+                format!("%{}%", like_escaped(word)),
+                binds,
+            )
+        })
+        .collect();
+    if !indexed.is_empty() {
+        // Each word is one quoted FTS5 string, so nothing in it is query syntax.
+        let query = indexed
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        clauses.push(bind(
+            &format!(
+                "{alias}.id IN (SELECT x.{key} FROM {index} f JOIN {rows} x ON x.row = f.rowid \
+                 WHERE {index} MATCH ?)"
+            ),
+            query,
+            binds,
+        ));
+    }
+    clauses
 }
 
 impl Tx {

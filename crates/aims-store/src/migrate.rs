@@ -94,6 +94,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0011_dashboard_indexes.sql"),
         postgres: None,
     },
+    Migration {
+        version: 12,
+        name: "text_search",
+        sql: include_str!("../migrations/0012_text_search.sql"),
+        postgres: Some(include_str!("../migrations/0012_text_search.postgres.sql")),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -7,8 +7,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::inventory::like_escaped;
-use crate::listing::bind;
+use crate::listing::{Searched, bind, text_clauses};
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
@@ -286,15 +285,16 @@ impl Tx {
     pub async fn risks(&mut self, org: OrgId, q: &RiskQuery) -> Result<(Vec<Risk>, i64)> {
         let mut clauses = vec!["r.org_id = $1".to_owned()];
         let mut binds: Vec<String> = vec![org.to_string()];
-        let mut bind = |clause: &str, value: String| bind(clause, value, &mut binds);
         if let Some(text) = &q.text {
-            for word in text.to_lowercase().split_whitespace().take(8) {
-                clauses.push(bind(
-                    "r.search_key LIKE ? ESCAPE '\\'",
-                    format!("%{}%", like_escaped(word)),
-                ));
-            }
+            let searched = Searched {
+                alias: "r",
+                index: "text_index_risks",
+                rows: "text_index_risk_rows",
+                key: "risk_id",
+            };
+            clauses.extend(text_clauses(self.engine(), &searched, text, &mut binds));
         }
+        let mut bind = |clause: &str, value: String| bind(clause, value, &mut binds);
         if let Some(status) = &q.status {
             clauses.push(bind("r.status = ?", status.clone()));
         }

@@ -7,12 +7,14 @@ use crate::connect::Engine;
 use crate::error::{Result, StoreError};
 use crate::tx::Tx;
 
-/// The application's tables (the migration ledger left out), by name.
+/// The application's tables, by name. Left out: the migration ledger, and SQLite's text
+/// indexes (`text_index_*` and FTS5's own tables under them), which triggers derive from
+/// the tables and fill again on restore.
 pub(crate) async fn tables(tx: &mut Tx) -> Result<Vec<String>> {
     let sql = match tx.engine() {
         Engine::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-             AND name <> 'schema_migrations' ORDER BY name"
+             AND name NOT LIKE 'text_index_%' AND name <> 'schema_migrations' ORDER BY name"
         }
         Engine::Postgres => {
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \

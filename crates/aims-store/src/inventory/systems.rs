@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::labels::{join_labels, like_escaped, split_labels};
 use crate::error::{Result, StoreError};
-use crate::listing::bind;
+use crate::listing::{Searched, bind, text_clauses};
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
@@ -231,13 +231,13 @@ impl Tx {
         let mut clauses = vec!["s.org_id = $1".to_owned()];
         let mut binds = vec![org.to_string()];
         if let Some(text) = &q.text {
-            for word in text.to_lowercase().split_whitespace().take(8) {
-                clauses.push(bind(
-                    "s.search_key LIKE ? ESCAPE '\\'",
-                    format!("%{}%", like_escaped(word)),
-                    &mut binds,
-                ));
-            }
+            let searched = Searched {
+                alias: "s",
+                index: "text_index_systems",
+                rows: "text_index_system_rows",
+                key: "system_id",
+            };
+            clauses.extend(text_clauses(self.engine(), &searched, text, &mut binds));
         }
         for (column, value) in [
             ("lifecycle_stage", &q.lifecycle_stage),

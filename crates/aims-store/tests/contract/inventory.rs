@@ -446,3 +446,54 @@ pub async fn components_belong_to_their_system_and_organisation(store: Store) {
             .is_none()
     );
 }
+
+/// The names `text` finds in `org`, and how many.
+pub async fn found(store: &Store, org: OrgId, text: &str) -> (Vec<String>, i64) {
+    let q = SystemQuery {
+        text: Some(text.into()),
+        ..query()
+    };
+    names(store, org, q).await
+}
+
+pub async fn text_search_finds_words_anywhere_and_follows_changes(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let other = org(&store, "Other").await;
+    let mut cv = facts("CV screener");
+    cv.tags = vec!["recruiting".into()];
+    let cv = system(&store, acme, cv).await;
+    let mut quoted = facts("Quote \"unsafe\" handler");
+    quoted.description = "Reads OR AND NEAR as words".into();
+    system(&store, acme, quoted).await;
+    system(&store, other, facts("Other screener")).await;
+
+    // Inside a word, across fields, in any case; another organisation's systems never show.
+    assert_eq!(
+        found(&store, acme, "CREEN").await,
+        (vec!["CV screener".into()], 1)
+    );
+    assert_eq!(found(&store, acme, "cruit screener").await.1, 1);
+    // Words too short for a trigram are still found.
+    assert_eq!(found(&store, acme, "cv").await.0, ["CV screener"]);
+    assert_eq!(found(&store, acme, "cv zz").await.1, 0);
+    // Quotes and the index's own operators are text, not query syntax.
+    assert_eq!(found(&store, acme, "\"unsafe\"").await.1, 1);
+    assert_eq!(found(&store, acme, "or near").await.1, 1);
+    assert_eq!(found(&store, acme, "scr*").await.1, 0);
+
+    let mut renamed = facts("Candidate ranker");
+    renamed.tags = vec!["recruiting".into()];
+    let mut tx = store.write().await.unwrap();
+    tx.update_ai_system(acme, cv, &renamed, 1, false, at(5))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(found(&store, acme, "screener").await.1, 0);
+    assert_eq!(found(&store, acme, "ranker").await.0, ["Candidate ranker"]);
+
+    let mut tx = store.write().await.unwrap();
+    tx.delete_ai_system(acme, cv).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(found(&store, acme, "ranker").await.1, 0);
+    assert_eq!(found(&store, other, "screener").await.1, 1);
+}

@@ -56,6 +56,7 @@ contract! {
     jobs::concurrent_workers_claim_each_job_once,
     inventory::systems_are_scoped_named_uniquely_and_revised,
     inventory::the_inventory_filters_sorts_and_pages,
+    inventory::text_search_finds_words_anywhere_and_follows_changes,
     inventory::components_belong_to_their_system_and_organisation,
     impact::assessments_keep_versions_and_approvals_per_organisation,
     evidence::evidence_is_found_by_what_it_supports_and_reminded_once,
