@@ -112,6 +112,13 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
         .0,
         ["Model drift"]
     );
+    // Inside words, and never another organisation's risks.
+    let found = async |tx: &mut aims_store::Tx, org, text: &str| {
+        let q = query(&|q| q.text = Some(text.into()));
+        titles(tx.risks(org, &q).await.unwrap())
+    };
+    assert_eq!(found(&mut tx, acme, "ODEL dri").await.0, ["Model drift"]);
+    assert_eq!(found(&mut tx, acme, "theirs").await.1, 0);
     assert_eq!(
         titles(
             tx.risks(acme, &query(&|q| q.system = Some(scorer)))
@@ -211,6 +218,7 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
         .unwrap();
     assert_eq!((r.number, r.facts.clone()), (1, drift));
     r.facts.status = RiskStatus::Closed;
+    r.facts.title = "Model decay".into();
     r.acceptance = Some(Acceptance {
         by: ada,
         at: at(3),
@@ -241,6 +249,11 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
         (read.revision, read.acceptance.map(|a| a.note)),
         (2, Some("Residual is fine".into()))
     );
+    // The text index follows the change.
+    let mut tx = store.read().await.unwrap();
+    assert_eq!(found(&mut tx, acme, "decay").await.0, ["Model decay"]);
+    assert_eq!(found(&mut tx, acme, "drift").await.1, 0);
+    drop(tx);
     assert!(
         store
             .read()
