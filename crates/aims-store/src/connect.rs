@@ -53,12 +53,8 @@ static DRIVERS: Once = Once::new();
 // `optimize = 0x10002` refreshes the planner's statistics where they are missing or stale,
 // within a small budget: without them SQLite walks an index that starts with org_id (one value
 // per tenant) instead of the far more selective one a query names.
-// `cache_size` (32 MiB a connection, taken only as used) rather than SQLite's 2 MiB: a
-// register of 100,000 risks with its text index would otherwise be read again page by page
-// from the file on every large write and list.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; \
-     PRAGMA optimize = 0x10002;";
+     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL; PRAGMA optimize = 0x10002;";
 
 impl Store {
     /// Connects to the database at `url` (`sqlite:PATH` or `postgres://...`).
