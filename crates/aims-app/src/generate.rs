@@ -124,7 +124,7 @@ impl App {
             .collect();
         let mut ids = Vec::with_capacity(size.systems);
         for batch in (0..size.systems).collect::<Vec<_>>().chunks(BATCH) {
-            let mut tx = self.store.write().await?;
+            let mut tx = self.store.write_for_bulk_load().await?;
             for &i in batch {
                 // Spread creation over the last year so that "recently changed" sorts mean something.
                 let at = start.plus_seconds(-((i as i64 * 3_157) % 31_536_000));
@@ -174,7 +174,7 @@ impl App {
             .collect();
         let method = aims_domain::risk::RiskMethod::default_five_by_five();
         for batch in (0..size.risks).collect::<Vec<_>>().chunks(BATCH) {
-            let mut tx = self.store.write().await?;
+            let mut tx = self.store.write_for_bulk_load().await?;
             for &i in batch {
                 let facts = risk_facts(i, &ids, &controls);
                 let risk = aims_domain::risk::Risk {
@@ -202,7 +202,7 @@ impl App {
             tx.commit().await?;
         }
         for batch in (0..size.evidence).collect::<Vec<_>>().chunks(BATCH) {
-            let mut tx = self.store.write().await?;
+            let mut tx = self.store.write_for_bulk_load().await?;
             for &i in batch {
                 let mut targets = vec![Target {
                     kind: TargetKind::Control,
