@@ -62,3 +62,8 @@ BEGIN
         WHERE rowid = (SELECT row FROM text_index_risk_rows WHERE risk_id = old.id);
     DELETE FROM text_index_risk_rows WHERE risk_id = old.id;
 END;
+
+-- The index hands back ids; checking each one's organisation from these indexes, rather
+-- than from the wide rows, makes counting a search's matches several times cheaper.
+CREATE INDEX ai_systems_by_id_org ON ai_systems (id, org_id);
+CREATE INDEX risks_by_id_org ON risks (id, org_id);
