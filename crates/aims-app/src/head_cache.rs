@@ -13,8 +13,11 @@ use aims_domain::{OrgId, Timestamp};
 /// How long derived figures may serve when nothing changed.
 const MAX_AGE_SECONDS: i64 = 60;
 
+/// Figures with the audit head and the instant they were derived at.
+type Entry<T> = (Option<i64>, Timestamp, T);
+
 /// Derived figures per organisation, each with the audit head and instant of its derivation.
-pub(crate) struct HeadCache<T>(Arc<Mutex<HashMap<OrgId, (Option<i64>, Timestamp, T)>>>);
+pub(crate) struct HeadCache<T>(Arc<Mutex<HashMap<OrgId, Entry<T>>>>);
 
 impl<T> Default for HeadCache<T> {
     fn default() -> Self {
