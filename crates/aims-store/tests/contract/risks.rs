@@ -299,6 +299,13 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
             .len(),
         1
     );
+    let mut tx = store.read().await.unwrap();
+    assert_eq!(
+        found(&mut tx, acme, "decay").await.1,
+        0,
+        "deleted, so not found"
+    );
+    assert_eq!(found(&mut tx, acme, "leak").await.1, 1);
 }
 
 pub async fn concurrent_writers_get_distinct_risk_numbers(store: Store) {
