@@ -9,6 +9,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aims_domain::{OrgId, Timestamp};
+use aims_store::Store;
+
+use crate::error::Result;
 
 /// How long derived figures may serve when nothing changed.
 const MAX_AGE_SECONDS: i64 = 60;
@@ -32,8 +35,26 @@ impl<T> Clone for HeadCache<T> {
 }
 
 impl<T: Clone> HeadCache<T> {
+    /// The figures of `org` as kept, if its audit head is unchanged and they are fresh at
+    /// `now`; otherwise derived by `derive` and kept.
+    pub(crate) async fn get_or_derive(
+        &self,
+        store: &Store,
+        org: OrgId,
+        now: Timestamp,
+        derive: impl AsyncFnOnce() -> Result<T>,
+    ) -> Result<T> {
+        let head = store.read().await?.audit_head(org).await?;
+        if let Some(kept) = self.get(org, head, now) {
+            return Ok(kept);
+        }
+        let figures = derive().await?;
+        self.put(org, head, now, figures.clone());
+        Ok(figures)
+    }
+
     /// The figures of `org` if they were derived at `head` less than a minute before `now`.
-    pub(crate) fn get(&self, org: OrgId, head: Option<i64>, now: Timestamp) -> Option<T> {
+    fn get(&self, org: OrgId, head: Option<i64>, now: Timestamp) -> Option<T> {
         let entries = self.0.lock().ok()?;
         let (at_head, at, figures) = entries.get(&org)?;
         let age = now.as_micros() - at.as_micros();
@@ -42,7 +63,7 @@ impl<T: Clone> HeadCache<T> {
     }
 
     /// Keeps `figures` as derived for `org` at `head` and `now`.
-    pub(crate) fn put(&self, org: OrgId, head: Option<i64>, now: Timestamp, figures: T) {
+    fn put(&self, org: OrgId, head: Option<i64>, now: Timestamp, figures: T) {
         // A poisoned lock only costs the cache: the figures are derived again next time.
         if let Ok(mut entries) = self.0.lock() {
             entries.insert(org, (head, now, figures));

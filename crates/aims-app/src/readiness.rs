@@ -45,14 +45,11 @@ impl App {
     pub async fn readiness(&self, actor: &Actor) -> Result<Readiness> {
         actor.require(Permission::ReadOrganisation)?;
         let now = self.now();
-        let head = self.store.read().await?.audit_head(actor.org).await?;
-        if let Some(cached) = self.readiness_cache.get(actor.org, head, now) {
-            return Ok(cached);
-        }
-        let figures = self.compute_readiness(actor, now).await?;
         self.readiness_cache
-            .put(actor.org, head, now, figures.clone());
-        Ok(figures)
+            .get_or_derive(&self.store, actor.org, now, async || {
+                self.compute_readiness(actor, now).await
+            })
+            .await
     }
 
     async fn compute_readiness(&self, actor: &Actor, now: Timestamp) -> Result<Readiness> {

@@ -130,13 +130,11 @@ impl App {
     pub async fn statement_of_applicability(&self, actor: &Actor) -> Result<SoaReport> {
         actor.require(Permission::ReadOrganisation)?;
         let now = self.now();
-        let head = self.store.read().await?.audit_head(actor.org).await?;
-        if let Some(cached) = self.soa_cache.get(actor.org, head, now) {
-            return Ok(cached);
-        }
-        let report = self.derive_statement_of_applicability(actor, now).await?;
-        self.soa_cache.put(actor.org, head, now, report.clone());
-        Ok(report)
+        self.soa_cache
+            .get_or_derive(&self.store, actor.org, now, async || {
+                self.derive_statement_of_applicability(actor, now).await
+            })
+            .await
     }
 
     async fn derive_statement_of_applicability(
