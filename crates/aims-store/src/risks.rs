@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::listing::{Searched, bind, text_clauses};
+use crate::listing::{Listing, Searched, bind};
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
@@ -285,15 +285,6 @@ impl Tx {
     pub async fn risks(&mut self, org: OrgId, q: &RiskQuery) -> Result<(Vec<Risk>, i64)> {
         let mut clauses = vec!["r.org_id = $1".to_owned()];
         let mut binds: Vec<String> = vec![org.to_string()];
-        if let Some(text) = &q.text {
-            let searched = Searched {
-                alias: "r",
-                index: "text_index_risks",
-                rows: "text_index_risk_rows",
-                key: "risk_id",
-            };
-            clauses.extend(text_clauses(self.engine(), &searched, text, &mut binds));
-        }
         let mut bind = |clause: &str, value: String| bind(clause, value, &mut binds);
         if let Some(status) = &q.status {
             clauses.push(bind("r.status = ?", status.clone()));
@@ -329,28 +320,47 @@ impl Tx {
                 "r.{basis}_likelihood = {l} AND r.{basis}_impact = {i}"
             ));
         }
-        let filter = clauses.join(" AND ");
         let direction = if q.descending { "DESC" } else { "ASC" };
-        let order = match q.sort {
-            RiskSort::Number => format!("r.number {direction}"),
+        let (order, order_index) = match q.sort {
+            // The index of the (org, number) constraint, named by SQLite.
+            RiskSort::Number => (
+                format!("r.number {direction}"),
+                Some("sqlite_autoindex_risks_2"),
+            ),
             // Both columns one way, so that the (org, level, number) index serves the order.
-            RiskSort::Level => format!("r.residual_level {direction}, r.number {direction}"),
-            RiskSort::Updated => format!("r.updated_at {direction}, r.number"),
-            RiskSort::ReviewDue => {
-                format!("r.review_due IS NULL, r.review_due {direction}, r.number")
-            }
+            RiskSort::Level => (
+                format!("r.residual_level {direction}, r.number {direction}"),
+                Some("risks_by_level"),
+            ),
+            RiskSort::Updated => (
+                format!("r.updated_at {direction}, r.number"),
+                Some("risks_by_updated"),
+            ),
+            RiskSort::ReviewDue => (
+                format!("r.review_due IS NULL, r.review_due {direction}, r.number"),
+                None,
+            ),
+        };
+        let searched = Searched {
+            index: "text_index_risks",
+            rows: "text_index_risk_rows",
+            key: "risk_id",
         };
         let (rows, total) = self
-            .counted_page(
-                "risks r",
-                "SELECT r.* FROM risks r",
-                &filter,
-                &order,
+            .counted_page(&Listing {
+                table: "risks",
+                alias: "r",
+                columns: "r.*",
+                joins: "",
+                clauses,
                 binds,
-                q.count_cap,
-                q.limit,
-                q.offset,
-            )
+                text: q.text.as_deref().map(|text| (searched, text)),
+                order,
+                order_index,
+                cap: q.count_cap,
+                limit: q.limit,
+                offset: q.offset,
+            })
             .await?;
         Ok((map_rows(rows, read)?, total))
     }

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::labels::{join_labels, like_escaped, split_labels};
 use crate::error::{Result, StoreError};
-use crate::listing::{Searched, bind, text_clauses};
+use crate::listing::{Listing, Searched, bind};
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
@@ -42,8 +42,8 @@ pub struct SystemQuery {
     pub offset: i64,
 }
 
-const SELECT: &str = "SELECT s.*, u.display_name AS owner_name FROM ai_systems s \
-     LEFT JOIN users u ON u.id = s.owner_id";
+const COLUMNS: &str = "s.*, u.display_name AS owner_name";
+const JOINS: &str = "LEFT JOIN users u ON u.id = s.owner_id";
 
 fn read(row: &AnyRow) -> Result<AiSystem> {
     let class: Option<String> = row.opt_text("class")?;
@@ -203,7 +203,7 @@ impl Tx {
     /// One system of `org`.
     pub async fn ai_system(&mut self, org: OrgId, id: AiSystemId) -> Result<Option<AiSystem>> {
         let row = sqlx::query(AssertSqlSafe(format!(
-            "{SELECT} WHERE s.org_id = $1 AND s.id = $2"
+            "SELECT {COLUMNS} FROM ai_systems s {JOINS} WHERE s.org_id = $1 AND s.id = $2"
         )))
         .bind(org.to_string())
         .bind(id.to_string())
@@ -230,15 +230,6 @@ impl Tx {
     ) -> Result<(Vec<AiSystem>, i64)> {
         let mut clauses = vec!["s.org_id = $1".to_owned()];
         let mut binds = vec![org.to_string()];
-        if let Some(text) = &q.text {
-            let searched = Searched {
-                alias: "s",
-                index: "text_index_systems",
-                rows: "text_index_system_rows",
-                key: "system_id",
-            };
-            clauses.extend(text_clauses(self.engine(), &searched, text, &mut binds));
-        }
         for (column, value) in [
             ("lifecycle_stage", &q.lifecycle_stage),
             ("status", &q.status),
@@ -267,28 +258,38 @@ impl Tx {
         if let Some(owner) = q.owner {
             clauses.push(bind("s.owner_id = ?", owner.to_string(), &mut binds));
         }
-        let filter = clauses.join(" AND ");
         let direction = if q.descending { "DESC" } else { "ASC" };
-        let order = match q.sort {
-            SystemSort::Name => format!("s.name_key {direction}"),
-            SystemSort::Updated => format!("s.updated_at {direction}"),
+        let (order, order_index) = match q.sort {
+            SystemSort::Name => (format!("s.name_key {direction}"), Some("ai_systems_name")),
+            SystemSort::Updated => (
+                format!("s.updated_at {direction}"),
+                Some("ai_systems_by_updated"),
+            ),
             SystemSort::LifecycleStage => {
-                format!("{} {direction}, s.name_key", stage_rank())
+                (format!("{} {direction}, s.name_key", stage_rank()), None)
             }
-            SystemSort::Class => format!("{} {direction}, s.name_key", class_rank()),
+            SystemSort::Class => (format!("{} {direction}, s.name_key", class_rank()), None),
         };
-
+        let searched = Searched {
+            index: "text_index_systems",
+            rows: "text_index_system_rows",
+            key: "system_id",
+        };
         let (rows, total) = self
-            .counted_page(
-                "ai_systems s",
-                SELECT,
-                &filter,
-                &format!("{order}, s.id"),
+            .counted_page(&Listing {
+                table: "ai_systems",
+                alias: "s",
+                columns: COLUMNS,
+                joins: JOINS,
+                clauses,
                 binds,
-                q.count_cap,
-                q.limit,
-                q.offset,
-            )
+                text: q.text.as_deref().map(|text| (searched, text)),
+                order: format!("{order}, s.id"),
+                order_index,
+                cap: q.count_cap,
+                limit: q.limit,
+                offset: q.offset,
+            })
             .await?;
         Ok((map_rows(rows, read)?, total))
     }

@@ -5,7 +5,7 @@ use aims_store::{RiskLevels, RiskQuery, RiskSort, Store, StoreError};
 use crate::inventory::{facts, system};
 use crate::{at, member, org};
 
-fn risk_facts(title: &str, l: u8, i: u8) -> RiskFacts {
+pub fn risk_facts(title: &str, l: u8, i: u8) -> RiskFacts {
     RiskFacts {
         title: title.into(),
         description: String::new(),
@@ -39,7 +39,7 @@ fn new_risk(f: RiskFacts) -> Risk {
     }
 }
 
-fn levels(m: &RiskMethod, f: &RiskFacts) -> RiskLevels {
+pub fn levels(m: &RiskMethod, f: &RiskFacts) -> RiskLevels {
     let inherent = m
         .level_of(f.inherent_likelihood, f.inherent_impact)
         .unwrap();
