@@ -124,11 +124,11 @@ impl App {
             .collect();
         let mut ids = Vec::with_capacity(size.systems);
         for batch in (0..size.systems).collect::<Vec<_>>().chunks(BATCH) {
-            let mut tx = self.store.write_for_bulk_load().await?;
+            let mut systems = Vec::with_capacity(batch.len());
             for &i in batch {
                 // Spread creation over the last year so that "recently changed" sorts mean something.
                 let at = start.plus_seconds(-((i as i64 * 3_157) % 31_536_000));
-                let system = AiSystem {
+                systems.push(AiSystem {
                     id: AiSystemId::new(),
                     facts: system_facts(i).validate()?,
                     owner_name: None,
@@ -136,8 +136,12 @@ impl App {
                     created_at: at,
                     updated_at: at,
                     revision: 1,
-                };
-                tx.insert_ai_system(org, &system).await?;
+                });
+            }
+            let mut tx = self.store.write_for_bulk_load().await?;
+            tx.insert_ai_systems(org, &systems).await?;
+            for (&i, system) in batch.iter().zip(&systems) {
+                let at = system.created_at;
                 if i % 10 != 9 {
                     let (answers, result, class) = &templates[i % templates.len()];
                     let record = ClassificationRecord {
@@ -174,7 +178,7 @@ impl App {
             .collect();
         let method = aims_domain::risk::RiskMethod::default_five_by_five();
         for batch in (0..size.risks).collect::<Vec<_>>().chunks(BATCH) {
-            let mut tx = self.store.write_for_bulk_load().await?;
+            let mut risks = Vec::with_capacity(batch.len());
             for &i in batch {
                 let facts = risk_facts(i, &ids, &controls);
                 let risk = aims_domain::risk::Risk {
@@ -190,8 +194,11 @@ impl App {
                     inherent: risk.inherent_level(&method),
                     residual: risk.residual_level(&method),
                 };
-                tx.insert_risk(org, &risk, levels).await?;
+                risks.push((risk, levels));
             }
+            let mut tx = self.store.write_for_bulk_load().await?;
+            let refs: Vec<_> = risks.iter().map(|(r, l)| (r, *l)).collect();
+            tx.insert_risks(org, &refs).await?;
             let change = json!({"risks": batch.len()});
             tx.append_audit(
                 org,
@@ -202,7 +209,7 @@ impl App {
             tx.commit().await?;
         }
         for batch in (0..size.evidence).collect::<Vec<_>>().chunks(BATCH) {
-            let mut tx = self.store.write_for_bulk_load().await?;
+            let mut records = Vec::with_capacity(batch.len());
             for &i in batch {
                 let mut targets = vec![Target {
                     kind: TargetKind::Control,
@@ -229,8 +236,10 @@ impl App {
                     created_at: start,
                     updated_at: start,
                 };
-                tx.insert_evidence(org, &evidence).await?;
+                records.push(evidence);
             }
+            let mut tx = self.store.write_for_bulk_load().await?;
+            tx.insert_evidence_records(org, &records).await?;
             let change = json!({"evidence": batch.len()});
             tx.append_audit(
                 org,

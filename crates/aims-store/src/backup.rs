@@ -202,14 +202,7 @@ async fn load_table(tx: &mut Tx, part: &TableDump) -> Result<u64> {
             part.table, part.columns, columns
         )));
     }
-    let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
-    let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({})",
-        part.table,
-        names.join(", "),
-        marks.join(", ")
-    );
+    let mut rows = Vec::with_capacity(part.rows.len());
     for (index, row) in part.rows.iter().enumerate() {
         if row.len() != columns.len() {
             return Err(StoreError::Backup(format!(
@@ -220,17 +213,22 @@ async fn load_table(tx: &mut Tx, part: &TableDump) -> Result<u64> {
                 columns.len()
             )));
         }
-        let mut query = sqlx::query(AssertSqlSafe(sql.clone()));
-        for (value, (name, kind)) in row.iter().zip(&columns) {
-            query = value::bind(query, value, *kind).map_err(|e| {
-                StoreError::Backup(format!(
-                    "table {} row {} column {name}: {e}",
-                    part.table,
-                    index + 1
-                ))
-            })?;
-        }
-        query.execute(tx.conn()).await?;
+        let cells = row
+            .iter()
+            .zip(&columns)
+            .map(|(value, (name, kind))| {
+                value::cell(value, *kind).map_err(|e| {
+                    StoreError::Backup(format!(
+                        "table {} row {} column {name}: {e}",
+                        part.table,
+                        index + 1
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        rows.push(cells);
     }
+    let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+    tx.insert_rows(&part.table, &names, rows).await?;
     Ok(part.rows.len() as u64)
 }

@@ -4,6 +4,7 @@ use aims_domain::evidence::{Evidence, EvidenceFacts, StoredFile, Target};
 use aims_domain::{EvidenceId, OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
+use crate::batch::Cell;
 use crate::error::Result;
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
@@ -38,42 +39,71 @@ fn read(row: &AnyRow) -> Result<Evidence> {
 impl Tx {
     /// Stores a new piece of evidence with its targets.
     pub async fn insert_evidence(&mut self, org: OrgId, e: &Evidence) -> Result<()> {
-        let f = &e.facts;
-        sqlx::query(
-            "INSERT INTO evidence (id, org_id, title, description, link, valid_from, valid_until, \
-             sha256, size, media_type, file_name, added_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(e.id.to_string())
-        .bind(org.to_string())
-        .bind(&f.title)
-        .bind(&f.description)
-        .bind(&f.link)
-        .bind(f.valid_from.map(|t| t.as_micros()))
-        .bind(f.valid_until.map(|t| t.as_micros()))
-        .bind(e.file.as_ref().map(|x| x.sha256.clone()))
-        .bind(e.file.as_ref().map(|x| x.size))
-        .bind(e.file.as_ref().map(|x| x.media_type.clone()))
-        .bind(e.file.as_ref().map(|x| x.file_name.clone()))
-        .bind(&e.added_by)
-        .bind(e.created_at.as_micros())
-        .bind(e.updated_at.as_micros())
-        .execute(self.conn())
-        .await?;
-        for t in &f.targets {
-            sqlx::query(
-                "INSERT INTO evidence_targets (evidence_id, org_id, kind, target_id, valid_until) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(e.id.to_string())
-            .bind(org.to_string())
-            .bind(t.kind.as_str())
-            .bind(&t.id)
-            .bind(f.valid_until.map(|u| u.as_micros()))
-            .execute(self.conn())
-            .await?;
+        self.insert_evidence_records(org, std::slice::from_ref(e))
+            .await
+    }
+
+    /// Stores new pieces of evidence with their targets, in a few statements.
+    pub async fn insert_evidence_records(&mut self, org: OrgId, list: &[Evidence]) -> Result<()> {
+        let org = org.to_string();
+        let mut rows = Vec::with_capacity(list.len());
+        let mut targets = Vec::new();
+        for e in list {
+            let f = &e.facts;
+            let file = e.file.as_ref();
+            rows.push(vec![
+                e.id.to_string().into(),
+                org.as_str().into(),
+                f.title.as_str().into(),
+                f.description.as_str().into(),
+                f.link.as_str().into(),
+                f.valid_from.map(|t| t.as_micros()).into(),
+                f.valid_until.map(|t| t.as_micros()).into(),
+                file.map(|x| x.sha256.clone()).into(),
+                file.map(|x| x.size).into(),
+                file.map(|x| x.media_type.clone()).into(),
+                file.map(|x| x.file_name.clone()).into(),
+                e.added_by.as_str().into(),
+                e.created_at.as_micros().into(),
+                e.updated_at.as_micros().into(),
+            ]);
+            targets.extend(f.targets.iter().map(|t| -> Vec<Cell> {
+                vec![
+                    e.id.to_string().into(),
+                    org.as_str().into(),
+                    t.kind.as_str().into(),
+                    t.id.as_str().into(),
+                    f.valid_until.map(|u| u.as_micros()).into(),
+                ]
+            }));
         }
-        Ok(())
+        self.insert_rows(
+            "evidence",
+            &[
+                "id",
+                "org_id",
+                "title",
+                "description",
+                "link",
+                "valid_from",
+                "valid_until",
+                "sha256",
+                "size",
+                "media_type",
+                "file_name",
+                "added_by",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+        )
+        .await?;
+        self.insert_rows(
+            "evidence_targets",
+            &["evidence_id", "org_id", "kind", "target_id", "valid_until"],
+            targets,
+        )
+        .await
     }
 
     async fn with_targets(&mut self, org: OrgId, mut list: Vec<Evidence>) -> Result<Vec<Evidence>> {

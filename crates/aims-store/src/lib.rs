@@ -5,6 +5,7 @@
 
 mod audit;
 pub mod backup;
+mod batch;
 mod connect;
 mod custom_frameworks;
 mod error;

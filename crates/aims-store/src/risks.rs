@@ -6,6 +6,7 @@ use aims_domain::{AiSystemId, OrgId, RiskId, Timestamp};
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
+use crate::batch::Cell;
 use crate::error::{Result, StoreError};
 use crate::listing::{Listing, Searched, bind};
 use crate::row::{RowExt, affected_one, map_rows};
@@ -84,6 +85,78 @@ fn search_key(facts: &RiskFacts, number: i64) -> String {
     format!("r-{number} {} {}", facts.title, facts.description).to_lowercase()
 }
 
+const RISK_COLUMNS: [&str; 20] = [
+    "id",
+    "org_id",
+    "number",
+    "title",
+    "search_key",
+    "facts",
+    "status",
+    "treatment",
+    "owner_id",
+    "risk_source",
+    "inherent_level",
+    "residual_level",
+    "inherent_likelihood",
+    "inherent_impact",
+    "residual_likelihood",
+    "residual_impact",
+    "review_due",
+    "created_at",
+    "updated_at",
+    "revision",
+];
+
+/// The columns of `risk_systems` and of `risk_controls`.
+const LINK_COLUMNS: [[&str; 3]; 2] = [
+    ["risk_id", "org_id", "system_id"],
+    ["risk_id", "org_id", "control_id"],
+];
+
+/// A new risk's row, in the order of [`RISK_COLUMNS`].
+fn risk_row(org: OrgId, risk: &Risk, number: i64, levels: RiskLevels) -> Result<Vec<Cell>> {
+    let f = &risk.facts;
+    Ok(vec![
+        risk.id.to_string().into(),
+        org.to_string().into(),
+        number.into(),
+        f.title.as_str().into(),
+        search_key(f, number).into(),
+        facts_json(f)?.into(),
+        f.status.as_str().into(),
+        f.treatment.as_str().into(),
+        f.owner.map(|o| o.to_string()).into(),
+        f.risk_source.clone().into(),
+        (levels.inherent as i64).into(),
+        (levels.residual as i64).into(),
+        i64::from(f.inherent_likelihood).into(),
+        i64::from(f.inherent_impact).into(),
+        i64::from(f.residual_likelihood.unwrap_or(f.inherent_likelihood)).into(),
+        i64::from(f.residual_impact.unwrap_or(f.inherent_impact)).into(),
+        f.review_due.map(|t| t.as_micros()).into(),
+        risk.created_at.as_micros().into(),
+        risk.updated_at.as_micros().into(),
+        risk.revision.into(),
+    ])
+}
+
+/// The rows linking a risk to its systems and to the controls its treatment selects.
+fn risk_links(org: OrgId, id: RiskId, f: &RiskFacts) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
+    let link = |other: String| vec![id.to_string().into(), org.to_string().into(), other.into()];
+    // A closed risk treats nothing any more: only open risks' controls are linked, so that
+    // the SoA counts them from this table's index alone.
+    let controls: &[String] = if f.status == aims_domain::risk::RiskStatus::Closed {
+        &[]
+    } else {
+        &f.controls
+    };
+    (
+        f.systems.iter().map(|s| link(s.to_string())).collect(),
+        controls.iter().map(|c| link(c.clone())).collect(),
+    )
+}
+
 impl Tx {
     /// The organisation's risk method, if it configured one.
     pub async fn risk_method(&mut self, org: OrgId) -> Result<Option<RiskMethod>> {
@@ -128,44 +201,36 @@ impl Tx {
         risk: &Risk,
         levels: RiskLevels,
     ) -> Result<i64> {
+        self.insert_risks(org, &[(risk, levels)]).await
+    }
+
+    /// Stores new risks under the organisation's next numbers, in order, in a few
+    /// statements; returns the first number.
+    pub async fn insert_risks(&mut self, org: OrgId, risks: &[(&Risk, RiskLevels)]) -> Result<i64> {
         self.lock_tenant(org).await?;
-        let number =
+        let first =
             sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM risks WHERE org_id = $1")
                 .bind(org.to_string())
                 .fetch_one(self.conn())
                 .await?
                 .int("n")?;
-        let f = &risk.facts;
-        sqlx::query(
-            "INSERT INTO risks (id, org_id, number, title, search_key, facts, status, treatment, owner_id, \
-             risk_source, inherent_level, residual_level, inherent_likelihood, inherent_impact, \
-             residual_likelihood, residual_impact, review_due, created_at, updated_at, revision) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
-        )
-        .bind(risk.id.to_string())
-        .bind(org.to_string())
-        .bind(number)
-        .bind(&f.title)
-        .bind(search_key(f, number))
-        .bind(facts_json(f)?)
-        .bind(f.status.as_str())
-        .bind(f.treatment.as_str())
-        .bind(f.owner.map(|o| o.to_string()))
-        .bind(f.risk_source.clone())
-        .bind(levels.inherent as i64)
-        .bind(levels.residual as i64)
-        .bind(i64::from(f.inherent_likelihood))
-        .bind(i64::from(f.inherent_impact))
-        .bind(i64::from(f.residual_likelihood.unwrap_or(f.inherent_likelihood)))
-        .bind(i64::from(f.residual_impact.unwrap_or(f.inherent_impact)))
-        .bind(f.review_due.map(|t| t.as_micros()))
-        .bind(risk.created_at.as_micros())
-        .bind(risk.updated_at.as_micros())
-        .bind(risk.revision)
-        .execute(self.conn())
-        .await?;
-        self.link_risk(org, risk.id, f).await?;
-        Ok(number)
+        let rows = risks
+            .iter()
+            .zip(first..)
+            .map(|((risk, levels), number)| risk_row(org, risk, number, *levels))
+            .collect::<Result<Vec<_>>>()?;
+        self.insert_rows("risks", &RISK_COLUMNS, rows).await?;
+        let (mut systems, mut controls) = (Vec::new(), Vec::new());
+        for (risk, _) in risks {
+            let (s, c) = risk_links(org, risk.id, &risk.facts);
+            systems.extend(s);
+            controls.extend(c);
+        }
+        self.insert_rows("risk_systems", &LINK_COLUMNS[0], systems)
+            .await?;
+        self.insert_rows("risk_controls", &LINK_COLUMNS[1], controls)
+            .await?;
+        Ok(first)
     }
 
     async fn link_risk(&mut self, org: OrgId, id: RiskId, f: &RiskFacts) -> Result<()> {
@@ -180,34 +245,11 @@ impl Tx {
             .execute(self.conn())
             .await?;
         }
-        for system in &f.systems {
-            sqlx::query(
-                "INSERT INTO risk_systems (risk_id, org_id, system_id) VALUES ($1, $2, $3)",
-            )
-            .bind(id.to_string())
-            .bind(org.to_string())
-            .bind(system.to_string())
-            .execute(self.conn())
+        let (systems, controls) = risk_links(org, id, f);
+        self.insert_rows("risk_systems", &LINK_COLUMNS[0], systems)
             .await?;
-        }
-        // A closed risk treats nothing any more: only open risks' controls are linked, so that
-        // the SoA counts them from this table's index alone.
-        let open_controls: &[String] = if f.status == aims_domain::risk::RiskStatus::Closed {
-            &[]
-        } else {
-            &f.controls
-        };
-        for control in open_controls {
-            sqlx::query(
-                "INSERT INTO risk_controls (risk_id, org_id, control_id) VALUES ($1, $2, $3)",
-            )
-            .bind(id.to_string())
-            .bind(org.to_string())
-            .bind(control)
-            .execute(self.conn())
-            .await?;
-        }
-        Ok(())
+        self.insert_rows("risk_controls", &LINK_COLUMNS[1], controls)
+            .await
     }
 
     /// Replaces a risk's facts, levels and acceptance if it is still at `expected_revision`:

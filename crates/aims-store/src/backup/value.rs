@@ -1,9 +1,8 @@
 //! The portable form of one stored value: the few kinds both engines store alike.
 
 use serde::{Deserialize, Serialize};
-use sqlx::Any;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
+
+use crate::batch::Cell;
 
 /// The kind of a column, as both engines agree on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,20 +35,15 @@ pub enum Value {
     Bytes(#[serde(with = "base64_bytes")] Vec<u8>),
 }
 
-/// Binds `value` to the next parameter, typed by the column's kind so that a NULL carries
-/// the type the engine expects.
-pub(crate) fn bind<'q>(
-    query: Query<'q, Any, AnyArguments>,
-    value: &Value,
-    kind: ColumnKind,
-) -> Result<Query<'q, Any, AnyArguments>, String> {
+/// `value` as a cell of a column of `kind`, so that a NULL carries the type the engine expects.
+pub(crate) fn cell(value: &Value, kind: ColumnKind) -> Result<Cell, String> {
     Ok(match (value, kind) {
-        (Value::Null, ColumnKind::Text) => query.bind(None::<String>),
-        (Value::Null, ColumnKind::Integer) => query.bind(None::<i64>),
-        (Value::Null, ColumnKind::Bytes) => query.bind(None::<Vec<u8>>),
-        (Value::Text(text), ColumnKind::Text) => query.bind(text.clone()),
-        (Value::Integer(n), ColumnKind::Integer) => query.bind(*n),
-        (Value::Bytes(bytes), ColumnKind::Bytes) => query.bind(bytes.clone()),
+        (Value::Null, ColumnKind::Text) => Cell::Text(None),
+        (Value::Null, ColumnKind::Integer) => Cell::Integer(None),
+        (Value::Null, ColumnKind::Bytes) => Cell::Bytes(None),
+        (Value::Text(text), ColumnKind::Text) => Cell::Text(Some(text.clone())),
+        (Value::Integer(n), ColumnKind::Integer) => Cell::Integer(Some(*n)),
+        (Value::Bytes(bytes), ColumnKind::Bytes) => Cell::Bytes(Some(bytes.clone())),
         (other, kind) => return Err(format!("a {kind:?} column cannot hold {other:?}")),
     })
 }

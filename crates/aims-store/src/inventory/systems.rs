@@ -45,6 +45,34 @@ pub struct SystemQuery {
 const COLUMNS: &str = "s.*, u.display_name AS owner_name";
 const JOINS: &str = "LEFT JOIN users u ON u.id = s.owner_id";
 
+/// What a new system's row holds, in order.
+const SYSTEM_COLUMNS: [&str; 24] = [
+    "id",
+    "org_id",
+    "name",
+    "name_key",
+    "search_key",
+    "purpose",
+    "description",
+    "intended_use",
+    "foreseeable_misuse",
+    "users",
+    "affected_persons",
+    "deployment_context",
+    "geography",
+    "lifecycle_stage",
+    "roles",
+    "owner_id",
+    "autonomy",
+    "human_oversight",
+    "decisions_about_people",
+    "status",
+    "tags",
+    "created_at",
+    "updated_at",
+    "revision",
+];
+
 fn read(row: &AnyRow) -> Result<AiSystem> {
     let class: Option<String> = row.opt_text("class")?;
     let classification = match class {
@@ -105,41 +133,44 @@ fn search_key(f: &SystemFacts) -> String {
 impl Tx {
     /// Stores a new AI system; `Conflict` when the organisation has one of the same name.
     pub async fn insert_ai_system(&mut self, org: OrgId, s: &AiSystem) -> Result<()> {
-        let f = &s.facts;
-        sqlx::query(
-            "INSERT INTO ai_systems (id, org_id, name, name_key, search_key, purpose, description, \
-             intended_use, foreseeable_misuse, users, affected_persons, deployment_context, geography, \
-             lifecycle_stage, roles, owner_id, autonomy, human_oversight, decisions_about_people, status, \
-             tags, created_at, updated_at, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
-        )
-        .bind(s.id.to_string())
-        .bind(org.to_string())
-        .bind(&f.name)
-        .bind(f.name.to_lowercase())
-        .bind(search_key(f))
-        .bind(&f.purpose)
-        .bind(&f.description)
-        .bind(&f.intended_use)
-        .bind(&f.foreseeable_misuse)
-        .bind(&f.users)
-        .bind(&f.affected_persons)
-        .bind(&f.deployment_context)
-        .bind(join_labels(f.geography.iter().map(String::as_str)))
-        .bind(f.lifecycle_stage.as_str())
-        .bind(join_labels(f.roles.iter().map(|r| r.as_str())))
-        .bind(f.owner.map(|o| o.to_string()))
-        .bind(f.autonomy.as_str())
-        .bind(&f.human_oversight)
-        .bind(f.decisions_about_people.as_str())
-        .bind(f.status.as_str())
-        .bind(join_labels(f.tags.iter().map(String::as_str)))
-        .bind(s.created_at.as_micros())
-        .bind(s.updated_at.as_micros())
-        .bind(s.revision)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert_ai_systems(org, std::slice::from_ref(s)).await
+    }
+
+    /// Stores new AI systems in a few statements; `Conflict` when a name is taken.
+    pub async fn insert_ai_systems(&mut self, org: OrgId, list: &[AiSystem]) -> Result<()> {
+        let rows = list
+            .iter()
+            .map(|s| {
+                let f = &s.facts;
+                vec![
+                    s.id.to_string().into(),
+                    org.to_string().into(),
+                    f.name.as_str().into(),
+                    f.name.to_lowercase().into(),
+                    search_key(f).into(),
+                    f.purpose.as_str().into(),
+                    f.description.as_str().into(),
+                    f.intended_use.as_str().into(),
+                    f.foreseeable_misuse.as_str().into(),
+                    f.users.as_str().into(),
+                    f.affected_persons.as_str().into(),
+                    f.deployment_context.as_str().into(),
+                    join_labels(f.geography.iter().map(String::as_str)).into(),
+                    f.lifecycle_stage.as_str().into(),
+                    join_labels(f.roles.iter().map(|r| r.as_str())).into(),
+                    f.owner.map(|o| o.to_string()).into(),
+                    f.autonomy.as_str().into(),
+                    f.human_oversight.as_str().into(),
+                    f.decisions_about_people.as_str().into(),
+                    f.status.as_str().into(),
+                    join_labels(f.tags.iter().map(String::as_str)).into(),
+                    s.created_at.as_micros().into(),
+                    s.updated_at.as_micros().into(),
+                    s.revision.into(),
+                ]
+            })
+            .collect();
+        self.insert_rows("ai_systems", &SYSTEM_COLUMNS, rows).await
     }
 
     /// Replaces a system's facts if it is still at `expected_revision`: `NotFound` when it is

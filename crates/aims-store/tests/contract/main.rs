@@ -64,6 +64,7 @@ contract! {
     readiness::readiness_counts_are_scoped_and_follow_approvals,
     risks::risks_are_numbered_filtered_and_revised_per_organisation,
     risks::concurrent_writers_get_distinct_risk_numbers,
+    risks::risks_stored_in_bulk_are_numbered_in_order_and_linked,
     pages::small_and_large_pages_agree,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,

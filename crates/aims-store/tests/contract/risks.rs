@@ -336,3 +336,41 @@ pub async fn concurrent_writers_get_distinct_risk_numbers(store: Store) {
     numbers.sort();
     assert_eq!(numbers, (1..=60).collect::<Vec<_>>());
 }
+
+pub async fn risks_stored_in_bulk_are_numbered_in_order_and_linked(store: Store) {
+    let acme = org(&store, "Acme").await;
+    let loan = system(&store, acme, facts("Loan scorer")).await;
+    add(&store, acme, risk_facts("Before", 1, 1)).await;
+    let m = RiskMethod::default_five_by_five();
+    // More rows than one statement carries, so that the insert is split.
+    let risks: Vec<Risk> = (0..1_600)
+        .map(|i| {
+            let mut f = risk_facts(&format!("Bulk {i}"), 2, 3);
+            f.systems = vec![loan];
+            f.controls = vec!["A.6.2.4".into(), format!("A.{}", i % 7)];
+            new_risk(f)
+        })
+        .collect();
+    let refs: Vec<(&Risk, RiskLevels)> = risks.iter().map(|r| (r, levels(&m, &r.facts))).collect();
+    let mut tx = store.write().await.unwrap();
+    assert_eq!(tx.insert_risks(acme, &refs).await.unwrap(), 2);
+    tx.commit().await.unwrap();
+
+    let mut tx = store.read().await.unwrap();
+    let all = tx.all_risks(acme).await.unwrap();
+    assert_eq!(all.len(), 1_601);
+    for (stored, (i, wanted)) in all[1..].iter().zip(risks.iter().enumerate()) {
+        assert_eq!(stored.id, wanted.id);
+        assert_eq!(stored.number, i as i64 + 2);
+        assert_eq!(stored.facts, wanted.facts);
+    }
+    let of_loan = RiskQuery {
+        system: Some(loan),
+        limit: 5,
+        ..Default::default()
+    };
+    assert_eq!(tx.risks(acme, &of_loan).await.unwrap().1, 1_600);
+    let counts = tx.control_treatment_counts(acme).await.unwrap();
+    assert_eq!(counts.get("A.6.2.4"), Some(&1_600));
+    assert_eq!(counts.get("A.3"), Some(&229));
+}
