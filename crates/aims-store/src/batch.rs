@@ -4,6 +4,7 @@
 
 use sqlx::AssertSqlSafe;
 
+use crate::connect::Engine;
 use crate::error::{Result, StoreError};
 use crate::tx::Tx;
 
@@ -48,8 +49,11 @@ impl From<Option<i64>> for Cell {
     }
 }
 
-/// The `VALUES` list of `rows` rows of `width` numbered parameters each.
-fn values_list(rows: usize, width: usize) -> String {
+/// The `VALUES` list of `rows` rows of `width` parameters each: numbered (`$1`) for
+/// PostgreSQL, plain `?` in order for SQLite. sqlx asks SQLite for every parameter's name,
+/// and SQLite finds the name of a numbered or named one by walking a list of all of them,
+/// which makes binding thousands of them quadratic.
+fn values_list(rows: usize, width: usize, numbered: bool) -> String {
     let mut out = String::with_capacity(rows * width * 6);
     for r in 0..rows {
         if r > 0 {
@@ -60,7 +64,11 @@ fn values_list(rows: usize, width: usize) -> String {
             if c > 0 {
                 out.push_str(", ");
             }
-            out.push_str(&format!("${}", r * width + c + 1));
+            if numbered {
+                out.push_str(&format!("${}", r * width + c + 1));
+            } else {
+                out.push('?');
+            }
         }
         out.push(')');
     }
@@ -85,11 +93,15 @@ impl Tx {
             )));
         }
         let per_statement = (MAX_PARAMETERS / columns.len().max(1)).max(1);
+        let numbered = self.engine() == Engine::Postgres;
         let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
             let chunk: Vec<Vec<Cell>> = rows.by_ref().take(per_statement).collect();
-            let sql = format!("{head}{}", values_list(chunk.len(), columns.len()));
+            let sql = format!(
+                "{head}{}",
+                values_list(chunk.len(), columns.len(), numbered)
+            );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for cell in chunk.into_iter().flatten() {
                 query = match cell {
@@ -109,8 +121,9 @@ mod tests {
     use super::values_list;
 
     #[test]
-    fn parameters_are_numbered_row_by_row() {
-        assert_eq!(values_list(1, 1), "($1)");
-        assert_eq!(values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    fn parameters_are_numbered_row_by_row_or_plain_in_order() {
+        assert_eq!(values_list(1, 1, true), "($1)");
+        assert_eq!(values_list(2, 3, true), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values_list(2, 2, false), "(?, ?), (?, ?)");
     }
 }
