@@ -66,9 +66,12 @@ impl Store {
         options = options.log_statements(tracing::log::LevelFilter::Trace);
         let pool = match engine {
             Engine::Sqlite => {
+                // An embedded database has no link to break: pinging each connection before
+                // handing it out would only add a trip to its worker thread per transaction.
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(30))
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;

@@ -129,17 +129,26 @@ impl Tx {
         let stop = listing
             .cap
             .map_or_else(String::new, |cap| format!(" LIMIT {}", cap.max(0) + 1));
+        // Where the page might walk the order's index, the same statement bounds the table's
+        // rows from above by its largest rowid, in one seek.
+        let walkable = listing.order_index.filter(|_| sqlite);
+        let rows_bound = match walkable {
+            Some(_) => format!(", (SELECT COALESCE(MAX(rowid), 0) FROM {table}) AS table_rows"),
+            None => String::new(),
+        };
         let mut count = sqlx::query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {table} {alias} WHERE {filter}{stop}) counted"
+            "SELECT COUNT(*) AS n{rows_bound} FROM \
+             (SELECT 1 FROM {table} {alias} WHERE {filter}{stop}) counted"
         )));
         for b in &binds {
             count = count.bind(b.clone());
         }
-        let total = count.fetch_one(self.conn()).await?.int("n")?;
+        let counted = count.fetch_one(self.conn()).await?;
+        let total = counted.int("n")?;
         let limit = listing.limit.clamp(1, 500);
         let offset = listing.offset.max(0);
-        let walked = match listing.order_index {
-            Some(index) if sqlite && self.walk_pays(table, total, limit + offset).await? => {
+        let walked = match walkable {
+            Some(index) if walk_is_cheaper(total, limit + offset, counted.int("table_rows")?) => {
                 Some(index)
             }
             _ => None,
@@ -162,21 +171,6 @@ impl Tx {
             page = page.bind(b);
         }
         Ok((page.fetch_all(self.conn()).await?, total))
-    }
-
-    /// Whether the page is cheaper read by walking the order's index (see [`walk_is_cheaper`]);
-    /// the largest rowid bounds the table's rows from above, in one seek.
-    async fn walk_pays(&mut self, table: &str, matches: i64, wanted: i64) -> Result<bool> {
-        if !walk_is_cheaper(matches, wanted, matches) {
-            return Ok(false);
-        }
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT COALESCE(MAX(rowid), 0) AS n FROM {table}"
-        )))
-        .fetch_one(self.conn())
-        .await?
-        .int("n")?;
-        Ok(walk_is_cheaper(matches, wanted, rows))
     }
 }
 
