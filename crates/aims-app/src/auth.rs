@@ -199,7 +199,7 @@ impl App {
         }
         let now = self.now();
         let mut tx = self.store.read().await?;
-        let token = tx
+        let (token, creator_role) = tx
             .api_token_by_hash(&SecretHash::of(bearer))
             .await?
             .ok_or(AppError::Unauthenticated)?;
@@ -207,10 +207,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         // The token never outranks its creator's current role, and dies with the membership.
-        let member_role = tx
-            .role_of(token.org, token.created_by)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let member_role = creator_role.ok_or(AppError::Unauthenticated)?;
         let role = if member_role.covers(token.role) {
             token.role
         } else {

@@ -2,7 +2,9 @@
 //! failed sign-ins that throttles guessing.
 
 use aims_domain::account::{ApiToken, Session};
-use aims_domain::{ApiTokenId, OrgId, SecretHash, SessionId, SetupTokenId, Timestamp, UserId};
+use aims_domain::{
+    ApiTokenId, OrgId, Role, SecretHash, SessionId, SetupTokenId, Timestamp, UserId,
+};
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
@@ -92,13 +94,23 @@ impl Tx {
         read_token(&row)
     }
 
-    /// The API token whose secret hashes to `token_hash`, in whichever organisation.
-    pub async fn api_token_by_hash(&mut self, token_hash: &SecretHash) -> Result<Option<ApiToken>> {
-        let row = sqlx::query("SELECT * FROM api_tokens WHERE token_hash = $1")
-            .bind(token_hash.as_str())
-            .fetch_optional(self.conn())
-            .await?;
-        row.as_ref().map(read_token).transpose()
+    /// The API token whose secret hashes to `token_hash`, in whichever organisation, with
+    /// its creator's current role there (none once they left).
+    pub async fn api_token_by_hash(
+        &mut self,
+        token_hash: &SecretHash,
+    ) -> Result<Option<(ApiToken, Option<Role>)>> {
+        // One statement for what every API request checks first.
+        let row = sqlx::query(
+            "SELECT t.*, m.role AS creator_role FROM api_tokens t LEFT JOIN memberships m \
+             ON m.org_id = t.org_id AND m.user_id = t.created_by WHERE t.token_hash = $1",
+        )
+        .bind(token_hash.as_str())
+        .fetch_optional(self.conn())
+        .await?;
+        row.as_ref()
+            .map(|r| Ok((read_token(r)?, r.opt_parsed("creator_role")?)))
+            .transpose()
     }
 
     /// Revokes the API token `id` of `org`.

@@ -31,7 +31,7 @@ pub async fn api_tokens_are_found_by_hash_and_scoped(store: Store) {
         .unwrap();
     assert_eq!(
         tx.api_token_by_hash(&SecretHash::of("s1")).await.unwrap(),
-        Some(mine.clone())
+        Some((mine.clone(), Some(Role::Owner)))
     );
     assert_eq!(
         tx.api_token_by_hash(&SecretHash::of("nope")).await.unwrap(),
@@ -67,11 +67,22 @@ pub async fn api_tokens_are_found_by_hash_and_scoped(store: Store) {
         vec![theirs.clone()]
     );
     // Removing a member revokes the tokens they made for that organisation.
+    assert_eq!(
+        tx.api_token_by_hash(&SecretHash::of("s2")).await.unwrap(),
+        Some((theirs.clone(), Some(Role::Editor)))
+    );
     tx.remove_membership(acme, bob, at(10)).await.unwrap();
     assert_eq!(
         tx.api_token(acme, theirs.id).await.unwrap().revoked_at,
         Some(at(10))
     );
+    // Found by its hash, the token no longer has a creator's role to stand on.
+    let (gone, role) = tx
+        .api_token_by_hash(&SecretHash::of("s2"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((gone.id, role), (theirs.id, None));
     tx.commit().await.unwrap();
 }
 
