@@ -45,6 +45,8 @@ impl Tx {
 
     /// Stores new pieces of evidence with their targets, in a few statements.
     pub async fn insert_evidence_records(&mut self, org: OrgId, list: &[Evidence]) -> Result<()> {
+        // Before the targets' tallies, as every writer of them does, so that none deadlock.
+        self.lock_tenant(org).await?;
         let org = org.to_string();
         let mut rows = Vec::with_capacity(list.len());
         let mut targets = Vec::new();
@@ -198,6 +200,8 @@ impl Tx {
 
     /// Removes a piece of evidence; its file stays in the blob store while anything else uses it.
     pub async fn delete_evidence(&mut self, org: OrgId, id: EvidenceId) -> Result<()> {
+        // Before the targets' tallies, as every writer of them does, so that none deadlock.
+        self.lock_tenant(org).await?;
         let done = sqlx::query("DELETE FROM evidence WHERE org_id = $1 AND id = $2")
             .bind(org.to_string())
             .bind(id.to_string())

@@ -100,6 +100,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0012_text_search.sql"),
         postgres: Some(include_str!("../migrations/0012_text_search.postgres.sql")),
     },
+    Migration {
+        version: 13,
+        name: "tallies",
+        sql: include_str!("../migrations/0013_tallies.sql"),
+        postgres: Some(include_str!("../migrations/0013_tallies.postgres.sql")),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -261,6 +261,8 @@ impl Tx {
         levels: RiskLevels,
         expected_revision: i64,
     ) -> Result<()> {
+        // Before the links' tallies, as every writer of them does, so that none deadlock.
+        self.lock_tenant(org).await?;
         let f = &risk.facts;
         let acceptance = risk.acceptance.as_ref();
         let done = sqlx::query(
@@ -315,6 +317,8 @@ impl Tx {
 
     /// Removes a risk.
     pub async fn delete_risk(&mut self, org: OrgId, id: RiskId) -> Result<()> {
+        // Before the links' tallies, as every writer of them does, so that none deadlock.
+        self.lock_tenant(org).await?;
         let done = sqlx::query("DELETE FROM risks WHERE org_id = $1 AND id = $2")
             .bind(org.to_string())
             .bind(id.to_string())
@@ -455,10 +459,12 @@ impl Tx {
         &mut self,
         org: OrgId,
     ) -> Result<std::collections::BTreeMap<String, i64>> {
-        let rows = sqlx::query("SELECT control_id, COUNT(*) AS n FROM risk_controls WHERE org_id = $1 GROUP BY control_id")
-            .bind(org.to_string())
-            .fetch_all(self.conn())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT control_id, risks AS n FROM tally_control_treatments WHERE org_id = $1",
+        )
+        .bind(org.to_string())
+        .fetch_all(self.conn())
+        .await?;
         rows.iter()
             .map(|r| Ok((r.text("control_id")?, r.int("n")?)))
             .collect()

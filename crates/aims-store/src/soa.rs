@@ -195,13 +195,15 @@ impl Tx {
         let by_prefix = if prefix.is_empty() {
             "$4 = ''"
         } else {
-            "substr(target_id, 1, length(CAST($4 AS TEXT))) = CAST($4 AS TEXT)"
+            "substr(t.target_id, 1, length(CAST($4 AS TEXT))) = CAST($4 AS TEXT)"
         };
+        // The running total, less what expired: only expired links are read, each target's
+        // by a range of the (org, kind, target, valid_until) index.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT target_id, COUNT(*) AS total, \
-             SUM(CASE WHEN valid_until IS NULL OR valid_until > $2 THEN 1 ELSE 0 END) AS current \
-             FROM evidence_targets WHERE org_id = $1 AND kind = $3 AND {by_prefix} \
-             GROUP BY target_id"
+            "SELECT t.target_id, t.records AS total, t.records - \
+             (SELECT COUNT(*) FROM evidence_targets e WHERE e.org_id = t.org_id \
+              AND e.kind = t.kind AND e.target_id = t.target_id AND e.valid_until <= $2) AS current \
+             FROM tally_evidence_targets t WHERE t.org_id = $1 AND t.kind = $3 AND {by_prefix}"
         )))
         .bind(org.to_string())
         .bind(now.as_micros())

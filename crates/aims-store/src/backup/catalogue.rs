@@ -7,18 +7,20 @@ use crate::connect::Engine;
 use crate::error::{Result, StoreError};
 use crate::tx::Tx;
 
-/// The application's tables, by name. Left out: the migration ledger, and SQLite's text
-/// indexes (`text_index_*` and FTS5's own tables under them), which triggers derive from
-/// the tables and fill again on restore.
+/// The application's tables, by name. Left out: the migration ledger, SQLite's text
+/// indexes (`text_index_*` and FTS5's own tables under them) and the running counts
+/// (`tally_*`), which triggers derive from the tables and fill again on restore.
 pub(crate) async fn tables(tx: &mut Tx) -> Result<Vec<String>> {
     let sql = match tx.engine() {
         Engine::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-             AND name NOT LIKE 'text_index_%' AND name <> 'schema_migrations' ORDER BY name"
+             AND name NOT LIKE 'text_index_%' AND name NOT LIKE 'tally_%' \
+             AND name <> 'schema_migrations' ORDER BY name"
         }
         Engine::Postgres => {
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
-             AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name"
+             AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'tally_%' \
+             AND table_name <> 'schema_migrations' ORDER BY table_name"
         }
     };
     Ok(sqlx::query_scalar(sql).fetch_all(tx.conn()).await?)

@@ -4,7 +4,7 @@ use aims_store::{Store, StoreError};
 
 use crate::{at, org};
 
-fn evidence(title: &str, targets: Vec<Target>, until: Option<i64>) -> Evidence {
+pub fn evidence(title: &str, targets: Vec<Target>, until: Option<i64>) -> Evidence {
     Evidence {
         id: EvidenceId::new(),
         facts: EvidenceFacts {

@@ -11,6 +11,7 @@ mod jobs;
 mod pages;
 mod readiness;
 mod risks;
+mod tallies;
 mod ways_in;
 
 use aims_domain::account::{Email, Membership, Organisation, User};
@@ -66,6 +67,7 @@ contract! {
     risks::concurrent_writers_get_distinct_risk_numbers,
     risks::risks_stored_in_bulk_are_numbered_in_order_and_linked,
     pages::small_and_large_pages_agree,
+    tallies::tallies_follow_every_change_and_a_restore,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
     backup::every_table_is_covered,

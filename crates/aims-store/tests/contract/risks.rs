@@ -27,7 +27,7 @@ pub fn risk_facts(title: &str, l: u8, i: u8) -> RiskFacts {
     }
 }
 
-fn new_risk(f: RiskFacts) -> Risk {
+pub fn new_risk(f: RiskFacts) -> Risk {
     Risk {
         id: RiskId::new(),
         number: 0,
