@@ -1,58 +1,28 @@
-//! The risk register: the organisation's method and its risks, listed with filters and
-//! sorting in one query, and the counts the heat map and the SoA are drawn from.
+//! The risk register: the organisation's method and its risks, stored with the links to
+//! their systems and controls, and read back. Lists and the heat map are in `list`; what the
+//! SoA reads of treatments is in `treatments`.
 
 use aims_domain::risk::{Acceptance, Risk, RiskFacts, RiskMethod};
-use aims_domain::{AiSystemId, OrgId, RiskId, Timestamp};
+use aims_domain::{OrgId, RiskId, Timestamp};
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
 use crate::batch::Cell;
 use crate::error::{Result, StoreError};
-use crate::listing::{Listing, Searched, bind};
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
+
+mod list;
+mod treatments;
+
+pub use list::{RiskQuery, RiskSort};
+pub(crate) use treatments::distinct_in_index;
 
 /// The levels the method gives a risk's scores, stored beside it for filtering and sorting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RiskLevels {
     pub inherent: usize,
     pub residual: usize,
-}
-
-/// How the risk list is ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum RiskSort {
-    #[default]
-    Number,
-    /// Highest residual level first (with `descending`), then by number.
-    Level,
-    Updated,
-    ReviewDue,
-}
-
-/// A filtered, sorted page of the register. Filters left `None` let everything through.
-#[derive(Clone, Debug, Default)]
-pub struct RiskQuery {
-    pub text: Option<String>,
-    pub status: Option<String>,
-    pub treatment: Option<String>,
-    /// Only risks whose residual level is at least this index.
-    pub min_level: Option<usize>,
-    pub system: Option<AiSystemId>,
-    pub owner: Option<aims_domain::UserId>,
-    /// Only risks not closed whose review date passed before this instant.
-    pub review_overdue_at: Option<Timestamp>,
-    /// Only open risks (every status but closed).
-    pub open_only: bool,
-    /// Only risks in one heat-map cell: (residual?, likelihood, impact).
-    pub cell: Option<(bool, u8, u8)>,
-    /// Stop counting matches past this many (the total is then `cap + 1`): a list needs to
-    /// know there are "more than 10,000", not to walk all 100,000.
-    pub count_cap: Option<i64>,
-    pub sort: RiskSort,
-    pub descending: bool,
-    pub limit: i64,
-    pub offset: i64,
 }
 
 fn read(row: &AnyRow) -> Result<Risk> {
@@ -85,6 +55,7 @@ fn search_key(facts: &RiskFacts, number: i64) -> String {
     format!("r-{number} {} {}", facts.title, facts.description).to_lowercase()
 }
 
+/// What a new risk's row holds, in order.
 const RISK_COLUMNS: [&str; 20] = [
     "id",
     "org_id",
@@ -327,90 +298,6 @@ impl Tx {
         affected_one(done)
     }
 
-    /// One page of `org`'s register and how many risks match in all.
-    pub async fn risks(&mut self, org: OrgId, q: &RiskQuery) -> Result<(Vec<Risk>, i64)> {
-        let mut clauses = vec!["r.org_id = $1".to_owned()];
-        let mut binds: Vec<String> = vec![org.to_string()];
-        let mut bind = |clause: &str, value: String| bind(clause, value, &mut binds);
-        if let Some(status) = &q.status {
-            clauses.push(bind("r.status = ?", status.clone()));
-        }
-        if let Some(treatment) = &q.treatment {
-            clauses.push(bind("r.treatment = ?", treatment.clone()));
-        }
-        if let Some(owner) = q.owner {
-            clauses.push(bind("r.owner_id = ?", owner.to_string()));
-        }
-        if let Some(system) = q.system {
-            clauses.push(bind(
-                "r.id IN (SELECT x.risk_id FROM risk_systems x WHERE x.org_id = $1 AND x.system_id = ?)",
-                system.to_string(),
-            ));
-        }
-        // Numbers are formatted in, never bound as text: they are integers from our own code.
-        if let Some(level) = q.min_level {
-            clauses.push(format!("r.residual_level >= {}", level as i64));
-        }
-        if let Some(at) = q.review_overdue_at {
-            clauses.push(format!(
-                "r.review_due IS NOT NULL AND r.review_due < {} AND r.status <> 'closed'",
-                at.as_micros()
-            ));
-        }
-        if q.open_only {
-            clauses.push("r.status <> 'closed'".into());
-        }
-        if let Some((residual, l, i)) = q.cell {
-            let basis = if residual { "residual" } else { "inherent" };
-            clauses.push(format!(
-                "r.{basis}_likelihood = {l} AND r.{basis}_impact = {i}"
-            ));
-        }
-        let direction = if q.descending { "DESC" } else { "ASC" };
-        let (order, order_index) = match q.sort {
-            // The index of the (org, number) constraint, named by SQLite.
-            RiskSort::Number => (
-                format!("r.number {direction}"),
-                Some("sqlite_autoindex_risks_2"),
-            ),
-            // Both columns one way, so that the (org, level, number) index serves the order.
-            RiskSort::Level => (
-                format!("r.residual_level {direction}, r.number {direction}"),
-                Some("risks_by_level"),
-            ),
-            RiskSort::Updated => (
-                format!("r.updated_at {direction}, r.number"),
-                Some("risks_by_updated"),
-            ),
-            RiskSort::ReviewDue => (
-                format!("r.review_due IS NULL, r.review_due {direction}, r.number"),
-                None,
-            ),
-        };
-        let searched = Searched {
-            index: "text_index_risks",
-            rows: "text_index_risk_rows",
-            key: "risk_id",
-        };
-        let (rows, total) = self
-            .counted_page(&Listing {
-                table: "risks",
-                alias: "r",
-                columns: "r.*",
-                joins: "",
-                clauses,
-                binds,
-                text: q.text.as_deref().map(|text| (searched, text)),
-                order,
-                order_index,
-                cap: q.count_cap,
-                limit: q.limit,
-                offset: q.offset,
-            })
-            .await?;
-        Ok((map_rows(rows, read)?, total))
-    }
-
     /// Every risk of `org` (for re-scoring after a change of method), by number.
     pub async fn all_risks(&mut self, org: OrgId) -> Result<Vec<Risk>> {
         let rows = sqlx::query("SELECT * FROM risks WHERE org_id = $1 ORDER BY number")
@@ -419,105 +306,4 @@ impl Tx {
             .await?;
         map_rows(rows, read)
     }
-
-    /// How many open risks sit in each (likelihood, impact) cell, inherent and residual,
-    /// optionally only those of one system: `(likelihood, impact, inherent, residual)`.
-    pub async fn risk_cells(
-        &mut self,
-        org: OrgId,
-        system: Option<AiSystemId>,
-    ) -> Result<(Vec<(i64, i64, i64)>, Vec<(i64, i64, i64)>)> {
-        let scope = if system.is_some() {
-            "AND r.id IN (SELECT x.risk_id FROM risk_systems x WHERE x.org_id = $1 AND x.system_id = $2)"
-        } else {
-            "AND $2 = $2"
-        };
-        let mut out = Vec::new();
-        for (l, i) in [
-            ("inherent_likelihood", "inherent_impact"),
-            ("residual_likelihood", "residual_impact"),
-        ] {
-            let rows = sqlx::query(AssertSqlSafe(format!(
-                "SELECT r.{l} AS l, r.{i} AS i, COUNT(*) AS n FROM risks r WHERE r.org_id = $1 \
-                 AND r.status <> 'closed' {scope} GROUP BY r.{l}, r.{i}"
-            )))
-            .bind(org.to_string())
-            .bind(system.map_or_else(|| "-".to_owned(), |s| s.to_string()))
-            .fetch_all(self.conn())
-            .await?;
-            out.push(map_rows(rows, |r| {
-                Ok((r.int("l")?, r.int("i")?, r.int("n")?))
-            })?);
-        }
-        let residual = out.pop().unwrap_or_default();
-        let inherent = out.pop().unwrap_or_default();
-        Ok((inherent, residual))
-    }
-
-    /// How many open risks' treatments select each control.
-    pub async fn control_treatment_counts(
-        &mut self,
-        org: OrgId,
-    ) -> Result<std::collections::BTreeMap<String, i64>> {
-        let rows = sqlx::query(
-            "SELECT control_id, risks AS n FROM tally_control_treatments WHERE org_id = $1",
-        )
-        .bind(org.to_string())
-        .fetch_all(self.conn())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.text("control_id")?, r.int("n")?)))
-            .collect()
-    }
-
-    /// The controls that at least one risk treatment selects, in id order. A walk from one
-    /// distinct id to the next down the index: a few dozen seeks however many risks there are.
-    pub async fn controls_selected(&mut self, org: OrgId) -> Result<Vec<String>> {
-        distinct_in_index(self, "risk_controls", "control_id", org).await
-    }
-
-    /// The first `limit` open risks (oldest first) whose treatment selects `control`:
-    /// `(id, number, title)`.
-    pub async fn control_treatment_sample(
-        &mut self,
-        org: OrgId,
-        control: &str,
-        limit: i64,
-    ) -> Result<Vec<(RiskId, i64, String)>> {
-        let rows = sqlx::query(
-            "SELECT r.id, r.number, r.title FROM risk_controls c JOIN risks r ON r.id = c.risk_id \
-             WHERE c.org_id = $1 AND c.control_id = $2 ORDER BY c.risk_id LIMIT $3",
-        )
-        .bind(org.to_string())
-        .bind(control)
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
-        map_rows(rows, |r| {
-            Ok((r.parsed("id")?, r.int("number")?, r.text("title")?))
-        })
-    }
-}
-
-/// The distinct values of `column` of `table` for `org`, read by hopping along an index that
-/// starts with (org_id, column): both engines answer each hop with one seek, where a
-/// `DISTINCT` or `GROUP BY` would read every row. `table` and `column` come from our code.
-pub(crate) async fn distinct_in_index(
-    tx: &mut Tx,
-    table: &str,
-    column: &str,
-    org: OrgId,
-) -> Result<Vec<String>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "WITH RECURSIVE hop(v) AS ( \
-           SELECT MIN({column}) FROM {table} WHERE org_id = $1 \
-           UNION ALL \
-           SELECT (SELECT MIN({column}) FROM {table} WHERE org_id = $1 AND {column} > hop.v) \
-           FROM hop WHERE hop.v IS NOT NULL \
-         ) SELECT v FROM hop WHERE v IS NOT NULL"
-    )))
-    .bind(org.to_string())
-    .fetch_all(tx.conn())
-    .await?;
-    map_rows(rows, |r| r.text("v"))
 }
