@@ -198,7 +198,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let now = self.now();
-        let mut tx = self.store.read().await?;
+        let mut tx = self.store.read_one().await?;
         let (token, creator_role) = tx
             .api_token_by_hash(&SecretHash::of(bearer))
             .await?

@@ -83,7 +83,15 @@ pub async fn api_tokens_are_found_by_hash_and_scoped(store: Store) {
         .unwrap()
         .unwrap();
     assert_eq!((gone.id, role), (theirs.id, None));
+    // A lookup outside any transaction sees what was committed, and only that.
+    let mut one = store.read_one().await.unwrap();
+    assert_eq!(
+        one.api_token_by_hash(&SecretHash::of("s1")).await.unwrap(),
+        None
+    );
     tx.commit().await.unwrap();
+    let seen = one.api_token_by_hash(&SecretHash::of("s1")).await.unwrap();
+    assert_eq!(seen.map(|(t, _)| t.revoked_at), Some(Some(at(9))));
 }
 
 pub async fn sessions_expire_and_belong_to_their_user(store: Store) {
