@@ -1,8 +1,9 @@
 -- Running counts that the Statement of Applicability reads instead of counting hundreds of
 -- thousands of links each time it is derived: how many open risks' treatments select each
--- control, and how much evidence names each target. Triggers keep them as links come and
--- go (cascades included); a tally reaching zero is removed. They are derived, left out of
--- backups, and filled again as a restore inserts the links.
+-- control, how much evidence names each target, and how many systems owe each requirement.
+-- Triggers keep them as links come and go (cascades included); a tally reaching zero is
+-- removed. They are derived, left out of backups, and filled again as a restore inserts
+-- the links.
 
 CREATE TABLE tally_control_treatments (
     org_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
@@ -64,3 +65,32 @@ END
 $$;
 CREATE TRIGGER tally_evidence_targets AFTER INSERT OR DELETE OR UPDATE OF org_id, kind, target_id
     ON evidence_targets FOR EACH ROW EXECUTE FUNCTION tally_evidence_target();
+
+CREATE TABLE tally_requirement_systems (
+    org_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    requirement TEXT NOT NULL,
+    systems BIGINT NOT NULL,
+    PRIMARY KEY (org_id, requirement)
+);
+INSERT INTO tally_requirement_systems (org_id, requirement, systems)
+    SELECT org_id, requirement, COUNT(*) FROM system_obligations GROUP BY org_id, requirement;
+
+CREATE FUNCTION tally_requirement_system() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        UPDATE tally_requirement_systems SET systems = systems - 1
+            WHERE org_id = OLD.org_id AND requirement = OLD.requirement;
+        DELETE FROM tally_requirement_systems
+            WHERE org_id = OLD.org_id AND requirement = OLD.requirement AND systems <= 0;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO tally_requirement_systems (org_id, requirement, systems)
+            VALUES (NEW.org_id, NEW.requirement, 1)
+            ON CONFLICT (org_id, requirement)
+            DO UPDATE SET systems = tally_requirement_systems.systems + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER tally_requirement_systems AFTER INSERT OR DELETE OR UPDATE OF org_id, requirement
+    ON system_obligations FOR EACH ROW EXECUTE FUNCTION tally_requirement_system();

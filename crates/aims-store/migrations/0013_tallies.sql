@@ -1,8 +1,9 @@
 -- Running counts that the Statement of Applicability reads instead of counting hundreds of
 -- thousands of links each time it is derived: how many open risks' treatments select each
--- control, and how much evidence names each target. Triggers keep them as links come and
--- go (cascades included); a tally reaching zero is removed. Like the text indexes, they are
--- derived, left out of backups, and filled again as a restore inserts the links.
+-- control, how much evidence names each target, and how many systems owe each requirement.
+-- Triggers keep them as links come and go (cascades included); a tally reaching zero is
+-- removed. Like the text indexes, they are derived, left out of backups, and filled again
+-- as a restore inserts the links.
 
 CREATE TABLE tally_control_treatments (
     org_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
@@ -77,4 +78,40 @@ BEGIN
     INSERT INTO tally_evidence_targets (org_id, kind, target_id, records)
         VALUES (new.org_id, new.kind, new.target_id, 1)
         ON CONFLICT (org_id, kind, target_id) DO UPDATE SET records = records + 1;
+END;
+
+CREATE TABLE tally_requirement_systems (
+    org_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    requirement TEXT NOT NULL,
+    systems BIGINT NOT NULL,
+    PRIMARY KEY (org_id, requirement)
+);
+INSERT INTO tally_requirement_systems (org_id, requirement, systems)
+    SELECT org_id, requirement, COUNT(*) FROM system_obligations GROUP BY org_id, requirement;
+
+CREATE TRIGGER tally_requirement_system_added AFTER INSERT ON system_obligations
+BEGIN
+    INSERT INTO tally_requirement_systems (org_id, requirement, systems)
+        VALUES (new.org_id, new.requirement, 1)
+        ON CONFLICT (org_id, requirement) DO UPDATE SET systems = systems + 1;
+END;
+
+CREATE TRIGGER tally_requirement_system_removed AFTER DELETE ON system_obligations
+BEGIN
+    UPDATE tally_requirement_systems SET systems = systems - 1
+        WHERE org_id = old.org_id AND requirement = old.requirement;
+    DELETE FROM tally_requirement_systems
+        WHERE org_id = old.org_id AND requirement = old.requirement AND systems <= 0;
+END;
+
+CREATE TRIGGER tally_requirement_system_changed
+    AFTER UPDATE OF org_id, requirement ON system_obligations
+BEGIN
+    UPDATE tally_requirement_systems SET systems = systems - 1
+        WHERE org_id = old.org_id AND requirement = old.requirement;
+    DELETE FROM tally_requirement_systems
+        WHERE org_id = old.org_id AND requirement = old.requirement AND systems <= 0;
+    INSERT INTO tally_requirement_systems (org_id, requirement, systems)
+        VALUES (new.org_id, new.requirement, 1)
+        ON CONFLICT (org_id, requirement) DO UPDATE SET systems = systems + 1;
 END;

@@ -141,10 +141,11 @@ impl Tx {
     /// Per EU AI Act requirement owed by at least one system, how many systems owe it and the
     /// name of one (by id order), for the SoA's "why applicable" column.
     pub async fn obligation_counts(&mut self, org: OrgId) -> Result<Vec<ObligationCount>> {
-        // Counted from the covering index alone; only one name per requirement is looked up.
+        // The running tally, and the first system by one seek of the requirement's index.
         let rows = sqlx::query(
-            "SELECT requirement, COUNT(*) AS n, MIN(system_id) AS first_id FROM system_obligations \
-             WHERE org_id = $1 GROUP BY requirement ORDER BY requirement",
+            "SELECT t.requirement, t.systems AS n, (SELECT MIN(o.system_id) FROM system_obligations o \
+             WHERE o.org_id = t.org_id AND o.requirement = t.requirement) AS first_id \
+             FROM tally_requirement_systems t WHERE t.org_id = $1 ORDER BY t.requirement",
         )
         .bind(org.to_string())
         .fetch_all(self.conn())

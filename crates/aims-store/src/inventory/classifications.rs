@@ -49,6 +49,8 @@ impl Tx {
         org: OrgId,
         mut record: ClassificationRecord,
     ) -> Result<ClassificationRecord> {
+        // Before the obligations' tallies, as every writer of them does, so that none deadlock.
+        self.lock_tenant(org).await?;
         let latest = sqlx::query(
             "SELECT COALESCE(MAX(version), 0) AS v FROM ai_system_classifications \
              WHERE org_id = $1 AND system_id = $2",

@@ -245,6 +245,8 @@ impl Tx {
 
     /// Removes a system with its components and classifications.
     pub async fn delete_ai_system(&mut self, org: OrgId, id: AiSystemId) -> Result<()> {
+        // Before the obligations' tallies its delete cascades to, as every writer of them does.
+        self.lock_tenant(org).await?;
         let done = sqlx::query("DELETE FROM ai_systems WHERE org_id = $1 AND id = $2")
             .bind(org.to_string())
             .bind(id.to_string())

@@ -1,14 +1,16 @@
-//! The running counts the Statement of Applicability reads follow every change to the links
-//! they count, and come back after a restore, which does not carry them.
+//! The running counts the Statement of Applicability reads (treatments, evidence and
+//! obligations) follow every change to the links they count, and come back after a restore,
+//! which does not carry them.
 
 use std::collections::BTreeMap;
 
-use aims_domain::OrgId;
 use aims_domain::evidence::{Target, TargetKind};
 use aims_domain::risk::{RiskMethod, RiskStatus};
-use aims_store::Store;
+use aims_domain::{AiSystemId, ClassificationId, OrgId};
+use aims_store::{ClassificationRecord, Store};
 
 use crate::evidence::evidence;
+use crate::inventory::{facts, system};
 use crate::risks::{levels, new_risk, risk_facts};
 use crate::{at, org};
 
@@ -27,6 +29,34 @@ async fn evidence_counts(store: &Store, org: OrgId, now: i64) -> Vec<(String, i6
         .into_iter()
         .map(|(control, c)| (control, c.total, c.current))
         .collect()
+}
+
+/// Requirements owed, as `(requirement, systems, first system)`.
+async fn obligations(store: &Store, org: OrgId) -> Vec<(String, i64, String)> {
+    let mut tx = store.read().await.unwrap();
+    let counts = tx.obligation_counts(org).await.unwrap();
+    counts
+        .into_iter()
+        .map(|o| (o.requirement, o.systems, o.first_system))
+        .collect()
+}
+
+/// A classification of `system` whose result owes `requirements`.
+fn classification(system: AiSystemId, requirements: &[&str]) -> ClassificationRecord {
+    let owed: Vec<_> = requirements
+        .iter()
+        .map(|r| serde_json::json!({ "requirement": r }))
+        .collect();
+    ClassificationRecord {
+        id: ClassificationId::new(),
+        system,
+        version: 0,
+        class: "high_risk".into(),
+        answers: serde_json::json!({}),
+        result: serde_json::json!({ "obligations": owed }),
+        decided_at: at(1),
+        decided_by: "x".into(),
+    }
 }
 
 fn control(id: &str) -> Target {
@@ -125,6 +155,46 @@ pub async fn tallies_follow_every_change_and_a_restore(store: Store) {
         [("A.6.2.4".into(), 2, 1)]
     );
 
+    // Obligations: two systems owe Article 26, one also Article 16; then one system is
+    // classified again owing nothing, and the other is deleted.
+    let scorer = system(&store, acme, facts("Scorer")).await;
+    let screener = system(&store, acme, facts("Screener")).await;
+    let theirs = system(&store, other, facts("Theirs")).await;
+    let mut tx = store.write().await.unwrap();
+    for (org, id, owed) in [
+        (acme, scorer, &["eu-ai-act:art-16", "eu-ai-act:art-26"][..]),
+        (acme, screener, &["eu-ai-act:art-26"][..]),
+        (other, theirs, &["eu-ai-act:art-26"][..]),
+    ] {
+        tx.record_classification(org, classification(id, owed))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let first = if scorer.to_string() < screener.to_string() {
+        "Scorer"
+    } else {
+        "Screener"
+    };
+    assert_eq!(
+        obligations(&store, acme).await,
+        [
+            ("eu-ai-act:art-16".into(), 1, "Scorer".into()),
+            ("eu-ai-act:art-26".into(), 2, first.into())
+        ]
+    );
+    let mut tx = store.write().await.unwrap();
+    tx.record_classification(acme, classification(scorer, &[]))
+        .await
+        .unwrap();
+    tx.delete_ai_system(acme, screener).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(obligations(&store, acme).await.is_empty());
+    assert_eq!(
+        obligations(&store, other).await,
+        [("eu-ai-act:art-26".into(), 1, "Theirs".into())]
+    );
+
     // A restore carries the links, not the tallies, and gets the same counts.
     let (restored, _dir) = aims_store::testing::sqlite().await;
     restored.load(&store.dump().await.unwrap()).await.unwrap();
@@ -136,6 +206,10 @@ pub async fn tallies_follow_every_change_and_a_restore(store: Store) {
         assert_eq!(
             evidence_counts(&restored, org, 60).await,
             evidence_counts(&store, org, 60).await
+        );
+        assert_eq!(
+            obligations(&restored, org).await,
+            obligations(&store, org).await
         );
     }
 }
