@@ -11,76 +11,58 @@ use crate::inventory::facts;
 use crate::risks::{levels, risk_facts};
 use crate::{at, org};
 
+/// Ids from one large page, then from one row per page, through `page(limit, offset)`,
+/// which gives a page's ids and the total.
+async fn both_ways(
+    mut page: impl AsyncFnMut(i64, i64) -> (Vec<String>, i64),
+) -> (Vec<String>, Vec<String>) {
+    let (all, total) = page(500, 0).await;
+    assert_eq!(total, all.len() as i64);
+    let mut paged = Vec::new();
+    for offset in 0..total {
+        let (ids, n) = page(1, offset).await;
+        assert_eq!(n, total, "the total at offset {offset}");
+        paged.extend(ids);
+    }
+    (all, paged)
+}
+
 /// Ids of `org`'s systems matching `q`, one large page and then one row per page.
 async fn systems_both_ways(
     store: &Store,
     org: OrgId,
     q: SystemQuery,
 ) -> (Vec<String>, Vec<String>) {
-    let mut tx = store.read().await.unwrap();
-    let (all, total) = tx
-        .ai_systems(
-            org,
-            &SystemQuery {
-                limit: 500,
-                offset: 0,
-                ..q.clone()
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(total, all.len() as i64);
-    let mut paged = Vec::new();
-    for offset in 0..total {
-        let (page, n) = tx
-            .ai_systems(
-                org,
-                &SystemQuery {
-                    limit: 1,
-                    offset,
-                    ..q.clone()
-                },
-            )
+    both_ways(async |limit, offset| {
+        let q = SystemQuery {
+            limit,
+            offset,
+            ..q.clone()
+        };
+        let (page, n) = store
+            .read()
+            .await
+            .unwrap()
+            .ai_systems(org, &q)
             .await
             .unwrap();
-        assert_eq!(n, total, "the total at offset {offset}");
-        paged.extend(page.into_iter().map(|s| s.id.to_string()));
-    }
-    (all.into_iter().map(|s| s.id.to_string()).collect(), paged)
+        (page.into_iter().map(|s| s.id.to_string()).collect(), n)
+    })
+    .await
 }
 
 /// Ids of `org`'s risks matching `q`, one large page and then one row per page.
 async fn risks_both_ways(store: &Store, org: OrgId, q: RiskQuery) -> (Vec<String>, Vec<String>) {
-    let mut tx = store.read().await.unwrap();
-    let (all, total) = tx
-        .risks(
-            org,
-            &RiskQuery {
-                limit: 500,
-                offset: 0,
-                ..q.clone()
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(total, all.len() as i64);
-    let mut paged = Vec::new();
-    for offset in 0..total {
-        let (page, n) = tx
-            .risks(
-                org,
-                &RiskQuery {
-                    limit: 1,
-                    offset,
-                    ..q.clone()
-                },
-            )
-            .await
-            .unwrap();
-        assert_eq!(n, total, "the total at offset {offset}");
-        paged.extend(page.into_iter().map(|r| r.id.to_string()));
-    }
-    (all.into_iter().map(|r| r.id.to_string()).collect(), paged)
+    both_ways(async |limit, offset| {
+        let q = RiskQuery {
+            limit,
+            offset,
+            ..q.clone()
+        };
+        let (page, n) = store.read().await.unwrap().risks(org, &q).await.unwrap();
+        (page.into_iter().map(|r| r.id.to_string()).collect(), n)
+    })
+    .await
 }
 
 pub async fn small_and_large_pages_agree(store: Store) {
