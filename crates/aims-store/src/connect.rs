@@ -4,7 +4,7 @@ use std::sync::Once;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 use crate::error::{Result, StoreError};
 use crate::tx::Tx;
@@ -56,6 +56,9 @@ static DRIVERS: Once = Once::new();
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
      PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL; PRAGMA optimize = 0x10002;";
 
+/// How long a PostgreSQL connection may sit idle before it is pinged on its way out.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
+
 impl Store {
     /// Connects to the database at `url` (`sqlite:PATH` or `postgres://...`).
     pub async fn connect(url: &str) -> Result<Self> {
@@ -82,9 +85,21 @@ impl Store {
                     .await?
             }
             Engine::Postgres => {
+                // A connection used moments ago is taken as alive: pinging each one before
+                // every transaction would add a round trip to every request. One idle longer
+                // is pinged, and replaced if the server or a proxy dropped it meanwhile.
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(30))
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                                conn.ping().await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect_with(options)
                     .await?
             }

@@ -9,6 +9,7 @@ mod impact;
 mod inventory;
 mod jobs;
 mod pages;
+mod pool;
 mod readiness;
 mod risks;
 mod tallies;
