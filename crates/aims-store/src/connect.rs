@@ -1,12 +1,13 @@
 //! Opening the database: the engine is chosen by the URL.
 
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 use crate::error::{Result, StoreError};
+use crate::match_counts::MatchCounts;
 use crate::tx::Tx;
 
 /// The database engine behind a store.
@@ -46,6 +47,7 @@ impl Engine {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    counts: Arc<MatchCounts>,
 }
 
 static DRIVERS: Once = Once::new();
@@ -67,6 +69,16 @@ impl Store {
         let mut options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
         // Statements are logged at trace level only: their bound values may hold secrets' hashes.
         options = options.log_statements(tracing::log::LevelFilter::Trace);
+        Self::open(options, engine).await
+    }
+
+    /// A second store over this one's database, with its own connections and kept counts,
+    /// as another server process over the same database has.
+    pub async fn reopen(&self) -> Result<Self> {
+        Self::open((*self.pool.connect_options()).clone(), self.engine).await
+    }
+
+    async fn open(options: AnyConnectOptions, engine: Engine) -> Result<Self> {
         let pool = match engine {
             Engine::Sqlite => {
                 // An embedded database has no link to break: pinging each connection before
@@ -104,7 +116,11 @@ impl Store {
                     .await?
             }
         };
-        Ok(Store { pool, engine })
+        Ok(Store {
+            pool,
+            engine,
+            counts: Arc::default(),
+        })
     }
 
     /// The engine behind this store.
@@ -115,11 +131,12 @@ impl Store {
     /// Begins a transaction that will write. On SQLite it takes the write lock at once, so
     /// that two writers queue instead of failing when the second tries to upgrade its lock.
     pub async fn write(&self) -> Result<Tx> {
+        self.counts.note_write();
         let tx = match self.engine {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Engine::Postgres => self.pool.begin().await?,
         };
-        Ok(Tx::new(tx, self.engine))
+        Ok(Tx::writing(tx, self.engine, self.counts.clone()))
     }
 
     /// Begins a transaction that only reads: one consistent view of the data.
@@ -128,14 +145,18 @@ impl Store {
             Engine::Sqlite => self.pool.begin().await?,
             Engine::Postgres => self.pool.begin_with("BEGIN READ ONLY").await?,
         };
-        Ok(Tx::new(tx, self.engine))
+        Ok(Tx::reading(tx, self.engine, self.counts.clone()))
     }
 
     /// A handle for exactly one read statement, outside a transaction: two round trips
     /// cheaper than [`Store::read`], for the lookups every request makes first. Anything
     /// that reads twice needs [`Store::read`], whose statements share one snapshot.
     pub async fn read_one(&self) -> Result<Tx> {
-        Ok(Tx::statement(self.pool.acquire().await?, self.engine))
+        Ok(Tx::statement(
+            self.pool.acquire().await?,
+            self.engine,
+            self.counts.clone(),
+        ))
     }
 
     /// Whether the database answers.

@@ -14,6 +14,7 @@ mod impact;
 mod inventory;
 mod jobs;
 mod listing;
+mod match_counts;
 mod members;
 mod migrate;
 mod organisations;

@@ -1,12 +1,14 @@
 //! What the filtered lists (inventory, risk register) share: numbered text binds, text
 //! search, a count that may stop at a cap, and one page read the cheaper of two ways.
 
+use aims_domain::OrgId;
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
 use crate::connect::Engine;
 use crate::error::Result;
 use crate::inventory::like_escaped;
+use crate::match_counts::{Counted, Marks};
 use crate::row::RowExt;
 use crate::tx::Tx;
 
@@ -79,6 +81,8 @@ fn text_clauses(
 
 /// One page of a filtered list over one table, and how to count its matches.
 pub(crate) struct Listing<'a> {
+    /// The organisation listed: `$1` of every clause.
+    pub org: OrgId,
     /// The listed table and its alias in every clause.
     pub table: &'static str,
     pub alias: &'static str,
@@ -136,19 +140,20 @@ impl Tx {
             Some(_) => format!(", (SELECT COALESCE(MAX(rowid), 0) FROM {table}) AS table_rows"),
             None => String::new(),
         };
-        let mut count = sqlx::query(AssertSqlSafe(format!(
+        let count_sql = format!(
             "SELECT COUNT(*) AS n{rows_bound} FROM \
              (SELECT 1 FROM {table} {alias} WHERE {filter}{stop}) counted"
-        )));
-        for b in &binds {
-            count = count.bind(b.clone());
-        }
-        let counted = count.fetch_one(self.conn()).await?;
-        let total = counted.int("n")?;
+        );
+        let counted = self
+            .count_matches(listing.org, count_sql, &binds, walkable.is_some())
+            .await?;
+        let total = counted.matches;
         let limit = listing.limit.clamp(1, 500);
         let offset = listing.offset.max(0);
         let walked = match walkable {
-            Some(index) if walk_is_cheaper(total, limit + offset, counted.int("table_rows")?) => {
+            Some(index)
+                if walk_is_cheaper(total, limit + offset, counted.table_rows.unwrap_or(0)) =>
+            {
                 Some(index)
             }
             _ => None,
@@ -186,6 +191,49 @@ impl Tx {
             page = page.bind(b);
         }
         Ok((page.fetch_all(self.conn()).await?, total))
+    }
+
+    /// Runs `count_sql` (which reads `n`, and `table_rows` if `with_rows`) with `binds`, or
+    /// takes its result as kept since nothing changed in `org`.
+    async fn count_matches(
+        &mut self,
+        org: OrgId,
+        count_sql: String,
+        binds: &[String],
+        with_rows: bool,
+    ) -> Result<Counted> {
+        let kept = match self.match_counts() {
+            Some(counts) => {
+                // The write mark first: a write committing from here on moves it.
+                let writes = counts.writes();
+                let marks = Marks {
+                    audit_head: self.audit_head(org).await?,
+                    writes,
+                };
+                let filter = std::iter::once(count_sql.as_str())
+                    .chain(binds.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("\u{0}");
+                if let Some(counted) = counts.get(&filter, marks) {
+                    return Ok(counted);
+                }
+                Some((counts, filter, marks))
+            }
+            None => None,
+        };
+        let mut count = sqlx::query(AssertSqlSafe(count_sql));
+        for b in binds {
+            count = count.bind(b.clone());
+        }
+        let row = count.fetch_one(self.conn()).await?;
+        let counted = Counted {
+            matches: row.int("n")?,
+            table_rows: with_rows.then(|| row.int("table_rows")).transpose()?,
+        };
+        if let Some((counts, filter, marks)) = kept {
+            counts.put(filter, marks, counted);
+        }
+        Ok(counted)
     }
 }
 

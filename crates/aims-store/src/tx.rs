@@ -1,15 +1,20 @@
 //! A transaction: every read and write of the store goes through one, so that a use case's
 //! change and its audit event commit together or not at all.
 
+use std::sync::Arc;
+
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Transaction};
 
 use crate::connect::Engine;
 use crate::error::Result;
+use crate::match_counts::MatchCounts;
 
 /// What a [`Tx`] runs its statements on.
 enum Inner {
-    Transaction(Transaction<'static, Any>),
+    /// A transaction that only reads.
+    Reading(Transaction<'static, Any>),
+    Writing(Transaction<'static, Any>),
     /// A connection outside any transaction, for one read statement (which is atomic on
     /// its own) without the two extra round trips of BEGIN and ROLLBACK.
     Statement(PoolConnection<Any>),
@@ -19,29 +24,66 @@ enum Inner {
 pub struct Tx {
     inner: Inner,
     engine: Engine,
+    counts: Arc<MatchCounts>,
 }
 
 impl Tx {
-    pub(crate) fn new(inner: Transaction<'static, Any>, engine: Engine) -> Self {
+    pub(crate) fn reading(
+        inner: Transaction<'static, Any>,
+        engine: Engine,
+        counts: Arc<MatchCounts>,
+    ) -> Self {
         Self {
-            inner: Inner::Transaction(inner),
+            inner: Inner::Reading(inner),
             engine,
+            counts,
         }
     }
 
-    pub(crate) fn statement(inner: PoolConnection<Any>, engine: Engine) -> Self {
+    pub(crate) fn writing(
+        inner: Transaction<'static, Any>,
+        engine: Engine,
+        counts: Arc<MatchCounts>,
+    ) -> Self {
+        Self {
+            inner: Inner::Writing(inner),
+            engine,
+            counts,
+        }
+    }
+
+    pub(crate) fn statement(
+        inner: PoolConnection<Any>,
+        engine: Engine,
+        counts: Arc<MatchCounts>,
+    ) -> Self {
         Self {
             inner: Inner::Statement(inner),
             engine,
+            counts,
         }
     }
 
     /// Makes every change of this transaction permanent.
     pub async fn commit(self) -> Result<()> {
-        if let Inner::Transaction(tx) = self.inner {
-            tx.commit().await?;
+        match self.inner {
+            Inner::Reading(tx) => tx.commit().await?,
+            Inner::Writing(tx) => {
+                tx.commit().await?;
+                self.counts.note_write();
+            }
+            Inner::Statement(_) => {}
         }
         Ok(())
+    }
+
+    /// The counts of list matches kept by the store, when this transaction only reads: one
+    /// that writes may count its own changes before they are committed, or never are.
+    pub(crate) fn match_counts(&self) -> Option<Arc<MatchCounts>> {
+        match self.inner {
+            Inner::Writing(_) => None,
+            Inner::Reading(_) | Inner::Statement(_) => Some(self.counts.clone()),
+        }
     }
 
     /// The engine, for the few statements whose dialect differs.
@@ -51,7 +93,7 @@ impl Tx {
 
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
         match &mut self.inner {
-            Inner::Transaction(tx) => tx,
+            Inner::Reading(tx) | Inner::Writing(tx) => tx,
             Inner::Statement(conn) => conn,
         }
     }

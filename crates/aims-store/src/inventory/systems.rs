@@ -310,6 +310,7 @@ impl Tx {
         };
         let (rows, total) = self
             .counted_page(&Listing {
+                org,
                 table: "ai_systems",
                 alias: "s",
                 columns: COLUMNS,

@@ -114,6 +114,7 @@ impl Tx {
         };
         let (rows, total) = self
             .counted_page(&Listing {
+                org,
                 table: "risks",
                 alias: "r",
                 columns: "r.*",

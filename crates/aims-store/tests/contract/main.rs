@@ -8,6 +8,7 @@ mod evidence;
 mod impact;
 mod inventory;
 mod jobs;
+mod match_counts;
 mod pages;
 mod pool;
 mod readiness;
@@ -68,6 +69,7 @@ contract! {
     risks::concurrent_writers_get_distinct_risk_numbers,
     risks::risks_stored_in_bulk_are_numbered_in_order_and_linked,
     pages::small_and_large_pages_agree,
+    match_counts::list_totals_follow_changes_from_here_and_elsewhere,
     tallies::tallies_follow_every_change_and_a_restore,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
