@@ -195,11 +195,17 @@ async fn bench_engine(
             );
         }
     }
-    // The dashboard and the SoA are cached until the organisation changes: measure also the
-    // request right after a change (a rename appends to the audit trail), which derives again.
+    // The dashboard and the SoA are cached until the organisation changes, and lists keep
+    // their match counts: measure also the request right after a change (a rename appends to
+    // the audit trail), which derives or counts again.
     for (name, path) in [
         ("dashboard right after a change", "readiness"),
         ("SoA right after a change", "soa"),
+        (
+            "risks: level, after a change",
+            "risks?min_level=High&open=true&sort=-level&limit=50",
+        ),
+        ("systems: text, after a change", "systems?q=credit&limit=50"),
     ] {
         after_change(&http, &base, &token, &owner_token, name, path).await;
     }

@@ -293,12 +293,17 @@ impl App {
     /// One risk and the method its scores are read with.
     pub async fn risk(&self, actor: &Actor, id: RiskId) -> Result<(Risk, RiskMethod)> {
         actor.require(Permission::ReadOrganisation)?;
-        let mut tx = self.store.read().await?;
-        let risk = tx
-            .risk(actor.org, id)
+        let (risk, method) = self
+            .store
+            .read_one()
+            .await?
+            .risk_with_method(actor.org, id)
             .await?
             .ok_or(AppError::NotFound("risk"))?;
-        Ok((risk, method_of(&mut tx, actor).await?))
+        Ok((
+            risk,
+            method.unwrap_or_else(RiskMethod::default_five_by_five),
+        ))
     }
 
     /// Records a new risk under the organisation's next number.

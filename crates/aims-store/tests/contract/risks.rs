@@ -278,8 +278,18 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
     // The method is one row per organisation.
     let mut tx = store.write().await.unwrap();
     assert!(tx.risk_method(acme).await.unwrap().is_none());
+    let (risk, method) = tx.risk_with_method(acme, drift_id).await.unwrap().unwrap();
+    assert_eq!((risk.id, method), (drift_id, None));
     tx.put_risk_method(acme, &m, at(4), "ada").await.unwrap();
     tx.put_risk_method(acme, &m, at(5), "ada").await.unwrap();
+    let (risk, method) = tx.risk_with_method(acme, drift_id).await.unwrap().unwrap();
+    assert_eq!((risk.id, method), (drift_id, Some(m.clone())));
+    assert!(
+        tx.risk_with_method(other, drift_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(tx.risk_method(acme).await.unwrap(), Some(m));
     assert!(tx.risk_method(other).await.unwrap().is_none());
     assert!(matches!(
