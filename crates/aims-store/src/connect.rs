@@ -143,7 +143,15 @@ impl Store {
     pub async fn read(&self) -> Result<Tx> {
         let tx = match self.engine {
             Engine::Sqlite => self.pool.begin().await?,
-            Engine::Postgres => self.pool.begin_with("BEGIN READ ONLY").await?,
+            // PostgreSQL's default isolation takes a new snapshot for every statement, so a
+            // change committed between two reads would show in the second only. A read-only
+            // transaction under REPEATABLE READ keeps its first snapshot and never has to be
+            // retried.
+            Engine::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
         };
         Ok(Tx::reading(tx, self.engine, self.counts.clone()))
     }

@@ -203,9 +203,7 @@ impl Tx {
         with_rows: bool,
     ) -> Result<Counted> {
         let kept = match self.match_counts() {
-            Some(counts) => {
-                // The write mark first: a write committing from here on moves it.
-                let writes = counts.writes();
+            Some((counts, writes)) => {
                 let marks = Marks {
                     audit_head: self.audit_head(org).await?,
                     writes,

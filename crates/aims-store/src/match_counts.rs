@@ -47,7 +47,8 @@ impl MatchCounts {
         self.writes.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// The write mark, read before the database is, so that a write racing the count moves it.
+    /// The write mark: read as a transaction begins, before it reads the database, so that a
+    /// write committing after that moves it.
     pub(crate) fn writes(&self) -> u64 {
         self.writes.load(Ordering::SeqCst)
     }

@@ -25,6 +25,8 @@ pub struct Tx {
     inner: Inner,
     engine: Engine,
     counts: Arc<MatchCounts>,
+    /// The store's write mark when this began: what its reads have seen at least.
+    writes_seen: u64,
 }
 
 impl Tx {
@@ -36,6 +38,7 @@ impl Tx {
         Self {
             inner: Inner::Reading(inner),
             engine,
+            writes_seen: counts.writes(),
             counts,
         }
     }
@@ -48,6 +51,7 @@ impl Tx {
         Self {
             inner: Inner::Writing(inner),
             engine,
+            writes_seen: counts.writes(),
             counts,
         }
     }
@@ -60,6 +64,7 @@ impl Tx {
         Self {
             inner: Inner::Statement(inner),
             engine,
+            writes_seen: counts.writes(),
             counts,
         }
     }
@@ -77,12 +82,16 @@ impl Tx {
         Ok(())
     }
 
-    /// The counts of list matches kept by the store, when this transaction only reads: one
-    /// that writes may count its own changes before they are committed, or never are.
-    pub(crate) fn match_counts(&self) -> Option<Arc<MatchCounts>> {
+    /// The counts of list matches kept by the store and the write mark this transaction's
+    /// reads are valid under, when it only reads: one that writes may count its own changes
+    /// before they are committed, or never are. The mark is the one at its start, so that a
+    /// count read from an old snapshot is never kept for newer ones.
+    pub(crate) fn match_counts(&self) -> Option<(Arc<MatchCounts>, u64)> {
         match self.inner {
             Inner::Writing(_) => None,
-            Inner::Reading(_) | Inner::Statement(_) => Some(self.counts.clone()),
+            Inner::Reading(_) | Inner::Statement(_) => {
+                Some((self.counts.clone(), self.writes_seen))
+            }
         }
     }
 

@@ -70,6 +70,7 @@ contract! {
     risks::risks_stored_in_bulk_are_numbered_in_order_and_linked,
     pages::small_and_large_pages_agree,
     match_counts::list_totals_follow_changes_from_here_and_elsewhere,
+    match_counts::a_read_sees_one_snapshot_and_keeps_no_count_for_newer_ones,
     tallies::tallies_follow_every_change_and_a_restore,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,

@@ -123,3 +123,27 @@ pub async fn list_totals_follow_changes_from_here_and_elsewhere(store: Store) {
     assert_eq!(totals(&store, other).await, [1, 1, 1]);
     assert_eq!(totals(&elsewhere, acme).await, [4, 4, 4]);
 }
+
+pub async fn a_read_sees_one_snapshot_and_keeps_no_count_for_newer_ones(store: Store) {
+    let acme = org(&store, "Acme").await;
+    add(&store, acme, "First", false).await;
+    let mut old = store.read().await.unwrap();
+    let high = RiskQuery {
+        min_level: Some(2),
+        limit: 2,
+        ..Default::default()
+    };
+    assert_eq!(old.risks(acme, &high).await.unwrap().1, 1);
+    // Committed while the old transaction is open: it keeps seeing what it saw first...
+    add(&store, acme, "Second", false).await;
+    assert_eq!(old.risks(acme, &high).await.unwrap().1, 1);
+    let by_words = SystemQuery {
+        text: Some("ledger".into()),
+        limit: 2,
+        ..Default::default()
+    };
+    assert_eq!(old.ai_systems(acme, &by_words).await.unwrap().1, 1);
+    drop(old);
+    // ...and what it counted there is not what a newer one gets.
+    assert_eq!(totals(&store, acme).await, [2, 2, 2]);
+}
