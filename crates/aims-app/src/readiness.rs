@@ -53,26 +53,6 @@ impl App {
     }
 
     async fn compute_readiness(&self, actor: &Actor, now: Timestamp) -> Result<Readiness> {
-        // Three independent reads, each in its own transaction, run at once: on PostgreSQL
-        // each has a server process of its own, so a fresh dashboard waits for the longest
-        // rather than for all three in turn.
-        let (register, coverage, clauses) = tokio::try_join!(
-            self.register_readiness(actor, now),
-            self.soa_coverage(actor),
-            async {
-                let mut tx = self.store.read().await?;
-                self.clause_coverage(&mut tx, actor, now).await
-            },
-        )?;
-        Ok(Readiness {
-            coverage,
-            clauses,
-            ..register
-        })
-    }
-
-    /// The figures of the inventory, the register and the evidence, read in one transaction.
-    async fn register_readiness(&self, actor: &Actor, now: Timestamp) -> Result<Readiness> {
         let mut tx = self.store.read().await?;
         let counts = tx.systems_by_class(actor.org).await?;
         let count_of = |class: &str| {
@@ -115,10 +95,15 @@ impl App {
             )
             .await?
             .1;
+        drop(tx);
+        let coverage = self.soa_coverage(actor).await?;
+        let mut tx = self.store.read().await?;
         Ok(Readiness {
+            clauses: self.clause_coverage(&mut tx, actor, now).await?,
             open_high_risks,
             high_from: method.level_label(high).to_owned(),
             overdue_risk_reviews,
+            coverage,
             systems: counts.iter().map(|(_, n)| n).sum(),
             by_class: CLASS_ORDER
                 .iter()
@@ -130,7 +115,6 @@ impl App {
                 .await?,
             evidence_expired,
             evidence_expiring,
-            ..Readiness::default()
         })
     }
 }
