@@ -25,6 +25,9 @@ pub struct SystemFilter {
     pub tag: Option<String>,
     pub class: Option<String>,
     pub needs_review: Option<bool>,
+    /// Only high-risk systems without an approved, current impact assessment (`true`), or
+    /// only the others (`false`).
+    pub missing_assessment: Option<bool>,
     pub owner: Option<String>,
     /// `name`, `updated`, `lifecycle_stage` or `class`; a leading `-` sorts descending.
     pub sort: Option<String>,
@@ -65,7 +68,7 @@ fn blank_to_none(value: &Option<String>) -> Option<&str> {
 
 impl SystemFilter {
     /// Checks every filter into a store query, naming the first one that is wrong.
-    fn to_query(&self) -> Result<SystemQuery, ValidationError> {
+    fn to_query(&self, now: aims_domain::Timestamp) -> Result<SystemQuery, ValidationError> {
         use aims_domain::inventory::{AiRole, LifecycleStage, SystemStatus};
         let (descending, sort) = match blank_to_none(&self.sort) {
             Some(s) => match s.strip_prefix('-') {
@@ -127,6 +130,7 @@ impl SystemFilter {
             tag: blank_to_none(&self.tag).map(str::to_lowercase),
             class,
             needs_review: self.needs_review,
+            missing_assessment: self.missing_assessment.map(|missing| (missing, now)),
             count_cap: Some(COUNT_CAP),
             owner: blank_to_none(&self.owner)
                 .map(|o| {
@@ -166,7 +170,7 @@ impl App {
     /// A filtered, sorted page of the inventory.
     pub async fn ai_systems(&self, actor: &Actor, filter: &SystemFilter) -> Result<SystemPage> {
         actor.require(Permission::ReadOrganisation)?;
-        let query = filter.to_query()?;
+        let query = filter.to_query(self.now())?;
         let (systems, total) = self
             .store
             .read()

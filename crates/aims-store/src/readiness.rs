@@ -1,6 +1,7 @@
 //! The counts behind the readiness dashboard, each one query scoped to the organisation.
 
 use aims_domain::{AiSystemId, OrgId, Timestamp};
+use sqlx::AssertSqlSafe;
 
 use crate::error::Result;
 use crate::row::{RowExt, map_rows};
@@ -36,14 +37,11 @@ impl Tx {
         org: OrgId,
         now: Timestamp,
     ) -> Result<Vec<(AiSystemId, String)>> {
-        let rows = sqlx::query(
-            "SELECT s.id, s.name FROM ai_systems s WHERE s.org_id = $1 AND s.class = 'high_risk' \
-             AND NOT EXISTS (SELECT 1 FROM impact_assessments a WHERE a.org_id = s.org_id \
-             AND a.system_id = s.id AND a.approved_version = a.version \
-             AND (a.next_review IS NULL OR a.next_review > $2)) ORDER BY s.name_key",
-        )
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT s.id, s.name FROM ai_systems s WHERE s.org_id = $1 AND {} ORDER BY s.name_key",
+            lacks_current_assessment(now)
+        )))
         .bind(org.to_string())
-        .bind(now.as_micros())
         .fetch_all(self.conn())
         .await?;
         map_rows(rows, |r| Ok((r.parsed("id")?, r.text("name")?)))
@@ -72,4 +70,16 @@ impl Tx {
             row.opt_int("expiring")?.unwrap_or(0),
         ))
     }
+}
+
+/// The condition on system `s` of being high-risk without an approved impact assessment
+/// whose next review is after `now`: what the dashboard flags and the inventory can filter by.
+pub(crate) fn lacks_current_assessment(now: Timestamp) -> String {
+    // The instant is formatted in, never bound as text: it is an integer from our own code.
+    format!(
+        "s.class = 'high_risk' AND NOT EXISTS (SELECT 1 FROM impact_assessments a \
+         WHERE a.org_id = s.org_id AND a.system_id = s.id AND a.approved_version = a.version \
+         AND (a.next_review IS NULL OR a.next_review > {}))",
+        now.as_micros()
+    )
 }

@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 use super::labels::{join_labels, like_escaped, split_labels};
 use crate::error::{Result, StoreError};
 use crate::listing::{Listing, Searched, bind};
+use crate::readiness::lacks_current_assessment;
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
 
@@ -33,6 +34,9 @@ pub struct SystemQuery {
     /// A class name, or `unclassified`.
     pub class: Option<String>,
     pub needs_review: Option<bool>,
+    /// Only high-risk systems lacking (`true`), or only systems not lacking (`false`), an
+    /// approved impact assessment current at the instant given.
+    pub missing_assessment: Option<(bool, Timestamp)>,
     pub owner: Option<aims_domain::UserId>,
     /// Stop counting matches past this many (the total is then `cap + 1`).
     pub count_cap: Option<i64>,
@@ -287,6 +291,14 @@ impl Tx {
         }
         if let Some(review) = q.needs_review {
             clauses.push(format!("s.class_needs_review = {}", i64::from(review)));
+        }
+        match q.missing_assessment {
+            Some((true, now)) => clauses.push(lacks_current_assessment(now)),
+            Some((false, now)) => clauses.push(format!(
+                "(s.class IS NULL OR NOT ({}))",
+                lacks_current_assessment(now)
+            )),
+            None => {}
         }
         if let Some(owner) = q.owner {
             clauses.push(bind("s.owner_id = ?", owner.to_string(), &mut binds));

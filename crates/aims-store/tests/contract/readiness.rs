@@ -82,6 +82,23 @@ pub async fn readiness_counts_are_scoped_and_follow_approvals(store: Store) {
         ["Scorer", "Screener"],
         "past its review date the approval no longer counts"
     );
+    // The inventory filters by the same condition, either way, unclassified systems included.
+    for (missing, now, expected) in [
+        (true, at(50), vec!["Screener"]),
+        (true, at(150), vec!["Scorer", "Screener"]),
+        (false, at(50), vec!["Scorer", "Spam"]),
+        (false, at(150), vec!["Spam"]),
+    ] {
+        let q = aims_store::SystemQuery {
+            missing_assessment: Some((missing, now)),
+            limit: 10,
+            ..Default::default()
+        };
+        let (page, total) = tx.ai_systems(acme, &q).await.unwrap();
+        let listed: Vec<String> = page.into_iter().map(|s| s.facts.name.to_string()).collect();
+        assert_eq!(listed, expected, "{missing}");
+        assert_eq!(total, expected.len() as i64, "{missing}");
+    }
     assert_eq!(
         tx.evidence_expiry_counts(acme, at(0), at(10))
             .await

@@ -102,6 +102,9 @@ pub struct SystemParams {
     /// `prohibited`, `high_risk`, `transparency`, `minimal` or `unclassified`.
     pub class: Option<String>,
     pub needs_review: Option<bool>,
+    /// `true`: only high-risk systems without an approved, current impact assessment;
+    /// `false`: only the others.
+    pub missing_assessment: Option<bool>,
     /// A member's user id.
     pub owner: Option<String>,
     /// `name` (default), `updated`, `lifecycle_stage` or `class`; `-` first sorts descending.
@@ -121,6 +124,7 @@ impl From<SystemParams> for SystemFilter {
             tag: p.tag,
             class: p.class,
             needs_review: p.needs_review,
+            missing_assessment: p.missing_assessment,
             owner: p.owner,
             sort: p.sort,
             limit: p.limit,

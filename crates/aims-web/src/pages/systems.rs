@@ -75,6 +75,7 @@ pub struct ListParams {
     #[serde(default)]
     sort: String,
     needs_review: Option<bool>,
+    missing_assessment: Option<bool>,
     offset: Option<i64>,
     done: Option<String>,
 }
@@ -91,6 +92,7 @@ impl ListParams {
             class: some(&self.class),
             sort: some(&self.sort),
             needs_review: self.needs_review,
+            missing_assessment: self.missing_assessment,
             offset: self.offset,
             limit: Some(PAGE),
             ..Default::default()
@@ -116,6 +118,9 @@ impl ListParams {
         );
         if let Some(review) = self.needs_review {
             out.push_str(&format!("&needs_review={review}"));
+        }
+        if let Some(missing) = self.missing_assessment {
+            out.push_str(&format!("&missing_assessment={missing}"));
         }
         if offset > 0 {
             out.push_str(&format!("&offset={offset}"));

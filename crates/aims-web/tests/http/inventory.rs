@@ -280,6 +280,26 @@ async fn classification_is_recorded_versioned_and_marked_for_review() {
         )
         .await;
     assert_eq!(page["total"], 1);
+    // With no impact assessment yet, it is what the dashboard flags, and the list behind it.
+    let (_, flagged) = server
+        .send(Method::GET, "/api/v1/readiness", &editor, None)
+        .await;
+    let flagged = &flagged["high_risk_without_current_assessment"];
+    assert_eq!(flagged.as_array().map(Vec::len), Some(1), "{flagged}");
+    for (missing, total) in [(true, 1), (false, 0)] {
+        let (status, page) = server
+            .send(
+                Method::GET,
+                &format!("/api/v1/systems?missing_assessment={missing}"),
+                &editor,
+                None,
+            )
+            .await;
+        assert_eq!((status, &page["total"]), (200, &json!(total)), "{page}");
+        if missing {
+            assert_eq!(page["systems"][0]["id"], flagged[0]["id"]);
+        }
+    }
     let (_, detail) = server
         .send(
             Method::GET,
@@ -439,6 +459,18 @@ async fn the_inventory_pages_record_classify_and_import() {
     assert_eq!(status, 200);
     assert!(
         html.contains("CV screener") && html.contains("Loan scorer"),
+        "{html}"
+    );
+    let (_, home) = get("/".into()).await;
+    assert!(
+        home.contains(r#"href="/systems?missing_assessment=true""#),
+        "the dashboard's figure opens its list: {home}"
+    );
+    let (status, html) = get("/systems?missing_assessment=true&sort=name".into()).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Only high-risk systems without")
+            && html.contains(r#"name="missing_assessment" value="true""#),
         "{html}"
     );
     let (_, html) = get("/systems?class=minimal".into()).await;
