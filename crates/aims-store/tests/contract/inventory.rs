@@ -29,9 +29,9 @@ pub fn facts(name: &str) -> SystemFacts {
     }
 }
 
-/// Stores a system named `name` in `org` and returns its id.
-pub async fn system(store: &Store, org: OrgId, f: SystemFacts) -> AiSystemId {
-    let s = AiSystem {
+/// A new, unclassified system with `f` as its facts, made at `at(0)`.
+pub fn new_system(f: SystemFacts) -> AiSystem {
+    AiSystem {
         id: AiSystemId::new(),
         facts: f,
         owner_name: None,
@@ -39,7 +39,12 @@ pub async fn system(store: &Store, org: OrgId, f: SystemFacts) -> AiSystemId {
         created_at: at(0),
         updated_at: at(0),
         revision: 1,
-    };
+    }
+}
+
+/// Stores a system with facts `f` in `org` and returns its id.
+pub async fn system(store: &Store, org: OrgId, f: SystemFacts) -> AiSystemId {
+    let s = new_system(f);
     let mut tx = store.write().await.unwrap();
     tx.insert_ai_system(org, &s).await.unwrap();
     tx.commit().await.unwrap();

@@ -7,7 +7,7 @@ use aims_domain::risk::{Risk, RiskMethod};
 use aims_domain::{AiSystemId, OrgId, RiskId};
 use aims_store::{RiskQuery, Store, SystemQuery};
 
-use crate::inventory::facts;
+use crate::inventory::{facts, new_system};
 use crate::risks::{levels, risk_facts};
 use crate::{at, org};
 
@@ -15,15 +15,7 @@ fn system(name: &str) -> AiSystem {
     let mut f = facts(name);
     f.lifecycle_stage = LifecycleStage::Deployment;
     f.description = "keeps the ledger".into();
-    AiSystem {
-        id: AiSystemId::new(),
-        facts: f,
-        owner_name: None,
-        classification: None,
-        created_at: at(0),
-        updated_at: at(0),
-        revision: 1,
-    }
+    new_system(f)
 }
 
 fn risk(title: &str) -> Risk {
