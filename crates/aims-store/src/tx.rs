@@ -31,38 +31,32 @@ pub struct Tx {
 
 impl Tx {
     pub(crate) fn reading(
-        inner: Transaction<'static, Any>,
+        tx: Transaction<'static, Any>,
         engine: Engine,
         counts: Arc<MatchCounts>,
     ) -> Self {
-        Self {
-            inner: Inner::Reading(inner),
-            engine,
-            writes_seen: counts.writes(),
-            counts,
-        }
+        Self::on(Inner::Reading(tx), engine, counts)
     }
 
     pub(crate) fn writing(
-        inner: Transaction<'static, Any>,
+        tx: Transaction<'static, Any>,
         engine: Engine,
         counts: Arc<MatchCounts>,
     ) -> Self {
-        Self {
-            inner: Inner::Writing(inner),
-            engine,
-            writes_seen: counts.writes(),
-            counts,
-        }
+        Self::on(Inner::Writing(tx), engine, counts)
     }
 
     pub(crate) fn statement(
-        inner: PoolConnection<Any>,
+        conn: PoolConnection<Any>,
         engine: Engine,
         counts: Arc<MatchCounts>,
     ) -> Self {
+        Self::on(Inner::Statement(conn), engine, counts)
+    }
+
+    fn on(inner: Inner, engine: Engine, counts: Arc<MatchCounts>) -> Self {
         Self {
-            inner: Inner::Statement(inner),
+            inner,
             engine,
             writes_seen: counts.writes(),
             counts,
