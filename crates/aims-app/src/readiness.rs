@@ -14,8 +14,11 @@ pub struct Readiness {
     /// Systems per EU AI Act class, most severe first; `unclassified` last.
     pub by_class: Vec<(String, i64)>,
     pub needing_review: i64,
-    /// High-risk systems without an approved, current impact assessment.
+    /// The first [`LISTED_MISSING_ASSESSMENTS`] high-risk systems by name without an
+    /// approved, current impact assessment.
     pub missing_assessments: Vec<(AiSystemId, String)>,
+    /// How many high-risk systems lack an approved, current impact assessment.
+    pub missing_assessment_count: i64,
     pub evidence_expired: i64,
     pub evidence_expiring: i64,
     /// Open risks whose residual level is in the method's top two levels.
@@ -29,6 +32,10 @@ pub struct Readiness {
     /// Clauses 4–10: which requirements current evidence names.
     pub clauses: Vec<crate::ClauseCoverage>,
 }
+
+/// How many of the systems lacking an impact assessment the dashboard names; the inventory
+/// filtered by `missing_assessment` lists them all.
+pub const LISTED_MISSING_ASSESSMENTS: i64 = 20;
 
 const CLASS_ORDER: [&str; 5] = [
     "prohibited",
@@ -95,6 +102,9 @@ impl App {
             )
             .await?
             .1;
+        let (missing_assessments, missing_assessment_count) = tx
+            .high_risk_without_current_assessment(actor.org, now, LISTED_MISSING_ASSESSMENTS)
+            .await?;
         drop(tx);
         let coverage = self.soa_coverage(actor).await?;
         let mut tx = self.store.read().await?;
@@ -110,9 +120,8 @@ impl App {
                 .map(|c| ((*c).to_owned(), count_of(c)))
                 .collect(),
             needing_review: tx.classifications_needing_review(actor.org).await?,
-            missing_assessments: tx
-                .high_risk_without_current_assessment(actor.org, now)
-                .await?,
+            missing_assessments,
+            missing_assessment_count,
             evidence_expired,
             evidence_expiring,
         })

@@ -59,8 +59,11 @@ async fn the_demo_organisation_holds_classified_systems_once() {
 
     let readiness = app.readiness(&actor).await.unwrap();
     assert_eq!(
-        readiness.missing_assessments.len(),
-        1,
+        (
+            readiness.missing_assessments.len(),
+            readiness.missing_assessment_count
+        ),
+        (1, 1),
         "CV screening has no approved assessment; credit scoring has: {readiness:?}"
     );
     let evidenced: usize = readiness.clauses.iter().map(|c| c.evidenced.len()).sum();

@@ -30,21 +30,26 @@ impl Tx {
         .int("n")
     }
 
-    /// High-risk systems with no impact assessment that is approved in its latest version and
-    /// before its review date at `now`, by name.
+    /// The first `first` high-risk systems by name with no impact assessment that is approved
+    /// in its latest version and before its review date at `now`, and how many there are.
     pub async fn high_risk_without_current_assessment(
         &mut self,
         org: OrgId,
         now: Timestamp,
-    ) -> Result<Vec<(AiSystemId, String)>> {
+        first: i64,
+    ) -> Result<(Vec<(AiSystemId, String)>, i64)> {
         let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT s.id, s.name FROM ai_systems s WHERE s.org_id = $1 AND {} ORDER BY s.name_key",
-            lacks_current_assessment(now)
+            "SELECT s.id, s.name, COUNT(*) OVER () AS total FROM ai_systems s \
+             WHERE s.org_id = $1 AND {} ORDER BY s.name_key LIMIT {}",
+            lacks_current_assessment(now),
+            first.max(0)
         )))
         .bind(org.to_string())
         .fetch_all(self.conn())
         .await?;
-        map_rows(rows, |r| Ok((r.parsed("id")?, r.text("name")?)))
+        let total = rows.first().map(|r| r.int("total")).transpose()?;
+        let listed = map_rows(rows, |r| Ok((r.parsed("id")?, r.text("name")?)))?;
+        Ok((listed, total.unwrap_or(0)))
     }
 
     /// Evidence whose validity ended by `now`, and evidence ending within (`now`, `soon`].

@@ -62,25 +62,42 @@ pub async fn readiness_counts_are_scoped_and_follow_approvals(store: Store) {
         tx.systems_by_class(acme).await.unwrap(),
         vec![(Some("high_risk".to_owned()), 2), (None, 1)]
     );
-    let names = |list: Vec<(aims_domain::AiSystemId, String)>| {
-        list.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+    let names = |(list, total): (Vec<(aims_domain::AiSystemId, String)>, i64)| {
+        (list.into_iter().map(|(_, n)| n).collect::<Vec<_>>(), total)
     };
     assert_eq!(
         names(
-            tx.high_risk_without_current_assessment(acme, at(50))
+            tx.high_risk_without_current_assessment(acme, at(50), 10)
                 .await
                 .unwrap()
         ),
-        ["Screener"]
+        (vec!["Screener".to_owned()], 1)
     );
     assert_eq!(
         names(
-            tx.high_risk_without_current_assessment(acme, at(150))
+            tx.high_risk_without_current_assessment(acme, at(150), 10)
                 .await
                 .unwrap()
         ),
-        ["Scorer", "Screener"],
+        (vec!["Scorer".to_owned(), "Screener".to_owned()], 2),
         "past its review date the approval no longer counts"
+    );
+    // Named up to the number asked for; counted in full.
+    assert_eq!(
+        names(
+            tx.high_risk_without_current_assessment(acme, at(150), 1)
+                .await
+                .unwrap()
+        ),
+        (vec!["Scorer".to_owned()], 2)
+    );
+    assert_eq!(
+        names(
+            tx.high_risk_without_current_assessment(other, at(0), 10)
+                .await
+                .unwrap()
+        ),
+        (vec!["Theirs".to_owned()], 1)
     );
     // The inventory filters by the same condition, either way, unclassified systems included.
     for (missing, now, expected) in [

@@ -37,7 +37,11 @@ pub struct ReadinessView {
     #[schema(value_type = Vec<Object>)]
     pub by_class: Vec<(String, i64)>,
     pub classifications_needing_review: i64,
+    /// The first 20 by name of the high-risk systems without an approved, current impact
+    /// assessment; `/api/v1/systems?missing_assessment=true` lists them all.
     pub high_risk_without_current_assessment: Vec<NamedSystem>,
+    /// How many high-risk systems lack an approved, current impact assessment.
+    pub high_risk_without_current_assessment_total: i64,
     pub evidence_expired: i64,
     pub evidence_expiring: i64,
     pub open_high_risks: i64,
@@ -55,6 +59,7 @@ impl From<Readiness> for ReadinessView {
             systems: r.systems,
             by_class: r.by_class,
             classifications_needing_review: r.needing_review,
+            high_risk_without_current_assessment_total: r.missing_assessment_count,
             high_risk_without_current_assessment: r
                 .missing_assessments
                 .into_iter()

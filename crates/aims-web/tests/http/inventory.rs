@@ -284,6 +284,7 @@ async fn classification_is_recorded_versioned_and_marked_for_review() {
     let (_, flagged) = server
         .send(Method::GET, "/api/v1/readiness", &editor, None)
         .await;
+    assert_eq!(flagged["high_risk_without_current_assessment_total"], 1);
     let flagged = &flagged["high_risk_without_current_assessment"];
     assert_eq!(flagged.as_array().map(Vec::len), Some(1), "{flagged}");
     for (missing, total) in [(true, 1), (false, 0)] {
