@@ -106,6 +106,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0013_tallies.sql"),
         postgres: Some(include_str!("../migrations/0013_tallies.postgres.sql")),
     },
+    Migration {
+        version: 14,
+        name: "class_tally",
+        sql: include_str!("../migrations/0014_class_tally.sql"),
+        postgres: Some(include_str!("../migrations/0014_class_tally.postgres.sql")),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

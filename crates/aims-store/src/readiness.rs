@@ -10,8 +10,10 @@ use crate::tx::Tx;
 impl Tx {
     /// How many systems have each EU AI Act class (`None` for unclassified).
     pub async fn systems_by_class(&mut self, org: OrgId) -> Result<Vec<(Option<String>, i64)>> {
+        // Read from the running tally, where unclassified systems count under ''.
         let rows = sqlx::query(
-            "SELECT class, COUNT(*) AS n FROM ai_systems WHERE org_id = $1 GROUP BY class ORDER BY class IS NULL, class",
+            "SELECT NULLIF(class, '') AS class, systems AS n FROM tally_system_classes \
+             WHERE org_id = $1 ORDER BY class = '', class",
         )
         .bind(org.to_string())
         .fetch_all(self.conn())

@@ -49,7 +49,8 @@ impl Tx {
         org: OrgId,
         mut record: ClassificationRecord,
     ) -> Result<ClassificationRecord> {
-        // Before the obligations' tallies, as every writer of them does, so that none deadlock.
+        // Before the obligations' and classes' tallies, as every writer of them does, so that none
+        // deadlock.
         self.lock_tenant(org).await?;
         let latest = sqlx::query(
             "SELECT COALESCE(MAX(version), 0) AS v FROM ai_system_classifications \

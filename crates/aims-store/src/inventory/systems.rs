@@ -142,6 +142,8 @@ impl Tx {
 
     /// Stores new AI systems in a few statements; `Conflict` when a name is taken.
     pub async fn insert_ai_systems(&mut self, org: OrgId, list: &[AiSystem]) -> Result<()> {
+        // Before the class tally the insert counts in, as every writer of it does.
+        self.lock_tenant(org).await?;
         let rows = list
             .iter()
             .map(|s| {
@@ -249,7 +251,7 @@ impl Tx {
 
     /// Removes a system with its components and classifications.
     pub async fn delete_ai_system(&mut self, org: OrgId, id: AiSystemId) -> Result<()> {
-        // Before the obligations' tallies its delete cascades to, as every writer of them does.
+        // Before the tallies its delete counts in or cascades to, as every writer of them does.
         self.lock_tenant(org).await?;
         let done = sqlx::query("DELETE FROM ai_systems WHERE org_id = $1 AND id = $2")
             .bind(org.to_string())

@@ -1,6 +1,6 @@
-//! The running counts the Statement of Applicability reads (treatments, evidence and
-//! obligations) follow every change to the links they count, and come back after a restore,
-//! which does not carry them.
+//! The running counts the Statement of Applicability and the dashboard read (treatments,
+//! evidence, obligations and systems by class) follow every change to the rows they count,
+//! and come back after a restore, which does not carry them.
 
 use std::collections::BTreeMap;
 
@@ -41,7 +41,17 @@ async fn obligations(store: &Store, org: OrgId) -> Vec<(String, i64, String)> {
         .collect()
 }
 
-/// A classification of `system` whose result owes `requirements`.
+/// Systems per EU AI Act class, `None` for unclassified.
+async fn classes(store: &Store, org: OrgId) -> Vec<(Option<String>, i64)> {
+    let mut tx = store.read().await.unwrap();
+    tx.systems_by_class(org).await.unwrap()
+}
+
+fn class(name: Option<&str>, n: i64) -> (Option<String>, i64) {
+    (name.map(str::to_owned), n)
+}
+
+/// A high-risk classification of `system` whose result owes `requirements`.
 fn classification(system: AiSystemId, requirements: &[&str]) -> ClassificationRecord {
     let owed: Vec<_> = requirements
         .iter()
@@ -56,6 +66,14 @@ fn classification(system: AiSystemId, requirements: &[&str]) -> ClassificationRe
         result: serde_json::json!({ "obligations": owed }),
         decided_at: at(1),
         decided_by: "x".into(),
+    }
+}
+
+/// A minimal-risk classification of `system`, owing nothing.
+fn minimal(system: AiSystemId) -> ClassificationRecord {
+    ClassificationRecord {
+        class: "minimal_risk".into(),
+        ..classification(system, &[])
     }
 }
 
@@ -171,6 +189,14 @@ pub async fn tallies_follow_every_change_and_a_restore(store: Store) {
             .unwrap();
     }
     tx.commit().await.unwrap();
+    assert_eq!(classes(&store, acme).await, [class(Some("high_risk"), 2)]);
+    let spam = system(&store, acme, facts("Spam")).await;
+    assert_eq!(
+        classes(&store, acme).await,
+        [class(Some("high_risk"), 2), class(None, 1)],
+        "a new system counts as unclassified"
+    );
+    assert_eq!(classes(&store, other).await, [class(Some("high_risk"), 1)]);
     let first = if scorer.to_string() < screener.to_string() {
         "Scorer"
     } else {
@@ -188,8 +214,23 @@ pub async fn tallies_follow_every_change_and_a_restore(store: Store) {
         .await
         .unwrap();
     tx.delete_ai_system(acme, screener).await.unwrap();
+    tx.record_classification(acme, minimal(spam)).await.unwrap();
     tx.commit().await.unwrap();
     assert!(obligations(&store, acme).await.is_empty());
+    assert_eq!(
+        classes(&store, acme).await,
+        [class(Some("high_risk"), 1), class(Some("minimal_risk"), 1)],
+        "a class left empty is gone, one newly held is counted"
+    );
+    let mut tx = store.write().await.unwrap();
+    tx.record_classification(acme, minimal(scorer))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        classes(&store, acme).await,
+        [class(Some("minimal_risk"), 2)]
+    );
     assert_eq!(
         obligations(&store, other).await,
         [("eu-ai-act:art-26".into(), 1, "Theirs".into())]
@@ -211,5 +252,6 @@ pub async fn tallies_follow_every_change_and_a_restore(store: Store) {
             obligations(&restored, org).await,
             obligations(&store, org).await
         );
+        assert_eq!(classes(&restored, org).await, classes(&store, org).await);
     }
 }
