@@ -101,7 +101,7 @@ impl Store {
                 // every transaction would add a round trip to every request. One idle longer
                 // is pinged, and replaced if the server or a proxy dropped it meanwhile.
                 AnyPoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(16)
                     .acquire_timeout(Duration::from_secs(30))
                     .test_before_acquire(false)
                     .before_acquire(|conn, meta| {
