@@ -40,18 +40,31 @@ impl Tx {
         now: Timestamp,
         first: i64,
     ) -> Result<(Vec<(AiSystemId, String)>, i64)> {
+        // The names walk the high-risk systems in name order and stop at `first`. The count
+        // takes those with a current assessment from the class tally, reading assessments
+        // rather than every high-risk system.
         let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT s.id, s.name, COUNT(*) OVER () AS total FROM ai_systems s \
-             WHERE s.org_id = $1 AND {} ORDER BY s.name_key LIMIT {}",
+            "SELECT s.id, s.name FROM ai_systems s WHERE s.org_id = $1 AND {} \
+             ORDER BY s.name_key LIMIT {}",
             lacks_current_assessment(now),
             first.max(0)
         )))
         .bind(org.to_string())
         .fetch_all(self.conn())
         .await?;
-        let total = rows.first().map(|r| r.int("total")).transpose()?;
         let listed = map_rows(rows, |r| Ok((r.parsed("id")?, r.text("name")?)))?;
-        Ok((listed, total.unwrap_or(0)))
+        let total = sqlx::query(AssertSqlSafe(format!(
+            "SELECT COALESCE((SELECT systems FROM tally_system_classes \
+             WHERE org_id = $1 AND class = 'high_risk'), 0) - (SELECT COUNT(DISTINCT a.system_id) \
+             FROM impact_assessments a JOIN ai_systems s ON s.org_id = a.org_id AND s.id = a.system_id \
+             WHERE a.org_id = $1 AND s.class = 'high_risk' AND {}) AS total",
+            assessment_is_current("a", now)
+        )))
+        .bind(org.to_string())
+        .fetch_one(self.conn())
+        .await?
+        .int("total")?;
+        Ok((listed, total))
     }
 
     /// Evidence whose validity ended by `now`, and evidence ending within (`now`, `soon`].
@@ -82,11 +95,20 @@ impl Tx {
 /// The condition on system `s` of being high-risk without an approved impact assessment
 /// whose next review is after `now`: what the dashboard flags and the inventory can filter by.
 pub(crate) fn lacks_current_assessment(now: Timestamp) -> String {
-    // The instant is formatted in, never bound as text: it is an integer from our own code.
     format!(
         "s.class = 'high_risk' AND NOT EXISTS (SELECT 1 FROM impact_assessments a \
-         WHERE a.org_id = s.org_id AND a.system_id = s.id AND a.approved_version = a.version \
-         AND (a.next_review IS NULL OR a.next_review > {}))",
+         WHERE a.org_id = s.org_id AND a.system_id = s.id AND {})",
+        assessment_is_current("a", now)
+    )
+}
+
+/// The condition on assessment `alias` of being approved in its latest version and not yet
+/// due for review at `now`.
+fn assessment_is_current(alias: &str, now: Timestamp) -> String {
+    // The instant is formatted in, never bound as text: it is an integer from our own code.
+    format!(
+        "{alias}.approved_version = {alias}.version \
+         AND ({alias}.next_review IS NULL OR {alias}.next_review > {})",
         now.as_micros()
     )
 }

@@ -77,7 +77,8 @@ impl Tx {
                 at.as_micros()
             ));
         }
-        if q.open_only {
+        // An overdue review already keeps open risks only.
+        if q.open_only && q.review_overdue_at.is_none() {
             clauses.push("r.status <> 'closed'".into());
         }
         if let Some((residual, l, i)) = q.cell {

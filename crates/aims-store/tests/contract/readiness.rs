@@ -1,16 +1,45 @@
 use aims_domain::impact::{Approval, AssessmentContent, ImpactAssessment};
-use aims_domain::{ClassificationId, ImpactAssessmentId};
+use aims_domain::{AiSystemId, ClassificationId, ImpactAssessmentId, OrgId};
 use aims_store::{ClassificationRecord, Store};
 
 use crate::inventory::{facts, system};
 use crate::{at, org};
+
+/// An impact assessment of `system`, approved in its only version, due for review at `until`.
+async fn approved_assessment(tx: &mut aims_store::Tx, org: OrgId, system: AiSystemId, until: i64) {
+    let assessment = ImpactAssessment {
+        id: ImpactAssessmentId::new(),
+        system,
+        version: 1,
+        content: AssessmentContent {
+            title: "IA".into(),
+            next_review: Some(at(until)),
+            ..Default::default()
+        },
+        approval: None,
+        created_at: at(1),
+        updated_at: at(1),
+    };
+    tx.insert_impact_assessment(org, &assessment, "x")
+        .await
+        .unwrap();
+    let approval = Approval {
+        version: 1,
+        by: None,
+        by_label: "x".into(),
+        at: at(2),
+    };
+    tx.approve_assessment(org, assessment.id, &approval)
+        .await
+        .unwrap();
+}
 
 pub async fn readiness_counts_are_scoped_and_follow_approvals(store: Store) {
     let acme = org(&store, "Acme").await;
     let other = org(&store, "Other").await;
     let scorer = system(&store, acme, facts("Scorer")).await;
     let screener = system(&store, acme, facts("Screener")).await;
-    system(&store, acme, facts("Spam")).await;
+    let spam = system(&store, acme, facts("Spam")).await;
     let theirs = system(&store, other, facts("Theirs")).await;
     let mut tx = store.write().await.unwrap();
     for (org, id) in [(acme, scorer), (acme, screener), (other, theirs)] {
@@ -26,35 +55,11 @@ pub async fn readiness_counts_are_scoped_and_follow_approvals(store: Store) {
         };
         tx.record_classification(org, record).await.unwrap();
     }
-    // The scorer's assessment is approved in its latest version until at(100).
-    let assessment = ImpactAssessment {
-        id: ImpactAssessmentId::new(),
-        system: scorer,
-        version: 1,
-        content: AssessmentContent {
-            title: "IA".into(),
-            next_review: Some(at(100)),
-            ..Default::default()
-        },
-        approval: None,
-        created_at: at(1),
-        updated_at: at(1),
-    };
-    tx.insert_impact_assessment(acme, &assessment, "x")
-        .await
-        .unwrap();
-    tx.approve_assessment(
-        acme,
-        assessment.id,
-        &Approval {
-            version: 1,
-            by: None,
-            by_label: "x".into(),
-            at: at(2),
-        },
-    )
-    .await
-    .unwrap();
+    // The scorer's assessments (two, counted as one system) are approved in their latest
+    // version until at(100); so is the unclassified spam filter's, which changes nothing.
+    for id in [scorer, scorer, spam] {
+        approved_assessment(&mut tx, acme, id, 100).await;
+    }
     tx.commit().await.unwrap();
 
     let mut tx = store.read().await.unwrap();
