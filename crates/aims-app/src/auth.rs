@@ -198,9 +198,13 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let now = self.now();
-        let mut tx = self.store.read_one().await?;
-        let (token, creator_role) = tx
-            .api_token_by_hash(&SecretHash::of(bearer))
+        let hash = SecretHash::of(bearer);
+        let (token, creator_role) = self
+            .store
+            .read_once(|tx| {
+                let hash = hash.clone();
+                Box::pin(async move { tx.api_token_by_hash(&hash).await })
+            })
             .await?
             .ok_or(AppError::Unauthenticated)?;
         if !token.is_usable(now) {
@@ -213,7 +217,6 @@ impl App {
         } else {
             member_role
         };
-        drop(tx);
         if token
             .last_used_at
             .is_none_or(|at| now.as_micros() - at.as_micros() > 60_000_000)

@@ -25,6 +25,9 @@ pub enum AppError {
     /// Too many failed attempts; try again later.
     #[error("too many failed attempts: try again in {retry_after_seconds} seconds")]
     Throttled { retry_after_seconds: i64 },
+    /// The database cannot be reached just now; try again shortly.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     /// Something failed inside; the detail goes to the log, not to the user.
     #[error("internal error: {0}")]
     Internal(String),
@@ -35,6 +38,7 @@ impl From<StoreError> for AppError {
         match err {
             StoreError::NotFound => AppError::NotFound("record"),
             StoreError::Conflict(what) => AppError::Conflict(format!("already exists ({what})")),
+            e @ StoreError::Unavailable(_) => AppError::Unavailable(e.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }

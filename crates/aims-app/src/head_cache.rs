@@ -44,7 +44,7 @@ impl<T: Clone> HeadCache<T> {
         now: Timestamp,
         derive: impl AsyncFnOnce() -> Result<T>,
     ) -> Result<T> {
-        let head = store.read_one().await?.audit_head(org).await?;
+        let head = store.read_once(|tx| Box::pin(tx.audit_head(org))).await?;
         if let Some(kept) = self.get(org, head, now) {
             return Ok(kept);
         }

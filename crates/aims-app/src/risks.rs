@@ -295,9 +295,7 @@ impl App {
         actor.require(Permission::ReadOrganisation)?;
         let (risk, method) = self
             .store
-            .read_one()
-            .await?
-            .risk_with_method(actor.org, id)
+            .read_once(|tx| Box::pin(tx.risk_with_method(actor.org, id)))
             .await?
             .ok_or(AppError::NotFound("risk"))?;
         Ok((

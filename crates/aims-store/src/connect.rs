@@ -1,12 +1,13 @@
 //! Opening the database: the engine is chosen by the URL.
 
+use std::pin::Pin;
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Transaction};
 
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, lost_connection};
 use crate::match_counts::MatchCounts;
 use crate::tx::Tx;
 
@@ -57,6 +58,10 @@ static DRIVERS: Once = Once::new();
 // per tenant) instead of the far more selective one a query names.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
      PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL; PRAGMA optimize = 0x10002;";
+
+/// The read [`Store::read_once`] runs, boxed: the future of an async closure over a borrowed
+/// transaction cannot be shown to be `Send`, which every request handler must be.
+pub type OneRead<'t, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 't>>;
 
 /// How long a PostgreSQL connection may sit idle before it is pinged on its way out.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
@@ -133,8 +138,8 @@ impl Store {
     pub async fn write(&self) -> Result<Tx> {
         self.counts.note_write();
         let tx = match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
+            Engine::Sqlite => self.begin("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.begin("BEGIN").await?,
         };
         Ok(Tx::writing(tx, self.engine, self.counts.clone()))
     }
@@ -142,29 +147,70 @@ impl Store {
     /// Begins a transaction that only reads: one consistent view of the data.
     pub async fn read(&self) -> Result<Tx> {
         let tx = match self.engine {
-            Engine::Sqlite => self.pool.begin().await?,
+            Engine::Sqlite => self.begin("BEGIN").await?,
             // PostgreSQL's default isolation takes a new snapshot for every statement, so a
             // change committed between two reads would show in the second only. A read-only
             // transaction under REPEATABLE READ keeps its first snapshot and never has to be
             // retried.
             Engine::Postgres => {
-                self.pool
-                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                self.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?
             }
         };
         Ok(Tx::reading(tx, self.engine, self.counts.clone()))
     }
 
+    /// Begins a transaction with `statement`, passing over pooled connections that turn out
+    /// dead: a connection used moments ago is not pinged first, so after a server restart
+    /// BEGIN is the first to find out. Nothing was done on such a connection, so taking
+    /// the next is safe; the pool drops the dead one.
+    async fn begin(&self, statement: &'static str) -> Result<Transaction<'static, Any>> {
+        let mut passed = 0;
+        loop {
+            match self.pool.begin_with(statement).await {
+                Err(e)
+                    if lost_connection(&e)
+                        && passed < self.pool.options().get_max_connections() =>
+                {
+                    passed += 1;
+                }
+                begun => return Ok(begun?),
+            }
+        }
+    }
+
     /// A handle for exactly one read statement, outside a transaction: two round trips
-    /// cheaper than [`Store::read`], for the lookups every request makes first. Anything
-    /// that reads twice needs [`Store::read`], whose statements share one snapshot.
+    /// cheaper than [`Store::read`]. Use cases read through [`Store::read_once`], which
+    /// also passes over dead connections.
     pub async fn read_one(&self) -> Result<Tx> {
         Ok(Tx::statement(
             self.pool.acquire().await?,
             self.engine,
             self.counts.clone(),
         ))
+    }
+
+    /// Runs `read`, one read statement outside a transaction (see [`Store::read_one`]), for
+    /// the lookups every request makes first. When the connection it was given turns out
+    /// dead, it runs again on another: a read changes nothing, so running it twice is safe.
+    /// Anything that reads twice needs [`Store::read`], whose statements share one snapshot.
+    pub async fn read_once<T>(
+        &self,
+        read: impl for<'t> Fn(&'t mut Tx) -> OneRead<'t, T>,
+    ) -> Result<T> {
+        let mut passed = 0;
+        loop {
+            let mut tx = self.read_one().await?;
+            match read(&mut tx).await {
+                Err(e)
+                    if e.is_lost_connection()
+                        && passed < self.pool.options().get_max_connections() =>
+                {
+                    passed += 1;
+                }
+                done => return done,
+            }
+        }
     }
 
     /// Whether the database answers.

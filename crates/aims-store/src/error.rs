@@ -9,9 +9,12 @@ pub enum StoreError {
     /// A record with the same unique value exists already.
     #[error("already exists ({0})")]
     Conflict(String),
-    /// The database refused or could not be reached.
+    /// The database refused the statement.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+    /// The database could not be reached, or dropped the connection: worth trying again.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
     /// A stored value could not be read back into its domain type.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
@@ -32,8 +35,36 @@ impl From<sqlx::Error> for StoreError {
         }
         match err {
             sqlx::Error::RowNotFound => StoreError::NotFound,
+            e if lost_connection(&e)
+                || matches!(
+                    e,
+                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_)
+                ) =>
+            {
+                StoreError::Unavailable(e)
+            }
             other => StoreError::Database(other),
         }
+    }
+}
+
+impl StoreError {
+    /// Whether the connection used was dead (the server restarted or dropped it), so that
+    /// the same read on another connection may well succeed.
+    pub fn is_lost_connection(&self) -> bool {
+        matches!(self, StoreError::Unavailable(e) if lost_connection(e))
+    }
+}
+
+/// Whether `err` says the connection is gone: a broken socket, or PostgreSQL ending the
+/// session (an administrator, a shutdown or a crash) or refusing new ones while it starts.
+pub(crate) fn lost_connection(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }
 

@@ -29,7 +29,7 @@ mod tokens;
 mod tx;
 
 pub use audit::AuditQuery;
-pub use connect::{Engine, Store, redact_url};
+pub use connect::{Engine, OneRead, Store, redact_url};
 pub use custom_frameworks::{CustomFramework, CustomFrameworkStamp};
 pub use error::StoreError;
 pub use impact::AssessmentVersion;

@@ -45,6 +45,9 @@ impl ApiError {
     }
 }
 
+/// When a client should try again after the database could not be reached.
+const UNAVAILABLE_RETRY_AFTER_SECONDS: i64 = 5;
+
 /// The status and wording for each kind of use-case error.
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
@@ -71,6 +74,14 @@ impl From<AppError> for ApiError {
                 "too many failed attempts: try again later".into(),
                 None,
             ),
+            AppError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database cannot be reached just now; try again shortly".into(),
+                    None,
+                )
+            }
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 (
@@ -84,6 +95,7 @@ impl From<AppError> for ApiError {
             AppError::Throttled {
                 retry_after_seconds,
             } => Some(retry_after_seconds),
+            AppError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECONDS),
             _ => None,
         };
         Self {

@@ -1,5 +1,5 @@
 //! The PostgreSQL pool skips the ping for connections used moments ago, but still replaces
-//! connections the server dropped while they sat idle.
+//! connections the server dropped, whether they sat idle a while or were used just before.
 
 use std::time::Duration;
 
@@ -17,21 +17,57 @@ async fn read_at_once(store: &aims_store::Store, n: usize) {
     }
 }
 
+/// Ends every session of the store's database, as a server restart or an idle timeout
+/// would, from a second store over it, and waits until they are gone.
+async fn end_other_sessions(store: &aims_store::Store) {
+    let admin = store.reopen().await.unwrap();
+    let ended = aims_store::testing::execute_raw(
+        &admin,
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid() \
+         AND backend_type = 'client backend'",
+    )
+    .await
+    .unwrap();
+    assert!(ended >= 3, "{ended} sessions ended");
+    admin.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_dropped_by_the_server_while_idle_are_replaced() {
     let Some(store) = aims_store::testing::postgres().await else {
         return;
     };
     read_at_once(&store, 4).await;
-    // As a server restart or an idle timeout would: end every other session of this database.
-    let ended = aims_store::testing::execute_raw(
-        &store,
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-         WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    )
-    .await
-    .unwrap();
-    assert!(ended >= 3, "{ended} sessions ended");
+    end_other_sessions(&store).await;
     tokio::time::sleep(Duration::from_millis(5_500)).await;
     read_at_once(&store, 4).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_dropped_by_the_server_just_after_use_are_replaced() {
+    let Some(store) = aims_store::testing::postgres().await else {
+        return;
+    };
+    let org = aims_domain::OrgId::new();
+    // Nothing pings these connections: they were used moments ago.
+    read_at_once(&store, 4).await;
+    end_other_sessions(&store).await;
+    read_at_once(&store, 4).await;
+
+    read_at_once(&store, 4).await;
+    end_other_sessions(&store).await;
+    let mut tx = store.write().await.expect("a write transaction");
+    tx.audit_head(org).await.expect("a live connection");
+    tx.commit().await.expect("committed");
+
+    read_at_once(&store, 4).await;
+    end_other_sessions(&store).await;
+    for _ in 0..4 {
+        let head = store
+            .read_once(|tx| Box::pin(tx.audit_head(org)))
+            .await
+            .expect("one read on a live connection");
+        assert_eq!(head, None);
+    }
 }

@@ -479,3 +479,36 @@ async fn malformed_ids_and_forms_on_pages_get_a_page_that_says_so() {
             .contains("missing field `name`")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_database_is_a_503_to_retry_not_an_internal_error() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let token = &o.tokens["viewer"];
+    assert_eq!(
+        server.status_with_token("/api/v1/systems", token).await,
+        200
+    );
+    // As when the database goes away under a running server: no connection can be had.
+    server.app.store().close().await;
+    let response = server
+        .http
+        .get(server.url("/api/v1/systems"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers()["retry-after"], "5");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: serde_json::Value = response.json().await.unwrap();
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("try again"), "{detail}");
+    assert!(
+        !detail.contains("pool"),
+        "internals stay in the log: {detail}"
+    );
+}
