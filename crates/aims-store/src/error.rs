@@ -35,14 +35,7 @@ impl From<sqlx::Error> for StoreError {
         }
         match err {
             sqlx::Error::RowNotFound => StoreError::NotFound,
-            e if lost_connection(&e)
-                || matches!(
-                    e,
-                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_)
-                ) =>
-            {
-                StoreError::Unavailable(e)
-            }
+            e if lost_connection(&e) || unreachable(&e) => StoreError::Unavailable(e),
             other => StoreError::Database(other),
         }
     }
@@ -57,13 +50,23 @@ impl StoreError {
 }
 
 /// Whether `err` says the connection is gone: a broken socket, or PostgreSQL ending the
-/// session (an administrator, a shutdown or a crash) or refusing new ones while it starts.
+/// session (an administrator, a shutdown or a crash).
 pub(crate) fn lost_connection(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Io(_) => true,
         sqlx::Error::Database(db) => db
             .code()
-            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02")),
+        _ => false,
+    }
+}
+
+/// Whether `err` says no connection can be had just now: every one busy for the whole wait,
+/// the pool shut, or PostgreSQL still starting.
+fn unreachable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c == "57P03"),
         _ => false,
     }
 }
