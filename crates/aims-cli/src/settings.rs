@@ -236,6 +236,8 @@ pub enum AdminCommand {
 pub struct Settings {
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+    /// Most connections this process holds to the database (the engine's default when unset).
+    pub database_max_connections: Option<u32>,
     pub bind: String,
     pub public_url: Option<String>,
     pub log_format: String,
@@ -255,6 +257,7 @@ impl Default for Settings {
         Self {
             data_dir: PathBuf::from("./aims-data"),
             database_url: None,
+            database_max_connections: None,
             bind: "127.0.0.1:8080".into(),
             public_url: None,
             log_format: "text".into(),
@@ -304,6 +307,7 @@ impl Cli {
             .merge(Env::prefixed("AIMS_").only(&[
                 "data_dir",
                 "database_url",
+                "database_max_connections",
                 "bind",
                 "public_url",
                 "log_format",

@@ -63,33 +63,61 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = O
 /// transaction cannot be shown to be `Send`, which every request handler must be.
 pub type OneRead<'t, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 't>>;
 
+/// Connections a SQLite store holds unless told otherwise: readers run side by side in WAL
+/// mode, and writers queue on the database's one write lock.
+pub const SQLITE_CONNECTIONS: u32 = 8;
+
+/// Connections a PostgreSQL store holds unless told otherwise, for each server process.
+pub const POSTGRES_CONNECTIONS: u32 = 16;
+
 /// How long a PostgreSQL connection may sit idle before it is pinged on its way out.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
 
 impl Store {
-    /// Connects to the database at `url` (`sqlite:PATH` or `postgres://...`).
+    /// Connects to the database at `url` (`sqlite:PATH` or `postgres://...`) with the
+    /// engine's default number of connections.
     pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_with_pool(url, None).await
+    }
+
+    /// Connects to the database at `url`, holding at most `max_connections` connections
+    /// (the engine's default when `None`).
+    pub async fn connect_with_pool(url: &str, max_connections: Option<u32>) -> Result<Self> {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let engine = Engine::from_url(url)?;
+        if max_connections == Some(0) {
+            return Err(StoreError::Database(sqlx::Error::Configuration(
+                "the database pool needs at least 1 connection".into(),
+            )));
+        }
         let mut options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
         // Statements are logged at trace level only: their bound values may hold secrets' hashes.
         options = options.log_statements(tracing::log::LevelFilter::Trace);
-        Self::open(options, engine).await
+        let size = max_connections.unwrap_or(match engine {
+            Engine::Sqlite => SQLITE_CONNECTIONS,
+            Engine::Postgres => POSTGRES_CONNECTIONS,
+        });
+        Self::open(options, engine, size).await
     }
 
     /// A second store over this one's database, with its own connections and kept counts,
     /// as another server process over the same database has.
     pub async fn reopen(&self) -> Result<Self> {
-        Self::open((*self.pool.connect_options()).clone(), self.engine).await
+        Self::open(
+            (*self.pool.connect_options()).clone(),
+            self.engine,
+            self.pool.options().get_max_connections(),
+        )
+        .await
     }
 
-    async fn open(options: AnyConnectOptions, engine: Engine) -> Result<Self> {
+    async fn open(options: AnyConnectOptions, engine: Engine, size: u32) -> Result<Self> {
         let pool = match engine {
             Engine::Sqlite => {
                 // An embedded database has no link to break: pinging each connection before
                 // handing it out would only add a trip to its worker thread per transaction.
                 AnyPoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(size)
                     .acquire_timeout(Duration::from_secs(30))
                     .test_before_acquire(false)
                     .after_connect(|conn, _| {
@@ -106,7 +134,7 @@ impl Store {
                 // every transaction would add a round trip to every request. One idle longer
                 // is pinged, and replaced if the server or a proxy dropped it meanwhile.
                 AnyPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(size)
                     .acquire_timeout(Duration::from_secs(30))
                     .test_before_acquire(false)
                     .before_acquire(|conn, meta| {

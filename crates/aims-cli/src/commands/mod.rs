@@ -67,7 +67,7 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
     }
-    Store::connect(&url)
+    Store::connect_with_pool(&url, settings.database_max_connections)
         .await
         .with_context(|| format!("opening the database {}", aims_store::redact_url(&url)))
 }

@@ -71,3 +71,33 @@ async fn connections_dropped_by_the_server_just_after_use_are_replaced() {
         assert_eq!(head, None);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_holds_no_more_connections_than_it_is_given() {
+    let dir = std::env::temp_dir().join(format!("aims-pool-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.join("aims.db").display());
+    let refused = aims_store::Store::connect_with_pool(&url, Some(0)).await;
+    assert!(
+        refused
+            .err()
+            .is_some_and(|e| e.to_string().contains("at least 1 connection")),
+        "a pool of none is refused"
+    );
+
+    let store = aims_store::Store::connect_with_pool(&url, Some(2))
+        .await
+        .unwrap();
+    let first = store.read().await.unwrap();
+    let second = store.read().await.unwrap();
+    let third = tokio::time::timeout(Duration::from_millis(300), store.read()).await;
+    assert!(third.is_err(), "a third connection was handed out");
+    drop(first);
+    let third = tokio::time::timeout(Duration::from_secs(5), store.read()).await;
+    assert!(
+        third.is_ok_and(|tx| tx.is_ok()),
+        "the freed connection is reused"
+    );
+    drop(second);
+    std::fs::remove_dir_all(&dir).ok();
+}
