@@ -65,10 +65,10 @@ pub type OneRead<'t, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 't>>;
 
 /// Connections a SQLite store holds unless told otherwise: readers run side by side in WAL
 /// mode, and writers queue on the database's one write lock.
-pub const SQLITE_CONNECTIONS: u32 = 8;
+const SQLITE_CONNECTIONS: u32 = 8;
 
 /// Connections a PostgreSQL store holds unless told otherwise, for each server process.
-pub const POSTGRES_CONNECTIONS: u32 = 16;
+const POSTGRES_CONNECTIONS: u32 = 16;
 
 /// How long a PostgreSQL connection may sit idle before it is pinged on its way out.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
