@@ -196,15 +196,16 @@ impl Store {
         let mut passed = 0;
         loop {
             match self.pool.begin_with(statement).await {
-                Err(e)
-                    if lost_connection(&e)
-                        && passed < self.pool.options().get_max_connections() =>
-                {
-                    passed += 1;
-                }
+                Err(e) if lost_connection(&e) && self.may_pass_over(passed) => passed += 1,
                 begun => return Ok(begun?),
             }
         }
+    }
+
+    /// Whether one more dead connection may be passed over after `passed` of them: at most
+    /// as many as the pool holds, so that an unreachable database ends the search.
+    fn may_pass_over(&self, passed: u32) -> bool {
+        passed < self.pool.options().get_max_connections()
     }
 
     /// A handle for exactly one read statement, outside a transaction: two round trips
@@ -230,12 +231,7 @@ impl Store {
         loop {
             let mut tx = self.read_one().await?;
             match read(&mut tx).await {
-                Err(e)
-                    if e.is_lost_connection()
-                        && passed < self.pool.options().get_max_connections() =>
-                {
-                    passed += 1;
-                }
+                Err(e) if e.is_lost_connection() && self.may_pass_over(passed) => passed += 1,
                 done => return done,
             }
         }
