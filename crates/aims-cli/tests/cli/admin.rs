@@ -267,29 +267,26 @@ fn settings_come_from_the_file_then_the_environment_then_flags() {
 #[test]
 fn a_pool_size_of_zero_or_not_a_number_is_refused_before_anything_is_written() {
     let dir = data_dir();
+    let create_org_with_pool = |size: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
+            .arg("--data-dir")
+            .arg(&dir)
+            .env("AIMS_DATABASE_MAX_CONNECTIONS", size)
+            .args(["admin", "create-org", "--name", "X"])
+            .output()
+            .unwrap()
+    };
     for (value, says) in [
         ("0", "at least 1 connection"),
         ("many", "DATABASE_MAX_CONNECTIONS"),
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
-            .arg("--data-dir")
-            .arg(&dir)
-            .env("AIMS_DATABASE_MAX_CONNECTIONS", value)
-            .args(["admin", "create-org", "--name", "X"])
-            .output()
-            .unwrap();
+        let out = create_org_with_pool(value);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{value} was taken");
         assert!(stderr.contains(says), "{value}: {stderr}");
         assert!(!dir.join("aims.db").exists(), "{value}: nothing is created");
     }
-    let sized = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
-        .arg("--data-dir")
-        .arg(&dir)
-        .env("AIMS_DATABASE_MAX_CONNECTIONS", "2")
-        .args(["admin", "create-org", "--name", "X"])
-        .output()
-        .unwrap();
+    let sized = create_org_with_pool("2");
     assert!(
         sized.status.success(),
         "{}",
