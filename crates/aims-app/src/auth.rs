@@ -3,7 +3,7 @@
 
 use aims_domain::account::{Email, OrgMembership, Password, Session, User};
 use aims_domain::audit::{AuditActor, NewAuditEvent};
-use aims_domain::{Actor, ActorKind, OrgId, Permission, SecretHash, SessionId};
+use aims_domain::{Actor, ActorKind, OrgId, Permission, SecretHash, SessionId, Timestamp};
 use aims_store::Tx;
 use serde_json::json;
 
@@ -75,41 +75,58 @@ fn trimmed(text: &str, max: usize) -> String {
 
 impl App {
     /// Checks an email and password and starts a session. Every failure answers alike,
-    /// whether or not the account exists, and takes as long.
+    /// whether or not the account exists, and takes as long. The attempt is counted before
+    /// the password is checked, so that guesses sent at once meet the limit like guesses
+    /// sent one after another; a failure against an existing account is recorded in the
+    /// audit trail of each of its organisations.
     pub async fn sign_in(&self, input: SignIn) -> Result<SignedIn> {
-        let now = self.now();
-        let since = now.plus_seconds(-FAILURE_WINDOW_SECONDS);
         let account = account_subject(&input.email);
         let address = address_subject(&input.client.address);
-        let user = {
-            let mut tx = self.store.read().await?;
-            let by_account = tx.count_sign_in_failures(&account, since).await?;
-            let by_address = tx.count_sign_in_failures(&address, since).await?;
-            if by_account >= ACCOUNT_FAILURE_LIMIT || by_address >= ADDRESS_FAILURE_LIMIT {
-                return Err(AppError::Throttled {
-                    retry_after_seconds: FAILURE_WINDOW_SECONDS,
-                });
+        let subjects = [
+            (account.as_str(), ACCOUNT_FAILURE_LIMIT),
+            (address.as_str(), ADDRESS_FAILURE_LIMIT),
+        ];
+        let attempt = self.claim_attempt(&subjects).await?;
+        let user = match Email::parse(&input.email) {
+            Ok(email) => {
+                self.store
+                    .read_once(|tx| {
+                        let email = email.clone();
+                        Box::pin(async move { tx.user_by_email(&email).await })
+                    })
+                    .await?
             }
-            match Email::parse(&input.email) {
-                Ok(email) => tx.user_by_email(&email).await?,
-                Err(_) => None,
-            }
+            Err(_) => None,
         };
-        let ok = verify_password(
+        let checked = verify_password(
             &input.password,
             user.as_ref().and_then(|u| u.password_hash.as_deref()),
         )
         .await;
-        let mut tx = self.store.write().await?;
-        let Some(user) = user.filter(|_| ok) else {
-            tx.record_sign_in_failure(&account, now).await?;
-            tx.record_sign_in_failure(&address, now).await?;
-            tx.commit().await?;
-            return Err(AppError::Invalid(aims_domain::ValidationError::new(
-                "email",
-                "the email or the password is wrong",
-            )));
+        let ok = match checked {
+            Ok(ok) => ok,
+            Err(busy) => {
+                // Not checked at all: this attempt does not count against anyone.
+                self.forget_attempt(&attempt, subjects.len()).await?;
+                return Err(busy);
+            }
         };
+        let mut tx = self.store.write().await?;
+        let user = match user {
+            Some(user) if ok => user,
+            wrong => {
+                if let Some(user) = wrong {
+                    self.record_failed_sign_in(&mut tx, &user, &input.client)
+                        .await?;
+                    tx.commit().await?;
+                }
+                return Err(AppError::Invalid(aims_domain::ValidationError::new(
+                    "email",
+                    "the email or the password is wrong",
+                )));
+            }
+        };
+        tx.forget_sign_in_attempt(&attempt, subjects.len()).await?;
         tx.clear_sign_in_failures(&account).await?;
         let org = tx.orgs_of(user.id).await?.first().map(|m| m.org);
         let signed_in = self
@@ -117,6 +134,58 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(signed_in)
+    }
+
+    /// Counts one password check against each subject, or refuses it as throttled when
+    /// one of them has met its limit; answers the attempt's id.
+    async fn claim_attempt(&self, subjects: &[(&str, i64)]) -> Result<String> {
+        let attempt = uuid::Uuid::now_v7().to_string();
+        let mut tx = self.store.write().await?;
+        let now = self.now();
+        let since = now.plus_seconds(-FAILURE_WINDOW_SECONDS);
+        if !tx
+            .claim_sign_in_attempt(&attempt, subjects, since, now)
+            .await?
+        {
+            return Err(AppError::Throttled {
+                retry_after_seconds: FAILURE_WINDOW_SECONDS,
+            });
+        }
+        tx.commit().await?;
+        Ok(attempt)
+    }
+
+    /// Takes back an attempt counted by [`App::claim_attempt`].
+    async fn forget_attempt(&self, attempt: &str, subjects: usize) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        tx.forget_sign_in_attempt(attempt, subjects).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a wrong password for `user` in each of their organisations' trails; the
+    /// address and browser are kept, never what was typed.
+    async fn record_failed_sign_in(&self, tx: &mut Tx, user: &User, client: &Client) -> Result<()> {
+        let actor = AuditActor::user(user.id, user.email.as_str());
+        let change = json!({
+            "address": trimmed(&client.address, 64),
+            "user_agent": trimmed(&client.user_agent, 200),
+        });
+        for membership in tx.orgs_of(user.id).await? {
+            tx.append_audit(
+                membership.org,
+                NewAuditEvent::new(
+                    actor.clone(),
+                    "account.sign_in_failed",
+                    "account",
+                    user.id,
+                    change.clone(),
+                ),
+                self.now(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Starts a session for `user` in the open transaction, working in `org`.
@@ -135,7 +204,7 @@ impl App {
             active_org: org,
             created_at: now,
             last_seen_at: now,
-            expires_at: now.plus_days(Session::IDLE_DAYS),
+            expires_at: self.session_expiry(now, now),
             user_agent: trimmed(&client.user_agent, 200),
             address: trimmed(&client.address, 64),
         };
@@ -151,6 +220,14 @@ impl App {
             .await?;
         }
         Ok(SignedIn { session, cookie })
+    }
+
+    /// When a session begun at `created_at` and used at `now` ends: after
+    /// [`Session::IDLE_DAYS`] unused, and never later than its absolute lifetime.
+    fn session_expiry(&self, created_at: Timestamp, now: Timestamp) -> Timestamp {
+        let idle = now.plus_days(Session::IDLE_DAYS);
+        let absolute = created_at.plus_days(self.session_max_days);
+        idle.min(absolute)
     }
 
     /// The session behind a cookie, its person and their actor in the active organisation.
@@ -170,8 +247,8 @@ impl App {
         if now.as_micros() - session.last_seen_at.as_micros() > 60_000_000 {
             // Sliding expiry, written at most once a minute so reads stay reads.
             let mut tx = self.store.write().await?;
-            tx.touch_session(session.id, now, now.plus_days(Session::IDLE_DAYS))
-                .await?;
+            let expires_at = self.session_expiry(session.created_at, now);
+            tx.touch_session(session.id, now, expires_at).await?;
             tx.commit().await?;
         }
         let active = session
@@ -236,12 +313,26 @@ impl App {
         })
     }
 
-    /// Ends the session of `context`.
+    /// Ends the session of `context`, recorded in the organisation it worked in.
     pub async fn sign_out(&self, context: &SessionContext) -> Result<()> {
         let mut tx = self.store.write().await?;
         tx.delete_session(context.user.id, context.session.id)
             .await
             .map_err(not_found("session"))?;
+        if let Some(actor) = &context.actor {
+            tx.append_audit(
+                actor.org,
+                NewAuditEvent::new(
+                    actor,
+                    "session.ended",
+                    "session",
+                    context.session.id,
+                    json!({}),
+                ),
+                self.now(),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -258,7 +349,8 @@ impl App {
     }
 
     /// Changes the actor's own password after checking the current one; ends every other
-    /// session of the person.
+    /// session of the person. Checks of the current password count against the account's
+    /// sign-in limit, so that this form is no way round it.
     pub async fn change_password(
         &self,
         actor: &Actor,
@@ -266,9 +358,8 @@ impl App {
         current: &str,
         new: &str,
     ) -> Result<()> {
-        actor.require(Permission::ManageOwnTokens)?;
+        actor.require(Permission::ManageOwnAccount)?;
         let user_id = actor.user().ok_or(AppError::NotFound("account"))?;
-        let new = Password::new("new_password", new)?;
         let user = self
             .store
             .read()
@@ -276,7 +367,22 @@ impl App {
             .user(user_id)
             .await
             .map_err(not_found("account"))?;
-        if !verify_password(current, user.password_hash.as_deref()).await {
+        let new = Password::new_for(
+            "new_password",
+            new,
+            &[user.email.as_str(), &user.display_name],
+        )?;
+        let account = account_subject(user.email.as_str());
+        let subjects = [(account.as_str(), ACCOUNT_FAILURE_LIMIT)];
+        let attempt = self.claim_attempt(&subjects).await?;
+        let ok = match verify_password(current, user.password_hash.as_deref()).await {
+            Ok(ok) => ok,
+            Err(busy) => {
+                self.forget_attempt(&attempt, subjects.len()).await?;
+                return Err(busy);
+            }
+        };
+        if !ok {
             return Err(AppError::Invalid(aims_domain::ValidationError::new(
                 "current_password",
                 "is not your current password",
@@ -284,6 +390,15 @@ impl App {
         }
         let hash = hash_password(&new).await?;
         let mut tx = self.store.write().await?;
+        tx.forget_sign_in_attempt(&attempt, subjects.len()).await?;
+        // The hash checked above must still be the stored one: two changes racing with the
+        // same current password must not both succeed.
+        let stored = tx.user(user_id).await.map_err(not_found("account"))?;
+        if stored.password_hash != user.password_hash {
+            return Err(AppError::Conflict(
+                "your password was changed meanwhile; sign in again".into(),
+            ));
+        }
         self.replace_password(&mut tx, &user, &hash, keep, Some(actor))
             .await?;
         tx.commit().await?;
@@ -324,7 +439,7 @@ impl App {
 
     /// The live sessions of the person behind `actor`.
     pub async fn my_sessions(&self, actor: &Actor) -> Result<Vec<Session>> {
-        actor.require(Permission::ManageOwnTokens)?;
+        actor.require(Permission::ManageOwnAccount)?;
         let user = actor.user().ok_or(AppError::NotFound("account"))?;
         Ok(self
             .store
@@ -336,7 +451,7 @@ impl App {
 
     /// Ends one of the sessions of the person behind `actor`.
     pub async fn revoke_session(&self, actor: &Actor, id: SessionId) -> Result<()> {
-        actor.require(Permission::ManageOwnTokens)?;
+        actor.require(Permission::ManageOwnAccount)?;
         let user = actor.user().ok_or(AppError::NotFound("session"))?;
         let mut tx = self.store.write().await?;
         tx.delete_session(user, id)

@@ -59,16 +59,46 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// How long a password check waits for a free hashing slot before it is refused as busy.
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Password hashes computed at once in this process: one per core. Each takes 19 MiB and a
+/// core for tens of milliseconds, so a flood of sign-ins queues here instead of growing
+/// memory by 19 MiB per request in flight.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// Runs `work` (one Argon2 computation) on the blocking pool once a hashing slot is free.
+async fn with_hashing_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let slot = tokio::time::timeout(HASHING_WAIT, hashing_slots().acquire())
+        .await
+        .map_err(|_| AppError::Busy {
+            retry_after_seconds: 2,
+        })?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let out = tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()));
+    drop(slot);
+    out
+}
+
 /// Hashes a password with Argon2id, off the async executor.
 pub async fn hash_password(password: &Password) -> Result<String> {
     let password = password.expose().to_owned();
-    tokio::task::spawn_blocking(move || {
+    with_hashing_slot(move || {
         PasswordHasher::<PasswordHash>::hash_password(&argon2(), password.as_bytes())
             .map(|hash| hash.to_string())
             .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
     })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
+    .await?
 }
 
 /// A hash of no one's password, checked when an account does not exist so that a sign-in
@@ -86,11 +116,11 @@ fn decoy_hash() -> &'static str {
 }
 
 /// Whether `password` matches `stored` (or, with no stored hash, spends the same time and
-/// answers no).
-pub async fn verify_password(password: &str, stored: Option<&str>) -> bool {
+/// answers no). Fails only when every hashing slot stayed busy for the whole wait.
+pub async fn verify_password(password: &str, stored: Option<&str>) -> Result<bool> {
     let password = password.to_owned();
     let stored = stored.map(str::to_owned);
-    tokio::task::spawn_blocking(move || {
+    with_hashing_slot(move || {
         let (hash, real) = match &stored {
             Some(hash) => (hash.as_str(), true),
             None => (decoy_hash(), false),
@@ -104,7 +134,6 @@ pub async fn verify_password(password: &str, stored: Option<&str>) -> bool {
             && real
     })
     .await
-    .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -127,8 +156,20 @@ mod tests {
         let password = Password::new("password", "correct horse battery").unwrap();
         let hash = hash_password(&password).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("correct horse battery", Some(&hash)).await);
-        assert!(!verify_password("wrong horse battery", Some(&hash)).await);
-        assert!(!verify_password("decoy password that matches nothing", None).await);
+        assert!(
+            verify_password("correct horse battery", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse battery", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("decoy password that matches nothing", None)
+                .await
+                .unwrap()
+        );
     }
 }

@@ -25,6 +25,9 @@ pub enum AppError {
     /// Too many failed attempts; try again later.
     #[error("too many failed attempts: try again in {retry_after_seconds} seconds")]
     Throttled { retry_after_seconds: i64 },
+    /// The server is at capacity for this kind of work (password checks); try again shortly.
+    #[error("busy: try again in {retry_after_seconds} seconds")]
+    Busy { retry_after_seconds: i64 },
     /// The database cannot be reached just now; try again shortly.
     #[error("database unavailable: {0}")]
     Unavailable(String),

@@ -80,7 +80,12 @@ pub struct App {
     soa_cache: head_cache::HeadCache<SoaReport>,
     /// Each organisation's library of shipped and imported catalogues.
     libraries: Arc<std::sync::Mutex<custom_frameworks::LibraryCache>>,
+    /// Days a session lasts from sign-in, however often it is used.
+    session_max_days: i64,
 }
+
+/// Days a session lasts from sign-in unless configured otherwise.
+pub const DEFAULT_SESSION_MAX_DAYS: i64 = 30;
 
 impl App {
     /// An application over `store`, reading time from `clock`.
@@ -93,7 +98,14 @@ impl App {
             readiness_cache: Default::default(),
             soa_cache: Default::default(),
             libraries: Arc::default(),
+            session_max_days: DEFAULT_SESSION_MAX_DAYS,
         }
+    }
+
+    /// The same application, ending every session `days` after sign-in (at least 1).
+    pub fn with_session_max_days(mut self, days: i64) -> Self {
+        self.session_max_days = days.max(1);
+        self
     }
 
     /// The same application, keeping evidence files in `dir`.

@@ -169,7 +169,12 @@ impl App {
                 ..
             } => {
                 let display_name = account::display_name(display_name)?;
-                let hash = hash_password(&Password::new("password", password)?).await?;
+                let password = Password::new_for(
+                    "password",
+                    password,
+                    &[invitation.email.as_str(), &display_name],
+                )?;
+                let hash = hash_password(&password).await?;
                 Some(User::new(invitation.email.clone(), display_name, hash, now))
             }
             InvitationAnswer::SignedIn(_) => None,

@@ -86,7 +86,11 @@ impl App {
         let name = account::org_name(&form.org_name)?;
         let email = Email::parse(&form.email)?;
         let display_name = account::display_name(&form.display_name)?;
-        let password = Password::new("password", &form.password)?;
+        let password = Password::new_for(
+            "password",
+            &form.password,
+            &[email.as_str(), &display_name, &name],
+        )?;
         let hash = hash_password(&password).await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -122,7 +126,7 @@ impl App {
     ) -> Result<User> {
         let email = Email::parse(email)?;
         let role: Role = role.parse()?;
-        let password = Password::new("password", password)?;
+        let password = Password::new_for("password", password, &[email.as_str()])?;
         let hash = hash_password(&password).await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -156,7 +160,7 @@ impl App {
     /// `aims admin set-password`: replaces a person's password and ends their sessions.
     pub async fn admin_set_password(&self, email: &str, password: &str) -> Result<()> {
         let email = Email::parse(email)?;
-        let password = Password::new("password", password)?;
+        let password = Password::new_for("password", password, &[email.as_str()])?;
         let hash = hash_password(&password).await?;
         let mut tx = self.store.write().await?;
         let user = tx
@@ -183,7 +187,7 @@ impl App {
                     AppError::Conflict("the demo account belongs to no organisation".into())
                 })?
                 .org;
-            if !verify_password(password.expose(), user.password_hash.as_deref()).await {
+            if !verify_password(password.expose(), user.password_hash.as_deref()).await? {
                 let hash = hash_password(&password).await?;
                 self.replace_password(&mut tx, &user, &hash, None, None)
                     .await?;

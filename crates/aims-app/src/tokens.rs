@@ -32,7 +32,7 @@ pub struct CreatedToken {
 impl App {
     /// Creates an API token for the actor's organisation, owned by the person behind the actor.
     pub async fn create_token(&self, actor: &Actor, new: NewApiToken) -> Result<CreatedToken> {
-        actor.require(Permission::ManageOwnTokens)?;
+        actor.require(Permission::ManageOwnAccount)?;
         let owner = actor.user().ok_or(AppError::NotFound("account"))?;
         self.insert_token(actor, owner, actor.role, new).await
     }

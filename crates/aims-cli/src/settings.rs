@@ -250,6 +250,8 @@ pub struct Settings {
     /// Hosts (`host` or `host:port`, comma-separated) that red-team runs started from aims may
     /// reach; none by default, which allows only the in-process lab target.
     pub redteam_allowed_hosts: String,
+    /// Days a session lasts after sign-in, however often it is used.
+    pub session_max_days: i64,
 }
 
 impl Default for Settings {
@@ -265,6 +267,7 @@ impl Default for Settings {
             secure_cookies: false,
             metrics_from_loopback: true,
             redteam_allowed_hosts: String::new(),
+            session_max_days: aims_app::DEFAULT_SESSION_MAX_DAYS,
         }
     }
 }
@@ -315,6 +318,7 @@ impl Cli {
                 "secure_cookies",
                 "metrics_from_loopback",
                 "redteam_allowed_hosts",
+                "session_max_days",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()

@@ -35,8 +35,12 @@ pub enum Permission {
     ManageMembers,
     /// Give or take away the owner role.
     ManageOwners,
-    /// Create and revoke one's own API tokens.
+    /// See and revoke one's own API tokens.
     ManageOwnTokens,
+    /// Change one's own password, create API tokens, see and end one's sessions: only a
+    /// person signed in, never an API token, so that a leaked token cannot take over the
+    /// account or outlive its own revocation through tokens it made.
+    ManageOwnAccount,
     /// See and revoke every API token of the organisation.
     ManageAllTokens,
     /// Read the organisation's audit trail.
@@ -74,7 +78,7 @@ impl Role {
     pub const fn grants(self, permission: Permission) -> bool {
         use Permission::*;
         match permission {
-            ReadOrganisation | ManageOwnTokens => true,
+            ReadOrganisation | ManageOwnTokens | ManageOwnAccount => true,
             ManageOrganisation | ManageMembers | ManageAllTokens | ReadMetrics | ApproveContent => {
                 matches!(self, Role::Owner | Role::Admin)
             }
@@ -93,8 +97,9 @@ impl Role {
     }
 }
 
-const ALL_PERMISSIONS: [Permission; 10] = [
+const ALL_PERMISSIONS: [Permission; 11] = [
     Permission::ReadOrganisation,
+    Permission::ManageOwnAccount,
     Permission::ManageOrganisation,
     Permission::ManageMembers,
     Permission::ManageOwners,
@@ -158,8 +163,13 @@ pub struct Actor {
 pub struct Denied(pub Permission);
 
 impl Actor {
-    /// Succeeds when the actor's role grants `permission`.
+    /// Succeeds when the actor's role grants `permission` (and, for account management,
+    /// when the actor is a person signed in).
     pub fn require(&self, permission: Permission) -> Result<(), Denied> {
+        let person_only = permission == Permission::ManageOwnAccount;
+        if person_only && !matches!(self.kind, ActorKind::User(_)) {
+            return Err(Denied(permission));
+        }
         if self.role.grants(permission) {
             Ok(())
         } else {
@@ -218,5 +228,26 @@ mod tests {
             actor.require(Permission::ManageMembers),
             Err(Denied(Permission::ManageMembers))
         );
+    }
+
+    #[test]
+    fn only_a_person_signed_in_manages_the_account() {
+        let user = UserId::new();
+        let mut actor = Actor {
+            kind: ActorKind::User(user),
+            org: OrgId::new(),
+            role: Role::Viewer,
+            label: "t".into(),
+        };
+        assert!(actor.require(Permission::ManageOwnAccount).is_ok());
+        actor.role = Role::Owner;
+        actor.kind = ActorKind::Token {
+            token: ApiTokenId::new(),
+            owner: user,
+        };
+        assert!(actor.require(Permission::ManageOwnAccount).is_err());
+        assert!(actor.require(Permission::ManageOwnTokens).is_ok());
+        actor.kind = ActorKind::System;
+        assert!(actor.require(Permission::ManageOwnAccount).is_err());
     }
 }

@@ -74,6 +74,16 @@ impl Password {
 
     /// Checks a new password against the policy, naming `field` when it fails.
     pub fn new(field: &'static str, text: &str) -> Result<Self, ValidationError> {
+        Self::new_for(field, text, &[])
+    }
+
+    /// Checks a new password against the policy, also refusing one that is easy to guess
+    /// from `personal` (the person's email, name, organisation).
+    pub fn new_for(
+        field: &'static str,
+        text: &str,
+        personal: &[&str],
+    ) -> Result<Self, ValidationError> {
         if text.chars().count() < Self::MIN_CHARS {
             return Err(ValidationError::new(
                 field,
@@ -86,6 +96,9 @@ impl Password {
                 format!("must be at most {} bytes", Self::MAX_BYTES),
             ));
         }
+        if let Some(why) = guessable(text, personal) {
+            return Err(ValidationError::new(field, why));
+        }
         Ok(Self(text.to_owned()))
     }
 
@@ -93,6 +106,41 @@ impl Password {
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// Why `text` is too easy to guess, if it is: zxcvbn's estimate must be past 10^8 guesses
+/// (score 3), which lists of common passwords, words, names, dates, keyboard walks and
+/// repeats fall short of whatever their length.
+fn guessable(text: &str, personal: &[&str]) -> Option<String> {
+    // zxcvbn matches each input as a whole word: the parts of an email or a name go in too.
+    let words: Vec<&str> = personal
+        .iter()
+        .flat_map(|input| {
+            std::iter::once(*input).chain(
+                input
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|part| part.chars().count() >= 3),
+            )
+        })
+        .collect();
+    let estimate = zxcvbn::zxcvbn(text, &words);
+    if estimate.score() >= zxcvbn::Score::Three {
+        return None;
+    }
+    let mut why = String::from("is too easy to guess");
+    if let Some(feedback) = estimate.feedback() {
+        if let Some(warning) = feedback.warning() {
+            why.push_str(&format!(": {}", warning.to_string().trim_end_matches('.')));
+        }
+        if let Some(suggestion) = feedback.suggestions().first() {
+            why.push_str(&format!(". {suggestion}"));
+        }
+    }
+    if !why.ends_with('.') {
+        why.push('.');
+    }
+    why.push_str(" A few unrelated words make a strong password.");
+    Some(why)
 }
 
 impl fmt::Debug for Password {
@@ -258,6 +306,30 @@ mod tests {
     fn passwords_follow_the_policy_and_never_print() {
         assert!(Password::new("password", "short").is_err());
         assert!(Password::new("password", &"x".repeat(2000)).is_err());
+        for weak in [
+            "aaaaaaaaaaaa",
+            "password1234",
+            "            ",
+            "qwertyuiopas",
+            "123456789012",
+            "Password2024!",
+        ] {
+            let err = Password::new("password", weak).unwrap_err();
+            assert!(
+                err.message.starts_with("is too easy to guess"),
+                "{weak:?}: {}",
+                err.message
+            );
+        }
+        // Strong on its own, guessable by whoever knows whose it is.
+        let own = "vantablackorrery";
+        assert!(Password::new("password", own).is_ok());
+        let err = Password::new_for("password", own, &["vantablack@orrery.example"]).unwrap_err();
+        assert!(
+            err.message.starts_with("is too easy to guess"),
+            "{}",
+            err.message
+        );
         let ok = Password::new("password", "correct horse battery").unwrap();
         assert_eq!(format!("{ok:?}"), "Password(redacted)");
     }

@@ -112,6 +112,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0014_class_tally.sql"),
         postgres: Some(include_str!("../migrations/0014_class_tally.postgres.sql")),
     },
+    Migration {
+        version: 15,
+        name: "tokens_made_by_tokens",
+        sql: include_str!("../migrations/0015_tokens_made_by_tokens.sql"),
+        postgres: Some(include_str!(
+            "../migrations/0015_tokens_made_by_tokens.postgres.sql"
+        )),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -7,6 +7,7 @@ use aims_domain::{
 };
 use sqlx::any::AnyRow;
 
+use crate::connect::Engine;
 use crate::error::{Result, StoreError};
 use crate::row::{RowExt, affected_one, map_rows};
 use crate::tx::Tx;
@@ -311,6 +312,59 @@ impl Tx {
                 .execute(self.conn())
                 .await?;
         Ok(done.rows_affected())
+    }
+
+    /// Counts this password check as a failure of each subject, unless one of them has
+    /// failed `limit` times since `since` already: then records nothing and answers `false`.
+    /// Counting and recording are one step, so that checks racing for one account cannot
+    /// all slip under its limit: SQLite runs write transactions one at a time, and on
+    /// PostgreSQL each subject is locked for the rest of the transaction (in one order).
+    /// A check that then succeeds takes its failures back with [`Tx::forget_sign_in_attempt`].
+    pub async fn claim_sign_in_attempt(
+        &mut self,
+        attempt: &str,
+        subjects: &[(&str, i64)],
+        since: Timestamp,
+        at: Timestamp,
+    ) -> Result<bool> {
+        if self.engine() == Engine::Postgres {
+            let mut ordered: Vec<&str> = subjects.iter().map(|(s, _)| *s).collect();
+            ordered.sort_unstable();
+            for subject in ordered {
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(subject)
+                    .execute(self.conn())
+                    .await?;
+            }
+        }
+        for (subject, limit) in subjects {
+            if self.count_sign_in_failures(subject, since).await? >= *limit {
+                return Ok(false);
+            }
+        }
+        for (i, (subject, _)) in subjects.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO sign_in_failures (id, subject, failed_at) VALUES ($1, $2, $3)",
+            )
+            .bind(format!("{attempt}:{i}"))
+            .bind(*subject)
+            .bind(at.as_micros())
+            .execute(self.conn())
+            .await?;
+        }
+        Ok(true)
+    }
+
+    /// Takes back the failures [`Tx::claim_sign_in_attempt`] counted for `attempt` against
+    /// its first `subjects` subjects.
+    pub async fn forget_sign_in_attempt(&mut self, attempt: &str, subjects: usize) -> Result<()> {
+        for i in 0..subjects {
+            sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+                .bind(format!("{attempt}:{i}"))
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
     }
 
     /// Counts a failed sign-in against `subject`.

@@ -57,6 +57,13 @@ impl From<AppError> for ApiError {
                 "sign in, or send a valid API token".into(),
                 None,
             ),
+            AppError::Denied(aims_app::domain::Denied(
+                aims_app::domain::Permission::ManageOwnAccount,
+            )) => (
+                StatusCode::FORBIDDEN,
+                "only a person signed in may do this, not an API token".into(),
+                None,
+            ),
             AppError::Denied(_) => (
                 StatusCode::FORBIDDEN,
                 "your role does not allow this".into(),
@@ -72,6 +79,11 @@ impl From<AppError> for ApiError {
             AppError::Throttled { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many failed attempts: try again later".into(),
+                None,
+            ),
+            AppError::Busy { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the server is busy checking passwords; try again shortly".into(),
                 None,
             ),
             AppError::Unavailable(detail) => {
@@ -93,6 +105,9 @@ impl From<AppError> for ApiError {
         };
         let retry_after = match err {
             AppError::Throttled {
+                retry_after_seconds,
+            }
+            | AppError::Busy {
                 retry_after_seconds,
             } => Some(retry_after_seconds),
             AppError::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECONDS),

@@ -79,9 +79,20 @@ pub async fn open_migrated(settings: &Settings) -> anyhow::Result<App> {
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
+    app_over(store, settings)
+}
+
+/// The application over `store`, as the settings configure it.
+fn app_over(store: Store, settings: &Settings) -> anyhow::Result<App> {
+    anyhow::ensure!(
+        settings.session_max_days >= 1,
+        "session_max_days (AIMS_SESSION_MAX_DAYS) must be at least 1, not {}",
+        settings.session_max_days
+    );
     Ok(App::new(store, Arc::new(SystemClock))
         .with_blob_dir(settings.data_dir.join("blobs"))
-        .with_redteam_hosts(settings.redteam_hosts()))
+        .with_redteam_hosts(settings.redteam_hosts())
+        .with_session_max_days(settings.session_max_days))
 }
 
 /// Opens the database, which must already be migrated.
@@ -91,9 +102,7 @@ pub async fn open_current(settings: &Settings) -> anyhow::Result<App> {
         .check_migrations()
         .await
         .context("checking the database schema")?;
-    Ok(App::new(store, Arc::new(SystemClock))
-        .with_blob_dir(settings.data_dir.join("blobs"))
-        .with_redteam_hosts(settings.redteam_hosts()))
+    app_over(store, settings)
 }
 
 /// Parses an organisation id given on the command line.

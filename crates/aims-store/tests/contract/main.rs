@@ -51,6 +51,7 @@ contract! {
     ways_in::sessions_expire_and_belong_to_their_user,
     ways_in::setup_tokens_work_once,
     ways_in::sign_in_failures_are_counted_in_a_window,
+    ways_in::sign_in_attempts_racing_for_one_account_meet_its_limit,
     audit::appends_form_one_verifiable_chain_per_organisation,
     audit::queries_filter_and_page,
     audit::concurrent_writers_leave_one_valid_chain,

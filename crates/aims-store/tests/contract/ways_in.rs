@@ -206,3 +206,54 @@ pub async fn sign_in_failures_are_counted_in_a_window(store: Store) {
     );
     tx.commit().await.unwrap();
 }
+
+pub async fn sign_in_attempts_racing_for_one_account_meet_its_limit(store: Store) {
+    // Forty checks at once against a limit of five: counting and recording are one step.
+    let mut claims = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let store = store.clone();
+        claims.spawn(async move {
+            let mut tx = store.write().await.unwrap();
+            let address = format!("address:10.0.0.{i}");
+            let subjects = [("account:racing", 5), (address.as_str(), 30)];
+            let claimed = tx
+                .claim_sign_in_attempt(&format!("attempt-{i}"), &subjects, at(-100), at(0))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            (i, claimed)
+        });
+    }
+    let claimed: Vec<i32> = claims
+        .join_all()
+        .await
+        .into_iter()
+        .filter_map(|(i, claimed)| claimed.then_some(i))
+        .collect();
+    assert_eq!(claimed.len(), 5, "{claimed:?}");
+    let mut tx = store.write().await.unwrap();
+    assert_eq!(
+        tx.count_sign_in_failures("account:racing", at(-100))
+            .await
+            .unwrap(),
+        5
+    );
+    // A check that succeeds takes back what it counted, for the account and its address.
+    let first = claimed[0];
+    tx.forget_sign_in_attempt(&format!("attempt-{first}"), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.count_sign_in_failures("account:racing", at(-100))
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        tx.count_sign_in_failures(&format!("address:10.0.0.{first}"), at(-100))
+            .await
+            .unwrap(),
+        0
+    );
+    tx.commit().await.unwrap();
+}

@@ -4,7 +4,7 @@ use aims_web::{CookiePolicy, WebConfig};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::{PASSWORD, Server, orgs};
+use crate::support::{PASSWORD, Server, cookie_of, orgs};
 
 async fn sign_in(
     server: &Server,
@@ -226,6 +226,52 @@ async fn sign_in_is_throttled_per_account_without_telling_who_exists() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_sent_at_once_meet_the_limit_and_are_recorded_without_the_password() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..60 {
+        let request = server
+            .http
+            .post(server.url("/sign-in"))
+            .form(&[
+                ("email", "viewer@acme.example".to_owned()),
+                ("password", format!("guess number {i} of sixty")),
+            ])
+            .send();
+        guesses.spawn(async move { request.await.unwrap().status().as_u16() });
+    }
+    let mut statuses = guesses.join_all().await;
+    statuses.sort_unstable();
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(
+        (checked, refused),
+        (5, 55),
+        "only the first five guesses are checked: {statuses:?}"
+    );
+    let (_, events) = server
+        .send(
+            reqwest::Method::GET,
+            &format!(
+                "/api/v1/audit-events?object_type=account&object_id={}",
+                o.users["viewer"]
+            ),
+            &o.tokens["owner"],
+            None,
+        )
+        .await;
+    let failed: Vec<&serde_json::Value> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "account.sign_in_failed")
+        .collect();
+    assert_eq!(failed.len(), 5, "{events}");
+    assert!(!events.to_string().contains("guess number"), "{events}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_bodies_are_refused() {
     let server = Server::start(WebConfig::default()).await;
     let o = orgs(&server.app).await;
@@ -267,6 +313,16 @@ async fn bad_input_is_answered_with_a_problem_naming_the_field() {
             .json(&body)
             .send()
     };
+    // New tokens are made by a person signed in, never by a token.
+    let session = format!("aims_session={}", o.owner_cookie);
+    let post_in_session = |path: &str, body: serde_json::Value| {
+        server
+            .http
+            .post(server.url(path))
+            .header("cookie", &session)
+            .json(&body)
+            .send()
+    };
     check(
         post(
             "/api/v1/invitations",
@@ -290,7 +346,7 @@ async fn bad_input_is_answered_with_a_problem_naming_the_field() {
     )
     .await;
     check(
-        post("/api/v1/tokens", json!({"name": "", "role": "viewer"}))
+        post_in_session("/api/v1/tokens", json!({"name": "", "role": "viewer"}))
             .await
             .unwrap(),
         422,
@@ -298,14 +354,14 @@ async fn bad_input_is_answered_with_a_problem_naming_the_field() {
     )
     .await;
     check(
-        post("/api/v1/tokens", json!({"name": "x", "expires_in_days": 0}))
+        post_in_session("/api/v1/tokens", json!({"name": "x", "expires_in_days": 0}))
             .await
             .unwrap(),
         422,
         Some("expires_in_days"),
     )
     .await;
-    let missing = post("/api/v1/tokens", json!({"role": "viewer"}))
+    let missing = post_in_session("/api/v1/tokens", json!({"role": "viewer"}))
         .await
         .unwrap();
     assert_eq!(missing.status(), 422);
@@ -319,7 +375,7 @@ async fn bad_input_is_answered_with_a_problem_naming_the_field() {
     let broken = server
         .http
         .post(server.url("/api/v1/tokens"))
-        .bearer_auth(token)
+        .header("cookie", &session)
         .header("content-type", "application/json")
         .body("{")
         .send()
@@ -358,27 +414,33 @@ async fn bad_input_is_answered_with_a_problem_naming_the_field() {
 async fn tokens_cannot_be_wider_than_their_creator_and_stop_working_when_revoked() {
     let server = Server::start(WebConfig::default()).await;
     let o = orgs(&server.app).await;
-    let create = |token: &str, role: &str| {
+    let signed_in = |email: &'static str| {
+        let request = server
+            .http
+            .post(server.url("/sign-in"))
+            .form(&[("email", email), ("password", PASSWORD)])
+            .send();
+        async move { cookie_of(&request.await.unwrap()) }
+    };
+    let (editor, admin) = (
+        signed_in("editor@acme.example").await,
+        signed_in("admin@acme.example").await,
+    );
+    let create = |cookie: &str, role: &str| {
         server
             .http
             .post(server.url("/api/v1/tokens"))
-            .bearer_auth(token)
+            .header("cookie", cookie)
             .json(&json!({"name": "t", "role": role}))
             .send()
     };
+    assert_eq!(create(&editor, "admin").await.unwrap().status(), 422);
     assert_eq!(
-        create(&o.tokens["editor"], "admin").await.unwrap().status(),
-        422
-    );
-    assert_eq!(
-        create(&o.tokens["editor"], "auditor")
-            .await
-            .unwrap()
-            .status(),
+        create(&editor, "auditor").await.unwrap().status(),
         422,
         "an editor cannot read the audit trail"
     );
-    let created: serde_json::Value = create(&o.tokens["admin"], "viewer")
+    let created: serde_json::Value = create(&admin, "viewer")
         .await
         .unwrap()
         .json()
@@ -396,6 +458,22 @@ async fn tokens_cannot_be_wider_than_their_creator_and_stop_working_when_revoked
         .await
         .unwrap();
     assert_eq!(me["role"], "viewer");
+    // A token makes no token: none can outlive or outrank the one that made it.
+    let (status, body) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/tokens",
+            &o.tokens["admin"],
+            Some(json!({"name": "child", "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not an API token")
+    );
     let id = created["token"]["id"].as_str().unwrap();
     let revoked = server
         .http

@@ -109,3 +109,126 @@ async fn a_person_removed_from_every_organisation_is_told_so_and_can_sign_out() 
         .unwrap();
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_is_managed_in_a_session_and_never_with_a_token() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let session = cookie_of(
+        &server
+            .http
+            .post(server.url("/sign-in"))
+            .form(&[("email", "viewer@acme.example"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap(),
+    );
+    let in_session = |method: reqwest::Method, path: &str, body: Option<serde_json::Value>| {
+        let mut request = server
+            .http
+            .request(method, server.url(path))
+            .header("cookie", &session);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let viewer = o.tokens["viewer"].clone();
+    let with_token =
+        |method: reqwest::Method, path: &'static str, body: Option<serde_json::Value>| {
+            server.send(method, path, &viewer, body)
+        };
+    use reqwest::Method as M;
+    assert_eq!(in_session(M::GET, "/api/v1/sessions", None).await, 200);
+    assert_eq!(with_token(M::GET, "/api/v1/sessions", None).await.0, 403);
+    let token = serde_json::json!({"name": "ci", "expires_in_days": 1});
+    assert_eq!(
+        in_session(M::POST, "/api/v1/tokens", Some(token.clone())).await,
+        201
+    );
+    assert_eq!(
+        with_token(M::POST, "/api/v1/tokens", Some(token)).await.0,
+        403
+    );
+    // A token is refused before its body is read: no guess at the password is checked.
+    for body in [
+        serde_json::json!({"current_password": PASSWORD, "new_password": "a brand new long password"}),
+        serde_json::json!({"current_password": "a guess", "new_password": "x"}),
+    ] {
+        assert_eq!(
+            with_token(M::PUT, "/api/v1/me/password", Some(body))
+                .await
+                .0,
+            403
+        );
+    }
+    let change = serde_json::json!({"current_password": PASSWORD, "new_password": "a brand new long password"});
+    assert_eq!(
+        in_session(M::PUT, "/api/v1/me/password", Some(change)).await,
+        204
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_the_current_password_shares_the_sign_in_limit() {
+    let server = Server::start(WebConfig::default()).await;
+    orgs(&server.app).await;
+    let sign_in = || {
+        server
+            .http
+            .post(server.url("/sign-in"))
+            .form(&[("email", "editor@acme.example"), ("password", PASSWORD)])
+            .send()
+    };
+    let session = cookie_of(&sign_in().await.unwrap());
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let response = server
+            .http
+            .put(server.url("/api/v1/me/password"))
+            .header("cookie", &session)
+            .json(&serde_json::json!({
+                "current_password": format!("guess {i} at the current one"),
+                "new_password": "a brand new long password",
+            }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [422, 422, 422, 422, 422, 429]);
+    // The account is throttled for sign-in too, even with the right password.
+    assert_eq!(
+        sign_in().await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_end_at_their_absolute_lifetime_however_often_used() {
+    use aims_app::domain::Timestamp;
+    let clock = std::sync::Arc::new(aims_app::FixedClock::new(Timestamp::from_micros(
+        1_800_000_000_000_000,
+    )));
+    let (store, dir) = aims_store::testing::sqlite().await;
+    let server = Server::with_clock(store, clock.clone(), Some(dir), 3).await;
+    orgs(&server.app).await;
+    let session = cookie_of(
+        &server
+            .http
+            .post(server.url("/sign-in"))
+            .form(&[("email", "editor@acme.example"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap(),
+    );
+    // Used every day, the session lives its three days and not a moment longer.
+    for _ in 0..2 {
+        clock.advance(86_400);
+        assert_eq!(server.status_with_cookie("/api/v1/me", &session).await, 200);
+    }
+    clock.advance(86_400 - 1);
+    assert_eq!(server.status_with_cookie("/api/v1/me", &session).await, 200);
+    clock.advance(1);
+    assert_eq!(server.status_with_cookie("/api/v1/me", &session).await, 401);
+}

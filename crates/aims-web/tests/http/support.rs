@@ -29,14 +29,27 @@ impl Server {
     }
 
     /// A server over `store`.
-    pub async fn on(
+    pub async fn on(store: Store, config: WebConfig, dir: Option<std::path::PathBuf>) -> Server {
+        let app = App::new(store, Arc::new(SystemClock));
+        Self::serving(app, config, dir).await
+    }
+
+    /// A server over `store` whose time is `clock`'s and whose sessions last at most
+    /// `session_max_days` after sign-in.
+    pub async fn with_clock(
         store: Store,
-        mut config: WebConfig,
+        clock: Arc<dyn aims_app::Clock>,
         dir: Option<std::path::PathBuf>,
+        session_max_days: i64,
     ) -> Server {
+        let app = App::new(store, clock).with_session_max_days(session_max_days);
+        Self::serving(app, WebConfig::default(), dir).await
+    }
+
+    async fn serving(app: App, mut config: WebConfig, dir: Option<std::path::PathBuf>) -> Server {
         let blobs =
             std::env::temp_dir().join(format!("aims-test-blobs-{}", uuid::Uuid::now_v7().simple()));
-        let app = App::new(store, Arc::new(SystemClock)).with_blob_dir(blobs);
+        let app = app.with_blob_dir(blobs);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         config.public_url = base.clone();
@@ -201,8 +214,9 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap();
     let owner_token = app
-        .create_token(
-            &owner_actor,
+        .admin_create_token(
+            acme,
+            "owner@acme.example",
             NewApiToken {
                 name: "second".into(),
                 ..Default::default()
