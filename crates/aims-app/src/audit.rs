@@ -23,6 +23,9 @@ pub struct ChainReport {
     pub verified: u64,
     pub head: Option<String>,
     pub broken: Option<ChainBreak>,
+    /// Positions (up to 20) of events timed before the event they follow: aims records
+    /// times that never decrease, so these come from an earlier version or an edit.
+    pub timed_before_predecessor: Vec<i64>,
 }
 
 const VERIFY_PAGE: i64 = 1000;
@@ -97,6 +100,7 @@ impl App {
             verified: verifier.checked(),
             head: verifier.head().map(|(_, h)| h.to_string()),
             broken,
+            timed_before_predecessor: verifier.timed_before_predecessor().to_vec(),
         })
     }
 

@@ -69,6 +69,14 @@ fn address_subject(address: &str) -> String {
     format!("address:{address}")
 }
 
+/// The organisations of `user`, in the order their locks are taken when one change is
+/// recorded in several (by id): two such changes then never wait on each other crosswise.
+async fn orgs_in_lock_order(tx: &mut Tx, user: aims_domain::UserId) -> Result<Vec<OrgId>> {
+    let mut orgs: Vec<OrgId> = tx.orgs_of(user).await?.iter().map(|m| m.org).collect();
+    orgs.sort_unstable();
+    Ok(orgs)
+}
+
 fn trimmed(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
@@ -171,9 +179,9 @@ impl App {
             "address": trimmed(&client.address, 64),
             "user_agent": trimmed(&client.user_agent, 200),
         });
-        for membership in tx.orgs_of(user.id).await? {
+        for org in orgs_in_lock_order(tx, user.id).await? {
             tx.append_audit(
-                membership.org,
+                org,
                 NewAuditEvent::new(
                     actor.clone(),
                     "account.sign_in_failed",
@@ -418,17 +426,17 @@ impl App {
         let now = self.now();
         tx.set_password_hash(user.id, hash, now).await?;
         let ended = tx.delete_other_sessions(user.id, keep).await?;
-        for membership in tx.orgs_of(user.id).await? {
+        for org in orgs_in_lock_order(tx, user.id).await? {
             let who = match actor {
                 Some(actor) => Actor {
-                    org: membership.org,
+                    org,
                     ..actor.clone()
                 },
-                None => crate::setup::system_actor(membership.org),
+                None => crate::setup::system_actor(org),
             };
             let change = json!({"email": user.email.as_str(), "sessions_ended": ended});
             tx.append_audit(
-                membership.org,
+                org,
                 NewAuditEvent::new(&who, "account.password_changed", "account", user.id, change),
                 now,
             )

@@ -55,8 +55,7 @@ impl App {
         let bom = read_ml_bom(document).map_err(|e| {
             ValidationError::new("document", format!("at {}: {}", e.path, e.message))
         })?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         tx.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;

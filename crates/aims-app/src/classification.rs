@@ -176,7 +176,7 @@ impl App {
                 why: o.why,
             })
             .collect();
-        let now = self.now();
+        let (mut tx, now) = self.begin(actor.org).await?;
         let record = ClassificationRecord {
             id: ClassificationId::new(),
             system,
@@ -188,7 +188,6 @@ impl App {
             decided_at: now,
             decided_by: actor.label.clone(),
         };
-        let mut tx = self.store.write().await?;
         tx.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;

@@ -212,7 +212,7 @@ impl App {
             options.source = Some(c.crosswalk.source.clone());
             options.target = Some(c.crosswalk.target.clone());
         }
-        let now = self.now();
+        let (mut tx, now) = self.begin(actor.org).await?;
         let record = CustomFramework {
             key: imported.key(),
             kind: kind_of(&imported).to_owned(),
@@ -226,7 +226,6 @@ impl App {
             imported_at: now,
             imported_by: actor.label.clone(),
         };
-        let mut tx = self.store.write().await?;
         tx.insert_custom_framework(actor.org, &record)
             .await
             .map_err(|e| match e {
@@ -264,8 +263,7 @@ impl App {
     pub async fn delete_custom_framework(&self, actor: &Actor, key: &str) -> Result<()> {
         actor.require(Permission::ManageOrganisation)?;
         let library = self.library(actor).await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         // Checked inside the write transaction, so that an import committed meanwhile counts.
         let records = tx.custom_framework_list(actor.org).await?;
         let record = records

@@ -21,11 +21,16 @@ pub struct Upload {
 const REMINDERS_PER_RUN: i64 = 500;
 
 impl App {
-    /// Checks that each target exists in the actor's organisation (systems) or catalogue
-    /// (controls and requirements), so evidence never points at nothing.
-    async fn check_targets(&self, actor: &Actor, facts: &EvidenceFacts) -> Result<()> {
+    /// Checks, in `tx`, that each target exists in the actor's organisation (systems, risks,
+    /// own controls) or library (controls and requirements), so evidence never points at
+    /// nothing.
+    async fn check_targets(
+        &self,
+        tx: &mut aims_store::Tx,
+        actor: &Actor,
+        facts: &EvidenceFacts,
+    ) -> Result<()> {
         let library = self.library(actor).await?;
-        let mut tx = self.store.read().await?;
         for target in &facts.targets {
             let known = match target.kind {
                 TargetKind::System => match target.id.parse::<AiSystemId>() {
@@ -80,8 +85,8 @@ impl App {
     ) -> Result<Evidence> {
         actor.require(Permission::EditContent)?;
         let evidence = self.prepare_evidence(actor, facts, upload).await?;
-        let mut tx = self.store.write().await?;
-        record_evidence(&mut tx, actor, &evidence).await?;
+        let mut tx = self.store.write_for(actor.org).await?;
+        self.record_evidence(&mut tx, actor, &evidence).await?;
         tx.commit().await?;
         Ok(evidence)
     }
@@ -95,7 +100,9 @@ impl App {
         upload: Option<Upload>,
     ) -> Result<Evidence> {
         let facts = facts.validate()?;
-        self.check_targets(actor, &facts).await?;
+        // Checked here before a file is stored, and again under the lock that records it.
+        self.check_targets(&mut self.store.read().await?, actor, &facts)
+            .await?;
         if upload.is_none() && facts.link.is_empty() {
             return Err(ValidationError::new("link", "give a link, or upload a file").into());
         }
@@ -217,8 +224,7 @@ impl App {
     /// Removes a piece of evidence (its file stays: other evidence may share its bytes).
     pub async fn delete_evidence(&self, actor: &Actor, id: EvidenceId) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let evidence = tx
             .evidence(actor.org, id)
             .await?
@@ -245,15 +251,23 @@ impl App {
     pub async fn remind_expiring_evidence(&self) -> Result<usize> {
         let now = self.now();
         let horizon = now.plus_days(EXPIRY_NOTICE_DAYS);
-        let due = self
+        let mut due = self
             .store
             .read()
             .await?
             .evidence_due_for_reminder(horizon, REMINDERS_PER_RUN)
             .await?;
+        // Organisations are locked in one order (by id) so that this transaction, which
+        // writes to several, never waits crosswise on another that does.
+        due.sort_by_key(|(org, _)| *org);
         let mut tx = self.store.write().await?;
+        let mut reminded = 0;
         for (org, evidence) in &due {
-            tx.mark_evidence_reminded(*org, evidence.id, now).await?;
+            tx.lock_tenant(*org).await?;
+            if !tx.mark_evidence_reminded(*org, evidence.id, now).await? {
+                continue;
+            }
+            reminded += 1;
             let actor = Actor {
                 label: "aims reminders".into(),
                 ..crate::setup::system_actor(*org)
@@ -277,29 +291,34 @@ impl App {
             .await?;
         }
         tx.commit().await?;
-        Ok(due.len())
+        Ok(reminded)
     }
 }
 
-/// Inserts prepared evidence with its audit event into an open transaction.
-pub(crate) async fn record_evidence(
-    tx: &mut aims_store::Tx,
-    actor: &Actor,
-    evidence: &Evidence,
-) -> Result<()> {
-    tx.insert_evidence(actor.org, evidence).await?;
-    let change = json!({
-        "title": evidence.facts.title,
-        "sha256": evidence.file.as_ref().map(|f| f.sha256.clone()),
-        "link": evidence.facts.link,
-        "targets": evidence.facts.targets.iter().map(|t| format!("{}:{}", t.kind, t.id)).collect::<Vec<_>>(),
-        "valid_until": evidence.facts.valid_until.map(|t| t.to_string()),
-    });
-    tx.append_audit(
-        actor.org,
-        NewAuditEvent::new(actor, "evidence.added", "evidence", evidence.id, change),
-        evidence.created_at,
-    )
-    .await?;
-    Ok(())
+impl App {
+    /// Inserts prepared evidence with its audit event into `tx`, which holds the lock of the
+    /// actor's organisation, after checking its targets again under that lock.
+    pub(crate) async fn record_evidence(
+        &self,
+        tx: &mut aims_store::Tx,
+        actor: &Actor,
+        evidence: &Evidence,
+    ) -> Result<()> {
+        self.check_targets(tx, actor, &evidence.facts).await?;
+        tx.insert_evidence(actor.org, evidence).await?;
+        let change = json!({
+            "title": evidence.facts.title,
+            "sha256": evidence.file.as_ref().map(|f| f.sha256.clone()),
+            "link": evidence.facts.link,
+            "targets": evidence.facts.targets.iter().map(|t| format!("{}:{}", t.kind, t.id)).collect::<Vec<_>>(),
+            "valid_until": evidence.facts.valid_until.map(|t| t.to_string()),
+        });
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(actor, "evidence.added", "evidence", evidence.id, change),
+            self.now(),
+        )
+        .await?;
+        Ok(())
+    }
 }

@@ -177,7 +177,7 @@ impl App {
             .item(id)
             .ok_or(AppError::NotFound("requirement"))?;
         let text = checked_text("text", text)?;
-        let now = self.now();
+        let (mut tx, now) = self.begin(actor.org).await?;
         let record = aims_store::RequirementText {
             framework: catalogue.key(),
             item_id: id.to_owned(),
@@ -185,7 +185,6 @@ impl App {
             updated_at: now,
             updated_by: actor.label.clone(),
         };
-        let mut tx = self.store.write().await?;
         tx.put_requirement_text(actor.org, &record).await?;
         let change = serde_json::json!({"framework": record.framework, "item": id, "characters": record.text.chars().count(), "fingerprint": text_fingerprint(&record.text)});
         tx.append_audit(
@@ -214,8 +213,7 @@ impl App {
         actor.require(Permission::EditContent)?;
         let catalogue = self.library_framework(actor, framework).await?;
         let key = catalogue.key();
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         tx.delete_requirement_text(actor.org, &key, id)
             .await
             .map_err(crate::error::not_found("requirement text"))?;
@@ -274,7 +272,7 @@ impl App {
                 updated_by: actor.label.clone(),
             });
         }
-        let mut tx = self.store.write().await?;
+        let mut tx = self.store.write_for(actor.org).await?;
         for record in &records {
             tx.put_requirement_text(actor.org, record).await?;
         }

@@ -185,6 +185,7 @@ impl App {
                     id: aims_domain::RiskId::new(),
                     number: 0,
                     acceptance: None,
+                    rated_by: None,
                     created_at: start,
                     updated_at: start.plus_seconds(-(i as i64 % 86_400)),
                     revision: 1,

@@ -43,8 +43,7 @@ impl App {
     ) -> Result<ImpactAssessment> {
         actor.require(Permission::EditContent)?;
         let mut content = content.validate()?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         tx.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
@@ -90,8 +89,7 @@ impl App {
     ) -> Result<ImpactAssessment> {
         actor.require(Permission::EditContent)?;
         let content = content.validate()?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let before = tx
             .impact_assessment(actor.org, id)
             .await?
@@ -136,8 +134,7 @@ impl App {
         version: i64,
     ) -> Result<ImpactAssessment> {
         actor.require(Permission::ApproveContent)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let assessment = tx
             .impact_assessment(actor.org, id)
             .await?

@@ -3,12 +3,13 @@
 
 use aims_domain::audit::NewAuditEvent;
 use aims_domain::inventory::{AiSystem, Component, ComponentFacts, ComponentKind, SystemFacts};
-use aims_domain::{Actor, AiSystemId, ComponentId, OrgId, Permission, UserId, ValidationError};
-use aims_store::{ClassificationRecord, StoreError, SystemQuery, SystemSort, Tx};
+use aims_domain::{Actor, AiSystemId, ComponentId, Permission, UserId, ValidationError};
+use aims_store::{ClassificationRecord, StoreError, SystemQuery, SystemSort};
 use serde_json::json;
 
 use crate::App;
 use crate::error::{AppError, Result, not_found};
+use crate::members::require_new_members;
 
 /// Most systems on one page of the inventory.
 pub const MAX_PAGE: i64 = 200;
@@ -156,16 +157,6 @@ fn name_taken(name: &str) -> impl Fn(StoreError) -> AppError + '_ {
     }
 }
 
-/// Checks that the owner, if any, is a member of the organisation.
-async fn check_owner(tx: &mut Tx, org: OrgId, facts: &SystemFacts) -> Result<()> {
-    if let Some(owner) = facts.owner
-        && tx.role_of(org, owner).await?.is_none()
-    {
-        return Err(ValidationError::new("owner", "must be a member of the organisation").into());
-    }
-    Ok(())
-}
-
 impl App {
     /// A filtered, sorted page of the inventory.
     pub async fn ai_systems(&self, actor: &Actor, filter: &SystemFilter) -> Result<SystemPage> {
@@ -227,7 +218,7 @@ impl App {
     pub async fn create_ai_system(&self, actor: &Actor, facts: SystemFacts) -> Result<AiSystem> {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
-        let now = self.now();
+        let (mut tx, now) = self.begin(actor.org).await?;
         let system = AiSystem {
             id: AiSystemId::new(),
             facts,
@@ -237,8 +228,8 @@ impl App {
             updated_at: now,
             revision: 1,
         };
-        let mut tx = self.store.write().await?;
-        check_owner(&mut tx, actor.org, &system.facts).await?;
+        let owner = system.facts.owner;
+        require_new_members(&mut tx, actor.org, [("owner", owner, None)]).await?;
         tx.insert_ai_system(actor.org, &system)
             .await
             .map_err(name_taken(&system.facts.name))?;
@@ -265,8 +256,7 @@ impl App {
     ) -> Result<AiSystem> {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let before = tx
             .ai_system(actor.org, id)
             .await?
@@ -281,7 +271,8 @@ impl App {
         if changed.is_empty() {
             return Ok(before);
         }
-        check_owner(&mut tx, actor.org, &facts).await?;
+        let owners = [("owner", facts.owner, before.facts.owner)];
+        require_new_members(&mut tx, actor.org, owners).await?;
         let review = before.facts.changes_classification_facts(&facts);
         tx.update_ai_system(actor.org, id, &facts, revision, review, now)
             .await
@@ -312,8 +303,7 @@ impl App {
     /// Removes a system with its components and classification history.
     pub async fn delete_ai_system(&self, actor: &Actor, id: AiSystemId) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let system = tx
             .ai_system(actor.org, id)
             .await?
@@ -347,7 +337,7 @@ impl App {
     ) -> Result<Component> {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
-        let now = self.now();
+        let (mut tx, now) = self.begin(actor.org).await?;
         let component = Component {
             id: ComponentId::new(),
             system,
@@ -356,7 +346,6 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.store.write().await?;
         tx.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
@@ -381,8 +370,7 @@ impl App {
     ) -> Result<Component> {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let before = tx
             .component(actor.org, id)
             .await?
@@ -406,8 +394,7 @@ impl App {
     /// Removes a component.
     pub async fn remove_component(&self, actor: &Actor, id: ComponentId) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let before = tx
             .component(actor.org, id)
             .await?

@@ -129,4 +129,15 @@ impl App {
     pub fn now(&self) -> domain::Timestamp {
         self.clock.now()
     }
+
+    /// Begins the write transaction of a change to `org`, holding the organisation's lock,
+    /// and reads the time of the change under it: what the use case reads next cannot change
+    /// before it writes, and the times of the organisation's audit trail never decrease.
+    pub(crate) async fn begin(
+        &self,
+        org: domain::OrgId,
+    ) -> error::Result<(aims_store::Tx, domain::Timestamp)> {
+        let tx = self.store.write_for(org).await?;
+        Ok((tx, self.now()))
+    }
 }

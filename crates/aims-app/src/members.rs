@@ -39,6 +39,31 @@ pub struct Accepted {
     pub signed_in: Option<SignedIn>,
 }
 
+/// Checks, in `tx`, that every person a record is about to name is a current member of
+/// `org`. Each reference is `(field, named now, named before)`: one left as it was is not
+/// checked again, so that a member who left stays named until someone changes that field.
+/// An unknown id and another organisation's member get the same answer, which tells nothing
+/// of who exists elsewhere.
+pub(crate) async fn require_new_members(
+    tx: &mut aims_store::Tx,
+    org: OrgId,
+    references: impl IntoIterator<Item = (&'static str, Option<UserId>, Option<UserId>)>,
+) -> Result<()> {
+    for (field, named, before) in references {
+        if let Some(user) = named
+            && named != before
+            && tx.role_of(org, user).await?.is_none()
+        {
+            return Err(aims_domain::ValidationError::new(
+                field,
+                format!("{user} is not a member of this organisation"),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// Checks that `actor` may give `role` to someone: never more than the actor holds, and the
 /// owner role only by an owner.
 fn require_may_grant(actor: &Actor, role: Role) -> Result<()> {
@@ -70,8 +95,7 @@ impl App {
         let role: Role = new.role.parse()?;
         require_may_grant(actor, role)?;
         let email = Email::parse(&new.email)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         if let Some(user) = tx.user_by_email(&email).await?
             && tx.role_of(actor.org, user.id).await?.is_some()
         {
@@ -125,8 +149,7 @@ impl App {
     /// Withdraws an open invitation.
     pub async fn revoke_invitation(&self, actor: &Actor, id: InvitationId) -> Result<()> {
         actor.require(Permission::ManageMembers)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         tx.close_invitation(actor.org, id, false, now)
             .await
             .map_err(not_found("invitation"))?;
@@ -179,7 +202,7 @@ impl App {
             }
             InvitationAnswer::SignedIn(_) => None,
         };
-        let mut tx = self.store.write().await?;
+        let mut tx = self.store.write_for(invitation.org).await?;
         // Closing first makes a second, racing acceptance of the same link fail.
         tx.close_invitation(invitation.org, invitation.id, true, now)
             .await
@@ -228,8 +251,7 @@ impl App {
     pub async fn change_role(&self, actor: &Actor, user: UserId, role: &str) -> Result<()> {
         let role: Role = role.parse()?;
         require_may_grant(actor, role)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let current = tx
             .role_of(actor.org, user)
             .await?
@@ -260,8 +282,7 @@ impl App {
         if actor.user() != Some(user) {
             actor.require(Permission::ManageMembers)?;
         }
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let current = tx
             .role_of(actor.org, user)
             .await?

@@ -19,8 +19,7 @@ impl App {
     pub async fn rename_org(&self, actor: &Actor, name: &str) -> Result<Organisation> {
         actor.require(Permission::ManageOrganisation)?;
         let name = account::org_name(name)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let before = tx.org(actor.org).await?;
         tx.rename_org(actor.org, &name, now).await?;
         let change = json!({"name": {"from": before.name, "to": name}});

@@ -14,7 +14,7 @@ use aims_redteam::report::{Summary, Verdict};
 use serde_json::json;
 
 use crate::error::{AppError, Result};
-use crate::evidence::{Upload, record_evidence};
+use crate::evidence::Upload;
 use crate::{App, EU_AI_ACT, ISO_42001};
 
 /// How long a run counts as evidence: red-team results age as the model and its prompts change.
@@ -104,8 +104,8 @@ impl App {
             recorded_by: actor.label.clone(),
             created_at: now,
         };
-        let mut tx = self.store.write().await?;
-        record_evidence(&mut tx, actor, &evidence).await?;
+        let mut tx = self.store.write_for(actor.org).await?;
+        self.record_evidence(&mut tx, actor, &evidence).await?;
         tx.insert_redteam_run(actor.org, &run).await?;
         let change = json!({
             "system": system.to_string(),

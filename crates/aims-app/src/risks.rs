@@ -5,7 +5,7 @@ use aims_domain::audit::NewAuditEvent;
 use aims_domain::risk::{
     Acceptance, HeatMapCounts, Risk, RiskFacts, RiskMethod, describe_change, heat_map_svg_linked,
 };
-use aims_domain::{Actor, AiSystemId, Permission, RiskId, ValidationError};
+use aims_domain::{Actor, AiSystemId, Permission, RiskId, UserId, ValidationError};
 use aims_store::{RiskLevels, RiskQuery, RiskSort, StoreError, Tx};
 use serde_json::json;
 
@@ -52,6 +52,7 @@ fn levels(method: &RiskMethod, facts: &RiskFacts) -> RiskLevels {
         number: 0,
         facts: facts.clone(),
         acceptance: None,
+        rated_by: None,
         created_at: aims_domain::Timestamp::from_micros(0),
         updated_at: aims_domain::Timestamp::from_micros(0),
         revision: 0,
@@ -181,8 +182,25 @@ async fn method_of(tx: &mut Tx, actor: &Actor) -> Result<RiskMethod> {
 }
 
 impl App {
-    /// Checks what a risk refers to: its systems, controls and Annex C ids must exist.
-    async fn check_risk_refs(&self, tx: &mut Tx, actor: &Actor, facts: &RiskFacts) -> Result<()> {
+    /// Checks what a risk refers to: its systems, controls and Annex C ids must exist, and
+    /// the people it names (owner, action owners) must be members, unless `before` named
+    /// them already (someone who left stays named until that field changes).
+    async fn check_risk_refs(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        facts: &RiskFacts,
+        before: Option<&RiskFacts>,
+    ) -> Result<()> {
+        let earlier_action_owners: Vec<UserId> = before
+            .map(|b| b.actions.iter().filter_map(|a| a.owner).collect())
+            .unwrap_or_default();
+        let mut named = vec![("owner", facts.owner, before.and_then(|b| b.owner))];
+        for action in &facts.actions {
+            let known = action.owner.filter(|o| earlier_action_owners.contains(o));
+            named.push(("actions.owner", action.owner, known));
+        }
+        crate::members::require_new_members(tx, actor.org, named).await?;
         for system in &facts.systems {
             if tx.ai_system(actor.org, *system).await?.is_none() {
                 return Err(ValidationError::new(
@@ -235,8 +253,7 @@ impl App {
     pub async fn set_risk_method(&self, actor: &Actor, method: RiskMethod) -> Result<usize> {
         actor.require(Permission::ManageOrganisation)?;
         let method = method.validate()?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let old = method_of(&mut tx, actor).await?;
         let details = describe_change(&old, &method);
         tx.put_risk_method(actor.org, &method, now, &actor.label)
@@ -307,16 +324,16 @@ impl App {
     /// Records a new risk under the organisation's next number.
     pub async fn create_risk(&self, actor: &Actor, facts: RiskFacts) -> Result<Risk> {
         actor.require(Permission::EditContent)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let method = method_of(&mut tx, actor).await?;
         let facts = facts.validate(&method)?;
-        self.check_risk_refs(&mut tx, actor, &facts).await?;
+        self.check_risk_refs(&mut tx, actor, &facts, None).await?;
         let mut risk = Risk {
             id: RiskId::new(),
             number: 0,
             facts,
             acceptance: None,
+            rated_by: actor.user(),
             created_at: now,
             updated_at: now,
             revision: 1,
@@ -345,8 +362,7 @@ impl App {
         facts: RiskFacts,
     ) -> Result<Risk> {
         actor.require(Permission::EditContent)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let method = method_of(&mut tx, actor).await?;
         let facts = facts.validate(&method)?;
         let before = tx
@@ -360,13 +376,20 @@ impl App {
                 before.revision
             )));
         }
-        self.check_risk_refs(&mut tx, actor, &facts).await?;
+        self.check_risk_refs(&mut tx, actor, &facts, Some(&before.facts))
+            .await?;
         let fields = before.facts.changed_fields(&facts);
         if fields.is_empty() {
             return Ok(before);
         }
         let withdraw = before.acceptance.is_some() && before.facts.invalidates_acceptance(&facts);
+        let rated_by = if before.facts.changes_ratings(&facts) {
+            actor.user()
+        } else {
+            before.rated_by
+        };
         let after = Risk {
+            rated_by,
             acceptance: if withdraw {
                 None
             } else {
@@ -405,8 +428,7 @@ impl App {
                 "only a person, the risk owner, can accept a risk",
             )
         })?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let method = method_of(&mut tx, actor).await?;
         let before = tx
             .risk(actor.org, id)
@@ -417,7 +439,7 @@ impl App {
             at: now,
             note: note.to_owned(),
         }
-        .validate(&before.facts)?;
+        .validate(&before, &method, actor.role)?;
         let revision = before.revision;
         let after = Risk {
             acceptance: Some(acceptance),
@@ -449,8 +471,7 @@ impl App {
     /// Removes a risk.
     pub async fn delete_risk(&self, actor: &Actor, id: RiskId) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let risk = tx
             .risk(actor.org, id)
             .await?

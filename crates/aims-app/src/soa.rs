@@ -8,7 +8,7 @@ use aims_domain::soa::{
     ControlRef, EvidenceRef, ImplementationFacts, ObligationLink, Soa, SoaChange, SoaInputs,
     SoaSnapshot, TreatmentLink, compare, derive_soa, to_csv,
 };
-use aims_domain::{Actor, Permission, Timestamp, UserId, ValidationError};
+use aims_domain::{Actor, Permission, Timestamp, UserId};
 use aims_store::{EvidenceCount, SoaVersion, Tx};
 use serde_json::json;
 
@@ -143,7 +143,17 @@ impl App {
         now: Timestamp,
     ) -> Result<SoaReport> {
         let mut tx = self.store.read().await?;
-        let controls = self.controls(&mut tx, actor).await?;
+        self.derive_soa_in(&mut tx, actor, now).await
+    }
+
+    /// Derives the SoA from what `tx` sees.
+    async fn derive_soa_in(
+        &self,
+        tx: &mut aims_store::Tx,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<SoaReport> {
+        let controls = self.controls(tx, actor).await?;
         let mut treatments = Vec::new();
         for (control, count) in tx.control_treatment_counts(actor.org).await? {
             let sample = tx
@@ -168,7 +178,7 @@ impl App {
                 });
             }
         }
-        let obligations = self.obligation_links(&mut tx, actor).await?;
+        let obligations = self.obligation_links(tx, actor).await?;
         let counts = tx.control_evidence_counts(actor.org, now).await?;
         let mut evidence = BTreeMap::new();
         for control in counts.keys() {
@@ -206,23 +216,36 @@ impl App {
         control: &str,
         facts: ImplementationFacts,
     ) -> Result<()> {
+        self.change_implementation(actor, control, |_| facts).await
+    }
+
+    /// Records a control's decision, status and justification, keeping the owner and notes
+    /// it has (what the SoA page's row form changes).
+    pub async fn decide_control(
+        &self,
+        actor: &Actor,
+        control: &str,
+        decision: ImplementationFacts,
+    ) -> Result<()> {
+        self.change_implementation(actor, control, |before| ImplementationFacts {
+            decision: decision.decision,
+            status: decision.status,
+            justification: decision.justification,
+            ..before
+        })
+        .await
+    }
+
+    /// Replaces a control's implementation record by what `change` makes of the current one,
+    /// read under the organisation's lock.
+    async fn change_implementation(
+        &self,
+        actor: &Actor,
+        control: &str,
+        change: impl FnOnce(ImplementationFacts) -> ImplementationFacts,
+    ) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let facts = facts.validate()?;
-        if let Some(owner) = facts.owner
-            && self
-                .store
-                .read()
-                .await?
-                .role_of(actor.org, owner)
-                .await?
-                .is_none()
-        {
-            return Err(
-                ValidationError::new("owner", "must be a member of the organisation").into(),
-            );
-        }
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         if !self
             .controls(&mut tx, actor)
             .await?
@@ -236,6 +259,13 @@ impl App {
             .await?
             .remove(control)
             .unwrap_or_default();
+        let facts = change(before.clone()).validate()?;
+        crate::members::require_new_members(
+            &mut tx,
+            actor.org,
+            [("owner", facts.owner, before.owner)],
+        )
+        .await?;
         tx.put_implementation(actor.org, control, &facts, now, &actor.label)
             .await?;
         let change = json!({
@@ -269,8 +299,7 @@ impl App {
         actor.require(Permission::EditContent)?;
         let title = aims_domain::validation::bounded_text("title", title, 1, 200)?;
         let description = aims_domain::validation::long_text("description", description, 10_000)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let id = tx
             .insert_own_control(actor.org, &title, &description, now)
             .await?;
@@ -293,9 +322,10 @@ impl App {
     /// Freezes the SoA as it stands into its next version.
     pub async fn generate_soa_version(&self, actor: &Actor) -> Result<i64> {
         actor.require(Permission::EditContent)?;
-        let report = self.statement_of_applicability(actor).await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        // Derived under the lock the version is numbered and stored under, so that a later
+        // version never holds older content than an earlier one.
+        let (mut tx, now) = self.begin(actor.org).await?;
+        let report = self.derive_soa_in(&mut tx, actor, now).await?;
         let version = tx.next_soa_version(actor.org).await?;
         let summary = report.soa.summary();
         let snapshot = serde_json::to_value(SoaSnapshot::new(version, now, report.soa))
@@ -316,8 +346,7 @@ impl App {
     /// Approves one SoA version (owner, admin).
     pub async fn approve_soa_version(&self, actor: &Actor, version: i64) -> Result<()> {
         actor.require(Permission::ApproveContent)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let found = tx
             .soa_version(actor.org, version)
             .await?
@@ -325,6 +354,13 @@ impl App {
         if found.approved_at.is_some() {
             return Err(AppError::Conflict(format!(
                 "version {version} is approved already"
+            )));
+        }
+        let newest = tx.next_soa_version(actor.org).await? - 1;
+        if version != newest {
+            return Err(AppError::Conflict(format!(
+                "version {version} has been superseded by version {newest}; only the newest \
+                 version can be approved"
             )));
         }
         tx.approve_soa_version(actor.org, version, &actor.label, now)

@@ -105,7 +105,7 @@ impl App {
             last_used_at: None,
             revoked_at: None,
         };
-        let mut tx = self.store.write().await?;
+        let mut tx = self.store.write_for(actor.org).await?;
         tx.insert_api_token(actor.org, &token, &secret.hash).await?;
         let change = json!({"name": token.name, "role": role.as_str(), "expires_at": expires_at.map(|t| t.to_string())});
         tx.append_audit(
@@ -133,8 +133,7 @@ impl App {
     /// Revokes a token: one's own, or any for those who manage all tokens.
     pub async fn revoke_token(&self, actor: &Actor, id: ApiTokenId) -> Result<()> {
         actor.require(Permission::ManageOwnTokens)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         let token = tx
             .api_token(actor.org, id)
             .await

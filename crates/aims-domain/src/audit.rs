@@ -209,12 +209,19 @@ pub struct ChainBreak {
     pub reason: String,
 }
 
-/// Walks one chain, in the order stored; checks position, linkage and every hash.
+/// Walks one chain, in the order stored; checks position, linkage and every hash, and
+/// notes events timed before the one they follow (which aims no longer records: a trail
+/// written by an earlier version may hold some, and their hashes are as they were sealed).
 pub struct ChainVerifier {
     org: OrgId,
     last: Option<(i64, ChainHash)>,
+    last_time: Option<Timestamp>,
     checked: u64,
+    backward: Vec<i64>,
 }
+
+/// Most positions of events timed before their predecessor that a verification names.
+const BACKWARD_NAMED: usize = 20;
 
 impl ChainVerifier {
     /// A verifier for the chain of `org`, expecting its first event next.
@@ -222,7 +229,9 @@ impl ChainVerifier {
         Self {
             org,
             last: None,
+            last_time: None,
             checked: 0,
+            backward: Vec::new(),
         }
     }
 
@@ -250,9 +259,20 @@ impl ChainVerifier {
         if event.compute_hash() != event.hash {
             return Err(fail("its content does not match its hash".into()));
         }
+        if self.last_time.is_some_and(|t| event.occurred_at < t)
+            && self.backward.len() < BACKWARD_NAMED
+        {
+            self.backward.push(event.seq);
+        }
         self.last = Some((event.seq, event.hash));
+        self.last_time = Some(event.occurred_at);
         self.checked += 1;
         Ok(())
+    }
+
+    /// The positions (up to 20) of events timed before the event they follow.
+    pub fn timed_before_predecessor(&self) -> &[i64] {
+        &self.backward
     }
 
     /// How many events have verified so far.

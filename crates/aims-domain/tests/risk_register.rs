@@ -43,6 +43,7 @@ fn stored(number: i64, facts: RiskFacts) -> Risk {
         number,
         facts,
         acceptance: None,
+        rated_by: None,
         created_at: at(0),
         updated_at: at(0),
         revision: 1,
@@ -55,7 +56,11 @@ fn sign_off(risk: &Risk) -> Acceptance {
         at: at(1),
         note: "Reviewed with the service owner".into(),
     }
-    .validate(&risk.facts)
+    .validate(
+        risk,
+        &RiskMethod::default_five_by_five(),
+        aims_domain::Role::Owner,
+    )
     .unwrap()
 }
 

@@ -63,7 +63,9 @@ impl Tx {
         row.map(|r| r.int("seq")).transpose()
     }
 
-    /// Seals `event` onto the end of the chain of `org` and stores it.
+    /// Seals `event` onto the end of the chain of `org` and stores it. Its time is `at`,
+    /// or the time of the event before it if the clock reads earlier (it was stepped back,
+    /// or `at` was read before the lock), so that times along a chain never decrease.
     pub async fn append_audit(
         &mut self,
         org: OrgId,
@@ -72,20 +74,22 @@ impl Tx {
     ) -> Result<AuditEvent> {
         self.lock_tenant(org).await?;
         let head = sqlx::query(
-            "SELECT seq, hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, hash, occurred_at FROM audit_events WHERE org_id = $1 \
+             ORDER BY seq DESC LIMIT 1",
         )
         .bind(org.to_string())
         .fetch_optional(self.conn())
         .await?;
-        let prev = match head {
+        let (prev, at) = match head {
             Some(row) => {
                 let hash = row.text("hash")?;
                 let hash = hash
                     .parse()
                     .map_err(|e| StoreError::Corrupt(format!("audit_events.hash: {e}")))?;
-                Some((row.int("seq")?, hash))
+                let at = at.max(row.at("occurred_at")?);
+                (Some((row.int("seq")?, hash)), at)
             }
-            None => None,
+            None => (None, at),
         };
         let sealed = event.seal(org, prev, at);
         self.insert_audit_event(&sealed).await?;
@@ -95,7 +99,7 @@ impl Tx {
     /// Makes the other writers of `org` wait until this transaction ends, so that what it
     /// reads and numbers (the chain head, the next risk number) stays its own. SQLite needs
     /// no lock of its own: its write transactions already run one at a time.
-    pub(crate) async fn lock_tenant(&mut self, org: OrgId) -> Result<()> {
+    pub async fn lock_tenant(&mut self, org: OrgId) -> Result<()> {
         if self.engine() == Engine::Postgres {
             sqlx::query("SELECT id FROM organisations WHERE id = $1 FOR UPDATE")
                 .bind(org.to_string())

@@ -7,6 +7,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Transaction};
 
+use aims_domain::OrgId;
+
 use crate::error::{Result, StoreError, lost_connection};
 use crate::match_counts::MatchCounts;
 use crate::tx::Tx;
@@ -53,11 +55,15 @@ pub struct Store {
 
 static DRIVERS: Once = Once::new();
 
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;";
+
 // `optimize = 0x10002` refreshes the planner's statistics where they are missing or stale,
 // within a small budget: without them SQLite walks an index that starts with org_id (one value
-// per tenant) instead of the far more selective one a query names.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL; PRAGMA optimize = 0x10002;";
+// per tenant) instead of the far more selective one a query names. It runs once as the store
+// opens, not as each connection does: it may write, and a connection opened for a read
+// inside a write transaction would then wait on that transaction's lock, which waits on it.
+const SQLITE_OPTIMIZE: &str = "PRAGMA optimize = 0x10002";
 
 /// The read [`Store::read_once`] runs, boxed: the future of an async closure over a borrowed
 /// transaction cannot be shown to be `Send`, which every request handler must be.
@@ -116,7 +122,7 @@ impl Store {
             Engine::Sqlite => {
                 // An embedded database has no link to break: pinging each connection before
                 // handing it out would only add a trip to its worker thread per transaction.
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(size)
                     .acquire_timeout(Duration::from_secs(30))
                     .test_before_acquire(false)
@@ -127,7 +133,9 @@ impl Store {
                         })
                     })
                     .connect_with(options)
-                    .await?
+                    .await?;
+                pool.execute(SQLITE_OPTIMIZE).await?;
+                pool
             }
             Engine::Postgres => {
                 // A connection used moments ago is taken as alive: pinging each one before
@@ -170,6 +178,16 @@ impl Store {
             Engine::Postgres => self.begin("BEGIN").await?,
         };
         Ok(Tx::writing(tx, self.engine, self.counts.clone()))
+    }
+
+    /// Begins a transaction that will write to the records of `org`, holding the
+    /// organisation's lock from the start: every other writer of `org` waits until it ends,
+    /// so that what it reads before deciding (a current value, a revision, the number of
+    /// owners) cannot change before it writes. On SQLite the write lock already does this.
+    pub async fn write_for(&self, org: OrgId) -> Result<Tx> {
+        let mut tx = self.write().await?;
+        tx.lock_tenant(org).await?;
+        Ok(tx)
     }
 
     /// Begins a transaction that only reads: one consistent view of the data.

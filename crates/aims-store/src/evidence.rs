@@ -228,20 +228,23 @@ impl Tx {
         map_rows(rows, |r| Ok((r.parsed("org_id")?, read(r)?)))
     }
 
-    /// Records that the expiry reminder of a piece of evidence was given.
+    /// Records that the expiry reminder of a piece of evidence was given; answers `false`
+    /// when it had been given already (by another worker meanwhile).
     pub async fn mark_evidence_reminded(
         &mut self,
         org: OrgId,
         id: EvidenceId,
         at: Timestamp,
-    ) -> Result<()> {
-        let done =
-            sqlx::query("UPDATE evidence SET reminded_at = $1 WHERE org_id = $2 AND id = $3")
-                .bind(at.as_micros())
-                .bind(org.to_string())
-                .bind(id.to_string())
-                .execute(self.conn())
-                .await?;
-        affected_one(done)
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE evidence SET reminded_at = $1 WHERE org_id = $2 AND id = $3 \
+             AND reminded_at IS NULL",
+        )
+        .bind(at.as_micros())
+        .bind(org.to_string())
+        .bind(id.to_string())
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 }

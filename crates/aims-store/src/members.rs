@@ -275,7 +275,7 @@ impl Tx {
     ) -> Result<()> {
         let sql = if accepted {
             "UPDATE invitations SET accepted_at = $3 WHERE org_id = $1 AND id = $2 \
-             AND accepted_at IS NULL AND revoked_at IS NULL"
+             AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3"
         } else {
             "UPDATE invitations SET revoked_at = $3 WHERE org_id = $1 AND id = $2 \
              AND accepted_at IS NULL AND revoked_at IS NULL"

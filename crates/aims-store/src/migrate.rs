@@ -120,6 +120,12 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0015_tokens_made_by_tokens.postgres.sql"
         )),
     },
+    Migration {
+        version: 16,
+        name: "risk_rated_by",
+        sql: include_str!("../migrations/0016_risk_rated_by.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

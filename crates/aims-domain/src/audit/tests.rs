@@ -147,3 +147,28 @@ proptest! {
         prop_assert!(verify_chain(org, &events).is_err());
     }
 }
+
+#[test]
+fn events_timed_before_their_predecessor_are_named() {
+    let org = OrgId::new();
+    let mut events: Vec<AuditEvent> = Vec::new();
+    for (i, micros) in [10, 20, 15, 30, 30, 5].into_iter().enumerate() {
+        let prev = events.last().map(|e| (e.seq, e.hash));
+        let event = NewAuditEvent::new(actor("a"), "x.y", "x", i, json!({})).seal(
+            org,
+            prev,
+            Timestamp::from_micros(micros),
+        );
+        events.push(event);
+    }
+    let mut verifier = ChainVerifier::new(org);
+    for event in &events {
+        verifier.check(event).unwrap();
+    }
+    assert_eq!(verifier.timed_before_predecessor(), [3, 6]);
+    let mut ordered = ChainVerifier::new(org);
+    for event in &chain(org, 5) {
+        ordered.check(event).unwrap();
+    }
+    assert!(ordered.timed_before_predecessor().is_empty());
+}

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::access::{Permission, Role};
 use crate::validation::{ValidationError, bounded_text, long_text};
 
 /// Fewest levels a likelihood or impact scale may have.
@@ -64,6 +65,16 @@ pub struct RiskMethod {
     pub acceptable_up_to: usize,
     /// Index of the lowest risk level whose acceptance needs the risk owner's sign-off.
     pub requires_sign_off_from: usize,
+    /// The roles a risk owner must hold to accept a risk whose residual level is above
+    /// `acceptable_up_to`: retaining a risk beyond the appetite is a decision for those
+    /// accountable, not for whoever made themselves its owner.
+    #[serde(default = "default_acceptance_roles")]
+    pub accept_above_appetite: Vec<Role>,
+}
+
+/// Who may accept a risk above the appetite unless the method says otherwise.
+pub fn default_acceptance_roles() -> Vec<Role> {
+    vec![Role::Owner, Role::Admin]
 }
 
 impl RiskMethod {
@@ -125,6 +136,25 @@ impl RiskMethod {
                 ),
             ));
         }
+        if self.accept_above_appetite.is_empty() {
+            return Err(ValidationError::new(
+                "accept_above_appetite",
+                "name at least one role that may accept a risk above the acceptable level",
+            ));
+        }
+        if let Some(role) = self
+            .accept_above_appetite
+            .iter()
+            .find(|r| !r.grants(Permission::EditContent))
+        {
+            return Err(ValidationError::new(
+                "accept_above_appetite",
+                format!("the {role} role cannot change risks, so it cannot accept one either"),
+            ));
+        }
+        self.accept_above_appetite
+            .sort_by_key(|r| Role::ALL.iter().position(|a| a == r));
+        self.accept_above_appetite.dedup();
         Ok(self)
     }
 

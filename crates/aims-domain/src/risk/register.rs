@@ -174,11 +174,15 @@ impl RiskFacts {
     /// Whether going from `self` to `next` changes what an acceptance was given for (the
     /// ratings or the treatment), so that the sign-off must be given again.
     pub fn invalidates_acceptance(&self, next: &RiskFacts) -> bool {
+        self.changes_ratings(next) || self.treatment != next.treatment
+    }
+
+    /// Whether `next` scores the risk differently (inherent or residual).
+    pub fn changes_ratings(&self, next: &RiskFacts) -> bool {
         self.inherent_likelihood != next.inherent_likelihood
             || self.inherent_impact != next.inherent_impact
             || self.residual_likelihood != next.residual_likelihood
             || self.residual_impact != next.residual_impact
-            || self.treatment != next.treatment
     }
 
     /// The names of the fields that differ between `self` and `next`, for the audit trail.
@@ -264,7 +268,16 @@ pub struct Acceptance {
 
 impl Acceptance {
     /// Checks that the risk's owner gives it, with a reason, naming the field that is wrong.
-    pub fn validate(mut self, facts: &RiskFacts) -> Result<Self, ValidationError> {
+    /// Above the method's acceptable level the owner must also hold one of the roles the
+    /// method names (`role` is the acceptor's), and nobody accepts ratings they set
+    /// themselves: another person must have rated the risk as it stands (four eyes).
+    pub fn validate(
+        mut self,
+        risk: &Risk,
+        method: &RiskMethod,
+        role: crate::access::Role,
+    ) -> Result<Self, ValidationError> {
+        let facts = &risk.facts;
         self.note = long_text("acceptance.note", &self.note, 2_000)?;
         if self.note.is_empty() {
             return Err(ValidationError::new(
@@ -284,6 +297,29 @@ impl Acceptance {
                 "only the risk owner can sign off its acceptance",
             ));
         }
+        if risk.rated_by == Some(self.by) {
+            return Err(ValidationError::new(
+                "acceptance.by",
+                "you set this risk's current ratings, so someone else must review them: \
+                 another person rates the risk or accepts it (four eyes)",
+            ));
+        }
+        if !risk.within_appetite(method) && !method.accept_above_appetite.contains(&role) {
+            let roles: Vec<&str> = method
+                .accept_above_appetite
+                .iter()
+                .map(|r| r.as_str())
+                .collect();
+            return Err(ValidationError::new(
+                "acceptance.by",
+                format!(
+                    "the residual level {} is above the acceptable level {}: accepting it needs the role {} (the risk method says so)",
+                    method.level_label(risk.residual_level(method)),
+                    method.level_label(method.acceptable_up_to),
+                    roles.join(" or ")
+                ),
+            ));
+        }
         Ok(self)
     }
 }
@@ -296,6 +332,9 @@ pub struct Risk {
     pub number: i64,
     pub facts: RiskFacts,
     pub acceptance: Option<Acceptance>,
+    /// The person who last set its likelihood and impact scores (inherent or residual);
+    /// unknown for risks rated before aims kept it.
+    pub rated_by: Option<UserId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     /// Increases with every change; an edit names the revision it started from.

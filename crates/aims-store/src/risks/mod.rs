@@ -41,6 +41,7 @@ fn read(row: &AnyRow) -> Result<Risk> {
         number: row.int("number")?,
         facts,
         acceptance,
+        rated_by: row.opt_parsed("rated_by")?,
         created_at: row.at("created_at")?,
         updated_at: row.at("updated_at")?,
         revision: row.int("revision")?,
@@ -56,7 +57,7 @@ fn search_key(facts: &RiskFacts, number: i64) -> String {
 }
 
 /// What a new risk's row holds, in order.
-const RISK_COLUMNS: [&str; 20] = [
+const RISK_COLUMNS: [&str; 21] = [
     "id",
     "org_id",
     "number",
@@ -77,6 +78,7 @@ const RISK_COLUMNS: [&str; 20] = [
     "created_at",
     "updated_at",
     "revision",
+    "rated_by",
 ];
 
 /// The columns of `risk_systems` and of `risk_controls`.
@@ -109,6 +111,7 @@ fn risk_row(org: OrgId, risk: &Risk, number: i64, levels: RiskLevels) -> Result<
         risk.created_at.as_micros().into(),
         risk.updated_at.as_micros().into(),
         risk.revision.into(),
+        risk.rated_by.map(|u| u.to_string()).into(),
     ])
 }
 
@@ -237,7 +240,7 @@ impl Tx {
              owner_id = $6, risk_source = $7, inherent_level = $8, residual_level = $9, \
              inherent_likelihood = $10, inherent_impact = $11, residual_likelihood = $12, \
              residual_impact = $13, review_due = $14, accepted_by = $15, accepted_at = $16, \
-             acceptance_note = $17, updated_at = $18, revision = revision + 1 \
+             acceptance_note = $17, updated_at = $18, rated_by = $22, revision = revision + 1 \
              WHERE org_id = $19 AND id = $20 AND revision = $21",
         )
         .bind(&f.title)
@@ -261,6 +264,7 @@ impl Tx {
         .bind(org.to_string())
         .bind(risk.id.to_string())
         .bind(expected_revision)
+        .bind(risk.rated_by.map(|u| u.to_string()))
         .execute(self.conn())
         .await?;
         if done.rows_affected() == 0 {

@@ -182,13 +182,22 @@ pub async fn evidence_is_found_by_what_it_supports_and_reminded_once(store: Stor
     let titles: Vec<&str> = due.iter().map(|(_, e)| e.facts.title.as_str()).collect();
     assert_eq!(titles, ["Theirs", "Bias test"]);
     let mut tx = store.write().await.unwrap();
-    tx.mark_evidence_reminded(acme, report.id, at(2))
-        .await
-        .unwrap();
-    assert!(matches!(
-        tx.mark_evidence_reminded(other, report.id, at(2)).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(
+        tx.mark_evidence_reminded(acme, report.id, at(2))
+            .await
+            .unwrap()
+    );
+    // Once only, and never through another organisation.
+    assert!(
+        !tx.mark_evidence_reminded(acme, report.id, at(3))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.mark_evidence_reminded(other, report.id, at(2))
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
     let due = store
         .read()

@@ -24,6 +24,7 @@ fn risk(title: &str) -> Risk {
         number: 0,
         facts: risk_facts(title, 5, 5),
         acceptance: None,
+        rated_by: None,
         created_at: at(0),
         updated_at: at(0),
         revision: 1,

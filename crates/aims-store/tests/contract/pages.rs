@@ -109,6 +109,7 @@ pub async fn small_and_large_pages_agree(store: Store) {
                 number: 0,
                 facts: f,
                 acceptance: None,
+                rated_by: None,
                 created_at: at(0),
                 updated_at: at((i * 7) % 10),
                 revision: 1,

@@ -33,6 +33,7 @@ pub fn new_risk(f: RiskFacts) -> Risk {
         number: 0,
         facts: f,
         acceptance: None,
+        rated_by: None,
         created_at: at(1),
         updated_at: at(1),
         revision: 1,

@@ -173,7 +173,7 @@ pub async fn save_record(
         },
         (Err(e), _) | (_, Err(e)) => return app_error_page(e.into()),
     };
-    match state.app.set_implementation(&actor, &control, facts).await {
+    match state.app.decide_control(&actor, &control, facts).await {
         Ok(()) => done("/soa", "saved"),
         Err(err) => match form_error(err) {
             Ok(message) => {

@@ -243,7 +243,23 @@ async fn the_risk_pages_list_by_heat_map_cell_record_change_and_sign_off() {
         html.contains("value=\"2027-06-30\""),
         "the review date is shown for editing"
     );
-    // The creator owns the risk: the owner's page offers the sign-off, which is recorded.
+    // The creator owns the risk, but rated it too: someone else must rate it first.
+    let (status, _, html) =
+        post(format!("{page}/accept"), "note=Monitoring+is+enough".into()).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("four eyes"), "{html}");
+    let api_path = page.replace("/risks/", "/api/v1/risks/");
+    let (_, view) = server
+        .send(Method::GET, &api_path, &orgs.tokens["admin"], None)
+        .await;
+    let mut facts = view["facts"].clone();
+    facts["residual_impact"] = json!(1);
+    facts["revision"] = view["revision"].clone();
+    let (status, rerated) = server
+        .send(Method::PUT, &api_path, &orgs.tokens["admin"], Some(facts))
+        .await;
+    assert_eq!(status, 200, "{rerated}");
+    // Rated by an admin, the owner's sign-off is recorded.
     let (status, location, _) =
         post(format!("{page}/accept"), "note=Monitoring+is+enough".into()).await;
     assert_eq!(
@@ -301,4 +317,131 @@ async fn the_method_page_shows_the_matrix_and_refuses_a_broken_method_naming_it(
     );
     let response = post("reset=1".into()).await.unwrap();
     assert_eq!(response.status().as_u16(), 303);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_named_on_records_are_members_and_nobody_accepts_their_own_high_risk() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let token = |role: &str| orgs.tokens[role].clone();
+    let outsider = orgs.users["outsider"].to_string();
+    let nobody = aims_app::domain::UserId::new().to_string();
+    let risk = |owner: &str| {
+        json!({"title": "Model inversion", "inherent_likelihood": 5, "inherent_impact": 5,
+               "treatment": "retain", "owner": owner})
+    };
+    // Another organisation's member and an id nobody has get the same answer: 422, no 500.
+    for person in [&outsider, &nobody] {
+        let (status, problem) = server
+            .send(
+                Method::POST,
+                "/api/v1/risks",
+                &token("editor"),
+                Some(risk(person)),
+            )
+            .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some("owner")),
+            "{problem}"
+        );
+        let mut with_action = risk(&orgs.users["editor"].to_string());
+        with_action["actions"] =
+            json!([{"title": "Rate-limit queries", "owner": person, "due": null, "done": false}]);
+        let (status, problem) = server
+            .send(
+                Method::POST,
+                "/api/v1/risks",
+                &token("editor"),
+                Some(with_action),
+            )
+            .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some("actions.owner")),
+            "{problem}"
+        );
+        let (status, problem) = server
+            .send(
+                Method::PUT,
+                "/api/v1/controls/A.2.2/implementation",
+                &token("editor"),
+                Some(json!({"decision": "include", "status": "planned", "owner": person})),
+            )
+            .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some("owner")),
+            "{problem}"
+        );
+        let (status, problem) = server
+            .send(
+                Method::POST,
+                "/api/v1/systems",
+                &token("editor"),
+                Some(
+                    json!({"name": format!("System of {person}"), "purpose": "x", "owner": person}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some("owner")),
+            "{problem}"
+        );
+    }
+
+    // An editor makes themselves owner of a 5x5 risk they rated: they cannot accept it.
+    let editor = orgs.users["editor"].to_string();
+    let (status, created) = server
+        .send(
+            Method::POST,
+            "/api/v1/risks",
+            &token("editor"),
+            Some(risk(&editor)),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/api/v1/risks/{}", created["id"].as_str().unwrap());
+    let acceptance = format!("{path}/acceptance");
+    let accept = |who: &str| {
+        server.send(
+            Method::POST,
+            &acceptance,
+            &orgs.tokens[who],
+            Some(json!({"note": "we live with it"})),
+        )
+    };
+    let (status, problem) = accept("editor").await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("four eyes"),
+        "{problem}"
+    );
+    // Rated by an admin, it is still above the appetite: an editor owner may not accept it.
+    let mut rerated = risk(&editor);
+    rerated["inherent_impact"] = json!(4);
+    rerated["revision"] = created["revision"].clone();
+    let (status, changed) = server
+        .send(Method::PUT, &path, &token("admin"), Some(rerated.clone()))
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    let (status, problem) = accept("editor").await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("owner or admin"),
+        "{problem}"
+    );
+    // Handed to the organisation's owner, who did not rate it: accepted.
+    rerated["owner"] = json!(orgs.users["owner"].to_string());
+    rerated["revision"] = changed["revision"].clone();
+    let (status, handed) = server
+        .send(Method::PUT, &path, &token("editor"), Some(rerated))
+        .await;
+    assert_eq!(status, 200, "{handed}");
+    let (status, accepted) = accept("owner").await;
+    assert_eq!(status, 200, "{accepted}");
 }

@@ -231,4 +231,31 @@ async fn the_soa_is_derived_flagged_versioned_and_exported() {
         page.contains("control-A.6.2.4") && page.contains("Prompt library review"),
         "{page}"
     );
+
+    // The page's row form changes the decision and keeps the owner set through the API.
+    let owner = orgs.users["editor"].to_string();
+    let (status, _) = server
+        .send(
+            Method::PUT,
+            "/api/v1/controls/A.2.2/implementation",
+            &editor,
+            Some(json!({"decision": "include", "status": "planned", "owner": owner, "notes": "kept"})),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _, _) = server
+        .post_form(
+            "/soa/controls/A.2.2",
+            &format!("aims_session={}", orgs.owner_cookie),
+            "decision=include&status=implemented&justification=Board+approved".into(),
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, soa) = server.send(Method::GET, "/api/v1/soa", &editor, None).await;
+    let a22 = crate::soa::row(&soa, "A.2.2");
+    assert_eq!(
+        (a22["status"].as_str(), a22["owner"].as_str()),
+        (Some("implemented"), Some(owner.as_str())),
+        "{a22}"
+    );
 }

@@ -27,6 +27,7 @@ fn risk(inherent: (u8, u8), residual: Option<(u8, u8)>) -> Risk {
             status: RiskStatus::Assessed,
         },
         acceptance: None,
+        rated_by: None,
         created_at: Timestamp::from_micros(0),
         updated_at: Timestamp::from_micros(0),
         revision: 1,

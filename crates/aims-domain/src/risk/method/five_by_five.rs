@@ -105,6 +105,7 @@ impl RiskMethod {
             matrix,
             acceptable_up_to: 1,
             requires_sign_off_from: 1,
+            accept_above_appetite: super::default_acceptance_roles(),
         }
     }
 }

@@ -236,29 +236,125 @@ fn rescoring_facts_moves_inherent_and_residual_scores() {
     assert_eq!((f.residual_likelihood, f.residual_impact), (Some(2), None));
 }
 
+fn stored(facts: RiskFacts, rated_by: Option<UserId>) -> Risk {
+    Risk {
+        id: RiskId::new(),
+        number: 1,
+        facts,
+        acceptance: None,
+        rated_by,
+        created_at: Timestamp::from_micros(0),
+        updated_at: Timestamp::from_micros(0),
+        revision: 1,
+    }
+}
+
 #[test]
 fn only_the_owner_signs_off_an_acceptance_and_says_why() {
     let f = facts();
     let owner = f.owner.unwrap();
+    let method = RiskMethod::default_five_by_five();
     let at = Timestamp::from_micros(0);
     let sign = |by, note: &str| Acceptance {
         by,
         at,
         note: note.into(),
     };
-    assert!(sign(owner, " Within budget for Q3 ").validate(&f).is_ok());
+    let risk = stored(f.clone(), Some(UserId::new()));
+    let editor = crate::access::Role::Editor;
+    assert!(
+        sign(owner, " Within budget for Q3 ")
+            .validate(&risk, &method, editor)
+            .is_ok()
+    );
     assert_eq!(
-        sign(owner, "  ").validate(&f).unwrap_err().field,
+        sign(owner, "  ")
+            .validate(&risk, &method, editor)
+            .unwrap_err()
+            .field,
         "acceptance.note"
     );
     assert_eq!(
-        sign(UserId::new(), "ok").validate(&f).unwrap_err().field,
+        sign(UserId::new(), "ok")
+            .validate(&risk, &method, editor)
+            .unwrap_err()
+            .field,
         "acceptance.by"
     );
     let mut ownerless = f.clone();
     ownerless.owner = None;
     assert_eq!(
-        sign(owner, "ok").validate(&ownerless).unwrap_err().field,
+        sign(owner, "ok")
+            .validate(&stored(ownerless, None), &method, editor)
+            .unwrap_err()
+            .field,
         "owner"
     );
+}
+
+#[test]
+fn nobody_accepts_ratings_they_set_nor_above_the_appetite_without_the_named_role() {
+    use crate::access::Role;
+    let method = RiskMethod::default_five_by_five();
+    let mut f = facts();
+    let owner = f.owner.unwrap();
+    let sign = Acceptance {
+        by: owner,
+        at: Timestamp::from_micros(0),
+        note: "we live with it".into(),
+    };
+    // The owner who set the ratings cannot also accept them, whatever the role.
+    let own_ratings = stored(f.clone(), Some(owner));
+    let err = sign
+        .clone()
+        .validate(&own_ratings, &method, Role::Owner)
+        .unwrap_err();
+    assert!(err.message.contains("four eyes"), "{}", err.message);
+    // A 5x5 risk, rated by someone else: above the appetite, only an owner or admin accepts.
+    f.residual_likelihood = Some(5);
+    f.residual_impact = Some(5);
+    f.inherent_likelihood = 5;
+    f.inherent_impact = 5;
+    let high = stored(f, Some(UserId::new()));
+    assert!(!high.within_appetite(&method));
+    let err = sign
+        .clone()
+        .validate(&high, &method, Role::Editor)
+        .unwrap_err();
+    assert_eq!(err.field, "acceptance.by");
+    assert!(err.message.contains("owner or admin"), "{}", err.message);
+    assert!(sign.clone().validate(&high, &method, Role::Admin).is_ok());
+    let stricter = RiskMethod {
+        accept_above_appetite: vec![Role::Owner],
+        ..method
+    }
+    .validate()
+    .unwrap();
+    assert!(
+        sign.clone()
+            .validate(&high, &stricter, Role::Admin)
+            .is_err()
+    );
+    assert!(sign.validate(&high, &stricter, Role::Owner).is_ok());
+}
+
+#[test]
+fn only_roles_that_change_risks_may_be_named_to_accept_them() {
+    use crate::access::Role;
+    for (roles, ok) in [
+        (vec![], false),
+        (vec![Role::Viewer], false),
+        (vec![Role::Auditor, Role::Owner], false),
+        (vec![Role::Editor, Role::Owner, Role::Editor], true),
+    ] {
+        let method = RiskMethod {
+            accept_above_appetite: roles.clone(),
+            ..RiskMethod::default_five_by_five()
+        }
+        .validate();
+        assert_eq!(method.is_ok(), ok, "{roles:?}");
+        if let Ok(method) = method {
+            assert_eq!(method.accept_above_appetite, [Role::Owner, Role::Editor]);
+        }
+    }
 }
