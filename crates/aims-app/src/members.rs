@@ -92,6 +92,7 @@ impl App {
         actor: &Actor,
         new: NewInvitation,
     ) -> Result<(Invitation, Credential)> {
+        actor.require(Permission::ManageMembers)?;
         let role: Role = new.role.parse()?;
         require_may_grant(actor, role)?;
         let email = Email::parse(&new.email)?;
@@ -249,6 +250,7 @@ impl App {
 
     /// Changes a member's role. Only owners make or unmake owners; the last owner stays.
     pub async fn change_role(&self, actor: &Actor, user: UserId, role: &str) -> Result<()> {
+        actor.require(Permission::ManageMembers)?;
         let role: Role = role.parse()?;
         require_may_grant(actor, role)?;
         let (mut tx, now) = self.begin(actor.org).await?;

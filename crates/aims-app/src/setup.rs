@@ -178,10 +178,16 @@ impl App {
     pub async fn ensure_demo(&self, password: &str) -> Result<DemoAccount> {
         let email = Email::parse("demo@example.org")?;
         let password = Password::new("password", password)?;
-        let mut tx = self.store.write().await?;
-        if let Some(user) = tx.user_by_email(&email).await? {
-            let orgs = tx.orgs_of(user.id).await?;
-            let org = orgs
+        let existing = self.store.read().await?.user_by_email(&email).await?;
+        // Passwords are hashed before the write transaction: it would otherwise hold the
+        // database's write lock for as long as a hash takes (or waits for a hashing slot).
+        if let Some(user) = existing {
+            let org = self
+                .store
+                .read()
+                .await?
+                .orgs_of(user.id)
+                .await?
                 .first()
                 .ok_or_else(|| {
                     AppError::Conflict("the demo account belongs to no organisation".into())
@@ -189,10 +195,11 @@ impl App {
                 .org;
             if !verify_password(password.expose(), user.password_hash.as_deref()).await? {
                 let hash = hash_password(&password).await?;
+                let mut tx = self.store.write().await?;
                 self.replace_password(&mut tx, &user, &hash, None, None)
                     .await?;
+                tx.commit().await?;
             }
-            tx.commit().await?;
             self.seed_demo_content(org).await?;
             return Ok(DemoAccount {
                 org,
@@ -200,8 +207,9 @@ impl App {
                 created: false,
             });
         }
-        let now = self.now();
         let hash = hash_password(&password).await?;
+        let mut tx = self.store.write().await?;
+        let now = self.now();
         let user = User::new(email.clone(), "Demo owner".into(), hash, now);
         let org = create_org_with_owner(
             &mut tx,

@@ -252,6 +252,8 @@ pub struct Settings {
     pub redteam_allowed_hosts: String,
     /// Days a session lasts after sign-in, however often it is used.
     pub session_max_days: i64,
+    /// Seconds requests in flight (and a background job) may take to finish at shutdown.
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for Settings {
@@ -268,6 +270,7 @@ impl Default for Settings {
             metrics_from_loopback: true,
             redteam_allowed_hosts: String::new(),
             session_max_days: aims_app::DEFAULT_SESSION_MAX_DAYS,
+            shutdown_grace_seconds: 10,
         }
     }
 }
@@ -319,6 +322,7 @@ impl Cli {
                 "metrics_from_loopback",
                 "redteam_allowed_hosts",
                 "session_max_days",
+                "shutdown_grace_seconds",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()
@@ -327,6 +331,11 @@ impl Cli {
 }
 
 impl Settings {
+    /// How long shutdown waits for requests and the worker to finish.
+    pub fn shutdown_grace(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.shutdown_grace_seconds)
+    }
+
     /// The hosts server-side red-team runs may reach, trimmed and in lower case.
     pub fn redteam_hosts(&self) -> Vec<String> {
         self.redteam_allowed_hosts

@@ -8,9 +8,8 @@ mod identity;
 mod metrics;
 mod pages;
 mod security;
+mod serve;
 mod state;
-
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::routing::get;
@@ -18,6 +17,7 @@ use tokio::net::TcpListener;
 
 pub use api::openapi_document;
 pub use metrics::Metrics;
+pub use serve::ServeLimits;
 pub use state::{CookiePolicy, WebConfig, WebState};
 
 /// Largest request body accepted, in bytes.
@@ -39,14 +39,13 @@ pub fn router(state: WebState) -> Router {
     security::apply(routes, state.clone()).with_state(state)
 }
 
-/// Serves `state` on `listener` until `shutdown` resolves.
+/// Serves `state` on `listener` until `shutdown` resolves, then lets requests in flight
+/// finish for as long as its limits allow.
 pub async fn serve(
     listener: TcpListener,
     state: WebState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.config.limits;
+    serve::serve_connections(listener, router(state), limits, shutdown).await
 }

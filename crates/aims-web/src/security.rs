@@ -2,10 +2,11 @@
 //! cross-site requests that change state, and a body size limit.
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::{RequestBodyDeadlineLayer, TimeoutLayer};
 
 use crate::state::WebState;
 
@@ -19,7 +20,15 @@ fn always(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<Heade
 
 /// Wraps every route of `router` in the protections and the request metrics.
 pub fn apply(router: Router<WebState>, state: WebState) -> Router<WebState> {
+    let limits = state.config.limits;
     router
+        // A request's body must arrive within its deadline however slowly it trickles in,
+        // and a handler that cannot answer in time is cut off.
+        .layer(RequestBodyDeadlineLayer::new(limits.body_read))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.handling,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state,
             crate::metrics::track,

@@ -26,6 +26,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Whether `/metrics` answers requests from loopback without a token.
     pub metrics_from_loopback: bool,
+    /// How long each part of a request may take.
+    pub limits: crate::ServeLimits,
 }
 
 impl Default for WebConfig {
@@ -35,6 +37,7 @@ impl Default for WebConfig {
             cookies: CookiePolicy::Auto,
             trust_proxy: false,
             metrics_from_loopback: true,
+            limits: crate::ServeLimits::default(),
         }
     }
 }

@@ -87,6 +87,10 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
         },
         trust_proxy: settings.trust_proxy,
         metrics_from_loopback: settings.metrics_from_loopback,
+        limits: aims_web::ServeLimits {
+            shutdown_grace: settings.shutdown_grace(),
+            ..Default::default()
+        },
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = (!args.no_worker).then(|| {
@@ -101,9 +105,9 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
     let served = aims_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);
     if let Some(worker) = worker {
-        let _ = worker.await;
+        stop_worker(worker, settings).await;
     }
-    app.store().close().await;
+    close_store(&app, settings).await;
     served.context("serving HTTP")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -117,7 +121,31 @@ pub async fn worker(settings: &Settings) -> anyhow::Result<ExitCode> {
     let running = tokio::spawn(Worker::new(app.clone(), id).run(stop_rx));
     shutdown_signal().await;
     let _ = stop_tx.send(true);
-    let _ = running.await;
-    app.store().close().await;
+    stop_worker(running, settings).await;
+    close_store(&app, settings).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Waits for the worker to put down its job (a red-team run hands its lease back to the
+/// queue, to be resumed), for at most the shutdown grace period; then leaves it behind, as
+/// the lease will expire and another worker take the job up.
+async fn stop_worker(worker: tokio::task::JoinHandle<()>, settings: &Settings) {
+    let abort = worker.abort_handle();
+    if tokio::time::timeout(settings.shutdown_grace(), worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the background worker did not stop within the shutdown grace period");
+        abort.abort();
+    }
+}
+
+/// Closes the database connections, waiting for those in use no longer than the grace.
+async fn close_store(app: &App, settings: &Settings) {
+    if tokio::time::timeout(settings.shutdown_grace(), app.store().close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still in use at exit were dropped");
+    }
 }

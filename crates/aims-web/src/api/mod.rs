@@ -22,9 +22,9 @@ mod systems;
 mod tokens;
 pub mod views;
 
+use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::routing::{delete, get, patch};
-use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -242,7 +242,19 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-/// `GET /api/openapi.json`.
-pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(openapi_document())
+/// `GET /api/openapi.json`: the document is built and serialised once per process, not per
+/// request (building it allocates several megabytes that the allocator then keeps).
+pub async fn openapi_json() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    static DOCUMENT: std::sync::OnceLock<axum::body::Bytes> = std::sync::OnceLock::new();
+    let bytes = DOCUMENT.get_or_init(|| {
+        serde_json::to_vec(&openapi_document())
+            .map(axum::body::Bytes::from)
+            .unwrap_or_default()
+    });
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes.clone(),
+    )
+        .into_response()
 }

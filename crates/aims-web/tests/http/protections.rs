@@ -590,3 +590,91 @@ async fn an_unreachable_database_is_a_503_to_retry_not_an_internal_error() {
         "internals stay in the log: {detail}"
     );
 }
+
+/// A server over a fresh database with `limits`, stopped when `stop` fires; its address and
+/// the task serving it.
+async fn limited_server(
+    limits: aims_web::ServeLimits,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) -> (String, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let (store, _dir) = aims_store::testing::sqlite().await;
+    let app = aims_app::App::new(store, std::sync::Arc::new(aims_app::SystemClock));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let state = aims_web::WebState::new(
+        app,
+        WebConfig {
+            limits,
+            ..WebConfig::default()
+        },
+    );
+    let serving = tokio::spawn(aims_web::serve(listener, state, async {
+        let _ = stop.await;
+    }));
+    (address, serving)
+}
+
+/// Reads what the server sends until it closes the connection; `None` if it keeps it open
+/// for a minute.
+async fn until_closed(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    match tokio::time::timeout(std::time::Duration::from_secs(60), read).await {
+        Ok(_) => Some(String::from_utf8_lossy(&answer).into_owned()),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_client_cannot_hold_a_connection_or_the_shutdown() {
+    use tokio::io::AsyncWriteExt;
+    let limits = aims_web::ServeLimits {
+        header_read: std::time::Duration::from_secs(1),
+        body_read: std::time::Duration::from_secs(1),
+        handling: std::time::Duration::from_secs(5),
+        shutdown_grace: std::time::Duration::from_secs(2),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let (address, serving) = limited_server(limits, stopped).await;
+
+    // Headers that never end: the connection is closed.
+    let mut slow_head = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow_head
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: aims\r\nX-Slow: ")
+        .await
+        .unwrap();
+    assert!(
+        until_closed(&mut slow_head).await.is_some(),
+        "headers never finished, yet the connection stayed open"
+    );
+
+    // A body that stops half way: the request is refused and the connection closed.
+    let mut slow_body = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow_body
+        .write_all(b"POST /sign-in HTTP/1.1\r\nHost: aims\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=a")
+        .await
+        .unwrap();
+    let answer = until_closed(&mut slow_body)
+        .await
+        .expect("the connection stayed open");
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 4") || answer.starts_with("HTTP/1.1 5"),
+        "{answer}"
+    );
+
+    // A request half sent when shutdown begins does not keep the server from stopping.
+    let mut half_sent = tokio::net::TcpStream::connect(&address).await.unwrap();
+    half_sent
+        .write_all(b"POST /sign-in HTTP/1.1\r\nHost: aims\r\nContent-Length: 100\r\n\r\nemail=")
+        .await
+        .unwrap();
+    stop.send(()).unwrap();
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(60), serving).await;
+    assert!(stopped.is_ok(), "serving did not end after shutdown began");
+    assert!(stopped.unwrap().unwrap().is_ok());
+    assert!(
+        tokio::net::TcpStream::connect(&address).await.is_err(),
+        "still listening"
+    );
+}

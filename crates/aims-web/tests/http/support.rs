@@ -295,9 +295,11 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap()
         .id;
+    // Rated by the editor, so that its owner may accept it (four eyes).
+    let editor_actor = app.token_actor(&tokens["editor"]).await.unwrap();
     let risk = app
         .create_risk(
-            &owner_actor,
+            &editor_actor,
             serde_json::from_value(serde_json::json!({
                 "title": "Unfair refusals", "description": "", "systems": [system.to_string()],
                 "risk_source": null, "affected_objective": "C.2.5", "lifecycle_stage": null,
