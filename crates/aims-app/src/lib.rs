@@ -36,7 +36,7 @@ use std::sync::Arc;
 pub use aims_catalog as catalog;
 pub use aims_domain as domain;
 pub use aims_redteam as redteam_engine;
-pub use aims_store::{AuditQuery, Engine, Store};
+pub use aims_store::{AuditQuery, Engine, Store, StoreError};
 pub use aims_store::{ClassificationRecord, CustomFramework, RequirementText, SoaVersion};
 pub use audit::{AuditPage, ChainReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};

@@ -76,6 +76,11 @@ const SQLITE_CONNECTIONS: u32 = 8;
 /// Connections a PostgreSQL store holds unless told otherwise, for each server process.
 const POSTGRES_CONNECTIONS: u32 = 16;
 
+/// How long a request waits for a connection before it is answered "unavailable, try again":
+/// while the database restarts or every connection is busy, a request fails in bounded time
+/// rather than hanging.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How long a PostgreSQL connection may sit idle before it is pinged on its way out.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(5);
 
@@ -124,7 +129,7 @@ impl Store {
                 // handing it out would only add a trip to its worker thread per transaction.
                 let pool = AnyPoolOptions::new()
                     .max_connections(size)
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
                     .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
@@ -143,7 +148,7 @@ impl Store {
                 // is pinged, and replaced if the server or a proxy dropped it meanwhile.
                 AnyPoolOptions::new()
                     .max_connections(size)
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
                     .test_before_acquire(false)
                     .before_acquire(|conn, meta| {
                         Box::pin(async move {

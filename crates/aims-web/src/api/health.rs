@@ -1,8 +1,11 @@
 //! Liveness and readiness.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::state::WebState;
@@ -13,28 +16,45 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// The database answers and its schema is current.
+/// How long readiness waits for the database before answering "not ready".
+const READINESS_WAIT: Duration = Duration::from_secs(1);
+
+/// The database answers and its schema is current; answers within a second either way.
 #[utoipa::path(get, path = "/readyz", tag = "health", security(()), responses(
     (status = 200, description = "Ready to serve"),
-    (status = 503, description = "The database is unreachable or not migrated"),
+    (status = 503, description = "The database is unreachable or not migrated; try again after Retry-After seconds"),
 ))]
-pub async fn readyz(State(state): State<WebState>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(state): State<WebState>) -> Response {
     let store = state.app.store();
-    let check = match store.ping().await {
-        Ok(()) => store.check_migrations().await,
-        Err(err) => Err(err),
+    let check = async {
+        store.ping().await?;
+        store.check_migrations().await
     };
-    match check {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({"status": "ready", "database": store.engine().name()})),
-        ),
-        Err(err) => {
-            tracing::warn!(error = %err, "not ready");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "not ready", "detail": err.to_string()})),
+    let problem = match tokio::time::timeout(READINESS_WAIT, check).await {
+        Ok(Ok(())) => {
+            return (
+                StatusCode::OK,
+                Json(json!({"status": "ready", "database": store.engine().name()})),
             )
+                .into_response();
         }
-    }
+        Ok(Err(aims_app::StoreError::Migration(detail))) => {
+            tracing::warn!(error = %detail, "not ready: schema");
+            "the database schema is not the one this version expects"
+        }
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "not ready");
+            "the database cannot be reached"
+        }
+        Err(_) => {
+            tracing::warn!("not ready: the database did not answer within a second");
+            "the database did not answer in time"
+        }
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        Json(json!({"status": "not ready", "detail": problem})),
+    )
+        .into_response()
 }

@@ -6,6 +6,7 @@ mod evidence;
 mod frameworks;
 mod inventory;
 mod journeys;
+mod outages;
 mod permission_matrix;
 mod permissions;
 mod protections;
