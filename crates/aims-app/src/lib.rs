@@ -82,6 +82,8 @@ pub struct App {
     libraries: Arc<std::sync::Mutex<custom_frameworks::LibraryCache>>,
     /// Days a session lasts from sign-in, however often it is used.
     session_max_days: i64,
+    /// Where background jobs keep their working files (a red-team run's journal).
+    work_dir: Option<Arc<std::path::PathBuf>>,
 }
 
 /// Days a session lasts from sign-in unless configured otherwise.
@@ -99,7 +101,33 @@ impl App {
             soa_cache: Default::default(),
             libraries: Arc::default(),
             session_max_days: DEFAULT_SESSION_MAX_DAYS,
+            work_dir: None,
         }
+    }
+
+    /// The same application, keeping background jobs' working files under `dir` (the
+    /// data folder's `jobs`); without one, a private folder in the system's temporary folder.
+    pub fn with_work_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.work_dir = Some(Arc::new(dir.into()));
+        self
+    }
+
+    /// A private folder (mode 0700) for the working files of job `name`, kept across
+    /// restarts of the process so that an interrupted job can resume from it.
+    pub(crate) fn job_folder(&self, name: &str) -> error::Result<std::path::PathBuf> {
+        let base = match &self.work_dir {
+            Some(dir) => (**dir).clone(),
+            None => std::env::temp_dir().join("aims-jobs"),
+        };
+        let dir = base.join(name);
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(&dir)
+            .map_err(|e| AppError::Internal(format!("creating {}: {e}", dir.display())))?;
+        Ok(dir)
     }
 
     /// The same application, ending every session `days` after sign-in (at least 1).

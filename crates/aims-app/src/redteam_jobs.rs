@@ -197,7 +197,7 @@ impl App {
             .map_err(|e| AppError::Internal(format!("red-team job payload: {e}")))?;
         let config = checked_config(&payload.config, &self.redteam_hosts)?;
         // The folder is named after the job: a retry after a crash resumes the same journal.
-        let dir = std::env::temp_dir().join(format!("aims-redteam-job-{}", job.id));
+        let dir = self.job_folder(&format!("redteam-{}", job.id))?;
         let journal = carry_out(&config, &dir).await?;
         let actor = Actor {
             kind: ActorKind::System,

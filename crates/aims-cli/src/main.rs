@@ -2,6 +2,7 @@
 //! migrates, verifies the audit trail, backs up and restores, and administers accounts.
 
 mod commands;
+mod private_files;
 mod settings;
 
 use std::process::ExitCode;
@@ -25,6 +26,9 @@ fn main() -> ExitCode {
         }
     };
     settings::init_logging(&settings);
+    if cli.command.uses_the_data_folder() {
+        private_files::for_new_files();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -69,6 +69,14 @@ pub enum Command {
     Redteam(crate::commands::redteam::RedteamCommand),
 }
 
+impl Command {
+    /// Whether the command reads or writes the data folder (the database, blobs, backups),
+    /// whose files are kept private; red-team runs and catalogue browsing write elsewhere.
+    pub fn uses_the_data_folder(&self) -> bool {
+        !matches!(self, Command::Redteam(_) | Command::Catalog(_))
+    }
+}
+
 /// `aims catalog ...`.
 #[derive(Subcommand, Debug)]
 pub enum CatalogCommand {

@@ -67,6 +67,14 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
     }
+    if settings.data_dir.exists() {
+        crate::private_files::tighten(&settings.data_dir).with_context(|| {
+            format!(
+                "making the data folder {} private",
+                settings.data_dir.display()
+            )
+        })?;
+    }
     Store::connect_with_pool(&url, settings.database_max_connections)
         .await
         .with_context(|| format!("opening the database {}", aims_store::redact_url(&url)))
@@ -92,7 +100,8 @@ fn app_over(store: Store, settings: &Settings) -> anyhow::Result<App> {
     Ok(App::new(store, Arc::new(SystemClock))
         .with_blob_dir(settings.data_dir.join("blobs"))
         .with_redteam_hosts(settings.redteam_hosts())
-        .with_session_max_days(settings.session_max_days))
+        .with_session_max_days(settings.session_max_days)
+        .with_work_dir(settings.data_dir.join("jobs")))
 }
 
 /// Opens the database, which must already be migrated.

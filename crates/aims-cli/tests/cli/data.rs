@@ -227,3 +227,29 @@ async fn a_separate_worker_runs_jobs_on_postgres() {
         "the worker stops cleanly on SIGTERM: {exit:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn the_data_folder_database_blobs_and_backups_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = data_dir();
+    // An earlier version left the folder and an evidence file readable by everyone.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    seed(&dir);
+    let archive = dir.join("backup.tar.gz");
+    ok(aims(
+        &dir,
+        &["backup", "--out", archive.to_str().unwrap()],
+        None,
+    ));
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("aims.db")), 0o600);
+    assert_eq!(mode(&archive), 0o600);
+    // Restored blobs are created private too.
+    let target = data_dir();
+    ok(aims(&target, &["restore", archive.to_str().unwrap()], None));
+    assert_eq!(mode(&target.join("aims.db")), 0o600);
+    assert_eq!(mode(&target.join("blobs")), 0o700);
+    assert_eq!(mode(&target.join("blobs/ab/cdef")), 0o600);
+}
