@@ -5,6 +5,8 @@
 
 mod archive;
 mod catalogue;
+mod reading;
+mod restore;
 mod value;
 
 use std::collections::BTreeMap;
@@ -13,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-pub use archive::{Blob, read_archive, write_archive};
+pub use archive::{Blob, TableHeader, read_archive, write_archive};
+pub use reading::{MAX_BLOB_BYTES, MAX_MANIFEST_BYTES, MAX_ROW_BYTES};
+pub use restore::Restored;
 pub use value::{ColumnKind, Value};
 
 use crate::connect::Store;
@@ -119,17 +123,7 @@ impl Store {
         }
         let mut tx = self.write().await?;
         check_coverage(&mut tx).await?;
-        for table in TABLES {
-            let count: i64 =
-                sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                    .fetch_one(tx.conn())
-                    .await?;
-            if count > 0 {
-                return Err(StoreError::Backup(format!(
-                    "restore needs an empty database, but table {table} has {count} row(s)"
-                )));
-            }
-        }
+        check_empty(&mut tx).await?;
         let by_name: BTreeMap<&str, &TableDump> =
             dump.tables.iter().map(|t| (t.table.as_str(), t)).collect();
         if let Some(extra) = dump
@@ -194,41 +188,71 @@ fn read_row(row: &AnyRow, columns: &[(String, ColumnKind)]) -> Result<Vec<Value>
         .collect()
 }
 
-async fn load_table(tx: &mut Tx, part: &TableDump) -> Result<u64> {
-    let columns = catalogue::columns(tx, &part.table).await?;
-    if columns != part.columns {
+/// Fails unless every table is empty: a restore never merges into existing data.
+pub(crate) async fn check_empty(tx: &mut Tx) -> Result<()> {
+    for table in TABLES {
+        let count: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(tx.conn())
+            .await?;
+        if count > 0 {
+            return Err(StoreError::Backup(format!(
+                "restore needs an empty database, but table {table} has {count} row(s)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Fails unless `columns` are the database's columns of `table`, in order.
+pub(crate) async fn check_columns(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[(String, ColumnKind)],
+) -> Result<()> {
+    let present = catalogue::columns(tx, table).await?;
+    if present != columns {
         return Err(StoreError::Backup(format!(
-            "table {}: the archive's columns {:?} differ from the database's {:?}",
-            part.table, part.columns, columns
+            "table {table}: the archive's columns {columns:?} differ from the database's {present:?}"
         )));
     }
-    let mut rows = Vec::with_capacity(part.rows.len());
-    for (index, row) in part.rows.iter().enumerate() {
+    Ok(())
+}
+
+async fn load_table(tx: &mut Tx, part: &TableDump) -> Result<u64> {
+    check_columns(tx, &part.table, &part.columns).await?;
+    insert_table_rows(tx, &part.table, &part.columns, &part.rows, 1).await
+}
+
+/// Inserts archived rows of `table` (numbered from `first_row`, for messages).
+pub(crate) async fn insert_table_rows(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[(String, ColumnKind)],
+    rows: &[Vec<Value>],
+    first_row: usize,
+) -> Result<u64> {
+    let mut cells = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        let number = first_row + index;
         if row.len() != columns.len() {
             return Err(StoreError::Backup(format!(
-                "table {} row {}: {} values for {} columns",
-                part.table,
-                index + 1,
+                "table {table} row {number}: {} values for {} columns",
                 row.len(),
                 columns.len()
             )));
         }
-        let cells = row
+        let converted = row
             .iter()
-            .zip(&columns)
+            .zip(columns)
             .map(|(value, (name, kind))| {
                 value::cell(value, *kind).map_err(|e| {
-                    StoreError::Backup(format!(
-                        "table {} row {} column {name}: {e}",
-                        part.table,
-                        index + 1
-                    ))
+                    StoreError::Backup(format!("table {table} row {number} column {name}: {e}"))
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        rows.push(cells);
+        cells.push(converted);
     }
     let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
-    tx.insert_rows(&part.table, &names, rows).await?;
-    Ok(part.rows.len() as u64)
+    tx.insert_rows(table, &names, cells).await?;
+    Ok(rows.len() as u64)
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use aims_store::backup::{read_archive, write_archive};
+use aims_store::backup::write_archive;
 use anyhow::Context;
 use serde_json::json;
 
@@ -94,38 +94,22 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-/// `aims restore FILE`: into an empty database, all or nothing.
+/// `aims restore FILE`: into an empty database, all or nothing, streamed.
 pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<ExitCode> {
-    let (dump, blobs) =
-        read_archive(file).with_context(|| format!("reading {}", file.display()))?;
     let app = open_migrated(settings).await?;
     let dir = settings.data_dir.join("blobs");
-    for (name, bytes) in &blobs {
-        let path = dir.join(name);
-        if let Ok(existing) = std::fs::read(&path) {
-            anyhow::ensure!(
-                existing == *bytes,
-                "blob {name} exists in {} with other content",
-                dir.display()
-            );
-        }
-    }
-    let rows = app
+    let restored = app
         .store()
-        .load(&dump)
+        .restore_archive(file, &dir)
         .await
-        .context("loading the archive")?;
-    for (name, bytes) in &blobs {
-        let path = dir.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("writing blob {name}"))?;
-    }
+        .with_context(|| format!("restoring {}", file.display()))?;
     println!(
-        "restored {rows} rows and {} blobs from {}",
-        blobs.len(),
-        file.display()
+        "restored {} rows and {} blobs from {}; {} audit chain(s) verified ({} events)",
+        restored.rows,
+        restored.blobs,
+        file.display(),
+        restored.chains_verified,
+        restored.events_verified
     );
     app.store().close().await;
     Ok(ExitCode::SUCCESS)

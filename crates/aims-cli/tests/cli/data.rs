@@ -253,3 +253,104 @@ fn the_data_folder_database_blobs_and_backups_are_private() {
     assert_eq!(mode(&target.join("blobs")), 0o700);
     assert_eq!(mode(&target.join("blobs/ab/cdef")), 0o600);
 }
+
+/// Runs `aims ARGS` and waits for it; its output and the most memory it held (bytes).
+#[cfg(unix)]
+fn aims_with_peak_memory(dir: &Path, args: &[&str]) -> (std::process::ExitStatus, String, u64) {
+    use std::os::unix::process::ExitStatusExt;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("AIMS_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut stderr = child.stderr.unwrap();
+    let reading = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut text).unwrap();
+        text
+    });
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, writing into the two locals above.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let peak = usage.ru_maxrss as u64 * 1024;
+    (
+        std::process::ExitStatus::from_raw(status),
+        reading.join().unwrap(),
+        peak,
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_decompression_bomb_is_refused_in_bounded_memory() {
+    use sha2::Digest;
+    use std::io::Read;
+    // One "row" of 300 MiB that compresses to a few hundred KiB: a restore that read a part
+    // into memory would hold all of it.
+    let size: u64 = 300 * 1024 * 1024;
+    let mut hasher = sha2::Sha256::new();
+    let mut chunk = vec![b'a'; 1024 * 1024];
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        hasher.update(&chunk[..n]);
+        left -= n as u64;
+    }
+    chunk.clear();
+    let sha: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let manifest = serde_json::json!({
+        "format": "aims-backup", "format_version": 1,
+        "schema_version": aims_store::backup::schema_version(), "aims_version": "0",
+        "parts": [{"path": "tables/organisations.jsonl", "sha256": sha, "bytes": size}],
+    })
+    .to_string();
+    let dir = data_dir();
+    let bomb = dir.join("bomb.tar.gz");
+    let file = std::fs::File::create(&bomb).unwrap();
+    let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(
+        file,
+        flate2::Compression::fast(),
+    ));
+    let mut append = |path: &str, size: u64, data: &mut dyn Read| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(size);
+        header.set_mode(0o600);
+        header.set_cksum();
+        tar.append_data(&mut header, path, data).unwrap();
+    };
+    append(
+        "manifest.json",
+        manifest.len() as u64,
+        &mut manifest.as_bytes(),
+    );
+    append(
+        "tables/organisations.jsonl",
+        size,
+        &mut std::io::repeat(b'a').take(size),
+    );
+    tar.into_inner().unwrap().finish().unwrap();
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 4 * 1024 * 1024);
+
+    let target = data_dir();
+    let (status, stderr, peak) =
+        aims_with_peak_memory(&target, &["restore", bomb.to_str().unwrap()]);
+    assert!(!status.success());
+    assert!(stderr.contains("longer than any row may be"), "{stderr}");
+    assert!(
+        peak < 200 * 1024 * 1024,
+        "the restore held {} MiB at its peak",
+        peak / 1024 / 1024
+    );
+}

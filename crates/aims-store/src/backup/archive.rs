@@ -2,44 +2,45 @@
 //! table (a header line, then one line per row) and the blobs, each part listed in the
 //! manifest with its SHA-256 so that a damaged archive is refused before anything is loaded.
 
-use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use flate2::Compression;
-use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Dump, FORMAT_VERSION, TableDump, Value};
+use super::reading::Item;
+use super::{Dump, FORMAT_VERSION, TableDump};
 use crate::error::{Result, StoreError};
 
+/// The first part of an archive: what it holds, with each part's size and SHA-256.
 #[derive(Serialize, Deserialize)]
-struct Manifest {
-    format: String,
-    format_version: i64,
-    schema_version: i64,
-    aims_version: String,
-    parts: Vec<Part>,
+pub(crate) struct Manifest {
+    pub format: String,
+    pub format_version: i64,
+    pub schema_version: i64,
+    pub aims_version: String,
+    pub parts: Vec<Part>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct Part {
-    path: String,
-    sha256: String,
-    bytes: u64,
+pub(crate) struct Part {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
 }
 
+/// The first line of a table part.
 #[derive(Serialize, Deserialize)]
-struct TableHeader {
-    table: String,
-    columns: Vec<(String, super::ColumnKind)>,
-    rows: usize,
+pub struct TableHeader {
+    pub table: String,
+    pub columns: Vec<(String, super::ColumnKind)>,
+    pub rows: usize,
 }
 
-const FORMAT: &str = "aims-backup";
+pub(crate) const FORMAT: &str = "aims-backup";
 
 /// A stored file: its path below the blob folder, and its content.
 pub type Blob = (String, Vec<u8>);
@@ -144,100 +145,38 @@ pub fn write_archive(dump: &Dump, blobs: Option<&Path>, out: &Path) -> Result<St
     Ok(manifest_text)
 }
 
-/// Reads and checks an archive: its format, every part's SHA-256, every row.
-/// Returns the tables and the blobs (path below the blob folder, content).
+/// Reads and checks a whole archive into memory: its format, every part's size and SHA-256,
+/// every row. Returns the tables and the blobs (path below the blob folder, content). For
+/// tests and small archives; a restore streams with [`super::reading::read_items`].
 pub fn read_archive(path: &Path) -> Result<(Dump, Vec<Blob>)> {
-    let file = File::open(path).map_err(io_error("opening the archive"))?;
-    let mut tar = tar::Archive::new(GzDecoder::new(BufReader::new(file)));
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for entry in tar.entries().map_err(io_error("reading the archive"))? {
-        let mut entry = entry.map_err(io_error("reading the archive"))?;
-        let name = entry
-            .path()
-            .map_err(io_error("reading the archive"))?
-            .to_string_lossy()
-            .into_owned();
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(io_error("reading the archive"))?;
-        files.insert(name, bytes);
-    }
-    let manifest: Manifest = files
-        .get("manifest.json")
-        .ok_or_else(|| StoreError::Backup("not an aims backup: manifest.json is missing".into()))
-        .and_then(|m| {
-            serde_json::from_slice(m).map_err(|e| StoreError::Backup(format!("manifest.json: {e}")))
-        })?;
-    if manifest.format != FORMAT || manifest.format_version != FORMAT_VERSION {
-        return Err(StoreError::Backup(format!(
-            "unsupported archive: {} version {} (this build reads {FORMAT} version {FORMAT_VERSION})",
-            manifest.format, manifest.format_version
-        )));
-    }
-    let mut tables = Vec::new();
+    let staging = std::env::temp_dir().join(format!("aims-read-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&staging).map_err(io_error("creating a staging folder"))?;
+    let mut dump = Dump {
+        schema_version: 0,
+        tables: Vec::new(),
+    };
     let mut blobs = Vec::new();
-    for part in &manifest.parts {
-        let bytes = files.get(&part.path).ok_or_else(|| {
-            StoreError::Backup(format!("part {} is missing from the archive", part.path))
-        })?;
-        if sha256_hex(bytes) != part.sha256 {
-            return Err(StoreError::Backup(format!(
-                "part {} is damaged: its SHA-256 does not match the manifest",
-                part.path
-            )));
-        }
-        if let Some(name) = part.path.strip_prefix("blobs/") {
-            if name
-                .split('/')
-                .any(|c| c.is_empty() || c == "." || c == "..")
-            {
-                return Err(StoreError::Backup(format!(
-                    "part {} has an unsafe path",
-                    part.path
-                )));
+    let read = super::reading::read_items(path, &staging, |item| {
+        match item {
+            Item::Manifest { schema_version } => dump.schema_version = schema_version,
+            Item::Table(header) => dump.tables.push(TableDump {
+                table: header.table,
+                columns: header.columns,
+                rows: Vec::new(),
+            }),
+            Item::Rows { rows, .. } => {
+                if let Some(table) = dump.tables.last_mut() {
+                    table.rows.extend(rows);
+                }
             }
-            blobs.push((name.to_owned(), bytes.clone()));
-        } else if part.path.starts_with("tables/") {
-            tables.push(parse_table(&part.path, bytes)?);
+            Item::Blob { name, staged } => {
+                let bytes = std::fs::read(&staged).map_err(io_error("reading a staged blob"))?;
+                blobs.push((name, bytes));
+            }
         }
-    }
-    Ok((
-        Dump {
-            schema_version: manifest.schema_version,
-            tables,
-        },
-        blobs,
-    ))
-}
-
-fn parse_table(path: &str, bytes: &[u8]) -> Result<TableDump> {
-    let text =
-        std::str::from_utf8(bytes).map_err(|e| StoreError::Backup(format!("{path}: {e}")))?;
-    let mut lines = text.lines();
-    let header: TableHeader = lines
-        .next()
-        .ok_or_else(|| StoreError::Backup(format!("{path} is empty")))
-        .and_then(|l| {
-            serde_json::from_str(l).map_err(|e| StoreError::Backup(format!("{path} line 1: {e}")))
-        })?;
-    let rows = lines
-        .enumerate()
-        .map(|(i, line)| {
-            serde_json::from_str::<Vec<Value>>(line)
-                .map_err(|e| StoreError::Backup(format!("{path} line {}: {e}", i + 2)))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    if rows.len() != header.rows {
-        return Err(StoreError::Backup(format!(
-            "{path}: {} rows, the header says {}",
-            rows.len(),
-            header.rows
-        )));
-    }
-    Ok(TableDump {
-        table: header.table,
-        columns: header.columns,
-        rows,
-    })
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&staging);
+    read?;
+    Ok((dump, blobs))
 }

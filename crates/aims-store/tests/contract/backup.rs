@@ -112,3 +112,74 @@ async fn sqlite_to_postgres_to_sqlite_round_trips_exactly() {
     back.load(&through_postgres).await.unwrap();
     assert_eq!(back.dump().await.unwrap(), original);
 }
+
+pub async fn restore_streams_checks_every_chain_and_loads_all_or_nothing(store: Store) {
+    let (source, _dir) = aims_store::testing::sqlite().await;
+    seed(&source).await;
+    let dump = source.dump().await.unwrap();
+    let folder =
+        std::env::temp_dir().join(format!("aims-restore-{}", uuid::Uuid::now_v7().simple()));
+    let blobs = folder.join("source-blobs");
+    std::fs::create_dir_all(blobs.join("ab")).unwrap();
+    std::fs::write(blobs.join("ab/cdef"), b"evidence bytes").unwrap();
+    let good = folder.join("good.tar.gz");
+    write_archive(&dump, Some(&blobs), &good).unwrap();
+
+    // An archive whose audit trail was edited, hashes of the archive recomputed: refused
+    // before commit, and nothing of it is left behind.
+    let mut edited = dump.clone();
+    let trail = edited
+        .tables
+        .iter_mut()
+        .find(|t| t.table == "audit_events")
+        .unwrap();
+    let change = trail
+        .columns
+        .iter()
+        .position(|(c, _)| c == "change")
+        .unwrap();
+    trail.rows[0][change] = aims_store::backup::Value::Text("{\"n\":2}".into());
+    let forged = folder.join("forged.tar.gz");
+    write_archive(&edited, Some(&blobs), &forged).unwrap();
+    let target_blobs = folder.join("blobs");
+    let err = store
+        .restore_archive(&forged, &target_blobs)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("audit trail") && err.contains("broken"),
+        "{err}"
+    );
+    assert!(
+        store
+            .dump()
+            .await
+            .unwrap()
+            .tables
+            .iter()
+            .all(|t| t.rows.is_empty())
+    );
+    assert!(!target_blobs.join("ab/cdef").exists());
+
+    let restored = store.restore_archive(&good, &target_blobs).await.unwrap();
+    assert_eq!(
+        restored.rows,
+        dump.tables.iter().map(|t| t.rows.len() as u64).sum::<u64>()
+    );
+    assert_eq!((restored.blobs, restored.chains_verified), (1, 1));
+    assert!(restored.events_verified >= 1);
+    assert_eq!(store.dump().await.unwrap(), dump);
+    assert_eq!(
+        std::fs::read(target_blobs.join("ab/cdef")).unwrap(),
+        b"evidence bytes"
+    );
+    // No staging folder is left beside the blobs.
+    let leftovers: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".restore"))
+        .collect();
+    assert!(leftovers.is_empty());
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -75,6 +75,7 @@ contract! {
     tallies::tallies_follow_every_change_and_a_restore,
     backup::dump_and_load_round_trip,
     backup::load_refuses_a_database_with_rows,
+    backup::restore_streams_checks_every_chain_and_loads_all_or_nothing,
     backup::every_table_is_covered,
     backup::migrations_are_idempotent,
 }
