@@ -256,6 +256,7 @@ fn the_data_folder_database_blobs_and_backups_are_private() {
 
 /// Runs `aims ARGS` and waits for it; its output and the most memory it held (bytes).
 #[cfg(unix)]
+#[allow(clippy::zombie_processes)] // waited for with wait4, to read its resource usage
 fn aims_with_peak_memory(dir: &Path, args: &[&str]) -> (std::process::ExitStatus, String, u64) {
     use std::os::unix::process::ExitStatusExt;
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
