@@ -1,6 +1,6 @@
 //! Reading and verifying the audit trail.
 
-use aims_domain::audit::{AuditEvent, ChainBreak, ChainVerifier};
+use aims_domain::audit::{AuditEvent, ChainBreak, ChainVerifier, Checkpoint};
 use aims_domain::{Actor, OrgId, Permission};
 use aims_store::AuditQuery;
 
@@ -26,6 +26,30 @@ pub struct ChainReport {
     /// Positions (up to 20) of events timed before the event they follow: aims records
     /// times that never decrease, so these come from an earlier version or an edit.
     pub timed_before_predecessor: Vec<i64>,
+    pub checkpoints: CheckpointReport,
+}
+
+/// What the signed checkpoints of a chain say of it.
+#[derive(Clone, Debug, Default)]
+pub struct CheckpointReport {
+    /// Whether any key is trusted here: without one, checkpoints cannot be checked.
+    pub checked: bool,
+    /// Checkpoints whose signature and head matched the trail.
+    pub verified: usize,
+    /// The latest of them.
+    pub latest: Option<Checkpoint>,
+    /// Events after the latest checkpoint: not yet vouched for by a signature.
+    pub events_after_latest: i64,
+    /// The first checkpoint the trail or its signature does not match: the trail was cut,
+    /// rewritten, or the checkpoint forged.
+    pub broken: Option<String>,
+}
+
+impl ChainReport {
+    /// Whether the chain and its checkpoints verified.
+    pub fn intact(&self) -> bool {
+        self.broken.is_none() && self.checkpoints.broken.is_none()
+    }
 }
 
 const VERIFY_PAGE: i64 = 1000;
@@ -74,13 +98,20 @@ impl App {
         self.verify_chain(actor.org).await
     }
 
-    /// Walks one organisation's chain from its first event.
+    /// Walks one organisation's chain from its first event, and checks its signed
+    /// checkpoints against it.
     pub async fn verify_chain(&self, org: OrgId) -> Result<ChainReport> {
         let mut tx = self.store.read().await?;
         let org_name = tx.org(org).await?.name;
+        let checkpoints = tx.checkpoints(org).await?;
+        let mut pending = checkpoints.iter().peekable();
         let mut verifier = ChainVerifier::new(org);
         let mut after = 0;
         let mut broken = None;
+        let mut report = CheckpointReport {
+            checked: !self.audit_keys.trusted.is_empty(),
+            ..Default::default()
+        };
         'walk: loop {
             let page = tx.audit_chain_page(org, after, VERIFY_PAGE).await?;
             if page.is_empty() {
@@ -92,8 +123,27 @@ impl App {
                     break 'walk;
                 }
                 after = event.seq;
+                while let Some(checkpoint) = pending.next_if(|c| c.seq <= event.seq) {
+                    if report.broken.is_none() {
+                        report.broken = self.check_checkpoint(checkpoint, event);
+                    }
+                    if report.broken.is_none() {
+                        report.verified += 1;
+                        report.latest = Some(checkpoint.clone());
+                    }
+                }
             }
         }
+        if broken.is_none()
+            && report.broken.is_none()
+            && let Some(beyond) = pending.next()
+        {
+            report.broken = Some(format!(
+                "the trail was cut: it ends at #{after}, but a checkpoint signed on {} names #{}",
+                beyond.signed_at, beyond.seq
+            ));
+        }
+        report.events_after_latest = after - report.latest.as_ref().map_or(0, |c| c.seq);
         Ok(ChainReport {
             org,
             org_name,
@@ -101,7 +151,25 @@ impl App {
             head: verifier.head().map(|(_, h)| h.to_string()),
             broken,
             timed_before_predecessor: verifier.timed_before_predecessor().to_vec(),
+            checkpoints: report,
         })
+    }
+
+    /// Why `checkpoint` does not vouch for the trail, whose event at its position (or the
+    /// first after it, when that position is missing) is `event`; `None` when it does.
+    fn check_checkpoint(&self, checkpoint: &Checkpoint, event: &AuditEvent) -> Option<String> {
+        if !self.audit_keys.trusted.is_empty()
+            && let Err(err) = checkpoint.verify(&self.audit_keys.trusted)
+        {
+            return Some(err.0);
+        }
+        if checkpoint.seq != event.seq || checkpoint.head != event.hash {
+            return Some(format!(
+                "the trail was rewritten: event #{} is not the one signed on {}",
+                checkpoint.seq, checkpoint.signed_at
+            ));
+        }
+        None
     }
 
     /// `aims verify-audit`: every organisation's chain.

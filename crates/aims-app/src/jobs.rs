@@ -15,6 +15,8 @@ const LEASE_SECONDS: i64 = 300;
 const PURGE_EVERY_SECONDS: i64 = 3600;
 /// Seconds between looks for evidence about to expire.
 const REMIND_EVERY_SECONDS: i64 = 6 * 3600;
+/// Seconds between signatures of audit chain heads that moved.
+const SIGN_EVERY_SECONDS: i64 = 60;
 
 /// The jobs aims knows how to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +28,9 @@ pub enum JobKind {
     EvidenceReminders,
     /// Carries out a red-team run started from aims and records it against its system.
     RedTeamRun,
+    /// Signs the audit chain heads that moved since their last checkpoint; schedules its
+    /// next run.
+    AuditCheckpoints,
 }
 
 impl JobKind {
@@ -35,6 +40,7 @@ impl JobKind {
             JobKind::PurgeExpired => "purge_expired",
             JobKind::EvidenceReminders => "evidence_reminders",
             JobKind::RedTeamRun => crate::redteam_jobs::JOB_KIND,
+            JobKind::AuditCheckpoints => "audit_checkpoints",
         }
     }
 
@@ -43,6 +49,7 @@ impl JobKind {
             JobKind::PurgeExpired,
             JobKind::EvidenceReminders,
             JobKind::RedTeamRun,
+            JobKind::AuditCheckpoints,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -68,6 +75,13 @@ impl Worker {
         }
         if let Err(err) = self.app.schedule_evidence_reminders(0).await {
             tracing::warn!(error = %err, "could not schedule the evidence reminders");
+        }
+        if let Err(err) = self
+            .app
+            .schedule_recurring(JobKind::AuditCheckpoints, 0)
+            .await
+        {
+            tracing::warn!(error = %err, "could not schedule the audit checkpoints");
         }
         loop {
             match self.run_one().await {
@@ -159,13 +173,16 @@ impl App {
 
     /// Queues the evidence reminder job `delay_seconds` from now, unless one is pending.
     pub async fn schedule_evidence_reminders(&self, delay_seconds: i64) -> Result<bool> {
+        self.schedule_recurring(JobKind::EvidenceReminders, delay_seconds)
+            .await
+    }
+
+    /// Queues the recurring job `kind` `delay_seconds` from now, unless one is pending.
+    pub async fn schedule_recurring(&self, kind: JobKind, delay_seconds: i64) -> Result<bool> {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let queued = tx
-            .enqueue_job(
-                &recurring_job(JobKind::EvidenceReminders, now.plus_seconds(delay_seconds)),
-                now,
-            )
+            .enqueue_job(&recurring_job(kind, now.plus_seconds(delay_seconds)), now)
             .await?;
         tx.commit().await?;
         Ok(queued)
@@ -189,6 +206,16 @@ impl App {
                 )))
             }
             Some(JobKind::RedTeamRun) => self.run_redteam_job(job).await.map(|()| None),
+            Some(JobKind::AuditCheckpoints) => {
+                let signed = self.sign_audit_heads().await?;
+                if signed > 0 {
+                    tracing::debug!(signed, "audit chain heads signed");
+                }
+                Ok(Some(recurring_job(
+                    JobKind::AuditCheckpoints,
+                    self.now().plus_seconds(SIGN_EVERY_SECONDS),
+                )))
+            }
             None => Err(AppError::Internal(format!(
                 "unknown job kind {:?}",
                 job.kind

@@ -3,6 +3,7 @@
 //! also appends the audit event (and enqueues any job) for the change.
 
 mod audit;
+mod audit_signing;
 mod auth;
 mod blobs;
 mod bom;
@@ -38,7 +39,7 @@ pub use aims_domain as domain;
 pub use aims_redteam as redteam_engine;
 pub use aims_store::{AuditQuery, Engine, Store, StoreError};
 pub use aims_store::{ClassificationRecord, CustomFramework, RequirementText, SoaVersion};
-pub use audit::{AuditPage, ChainReport};
+pub use audit::{AuditPage, ChainReport, CheckpointReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use blobs::{BlobStore, sha256_hex};
 pub use bom::BomImportReport;
@@ -84,6 +85,8 @@ pub struct App {
     session_max_days: i64,
     /// Where background jobs keep their working files (a red-team run's journal).
     work_dir: Option<Arc<std::path::PathBuf>>,
+    /// The keys that sign and check audit checkpoints.
+    audit_keys: Arc<audit_signing::AuditKeys>,
 }
 
 /// Days a session lasts from sign-in unless configured otherwise.
@@ -102,7 +105,20 @@ impl App {
             libraries: Arc::default(),
             session_max_days: DEFAULT_SESSION_MAX_DAYS,
             work_dir: None,
+            audit_keys: Arc::default(),
         }
+    }
+
+    /// The same application, signing audit checkpoints with `signer` (in the process that
+    /// runs the background jobs) and believing checkpoints of `trusted` keys (and the
+    /// signer's own).
+    pub fn with_audit_keys(
+        mut self,
+        signer: Option<domain::audit::CheckpointSigner>,
+        trusted: Vec<domain::audit::TrustedKey>,
+    ) -> Self {
+        self.audit_keys = Arc::new(audit_signing::AuditKeys::new(signer, trusted));
+        self
     }
 
     /// The same application, keeping background jobs' working files under `dir` (the

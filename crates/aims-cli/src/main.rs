@@ -1,6 +1,7 @@
 //! `aims`: the one binary. Serves the web interface and API, runs background workers,
 //! migrates, verifies the audit trail, backs up and restores, and administers accounts.
 
+mod audit_keys;
 mod commands;
 mod private_files;
 mod settings;

@@ -38,7 +38,8 @@ pub enum Command {
     Worker,
     /// Apply pending database migrations.
     Migrate,
-    /// Verify the audit chain of every organisation (or one); exits 1 naming the first broken event.
+    /// Verify the audit chain of every organisation (or one) and its signed checkpoints;
+    /// exits 1 naming the first broken event or checkpoint.
     VerifyAudit {
         /// Only this organisation (its id).
         #[arg(long)]
@@ -46,7 +47,17 @@ pub enum Command {
         /// `text` or `json`.
         #[arg(long, default_value = "text")]
         format: String,
+        /// Print the organisation's latest signed head (one line) for an auditor to keep.
+        #[arg(long, requires = "org")]
+        export_head: bool,
+        /// Check that the trail still leads through this signed head (a line printed by
+        /// `--export-head` earlier).
+        #[arg(long, conflicts_with = "export_head")]
+        against: Option<String>,
     },
+    /// The key that signs audit checkpoints.
+    #[command(subcommand)]
+    AuditKey(AuditKeyCommand),
     /// Write a portable archive of all data (all tables of all organisations, and blobs).
     Backup {
         /// The archive to write.
@@ -75,6 +86,15 @@ impl Command {
     pub fn uses_the_data_folder(&self) -> bool {
         !matches!(self, Command::Redteam(_) | Command::Catalog(_))
     }
+}
+
+/// `aims audit-key ...`.
+#[derive(Subcommand, Debug)]
+pub enum AuditKeyCommand {
+    /// Print the public key (to give to auditors) and the earlier keys still trusted.
+    Show,
+    /// Make a new signing key; the old one's public key stays trusted for old checkpoints.
+    Rotate,
 }
 
 /// `aims catalog ...`.

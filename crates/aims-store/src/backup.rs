@@ -37,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "setup_tokens",
     "sign_in_failures",
     "audit_events",
+    "audit_checkpoints",
     "jobs",
     "requirement_texts",
     "ai_systems",

@@ -4,6 +4,7 @@
 //! Every tenant-owned record is read and written with its organisation id first.
 
 mod audit;
+mod audit_checkpoints;
 pub mod backup;
 mod batch;
 mod connect;

@@ -126,6 +126,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0016_risk_rated_by.sql"),
         postgres: None,
     },
+    Migration {
+        version: 17,
+        name: "audit_checkpoints",
+        sql: include_str!("../migrations/0017_audit_checkpoints.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

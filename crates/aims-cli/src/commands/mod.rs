@@ -1,6 +1,7 @@
 //! The subcommands.
 
 mod admin;
+mod audit;
 mod catalog;
 mod catalog_impact;
 mod catalog_import;
@@ -22,9 +23,22 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<ExitCod
         Command::Serve(args) => serve::serve(args, &settings).await,
         Command::Worker => serve::worker(&settings).await,
         Command::Migrate => maintenance::migrate(&settings).await,
-        Command::VerifyAudit { org, format } => {
-            maintenance::verify_audit(&settings, org.as_deref(), &format).await
+        Command::VerifyAudit {
+            org,
+            format,
+            export_head,
+            against,
+        } => {
+            audit::verify(
+                &settings,
+                org.as_deref(),
+                &format,
+                export_head,
+                against.as_deref(),
+            )
+            .await
         }
+        Command::AuditKey(command) => audit::key(command, &settings),
         Command::Backup { out } => maintenance::backup(&settings, &out).await,
         Command::Restore { file } => maintenance::restore(&settings, &file).await,
         Command::Admin(command) => admin::run(command, &settings).await,
@@ -83,15 +97,40 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 /// Opens the database, applies pending migrations, and returns the application.
 pub async fn open_migrated(settings: &Settings) -> anyhow::Result<App> {
     let store = open_store(settings).await?;
+    migrate_store(&store).await?;
+    app_over(store, settings, false)
+}
+
+/// The application of a process that runs background jobs, which sign audit checkpoints:
+/// its signing key is made at first start. `migrate` applies pending migrations first.
+pub async fn open_to_run_jobs(settings: &Settings, migrate: bool) -> anyhow::Result<App> {
+    let store = open_store(settings).await?;
+    if migrate {
+        migrate_store(&store).await?;
+    } else {
+        check_schema(&store).await?;
+    }
+    app_over(store, settings, true)
+}
+
+async fn migrate_store(store: &Store) -> anyhow::Result<()> {
     let applied = store.migrate().await.context("migrating the database")?;
     if applied > 0 {
         tracing::info!(applied, "database migrated");
     }
-    app_over(store, settings)
+    Ok(())
 }
 
-/// The application over `store`, as the settings configure it.
-fn app_over(store: Store, settings: &Settings) -> anyhow::Result<App> {
+async fn check_schema(store: &Store) -> anyhow::Result<()> {
+    store
+        .check_migrations()
+        .await
+        .context("checking the database schema")
+}
+
+/// The application over `store`, as the settings configure it; one that `signs` audit
+/// checkpoints (the processes that run background jobs) makes its key at first start.
+fn app_over(store: Store, settings: &Settings, signs: bool) -> anyhow::Result<App> {
     anyhow::ensure!(
         settings.session_max_days >= 1,
         "session_max_days (AIMS_SESSION_MAX_DAYS) must be at least 1, not {}",
@@ -101,17 +140,18 @@ fn app_over(store: Store, settings: &Settings) -> anyhow::Result<App> {
         .with_blob_dir(settings.data_dir.join("blobs"))
         .with_redteam_hosts(settings.redteam_hosts())
         .with_session_max_days(settings.session_max_days)
-        .with_work_dir(settings.data_dir.join("jobs")))
+        .with_work_dir(settings.data_dir.join("jobs"))
+        .with_audit_keys(
+            crate::audit_keys::signer(settings, signs)?,
+            crate::audit_keys::trusted(settings)?,
+        ))
 }
 
 /// Opens the database, which must already be migrated.
 pub async fn open_current(settings: &Settings) -> anyhow::Result<App> {
     let store = open_store(settings).await?;
-    store
-        .check_migrations()
-        .await
-        .context("checking the database schema")?;
-    app_over(store, settings)
+    check_schema(&store).await?;
+    app_over(store, settings, false)
 }
 
 /// Parses an organisation id given on the command line.

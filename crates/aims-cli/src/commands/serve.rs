@@ -7,7 +7,7 @@ use aims_web::{CookiePolicy, WebConfig, WebState};
 use anyhow::Context;
 use tokio::sync::watch;
 
-use super::{open_current, open_migrated};
+use super::open_to_run_jobs;
 use crate::settings::{ServeArgs, Settings};
 
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
@@ -55,7 +55,12 @@ fn demo_password(settings: &Settings) -> anyhow::Result<String> {
 
 /// `aims serve`.
 pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let app = open_migrated(settings).await?;
+    // Without its own worker this process signs nothing, and so needs no signing key.
+    let app = if args.no_worker {
+        super::open_migrated(settings).await?
+    } else {
+        open_to_run_jobs(settings, true).await?
+    };
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .with_context(|| format!("listening on {}", settings.bind))?;
@@ -114,7 +119,7 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
 
 /// `aims worker`: background jobs only.
 pub async fn worker(settings: &Settings) -> anyhow::Result<ExitCode> {
-    let app: App = open_current(settings).await?;
+    let app: App = open_to_run_jobs(settings, false).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let id = format!("worker-{}", std::process::id());
     tracing::info!(worker = %id, "worker started");

@@ -293,3 +293,97 @@ fn a_pool_size_of_zero_or_not_a_number_is_refused_before_anything_is_written() {
         String::from_utf8_lossy(&sized.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_signs_heads_and_a_cut_trail_fails_against_them_after_a_key_rotation() {
+    let dir = data_dir();
+    let org = ok(aims(&dir, &["admin", "create-org", "--name", "Acme"], None))
+        .trim()
+        .to_owned();
+    for email in ["ada@acme.example", "bob@acme.example"] {
+        ok(aims(
+            &dir,
+            &[
+                "admin",
+                "create-user",
+                "--email",
+                email,
+                "--org",
+                &org,
+                "--role",
+                "owner",
+            ],
+            Some("correct horse battery\n"),
+        ));
+    }
+    let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
+        .arg("--data-dir")
+        .arg(&dir)
+        .arg("worker")
+        .env_remove("AIMS_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("sqlite://{}", dir.join("aims.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let started = std::time::Instant::now();
+    while sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_checkpoints")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        == 0
+    {
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "the worker signed nothing"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    std::process::Command::new("kill")
+        .args(["-TERM", &worker.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(worker.wait().unwrap().success());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = std::fs::metadata(dir.join("audit-signing.key")).unwrap();
+        assert_eq!(key.permissions().mode() & 0o777, 0o600);
+    }
+
+    let head = ok(aims(
+        &dir,
+        &["verify-audit", "--org", &org, "--export-head"],
+        None,
+    ));
+    let head = head.trim();
+    assert!(head.starts_with("aims-audit-head/1"), "{head}");
+    let public = ok(aims(&dir, &["audit-key", "show"], None));
+    assert!(public.starts_with("ed25519:"), "{public}");
+    // After a rotation the old key's checkpoints still verify.
+    let rotated = ok(aims(&dir, &["audit-key", "rotate"], None));
+    assert_ne!(rotated.lines().next(), public.lines().next());
+    let intact = ok(aims(&dir, &["verify-audit"], None));
+    assert!(intact.contains("1 checkpoint(s) verified"), "{intact}");
+    ok(aims(&dir, &["verify-audit", "--against", head], None));
+
+    // Someone with the database drops the guard and cuts the trail's last event.
+    sqlx::raw_sql("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE org_id = ? AND seq = (SELECT MAX(seq) FROM audit_events WHERE org_id = ?)")
+        .bind(&org)
+        .bind(&org)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let cut = aims(&dir, &["verify-audit"], None);
+    assert_eq!(cut.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&cut.stdout);
+    assert!(text.contains("BROKEN") && text.contains("cut"), "{text}");
+    let against = aims(&dir, &["verify-audit", "--against", head], None);
+    assert_eq!(against.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&against.stdout).contains("cut"));
+}

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 
 use super::Params;
-use super::views::{AuditEventView, AuditPageView, AuditParams, ChainReportView};
+use super::views::{AuditEventView, AuditPageView, AuditParams, ChainReportView, SignedHeadView};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -39,4 +39,30 @@ pub async fn verify(
     ApiActor(actor): ApiActor,
 ) -> Result<Json<ChainReportView>, ApiError> {
     Ok(Json(state.app.verify_my_chain(&actor).await?.into()))
+}
+
+/// The organisation's latest signed chain head, to hand to an auditor (owner, admin,
+/// auditor). The background worker signs a head that moved within a minute.
+#[utoipa::path(get, path = "/api/v1/audit-events/head", tag = "audit", responses(
+    (status = 200, body = SignedHeadView), (status = 403, body = Problem), (status = 404, body = Problem),
+))]
+pub async fn head(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<SignedHeadView>, ApiError> {
+    let head = state.app.signed_head(&actor).await?;
+    let public_key = state
+        .app
+        .trusted_audit_keys()
+        .iter()
+        .find(|k| k.id() == head.key_id)
+        .map(ToString::to_string);
+    Ok(Json(SignedHeadView {
+        line: head.to_line(),
+        seq: head.seq,
+        head_hash: head.head.to_string(),
+        signed_at: head.signed_at.to_string(),
+        key_id: head.key_id,
+        public_key,
+    }))
 }

@@ -69,6 +69,7 @@ pub fn routes() -> Router<WebState> {
         .route("/sessions/{id}", delete(account::revoke_session))
         .route("/audit-events", get(audit::list))
         .route("/audit-events/verify", get(audit::verify))
+        .route("/audit-events/head", get(audit::head))
         .route("/frameworks", get(frameworks::list))
         .route("/frameworks/search", get(frameworks::search))
         .route("/frameworks/compare", get(custom_frameworks::compare))
@@ -214,7 +215,7 @@ impl Modify for BearerAuth {
         members::list, members::change_role, members::remove,
         members::invitations, members::invite, members::revoke_invitation,
         tokens::list, tokens::create, tokens::revoke,
-        audit::list, audit::verify,
+        audit::list, audit::verify, audit::head,
         frameworks::list, frameworks::search, frameworks::show, frameworks::item,
         frameworks::get_text, frameworks::put_text, frameworks::delete_text, frameworks::import_texts,
         custom_frameworks::import, custom_frameworks::list, custom_frameworks::delete, custom_frameworks::compare,

@@ -211,25 +211,65 @@ pub struct AuditPageView {
     pub next_cursor: Option<String>,
 }
 
-/// The outcome of verifying the organisation's audit chain.
+/// The outcome of verifying the organisation's audit chain and its signed checkpoints.
 #[derive(Serialize, ToSchema)]
 pub struct ChainReportView {
+    /// The chain and every checkpoint verified.
     pub intact: bool,
     pub verified_events: u64,
     pub head_hash: Option<String>,
     /// The first event that does not verify, and why.
     pub first_broken: Option<String>,
+    /// Positions (up to 20) of events timed before the event they follow.
+    pub timed_before_predecessor: Vec<i64>,
+    pub checkpoints: CheckpointsView,
+}
+
+/// What the signed checkpoints say of the chain.
+#[derive(Serialize, ToSchema)]
+pub struct CheckpointsView {
+    /// Whether a trusted key was configured to check them with.
+    pub checked: bool,
+    pub verified: usize,
+    /// The latest verified checkpoint as a signed-head line an auditor can keep.
+    pub latest: Option<String>,
+    /// Events recorded after the latest checkpoint.
+    pub events_after_latest: i64,
+    /// The first checkpoint the trail does not match (cut, rewritten or forged).
+    pub broken: Option<String>,
 }
 
 impl From<ChainReport> for ChainReportView {
     fn from(r: ChainReport) -> Self {
+        let c = &r.checkpoints;
         Self {
-            intact: r.broken.is_none(),
+            intact: r.intact(),
             verified_events: r.verified,
+            checkpoints: CheckpointsView {
+                checked: c.checked,
+                verified: c.verified,
+                latest: c.latest.as_ref().map(|l| l.to_line()),
+                events_after_latest: c.events_after_latest,
+                broken: c.broken.clone(),
+            },
             head_hash: r.head,
             first_broken: r.broken.map(|b| b.to_string()),
+            timed_before_predecessor: r.timed_before_predecessor,
         }
     }
+}
+
+/// The organisation's latest signed head, and the key that signed it.
+#[derive(Serialize, ToSchema)]
+pub struct SignedHeadView {
+    /// One line to keep outside aims; `aims verify-audit --against LINE` checks it later.
+    pub line: String,
+    pub seq: i64,
+    pub head_hash: String,
+    pub signed_at: String,
+    pub key_id: String,
+    /// The public key of the signer (`ed25519:` and 64 hexadecimal digits), if trusted here.
+    pub public_key: Option<String>,
 }
 
 /// A new name for the organisation.

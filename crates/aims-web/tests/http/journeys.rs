@@ -443,3 +443,39 @@ async fn servers_on_one_postgres_database_share_sessions_and_throttling() {
         "failures on both servers count together"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auditor_keeps_the_signed_head_and_the_trail_page_shows_it() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let (status, head) = server
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/audit-events/head",
+            &o.tokens["auditor"],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{head}");
+    let line = head["line"].as_str().unwrap();
+    assert!(line.starts_with("aims-audit-head/1 org="), "{line}");
+    assert!(head["public_key"].as_str().unwrap().starts_with("ed25519:"));
+    assert_eq!(
+        server.app.check_signed_head(line).await.unwrap().seq,
+        head["seq"]
+    );
+    let (_, report) = server
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/audit-events/verify",
+            &o.tokens["auditor"],
+            None,
+        )
+        .await;
+    assert_eq!(report["intact"], true, "{report}");
+    assert_eq!(report["checkpoints"]["verified"], 1, "{report}");
+    let (_, page) = server
+        .page("/audit", &format!("aims_session={}", o.owner_cookie))
+        .await;
+    assert!(page.contains("signed checkpoints verified"), "{page}");
+}

@@ -145,6 +145,12 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             M::GET,
+            |_| "/api/v1/audit-events/head".into(),
+            None,
+            [200, 200, 403, 200, 403, 200, 401],
+        ),
+        case(
+            M::GET,
             |_| "/api/v1/audit-events/verify".into(),
             None,
             [200, 200, 403, 200, 403, 200, 401],
