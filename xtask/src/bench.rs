@@ -289,9 +289,21 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
                 &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
             );
         }
+        Some("audit") => {
+            // Release build of the bench target; AIMS_BENCH_EVENTS sets the chain's length.
+            let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."))
+                .args(["bench", "-p", "aims-app", "--bench", "audit_verify"])
+                .status()?;
+            return Ok(if status.success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
         _ => {
             bail!(
-                "usage: cargo xtask bench http | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
+                "usage: cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
             )
         }
     }

@@ -6,6 +6,7 @@
 //! - `cargo xtask bench http`: throughput, latency and memory of a release build.
 //! - `cargo xtask bench spine`: the management system's pages over a generated data set.
 //! - `cargo xtask bench redteam`: the red-team runner against the lab target.
+//! - `cargo xtask bench audit`: audit chain verification beside the SHA-256 ceiling.
 
 mod bench;
 mod bench_redteam;
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
             );
             return ExitCode::from(2);
         }

@@ -336,7 +336,7 @@ impl App {
                 "aims-demo-redteam-{}-{profile}",
                 aims_domain::RedTeamRunId::new()
             ));
-            let journal = crate::redteam_jobs::carry_out(&config, &dir).await;
+            let journal = crate::redteam_jobs::carry_out(&config, &dir, Default::default()).await;
             let _ = std::fs::remove_dir_all(&dir);
             self.record_redteam_run(
                 actor,

@@ -56,6 +56,16 @@ impl JobKind {
     }
 }
 
+/// How a job's run ended.
+pub(crate) enum JobEnd {
+    /// Done; the job to queue next, if any.
+    Done(Option<NewJob>),
+    /// Put down unfinished because the worker is stopping: back to the queue, to resume.
+    PutBack,
+    /// Stopped for good before its end, for the reason given (cancelled, over its time).
+    Stopped(String),
+}
+
 /// Runs queued jobs until told to stop.
 pub struct Worker {
     app: App,
@@ -84,7 +94,12 @@ impl Worker {
             tracing::warn!(error = %err, "could not schedule the audit checkpoints");
         }
         loop {
-            match self.run_one().await {
+            // Told to stop while a job ran: claim nothing more (a job put back would be
+            // claimed again at once).
+            if *stop.borrow() {
+                return;
+            }
+            match self.run_one_until(stop.clone()).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(err) => tracing::warn!(error = %err, "job queue"),
@@ -101,6 +116,13 @@ impl Worker {
 
     /// Claims and runs one due job; `false` when none was due.
     pub async fn run_one(&self) -> Result<bool> {
+        let (_keep, stop) = watch::channel(false);
+        self.run_one_until(stop).await
+    }
+
+    /// Claims and runs one due job, putting it back in the queue if `stop` turns true while
+    /// it runs; `false` when none was due.
+    async fn run_one_until(&self, stop: watch::Receiver<bool>) -> Result<bool> {
         let now = self.app.now();
         let mut tx = self.app.store.write().await?;
         let Some(job) = tx
@@ -136,16 +158,24 @@ impl Worker {
                 }
             })
         };
-        let outcome = self.app.run_job(&job).await;
+        let outcome = self.app.run_job(&job, stop).await;
         heartbeat.abort();
         let now = self.app.now();
         let mut tx = self.app.store.write().await?;
         match outcome {
-            Ok(follow_up) => {
+            Ok(JobEnd::Done(follow_up)) => {
                 tx.complete_job(job.id, now).await?;
                 if let Some(next) = follow_up {
                     tx.enqueue_job(&next, now).await?;
                 }
+            }
+            Ok(JobEnd::PutBack) => {
+                tracing::info!(job = %job.id, kind = %job.kind, "job put back in the queue, to resume");
+                tx.release_job(job.id, &self.id, now).await?;
+            }
+            Ok(JobEnd::Stopped(why)) => {
+                tracing::info!(job = %job.id, kind = %job.kind, %why, "job stopped");
+                tx.fail_job(job.id, &why, None, now).await?;
             }
             Err(err) => {
                 let retry = (job.attempts < job.max_attempts)
@@ -193,34 +223,37 @@ impl App {
         Ok(self.store.read().await?.queue_depth().await?)
     }
 
-    /// Runs one job; returns the job to queue once this one is recorded as done.
-    async fn run_job(&self, job: &Job) -> Result<Option<NewJob>> {
-        match JobKind::from_name(&job.kind) {
-            Some(JobKind::PurgeExpired) => self.purge_expired().await,
+    /// Runs one job; a long one watches `stop` and puts itself down when it turns true.
+    async fn run_job(&self, job: &Job, stop: watch::Receiver<bool>) -> Result<JobEnd> {
+        let next = match JobKind::from_name(&job.kind) {
+            Some(JobKind::PurgeExpired) => self.purge_expired().await?,
             Some(JobKind::EvidenceReminders) => {
                 let recorded = self.remind_expiring_evidence().await?;
                 tracing::info!(recorded, "evidence expiry reminders");
-                Ok(Some(recurring_job(
+                Some(recurring_job(
                     JobKind::EvidenceReminders,
                     self.now().plus_seconds(REMIND_EVERY_SECONDS),
-                )))
+                ))
             }
-            Some(JobKind::RedTeamRun) => self.run_redteam_job(job).await.map(|()| None),
+            Some(JobKind::RedTeamRun) => return self.run_redteam_job(job, stop).await,
             Some(JobKind::AuditCheckpoints) => {
                 let signed = self.sign_audit_heads().await?;
                 if signed > 0 {
                     tracing::debug!(signed, "audit chain heads signed");
                 }
-                Ok(Some(recurring_job(
+                Some(recurring_job(
                     JobKind::AuditCheckpoints,
                     self.now().plus_seconds(SIGN_EVERY_SECONDS),
-                )))
+                ))
             }
-            None => Err(AppError::Internal(format!(
-                "unknown job kind {:?}",
-                job.kind
-            ))),
-        }
+            None => {
+                return Err(AppError::Internal(format!(
+                    "unknown job kind {:?}",
+                    job.kind
+                )));
+            }
+        };
+        Ok(JobEnd::Done(next))
     }
 
     async fn purge_expired(&self) -> Result<Option<NewJob>> {
@@ -259,5 +292,6 @@ fn recurring_job(kind: JobKind, run_at: aims_domain::Timestamp) -> NewJob {
         unique_key: Some(kind.name().into()),
         max_attempts: 5,
         run_at,
+        subject: None,
     }
 }

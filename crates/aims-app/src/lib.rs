@@ -38,7 +38,9 @@ pub use aims_catalog as catalog;
 pub use aims_domain as domain;
 pub use aims_redteam as redteam_engine;
 pub use aims_store::{AuditQuery, Engine, Store, StoreError};
-pub use aims_store::{ClassificationRecord, CustomFramework, RequirementText, SoaVersion};
+pub use aims_store::{
+    ClassificationRecord, CustomFramework, JobStatus, RequirementText, SoaVersion,
+};
 pub use audit::{AuditPage, ChainReport, CheckpointReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use blobs::{BlobStore, sha256_hex};

@@ -12,20 +12,24 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use aims_domain::audit::NewAuditEvent;
-use aims_domain::{Actor, ActorKind, AiSystemId, Permission, Role, ValidationError};
+use aims_domain::{Actor, ActorKind, AiSystemId, JobId, OrgId, Permission, Role, ValidationError};
 use aims_redteam::config::RunConfig;
 use aims_redteam::pack::ProbeLibrary;
 use aims_redteam::runner::{JOURNAL_FILE, RunRequest};
 use aims_redteam::target::TargetConfig;
-use aims_store::{Job, NewJob};
+use aims_store::{Job, JobStatus, NewJob};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use tokio::sync::watch;
+
 use crate::App;
 use crate::error::{AppError, Result};
+use crate::jobs::JobEnd;
 use crate::redteam::RedTeamUpload;
 
 /// The job kind in the queue.
@@ -113,9 +117,24 @@ fn check_target(target: &TargetConfig, allowed_hosts: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Parses and checks a config for a server-side run.
-fn checked_config(text: &str, allowed_hosts: &[String]) -> Result<RunConfig> {
-    let config = RunConfig::parse("config", text, false).map_err(|e| invalid(e.to_string()))?;
+/// Most requests in flight for a run started from aims.
+const MAX_SERVER_CONCURRENCY: usize = 16;
+/// Most retries of one request for a run started from aims.
+const MAX_SERVER_RETRIES: u32 = 3;
+/// Shortest first backoff for a run started from aims, in milliseconds.
+const MIN_SERVER_BACKOFF_MS: u64 = 200;
+/// Longest per-request timeout for a run started from aims, in seconds.
+const MAX_SERVER_TIMEOUT_SECS: f64 = 120.0;
+/// Fastest request rate for a run started from aims, and the rate when the config sets none.
+const MAX_SERVER_RATE: f64 = 50.0;
+const DEFAULT_SERVER_RATE: f64 = 20.0;
+/// Longest a run started from aims may take; it is stopped past it.
+pub(crate) const MAX_SERVER_RUN_SECONDS: u64 = 30 * 60;
+
+/// Parses and checks a config for a server-side run; returns it with its request rate set,
+/// and the number of attempts it plans.
+fn checked_config(text: &str, allowed_hosts: &[String]) -> Result<(RunConfig, usize)> {
+    let mut config = RunConfig::parse("config", text, false).map_err(|e| invalid(e.to_string()))?;
     check_target(&config.target, allowed_hosts)?;
     if let Some(judge) = &config.judge {
         check_target(judge, allowed_hosts)?;
@@ -125,6 +144,40 @@ fn checked_config(text: &str, allowed_hosts: &[String]) -> Result<RunConfig> {
             "runs started from aims use the shipped probe packs; run your own packs with the CLI and upload",
         ));
     }
+    let limits = &mut config.runner;
+    let bounds = [
+        (
+            limits.concurrency > MAX_SERVER_CONCURRENCY,
+            format!("runner.concurrency at most {MAX_SERVER_CONCURRENCY}"),
+        ),
+        (
+            limits.retries > MAX_SERVER_RETRIES,
+            format!("runner.retries at most {MAX_SERVER_RETRIES}"),
+        ),
+        (
+            limits.backoff_ms < MIN_SERVER_BACKOFF_MS,
+            format!("runner.backoff_ms at least {MIN_SERVER_BACKOFF_MS}"),
+        ),
+        (
+            limits.timeout_secs > MAX_SERVER_TIMEOUT_SECS,
+            format!("runner.timeout_secs at most {MAX_SERVER_TIMEOUT_SECS}"),
+        ),
+        (
+            limits
+                .requests_per_second
+                .is_some_and(|r| r > MAX_SERVER_RATE),
+            format!("runner.requests_per_second at most {MAX_SERVER_RATE}"),
+        ),
+    ];
+    if let Some((_, rule)) = bounds.iter().find(|(broken, _)| *broken) {
+        return Err(invalid(format!(
+            "runs started from aims take {rule}, so that one run cannot flood its target or hold \
+             the server; run larger ones with the CLI and upload them"
+        )));
+    }
+    limits
+        .requests_per_second
+        .get_or_insert(DEFAULT_SERVER_RATE);
     let plan = aims_redteam::plan::build(
         &config,
         &ProbeLibrary::shipped().map_err(|e| AppError::Internal(e.to_string()))?,
@@ -136,7 +189,7 @@ fn checked_config(text: &str, allowed_hosts: &[String]) -> Result<RunConfig> {
             plan.attempts.len()
         )));
     }
-    Ok(config)
+    Ok((config, plan.attempts.len()))
 }
 
 impl App {
@@ -146,11 +199,10 @@ impl App {
         actor: &Actor,
         system: AiSystemId,
         text: &str,
-    ) -> Result<()> {
+    ) -> Result<JobStatus> {
         actor.require(Permission::ManageOrganisation)?;
-        let config = checked_config(text, &self.redteam_hosts)?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (config, _) = checked_config(text, &self.redteam_hosts)?;
+        let (mut tx, now) = self.begin(actor.org).await?;
         tx.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
@@ -168,6 +220,7 @@ impl App {
                 unique_key: None,
                 max_attempts: 3,
                 run_at: now,
+                subject: Some(system.to_string()),
             },
             now,
         )
@@ -184,43 +237,236 @@ impl App {
             now,
         )
         .await?;
+        let job = tx
+            .jobs_about(actor.org, JOB_KIND, &system.to_string(), 1)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::Internal("the queued run is not in the queue".into()))?;
         tx.commit().await?;
-        Ok(())
+        Ok(job)
     }
 
-    /// Carries out a queued run and records it.
-    pub(crate) async fn run_redteam_job(&self, job: &Job) -> Result<()> {
+    /// Carries out a queued run and records it. The run stops early when someone cancels
+    /// the job, when it outlasts [`MAX_SERVER_RUN_SECONDS`], or when the worker is told to
+    /// stop; in the last case its journal stays in the job's folder and the job goes back to
+    /// the queue, to be resumed where it stopped.
+    pub(crate) async fn run_redteam_job(
+        &self,
+        job: &Job,
+        stop: watch::Receiver<bool>,
+    ) -> Result<JobEnd> {
         let org = job
             .org
             .ok_or_else(|| AppError::Internal("a red-team job without an organisation".into()))?;
         let payload: Payload = serde_json::from_str(&job.payload)
             .map_err(|e| AppError::Internal(format!("red-team job payload: {e}")))?;
-        let config = checked_config(&payload.config, &self.redteam_hosts)?;
-        // The folder is named after the job: a retry after a crash resumes the same journal.
+        let (config, planned) = checked_config(&payload.config, &self.redteam_hosts)?;
+        // The folder is named after the job: a retry or a resumption continues its journal.
         let dir = self.job_folder(&format!("redteam-{}", job.id))?;
-        let journal = carry_out(&config, &dir).await?;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let why = Arc::new(std::sync::Mutex::new(None::<Stop>));
+        let watcher = tokio::spawn(self.clone().watch_run(
+            job.id,
+            dir.join(JOURNAL_FILE),
+            planned,
+            stop,
+            Arc::clone(&cancel),
+            Arc::clone(&why),
+        ));
+        let carried = carry_out(&config, &dir, cancel).await;
+        watcher.abort();
+        let stopped = why.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let end = match stopped {
+            Some(Stop::Shutdown) => return Ok(JobEnd::PutBack),
+            Some(Stop::CancelledBy(by)) => {
+                self.record_cancelled_run(org, &payload, &by).await?;
+                JobEnd::Stopped(format!("cancelled by {by}"))
+            }
+            Some(Stop::OverTime) => JobEnd::Stopped(format!(
+                "stopped after {} minutes, the longest a run started from aims may take",
+                MAX_SERVER_RUN_SECONDS / 60
+            )),
+            None => {
+                let journal = carried?;
+                let actor = Actor {
+                    kind: ActorKind::System,
+                    org,
+                    role: Role::Editor,
+                    label: format!("red-team job started by {}", payload.started_by),
+                };
+                self.record_redteam_run(
+                    &actor,
+                    payload.system,
+                    RedTeamUpload {
+                        journal,
+                        thresholds: config.thresholds,
+                    },
+                )
+                .await?;
+                JobEnd::Done(None)
+            }
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(end)
+    }
+
+    /// While a run goes on: reports its progress every few seconds, and stops it when the job
+    /// is cancelled, the worker is told to stop, or the run outlasts its time.
+    async fn watch_run(
+        self,
+        job: JobId,
+        journal: std::path::PathBuf,
+        planned: usize,
+        mut stop: watch::Receiver<bool>,
+        cancel: Arc<AtomicBool>,
+        why: Arc<std::sync::Mutex<Option<Stop>>>,
+    ) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(MAX_SERVER_RUN_SECONDS);
+        let halt = |reason: Stop| {
+            *why.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason);
+            cancel.store(true, Ordering::Relaxed);
+        };
+        loop {
+            tokio::select! {
+                changed = stop.changed() => {
+                    if changed.is_err() || *stop.borrow() {
+                        return halt(Stop::Shutdown);
+                    }
+                }
+                () = tokio::time::sleep_until(deadline) => return halt(Stop::OverTime),
+                () = tokio::time::sleep(PROGRESS_EVERY) => {
+                    let done = attempts_journalled(&journal);
+                    match self.report_progress(job, done, planned).await {
+                        Ok(Some(by)) => return halt(Stop::CancelledBy(by)),
+                        Ok(None) => {}
+                        Err(err) => tracing::warn!(%job, error = %err, "reporting a run's progress"),
+                    }
+                }
+            }
+        }
+    }
+
+    async fn report_progress(
+        &self,
+        job: JobId,
+        done: usize,
+        planned: usize,
+    ) -> Result<Option<String>> {
+        let mut tx = self.store.write().await?;
+        let by = tx
+            .report_job_progress(job, done as i64, planned as i64, self.now())
+            .await?;
+        tx.commit().await?;
+        Ok(by)
+    }
+
+    async fn record_cancelled_run(&self, org: OrgId, payload: &Payload, by: &str) -> Result<()> {
+        let (mut tx, now) = self.begin(org).await?;
         let actor = Actor {
             kind: ActorKind::System,
             org,
             role: Role::Editor,
             label: format!("red-team job started by {}", payload.started_by),
         };
-        self.record_redteam_run(
-            &actor,
-            payload.system,
-            RedTeamUpload {
-                journal,
-                thresholds: config.thresholds,
-            },
+        tx.append_audit(
+            org,
+            NewAuditEvent::new(
+                &actor,
+                "redteam.run_cancelled",
+                "ai_system",
+                payload.system,
+                json!({"cancelled_by": by}),
+            ),
+            now,
         )
         .await?;
-        let _ = std::fs::remove_dir_all(&dir);
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Asks to cancel a red-team run started from aims (owner, admin): one still queued ends
+    /// at once, one running stops within seconds and records nothing.
+    pub async fn cancel_redteam_run(&self, actor: &Actor, job: JobId) -> Result<JobStatus> {
+        actor.require(Permission::ManageOrganisation)?;
+        let (mut tx, now) = self.begin(actor.org).await?;
+        match tx.job_status(actor.org, job).await? {
+            Some(status) if status.kind == JOB_KIND => {
+                if !matches!(status.state.as_str(), "queued" | "running") {
+                    return Err(AppError::Conflict(format!(
+                        "the run has ended already ({})",
+                        status.state
+                    )));
+                }
+                if status.cancel_requested_by.is_some() {
+                    return Err(AppError::Conflict(
+                        "the run is being cancelled already".into(),
+                    ));
+                }
+            }
+            _ => return Err(AppError::NotFound("red-team job")),
+        }
+        let status = tx
+            .request_job_cancel(actor.org, job, &actor.label, now)
+            .await?;
+        tx.append_audit(
+            actor.org,
+            NewAuditEvent::new(
+                actor,
+                "redteam.run_cancel_requested",
+                "job",
+                job,
+                json!({"system": status.subject}),
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// The latest red-team runs started from aims for `system`, newest first.
+    pub async fn redteam_jobs(&self, actor: &Actor, system: AiSystemId) -> Result<Vec<JobStatus>> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        tx.ai_system(actor.org, system)
+            .await?
+            .ok_or(AppError::NotFound("AI system"))?;
+        Ok(tx
+            .jobs_about(actor.org, JOB_KIND, &system.to_string(), 20)
+            .await?)
     }
 }
 
+/// Why a run stopped before its end.
+enum Stop {
+    Shutdown,
+    CancelledBy(String),
+    OverTime,
+}
+
+/// How often a running job reports progress and looks for a request to cancel it.
+const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+
+/// Attempts written to a journal so far: its lines after the header.
+fn attempts_journalled(journal: &Path) -> usize {
+    std::fs::read(journal)
+        .map(|bytes| {
+            bytes
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                .saturating_sub(1)
+        })
+        .unwrap_or(0)
+}
+
 /// Carries out (or, when `dir` holds a journal already, finishes) a run; returns its journal.
-pub(crate) async fn carry_out(config: &RunConfig, dir: &Path) -> Result<Vec<u8>> {
+pub(crate) async fn carry_out(
+    config: &RunConfig,
+    dir: &Path,
+    cancel: Arc<AtomicBool>,
+) -> Result<Vec<u8>> {
     let library = ProbeLibrary::shipped().map_err(|e| AppError::Internal(e.to_string()))?;
     let result = aims_redteam::runner::run(RunRequest {
         config,
@@ -228,7 +474,7 @@ pub(crate) async fn carry_out(config: &RunConfig, dir: &Path) -> Result<Vec<u8>>
         out_dir: dir,
         resume: dir.join(JOURNAL_FILE).exists(),
         progress: false,
-        cancel: Arc::new(AtomicBool::new(false)),
+        cancel,
         tool: format!("aims {}", env!("CARGO_PKG_VERSION")),
     })
     .await

@@ -134,7 +134,7 @@ fn default_concurrency() -> usize {
     16
 }
 fn default_retries() -> u32 {
-    6
+    3
 }
 fn default_timeout() -> f64 {
     60.0
@@ -145,6 +145,9 @@ fn default_backoff() -> u64 {
 fn default_max_backoff() -> u64 {
     30_000
 }
+
+/// Most retries of one request a run may ask for: past this a target is down, not flaky.
+pub const MAX_RETRIES: u32 = 20;
 
 impl RunnerLimits {
     /// The per-request timeout.
@@ -224,6 +227,18 @@ impl RunConfig {
         }
         if !(limits.timeout_secs > 0.0 && limits.timeout_secs <= 3600.0) {
             return Err("runner.timeout_secs must be over 0 and at most 3600".into());
+        }
+        if limits.retries > MAX_RETRIES {
+            return Err(format!(
+                "runner.retries must be at most {MAX_RETRIES}, not {}",
+                limits.retries
+            ));
+        }
+        if limits.backoff_ms > limits.max_backoff_ms || limits.max_backoff_ms > 600_000 {
+            return Err(format!(
+                "runner.backoff_ms ({}) must be at most runner.max_backoff_ms ({}), itself at most 600000",
+                limits.backoff_ms, limits.max_backoff_ms
+            ));
         }
         if self.repeat == 0 || self.repeat > 1000 {
             return Err(format!("repeat must be 1 to 1000, not {}", self.repeat));

@@ -38,19 +38,53 @@ pub async fn upload(
         "thresholds",
         serde_json::to_string(thresholds).expect("thresholds serialise"),
     );
-    let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", target.token))
-        .map_err(|_| RedTeamError::Target("the API token is not a valid header value".into()))?;
-    auth.set_sensitive(true);
-    let response = reqwest::Client::builder()
+    let request = client()?.post(&url).multipart(form);
+    send(request, &target.token, &url, "the server refused the run").await
+}
+
+/// Asks an aims server to cancel a red-team run it is carrying out (or has queued); returns
+/// the job as the server reports it.
+pub async fn cancel_job(
+    server: &str,
+    token: &str,
+    job: &str,
+) -> Result<serde_json::Value, RedTeamError> {
+    let url = format!(
+        "{}/api/v1/redteam-jobs/{}/cancel",
+        server.trim_end_matches('/'),
+        job.trim()
+    );
+    send(
+        client()?.post(&url),
+        token,
+        &url,
+        "the server refused to cancel the run",
+    )
+    .await
+}
+
+fn client() -> Result<reqwest::Client, RedTeamError> {
+    reqwest::Client::builder()
         .timeout(Duration::from_secs(120))
         .build()
-        .map_err(|err| RedTeamError::Target(err.to_string()))?
-        .post(&url)
+        .map_err(|err| RedTeamError::Target(err.to_string()))
+}
+
+/// Sends `request` with the bearer `token`; the JSON answer, or the server's problem detail.
+async fn send(
+    request: reqwest::RequestBuilder,
+    token: &str,
+    url: &str,
+    refused: &str,
+) -> Result<serde_json::Value, RedTeamError> {
+    let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| RedTeamError::Target("the API token is not a valid header value".into()))?;
+    auth.set_sensitive(true);
+    let response = request
         .header(reqwest::header::AUTHORIZATION, auth)
-        .multipart(form)
         .send()
         .await
-        .map_err(|err| RedTeamError::Target(format!("uploading to {url}: {err}")))?;
+        .map_err(|err| RedTeamError::Target(format!("sending to {url}: {err}")))?;
     let status = response.status();
     let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
     if !status.is_success() {
@@ -59,7 +93,7 @@ pub async fn upload(
             .and_then(serde_json::Value::as_str)
             .unwrap_or("no detail");
         return Err(RedTeamError::Target(format!(
-            "the server refused the run ({status}): {detail}"
+            "{refused} ({status}): {detail}"
         )));
     }
     Ok(body)

@@ -379,3 +379,59 @@ async fn a_judge_rules_through_its_own_target() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_cancelled_run_stops_while_waiting_to_retry_and_leaves_that_attempt_for_later() {
+    // Nothing listens there: every request fails and waits long to be tried again.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/v1/chat/completions",
+        listener.local_addr().unwrap()
+    );
+    drop(listener);
+    let config = openai_config(
+        &url,
+        "probes: {include: [prompt-injection.*]}\nrunner: {concurrency: 2, retries: 20, backoff_ms: 20000, max_backoff_ms: 60000}\n",
+    );
+    let dir = TempDir::new("cancelled");
+    let library = ProbeLibrary::shipped().unwrap();
+    let mut request = request(&config, &library, &dir.0, false);
+    let cancel = Arc::new(AtomicBool::new(false));
+    request.cancel = Arc::clone(&cancel);
+    let stopper = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        cancel.store(true, Ordering::Relaxed);
+    });
+    let result = tokio::time::timeout(Duration::from_secs(30), run(request))
+        .await
+        .expect("the run stops soon after it is cancelled, not after its retries")
+        .unwrap();
+    stopper.await.unwrap();
+    assert!(result.interrupted);
+    assert_eq!(result.completed, 0);
+    assert!(
+        journal_of(&result).attempts.is_empty(),
+        "nothing half done is journalled"
+    );
+}
+
+#[test]
+fn retries_and_backoff_are_bounded() {
+    for (runner, what) in [
+        ("{retries: 4294967295}", "runner.retries"),
+        ("{retries: 21}", "runner.retries"),
+        (
+            "{backoff_ms: 5000, max_backoff_ms: 100}",
+            "runner.backoff_ms",
+        ),
+        ("{max_backoff_ms: 999999999}", "runner.backoff_ms"),
+    ] {
+        let text = format!(
+            "name: t\ntarget: {{kind: lab}}\nprobes: {{include: [encoding.*]}}\nrunner: {runner}\n"
+        );
+        let err = aims_redteam::config::RunConfig::parse("t.yaml", &text, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(what), "{runner}: {err}");
+    }
+}

@@ -5,7 +5,7 @@ use aims_domain::{JobId, OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::connect::Engine;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::row::{RowExt, affected_one};
 use crate::tx::Tx;
 
@@ -20,6 +20,8 @@ pub struct NewJob {
     pub unique_key: Option<String>,
     pub max_attempts: i64,
     pub run_at: Timestamp,
+    /// What the job is about (an AI system's id), to list an object's jobs by.
+    pub subject: Option<String>,
 }
 
 /// A job claimed by a worker.
@@ -34,6 +36,24 @@ pub struct Job {
     pub max_attempts: i64,
 }
 
+/// A job as listed: where it stands, how far it got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobStatus {
+    pub id: JobId,
+    pub kind: String,
+    pub subject: Option<String>,
+    /// `queued`, `running`, `done` or `failed`.
+    pub state: String,
+    pub attempts: i64,
+    pub progress_done: Option<i64>,
+    pub progress_total: Option<i64>,
+    /// Who asked to cancel it, if anyone did.
+    pub cancel_requested_by: Option<String>,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
 fn read_job(row: &AnyRow) -> Result<Job> {
     Ok(Job {
         id: row.parsed("id")?,
@@ -45,13 +65,29 @@ fn read_job(row: &AnyRow) -> Result<Job> {
     })
 }
 
+fn read_status(row: &AnyRow) -> Result<JobStatus> {
+    Ok(JobStatus {
+        id: row.parsed("id")?,
+        kind: row.text("kind")?,
+        subject: row.opt_text("subject")?,
+        state: row.text("state")?,
+        attempts: row.int("attempts")?,
+        progress_done: row.opt_int("progress_done")?,
+        progress_total: row.opt_int("progress_total")?,
+        cancel_requested_by: row.opt_text("cancel_requested_by")?,
+        last_error: row.opt_text("last_error")?,
+        created_at: row.at("created_at")?,
+        updated_at: row.at("updated_at")?,
+    })
+}
+
 impl Tx {
     /// Queues a job; returns `false` when one with the same unique key is already pending.
     pub async fn enqueue_job(&mut self, job: &NewJob, now: Timestamp) -> Result<bool> {
         let inserted = sqlx::query(
             "INSERT INTO jobs (id, org_id, kind, payload, unique_key, state, attempts, max_attempts, \
-             run_at, locked_by, locked_until, last_error, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $7, NULL, NULL, NULL, $8, $8) \
+             run_at, locked_by, locked_until, last_error, created_at, updated_at, subject) \
+             VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $7, NULL, NULL, NULL, $8, $8, $9) \
              ON CONFLICT (unique_key) DO NOTHING",
         )
         .bind(JobId::new().to_string())
@@ -62,6 +98,7 @@ impl Tx {
         .bind(job.max_attempts.max(1))
         .bind(job.run_at.as_micros())
         .bind(now.as_micros())
+        .bind(job.subject.clone())
         .execute(self.conn())
         .await?;
         Ok(inserted.rows_affected() == 1)
@@ -169,6 +206,106 @@ impl Tx {
         .execute(self.conn())
         .await?;
         affected_one(done)
+    }
+
+    /// Hands a job this worker holds back to the queue, to be taken up again at once, as if
+    /// this attempt had not been made (the worker is shutting down mid-job).
+    pub async fn release_job(&mut self, id: JobId, worker: &str, now: Timestamp) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE jobs SET state = 'queued', attempts = attempts - 1, locked_by = NULL, \
+             locked_until = NULL, run_at = $3, updated_at = $3 \
+             WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+        )
+        .bind(id.to_string())
+        .bind(worker)
+        .bind(now.as_micros())
+        .execute(self.conn())
+        .await?;
+        affected_one(done)
+    }
+
+    /// Records how far a running job has got, and answers who asked to cancel it, if anyone.
+    pub async fn report_job_progress(
+        &mut self,
+        id: JobId,
+        done: i64,
+        total: i64,
+        now: Timestamp,
+    ) -> Result<Option<String>> {
+        sqlx::query(
+            "UPDATE jobs SET progress_done = $2, progress_total = $3, updated_at = $4 WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .bind(done)
+        .bind(total)
+        .bind(now.as_micros())
+        .execute(self.conn())
+        .await?;
+        Ok(sqlx::query_scalar::<_, Option<String>>(
+            "SELECT cancel_requested_by FROM jobs WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(self.conn())
+        .await?
+        .flatten())
+    }
+
+    /// Asks to cancel a job of `org` that has not finished: one still queued ends at once,
+    /// one running is stopped by its worker. `NotFound` when there is no such unfinished job.
+    pub async fn request_job_cancel(
+        &mut self,
+        org: OrgId,
+        id: JobId,
+        by: &str,
+        now: Timestamp,
+    ) -> Result<JobStatus> {
+        let done = sqlx::query(
+            "UPDATE jobs SET cancel_requested_by = $3, updated_at = $4, \
+             state = CASE WHEN state = 'queued' THEN 'failed' ELSE state END, \
+             last_error = CASE WHEN state = 'queued' THEN 'cancelled by ' || $3 ELSE last_error END, \
+             unique_key = CASE WHEN state = 'queued' THEN NULL ELSE unique_key END \
+             WHERE org_id = $1 AND id = $2 AND state IN ('queued', 'running') \
+             AND cancel_requested_by IS NULL",
+        )
+        .bind(org.to_string())
+        .bind(id.to_string())
+        .bind(by)
+        .bind(now.as_micros())
+        .execute(self.conn())
+        .await?;
+        affected_one(done)?;
+        self.job_status(org, id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// One job of `org`.
+    pub async fn job_status(&mut self, org: OrgId, id: JobId) -> Result<Option<JobStatus>> {
+        let row = sqlx::query("SELECT * FROM jobs WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(read_status).transpose()
+    }
+
+    /// The latest `limit` jobs of `org` of `kind` about `subject`, newest first.
+    pub async fn jobs_about(
+        &mut self,
+        org: OrgId,
+        kind: &str,
+        subject: &str,
+        limit: i64,
+    ) -> Result<Vec<JobStatus>> {
+        let rows = sqlx::query(
+            "SELECT * FROM jobs WHERE org_id = $1 AND subject = $2 AND kind = $3 \
+             ORDER BY created_at DESC LIMIT $4",
+        )
+        .bind(org.to_string())
+        .bind(subject)
+        .bind(kind)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        crate::row::map_rows(rows, read_status)
     }
 
     /// Jobs waiting or running.

@@ -35,7 +35,7 @@ pub use custom_frameworks::{CustomFramework, CustomFrameworkStamp};
 pub use error::StoreError;
 pub use impact::AssessmentVersion;
 pub use inventory::{ClassificationRecord, SystemQuery, SystemSort};
-pub use jobs::{Job, NewJob};
+pub use jobs::{Job, JobStatus, NewJob};
 pub use migrate::MIGRATIONS;
 pub use requirement_texts::RequirementText;
 pub use risks::{RiskLevels, RiskQuery, RiskSort};

@@ -132,6 +132,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0017_audit_checkpoints.sql"),
         postgres: None,
     },
+    Migration {
+        version: 18,
+        name: "job_control",
+        sql: include_str!("../migrations/0018_job_control.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -1,5 +1,7 @@
 //! Carrying out one attempt: its turns in order, each sent with retries and judged.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::config::RunnerLimits;
@@ -18,11 +20,31 @@ pub struct Executor {
     pub pace: Pace,
     pub limits: RunnerLimits,
     pub seed: u64,
+    /// Set to stop: a request waiting to be retried gives up at once.
+    pub cancel: Arc<AtomicBool>,
 }
 
+/// Why a request was not sent: the run was cancelled.
+const CANCELLED: &str = "the run was cancelled";
+
 impl Executor {
-    /// Carries out one attempt; never fails, an unreachable target gives an `Error` record.
-    pub async fn execute(&self, planned: &PlannedAttempt) -> AttemptRecord {
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Waits `delay`, or less if the run is cancelled meanwhile.
+    async fn pause(&self, delay: Duration) {
+        let until = tokio::time::Instant::now() + delay;
+        while !self.cancelled() && tokio::time::Instant::now() < until {
+            let step = (until - tokio::time::Instant::now()).min(Duration::from_millis(100));
+            tokio::time::sleep(step).await;
+        }
+    }
+
+    /// Carries out one attempt; an unreachable target gives an `Error` record. `None` when
+    /// the run was cancelled before the attempt finished: it is not journalled, and a resumed
+    /// run makes it again.
+    pub async fn execute(&self, planned: &PlannedAttempt) -> Option<AttemptRecord> {
         let started = tokio::time::Instant::now();
         let probe = &planned.probe.probe;
         let mut rng = SeededRng::for_text(self.seed ^ 0x5eed, &planned.id);
@@ -69,6 +91,7 @@ impl Executor {
                 .await
             {
                 Ok(reply) => reply,
+                Err(_) if self.cancelled() => return None,
                 Err(err) => {
                     record.outcome = Outcome::Error;
                     record.error = Some(format!("turn {}: {err}", index + 1));
@@ -110,6 +133,7 @@ impl Executor {
                             .await
                         {
                             Ok(detection) => detection,
+                            Err(_) if self.cancelled() => return None,
                             Err(err) => {
                                 record.outcome = Outcome::Error;
                                 record.error = Some(format!("turn {}: judge: {err}", index + 1));
@@ -145,7 +169,7 @@ impl Executor {
             });
         }
         record.elapsed_ms = started.elapsed().as_millis() as u64;
-        record
+        Some(record)
     }
 
     /// Sends one exchange, retrying transient failures with backoff and honouring `Retry-After`.
@@ -163,6 +187,9 @@ impl Executor {
             .sum();
         let mut tries = 0u32;
         loop {
+            if self.cancelled() {
+                return Err(TargetError::Permanent(CANCELLED.into()));
+            }
             self.pace.wait(estimate).await;
             let err = match target.send(exchange).await {
                 Ok(reply) => {
@@ -199,7 +226,7 @@ impl Executor {
                 _ => self.backoff(tries, rng),
             };
             tracing::debug!(attempt = %exchange.session, tries, ?delay, error = %err, "retrying");
-            tokio::time::sleep(delay).await;
+            self.pause(delay).await;
         }
     }
 

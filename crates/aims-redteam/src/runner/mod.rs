@@ -36,7 +36,8 @@ pub struct RunRequest<'a> {
     pub resume: bool,
     /// Draw a progress line on standard error.
     pub progress: bool,
-    /// Set to stop taking new attempts (Ctrl-C); attempts in flight finish and are journalled.
+    /// Set to stop (Ctrl-C, a cancelled or shut-down job): no new attempt starts, and one
+    /// waiting to retry gives up and is left for a resumed run.
     pub cancel: Arc<AtomicBool>,
     /// Name and version of the program, for the journal header.
     pub tool: String,
@@ -76,6 +77,7 @@ pub async fn run(request: RunRequest<'_>) -> Result<RunResult, RedTeamError> {
         pace: Pace::new(limits.requests_per_second, limits.tokens_per_minute),
         limits: limits.clone(),
         seed: config.seed,
+        cancel: Arc::clone(&request.cancel),
     });
     let journal_path = request.out_dir.join(JOURNAL_FILE);
     let (writer, finished) = if request.resume && journal_path.exists() {
@@ -153,7 +155,9 @@ pub async fn run(request: RunRequest<'_>) -> Result<RunResult, RedTeamError> {
                 let Some(planned) = todo.get(index) else {
                     break;
                 };
-                let record = executor.execute(planned).await;
+                let Some(record) = executor.execute(planned).await else {
+                    break; // cancelled mid-attempt: made again on resume
+                };
                 counters.record(record.outcome);
                 if sender.send(record).await.is_err() {
                     break; // the writer stopped: its error is reported below

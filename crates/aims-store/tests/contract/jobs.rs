@@ -10,6 +10,7 @@ fn job(kind: &str, unique_key: Option<&str>, run_at: i64) -> NewJob {
         unique_key: unique_key.map(str::to_owned),
         max_attempts: 2,
         run_at: at(run_at),
+        subject: None,
     }
 }
 

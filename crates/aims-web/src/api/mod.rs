@@ -180,7 +180,11 @@ pub fn routes() -> Router<WebState> {
         .route("/redteam-runs/{id}", get(redteam::show))
         .route(
             "/systems/{id}/redteam-jobs",
-            axum::routing::post(redteam::start),
+            get(redteam::jobs).post(redteam::start),
+        )
+        .route(
+            "/redteam-jobs/{id}/cancel",
+            axum::routing::post(redteam::cancel),
         )
         .route(
             "/components/{id}",
@@ -230,7 +234,7 @@ impl Modify for BearerAuth {
         risks::method, risks::set_method, risks::list, risks::create, risks::show, risks::update,
         risks::delete, risks::accept, risks::heat_map,
         evidence::add_link, evidence::add_file, evidence::list, evidence::show, evidence::download, evidence::delete,
-        redteam::record, redteam::list, redteam::show, redteam::start,
+        redteam::record, redteam::list, redteam::show, redteam::start, redteam::jobs, redteam::cancel,
     ),
     components(schemas(Problem, redteam::StartRun)),
     modifiers(&BearerAuth),

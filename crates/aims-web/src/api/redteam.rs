@@ -167,11 +167,47 @@ pub struct StartRun {
     pub config: String,
 }
 
+/// A red-team run started from aims: where it stands and how far it got.
+#[derive(Serialize, ToSchema)]
+pub struct RedTeamJobView {
+    pub id: String,
+    /// The AI system it tests.
+    pub system: Option<String>,
+    /// `queued`, `running`, `done` or `failed` (a cancelled run is failed, saying so).
+    pub state: String,
+    /// Attempts carried out so far, and planned.
+    pub progress_done: Option<i64>,
+    pub progress_total: Option<i64>,
+    /// Who asked to cancel it, if anyone did.
+    pub cancel_requested_by: Option<String>,
+    /// Why it failed or stopped.
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<aims_app::JobStatus> for RedTeamJobView {
+    fn from(job: aims_app::JobStatus) -> Self {
+        Self {
+            id: job.id.to_string(),
+            system: job.subject,
+            state: job.state,
+            progress_done: job.progress_done,
+            progress_total: job.progress_total,
+            cancel_requested_by: job.cancel_requested_by,
+            last_error: job.last_error,
+            created_at: job.created_at.to_string(),
+            updated_at: job.updated_at.to_string(),
+        }
+    }
+}
+
 /// Queues a red-team run of a system as a background job (owner, admin); the finished run is
-/// recorded against the system like an upload.
+/// recorded against the system like an upload. Runs started here are bounded: at most 2,000
+/// attempts, 16 requests in flight, 3 retries a request, 50 requests a second and 30 minutes.
 #[utoipa::path(post, path = "/api/v1/systems/{id}/redteam-jobs", tag = "redteam",
     params(("id" = String, Path)), request_body = StartRun, responses(
-    (status = 202, description = "Queued"), (status = 422, body = Problem),
+    (status = 202, body = RedTeamJobView, description = "Queued"), (status = 422, body = Problem),
     (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 pub async fn start(
@@ -179,10 +215,40 @@ pub async fn start(
     ApiActor(actor): ApiActor,
     Id(system): Id<AiSystemId>,
     super::Body(body): super::Body<StartRun>,
-) -> Result<StatusCode, ApiError> {
-    state
+) -> Result<(StatusCode, Json<RedTeamJobView>), ApiError> {
+    let job = state
         .app
         .start_redteam_run(&actor, system, &body.config)
         .await?;
-    Ok(StatusCode::ACCEPTED)
+    Ok((StatusCode::ACCEPTED, Json(job.into())))
+}
+
+/// The latest red-team runs started from aims for a system, newest first.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/redteam-jobs", tag = "redteam",
+    params(("id" = String, Path)), responses(
+    (status = 200, body = Vec<RedTeamJobView>), (status = 404, body = Problem),
+))]
+pub async fn jobs(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id(system): Id<AiSystemId>,
+) -> Result<Json<Vec<RedTeamJobView>>, ApiError> {
+    let jobs = state.app.redteam_jobs(&actor, system).await?;
+    Ok(Json(jobs.into_iter().map(Into::into).collect()))
+}
+
+/// Cancels a red-team run started from aims (owner, admin): a queued one ends at once, a
+/// running one stops within seconds and records nothing.
+#[utoipa::path(post, path = "/api/v1/redteam-jobs/{id}/cancel", tag = "redteam",
+    params(("id" = String, Path)), responses(
+    (status = 202, body = RedTeamJobView, description = "Cancelled, or being cancelled"),
+    (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+))]
+pub async fn cancel(
+    State(state): State<WebState>,
+    ApiActor(actor): ApiActor,
+    Id(job): Id<aims_app::domain::JobId>,
+) -> Result<(StatusCode, Json<RedTeamJobView>), ApiError> {
+    let job = state.app.cancel_redteam_run(&actor, job).await?;
+    Ok((StatusCode::ACCEPTED, Json(job.into())))
 }

@@ -116,6 +116,7 @@ pub fn routes() -> Router<WebState> {
         .route("/systems/{id}", get(systems::system_page))
         .route("/redteam-runs/{id}", get(redteam::run_page))
         .route("/systems/{id}/redteam-jobs", post(redteam::start))
+        .route("/redteam-jobs/{id}/cancel", post(redteam::cancel))
         .route(
             "/systems/{id}/edit",
             get(systems::edit_page).post(systems::update),

@@ -135,12 +135,28 @@ pub async fn start(
 ) -> Response {
     let actor = actor_or_page!(context);
     match state.app.start_redteam_run(&actor, id, &form.config).await {
-        Ok(()) => done(&format!("/systems/{id}"), "redteam-queued"),
+        Ok(_) => done(&format!("/systems/{id}"), "redteam-queued"),
         Err(err) => match form_error(err) {
             Ok((status, message)) => {
                 super::systems::system_view_with_error(&state, &context, id, status, message).await
             }
             Err(other) => app_error_page(other),
         },
+    }
+}
+
+/// `POST /redteam-jobs/{id}/cancel`: stop a run started from aims, back to its system's page.
+pub async fn cancel(
+    State(state): State<WebState>,
+    PageUser(context): PageUser,
+    PageId(id): PageId<aims_app::domain::JobId>,
+) -> Response {
+    let actor = actor_or_page!(context);
+    match state.app.cancel_redteam_run(&actor, id).await {
+        Ok(job) => match job.subject {
+            Some(system) => done(&format!("/systems/{system}"), "redteam-cancelled"),
+            None => done("/systems", "redteam-cancelled"),
+        },
+        Err(err) => app_error_page(err),
     }
 }

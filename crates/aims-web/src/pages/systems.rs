@@ -192,6 +192,9 @@ fn system_notice(code: Option<&str>) -> Option<String> {
         "evidence" => "The evidence was added.",
         "evidence-removed" => "The evidence was removed.",
         "redteam-queued" => "The red-team run was queued; it appears below when it has finished.",
+        "redteam-cancelled" => {
+            "The red-team run was cancelled; a running one stops within seconds."
+        }
         _ => return None,
     };
     Some(text.to_owned())
@@ -359,6 +362,8 @@ struct SystemPage {
     redteam_trend: String,
     /// Whether the user may start red-team runs on the server.
     can_start_runs: bool,
+    /// Runs started from aims for this system, newest first.
+    jobs: Vec<aims_app::JobStatus>,
 }
 
 async fn system_view(
@@ -369,6 +374,10 @@ async fn system_view(
     error: Option<(StatusCode, String)>,
 ) -> Response {
     let actor = actor_or_page!(context);
+    let jobs = match state.app.redteam_jobs(&actor, id).await {
+        Ok(jobs) => jobs,
+        Err(err) => return app_error_page(err),
+    };
     match state.app.system_overview(&actor, id).await {
         Ok(overview) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
@@ -395,6 +404,7 @@ async fn system_view(
                     can_edit: actor.role.grants(Permission::EditContent),
                     can_start_runs: actor.role.grants(Permission::ManageOrganisation),
                     kinds: ComponentKind::ALL,
+                    jobs,
                 },
             )
         }

@@ -536,6 +536,23 @@ pub fn cases() -> Vec<Case> {
             [202, 202, 403, 403, 403, 404, 401],
         ),
         case(
+            M::GET,
+            |o| format!("/api/v1/systems/{}/redteam-jobs", o.system),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::POST,
+            |_| {
+                format!(
+                    "/api/v1/redteam-jobs/{}/cancel",
+                    aims_app::domain::JobId::new()
+                )
+            },
+            None,
+            [404, 404, 403, 403, 403, 404, 401],
+        ),
+        case(
             M::PUT,
             |o| format!("/api/v1/components/{}", o.component),
             Some(|| json!({"name": "gradient-boosted trees", "version": "2"})),

@@ -352,3 +352,139 @@ async fn runs_started_from_aims_are_queued_carried_out_and_recorded() {
         "{runs}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_started_from_aims_are_bounded_cancelled_and_put_back_at_shutdown() {
+    // A target that never answers: each request fails and waits a minute to be retried.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (store, dir) = aims_store::testing::sqlite().await;
+    let app = aims_app::App::new(store, std::sync::Arc::new(aims_app::SystemClock))
+        .with_redteam_hosts(vec![format!("127.0.0.1:{port}")]);
+    let server = Server::serving(app, WebConfig::default(), Some(dir)).await;
+    let orgs = orgs(&server.app).await;
+    let admin = orgs.tokens["admin"].clone();
+    let system = orgs.system.to_string();
+    let jobs_path = format!("/api/v1/systems/{system}/redteam-jobs");
+    let config = |runner: &str| {
+        format!(
+            "name: stalled\ntarget: {{kind: openai, url: 'http://127.0.0.1:{port}/v1/chat/completions', model: m}}\n\
+             probes: {{include: [prompt-injection.*]}}\nrunner: {runner}\n"
+        )
+    };
+    let start = async |runner: &str| {
+        server
+            .send(
+                reqwest::Method::POST,
+                &jobs_path,
+                &admin,
+                Some(serde_json::json!({"config": config(runner)})),
+            )
+            .await
+    };
+    for (runner, says) in [
+        ("{retries: 4294967295}", "runner.retries"),
+        ("{retries: 4}", "runner.retries at most 3"),
+        ("{concurrency: 4096}", "runner.concurrency at most 16"),
+        ("{backoff_ms: 0}", "runner.backoff_ms at least 200"),
+        (
+            "{requests_per_second: 1000}",
+            "runner.requests_per_second at most 50",
+        ),
+    ] {
+        let (status, problem) = start(runner).await;
+        assert_eq!(status, 422, "{runner}: {problem}");
+        assert!(
+            problem["detail"].as_str().unwrap().contains(says),
+            "{runner}: {problem}"
+        );
+    }
+    let slow = "{retries: 3, backoff_ms: 60000, max_backoff_ms: 60000, concurrency: 2}";
+    let job_state = async |id: &str| -> serde_json::Value {
+        let (_, jobs) = server
+            .send(reqwest::Method::GET, &jobs_path, &admin, None)
+            .await;
+        jobs.as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let until = async |id: &str, state: &str| -> serde_json::Value {
+        for _ in 0..300 {
+            let job = job_state(id).await;
+            if job["state"] == state {
+                return job;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("job {id} never reached {state}: {}", job_state(id).await);
+    };
+
+    // Cancelled while running: it stops, records nothing, and says who cancelled it.
+    let (status, job) = start(slow).await;
+    assert_eq!(status, 202, "{job}");
+    let id = job["id"].as_str().unwrap().to_owned();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(aims_app::Worker::new(server.app.clone(), "w1").run(stopped));
+    until(&id, "running").await;
+    let (status, _) = server
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/redteam-jobs/{id}/cancel"),
+            &orgs.tokens["editor"],
+            None,
+        )
+        .await;
+    assert_eq!(status, 403, "owners and admins cancel runs");
+    let (status, cancelled) = server
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/redteam-jobs/{id}/cancel"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 202, "{cancelled}");
+    let ended = until(&id, "failed").await;
+    assert!(
+        ended["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("cancelled by"),
+        "{ended}"
+    );
+    let (status, _) = server
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/redteam-jobs/{id}/cancel"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, 409, "an ended run cannot be cancelled again");
+    let runs = server
+        .json_with_token(&format!("/api/v1/systems/{system}/redteam-runs"), &admin)
+        .await;
+    assert!(runs.as_array().unwrap().is_empty(), "{runs}");
+
+    // Running when the worker is told to stop: it goes back to the queue, to resume.
+    let (_, job) = start(slow).await;
+    let id = job["id"].as_str().unwrap().to_owned();
+    until(&id, "running").await;
+    stop.send(true).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(30), worker)
+        .await
+        .expect("the worker stops without waiting for the run's retries")
+        .unwrap();
+    let put_back = job_state(&id).await;
+    assert_eq!(put_back["state"], "queued", "{put_back}");
+    assert!(
+        put_back["last_error"].is_null(),
+        "put back, not failed: {put_back}"
+    );
+}

@@ -47,7 +47,12 @@ impl Server {
         Self::serving(app, WebConfig::default(), dir).await
     }
 
-    async fn serving(app: App, mut config: WebConfig, dir: Option<std::path::PathBuf>) -> Server {
+    /// A server for `app`.
+    pub async fn serving(
+        app: App,
+        mut config: WebConfig,
+        dir: Option<std::path::PathBuf>,
+    ) -> Server {
         let blobs =
             std::env::temp_dir().join(format!("aims-test-blobs-{}", uuid::Uuid::now_v7().simple()));
         let app = app.with_blob_dir(blobs);

@@ -62,6 +62,15 @@ pub enum RedteamCommand {
         #[arg(long)]
         run_config: Option<PathBuf>,
     },
+    /// Cancel a run that an aims server carries out (token in AIMS_API_TOKEN): a queued one
+    /// ends at once, a running one within seconds, recording nothing.
+    Cancel {
+        /// The job's id, as `POST /api/v1/systems/{id}/redteam-jobs` or the system's page gives it.
+        job: String,
+        /// The aims server, e.g. https://aims.example.org.
+        #[arg(long)]
+        server: String,
+    },
     /// Serve the deliberately vulnerable lab target (for tests and demos only).
     Lab(lab::LabArgs),
 }
@@ -153,6 +162,7 @@ pub async fn run(command: RedteamCommand) -> anyhow::Result<ExitCode> {
             to,
             run_config,
         } => run::upload_command(&run, &to, run_config.as_deref()).await,
+        RedteamCommand::Cancel { job, server } => run::cancel(&job, &server).await,
         RedteamCommand::Lab(args) => lab::serve(args).await,
     }
 }

@@ -350,3 +350,28 @@ pub fn import(file: &Path, out: &Path) -> anyhow::Result<ExitCode> {
     print_summary(&summary, &files);
     Ok(ExitCode::SUCCESS)
 }
+
+/// `aims redteam cancel JOB --server URL`.
+pub async fn cancel(job: &str, server: &str) -> anyhow::Result<ExitCode> {
+    let Ok(token) = std::env::var("AIMS_API_TOKEN") else {
+        return Ok(usage(
+            "cancel needs an API token in the AIMS_API_TOKEN environment variable",
+        ));
+    };
+    match aims_redteam::upload::cancel_job(server, &token, job).await {
+        Ok(status) => {
+            println!(
+                "run {job}: {}",
+                match status["state"].as_str() {
+                    Some("running") => "stopping within seconds; nothing will be recorded",
+                    _ => "cancelled",
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
