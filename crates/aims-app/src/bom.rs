@@ -20,6 +20,10 @@ pub struct BomImportReport {
     pub skipped: Vec<String>,
 }
 
+/// Most components one AI system may have, by import or one at a time: an ML-BOM past this
+/// is refused before anything is written, so that one import holds the write lock briefly.
+pub const MAX_COMPONENTS_PER_SYSTEM: usize = 1_000;
+
 fn label(c: &Component) -> String {
     format!("{} {} {}", c.kind.as_str(), c.facts.name, c.facts.version)
         .trim_end()
@@ -55,12 +59,18 @@ impl App {
         let bom = read_ml_bom(document).map_err(|e| {
             ValidationError::new("document", format!("at {}: {}", e.path, e.message))
         })?;
+        if bom.components.len() > MAX_COMPONENTS_PER_SYSTEM {
+            return Err(too_many("document", bom.components.len()));
+        }
         let (mut tx, now) = self.begin(actor.org).await?;
         tx.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
         let existing = tx.components(actor.org, system).await?;
         let plan = plan_import(&existing, &bom.components);
+        if existing.len() + plan.create.len() > MAX_COMPONENTS_PER_SYSTEM {
+            return Err(too_many("document", existing.len() + plan.create.len()));
+        }
         let mut report = BomImportReport {
             unchanged: plan.unchanged.len(),
             skipped: bom.skipped,
@@ -107,4 +117,16 @@ impl App {
         tx.commit().await?;
         Ok(report)
     }
+}
+
+/// The refusal of a system with more components than [`MAX_COMPONENTS_PER_SYSTEM`].
+pub(crate) fn too_many(field: &'static str, components: usize) -> AppError {
+    ValidationError::new(
+        field,
+        format!(
+            "the system would have {components} components; aims keeps at most \
+             {MAX_COMPONENTS_PER_SYSTEM} per AI system (split it into several systems)"
+        ),
+    )
+    .into()
 }

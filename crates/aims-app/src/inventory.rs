@@ -349,6 +349,10 @@ impl App {
         tx.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
+        let present = tx.components(actor.org, system).await?.len();
+        if present >= crate::bom::MAX_COMPONENTS_PER_SYSTEM {
+            return Err(crate::bom::too_many("kind", present + 1));
+        }
         tx.insert_component(actor.org, &component).await?;
         let change = json!({"system": system.to_string(), "kind": kind, "name": component.facts.name, "version": component.facts.version});
         tx.append_audit(

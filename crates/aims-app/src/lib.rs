@@ -44,7 +44,7 @@ pub use aims_store::{
 pub use audit::{AuditPage, ChainReport, CheckpointReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};
 pub use blobs::{BlobStore, sha256_hex};
-pub use bom::BomImportReport;
+pub use bom::{BomImportReport, MAX_COMPONENTS_PER_SYSTEM};
 pub use catalogue_impact::{TouchedItem, TouchedObligation, TouchedRow};
 pub use classification::{
     ClassificationOutcome, EU_AI_ACT, ISO_42001, LinkedControl, ObligationView, RecordedObligation,

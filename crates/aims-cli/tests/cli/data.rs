@@ -181,6 +181,8 @@ async fn a_separate_worker_runs_jobs_on_postgres() {
     let dir = data_dir();
     ok(aims(&dir, &["--database-url", &url, "migrate"], None));
     let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
+        .arg("--data-dir")
+        .arg(&dir)
         .args(["--database-url", &url, "worker"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

@@ -395,6 +395,26 @@ async fn an_ml_bom_imports_all_or_nothing_and_exports_again() {
         names.contains(&"ranker") && names.contains(&"applications"),
         "{names:?}"
     );
+
+    // A document past the per-system limit is refused before anything is written.
+    let many: Vec<serde_json::Value> = (0..=aims_app::MAX_COMPONENTS_PER_SYSTEM)
+        .map(|i| json!({"type": "machine-learning-model", "name": format!("model {i}"), "version": "1"}))
+        .collect();
+    let (status, problem) = server
+        .send(
+            Method::POST,
+            &path,
+            &editor,
+            Some(json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "components": many})),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("at most 1000"),
+        "{problem}"
+    );
+    let (_, after) = server.send(Method::GET, &path, &editor, None).await;
+    assert_eq!(after["components"].as_array().unwrap().len(), names.len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
