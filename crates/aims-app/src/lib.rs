@@ -171,6 +171,16 @@ impl App {
         &self.store
     }
 
+    /// Whether `actor` holds `permission`: for interfaces that check it before they read a
+    /// request's input. The use case checks it again.
+    pub fn authorize(
+        &self,
+        actor: &domain::Actor,
+        permission: domain::Permission,
+    ) -> error::Result<()> {
+        Ok(actor.require(permission)?)
+    }
+
     /// The current instant.
     pub fn now(&self) -> domain::Timestamp {
         self.clock.now()

@@ -2,7 +2,9 @@
 //! OpenAPI document, health and metrics. Handlers translate HTTP into use cases of
 //! [`aims_app::App`] and their results back into HTTP; nothing more.
 
+mod allowed;
 mod api;
+mod boundary;
 mod error;
 mod identity;
 mod metrics;

@@ -37,8 +37,16 @@ pub fn apply(router: Router<WebState>, state: WebState) -> Router<WebState> {
         // is ever read past UPLOAD_LIMIT.
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(crate::UPLOAD_LIMIT))
+        // No control character reaches a handler through the address.
+        .layer(axum::middleware::from_fn(
+            crate::boundary::refuse_control_characters,
+        ))
         // Sec-Fetch-Site and Origin tell a cross-site form post or fetch from our own pages.
         .layer(CsrfLayer::new())
+        // Whatever layer answered with an error, it leaves as problem+json or the error page.
+        .layer(axum::middleware::from_fn(
+            crate::boundary::errors_in_house_style,
+        ))
         // Downloads set a stricter policy of their own (a sandbox); everything else gets this.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

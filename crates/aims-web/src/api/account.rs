@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 
 use super::views::{MeView, PasswordForm, SessionView};
 use super::{Body, Id};
+use crate::allowed::{Allowed, OwnAccount};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -39,7 +40,7 @@ pub async fn me(ApiActor(actor): ApiActor) -> Json<MeView> {
 ))]
 pub async fn change_password(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<OwnAccount>,
     Body(form): Body<PasswordForm>,
 ) -> Result<StatusCode, ApiError> {
     state
@@ -55,7 +56,7 @@ pub async fn change_password(
 ))]
 pub async fn sessions(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<OwnAccount>,
 ) -> Result<Json<Vec<SessionView>>, ApiError> {
     let sessions = state.app.my_sessions(&actor).await?;
     Ok(Json(sessions.into_iter().map(Into::into).collect()))
@@ -67,7 +68,7 @@ pub async fn sessions(
 ))]
 pub async fn revoke_session(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<OwnAccount>,
     Id(id): Id<SessionId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.revoke_session(&actor, id).await?;

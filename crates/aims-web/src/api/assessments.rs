@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Body, Id, Params};
+use crate::allowed::{Allowed, Approve, Edit};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -86,7 +87,7 @@ fn record_view(r: AssessmentRecord, now: Timestamp) -> AssessmentView {
 ))]
 pub async fn create(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<AiSystemId>,
     Body(content): Body<AssessmentContent>,
 ) -> Result<(StatusCode, Json<AssessmentView>), ApiError> {
@@ -128,7 +129,7 @@ pub struct SaveForm {
 ))]
 pub async fn save(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<ImpactAssessmentId>,
     Body(form): Body<SaveForm>,
 ) -> Result<Json<AssessmentView>, ApiError> {
@@ -154,7 +155,7 @@ pub struct ApproveForm {
 ))]
 pub async fn approve(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Approve>,
     Id(id): Id<ImpactAssessmentId>,
     Body(form): Body<ApproveForm>,
 ) -> Result<Json<AssessmentView>, ApiError> {

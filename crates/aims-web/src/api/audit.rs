@@ -5,8 +5,8 @@ use axum::extract::State;
 
 use super::Params;
 use super::views::{AuditEventView, AuditPageView, AuditParams, ChainReportView, SignedHeadView};
+use crate::allowed::{Allowed, ReadAudit};
 use crate::error::{ApiError, Problem};
-use crate::identity::ApiActor;
 use crate::state::WebState;
 
 /// The organisation's audit events, newest first, filtered and cursor-paginated
@@ -16,7 +16,7 @@ use crate::state::WebState;
 ))]
 pub async fn list(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ReadAudit>,
     Params(params): Params<AuditParams>,
 ) -> Result<Json<AuditPageView>, ApiError> {
     let query = params.to_query()?;
@@ -36,7 +36,7 @@ pub async fn list(
 ))]
 pub async fn verify(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ReadAudit>,
 ) -> Result<Json<ChainReportView>, ApiError> {
     Ok(Json(state.app.verify_my_chain(&actor).await?.into()))
 }
@@ -48,7 +48,7 @@ pub async fn verify(
 ))]
 pub async fn head(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ReadAudit>,
 ) -> Result<Json<SignedHeadView>, ApiError> {
     let head = state.app.signed_head(&actor).await?;
     let public_key = state

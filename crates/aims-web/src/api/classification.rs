@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Body, Id, Params};
+use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -101,7 +102,7 @@ pub async fn list_questions(ApiActor(_actor): ApiActor) -> Json<serde_json::Valu
 ))]
 pub async fn classify(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<AiSystemId>,
     Body(answers): Body<Answers>,
 ) -> Result<(StatusCode, Json<ClassificationOutcomeView>), ApiError> {
@@ -191,11 +192,12 @@ impl From<BomImportReport> for BomImportView {
 ))]
 pub async fn import_bom(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<AiSystemId>,
     body: Result<String, axum::extract::rejection::StringRejection>,
 ) -> Result<Json<BomImportView>, ApiError> {
     let document = body.map_err(|r| ApiError::new(r.status(), r.body_text()))?;
+    crate::boundary::check_text("document", &document)?;
     let report = state.app.import_ml_bom(&actor, id, &document).await?;
     Ok(Json(report.into()))
 }

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::frameworks::ItemView;
 use super::{Body, Id, Params};
+use crate::allowed::{Allowed, ManageOrganisation};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -88,7 +89,7 @@ fn format_of(name: &str) -> Result<ImportFormat, ApiError> {
 ))]
 pub async fn import(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageOrganisation>,
     Body(form): Body<FrameworkImportForm>,
 ) -> Result<(StatusCode, Json<ImportedFrameworkView>), ApiError> {
     let format = form.format.as_deref().map(format_of).transpose()?;
@@ -153,7 +154,7 @@ pub async fn list(
 ))]
 pub async fn delete(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageOrganisation>,
     Id(key): Id<String>,
 ) -> Result<StatusCode, ApiError> {
     state.app.delete_custom_framework(&actor, &key).await?;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Body, Id, Params};
+use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -71,7 +72,7 @@ pub fn view(e: Evidence, now: Timestamp) -> EvidenceView {
 ))]
 pub async fn add_link(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Body(facts): Body<EvidenceFacts>,
 ) -> Result<(StatusCode, Json<EvidenceView>), ApiError> {
     let evidence = state.app.add_evidence(&actor, facts, None).await?;
@@ -93,9 +94,10 @@ async fn read_upload(mut multipart: Multipart) -> Result<(EvidenceFacts, Upload)
                     .text()
                     .await
                     .map_err(|e| bad(e.status(), e.body_text()))?;
-                facts = Some(serde_json::from_str::<EvidenceFacts>(&text).map_err(|e| {
-                    bad(StatusCode::UNPROCESSABLE_ENTITY, format!("metadata: {e}"))
-                })?);
+                facts = Some(crate::boundary::parse_json::<EvidenceFacts>(
+                    "metadata",
+                    text.as_bytes(),
+                )?);
             }
             Some("file") => {
                 let file_name = field.file_name().unwrap_or_default().to_owned();
@@ -240,7 +242,7 @@ pub async fn download(
 ))]
 pub async fn delete(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<EvidenceId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.delete_evidence(&actor, id).await?;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Id, Params};
+use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -346,7 +347,7 @@ pub async fn get_text(
 ))]
 pub async fn put_text(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id((framework, item)): Id<(String, String)>,
     super::Body(form): super::Body<RequirementTextForm>,
 ) -> Result<Json<RequirementTextView>, ApiError> {
@@ -365,7 +366,7 @@ pub async fn put_text(
 ))]
 pub async fn delete_text(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id((framework, item)): Id<(String, String)>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     state
@@ -381,7 +382,7 @@ pub async fn delete_text(
 ))]
 pub async fn import_texts(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(framework): Id<String>,
     super::Body(form): super::Body<RequirementTextsImport>,
 ) -> Result<Json<ImportedView>, ApiError> {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -22,7 +22,7 @@ const READINESS_WAIT: Duration = Duration::from_secs(1);
 /// The database answers and its schema is current; answers within a second either way.
 #[utoipa::path(get, path = "/readyz", tag = "health", security(()), responses(
     (status = 200, description = "Ready to serve"),
-    (status = 503, description = "The database is unreachable or not migrated; try again after Retry-After seconds"),
+    (status = 503, body = crate::error::Problem, content_type = "application/problem+json", description = "The database is unreachable or not migrated; try again after Retry-After seconds"),
 ))]
 pub async fn readyz(State(state): State<WebState>) -> Response {
     let store = state.app.store();
@@ -51,10 +51,7 @@ pub async fn readyz(State(state): State<WebState>) -> Response {
             "the database did not answer in time"
         }
     };
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, "5")],
-        Json(json!({"status": "not ready", "detail": problem})),
-    )
-        .into_response()
+    let mut not_ready = crate::error::ApiError::new(StatusCode::SERVICE_UNAVAILABLE, problem);
+    not_ready.retry_after = Some(5);
+    not_ready.into_response()
 }

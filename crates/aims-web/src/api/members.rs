@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 
 use super::views::{InvitationForm, InvitationView, MemberView, RoleForm};
 use super::{Body, Id};
+use crate::allowed::{Allowed, ManageMembers};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -37,7 +38,7 @@ pub async fn list(
 ))]
 pub async fn change_role(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageMembers>,
     Id(user): Id<UserId>,
     Body(form): Body<RoleForm>,
 ) -> Result<StatusCode, ApiError> {
@@ -64,7 +65,7 @@ pub async fn remove(
 ))]
 pub async fn invitations(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageMembers>,
 ) -> Result<Json<Vec<InvitationView>>, ApiError> {
     Ok(Json(
         state
@@ -83,7 +84,7 @@ pub async fn invitations(
 ))]
 pub async fn invite(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageMembers>,
     Body(form): Body<InvitationForm>,
 ) -> Result<(StatusCode, Json<InvitationView>), ApiError> {
     let (invitation, credential) = state
@@ -110,7 +111,7 @@ pub async fn invite(
 ))]
 pub async fn revoke_invitation(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageMembers>,
     Id(id): Id<InvitationId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.revoke_invitation(&actor, id).await?;

@@ -31,10 +31,46 @@ use utoipa::{Modify, OpenApi};
 use crate::error::{ApiError, Problem};
 use crate::state::WebState;
 
-/// A JSON body; a malformed one is answered with a problem naming what is wrong.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON body; a malformed one, or one with a control character in a string, is answered
+/// with a problem naming what is wrong.
 pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(is_json_media_type);
+        if !is_json {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as application/json",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        crate::boundary::parse_json("body", &bytes).map(Body)
+    }
+}
+
+/// Whether a `Content-Type` names JSON: `application/json` or an `application/…+json` type.
+fn is_json_media_type(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
 
 /// A query string; a malformed one is answered with a problem.
 #[derive(FromRequestParts)]

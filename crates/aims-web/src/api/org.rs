@@ -5,6 +5,7 @@ use axum::extract::State;
 
 use super::Body;
 use super::views::{OrgMembershipView, OrganisationView, RenameOrgForm};
+use crate::allowed::{Allowed, ManageOrganisation};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -45,7 +46,7 @@ pub async fn show(
 ))]
 pub async fn rename(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageOrganisation>,
     Body(form): Body<RenameOrgForm>,
 ) -> Result<Json<OrganisationView>, ApiError> {
     Ok(Json(state.app.rename_org(&actor, &form.name).await?.into()))

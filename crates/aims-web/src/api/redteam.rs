@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Id;
+use crate::allowed::{Allowed, ManageOrganisation};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -88,12 +89,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<RedTeamUpload, ApiError
                     .text()
                     .await
                     .map_err(|e| bad(e.status(), e.body_text()))?;
-                upload.thresholds = serde_json::from_str::<Thresholds>(&text).map_err(|e| {
-                    ApiError::from(AppError::Invalid(ValidationError::new(
-                        "thresholds",
-                        e.to_string(),
-                    )))
-                })?;
+                upload.thresholds =
+                    crate::boundary::parse_json::<Thresholds>("thresholds", text.as_bytes())?;
             }
             _ => {}
         }
@@ -212,7 +209,7 @@ impl From<aims_app::JobStatus> for RedTeamJobView {
 ))]
 pub async fn start(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageOrganisation>,
     Id(system): Id<AiSystemId>,
     super::Body(body): super::Body<StartRun>,
 ) -> Result<(StatusCode, Json<RedTeamJobView>), ApiError> {
@@ -246,7 +243,7 @@ pub async fn jobs(
 ))]
 pub async fn cancel(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageOrganisation>,
     Id(job): Id<aims_app::domain::JobId>,
 ) -> Result<(StatusCode, Json<RedTeamJobView>), ApiError> {
     let job = state.app.cancel_redteam_run(&actor, job).await?;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Body, Id, Params};
+use crate::allowed::{Allowed, Edit, ManageOrganisation};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -243,7 +244,7 @@ pub struct MethodChanged {
 ))]
 pub async fn set_method(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<ManageOrganisation>,
     Body(method): Body<RiskMethod>,
 ) -> Result<Json<MethodChanged>, ApiError> {
     let risks_rescored = state.app.set_risk_method(&actor, method).await?;
@@ -269,7 +270,7 @@ pub async fn list(
 ))]
 pub async fn create(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Body(form): Body<RiskForm>,
 ) -> Result<(StatusCode, Json<RiskView>), ApiError> {
     let facts = form.facts().map_err(invalid)?;
@@ -300,7 +301,7 @@ pub async fn show(
 ))]
 pub async fn update(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<RiskId>,
     Body(form): Body<RiskForm>,
 ) -> Result<Json<RiskView>, ApiError> {
@@ -319,7 +320,7 @@ pub async fn update(
 ))]
 pub async fn delete(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<RiskId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.delete_risk(&actor, id).await?;
@@ -339,7 +340,7 @@ pub struct AcceptForm {
 ))]
 pub async fn accept(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<RiskId>,
     Body(form): Body<AcceptForm>,
 ) -> Result<Json<RiskView>, ApiError> {

@@ -4,13 +4,14 @@ use aims_app::domain::soa::{ImplementationFacts, SoaRow};
 use aims_app::domain::{UserId, ValidationError};
 use aims_app::{AppError, SoaReport};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Body, Params};
+use super::{Body, Id, Params};
+use crate::allowed::{Allowed, Approve, Edit};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -85,8 +86,8 @@ impl ImplementationForm {
 ))]
 pub async fn set_implementation(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
-    Path(control): Path<String>,
+    Allowed(actor, _): Allowed<Edit>,
+    Id(control): Id<String>,
     Body(form): Body<ImplementationForm>,
 ) -> Result<StatusCode, ApiError> {
     let facts = form.facts().map_err(AppError::Invalid)?;
@@ -118,7 +119,7 @@ pub struct OwnControlView {
 ))]
 pub async fn add_control(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Body(form): Body<OwnControlForm>,
 ) -> Result<(StatusCode, Json<OwnControlView>), ApiError> {
     let id = state
@@ -173,7 +174,7 @@ pub async fn versions(
 ))]
 pub async fn generate(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
 ) -> Result<(StatusCode, Json<SoaVersionView>), ApiError> {
     let version = state.app.generate_soa_version(&actor).await?;
     let (found, _) = state.app.soa_snapshot(&actor, version).await?;
@@ -186,8 +187,8 @@ pub async fn generate(
 ))]
 pub async fn approve(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
-    Path(version): Path<i64>,
+    Allowed(actor, _): Allowed<Approve>,
+    Id(version): Id<i64>,
 ) -> Result<StatusCode, ApiError> {
     state.app.approve_soa_version(&actor, version).await?;
     Ok(StatusCode::NO_CONTENT)

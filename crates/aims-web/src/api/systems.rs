@@ -11,6 +11,7 @@ use super::system_views::{
     SystemView,
 };
 use super::{Body, Id, Params};
+use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -39,7 +40,7 @@ pub async fn list(
 ))]
 pub async fn create(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Body(form): Body<SystemForm>,
 ) -> Result<(StatusCode, Json<SystemView>), ApiError> {
     let facts = form.facts().map_err(invalid)?;
@@ -68,7 +69,7 @@ pub async fn show(
 ))]
 pub async fn update(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<AiSystemId>,
     Body(form): Body<SystemForm>,
 ) -> Result<Json<SystemView>, ApiError> {
@@ -89,7 +90,7 @@ pub async fn update(
 ))]
 pub async fn delete(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<AiSystemId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.delete_ai_system(&actor, id).await?;
@@ -103,7 +104,7 @@ pub async fn delete(
 ))]
 pub async fn add_component(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<AiSystemId>,
     Body(form): Body<ComponentForm>,
 ) -> Result<(StatusCode, Json<ComponentView>), ApiError> {
@@ -122,7 +123,7 @@ pub async fn add_component(
 ))]
 pub async fn update_component(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<ComponentId>,
     Body(form): Body<ComponentForm>,
 ) -> Result<Json<ComponentView>, ApiError> {
@@ -136,7 +137,7 @@ pub async fn update_component(
 ))]
 pub async fn remove_component(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<Edit>,
     Id(id): Id<ComponentId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.remove_component(&actor, id).await?;

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 
 use super::views::{CreatedTokenView, TokenForm, TokenView};
 use super::{Body, Id};
+use crate::allowed::{Allowed, OwnAccount};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -37,7 +38,7 @@ pub async fn list(
 ))]
 pub async fn create(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<OwnAccount>,
     Body(form): Body<TokenForm>,
 ) -> Result<(StatusCode, Json<CreatedTokenView>), ApiError> {
     let created = state

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::org::actor_or_page;
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
+use crate::allowed::{Approve, Edit, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -140,11 +141,10 @@ pub struct NewAssessment {
 /// `POST /systems/{id}/impact-assessments`.
 pub async fn create(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId(system): PageId<AiSystemId>,
     PageForm(form): PageForm<NewAssessment>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let content = AssessmentContent {
         title: form.title,
         ..Default::default()
@@ -248,11 +248,10 @@ fn content_from_form(body: &str) -> Result<(AssessmentContent, i64), AppError> {
 /// `POST /impact-assessments/{id}`: saves the form as a new version.
 pub async fn save(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<ImpactAssessmentId>,
     body: String,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let (content, version) = match content_from_form(&body) {
         Ok(parsed) => parsed,
         Err(err) => return app_error_page(err),
@@ -288,11 +287,10 @@ pub struct ApproveVersion {
 /// `POST /impact-assessments/{id}/approve`.
 pub async fn approve(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Approve>,
     PageId(id): PageId<ImpactAssessmentId>,
     PageForm(form): PageForm<ApproveVersion>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state
         .app
         .approve_impact_assessment(&actor, id, form.version)

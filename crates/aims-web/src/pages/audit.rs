@@ -8,10 +8,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::org::actor_or_page;
 use super::{Chrome, app_error_page, form_error, render};
+use crate::allowed::{PageAllowed, ReadAudit};
 use crate::api::views::AuditParams;
-use crate::identity::PageUser;
 use crate::state::WebState;
 
 /// The filter as typed, to show back in the form.
@@ -39,10 +38,9 @@ struct AuditPage {
 /// `GET /audit`: filterable by object, actor and time; newest first, a page at a time.
 pub async fn audit_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<ReadAudit>,
     Query(params): Query<AuditParams>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let filter = Filter {
         object_type: text(&params.object_type),

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::org::actor_or_page;
 use super::{Chrome, PageId, app_error_page, done, form_error, render};
+use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -195,11 +196,10 @@ pub async fn classification_page(
 /// `POST /systems/{id}/classification`.
 pub async fn classify(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<AiSystemId>,
     body: String,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let answers = match answers_from_form(&body) {
         Ok(answers) => answers,
         Err(err) => return app_error_page(err),
@@ -243,16 +243,20 @@ pub async fn download_bom(
 /// `POST /systems/{id}/ml-bom`: a CycloneDX file uploaded from the system's page.
 pub async fn upload_bom(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<AiSystemId>,
     mut multipart: Multipart,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let mut document = None;
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => match field.text().await {
-                Ok(text) => document = Some(text),
+                Ok(text) => {
+                    if let Err(refused) = crate::boundary::check_text("file", &text) {
+                        return super::error_page(refused.status, &refused.detail);
+                    }
+                    document = Some(text);
+                }
                 Err(err) => {
                     return super::error_page(
                         err.status(),
@@ -285,12 +289,11 @@ pub async fn upload_bom(
 /// `POST /systems/{id}/evidence`: a link or a file supporting this system, from its page.
 pub async fn add_evidence(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<AiSystemId>,
     mut multipart: Multipart,
 ) -> Response {
     use aims_app::domain::evidence::{EvidenceFacts, Target, TargetKind};
-    let actor = actor_or_page!(context);
     let mut facts = EvidenceFacts {
         targets: vec![Target {
             kind: TargetKind::System,
@@ -324,13 +327,12 @@ pub async fn evidence_file(
 /// `POST /evidence/{id}/delete`, back to the system's page.
 pub async fn delete_evidence(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<aims_app::domain::EvidenceId>,
     super::PageForm(back): super::PageForm<super::systems::BackTo>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.delete_evidence(&actor, id).await {
-        Ok(()) => done(&format!("/systems/{}", back.system), "evidence-removed"),
+        Ok(()) => done(&back.page(), "evidence-removed"),
         Err(err) => app_error_page(err),
     }
 }

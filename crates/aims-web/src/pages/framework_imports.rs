@@ -13,16 +13,16 @@ use super::encode;
 use super::frameworks::frameworks_view;
 use super::org::actor_or_page;
 use super::{Chrome, PageId, app_error_page, done, form_error, render};
+use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
 /// `POST /frameworks/imports`: a file uploaded from the frameworks page.
 pub async fn import(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<ManageOrganisation>,
     mut multipart: Multipart,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let mut import = FrameworkImport::default();
     let mut options = ImportOptions::default();
     loop {
@@ -47,6 +47,9 @@ pub async fn import(
                 );
             }
         };
+        if let Err(refused) = crate::boundary::check_text(&name, &text) {
+            return super::error_page(refused.status, &refused.detail);
+        }
         let value = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
         match name.as_str() {
             "file" => {
@@ -83,10 +86,9 @@ pub async fn import(
 /// `POST /frameworks/imports/{key}/delete`.
 pub async fn delete(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<ManageOrganisation>,
     PageId(key): PageId<String>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.delete_custom_framework(&actor, &key).await {
         Ok(()) => done("/frameworks", "deleted"),
         Err(err) => match form_error(err) {

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::org::actor_or_page;
 use super::{Chrome, PageId, app_error_page, encode, form_error, render};
+use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -345,11 +346,10 @@ pub struct TextForm {
 /// `POST /frameworks/{framework}/items/{item}/text`: attaches the organisation's text.
 pub async fn set_text(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId((framework, item)): PageId<(String, String)>,
     super::PageForm(form): super::PageForm<TextForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state
         .app
         .set_requirement_text(&actor, &framework, &item, &form.text)
@@ -379,10 +379,9 @@ pub async fn set_text(
 /// `POST /frameworks/{framework}/items/{item}/text/clear`.
 pub async fn clear_text(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId((framework, item)): PageId<(String, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state
         .app
         .clear_requirement_text(&actor, &framework, &item)

@@ -24,12 +24,12 @@ mod tokens;
 use aims_app::domain::{Permission, Timestamp, ValidationError};
 use aims_app::{AppError, SessionContext};
 use askama::Template;
+use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 
 use crate::error::ApiError;
 use crate::state::WebState;
@@ -292,9 +292,14 @@ fn capitalised(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A redirect after a successful form, with a message chosen from a fixed list.
+/// A redirect after a successful form, with a message chosen from a fixed list. A path that
+/// could not be a header (it never should) sends the browser home rather than failing.
 pub fn done(path: &str, notice: &str) -> Response {
-    Redirect::to(&format!("{path}?done={notice}")).into_response()
+    let target = format!("{path}?done={notice}");
+    match header::HeaderValue::try_from(target.as_str()) {
+        Ok(_) => Redirect::to(&target).into_response(),
+        Err(_) => Redirect::to("/").into_response(),
+    }
 }
 
 /// `text` as one component of a URL path or query: every byte but the unreserved ones escaped
@@ -353,13 +358,49 @@ impl<T: serde::de::DeserializeOwned> FromRequest<WebState> for PageForm<T> {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &WebState) -> Result<Self, Self::Rejection> {
-        match Form::<T>::from_request(request, state).await {
-            Ok(Form(value)) => Ok(PageForm(value)),
-            Err(rejection) => Err(error_page(
-                StatusCode::BAD_REQUEST,
-                &format!("The form could not be read: {}", rejection.body_text()),
-            )),
+        let form_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !form_type {
+            return Err(error_page(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "The form must be sent as application/x-www-form-urlencoded.",
+            ));
         }
+        let bytes = match axum::body::Bytes::from_request(request, state).await {
+            Ok(bytes) => bytes,
+            Err(rejection) => {
+                return Err(error_page(
+                    rejection.status(),
+                    &format!("The form could not be read: {}", rejection.body_text()),
+                ));
+            }
+        };
+        // Every field is text a person typed: line breaks and tabs pass, other control
+        // characters do not.
+        let fields: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+        if let Some((name, _)) = fields.iter().find(|(name, value)| {
+            crate::boundary::holds_control(value, true)
+                || crate::boundary::holds_control(name, false)
+        }) {
+            return Err(error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!(
+                    "The field {name:?} holds a control character; remove it and send the form again."
+                ),
+            ));
+        }
+        serde_urlencoded::from_bytes::<T>(&bytes)
+            .map(PageForm)
+            .map_err(|e| {
+                error_page(
+                    StatusCode::BAD_REQUEST,
+                    &format!("The form could not be read: {e}"),
+                )
+            })
     }
 }
 

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, notice_for, render};
+use crate::allowed::{ManageMembers, ManageOrganisation, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -170,10 +171,9 @@ pub struct RenameForm {
 /// `POST /settings`.
 pub async fn rename(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<ManageOrganisation>,
     PageForm(form): PageForm<RenameForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.rename_org(&actor, &form.name).await {
         Ok(_) => done("/settings", "renamed"),
         Err(err) => match form_error(err) {
@@ -255,10 +255,9 @@ pub struct InviteForm {
 /// `POST /members/invite`: shows the new link once, on the page that answers.
 pub async fn invite(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<ManageMembers>,
     PageForm(form): PageForm<InviteForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state
         .app
         .invite(
@@ -292,11 +291,10 @@ pub struct RoleForm {
 /// `POST /members/{user_id}/role`.
 pub async fn change_role(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<ManageMembers>,
     PageId(user): PageId<UserId>,
     PageForm(form): PageForm<RoleForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.change_role(&actor, user, &form.role).await {
         Ok(()) => done("/members", "role"),
         Err(err) => match form_error(err) {
@@ -326,10 +324,9 @@ pub async fn remove(
 /// `POST /members/invitations/{id}/revoke`.
 pub async fn revoke_invitation(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<ManageMembers>,
     PageId(id): PageId<InvitationId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.revoke_invitation(&actor, id).await {
         Ok(()) => done("/members", "withdrawn"),
         Err(err) => app_error_page(err),

@@ -11,6 +11,7 @@ use axum::response::Response;
 use super::charts::{Bar, percent_bar_chart_svg};
 use super::org::actor_or_page;
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
+use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -129,11 +130,10 @@ pub struct StartForm {
 /// `POST /systems/{id}/redteam-jobs`: queue a run, back to the system page.
 pub async fn start(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<ManageOrganisation>,
     PageId(id): PageId<aims_app::domain::AiSystemId>,
     PageForm(form): PageForm<StartForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.start_redteam_run(&actor, id, &form.config).await {
         Ok(_) => done(&format!("/systems/{id}"), "redteam-queued"),
         Err(err) => match form_error(err) {
@@ -148,10 +148,9 @@ pub async fn start(
 /// `POST /redteam-jobs/{id}/cancel`: stop a run started from aims, back to its system's page.
 pub async fn cancel(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<ManageOrganisation>,
     PageId(id): PageId<aims_app::domain::JobId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.cancel_redteam_run(&actor, id).await {
         Ok(job) => match job.subject {
             Some(system) => done(&format!("/systems/{system}"), "redteam-cancelled"),

@@ -5,19 +5,17 @@ use aims_app::domain::evidence::EvidenceFacts;
 use axum::extract::{Multipart, State};
 use axum::response::Response;
 
-use super::org::actor_or_page;
 use super::{PageId, app_error_page, done};
-use crate::identity::PageUser;
+use crate::allowed::{Edit, PageAllowed};
 use crate::state::WebState;
 
 /// `POST /frameworks/{framework}/items/{item}/evidence`.
 pub async fn add(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId((framework, item)): PageId<(String, String)>,
     mut multipart: Multipart,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let target = match state.app.item_target(&actor, &framework, &item).await {
         Ok(target) => target,
         Err(err) => return app_error_page(err),

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::org::actor_or_page;
 use super::{Chrome, Done, PageForm, app_error_page, done, form_error, render};
+use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -96,10 +97,9 @@ pub struct MethodForm {
 /// `POST /risks/method`.
 pub async fn change(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<ManageOrganisation>,
     PageForm(form): PageForm<MethodForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let parsed = if form.reset.is_some() {
         Ok(RiskMethod::default_five_by_five())
     } else {

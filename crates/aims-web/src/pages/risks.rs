@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::org::actor_or_page;
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
+use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -167,10 +168,9 @@ pub struct NewRisk {
 /// `POST /risks`.
 pub async fn create(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageForm(form): PageForm<NewRisk>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let systems = match form.system.trim() {
         "" => Ok(Vec::new()),
         s => s
@@ -308,11 +308,10 @@ pub struct RiskUpdate {
 /// `POST /risks/{id}`.
 pub async fn update(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<RiskId>,
     PageForm(form): PageForm<RiskUpdate>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let result = async {
         let (risk, _) = state.app.risk(&actor, id).await?;
         let facts = RiskFacts {
@@ -358,11 +357,10 @@ pub struct AcceptNote {
 /// `POST /risks/{id}/accept`.
 pub async fn accept(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<RiskId>,
     PageForm(form): PageForm<AcceptNote>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.accept_risk(&actor, id, &form.note).await {
         Ok(_) => done(&format!("/risks/{id}"), "accepted"),
         Err(err) => match form_error(err) {

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::org::actor_or_page;
 use super::{Chrome, PageForm, app_error_page, done, form_error, render};
+use crate::allowed::{Approve, Edit, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -159,11 +160,10 @@ pub struct RecordForm {
 /// `POST /soa/controls/{control}`.
 pub async fn save_record(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     Path(control): Path<String>,
     PageForm(form): PageForm<RecordForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let facts = match (form.decision.parse(), form.status.parse()) {
         (Ok(decision), Ok(status)) => ImplementationFacts {
             decision,
@@ -191,8 +191,10 @@ pub async fn save_record(
 }
 
 /// `POST /soa/versions`.
-pub async fn generate(State(state): State<WebState>, PageUser(context): PageUser) -> Response {
-    let actor = actor_or_page!(context);
+pub async fn generate(
+    State(state): State<WebState>,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
+) -> Response {
     match state.app.generate_soa_version(&actor).await {
         Ok(_) => done("/soa", "generated"),
         Err(err) => app_error_page(err),
@@ -202,10 +204,9 @@ pub async fn generate(State(state): State<WebState>, PageUser(context): PageUser
 /// `POST /soa/versions/{version}/approve`.
 pub async fn approve(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Approve>,
     Path(version): Path<i64>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.approve_soa_version(&actor, version).await {
         Ok(()) => done("/soa", "approved"),
         Err(err) => app_error_page(err),
@@ -224,10 +225,9 @@ pub struct NewControl {
 /// `POST /soa/own-controls`.
 pub async fn add_control(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageForm(form): PageForm<NewControl>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state
         .app
         .add_own_control(&actor, &form.title, &form.description)

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::org::actor_or_page;
 use super::system_form::SystemPageForm;
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, render};
+use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -274,10 +275,9 @@ pub async fn new_page(State(state): State<WebState>, PageUser(context): PageUser
 /// `POST /systems/new`.
 pub async fn create(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageForm(form): PageForm<SystemPageForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let result = match form.facts() {
         Ok(facts) => state.app.create_ai_system(&actor, facts).await,
         Err(invalid) => Err(invalid.into()),
@@ -313,11 +313,10 @@ pub async fn edit_page(
 /// `POST /systems/{id}/edit`.
 pub async fn update(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<AiSystemId>,
     PageForm(form): PageForm<SystemPageForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let result = match form.facts() {
         Ok(facts) => {
             state
@@ -336,10 +335,9 @@ pub async fn update(
 /// `POST /systems/{id}/delete`.
 pub async fn delete(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<AiSystemId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.delete_ai_system(&actor, id).await {
         Ok(()) => done("/systems", "deleted"),
         Err(err) => app_error_page(err),
@@ -476,11 +474,10 @@ pub struct ComponentPageForm {
 /// `POST /systems/{id}/components`.
 pub async fn add_component(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<AiSystemId>,
     PageForm(form): PageForm<ComponentPageForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let facts = ComponentFacts {
         name: form.name,
         version: form.version,
@@ -507,23 +504,30 @@ pub async fn add_component(
 /// `POST /components/{id}/remove`: back to the system's page.
 pub async fn remove_component(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<ComponentId>,
     PageForm(form): PageForm<BackTo>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.remove_component(&actor, id).await {
-        Ok(()) => match form.system.parse::<AiSystemId>() {
-            Ok(system) => done(&format!("/systems/{system}"), "component-removed"),
-            Err(_) => done("/systems", "component-removed"),
-        },
+        Ok(()) => done(&form.page(), "component-removed"),
         Err(err) => app_error_page(err),
     }
 }
 
-/// The system page to return to after a change of one of its parts.
+/// The system page to return to after a change of one of its parts: read before the change,
+/// so that a form naming no valid system is refused before anything is changed.
 #[derive(Deserialize)]
 pub struct BackTo {
     #[serde(default)]
-    pub(crate) system: String,
+    system: Option<AiSystemId>,
+}
+
+impl BackTo {
+    /// The page: the system's, or the inventory when the form names none.
+    pub fn page(&self) -> String {
+        self.system.map_or_else(
+            || "/systems".to_owned(),
+            |system| format!("/systems/{system}"),
+        )
+    }
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::org::actor_or_page;
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, notice_for, render};
+use crate::allowed::{OwnAccount, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
@@ -77,10 +78,9 @@ pub struct TokenForm {
 /// `POST /tokens`: shows the new secret once, on the page that answers.
 pub async fn create(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<OwnAccount>,
     PageForm(form): PageForm<TokenForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     let expires_in_days = match form
         .expires_in_days
         .as_deref()
@@ -179,10 +179,9 @@ pub struct PasswordForm {
 /// `POST /account/password`: keeps this session, ends the others.
 pub async fn change_password(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(context, actor, _): PageAllowed<OwnAccount>,
     PageForm(form): PageForm<PasswordForm>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state
         .app
         .change_password(
@@ -204,10 +203,9 @@ pub async fn change_password(
 /// `POST /account/sessions/{id}/revoke`.
 pub async fn revoke_session(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageAllowed(_, actor, _): PageAllowed<OwnAccount>,
     PageId(id): PageId<SessionId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
     match state.app.revoke_session(&actor, id).await {
         Ok(()) => done("/account", "ended"),
         Err(err) => app_error_page(err),

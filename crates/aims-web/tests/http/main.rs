@@ -1,6 +1,7 @@
 //! HTTP integration tests: the real server on 127.0.0.1:0, spoken to over HTTP.
 
 mod assessments;
+mod boundary;
 mod custom_frameworks;
 mod evidence;
 mod frameworks;
