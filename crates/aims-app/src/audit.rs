@@ -76,7 +76,14 @@ impl App {
                 })?;
             query.before_seq = Some(seq);
         }
-        query.limit = query.limit.clamp(1, 200);
+        // As every list: a page size out of range is refused, not quietly changed.
+        if !(1..=crate::MAX_PAGE).contains(&query.limit) {
+            return Err(aims_domain::ValidationError::new(
+                "limit",
+                format!("must be 1 to {}", crate::MAX_PAGE),
+            )
+            .into());
+        }
         let events = self
             .store
             .read()

@@ -347,15 +347,9 @@ impl App {
         CatalogueDiff,
     )> {
         let library = self.library(actor).await?;
-        let find = |name: &str, field: &'static str| {
-            library.shared(name).ok_or_else(|| {
-                AppError::Invalid(ValidationError::new(
-                    field,
-                    format!("no framework {name:?}"),
-                ))
-            })
-        };
-        let (before, after) = (find(old, "old")?, find(new, "new")?);
+        // A name that is no framework of the library names nothing: not found, like an id.
+        let find = |name: &str| library.shared(name).ok_or(AppError::NotFound("framework"));
+        let (before, after) = (find(old)?, find(new)?);
         if before.framework.id != after.framework.id {
             return Err(AppError::Invalid(ValidationError::new(
                 "new",

@@ -101,8 +101,15 @@ impl App {
         query: &str,
         limit: usize,
     ) -> Result<Vec<(Arc<Catalogue>, Item)>> {
-        if query.trim().chars().count() < 2 {
-            return Err(invalid("q", "must be at least 2 characters"));
+        let length = query.chars().count();
+        if length < 2 || query.trim().is_empty() {
+            return Err(invalid(
+                "q",
+                "must be at least 2 characters, not all spaces",
+            ));
+        }
+        if length > 200 {
+            return Err(invalid("q", "must be at most 200 characters"));
         }
         let library = self.library(actor).await?;
         Ok(library

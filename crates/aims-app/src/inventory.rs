@@ -15,6 +15,8 @@ use crate::members::require_new_members;
 pub const MAX_PAGE: i64 = 200;
 /// Lists count their matches up to this many; past it they say "more than".
 pub const COUNT_CAP: i64 = 10_000;
+/// Deepest a list can be paged: past it, filters find rows faster than paging does.
+pub const MAX_OFFSET: i64 = 1_000_000;
 
 /// What the inventory list is asked for, as it arrives from a form or a query string.
 #[derive(Clone, Debug, Default)]
@@ -63,6 +65,18 @@ pub struct SystemOverview {
     pub redteam_runs: Vec<aims_domain::redteam::RedTeamRun>,
 }
 
+/// A list's offset: 0 to [`MAX_OFFSET`], 0 when absent.
+pub(crate) fn checked_offset(offset: Option<i64>) -> Result<i64, ValidationError> {
+    let offset = offset.unwrap_or(0);
+    if !(0..=MAX_OFFSET).contains(&offset) {
+        return Err(ValidationError::new(
+            "offset",
+            format!("must be 0 to {MAX_OFFSET}; use filters to reach rows further down"),
+        ));
+    }
+    Ok(offset)
+}
+
 fn blank_to_none(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
@@ -109,12 +123,9 @@ impl SystemFilter {
                 format!("must be between 1 and {MAX_PAGE}"),
             ));
         }
-        let offset = self.offset.unwrap_or(0);
-        if offset < 0 {
-            return Err(ValidationError::new("offset", "must not be negative"));
-        }
+        let offset = checked_offset(self.offset)?;
         let text = blank_to_none(&self.q).map(str::to_owned);
-        if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        if self.q.as_ref().is_some_and(|t| t.chars().count() > 200) {
             return Err(ValidationError::new("q", "must be at most 200 characters"));
         }
         Ok(SystemQuery {

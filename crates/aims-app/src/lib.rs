@@ -58,7 +58,7 @@ pub use evidence::Upload;
 pub use frameworks::{MAX_HOPS, MAX_TEXT_CHARS, RequirementView};
 pub use generate::DataSetSize;
 pub use impact::AssessmentRecord;
-pub use inventory::{COUNT_CAP, MAX_PAGE, SystemFilter, SystemOverview, SystemPage};
+pub use inventory::{COUNT_CAP, MAX_OFFSET, MAX_PAGE, SystemFilter, SystemOverview, SystemPage};
 pub use jobs::{JobKind, Worker};
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
 pub use readiness::Readiness;

@@ -123,6 +123,9 @@ impl RiskFilter {
                 format!("must be between 1 and {}", crate::MAX_PAGE),
             ));
         }
+        if self.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+            return Err(ValidationError::new("q", "must be at most 200 characters"));
+        }
         Ok(RiskQuery {
             text: blank(&self.q).map(str::to_owned),
             status: blank(&self.status)
@@ -168,7 +171,7 @@ impl RiskFilter {
             sort,
             descending,
             limit,
-            offset: self.offset.unwrap_or(0).max(0),
+            offset: crate::inventory::checked_offset(self.offset)?,
         })
     }
 }

@@ -29,7 +29,8 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-/// Trims `text` and checks its length in characters; names `field` when it fails.
+/// Trims `text` and checks its length in characters (at least `min` once trimmed, at most
+/// `max` as given); names `field` when it fails.
 pub fn bounded_text(
     field: &'static str,
     text: &str,
@@ -45,7 +46,7 @@ pub fn bounded_text(
             ValidationError::new(field, format!("must be at least {min} characters"))
         });
     }
-    if length > max {
+    if text.chars().count() > max {
         return Err(ValidationError::new(
             field,
             format!("must be at most {max} characters"),
@@ -64,7 +65,7 @@ pub fn bounded_text(
 /// value is allowed, other control characters are refused.
 pub fn long_text(field: &'static str, text: &str, max: usize) -> Result<String, ValidationError> {
     let trimmed = text.trim();
-    if trimmed.chars().count() > max {
+    if text.chars().count() > max {
         return Err(ValidationError::new(
             field,
             format!("must be at most {max} characters"),

@@ -152,7 +152,11 @@ impl Tx {
         let offset = listing.offset.max(0);
         let walked = match walkable {
             Some(index)
-                if walk_is_cheaper(total, limit + offset, counted.table_rows.unwrap_or(0)) =>
+                if walk_is_cheaper(
+                    total,
+                    limit.saturating_add(offset),
+                    counted.table_rows.unwrap_or(0),
+                ) =>
             {
                 Some(index)
             }

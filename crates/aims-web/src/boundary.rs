@@ -56,16 +56,45 @@ fn control_refused(field: &str) -> ApiError {
     err
 }
 
+/// `value` with every number that is a whole number written as a fraction (`520.0`) made an
+/// integer: JSON Schema counts it as one, and so do the fields that take integers.
+fn whole_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
 /// Reads JSON text into `T`, refusing control characters in its strings first.
 pub fn parse_json<T: DeserializeOwned>(what: &str, text: &[u8]) -> Result<T, ApiError> {
-    let value: Value = serde_json::from_slice(text)
+    let mut value: Value = serde_json::from_slice(text)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("{what}: {e}")))?;
+    whole_numbers(&mut value);
     if let Some(path) = control_in_json(&value) {
         return Err(control_refused(if path.is_empty() { what } else { &path }));
     }
     serde_json::from_value(value).map_err(|e| {
         let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{what}: {e}"));
         err.field = Some(what.to_owned());
+        err
+    })
+}
+
+/// Reads the JSON text of one field of a form (a multipart part) into `T`: anything wrong
+/// with it, its syntax included, is that field's fault (422 naming it).
+pub fn parse_json_field<T: DeserializeOwned>(field: &str, text: &[u8]) -> Result<T, ApiError> {
+    parse_json(field, text).map_err(|mut err| {
+        err.status = StatusCode::UNPROCESSABLE_ENTITY;
+        err.field = err.field.or_else(|| Some(field.to_owned()));
         err
     })
 }

@@ -3,6 +3,8 @@
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -43,6 +45,18 @@ pub fn apply(router: Router<WebState>, state: WebState) -> Router<WebState> {
         ))
         // Sec-Fetch-Site and Origin tell a cross-site form post or fetch from our own pages.
         .layer(CsrfLayer::new())
+        // A bug that panics answers 500 and is logged, instead of dropping the connection.
+        .layer(CatchPanicLayer::custom(
+            |panic: Box<dyn std::any::Any + Send>| {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                tracing::error!(panic = %what, "a request handler panicked");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            },
+        ))
         // Whatever layer answered with an error, it leaves as problem+json or the error page.
         .layer(axum::middleware::from_fn(
             crate::boundary::errors_in_house_style,

@@ -88,7 +88,7 @@ pub struct VersionParams {
 
 /// The questionnaire: every question, its section, kind, choices and what it depends on.
 #[utoipa::path(get, path = "/api/v1/eu-ai-act/questions", tag = "classification", responses(
-    (status = 200, body = Object), (status = 401, body = Problem),
+    (status = 200, body = Vec<Object>, description = "Every question: `field`, `section`, `text`, `help`, `kind` (`yes_no`, `number`, or `{choose: [[id, label]...]}`) and `depends_on`"), (status = 401, body = Problem),
 ))]
 pub async fn list_questions(ApiActor(_actor): ApiActor) -> Json<serde_json::Value> {
     Json(serde_json::to_value(questions()).unwrap_or_default())
@@ -166,7 +166,7 @@ pub fn bom_response(document: &serde_json::Value, id: AiSystemId) -> Response {
 pub struct BomImportView {
     pub created: Vec<String>,
     /// `[component, [fields...]]` of each updated component.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub updated: Vec<(String, Vec<&'static str>)>,
     pub unchanged: usize,
     pub skipped: Vec<String>,

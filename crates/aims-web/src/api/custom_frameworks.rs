@@ -18,6 +18,7 @@ use crate::state::WebState;
 
 /// A document to import as a framework or crosswalk of the organisation.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FrameworkImportForm {
     /// The file's name; a `.csv` name reads the document as CSV.
     pub file_name: String,
@@ -124,7 +125,7 @@ pub async fn import(
 }
 
 /// The organisation's imported frameworks and crosswalks.
-#[utoipa::path(get, path = "/api/v1/frameworks/imports", tag = "frameworks", responses(
+#[utoipa::path(get, path = "/api/v1/frameworks/imports", tag = "frameworks", operation_id = "list_imports", responses(
     (status = 200, body = Vec<CustomFrameworkView>), (status = 401, body = Problem),
 ))]
 pub async fn list(
@@ -163,6 +164,7 @@ pub async fn delete(
 
 /// The two versions to compare.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompareParams {
     /// The older version: `id@version`.
     pub old: String,

@@ -94,7 +94,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<(EvidenceFacts, Upload)
                     .text()
                     .await
                     .map_err(|e| bad(e.status(), e.body_text()))?;
-                facts = Some(crate::boundary::parse_json::<EvidenceFacts>(
+                facts = Some(crate::boundary::parse_json_field::<EvidenceFacts>(
                     "metadata",
                     text.as_bytes(),
                 )?);

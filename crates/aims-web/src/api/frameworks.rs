@@ -178,6 +178,7 @@ pub struct FrameworkHitView {
 
 /// How far to follow crosswalks.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HopsParams {
     /// Crosswalk steps to follow, 1 (direct) to 4; every answer beyond 1 shows its path.
     pub hops: Option<usize>,
@@ -185,6 +186,7 @@ pub struct HopsParams {
 
 /// What to search for.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words that must all appear in the id, title or description.
     pub q: String,
@@ -307,12 +309,14 @@ impl From<aims_app::RequirementText> for RequirementTextView {
 
 /// The text to attach.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RequirementTextForm {
     pub text: String,
 }
 
 /// Texts to attach in bulk: CSV with `id` and `text` columns.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RequirementTextsImport {
     pub csv: String,
 }

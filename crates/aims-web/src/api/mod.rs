@@ -4,6 +4,8 @@ mod account;
 mod assessments;
 mod audit;
 mod classification;
+mod contract;
+mod contract_rules;
 mod evidence;
 pub use classification::bom_response;
 pub use evidence::file_response;
@@ -278,9 +280,10 @@ impl Modify for BearerAuth {
 )]
 struct ApiDoc;
 
-/// The OpenAPI document of every API route.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The OpenAPI document of every API route, with the responses every operation shares.
+pub fn openapi_document() -> serde_json::Value {
+    let generated = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    contract::finish(generated)
 }
 
 /// `GET /api/openapi.json`: the document is built and serialised once per process, not per

@@ -34,7 +34,7 @@ pub struct ClauseCoverageView {
 pub struct ReadinessView {
     pub systems: i64,
     /// `[class, count]`, most severe first, `unclassified` last.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub by_class: Vec<(String, i64)>,
     pub classifications_needing_review: i64,
     /// The first 20 by name of the high-risk systems without an approved, current impact

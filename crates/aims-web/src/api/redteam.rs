@@ -90,7 +90,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<RedTeamUpload, ApiError
                     .await
                     .map_err(|e| bad(e.status(), e.body_text()))?;
                 upload.thresholds =
-                    crate::boundary::parse_json::<Thresholds>("thresholds", text.as_bytes())?;
+                    crate::boundary::parse_json_field::<Thresholds>("thresholds", text.as_bytes())?;
             }
             _ => {}
         }

@@ -127,6 +127,10 @@ pub async fn update_component(
     Id(id): Id<ComponentId>,
     Body(form): Body<ComponentForm>,
 ) -> Result<Json<ComponentView>, ApiError> {
+    // The kind is fixed when a component is added; one given here must still be a kind.
+    if form.kind.is_some() {
+        form.kind().map_err(invalid)?;
+    }
     let component = state.app.update_component(&actor, id, form.facts()).await?;
     Ok(Json(component.into()))
 }

@@ -274,12 +274,14 @@ pub struct SignedHeadView {
 
 /// A new name for the organisation.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RenameOrgForm {
     pub name: String,
 }
 
 /// A new role for a member.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RoleForm {
     /// owner, admin, editor, auditor or viewer.
     pub role: String,
@@ -287,6 +289,7 @@ pub struct RoleForm {
 
 /// An invitation to send.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InvitationForm {
     pub email: String,
     /// owner, admin, editor, auditor or viewer.
@@ -295,6 +298,7 @@ pub struct InvitationForm {
 
 /// A token to create.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenForm {
     pub name: String,
     /// The token's role; the caller's own when absent. Never wider than the caller's.
@@ -305,6 +309,7 @@ pub struct TokenForm {
 
 /// A password change.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordForm {
     pub current_password: String,
     pub new_password: String,
@@ -312,6 +317,7 @@ pub struct PasswordForm {
 
 /// Filters and paging of the audit trail.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Only events about objects of this type (`member`, `token`, ...).
     pub object_type: Option<String>,
