@@ -198,10 +198,11 @@ fn parameter_rules(operation: &mut Map<String, Value>) {
             && parameter["name"]
                 .as_str()
                 .is_some_and(|n| ID_PARAMETERS.contains(&n));
-        if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) {
-            if is_id && schema.get("type").is_some_and(|t| t == "string") {
-                schema.insert("format".into(), json!("uuid"));
-            }
+        if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
+            && is_id
+            && schema.get("type").is_some_and(|t| t == "string")
+        {
+            schema.insert("format".into(), json!("uuid"));
         }
         if let Some(schema) = parameter.get_mut("schema") {
             text_rules(schema, ADDRESS_TEXT);
