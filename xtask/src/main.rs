@@ -3,6 +3,7 @@
 //! - `cargo xtask test`: every test (unit, store contract on SQLite and PostgreSQL, HTTP
 //!   integration, CLI, browser), then a summary of what ran and what was skipped and why.
 //!   With `AIMS_REQUIRE_ALL` set (CI), any skip is a failure.
+//! - `cargo xtask contract`: only the API contract run (schemathesis) of `test`.
 //! - `cargo xtask bench http`: throughput, latency and memory of a release build.
 //! - `cargo xtask bench spine`: the management system's pages over a generated data set.
 //! - `cargo xtask bench redteam`: the red-team runner against the lab target.
@@ -11,6 +12,7 @@
 mod bench;
 mod bench_redteam;
 mod bench_spine;
+mod contract;
 mod test;
 
 use std::process::ExitCode;
@@ -20,9 +22,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("contract") => test::contract_only(),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask contract\n       cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
             );
             return ExitCode::from(2);
         }

@@ -119,6 +119,15 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
         totals.add(&line);
     }
     let status = child.wait()?;
+    let pg_for_contract =
+        (!planned_skips.iter().any(|s| s.starts_with("PostgreSQL"))).then_some(pg_url.as_str());
+    let contract = match crate::contract::run(&root, pg_for_contract) {
+        Ok(outcome) => Some(outcome),
+        Err(err) => {
+            planned_skips.push(format!("API contract (schemathesis): {err:#}"));
+            None
+        }
+    };
 
     let skipped: BTreeSet<String> = std::fs::read_to_string(&skip_log)
         .unwrap_or_default()
@@ -141,6 +150,11 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
             " (skipped)"
         }
     );
+    if let Some(contract) = &contract {
+        for line in &contract.lines {
+            println!("  {line}");
+        }
+    }
     if skipped.is_empty() {
         println!("  skipped: nothing");
     } else {
@@ -155,12 +169,32 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
         skipped.len() as u64 + totals.ignored
     );
     Ok(
-        if status.success() && totals.failed == 0 && (skipped.is_empty() || !require_all) {
+        if status.success()
+            && totals.failed == 0
+            && !contract.as_ref().is_some_and(|c| c.failed)
+            && (skipped.is_empty() || !require_all)
+        {
             ExitCode::SUCCESS
         } else {
             ExitCode::FAILURE
         },
     )
+}
+
+/// `cargo xtask contract`: the API contract run alone, on PostgreSQL too when reachable.
+pub fn contract_only() -> anyhow::Result<ExitCode> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let pg_url = std::env::var("AIMS_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.into());
+    let pg = postgres_reachable(&pg_url).ok().map(|()| pg_url.as_str());
+    let outcome = crate::contract::run(&root, pg)?;
+    for line in &outcome.lines {
+        println!("{line}");
+    }
+    Ok(if outcome.failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[cfg(test)]

@@ -127,3 +127,37 @@ async fn the_matrix_covers_every_documented_route() {
         "routes without a permission row: {missing:?}"
     );
 }
+
+#[test]
+fn the_document_is_a_contract_every_error_a_problem_and_every_id_unique() {
+    let document = aims_web::openapi_document();
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap();
+            assert!(
+                ids.insert(id.to_owned()),
+                "{method} {path}: operationId {id} repeats"
+            );
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(
+                        response["content"]
+                            .get("application/problem+json")
+                            .is_some(),
+                        "{method} {path} {status} is not a problem document"
+                    );
+                }
+            }
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "path" {
+                    assert!(
+                        path.contains(&format!("{{{}}}", parameter["name"].as_str().unwrap())),
+                        "{method} {path}: {} is not in the path",
+                        parameter["name"]
+                    );
+                }
+            }
+        }
+    }
+}
