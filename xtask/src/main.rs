@@ -3,6 +3,8 @@
 //! - `cargo xtask test`: every test (unit, store contract on SQLite and PostgreSQL, HTTP
 //!   integration, CLI, browser), then a summary of what ran and what was skipped and why.
 //!   With `AIMS_REQUIRE_ALL` set (CI), any skip is a failure.
+//! - `cargo xtask fuzz [--minutes N] [TARGET...]`: every parser of outside input under
+//!   libFuzzer (nightly), executions and findings per target.
 //! - `cargo xtask contract`: only the API contract run (schemathesis) of `test`.
 //! - `cargo xtask bench http`: throughput, latency and memory of a release build.
 //! - `cargo xtask bench spine`: the management system's pages over a generated data set.
@@ -13,6 +15,7 @@ mod bench;
 mod bench_redteam;
 mod bench_spine;
 mod contract;
+mod fuzz;
 mod test;
 
 use std::process::ExitCode;
@@ -23,9 +26,10 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("contract") => test::contract_only(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask contract\n       cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask contract\n       cargo xtask fuzz [--minutes N] [TARGET...]\n       cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
             );
             return ExitCode::from(2);
         }

@@ -98,7 +98,14 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
         .current_dir(&root)
-        .args(["test", "--workspace", "--lib", "--bins", "--tests"])
+        .args([
+            "test",
+            "--workspace",
+            "--lib",
+            "--bins",
+            "--tests",
+            "--no-fail-fast",
+        ])
         .args(extra)
         .env("AIMS_SKIP_LOG", &skip_log)
         .env("AIMS_TEST_PG_URL", &pg_url)

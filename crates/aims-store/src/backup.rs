@@ -16,7 +16,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 pub use archive::{Blob, TableHeader, read_archive, write_archive};
-pub use reading::{MAX_BLOB_BYTES, MAX_MANIFEST_BYTES, MAX_ROW_BYTES};
+pub use reading::{Item, MAX_BLOB_BYTES, MAX_MANIFEST_BYTES, MAX_ROW_BYTES, read_items_from};
 pub use restore::Restored;
 pub use value::{ColumnKind, Value};
 

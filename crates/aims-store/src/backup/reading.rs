@@ -84,13 +84,18 @@ impl<R> Hashing<R> {
 /// Reads the archive at `path`, handing each [`Item`] to `sink` as it is found; blobs are
 /// staged below `staging`. Fails at the first part that is missing from the manifest,
 /// repeated, of another size or content than listed, or malformed.
-pub fn read_items(
-    path: &Path,
+pub fn read_items(path: &Path, staging: &Path, sink: impl FnMut(Item) -> Result<()>) -> Result<()> {
+    let file = File::open(path).map_err(io_error("opening the archive"))?;
+    read_items_from(BufReader::new(file), staging, sink)
+}
+
+/// [`read_items`] over any reader of the archive's bytes (gzip-compressed tar).
+pub fn read_items_from(
+    archive: impl Read,
     staging: &Path,
     mut sink: impl FnMut(Item) -> Result<()>,
 ) -> Result<()> {
-    let file = File::open(path).map_err(io_error("opening the archive"))?;
-    let mut tar = tar::Archive::new(GzDecoder::new(BufReader::new(file)));
+    let mut tar = tar::Archive::new(GzDecoder::new(archive));
     let mut entries = tar.entries().map_err(io_error("reading the archive"))?;
     let manifest = {
         let mut first = entries
