@@ -15,8 +15,11 @@ use aims_domain::risk::{RiskMethod, describe_change};
 use aims_redteam::config::{RunConfig, Thresholds};
 use aims_redteam::pack::ProbeLibrary;
 
+/// A fuzz target's entry point.
+pub type Entry = fn(&[u8]);
+
 /// Every target: its name (as `fuzz/fuzz_targets/NAME.rs` and the corpus folders) and entry.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Entry)] = &[
     ("cyclonedx_bom", cyclonedx_bom),
     ("oscal_catalog", oscal_catalog),
     ("oscal_mapping", oscal_mapping),
