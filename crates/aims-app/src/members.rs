@@ -164,9 +164,10 @@ impl App {
         Ok(())
     }
 
-    /// The invitation behind a link, the name of its organisation, and whether an account
-    /// with the invited email exists. Unknown, used and expired links all answer `NotFound`.
-    pub async fn open_invitation(&self, secret: &str) -> Result<(Invitation, String, bool)> {
+    /// The invitation behind a link and the name of its organisation. Unknown, used and
+    /// expired links all answer `NotFound`. Whether the invited address has an account is
+    /// not said: the inviter sees the link too, and learns nothing of who exists elsewhere.
+    pub async fn open_invitation(&self, secret: &str) -> Result<(Invitation, String)> {
         let mut tx = self.store.read().await?;
         let invitation = tx
             .invitation_by_token(&SecretHash::of(secret))
@@ -174,8 +175,7 @@ impl App {
             .filter(|i| i.is_open(self.now()))
             .ok_or(AppError::NotFound("invitation"))?;
         let org = tx.org(invitation.org).await?;
-        let has_account = tx.user_by_email(&invitation.email).await?.is_some();
-        Ok((invitation, org.name, has_account))
+        Ok((invitation, org.name))
     }
 
     /// Accepts an invitation: the invitee becomes a member with the invited role.
@@ -184,7 +184,7 @@ impl App {
         secret: &str,
         answer: InvitationAnswer,
     ) -> Result<Accepted> {
-        let (invitation, _, _) = self.open_invitation(secret).await?;
+        let (invitation, _) = self.open_invitation(secret).await?;
         let now = self.now();
         let new_account = match &answer {
             InvitationAnswer::NewAccount {
@@ -231,6 +231,14 @@ impl App {
                     role: invitation.role,
                     label: user.email.to_string(),
                 };
+                if tx.user_by_email(&invitation.email).await?.is_some() {
+                    // Told only to whoever holds the link, after they asked for an account.
+                    return Err(AppError::Conflict(
+                        "this email already has an aims account: sign in with it, then open \
+                         the invitation link again to accept"
+                            .into(),
+                    ));
+                }
                 add_user(&mut tx, invitation.org, &user, invitation.role, &actor, now).await?;
                 Some(
                     self.start_session(&mut tx, &user, Some(invitation.org), client)

@@ -201,7 +201,6 @@ struct InvitationPage {
     org_name: String,
     role: String,
     email: String,
-    has_account: bool,
     signed_in_as_invitee: bool,
 }
 
@@ -212,7 +211,7 @@ async fn invitation_view(
     error: Option<(StatusCode, String)>,
 ) -> Response {
     match state.app.open_invitation(&secret).await {
-        Ok((invitation, org_name, has_account)) => {
+        Ok((invitation, org_name)) => {
             let signed_in_as_invitee = user
                 .as_ref()
                 .is_some_and(|c| c.user.email == invitation.email);
@@ -227,7 +226,6 @@ async fn invitation_view(
                     org_name,
                     role: invitation.role.to_string(),
                     email: invitation.email.to_string(),
-                    has_account,
                     signed_in_as_invitee,
                 },
             )
@@ -267,7 +265,7 @@ pub async fn accept_invitation(
     // Signed in as the invitee: join with that account. Anyone else (signed out, or signed
     // in as another person) answers with a new account for the invited email.
     let invitee = match state.app.open_invitation(&secret).await {
-        Ok((invitation, _, _)) => invitation.email,
+        Ok((invitation, _)) => invitation.email,
         Err(_) => return invitation_view(&state, &user, secret, None).await,
     };
     let answer = match user.as_ref().filter(|c| c.user.email == invitee) {

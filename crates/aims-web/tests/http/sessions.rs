@@ -232,3 +232,69 @@ async fn sessions_end_at_their_absolute_lifetime_however_often_used() {
     clock.advance(1);
     assert_eq!(server.status_with_cookie("/api/v1/me", &session).await, 401);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_page_tells_the_inviter_nothing_of_other_accounts() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let admin = server.app.token_actor(&o.tokens["admin"]).await.unwrap();
+    let invite = |email: &'static str| {
+        let (app, admin) = (server.app.clone(), admin.clone());
+        async move {
+            let (_, link) = app
+                .invite(
+                    &admin,
+                    aims_app::NewInvitation {
+                        email: email.into(),
+                        role: "viewer".into(),
+                    },
+                )
+                .await
+                .unwrap();
+            link.secret
+        }
+    };
+    // One address has an account elsewhere on this install, the other none.
+    let (existing, unused) = (
+        invite("owner@beta.example").await,
+        invite("nobody-yet@acme.example").await,
+    );
+    let page = |secret: String| {
+        let request = server
+            .http
+            .get(server.url(&format!("/invitations/{secret}")))
+            .send();
+        async move {
+            let html = request.await.unwrap().text().await.unwrap();
+            html.replace(&secret, "SECRET")
+        }
+    };
+    let (a, b) = (page(existing.clone()).await, page(unused).await);
+    assert_eq!(
+        a.replace("owner@beta.example", "EMAIL"),
+        b.replace("nobody-yet@acme.example", "EMAIL"),
+        "the same page whether or not the address has an account"
+    );
+    // Whoever holds the link and asks for a new account for an address that has one is told
+    // to sign in; no password is set on it.
+    let (status, _, html) = server
+        .post_form(
+            &format!("/invitations/{existing}"),
+            "",
+            "display_name=Someone&password=a+brand+new+long+password".into(),
+        )
+        .await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains("already has an aims account"), "{html}");
+    let signed_in = server
+        .http
+        .post(server.url("/sign-in"))
+        .form(&[
+            ("email", "owner@beta.example"),
+            ("password", "a brand new long password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::UNAUTHORIZED);
+}
