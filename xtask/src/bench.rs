@@ -127,25 +127,47 @@ struct Run {
     errors: usize,
 }
 
-async fn load(http: &reqwest::Client, base: &str, token: &str, write: bool, clients: usize) -> Run {
+/// What a load run sends.
+#[derive(Clone, Copy)]
+enum Work {
+    /// `GET /api/v1/org`.
+    Read,
+    /// `PATCH /api/v1/org`: every write on one organisation's lock.
+    Rename,
+    /// `POST /api/v1/systems`: a new record each time.
+    Create,
+}
+
+async fn load(http: &reqwest::Client, base: &str, token: &str, work: Work, clients: usize) -> Run {
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|_| {
             let (http, next) = (http.clone(), next.clone());
-            let url = format!("{base}/api/v1/org");
+            let base = base.to_owned();
             let token = token.to_owned();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut errors = 0;
-                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < REQUESTS_PER_RUN {
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if n >= REQUESTS_PER_RUN {
+                        break;
+                    }
                     let begun = Instant::now();
-                    let request = if write {
-                        http.patch(&url).bearer_auth(&token).json(
-                            &serde_json::json!({"name": format!("Bench {}", latencies.len() % 7)}),
-                        )
-                    } else {
-                        http.get(&url).bearer_auth(&token)
+                    let request = match work {
+                        Work::Read => http.get(format!("{base}/api/v1/org")).bearer_auth(&token),
+                        Work::Rename => http
+                            .patch(format!("{base}/api/v1/org"))
+                            .bearer_auth(&token)
+                            .json(&serde_json::json!({"name": format!("Bench {}", n % 7)})),
+                        Work::Create => http
+                            .post(format!("{base}/api/v1/systems"))
+                            .bearer_auth(&token)
+                            .json(&serde_json::json!({
+                                "name": format!("System {} {n}", std::process::id()),
+                                "purpose": "A system made by the benchmark",
+                            })),
                     };
                     match request.send().await {
                         Ok(r) if r.status().is_success() => {
@@ -230,7 +252,7 @@ async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> an
             "--role",
             "owner",
         ],
-        Some("bench password long\n"),
+        Some("quartz lantern orbit meadow\n"),
     )?;
     let token = aims(
         binary,
@@ -259,12 +281,13 @@ async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> an
         "  {:<26} {:>8} {:>10} {:>9} {:>9} {:>7}",
         "request", "clients", "req/s", "p50 ms", "p99 ms", "errors"
     );
-    for (name, write) in [
-        ("GET /api/v1/org", false),
-        ("PATCH /api/v1/org (write)", true),
+    for (name, work, clients) in [
+        ("GET /api/v1/org", Work::Read, &[1, 64][..]),
+        ("PATCH /api/v1/org (write)", Work::Rename, &[1, 16, 64][..]),
+        ("POST /api/v1/systems (create)", Work::Create, &[1, 16, 64][..]),
     ] {
-        for clients in [1, 64] {
-            let run = load(&http, &server.base, &token, write, clients).await;
+        for &clients in clients {
+            let run = load(&http, &server.base, &token, work, clients).await;
             println!(
                 "  {name:<26} {clients:>8} {:>10.0} {:>9.2} {:>9.2} {:>7}",
                 run.per_second, run.p50_ms, run.p99_ms, run.errors
@@ -274,6 +297,44 @@ async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> an
     let (now, peak) = memory_mib(pid);
     println!(
         "  memory under load: peak {peak:.1} MiB, now {now:.1} MiB ({REQUESTS_PER_RUN} requests a run)"
+    );
+    drop(server);
+    sign_in_flood(binary, engine, url, data, &http).await
+}
+
+/// 60 wrong passwords for one account sent at once, against a fresh server: how many were
+/// checked and how many refused, and the server's memory before and at its peak.
+async fn sign_in_flood(
+    binary: &Path,
+    engine: &str,
+    url: &str,
+    data: &Path,
+    http: &reqwest::Client,
+) -> anyhow::Result<()> {
+    let (server, _) = start(binary, data, url, http).await?;
+    let pid = server.child.id();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (before, _) = memory_mib(pid);
+    let guesses: Vec<_> = (0..60)
+        .map(|n| {
+            let request = http
+                .post(format!("{}/sign-in", server.base))
+                .form(&[
+                    ("email", "bench@example.org".to_owned()),
+                    ("password", format!("wrong guess number {n}")),
+                ])
+                .send();
+            tokio::spawn(async move { request.await.map(|r| r.status().as_u16()).unwrap_or(0) })
+        })
+        .collect();
+    let mut statuses = std::collections::BTreeMap::new();
+    for guess in guesses {
+        *statuses.entry(guess.await.unwrap_or(0)).or_insert(0) += 1;
+    }
+    let (_, peak) = memory_mib(pid);
+    println!(
+        "  sign-in flood on {engine}: 60 wrong passwords at once for one account -> {statuses:?} \
+         (status: count); memory {before:.1} MiB before, peak {peak:.1} MiB"
     );
     drop(server);
     Ok(())

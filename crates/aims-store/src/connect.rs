@@ -51,7 +51,14 @@ pub struct Store {
     pool: AnyPool,
     engine: Engine,
     counts: Arc<MatchCounts>,
+    /// SQLite's writers of this process, in line: one at a time asks for the database's
+    /// write lock, so that none waits in SQLite's busy handler, which sleeps in growing steps
+    /// (up to 100 ms) and made the slowest writes of a busy moment take hundreds of ms.
+    writers: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// How long a writer waits in line before it is answered "unavailable, try again".
+const WRITER_WAIT: Duration = Duration::from_secs(15);
 
 static DRIVERS: Once = Once::new();
 
@@ -166,6 +173,7 @@ impl Store {
             pool,
             engine,
             counts: Arc::default(),
+            writers: Arc::default(),
         })
     }
 
@@ -178,11 +186,20 @@ impl Store {
     /// that two writers queue instead of failing when the second tries to upgrade its lock.
     pub async fn write(&self) -> Result<Tx> {
         self.counts.note_write();
-        let tx = match self.engine {
-            Engine::Sqlite => self.begin("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.begin("BEGIN").await?,
+        let (tx, turn) = match self.engine {
+            Engine::Sqlite => {
+                let turn = tokio::time::timeout(WRITER_WAIT, self.writers.clone().lock_owned())
+                    .await
+                    .map_err(|_| {
+                        StoreError::Unavailable(sqlx::Error::Protocol(
+                            "every writer is busy: the write lock was not free for 15 s".into(),
+                        ))
+                    })?;
+                (self.begin("BEGIN IMMEDIATE").await?, Some(turn))
+            }
+            Engine::Postgres => (self.begin("BEGIN").await?, None),
         };
-        Ok(Tx::writing(tx, self.engine, self.counts.clone()))
+        Ok(Tx::writing(tx, self.engine, self.counts.clone(), turn))
     }
 
     /// Begins a transaction that will write to the records of `org`, holding the

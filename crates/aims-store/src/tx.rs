@@ -27,6 +27,8 @@ pub struct Tx {
     counts: Arc<MatchCounts>,
     /// The store's write mark when this began: what its reads have seen at least.
     writes_seen: u64,
+    /// A SQLite writer's turn in this process's line of writers, given up when this ends.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Tx {
@@ -42,8 +44,12 @@ impl Tx {
         tx: Transaction<'static, Any>,
         engine: Engine,
         counts: Arc<MatchCounts>,
+        turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     ) -> Self {
-        Self::on(Inner::Writing(tx), engine, counts)
+        Self {
+            _turn: turn,
+            ..Self::on(Inner::Writing(tx), engine, counts)
+        }
     }
 
     pub(crate) fn statement(
@@ -60,6 +66,7 @@ impl Tx {
             engine,
             writes_seen: counts.writes(),
             counts,
+            _turn: None,
         }
     }
 
