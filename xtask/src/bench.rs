@@ -273,8 +273,25 @@ async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> an
     tokio::time::sleep(Duration::from_millis(500)).await;
     let pid = server.child.id();
     let (idle, _) = memory_mib(pid);
+    for _ in 0..3 {
+        let _ = http
+            .get(format!("{}/api/openapi.json", server.base))
+            .send()
+            .await?
+            .bytes()
+            .await;
+        let _ = http
+            .get(format!("{}/api/v1/org", server.base))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .bytes()
+            .await;
+    }
+    let (first_requests, _) = memory_mib(pid);
     println!(
-        "\n{engine}: ready {:.0} ms after start (empty database); idle memory {idle:.1} MiB",
+        "\n{engine}: ready {:.0} ms after start (empty database); idle memory {idle:.1} MiB, \
+         {first_requests:.1} MiB after the first requests (OpenAPI document included)",
         ready.as_secs_f64() * 1000.0
     );
     println!(
@@ -284,7 +301,11 @@ async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> an
     for (name, work, clients) in [
         ("GET /api/v1/org", Work::Read, &[1, 64][..]),
         ("PATCH /api/v1/org (write)", Work::Rename, &[1, 16, 64][..]),
-        ("POST /api/v1/systems (create)", Work::Create, &[1, 16, 64][..]),
+        (
+            "POST /api/v1/systems (create)",
+            Work::Create,
+            &[1, 16, 64][..],
+        ),
     ] {
         for &clients in clients {
             let run = load(&http, &server.base, &token, work, clients).await;

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use crate::bench::aims;
+
 /// The schemathesis release the contract is checked with.
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
 
@@ -67,43 +69,6 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
-}
-
-/// `aims ARGS` against `data` and `url`; its standard output.
-fn aims(
-    binary: &Path,
-    data: &Path,
-    url: &str,
-    args: &[&str],
-    stdin: Option<&str>,
-) -> anyhow::Result<String> {
-    use std::io::Write;
-    let mut child = Command::new(binary)
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--database-url", url])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .context("stdin")?
-            .write_all(text.as_bytes())?;
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output()?;
-    if !out.status.success() {
-        bail!(
-            "aims {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(String::from_utf8(out.stdout)?)
 }
 
 fn serve(binary: &Path, data: &Path, url: &str) -> anyhow::Result<Served> {

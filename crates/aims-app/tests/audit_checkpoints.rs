@@ -7,25 +7,8 @@ use aims_app::domain::audit::{CheckpointSigner, NewAuditEvent};
 use aims_app::domain::{Actor, ActorKind, OrgId, Role};
 use aims_app::{App, AppError, Engine, Store, SystemClock};
 
-macro_rules! on_both_engines {
-    ($($test:ident),+ $(,)?) => {
-        mod on_sqlite {$(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() {
-                let (store, _dir) = aims_store::testing::sqlite().await;
-                super::$test(store).await;
-            }
-        )+}
-        mod on_postgres {$(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() {
-                if let Some(store) = aims_store::testing::postgres().await {
-                    super::$test(store).await;
-                }
-            }
-        )+}
-    };
-}
+#[macro_use]
+mod engines;
 
 on_both_engines! {
     a_rewritten_trail_fails_against_its_checkpoint_and_signed_head,

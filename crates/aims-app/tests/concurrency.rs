@@ -9,26 +9,8 @@ use aims_app::domain::{Actor, ActorKind, OrgId, Role, UserId};
 use aims_app::{App, AppError, AuditQuery, Store, SystemClock};
 use tokio::task::JoinSet;
 
-/// Runs each test once on SQLite and once on PostgreSQL (when reachable).
-macro_rules! on_both_engines {
-    ($($test:ident),+ $(,)?) => {
-        mod on_sqlite {$(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $test() {
-                let (store, _dir) = aims_store::testing::sqlite().await;
-                super::$test(store).await;
-            }
-        )+}
-        mod on_postgres {$(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $test() {
-                if let Some(store) = aims_store::testing::postgres().await {
-                    super::$test(store).await;
-                }
-            }
-        )+}
-    };
-}
+#[macro_use]
+mod engines;
 
 on_both_engines! {
     concurrent_renames_record_what_each_replaced,
