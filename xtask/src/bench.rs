@@ -3,6 +3,8 @@
 //! authenticated JSON read and a small authenticated write at 1 and 64 concurrent clients,
 //! resident memory idle and at peak, and the time from process start to `/readyz` 200 on an
 //! empty database. Figures, not assertions: nothing here fails on a slow machine.
+//! `AIMS_BENCH_BASELINE=PATH` also measures an older `aims` binary, engine by engine beside
+//! this build.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -124,7 +126,8 @@ struct Run {
     per_second: f64,
     p50_ms: f64,
     p99_ms: f64,
-    errors: usize,
+    /// Failed requests by status (0: no response).
+    errors: std::collections::BTreeMap<u16, usize>,
 }
 
 /// What a load run sends.
@@ -148,7 +151,7 @@ async fn load(http: &reqwest::Client, base: &str, token: &str, work: Work, clien
             let token = token.to_owned();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
-                let mut errors = 0;
+                let mut errors = std::collections::BTreeMap::<u16, usize>::new();
                 loop {
                     let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     if n >= REQUESTS_PER_RUN {
@@ -165,7 +168,8 @@ async fn load(http: &reqwest::Client, base: &str, token: &str, work: Work, clien
                             .post(format!("{base}/api/v1/systems"))
                             .bearer_auth(&token)
                             .json(&serde_json::json!({
-                                "name": format!("System {} {n}", std::process::id()),
+                                // The run's client count keeps names unique across runs.
+                                "name": format!("System {} {clients}-{n}", std::process::id()),
                                 "purpose": "A system made by the benchmark",
                             })),
                     };
@@ -173,7 +177,8 @@ async fn load(http: &reqwest::Client, base: &str, token: &str, work: Work, clien
                         Ok(r) if r.status().is_success() => {
                             let _ = r.bytes().await;
                         }
-                        _ => errors += 1,
+                        Ok(r) => *errors.entry(r.status().as_u16()).or_default() += 1,
+                        Err(_) => *errors.entry(0).or_default() += 1,
                     }
                     latencies.push(begun.elapsed());
                 }
@@ -182,11 +187,13 @@ async fn load(http: &reqwest::Client, base: &str, token: &str, work: Work, clien
         })
         .collect();
     let mut latencies = Vec::new();
-    let mut errors = 0;
+    let mut errors = std::collections::BTreeMap::new();
     for worker in workers {
         if let Ok((l, e)) = worker.await {
             latencies.extend(l);
-            errors += e;
+            for (status, count) in e {
+                *errors.entry(status).or_default() += count;
+            }
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -296,7 +303,7 @@ async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> an
     );
     println!(
         "  {:<26} {:>8} {:>10} {:>9} {:>9} {:>7}",
-        "request", "clients", "req/s", "p50 ms", "p99 ms", "errors"
+        "request", "clients", "req/s", "p50 ms", "p99 ms", "errors (status: count)"
     );
     for (name, work, clients) in [
         ("GET /api/v1/org", Work::Read, &[1, 64][..]),
@@ -309,9 +316,14 @@ async fn bench_engine(binary: &Path, engine: &str, url: &str, data: &Path) -> an
     ] {
         for &clients in clients {
             let run = load(&http, &server.base, &token, work, clients).await;
+            let errors = if run.errors.is_empty() {
+                "0".to_owned()
+            } else {
+                format!("{:?}", run.errors)
+            };
             println!(
-                "  {name:<26} {clients:>8} {:>10.0} {:>9.2} {:>9.2} {:>7}",
-                run.per_second, run.p50_ms, run.p99_ms, run.errors
+                "  {name:<26} {clients:>8} {:>10.0} {:>9.2} {:>9.2} {errors:>7}",
+                run.per_second, run.p50_ms, run.p99_ms
             );
         }
     }
@@ -401,17 +413,35 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    // An older build, measured in the same run beside this one, for a before/after that
+    // shares the machine's mood.
+    let mut builds = Vec::new();
+    if let Ok(baseline) = std::env::var("AIMS_BENCH_BASELINE") {
+        builds.push(("baseline", PathBuf::from(baseline)));
+    }
+    builds.push(("this build", binary));
     runtime.block_on(async {
         println!("aims HTTP benchmark: release build, client and server on one {}-core machine, loopback", std::thread::available_parallelism().map_or(0, |n| n.get()));
         let data = std::env::temp_dir().join(format!("aims-bench-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data);
-        std::fs::create_dir_all(&data)?;
-        let sqlite = format!("sqlite://{}?mode=rwc", data.join("aims.db").display());
-        bench_engine(&binary, "SQLite", &sqlite, &data).await?;
         let pg_admin = std::env::var("AIMS_BENCH_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-        match fresh_postgres(&pg_admin) {
-            Ok(url) => bench_engine(&binary, "PostgreSQL", &url, &data).await?,
-            Err(reason) => println!("\nPostgreSQL: skipped ({reason})"),
+        for engine in ["SQLite", "PostgreSQL"] {
+            for (build, binary) in &builds {
+                let label = if builds.len() > 1 { format!("{engine}, {build}") } else { engine.to_owned() };
+                let _ = std::fs::remove_dir_all(&data);
+                std::fs::create_dir_all(&data)?;
+                let url = if engine == "SQLite" {
+                    format!("sqlite://{}?mode=rwc", data.join("aims.db").display())
+                } else {
+                    match fresh_postgres(&pg_admin) {
+                        Ok(url) => url,
+                        Err(reason) => {
+                            println!("\nPostgreSQL: skipped ({reason})");
+                            break;
+                        }
+                    }
+                };
+                bench_engine(binary, &label, &url, &data).await?;
+            }
         }
         let _ = std::fs::remove_dir_all(&data);
         Ok::<_, anyhow::Error>(())

@@ -43,6 +43,9 @@ pub(crate) fn shipped_library() -> Result<Arc<Library>> {
 /// Most crosswalk steps a query may follow.
 pub const MAX_HOPS: usize = 4;
 
+/// The most hits one framework search returns.
+pub const MAX_SEARCH_HITS: usize = 500;
+
 fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(aims_domain::ValidationError::new(field, message))
 }
@@ -110,6 +113,12 @@ impl App {
         }
         if length > 200 {
             return Err(invalid("q", "must be at most 200 characters"));
+        }
+        if !(1..=MAX_SEARCH_HITS).contains(&limit) {
+            return Err(invalid(
+                "limit",
+                format!("must be between 1 and {MAX_SEARCH_HITS}"),
+            ));
         }
         let library = self.library(actor).await?;
         Ok(library

@@ -55,7 +55,7 @@ pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use custom_frameworks::{FrameworkImport, ImportedFramework, MAX_IMPORT_BYTES};
 pub use error::AppError;
 pub use evidence::Upload;
-pub use frameworks::{MAX_HOPS, MAX_TEXT_CHARS, RequirementView};
+pub use frameworks::{MAX_HOPS, MAX_SEARCH_HITS, MAX_TEXT_CHARS, RequirementView};
 pub use generate::DataSetSize;
 pub use impact::AssessmentRecord;
 pub use inventory::{COUNT_CAP, MAX_OFFSET, MAX_PAGE, SystemFilter, SystemOverview, SystemPage};

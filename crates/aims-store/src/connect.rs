@@ -12,6 +12,7 @@ use aims_domain::OrgId;
 use crate::error::{Result, StoreError, lost_connection};
 use crate::match_counts::MatchCounts;
 use crate::tx::Tx;
+use crate::wal_checkpoints::WalCheckpoints;
 
 /// The database engine behind a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +56,13 @@ pub struct Store {
     /// write lock, so that none waits in SQLite's busy handler, which sleeps in growing steps
     /// (up to 100 ms) and made the slowest writes of a busy moment take hundreds of ms.
     writers: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's one connection for writes, beside the pool's for reads. Always the same
+    /// connection, so that its page cache stays warm: a connection finding the database
+    /// changed by another drops its whole cache, and writes moving round the pool refilled
+    /// the cache of each from the file.
+    writer: Option<AnyPool>,
+    /// SQLite's checkpoints, started after commits rather than run inside them.
+    wal: Option<Arc<WalCheckpoints>>,
 }
 
 /// How long a writer waits in line before it is answered "unavailable, try again".
@@ -62,8 +70,9 @@ const WRITER_WAIT: Duration = Duration::from_secs(15);
 
 static DRIVERS: Once = Once::new();
 
+// No connection checkpoints the log as it commits: see `WalCheckpoints`.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL;";
+     PRAGMA busy_timeout = 15000; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;";
 
 // `optimize = 0x10002` refreshes the planner's statistics where they are missing or stale,
 // within a small budget: without them SQLite walks an index that starts with org_id (one value
@@ -130,23 +139,12 @@ impl Store {
     }
 
     async fn open(options: AnyConnectOptions, engine: Engine, size: u32) -> Result<Self> {
+        let mut writer = None;
         let pool = match engine {
             Engine::Sqlite => {
-                // An embedded database has no link to break: pinging each connection before
-                // handing it out would only add a trip to its worker thread per transaction.
-                let pool = AnyPoolOptions::new()
-                    .max_connections(size)
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .test_before_acquire(false)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
-                            Ok(())
-                        })
-                    })
-                    .connect_with(options)
-                    .await?;
+                let pool = sqlite_pool(size).connect_with(options.clone()).await?;
                 pool.execute(SQLITE_OPTIMIZE).await?;
+                writer = Some(sqlite_pool(1).connect_with(options).await?);
                 pool
             }
             Engine::Postgres => {
@@ -169,11 +167,15 @@ impl Store {
                     .await?
             }
         };
+        let writers = Arc::<tokio::sync::Mutex<()>>::default();
         Ok(Store {
+            wal: (engine == Engine::Sqlite)
+                .then(|| WalCheckpoints::new(pool.clone(), writers.clone())),
             pool,
+            writer,
             engine,
             counts: Arc::default(),
-            writers: Arc::default(),
+            writers,
         })
     }
 
@@ -185,6 +187,12 @@ impl Store {
     /// Begins a transaction that will write. On SQLite it takes the write lock at once, so
     /// that two writers queue instead of failing when the second tries to upgrade its lock.
     pub async fn write(&self) -> Result<Tx> {
+        self.write_on(self.writer.as_ref().unwrap_or(&self.pool))
+            .await
+    }
+
+    /// Begins a transaction that will write, on SQLite on a connection of `sqlite_pool`.
+    async fn write_on(&self, sqlite_pool: &AnyPool) -> Result<Tx> {
         self.counts.note_write();
         let (tx, turn) = match self.engine {
             Engine::Sqlite => {
@@ -195,11 +203,17 @@ impl Store {
                             "every writer is busy: the write lock was not free for 15 s".into(),
                         ))
                     })?;
-                (self.begin("BEGIN IMMEDIATE").await?, Some(turn))
+                (begin(sqlite_pool, "BEGIN IMMEDIATE").await?, Some(turn))
             }
-            Engine::Postgres => (self.begin("BEGIN").await?, None),
+            Engine::Postgres => (begin(&self.pool, "BEGIN").await?, None),
         };
-        Ok(Tx::writing(tx, self.engine, self.counts.clone(), turn))
+        Ok(Tx::writing(
+            tx,
+            self.engine,
+            self.counts.clone(),
+            turn,
+            self.wal.clone(),
+        ))
     }
 
     /// Begins a transaction that will write to the records of `org`, holding the
@@ -215,37 +229,20 @@ impl Store {
     /// Begins a transaction that only reads: one consistent view of the data.
     pub async fn read(&self) -> Result<Tx> {
         let tx = match self.engine {
-            Engine::Sqlite => self.begin("BEGIN").await?,
+            Engine::Sqlite => begin(&self.pool, "BEGIN").await?,
             // PostgreSQL's default isolation takes a new snapshot for every statement, so a
             // change committed between two reads would show in the second only. A read-only
             // transaction under REPEATABLE READ keeps its first snapshot and never has to be
             // retried.
             Engine::Postgres => {
-                self.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await?
+                begin(
+                    &self.pool,
+                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                )
+                .await?
             }
         };
         Ok(Tx::reading(tx, self.engine, self.counts.clone()))
-    }
-
-    /// Begins a transaction with `statement`, passing over pooled connections that turn out
-    /// dead: a connection used moments ago is not pinged first, so after a server restart
-    /// BEGIN is the first to find out. Nothing was done on such a connection, so taking
-    /// the next is safe; the pool drops the dead one.
-    async fn begin(&self, statement: &'static str) -> Result<Transaction<'static, Any>> {
-        let mut passed = 0;
-        loop {
-            match self.pool.begin_with(statement).await {
-                Err(e) if lost_connection(&e) && self.may_pass_over(passed) => passed += 1,
-                begun => return Ok(begun?),
-            }
-        }
-    }
-
-    /// Whether one more dead connection may be passed over after `passed` of them: at most
-    /// as many as the pool holds, so that an unreachable database ends the search.
-    fn may_pass_over(&self, passed: u32) -> bool {
-        passed < self.pool.options().get_max_connections()
     }
 
     /// A handle for exactly one read statement, outside a transaction: two round trips
@@ -285,6 +282,9 @@ impl Store {
 
     /// Closes every connection, waiting for those in use.
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         self.pool.close().await;
     }
 
@@ -313,15 +313,23 @@ impl Store {
     /// Readies a bulk load's transaction: on SQLite a 64 MiB page cache for its connection,
     /// as a load of 100,000 risks with their text index otherwise re-reads pages from the
     /// file on every insert. Serving keeps SQLite's default: 32 MiB a connection tripled the
-    /// server's memory in the spine bench without making its reads faster.
+    /// server's memory in the spine bench without making its reads faster. The load runs on a
+    /// connection of the read pool, in the writers' line, so that the writer connection never
+    /// keeps the large cache.
     pub async fn write_for_bulk_load(&self) -> Result<crate::Tx> {
-        let mut tx = self.write().await?;
+        let mut tx = self.write_on(&self.pool).await?;
         if self.engine == Engine::Sqlite {
             sqlx::query("PRAGMA cache_size = -65536")
                 .execute(tx.conn())
                 .await?;
         }
         Ok(tx)
+    }
+
+    /// Whether one more dead connection may be passed over after `passed` of them: at most
+    /// as many as the pool holds, so that an unreachable database ends the search.
+    fn may_pass_over(&self, passed: u32) -> bool {
+        passed < self.pool.options().get_max_connections()
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
@@ -338,6 +346,39 @@ pub fn redact_url(url: &str) -> String {
         },
         _ => url.to_owned(),
     }
+}
+
+/// Begins a transaction on `pool` with `statement`, passing over pooled connections that
+/// turn out dead: a connection used moments ago is not pinged first, so after a server
+/// restart BEGIN is the first to find out. Nothing was done on such a connection, so taking
+/// the next is safe; the pool drops the dead one. At most as many are passed over as the
+/// pool holds, so that an unreachable database ends the search.
+async fn begin(pool: &AnyPool, statement: &'static str) -> Result<Transaction<'static, Any>> {
+    let mut passed = 0;
+    loop {
+        match pool.begin_with(statement).await {
+            Err(e) if lost_connection(&e) && passed < pool.options().get_max_connections() => {
+                passed += 1
+            }
+            begun => return Ok(begun?),
+        }
+    }
+}
+
+/// The options of a pool of SQLite connections.
+fn sqlite_pool(size: u32) -> AnyPoolOptions {
+    // An embedded database has no link to break: pinging each connection before handing
+    // it out would only add a trip to its worker thread per transaction.
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
+                Ok(())
+            })
+        })
 }
 
 #[cfg(test)]

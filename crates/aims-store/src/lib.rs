@@ -28,6 +28,7 @@ mod soa;
 pub mod testing;
 mod tokens;
 mod tx;
+mod wal_checkpoints;
 
 pub use audit::AuditQuery;
 pub use connect::{Engine, OneRead, Store, redact_url};

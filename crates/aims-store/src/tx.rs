@@ -9,6 +9,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 use crate::connect::Engine;
 use crate::error::Result;
 use crate::match_counts::MatchCounts;
+use crate::wal_checkpoints::WalCheckpoints;
 
 /// What a [`Tx`] runs its statements on.
 enum Inner {
@@ -29,6 +30,8 @@ pub struct Tx {
     writes_seen: u64,
     /// A SQLite writer's turn in this process's line of writers, given up when this ends.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// A SQLite writer's checkpoints, told of its commit.
+    wal: Option<Arc<WalCheckpoints>>,
 }
 
 impl Tx {
@@ -45,9 +48,11 @@ impl Tx {
         engine: Engine,
         counts: Arc<MatchCounts>,
         turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+        wal: Option<Arc<WalCheckpoints>>,
     ) -> Self {
         Self {
             _turn: turn,
+            wal,
             ..Self::on(Inner::Writing(tx), engine, counts)
         }
     }
@@ -67,6 +72,7 @@ impl Tx {
             writes_seen: counts.writes(),
             counts,
             _turn: None,
+            wal: None,
         }
     }
 
@@ -77,6 +83,9 @@ impl Tx {
             Inner::Writing(tx) => {
                 tx.commit().await?;
                 self.counts.note_write();
+                if let Some(wal) = &self.wal {
+                    wal.after_commit();
+                }
             }
             Inner::Statement(_) => {}
         }

@@ -17,7 +17,7 @@ use axum::Router;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
-pub use api::openapi_document;
+pub use api::{openapi_document, openapi_document_bytes};
 pub use metrics::Metrics;
 pub use serve::ServeLimits;
 pub use state::{CookiePolicy, WebConfig, WebState};

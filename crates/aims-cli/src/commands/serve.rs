@@ -106,6 +106,10 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
         "aims is listening on http://{address} ({} database)",
         app.store().engine().name()
     );
+    // Built here, on the thread that then frees its scratch memory, rather than by the
+    // first request on a worker thread (18 MiB more resident for good).
+    aims_web::openapi_document_bytes();
+    crate::return_free_memory();
     let state = WebState::new(app.clone(), config);
     let served = aims_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);

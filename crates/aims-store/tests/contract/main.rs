@@ -14,6 +14,7 @@ mod pool;
 mod readiness;
 mod risks;
 mod tallies;
+mod wal;
 mod ways_in;
 
 use aims_domain::account::{Email, Membership, Organisation, User};

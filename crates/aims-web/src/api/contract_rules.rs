@@ -297,11 +297,15 @@ pub fn query_parameters() -> Vec<(&'static str, &'static str, Value)> {
             one_of(TargetKind::ALL.iter().map(|c| c.as_str()), false),
         ),
         ("/api/v1/evidence", "id", address_line(1, 200)),
-        ("/api/v1/frameworks/search", "limit", int(1, 500)),
+        (
+            "/api/v1/frameworks/search",
+            "limit",
+            int(1, aims_app::MAX_SEARCH_HITS as i64),
+        ),
         (
             "/api/v1/frameworks/{framework}/items/{item}",
             "hops",
-            int(1, 4),
+            int(1, aims_app::MAX_HOPS as i64),
         ),
     ]
 }

@@ -222,7 +222,7 @@ pub async fn search(
 ) -> Result<Json<Vec<FrameworkHitView>>, ApiError> {
     let hits = state
         .app
-        .search_frameworks(&actor, &params.q, params.limit.unwrap_or(50).clamp(1, 500))
+        .search_frameworks(&actor, &params.q, params.limit.unwrap_or(50))
         .await?;
     Ok(Json(
         hits.into_iter()

@@ -286,19 +286,24 @@ pub fn openapi_document() -> serde_json::Value {
     contract::finish(generated)
 }
 
-/// `GET /api/openapi.json`: the document is built and serialised once per process, not per
-/// request (building it allocates several megabytes that the allocator then keeps).
-pub async fn openapi_json() -> axum::response::Response {
-    use axum::response::IntoResponse;
+/// The served document, built and serialised once per process: building it allocates
+/// several megabytes, so `aims serve` does it before it listens and then hands the
+/// allocator's free pages back (see the binary's start-up).
+pub fn openapi_document_bytes() -> &'static axum::body::Bytes {
     static DOCUMENT: std::sync::OnceLock<axum::body::Bytes> = std::sync::OnceLock::new();
-    let bytes = DOCUMENT.get_or_init(|| {
+    DOCUMENT.get_or_init(|| {
         serde_json::to_vec(&openapi_document())
             .map(axum::body::Bytes::from)
             .unwrap_or_default()
-    });
+    })
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json() -> axum::response::Response {
+    use axum::response::IntoResponse;
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        bytes.clone(),
+        openapi_document_bytes().clone(),
     )
         .into_response()
 }

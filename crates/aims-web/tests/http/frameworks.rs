@@ -91,6 +91,11 @@ async fn frameworks_are_browsed_and_mapped_through_the_api() {
         get("/api/v1/frameworks/search?q=x").await.unwrap().status(),
         422
     );
+    // A limit out of the documented range is refused, not quietly clamped.
+    for limit in ["0", "501", "2126159327574"] {
+        let path = format!("/api/v1/frameworks/search?q=prompt&limit={limit}");
+        assert_eq!(get(&path).await.unwrap().status(), 422, "limit={limit}");
+    }
     let hits: Value = get("/api/v1/frameworks/search?q=prompt+injection")
         .await
         .unwrap()
