@@ -71,6 +71,41 @@ fn chromedriver() -> Option<PathBuf> {
     candidates.into_iter().flatten().find(|p| p.exists())
 }
 
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// The formatting and lint checks the project holds every change to, before any test: a
+/// failure here ends the run, as CI would refuse the change anyway.
+fn lints_pass(root: &std::path::Path) -> anyhow::Result<bool> {
+    for args in [
+        &["fmt", "--all", "--check"][..],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ] {
+        eprintln!("xtask: cargo {}", args.join(" "));
+        let status = Command::new(cargo())
+            .current_dir(root)
+            .args(args)
+            .status()
+            .with_context(|| format!("starting cargo {}", args[0]))?;
+        if !status.success() {
+            eprintln!(
+                "xtask: `cargo {}` failed; fix it (cargo fmt --all; cargo clippy --fix) and run again",
+                args.join(" ")
+            );
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Runs every test; prints what ran and what was skipped; fails on any failure.
 pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
     let require_all = std::env::var_os("AIMS_REQUIRE_ALL").is_some();
@@ -95,7 +130,11 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
         anyhow::bail!("AIMS_REQUIRE_ALL is set, but: {}", planned_skips.join("; "));
     }
 
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    if !lints_pass(&root)? {
+        return Ok(ExitCode::FAILURE);
+    }
+
+    let mut command = Command::new(cargo());
     command
         .current_dir(&root)
         .args([

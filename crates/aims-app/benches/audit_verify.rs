@@ -6,6 +6,9 @@
 //! in memory (hashing and linkage only); SHA-256 alone over the same bytes in process; and
 //! `openssl speed sha256` at the events' mean size, when openssl is installed. Figures only.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -34,7 +37,12 @@ async fn main() {
         let mut tx = store.write_for(org).await.unwrap();
         for _ in 0..5_000.min(events - appended) {
             let change = serde_json::json!({"title": {"from": "Old title of a risk", "to": "New title"}, "revision": appended});
-            let event = NewAuditEvent::new(actor.clone(), "risk.updated", "risk", appended, change);
+            let event = NewAuditEvent::new(
+                actor.clone(),
+                aims_app::domain::audit::AuditAction::RiskUpdated,
+                appended,
+                change,
+            );
             tx.append_audit(org, event, app.now()).await.unwrap();
             appended += 1;
         }

@@ -2,7 +2,7 @@
 //! token), and a person's own password and sessions.
 
 use aims_domain::account::{Email, OrgMembership, Password, Session, User};
-use aims_domain::audit::{AuditActor, NewAuditEvent};
+use aims_domain::audit::{AuditAction, AuditActor, NewAuditEvent};
 use aims_domain::{Actor, ActorKind, OrgId, Permission, SecretHash, SessionId, Timestamp};
 use aims_store::Tx;
 use serde_json::json;
@@ -184,8 +184,7 @@ impl App {
                 org,
                 NewAuditEvent::new(
                     actor.clone(),
-                    "account.sign_in_failed",
-                    "account",
+                    AuditAction::AccountSignInFailed,
                     user.id,
                     change.clone(),
                 ),
@@ -222,7 +221,7 @@ impl App {
             let change = json!({"address": session.address, "user_agent": session.user_agent});
             tx.append_audit(
                 org,
-                NewAuditEvent::new(actor, "session.started", "session", session.id, change),
+                NewAuditEvent::new(actor, AuditAction::SessionStarted, session.id, change),
                 now,
             )
             .await?;
@@ -332,8 +331,7 @@ impl App {
                 actor.org,
                 NewAuditEvent::new(
                     actor,
-                    "session.ended",
-                    "session",
+                    AuditAction::SessionEnded,
                     context.session.id,
                     json!({}),
                 ),
@@ -437,7 +435,7 @@ impl App {
             let change = json!({"email": user.email.as_str(), "sessions_ended": ended});
             tx.append_audit(
                 org,
-                NewAuditEvent::new(&who, "account.password_changed", "account", user.id, change),
+                NewAuditEvent::new(&who, AuditAction::AccountPasswordChanged, user.id, change),
                 now,
             )
             .await?;
@@ -467,7 +465,7 @@ impl App {
             .map_err(not_found("session"))?;
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "session.revoked", "session", id, json!({})),
+            NewAuditEvent::new(actor, AuditAction::SessionRevoked, id, json!({})),
             self.now(),
         )
         .await?;

@@ -1,6 +1,6 @@
 //! CycloneDX ML-BOM import and export of a system's components.
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::inventory::{Component, plan_import, read_ml_bom, write_ml_bom};
 use aims_domain::{Actor, AiSystemId, ComponentId, Permission, ValidationError};
 use serde_json::json;
@@ -89,13 +89,17 @@ impl App {
             report.created.push(label(&component));
         }
         for (id, facts, fields) in plan.update {
-            let facts = facts.validate()?;
-            tx.update_component(actor.org, id, &facts, now).await?;
-            let before = existing.iter().find(|c| c.id == id);
-            report.updated.push((
-                before.map(label).unwrap_or_else(|| facts.name.clone()),
-                fields,
-            ));
+            let before = existing
+                .iter()
+                .find(|c| c.id == id)
+                .ok_or(AppError::NotFound("component"))?;
+            let after = Component {
+                facts: facts.validate()?,
+                updated_at: now,
+                ..before.clone()
+            };
+            tx.update_component(actor.org, &after).await?;
+            report.updated.push((label(before), fields));
         }
         let change = json!({
             "spec_version": bom.spec_version, "serial_number": bom.serial_number,
@@ -104,13 +108,7 @@ impl App {
         });
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(
-                actor,
-                "ai_system.ml_bom_imported",
-                "ai_system",
-                system,
-                change,
-            ),
+            NewAuditEvent::new(actor, AuditAction::AiSystemMlBomImported, system, change),
             now,
         )
         .await?;

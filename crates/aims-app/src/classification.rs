@@ -4,7 +4,7 @@
 //! items the crosswalk maps it to.
 
 use aims_catalog::{Catalogue, Relation};
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::eu_ai_act::{Answers, Classification, classify, obligations};
 use aims_domain::{Actor, AiSystemId, ClassificationId, Permission};
 use aims_store::ClassificationRecord;
@@ -93,7 +93,7 @@ pub(crate) fn linked_controls(catalogue: &Catalogue, id: &str) -> Result<Vec<Lin
             }
             match found.iter_mut().find(|(i, _)| i == item) {
                 Some((_, relation)) if relation.strength() < reached.relation.strength() => {
-                    *relation = reached.relation
+                    *relation = reached.relation;
                 }
                 Some(_) => {}
                 None => found.push((item.clone(), reached.relation)),
@@ -195,7 +195,7 @@ impl App {
         let change = json!({"version": record.version, "class": record.class, "basis": classification.high_risk_basis, "obligations": recorded.len()});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "ai_system.classified", "ai_system", system, change),
+            NewAuditEvent::new(actor, AuditAction::AiSystemClassified, system, change),
             now,
         )
         .await?;

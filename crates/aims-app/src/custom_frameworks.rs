@@ -8,7 +8,7 @@ use std::sync::Arc;
 use aims_catalog::{
     CatalogueDiff, ImportFormat, ImportOptions, Imported, Library, import_format, read_import,
 };
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::evidence::TargetKind;
 use aims_domain::{Actor, OrgId, Permission, ValidationError};
 use aims_store::{CustomFramework, CustomFrameworkStamp};
@@ -114,7 +114,7 @@ impl App {
             match add(&library, record) {
                 Ok(joined) => library = joined,
                 Err(reason) => {
-                    tracing::warn!(org = %actor.org, key = %record.key, %reason, "an imported framework does not load")
+                    tracing::warn!(org = %actor.org, key = %record.key, %reason, "an imported framework does not load");
                 }
             }
         }
@@ -239,8 +239,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "framework.imported",
-                "framework",
+                AuditAction::FrameworkImported,
                 &record.key,
                 json!({"kind": record.kind, "title": record.title, "format": record.format, "file": record.file_name, "sha256": record.sha256, "entries": entries}),
             ),
@@ -323,8 +322,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "framework.deleted",
-                "framework",
+                AuditAction::FrameworkDeleted,
                 key,
                 json!({"kind": kind, "title": title, "texts_removed": texts}),
             ),

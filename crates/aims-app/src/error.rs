@@ -29,8 +29,11 @@ pub enum AppError {
     #[error("busy: try again in {retry_after_seconds} seconds")]
     Busy { retry_after_seconds: i64 },
     /// The database cannot be reached just now; try again shortly.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
+    #[error("database unavailable")]
+    Unavailable(#[source] StoreError),
+    /// The store failed in a way the user cannot mend; the chain of causes goes to the log.
+    #[error("storage failed")]
+    Storage(#[source] StoreError),
     /// Something failed inside; the detail goes to the log, not to the user.
     #[error("internal error: {0}")]
     Internal(String),
@@ -40,9 +43,17 @@ impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound => AppError::NotFound("record"),
-            StoreError::Conflict(what) => AppError::Conflict(format!("already exists ({what})")),
-            e @ StoreError::Unavailable(_) => AppError::Unavailable(e.to_string()),
-            other => AppError::Internal(other.to_string()),
+            StoreError::Conflict(what) if what == "revision" => AppError::Conflict(
+                "someone else changed this record meanwhile; reload it and apply your change again"
+                    .into(),
+            ),
+            // The constraint's name is the schema's business, not the user's.
+            StoreError::Conflict(constraint) => {
+                tracing::debug!(%constraint, "unique constraint refused a write");
+                AppError::Conflict("a record with the same unique value exists already".into())
+            }
+            e @ StoreError::Unavailable(_) => AppError::Unavailable(e),
+            other => AppError::Storage(other),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Evidence: files and links that support systems, controls, requirements and risks.
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::evidence::{
     EXPIRY_NOTICE_DAYS, Evidence, EvidenceFacts, StoredFile, Target, TargetKind, check_upload,
 };
@@ -234,8 +234,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "evidence.deleted",
-                "evidence",
+                AuditAction::EvidenceDeleted,
                 id,
                 json!({"title": evidence.facts.title}),
             ),
@@ -281,8 +280,7 @@ impl App {
                 *org,
                 NewAuditEvent::new(
                     &actor,
-                    "evidence.expiry_reminder",
-                    "evidence",
+                    AuditAction::EvidenceExpiryReminder,
                     evidence.id,
                     change,
                 ),
@@ -315,7 +313,7 @@ impl App {
         });
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "evidence.added", "evidence", evidence.id, change),
+            NewAuditEvent::new(actor, AuditAction::EvidenceAdded, evidence.id, change),
             self.now(),
         )
         .await?;

@@ -207,8 +207,7 @@ impl App {
             actor.org,
             aims_domain::audit::NewAuditEvent::new(
                 actor,
-                "requirement_text.set",
-                "requirement",
+                aims_domain::audit::AuditAction::RequirementTextSet,
                 format!("{}:{id}", record.framework),
                 change,
             ),
@@ -237,8 +236,7 @@ impl App {
             actor.org,
             aims_domain::audit::NewAuditEvent::new(
                 actor,
-                "requirement_text.cleared",
-                "requirement",
+                aims_domain::audit::AuditAction::RequirementTextCleared,
                 format!("{key}:{id}"),
                 serde_json::json!({}),
             ),
@@ -297,8 +295,7 @@ impl App {
             actor.org,
             aims_domain::audit::NewAuditEvent::new(
                 actor,
-                "requirement_text.imported",
-                "framework",
+                aims_domain::audit::AuditAction::RequirementTextImported,
                 &key,
                 change,
             ),

@@ -2,7 +2,7 @@
 //! evidence in one organisation, written in large batches, each batch with its audit event.
 //! Deterministic: the same counts give the same names, classes and dates.
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::eu_ai_act::{Answers, classify};
 use aims_domain::evidence::{Evidence, EvidenceFacts, Target, TargetKind};
 use aims_domain::inventory::{AiRole, AiSystem, LifecycleStage, SystemFacts, SystemStatus};
@@ -163,7 +163,7 @@ impl App {
                 json!({"systems": batch.len(), "first": batch.first(), "last": batch.last()});
             tx.append_audit(
                 org,
-                NewAuditEvent::new(&actor, "data_set.generated", "organisation", org, change),
+                NewAuditEvent::new(&actor, AuditAction::DataSetGenerated, org, change),
                 start,
             )
             .await?;
@@ -203,7 +203,7 @@ impl App {
             let change = json!({"risks": batch.len()});
             tx.append_audit(
                 org,
-                NewAuditEvent::new(&actor, "data_set.generated", "organisation", org, change),
+                NewAuditEvent::new(&actor, AuditAction::DataSetGenerated, org, change),
                 start,
             )
             .await?;
@@ -244,7 +244,7 @@ impl App {
             let change = json!({"evidence": batch.len()});
             tx.append_audit(
                 org,
-                NewAuditEvent::new(&actor, "data_set.generated", "organisation", org, change),
+                NewAuditEvent::new(&actor, AuditAction::DataSetGenerated, org, change),
                 start,
             )
             .await?;

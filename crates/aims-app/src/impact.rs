@@ -1,7 +1,7 @@
 //! Impact assessments: drafted and saved as versions by editors, approved by owners and
 //! admins, compared version against version.
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::impact::{
     Approval, AssessmentContent, ContentChange, Fria, ImpactAssessment, compare,
 };
@@ -67,8 +67,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "impact_assessment.created",
-                "impact_assessment",
+                AuditAction::ImpactAssessmentCreated,
                 assessment.id,
                 change,
             ),
@@ -113,8 +112,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "impact_assessment.saved",
-                "impact_assessment",
+                AuditAction::ImpactAssessmentSaved,
                 id,
                 json!({"version": saved, "fields": fields}),
             ),
@@ -167,8 +165,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "impact_assessment.approved",
-                "impact_assessment",
+                AuditAction::ImpactAssessmentApproved,
                 id,
                 json!({"version": version}),
             ),

@@ -1,7 +1,7 @@
 //! The AI system inventory: listing, reading, recording and changing systems and their
 //! components. Reading is open to every member; changes need `EditContent`.
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::inventory::{AiSystem, Component, ComponentFacts, ComponentKind, SystemFacts};
 use aims_domain::{Actor, AiSystemId, ComponentId, Permission, UserId, ValidationError};
 use aims_store::{ClassificationRecord, StoreError, SystemQuery, SystemSort};
@@ -247,7 +247,7 @@ impl App {
         let change = json!({"name": system.facts.name, "lifecycle_stage": system.facts.lifecycle_stage, "status": system.facts.status});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "ai_system.created", "ai_system", system.id, change),
+            NewAuditEvent::new(actor, AuditAction::AiSystemCreated, system.id, change),
             now,
         )
         .await?;
@@ -285,21 +285,26 @@ impl App {
         let owners = [("owner", facts.owner, before.facts.owner)];
         require_new_members(&mut tx, actor.org, owners).await?;
         let review = before.facts.changes_classification_facts(&facts);
-        tx.update_ai_system(actor.org, id, &facts, revision, review, now)
+        let after = AiSystem {
+            facts,
+            updated_at: now,
+            revision: revision + 1,
+            ..before.clone()
+        };
+        tx.update_ai_system(actor.org, &after, revision, review)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(what) if what == "revision" => {
                     AppError::Conflict("the AI system was changed by someone else".into())
                 }
-                other => name_taken(&facts.name)(other),
+                other => name_taken(&after.facts.name)(other),
             })?;
         let marks_review = review && before.classification.is_some();
         tx.append_audit(
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "ai_system.updated",
-                "ai_system",
+                AuditAction::AiSystemUpdated,
                 id,
                 json!({"fields": changed, "classification_needs_review": marks_review}),
             ),
@@ -326,8 +331,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "ai_system.deleted",
-                "ai_system",
+                AuditAction::AiSystemDeleted,
                 id,
                 json!({"name": system.facts.name}),
             ),
@@ -368,7 +372,7 @@ impl App {
         let change = json!({"system": system.to_string(), "kind": kind, "name": component.facts.name, "version": component.facts.version});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "component.added", "component", component.id, change),
+            NewAuditEvent::new(actor, AuditAction::ComponentAdded, component.id, change),
             now,
         )
         .await?;
@@ -390,20 +394,21 @@ impl App {
             .component(actor.org, id)
             .await?
             .ok_or(AppError::NotFound("component"))?;
-        tx.update_component(actor.org, id, &facts, now).await?;
-        let change = json!({"system": before.system.to_string(), "name": facts.name});
+        let after = Component {
+            facts,
+            updated_at: now,
+            ..before
+        };
+        tx.update_component(actor.org, &after).await?;
+        let change = json!({"system": after.system.to_string(), "name": after.facts.name});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "component.updated", "component", id, change),
+            NewAuditEvent::new(actor, AuditAction::ComponentUpdated, id, change),
             now,
         )
         .await?;
         tx.commit().await?;
-        Ok(Component {
-            facts,
-            updated_at: now,
-            ..before
-        })
+        Ok(after)
     }
 
     /// Removes a component.
@@ -418,7 +423,7 @@ impl App {
         let change = json!({"system": before.system.to_string(), "kind": before.kind, "name": before.facts.name});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "component.removed", "component", id, change),
+            NewAuditEvent::new(actor, AuditAction::ComponentRemoved, id, change),
             now,
         )
         .await?;

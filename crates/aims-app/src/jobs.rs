@@ -152,7 +152,7 @@ impl Worker {
                         Ok(true) => {}
                         Ok(false) => return,
                         Err(err) => {
-                            tracing::warn!(job = %id, error = %err, "could not renew a job's lease")
+                            tracing::warn!(job = %id, error = %err, "could not renew a job's lease");
                         }
                     }
                 }

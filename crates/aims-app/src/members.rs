@@ -1,7 +1,7 @@
 //! Members of an organisation: invitations, roles, removal.
 
 use aims_domain::account::{Email, Invitation, Member, Password, User};
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::{Actor, InvitationId, OrgId, Permission, Role, SecretHash, UserId, account};
 use serde_json::json;
 
@@ -122,13 +122,7 @@ impl App {
         let change = json!({"email": invitation.email.as_str(), "role": role.as_str()});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(
-                actor,
-                "invitation.created",
-                "invitation",
-                invitation.id,
-                change,
-            ),
+            NewAuditEvent::new(actor, AuditAction::InvitationCreated, invitation.id, change),
             now,
         )
         .await?;
@@ -156,7 +150,7 @@ impl App {
             .map_err(not_found("invitation"))?;
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "invitation.revoked", "invitation", id, json!({})),
+            NewAuditEvent::new(actor, AuditAction::InvitationRevoked, id, json!({})),
             now,
         )
         .await?;
@@ -278,7 +272,7 @@ impl App {
         let change = json!({"from": current.as_str(), "to": role.as_str()});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "member.role_changed", "member", user, change),
+            NewAuditEvent::new(actor, AuditAction::MemberRoleChanged, user, change),
             now,
         )
         .await?;
@@ -311,7 +305,7 @@ impl App {
         let change = json!({"role": current.as_str()});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "member.removed", "member", user, change),
+            NewAuditEvent::new(actor, AuditAction::MemberRemoved, user, change),
             now,
         )
         .await?;

@@ -1,7 +1,7 @@
 //! The organisation itself: its settings, and the organisations a person belongs to.
 
 use aims_domain::account::{OrgMembership, Organisation};
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::{Actor, Permission, account};
 use serde_json::json;
 
@@ -25,13 +25,7 @@ impl App {
         let change = json!({"name": {"from": before.name, "to": name}});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(
-                actor,
-                "organisation.renamed",
-                "organisation",
-                actor.org,
-                change,
-            ),
+            NewAuditEvent::new(actor, AuditAction::OrganisationRenamed, actor.org, change),
             now,
         )
         .await?;

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::evidence::{EvidenceFacts, MAX_FILE_BYTES, Target, TargetKind};
-use aims_domain::redteam::RedTeamRun;
+use aims_domain::redteam::{RedTeamRun, RunVerdict};
 use aims_domain::{Actor, AiSystemId, Permission, RedTeamRunId, ValidationError};
 use aims_redteam::config::Thresholds;
 use aims_redteam::journal::parse_bytes;
@@ -30,11 +30,12 @@ pub struct RedTeamUpload {
     pub thresholds: Thresholds,
 }
 
-fn verdict_name(verdict: Verdict) -> &'static str {
+/// The runner's verdict as the management system records it.
+fn run_verdict(verdict: Verdict) -> RunVerdict {
     match verdict {
-        Verdict::Pass => "pass",
-        Verdict::ThresholdsExceeded => "thresholds_exceeded",
-        Verdict::RunErrors => "run_errors",
+        Verdict::Pass => RunVerdict::Pass,
+        Verdict::ThresholdsExceeded => RunVerdict::ThresholdsExceeded,
+        Verdict::RunErrors => RunVerdict::RunErrors,
     }
 }
 
@@ -92,7 +93,7 @@ impl App {
             tool: header.tool.clone(),
             target: header.target.clone(),
             started_at: header.started_at.clone(),
-            verdict: verdict_name(summary.verdict).to_owned(),
+            verdict: run_verdict(summary.verdict),
             judged: summary.totals.judged as i64,
             failed: summary.totals.failed as i64,
             errors: summary.totals.errors as i64,
@@ -120,7 +121,7 @@ impl App {
         });
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "redteam.run_recorded", "redteam_run", run.id, change),
+            NewAuditEvent::new(actor, AuditAction::RedTeamRunRecorded, run.id, change),
             now,
         )
         .await?;
@@ -182,11 +183,7 @@ impl App {
         let title: String = format!(
             "Red-team run of {system_name}: {} ({}), attack success {:.1}%",
             summary.run.name,
-            match summary.verdict {
-                Verdict::Pass => "passed",
-                Verdict::ThresholdsExceeded => "thresholds exceeded",
-                Verdict::RunErrors => "run errors",
-            },
+            run_verdict(summary.verdict).label(),
             totals.attack_success.value * 100.0
         )
         .chars()

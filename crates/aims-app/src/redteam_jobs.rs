@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::{Actor, ActorKind, AiSystemId, JobId, OrgId, Permission, Role, ValidationError};
 use aims_redteam::config::RunConfig;
 use aims_redteam::pack::ProbeLibrary;
@@ -229,8 +229,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "redteam.run_started",
-                "ai_system",
+                AuditAction::RedTeamRunStarted,
                 system,
                 json!({"name": config.name, "target": aims_redteam::runner::describe_target(&config.target)}),
             ),
@@ -373,8 +372,7 @@ impl App {
             org,
             NewAuditEvent::new(
                 &actor,
-                "redteam.run_cancelled",
-                "ai_system",
+                AuditAction::RedTeamRunCancelled,
                 payload.system,
                 json!({"cancelled_by": by}),
             ),
@@ -413,8 +411,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "redteam.run_cancel_requested",
-                "job",
+                AuditAction::RedTeamRunCancelRequested,
                 job,
                 json!({"system": status.subject}),
             ),

@@ -1,7 +1,7 @@
 //! The risk register: the organisation's method, risks with their treatment and acceptance,
 //! and the heat map.
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::risk::{
     Acceptance, HeatMapCounts, Risk, RiskFacts, RiskMethod, describe_change, heat_map_svg_linked,
 };
@@ -279,13 +279,7 @@ impl App {
         let change = json!({"changes": details, "risks_rescored": rescored, "acceptances_withdrawn": withdrawn});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(
-                actor,
-                "risk_method.changed",
-                "organisation",
-                actor.org,
-                change,
-            ),
+            NewAuditEvent::new(actor, AuditAction::RiskMethodChanged, actor.org, change),
             now,
         )
         .await?;
@@ -347,7 +341,7 @@ impl App {
         let change = json!({"number": risk.number, "title": risk.facts.title, "systems": risk.facts.systems.len()});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "risk.created", "risk", risk.id, change),
+            NewAuditEvent::new(actor, AuditAction::RiskCreated, risk.id, change),
             now,
         )
         .await?;
@@ -414,7 +408,7 @@ impl App {
         let change = json!({"fields": fields, "acceptance_withdrawn": withdraw});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "risk.updated", "risk", id, change),
+            NewAuditEvent::new(actor, AuditAction::RiskUpdated, id, change),
             now,
         )
         .await?;
@@ -459,8 +453,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "risk.accepted",
-                "risk",
+                AuditAction::RiskAccepted,
                 id,
                 json!({"residual_level": level, "note": note.trim()}),
             ),
@@ -484,8 +477,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "risk.deleted",
-                "risk",
+                AuditAction::RiskDeleted,
                 id,
                 json!({"number": risk.number, "title": risk.facts.title}),
             ),

@@ -2,7 +2,7 @@
 //! `aims admin` commands, and the demo organisation.
 
 use aims_domain::account::{self, Email, Membership, Organisation, Password, User};
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::{Actor, ActorKind, OrgId, Role, SetupTokenId, Timestamp};
 use aims_store::Tx;
 use serde_json::json;
@@ -246,8 +246,7 @@ async fn create_org(tx: &mut Tx, name: &str, now: Timestamp, by: &str) -> Result
         org.id,
         NewAuditEvent::new(
             &actor,
-            "organisation.created",
-            "organisation",
+            AuditAction::OrganisationCreated,
             org.id,
             json!({"name": name}),
         ),
@@ -310,7 +309,7 @@ pub(crate) async fn add_membership(
     let change = json!({"email": user.email.as_str(), "role": role.as_str()});
     tx.append_audit(
         org,
-        NewAuditEvent::new(actor, "member.added", "member", user.id, change),
+        NewAuditEvent::new(actor, AuditAction::MemberAdded, user.id, change),
         now,
     )
     .await?;

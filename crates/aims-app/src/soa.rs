@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::soa::{
     ControlRef, EvidenceRef, ImplementationFacts, ObligationLink, Soa, SoaChange, SoaInputs,
     SoaSnapshot, TreatmentLink, compare, derive_soa, to_csv,
@@ -277,8 +277,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "control.implementation_set",
-                "control",
+                AuditAction::ControlImplementationSet,
                 control,
                 change,
             ),
@@ -307,8 +306,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "control.added",
-                "control",
+                AuditAction::ControlAdded,
                 &id,
                 json!({"title": title}),
             ),
@@ -335,7 +333,7 @@ impl App {
         let change = json!({"version": version, "applicable": summary.applicable, "excluded": summary.excluded, "flagged": summary.flagged});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "soa.generated", "soa", version, change),
+            NewAuditEvent::new(actor, AuditAction::SoaGenerated, version, change),
             now,
         )
         .await?;
@@ -369,8 +367,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "soa.approved",
-                "soa",
+                AuditAction::SoaApproved,
                 version,
                 json!({"version": version}),
             ),

@@ -1,7 +1,7 @@
 //! API tokens: made by a member for one organisation, with a role no wider than theirs.
 
 use aims_domain::account::{ApiToken, Email};
-use aims_domain::audit::NewAuditEvent;
+use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::{Actor, ApiTokenId, OrgId, Permission, Role, ValidationError, account};
 use serde_json::json;
 
@@ -110,7 +110,7 @@ impl App {
         let change = json!({"name": token.name, "role": role.as_str(), "expires_at": expires_at.map(|t| t.to_string())});
         tx.append_audit(
             actor.org,
-            NewAuditEvent::new(actor, "token.created", "token", token.id, change),
+            NewAuditEvent::new(actor, AuditAction::TokenCreated, token.id, change),
             now,
         )
         .await?;
@@ -150,8 +150,7 @@ impl App {
             actor.org,
             NewAuditEvent::new(
                 actor,
-                "token.revoked",
-                "token",
+                AuditAction::TokenRevoked,
                 id,
                 json!({"name": token.name}),
             ),

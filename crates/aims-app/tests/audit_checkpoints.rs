@@ -1,6 +1,9 @@
 //! Signed checkpoints make a trail that was cut, rewritten with recomputed hashes, or given a
 //! forged checkpoint fail verification, on both engines, though its chain alone verifies.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::domain::audit::{CheckpointSigner, NewAuditEvent};
@@ -113,8 +116,7 @@ async fn aims_app_append(app: &App, org: OrgId) {
                 id: String::new(),
                 label: "test".into(),
             },
-            "test.appended",
-            "organisation",
+            aims_app::domain::audit::AuditAction::OrganisationRenamed,
             org,
             serde_json::json!({}),
         ),

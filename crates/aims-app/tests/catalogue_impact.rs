@@ -1,6 +1,9 @@
 //! A new catalogue version is checked against the organisation's records: which SoA rows,
 //! obligations and evidence name what changed.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::domain::evidence::{EvidenceFacts, Target, TargetKind};

@@ -2,6 +2,9 @@
 //! it reads under the lock it writes under, so racing requests leave the state and the audit
 //! trail as if they had run one after another.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::domain::risk::{RiskFacts, RiskStatus, TreatmentOption};

@@ -1,6 +1,9 @@
 //! An organisation's library follows its imports, even when the same document comes back
 //! with other options.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::catalog::ImportOptions;

@@ -1,6 +1,9 @@
 //! The demo organisation is filled once with systems of several EU AI Act classes, and its
 //! audit chain records every step.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::{App, SystemClock, SystemFilter};

@@ -1,6 +1,9 @@
 //! Evidence files are stored by hash and checked on the way out; links need no file; expiry
 //! reminders are recorded once, as jobs.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::domain::evidence::{EvidenceFacts, Target, TargetKind};

@@ -1,5 +1,8 @@
 //! The benchmark data set is what it says: counts, classes spread across systems, a valid chain.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::domain::{Actor, ActorKind, Role};

@@ -1,6 +1,9 @@
 //! The background worker runs the purge job, which removes what has expired and schedules
 //! its next run.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::domain::Timestamp;

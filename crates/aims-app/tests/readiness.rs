@@ -1,5 +1,8 @@
 //! The dashboard's figures are cached per organisation, and never outlive a change or a minute.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use aims_app::domain::evidence::{EvidenceFacts, Target, TargetKind};

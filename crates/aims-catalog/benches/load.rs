@@ -2,6 +2,9 @@
 //! what an organisation's own framework adds.
 //! Run with `cargo bench -p aims-catalog`; prints figures, asserts nothing.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -160,7 +160,7 @@ pub fn crosswalk_from_oscal(
                 .unwrap_or_default();
             let relation = Relation::from_oscal(name)
                 .ok_or_else(|| fail(None, format!("{here}: unknown relationship {name:?}")))?;
-            let ends_of = |side: &str, index: &IdIndex| -> Result<Vec<String>, LoadError> {
+            let ends_of = |side: &str, index: &IdIndex<'_>| -> Result<Vec<String>, LoadError> {
                 let list = map
                     .get(side)
                     .and_then(Value::as_array)

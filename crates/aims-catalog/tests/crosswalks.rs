@@ -1,6 +1,9 @@
 //! Crosswalks load with every end checked, and the mapping engine answers directly or through
 //! several hops, always showing the path and its weakest relation.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use aims_catalog::{Library, Relation, parse_catalogue, parse_crosswalk, shipped};
 
 #[test]

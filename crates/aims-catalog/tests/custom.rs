@@ -2,6 +2,9 @@
 //! mapping collections come back as the crosswalks they were exported from, and a library
 //! extended with them keeps every check of the shipped one.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use aims_catalog::{
     ImportFormat, ImportOptions, Imported, MappingEnds, Relation, crosswalk_from_oscal,
     crosswalk_to_oscal, import_format, read_import, shipped,

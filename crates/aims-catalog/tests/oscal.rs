@@ -2,6 +2,9 @@
 //! own example catalogs import. The schema and examples are read from the shared fixtures
 //! folder (`AIMS_FIXTURES`, default `../shared/fixtures` beside the repository).
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use aims_catalog::{ItemKind, catalog_to_oscal, catalogue_from_oscal, crosswalk_to_oscal, shipped};

@@ -1,5 +1,8 @@
 //! The shipped catalogues load, validate, and hold what their publishers published.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use aims_catalog::{ItemKind, shipped};
 
 #[test]

@@ -19,6 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Hands the calling thread's free allocator pages back to the system, after a one-off
 /// build whose memory would otherwise stay resident for the life of the process.
+#[allow(unsafe_code)]
 pub(crate) fn return_free_memory() {
     // SAFETY: `mi_collect` takes no pointers and may be called from any thread at any time.
     unsafe { libmimalloc_sys::mi_collect(true) }

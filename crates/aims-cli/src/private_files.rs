@@ -5,6 +5,7 @@ use std::path::Path;
 
 /// Makes every file and folder this process creates from now on private to its owner
 /// (mode 0600 and 0700), whatever the umask it was started with.
+#[allow(unsafe_code)]
 pub fn for_new_files() {
     #[cfg(unix)]
     // SAFETY: umask only changes this process's file-creation mask; it cannot fail and

@@ -5,8 +5,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+mod action;
 mod checkpoint;
 
+pub use action::AuditAction;
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointSigner, TrustedKey};
 
 use serde::Serialize;
@@ -109,18 +111,18 @@ pub struct NewAuditEvent {
 }
 
 impl NewAuditEvent {
-    /// An event caused by `actor` on the object `object_type`/`object_id`.
+    /// An event caused by `actor`, doing `action` to the record `object_id` (of the kind
+    /// the action names).
     pub fn new(
         actor: impl Into<AuditActor>,
-        action: &str,
-        object_type: &str,
+        action: AuditAction,
         object_id: impl fmt::Display,
         change: Value,
     ) -> Self {
         Self {
             actor: actor.into(),
-            action: action.into(),
-            object_type: object_type.into(),
+            action: action.as_str().into(),
+            object_type: action.object_type().into(),
             object_id: object_id.to_string(),
             change,
         }

@@ -7,6 +7,18 @@ use serde::{Deserialize, Serialize};
 use crate::id::{AiSystemId, EvidenceId, RedTeamRunId};
 use crate::time::Timestamp;
 
+crate::choice! {
+    /// What a recorded run concluded, judged against its thresholds.
+    pub enum RunVerdict ("verdict") {
+        /// Every rate within its threshold, and no attempt left without a verdict.
+        Pass = "pass": "passed",
+        /// Some attack succeeded more often than its threshold allows.
+        ThresholdsExceeded = "thresholds_exceeded": "thresholds exceeded",
+        /// Attempts that could not be judged, as the target or the judge failed.
+        RunErrors = "run_errors": "run errors",
+    }
+}
+
 /// One recorded red-team run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RedTeamRun {
@@ -21,8 +33,7 @@ pub struct RedTeamRun {
     pub target: String,
     /// When the run started, as the runner wrote it.
     pub started_at: String,
-    /// `pass`, `thresholds_exceeded` or `run_errors`.
-    pub verdict: String,
+    pub verdict: RunVerdict,
     pub judged: i64,
     pub failed: i64,
     pub errors: i64,
@@ -51,11 +62,11 @@ impl RedTeamRun {
 
     /// The verdict in words.
     pub fn verdict_label(&self) -> &'static str {
-        match self.verdict.as_str() {
-            "pass" => "passed",
-            "thresholds_exceeded" => "thresholds exceeded",
-            "run_errors" => "run errors",
-            _ => "unknown",
-        }
+        self.verdict.label()
+    }
+
+    /// Whether the run passed: what pages show plainly rather than as an error.
+    pub fn passed(&self) -> bool {
+        self.verdict == RunVerdict::Pass
     }
 }

@@ -1,6 +1,9 @@
 //! The risk register from the outside: a method, a handful of risks, what the register says
 //! about each of them, and the heat map it draws.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use aims_domain::inventory::LifecycleStage;
 use aims_domain::risk::{
     Acceptance, HeatMapCounts, Risk, RiskFacts, RiskId, RiskMethod, RiskStatus, TreatmentAction,

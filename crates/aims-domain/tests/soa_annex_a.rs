@@ -2,6 +2,9 @@
 //! count of 38 controls is checked too, derived into a Statement of Applicability for a
 //! lender with one high-risk system.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use aims_domain::UserId;
 use aims_domain::soa::{
     ControlRef, Decision, ImplementationFacts, ImplementationStatus::*, SoaFlag, SoaInputs,

@@ -2,6 +2,9 @@
 //! implementation records and evidence: each rule with a case where it holds and one where
 //! it does not. The whole of Annex A is in `soa_annex_a.rs`.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use aims_domain::UserId;
 use aims_domain::soa::{
     ApplicabilityReason, ControlRef, Decision, ImplementationFacts, ImplementationStatus::*,

@@ -1,6 +1,9 @@
 //! The SoA as a document: snapshots kept as JSON, what changed between two of them, and the
 //! CSV auditors open in a spreadsheet.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use aims_domain::soa::{
     ControlRef, Decision, EvidenceRef, ImplementationFacts, ImplementationStatus, SoaChange,
     SoaInputs, SoaSnapshot, TreatmentLink, compare, derive_soa, to_csv,

@@ -2,6 +2,9 @@
 //! repository) and on every input a fuzzer ever crashed on (`fuzz/regressions/TARGET/`): on
 //! the stable toolchain, in every test run, none may panic.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {

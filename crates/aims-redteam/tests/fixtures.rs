@@ -1,6 +1,9 @@
 //! Real reports from other tools and the official SARIF schema, read from the shared fixtures
 //! folder (`AIMS_FIXTURES`, default `../shared/fixtures` beside the repository).
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use aims_redteam::config::Thresholds;
@@ -151,7 +154,7 @@ async fn sarif_of_our_runs_and_of_imports_is_valid_2_1_0() {
     assert!(log["runs"][0]["results"].as_array().unwrap().len() > 10);
     assert_valid(&validator, &log);
     // A broken log must not pass, or the check above proves nothing.
-    let mut broken = log.clone();
+    let mut broken = log;
     broken["runs"][0]["results"][0]["level"] = serde_json::json!("catastrophic");
     assert!(!validator.is_valid(&broken));
 

@@ -1,6 +1,9 @@
 //! The runner end to end against the lab on loopback: verdicts against a weak and a hardened
 //! assistant, faults retried, interrupted runs resumed, every target kind.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -19,6 +19,20 @@ pub(crate) enum Cell {
     Bytes(Option<Vec<u8>>),
 }
 
+impl Cell {
+    /// Binds this value as the query's next parameter.
+    pub(crate) fn bind_to<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        match self {
+            Cell::Text(v) => query.bind(v),
+            Cell::Integer(v) => query.bind(v),
+            Cell::Bytes(v) => query.bind(v),
+        }
+    }
+}
+
 impl From<String> for Cell {
     fn from(v: String) -> Self {
         Cell::Text(Some(v))
@@ -46,6 +60,18 @@ impl From<i64> for Cell {
 impl From<Option<i64>> for Cell {
     fn from(v: Option<i64>) -> Self {
         Cell::Integer(v)
+    }
+}
+
+impl From<Vec<u8>> for Cell {
+    fn from(v: Vec<u8>) -> Self {
+        Cell::Bytes(Some(v))
+    }
+}
+
+impl From<Option<Vec<u8>>> for Cell {
+    fn from(v: Option<Vec<u8>>) -> Self {
+        Cell::Bytes(v)
     }
 }
 
@@ -104,11 +130,7 @@ impl Tx {
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for cell in chunk.into_iter().flatten() {
-                query = match cell {
-                    Cell::Text(v) => query.bind(v),
-                    Cell::Integer(v) => query.bind(v),
-                    Cell::Bytes(v) => query.bind(v),
-                };
+                query = cell.bind_to(query);
             }
             query.execute(self.conn()).await?;
         }

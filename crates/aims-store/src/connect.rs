@@ -358,7 +358,7 @@ async fn begin(pool: &AnyPool, statement: &'static str) -> Result<Transaction<'s
     loop {
         match pool.begin_with(statement).await {
             Err(e) if lost_connection(&e) && passed < pool.options().get_max_connections() => {
-                passed += 1
+                passed += 1;
             }
             begun => return Ok(begun?),
         }

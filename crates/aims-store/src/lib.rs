@@ -25,6 +25,8 @@ mod requirement_texts;
 mod risks;
 mod row;
 mod soa;
+mod table_row;
+#[cfg(feature = "testing")]
 pub mod testing;
 mod tokens;
 mod tx;

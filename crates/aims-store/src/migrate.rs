@@ -1,7 +1,10 @@
 //! Schema migrations, embedded in the binary and applied in order, each in its own
 //! transaction. Both engines share the version numbers; a migration may carry a variant for
-//! one engine where the dialects differ.
+//! one engine where the dialects differ. The ledger keeps a checksum of each migration as it
+//! ran, and a build whose copy of an applied migration differs is refused: a released
+//! migration is never edited, a change is a new migration.
 
+use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Executor, Row};
 
 use crate::connect::{Engine, Store};
@@ -21,6 +24,18 @@ impl Migration {
             (Engine::Postgres, Some(sql)) => sql,
             _ => self.sql,
         }
+    }
+
+    /// The SHA-256 of the SQL this engine runs, in hex: what the ledger records.
+    pub fn checksum(&self, engine: Engine) -> String {
+        Sha256::digest(self.sql_for(engine).as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    fn label(&self) -> String {
+        format!("{:04}_{}", self.version, self.name)
     }
 }
 
@@ -138,50 +153,68 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0018_job_control.sql"),
         postgres: None,
     },
+    Migration {
+        version: 19,
+        name: "named_number_index",
+        sql: include_str!("../migrations/0019_named_number_index.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
-     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL, checksum TEXT)";
+
+/// What the ledger says of one applied migration.
+struct Applied {
+    version: i64,
+    checksum: Option<String>,
+}
 
 impl Store {
     /// Applies every migration not yet applied; returns how many ran. The whole run is one
     /// transaction (both engines have transactional DDL), and on PostgreSQL it holds an
     /// advisory lock, so that several processes starting at once migrate exactly once.
+    /// Refused, with nothing applied, when an applied migration differs from this build's.
     pub async fn migrate(&self) -> Result<usize> {
+        let engine = self.engine();
         let mut tx = self.write().await?;
-        if self.engine() == Engine::Postgres {
+        if engine == Engine::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(4242420001)")
                 .execute(tx.conn())
                 .await?;
         }
         tx.conn().execute(LEDGER).await?;
-        let mut applied = 0;
-        for migration in MIGRATIONS {
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(migration.version)
-                    .fetch_optional(tx.conn())
+        add_checksum_column(&mut tx, engine).await?;
+        let applied = ledger(&mut tx).await?;
+        check_applied(&applied, engine)?;
+        // Ledgers written before checksums were kept get this build's: the migrations they
+        // ran are taken to be the ones released with that number.
+        for a in applied.iter().filter(|a| a.checksum.is_none()) {
+            if let Some(m) = MIGRATIONS.iter().find(|m| m.version == a.version) {
+                sqlx::query("UPDATE schema_migrations SET checksum = $1 WHERE version = $2")
+                    .bind(m.checksum(engine))
+                    .bind(m.version)
+                    .execute(tx.conn())
                     .await?;
-            if done.is_some() {
+            }
+        }
+        let mut ran = 0;
+        for migration in MIGRATIONS {
+            if applied.iter().any(|a| a.version == migration.version) {
                 continue;
             }
             tx.conn()
-                .execute(sqlx::raw_sql(AssertSqlSafe(
-                    migration.sql_for(self.engine()),
-                )))
+                .execute(sqlx::raw_sql(AssertSqlSafe(migration.sql_for(engine))))
                 .await
-                .map_err(|e| {
-                    StoreError::Migration(format!(
-                        "{:04}_{}: {e}",
-                        migration.version, migration.name
-                    ))
-                })?;
+                .map_err(|e| StoreError::Migration(format!("{}: {e}", migration.label())))?;
             sqlx::query(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                "INSERT INTO schema_migrations (version, name, applied_at, checksum) \
+                 VALUES ($1, $2, $3, $4)",
             )
             .bind(migration.version)
             .bind(migration.name)
             .bind(now_micros())
+            .bind(migration.checksum(engine))
             .execute(tx.conn())
             .await?;
             tracing::info!(
@@ -189,13 +222,14 @@ impl Store {
                 name = migration.name,
                 "migration applied"
             );
-            applied += 1;
+            ran += 1;
         }
         tx.commit().await?;
-        Ok(applied)
+        Ok(ran)
     }
 
-    /// Succeeds when every migration of this build has been applied, and none newer.
+    /// Succeeds when every migration of this build has been applied, as this build has it,
+    /// and none newer.
     pub async fn check_migrations(&self) -> Result<()> {
         let rows = sqlx::query("SELECT version FROM schema_migrations ORDER BY version")
             .fetch_all(self.pool())
@@ -206,21 +240,84 @@ impl Store {
             .map(|r| r.try_get(0))
             .collect::<Result<_, _>>()?;
         let expected: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
-        if versions == expected {
-            Ok(())
-        } else if versions.len() > expected.len() {
-            Err(StoreError::Migration(format!(
+        if versions.len() > expected.len() {
+            return Err(StoreError::Migration(format!(
                 "the database is at version {:?}, newer than this build ({:?})",
                 versions.last(),
                 expected.last()
-            )))
-        } else {
-            Err(StoreError::Migration(format!(
+            )));
+        }
+        if versions != expected {
+            return Err(StoreError::Migration(format!(
                 "{} migration(s) pending: run `aims migrate`",
-                expected.len() - versions.len()
-            )))
+                expected.len().saturating_sub(versions.len())
+            )));
+        }
+        // Every migration of this build ran, so the ledger has its checksum column.
+        let mut tx = self.read().await?;
+        let applied = ledger(&mut tx).await?;
+        tx.commit().await?;
+        check_applied(&applied, self.engine())
+    }
+}
+
+/// Adds the checksum column to a ledger made before checksums were kept.
+async fn add_checksum_column(tx: &mut crate::tx::Tx, engine: Engine) -> Result<()> {
+    let statement = match engine {
+        Engine::Postgres => "ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum TEXT",
+        Engine::Sqlite => {
+            let present: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pragma_table_info('schema_migrations') \
+                 WHERE name = 'checksum'",
+            )
+            .fetch_one(tx.conn())
+            .await?;
+            if present > 0 {
+                return Ok(());
+            }
+            "ALTER TABLE schema_migrations ADD COLUMN checksum TEXT"
+        }
+    };
+    tx.conn().execute(statement).await?;
+    Ok(())
+}
+
+/// Every migration the ledger records, by version.
+async fn ledger(tx: &mut crate::tx::Tx) -> Result<Vec<Applied>> {
+    let rows = sqlx::query("SELECT version, checksum FROM schema_migrations ORDER BY version")
+        .fetch_all(tx.conn())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Applied {
+                version: r.try_get("version")?,
+                checksum: r.try_get("checksum")?,
+            })
+        })
+        .collect()
+}
+
+/// Refuses a ledger that records, under a version this build knows, a migration other than
+/// this build's: the schema may then not be what the code expects.
+fn check_applied(applied: &[Applied], engine: Engine) -> Result<()> {
+    for a in applied {
+        let (Some(recorded), Some(m)) = (
+            &a.checksum,
+            MIGRATIONS.iter().find(|m| m.version == a.version),
+        ) else {
+            continue;
+        };
+        if *recorded != m.checksum(engine) {
+            return Err(StoreError::Migration(format!(
+                "migration {} applied to this database differs from this build's copy \
+                 (checksum {recorded} recorded, {} now): applied migrations must never be \
+                 edited; restore the file as released and put the change in a new migration",
+                m.label(),
+                m.checksum(engine)
+            )));
         }
     }
+    Ok(())
 }
 
 fn now_micros() -> i64 {

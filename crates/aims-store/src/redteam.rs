@@ -1,66 +1,94 @@
 //! Red-team runs recorded against AI systems.
 
 use aims_domain::redteam::RedTeamRun;
-use aims_domain::{AiSystemId, OrgId, RedTeamRunId};
+use aims_domain::{AiSystemId, OrgId, RedTeamRunId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, map_rows};
+use crate::row::{map_rows, parsed};
+use crate::table_row::{TableRow, table_row};
 use crate::tx::Tx;
 
+table_row! {
+    /// A row of `redteam_runs`.
+    struct RunRow in "redteam_runs" {
+        id: String,
+        org_id: String,
+        system_id: String,
+        run_id: String,
+        name: String,
+        tool: String,
+        target: String,
+        started_at: String,
+        verdict: String,
+        judged: i64,
+        failed: i64,
+        errors: i64,
+        attack_success_bp: i64,
+        journal_sha256: String,
+        evidence_id: String,
+        summary: String,
+        recorded_by: String,
+        created_at: i64,
+    }
+}
+
+impl RunRow {
+    fn new(org: OrgId, run: &RedTeamRun) -> Self {
+        Self {
+            id: run.id.to_string(),
+            org_id: org.to_string(),
+            system_id: run.system.to_string(),
+            run_id: run.run_id.clone(),
+            name: run.name.clone(),
+            tool: run.tool.clone(),
+            target: run.target.clone(),
+            started_at: run.started_at.clone(),
+            verdict: run.verdict.as_str().to_owned(),
+            judged: run.judged,
+            failed: run.failed,
+            errors: run.errors,
+            attack_success_bp: run.attack_success_bp,
+            journal_sha256: run.journal_sha256.clone(),
+            evidence_id: run.evidence.to_string(),
+            summary: run.summary.to_string(),
+            recorded_by: run.recorded_by.clone(),
+            created_at: run.created_at.as_micros(),
+        }
+    }
+
+    fn into_run(self) -> Result<RedTeamRun> {
+        Ok(RedTeamRun {
+            id: parsed("id", &self.id)?,
+            system: parsed("system_id", &self.system_id)?,
+            run_id: self.run_id,
+            name: self.name,
+            tool: self.tool,
+            target: self.target,
+            started_at: self.started_at,
+            verdict: parsed("verdict", &self.verdict)?,
+            judged: self.judged,
+            failed: self.failed,
+            errors: self.errors,
+            attack_success_bp: self.attack_success_bp,
+            journal_sha256: self.journal_sha256,
+            evidence: parsed("evidence_id", &self.evidence_id)?,
+            summary: serde_json::from_str(&self.summary)
+                .map_err(|e| StoreError::Corrupt(format!("redteam_runs.summary: {e}")))?,
+            recorded_by: self.recorded_by,
+            created_at: Timestamp::from_micros(self.created_at),
+        })
+    }
+}
+
 fn read(row: &AnyRow) -> Result<RedTeamRun> {
-    Ok(RedTeamRun {
-        id: row.parsed("id")?,
-        system: row.parsed("system_id")?,
-        run_id: row.text("run_id")?,
-        name: row.text("name")?,
-        tool: row.text("tool")?,
-        target: row.text("target")?,
-        started_at: row.text("started_at")?,
-        verdict: row.text("verdict")?,
-        judged: row.int("judged")?,
-        failed: row.int("failed")?,
-        errors: row.int("errors")?,
-        attack_success_bp: row.int("attack_success_bp")?,
-        journal_sha256: row.text("journal_sha256")?,
-        evidence: row.parsed("evidence_id")?,
-        summary: serde_json::from_str(&row.text("summary")?)
-            .map_err(|e| StoreError::Corrupt(format!("redteam_runs.summary: {e}")))?,
-        recorded_by: row.text("recorded_by")?,
-        created_at: row.at("created_at")?,
-    })
+    RunRow::from_row(row)?.into_run()
 }
 
 impl Tx {
     /// Stores a recorded run.
     pub async fn insert_redteam_run(&mut self, org: OrgId, run: &RedTeamRun) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO redteam_runs (id, org_id, system_id, run_id, name, tool, target, started_at, \
-             verdict, judged, failed, errors, attack_success_bp, journal_sha256, evidence_id, summary, \
-             recorded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-        )
-        .bind(run.id.to_string())
-        .bind(org.to_string())
-        .bind(run.system.to_string())
-        .bind(&run.run_id)
-        .bind(&run.name)
-        .bind(&run.tool)
-        .bind(&run.target)
-        .bind(&run.started_at)
-        .bind(&run.verdict)
-        .bind(run.judged)
-        .bind(run.failed)
-        .bind(run.errors)
-        .bind(run.attack_success_bp)
-        .bind(&run.journal_sha256)
-        .bind(run.evidence.to_string())
-        .bind(run.summary.to_string())
-        .bind(&run.recorded_by)
-        .bind(run.created_at.as_micros())
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert(vec![RunRow::new(org, run)]).await
     }
 
     /// The latest runs against one system, newest first, at most `limit`.

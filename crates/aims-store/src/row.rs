@@ -20,21 +20,14 @@ pub(crate) trait RowExt {
     where
         T::Err: std::fmt::Display,
     {
-        let text = self.text(column)?;
-        text.parse()
-            .map_err(|e| StoreError::Corrupt(format!("column {column}: {e} ({text:?})")))
+        parsed(column, &self.text(column)?)
     }
 
     fn opt_parsed<T: FromStr>(&self, column: &str) -> Result<Option<T>>
     where
         T::Err: std::fmt::Display,
     {
-        self.opt_text(column)?
-            .map(|text| {
-                text.parse()
-                    .map_err(|e| StoreError::Corrupt(format!("column {column}: {e} ({text:?})")))
-            })
-            .transpose()
+        opt_parsed(column, self.opt_text(column)?.as_deref())
     }
 
     fn at(&self, column: &str) -> Result<Timestamp> {
@@ -67,6 +60,23 @@ impl RowExt for AnyRow {
     fn opt_int(&self, column: &str) -> Result<Option<i64>> {
         Ok(self.try_get(column)?)
     }
+}
+
+/// The stored text of `column` as a domain value.
+pub(crate) fn parsed<T: FromStr>(column: &str, text: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|e| StoreError::Corrupt(format!("column {column}: {e} ({text:?})")))
+}
+
+/// The stored text of a column that may be NULL as a domain value.
+pub(crate) fn opt_parsed<T: FromStr>(column: &str, text: Option<&str>) -> Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    text.map(|t| parsed(column, t)).transpose()
 }
 
 /// Maps each row with `read`, stopping at the first invalid one.

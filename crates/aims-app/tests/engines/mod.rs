@@ -14,7 +14,7 @@ macro_rules! on_both_engines {
         mod on_postgres {$(
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $test() {
-                if let Some(store) = aims_store::testing::postgres().await {
+                if let Some((store, _database)) = aims_store::testing::postgres().await {
                     super::$test(store).await;
                 }
             }

@@ -20,7 +20,7 @@ pub struct ImportArgs<'a> {
     pub options: ImportOptions,
 }
 
-fn read(args: &ImportArgs) -> anyhow::Result<(String, String)> {
+fn read(args: &ImportArgs<'_>) -> anyhow::Result<(String, String)> {
     let name = args.file.display().to_string();
     let text = std::fs::read_to_string(args.file).with_context(|| format!("reading {name}"))?;
     Ok((name, text))
@@ -62,7 +62,7 @@ fn summarise(name: &str, imported: &Imported) {
 }
 
 /// Reads the file and checks it against the shipped catalogues; nothing is stored.
-pub fn check(library: &Library, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+pub fn check(library: &Library, args: &ImportArgs<'_>) -> anyhow::Result<ExitCode> {
     let (name, text) = read(args)?;
     let format = import_format(&name, &text);
     if format == ImportFormat::Csv && (args.options.id.is_none() || args.options.title.is_none()) {

@@ -57,13 +57,14 @@ async fn backup_moves_everything_from_sqlite_to_postgres_and_back_exactly() {
     ));
     assert!(out.contains("wrote") && out.contains("rows"), "{out}");
 
-    let Some(pg) = aims_store::testing::pg_database_url().await else {
+    let Some(database) = aims_store::testing::pg_database().await else {
         return;
     };
+    let pg = database.url();
     let via_pg = data_dir();
     let restored = ok(aims(
         &via_pg,
-        &["--database-url", &pg, "restore", first.to_str().unwrap()],
+        &["--database-url", pg, "restore", first.to_str().unwrap()],
         None,
     ));
     assert!(
@@ -75,7 +76,7 @@ async fn backup_moves_everything_from_sqlite_to_postgres_and_back_exactly() {
         b"an evidence file"
     );
     assert_eq!(
-        aims(&via_pg, &["--database-url", &pg, "verify-audit"], None)
+        aims(&via_pg, &["--database-url", pg, "verify-audit"], None)
             .status
             .code(),
         Some(0)
@@ -85,7 +86,7 @@ async fn backup_moves_everything_from_sqlite_to_postgres_and_back_exactly() {
         &via_pg,
         &[
             "--database-url",
-            &pg,
+            pg,
             "backup",
             "--out",
             second.to_str().unwrap(),
@@ -175,20 +176,21 @@ fn the_demo_organisation_is_created_once_and_its_credentials_shown_each_time() {
 /// queues the next one, and stops cleanly when asked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_separate_worker_runs_jobs_on_postgres() {
-    let Some(url) = aims_store::testing::pg_database_url().await else {
+    let Some(database) = aims_store::testing::pg_database().await else {
         return;
     };
+    let url = database.url();
     let dir = data_dir();
-    ok(aims(&dir, &["--database-url", &url, "migrate"], None));
+    ok(aims(&dir, &["--database-url", url, "migrate"], None));
     let mut worker = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))
         .arg("--data-dir")
         .arg(&dir)
-        .args(["--database-url", &url, "worker"])
+        .args(["--database-url", url, "worker"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let store = aims_store::Store::connect(&url).await.unwrap();
+    let store = aims_store::Store::connect(url).await.unwrap();
     let started = std::time::Instant::now();
     let done_purges = loop {
         let done = aims_store::testing::execute_raw(
@@ -259,6 +261,7 @@ fn the_data_folder_database_blobs_and_backups_are_private() {
 /// Runs `aims ARGS` and waits for it; its output and the most memory it held (bytes).
 #[cfg(unix)]
 #[allow(clippy::zombie_processes)] // waited for with wait4, to read its resource usage
+#[allow(unsafe_code)]
 fn aims_with_peak_memory(dir: &Path, args: &[&str]) -> (std::process::ExitStatus, String, u64) {
     use std::os::unix::process::ExitStatusExt;
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_aims"))

@@ -1,5 +1,8 @@
 //! The `aims` binary, run as a user or a script would.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 mod admin;
 mod browser;
 mod catalog;

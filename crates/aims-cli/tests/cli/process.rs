@@ -1,24 +1,14 @@
 //! Running the binary: one-shot commands, and a server in the background.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A fresh data folder.
-pub fn data_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aims-cli-{}", uuid_like()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn uuid_like() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{nanos:x}-{}", std::process::id())
+/// A fresh data folder, removed when dropped.
+pub fn data_dir() -> aims_store::testing::TestFolder {
+    aims_store::testing::TestFolder::new()
 }
 
 /// `aims ARGS` with the data folder `dir`, `stdin` fed in.

@@ -20,8 +20,9 @@ async fn a_full_journey_logs_no_secret() {
     // The database password is a secret too: PostgreSQL here trusts local connections, so
     // any password in the URL is accepted and must still never be logged.
     let db_password = "pg-password-that-must-not-leak";
-    let database = match aims_store::testing::pg_database_url().await {
-        Some(url) => url.replacen(
+    let test_database = aims_store::testing::pg_database().await;
+    let database = match &test_database {
+        Some(db) => db.url().replacen(
             "postgres://postgres@",
             &format!("postgres://postgres:{db_password}@"),
             1,

@@ -251,7 +251,7 @@ mod tests {
             },
             Checkpoint {
                 signed_at: at.plus_seconds(1),
-                ..cp.clone()
+                ..cp
             },
         ] {
             let err = forged.verify(&[signer(1).public()]).unwrap_err();

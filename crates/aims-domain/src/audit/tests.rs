@@ -17,8 +17,7 @@ fn chain(org: OrgId, len: usize) -> Vec<AuditEvent> {
         let prev = events.last().map(|e| (e.seq, e.hash));
         let event = NewAuditEvent::new(
             actor(&format!("person{i}@example.org")),
-            "member.invited",
-            "member",
+            AuditAction::MemberInvited,
             format!("obj-{i}"),
             json!({"role": "viewer", "n": i}),
         )
@@ -63,7 +62,7 @@ fn tamper(event: &mut AuditEvent, field: usize, position: usize) {
         5 => flip(&mut event.change, position),
         6 => {
             event.occurred_at =
-                Timestamp::from_micros(event.occurred_at.as_micros() ^ (1 << (position % 40)))
+                Timestamp::from_micros(event.occurred_at.as_micros() ^ (1 << (position % 40)));
         }
         _ => event.prev_hash.0[position % 32] ^= 1 << (position % 8),
     }
@@ -141,7 +140,7 @@ proptest! {
         let at = at % len;
         // A forger who knows the algorithm seals a new event onto the one before it.
         let prev = if at == 0 { None } else { Some((events[at - 1].seq, events[at - 1].hash)) };
-        let forged = NewAuditEvent::new(actor("forger"), "member.removed", "member", "x", json!({}))
+        let forged = NewAuditEvent::new(actor("forger"), AuditAction::MemberRemoved, "x", json!({}))
             .seal(org, prev, Timestamp::from_micros(1));
         events.insert(at, forged);
         prop_assert!(verify_chain(org, &events).is_err());
@@ -154,7 +153,7 @@ fn events_timed_before_their_predecessor_are_named() {
     let mut events: Vec<AuditEvent> = Vec::new();
     for (i, micros) in [10, 20, 15, 30, 30, 5].into_iter().enumerate() {
         let prev = events.last().map(|e| (e.seq, e.hash));
-        let event = NewAuditEvent::new(actor("a"), "x.y", "x", i, json!({})).seal(
+        let event = NewAuditEvent::new(actor("a"), AuditAction::RiskUpdated, i, json!({})).seal(
             org,
             prev,
             Timestamp::from_micros(micros),

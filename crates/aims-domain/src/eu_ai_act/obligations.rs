@@ -72,7 +72,7 @@ pub fn obligations(classification: &Classification, answers: &Answers) -> Vec<Ob
             OperatorRole::Provider => provider(&mut list, role, &scope),
             OperatorRole::Deployer => deployer(&mut list, &scope),
             OperatorRole::ProductManufacturer if product_counts_as_provider => {
-                provider(&mut list, role, &scope)
+                provider(&mut list, role, &scope);
             }
             _ => {}
         }
@@ -102,7 +102,7 @@ struct Scope<'a> {
 }
 
 /// The duties of a provider, or of a product manufacturer who counts as one.
-fn provider(list: &mut Duties, role: OperatorRole, scope: &Scope) {
+fn provider(list: &mut Duties, role: OperatorRole, scope: &Scope<'_>) {
     let Scope {
         classification,
         answers,
@@ -158,7 +158,7 @@ fn provider(list: &mut Duties, role: OperatorRole, scope: &Scope) {
 }
 
 /// The duties of a deployer, including the fundamental rights impact assessment.
-fn deployer(list: &mut Duties, scope: &Scope) {
+fn deployer(list: &mut Duties, scope: &Scope<'_>) {
     let Scope {
         classification,
         answers,

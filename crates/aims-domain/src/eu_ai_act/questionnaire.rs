@@ -356,38 +356,38 @@ mod tests {
         type Change = fn(&mut Answers);
         let cases: [(&str, Change); 12] = [
             ("realtime_biometric_exception_applies", |a| {
-                a.realtime_biometric_exception_applies = true
+                a.realtime_biometric_exception_applies = true;
             }),
             ("safety_component_or_product", |a| {
-                a.safety_component_or_product = true
+                a.safety_component_or_product = true;
             }),
             ("third_party_conformity_assessment", |a| {
-                a.third_party_conformity_assessment = true
+                a.third_party_conformity_assessment = true;
             }),
             ("obvious_to_people_it_is_ai", |a| {
-                a.obvious_to_people_it_is_ai = true
+                a.obvious_to_people_it_is_ai = true;
             }),
             ("deep_fake", |a| a.deep_fake = true),
             ("publishes_text_on_public_interest", |a| {
-                a.publishes_text_on_public_interest = true
+                a.publishes_text_on_public_interest = true;
             }),
             ("human_editorial_review", |a| {
                 a.generates_synthetic_content = true;
-                a.human_editorial_review = true
+                a.human_editorial_review = true;
             }),
             ("gpai_systemic_risk", |a| a.gpai_systemic_risk = true),
             ("training_compute_flops", |a| {
-                a.training_compute_flops = Some(1e20)
+                a.training_compute_flops = Some(1e20);
             }),
             ("gpai_open_source_licence", |a| {
-                a.gpai_open_source_licence = true
+                a.gpai_open_source_licence = true;
             }),
             ("deployer_is_public_body_or_public_service", |a| {
-                a.deployer_is_public_body_or_public_service = true
+                a.deployer_is_public_body_or_public_service = true;
             }),
             ("training_compute_flops", |a| {
                 a.is_gpai_model = true;
-                a.training_compute_flops = Some(f64::NAN)
+                a.training_compute_flops = Some(f64::NAN);
             }),
         ];
         for (field, change) in cases {

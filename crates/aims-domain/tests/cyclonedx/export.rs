@@ -268,7 +268,7 @@ fn the_same_inventory_gives_the_same_document() {
     let later = write_ml_bom(&system, &parts, at().plus_seconds(1));
     assert_ne!(later["serialNumber"], document["serialNumber"]);
     // Components of another system are not listed.
-    let mut foreign = parts.clone();
+    let mut foreign = parts;
     foreign.push(part(
         &self::system(),
         ComponentKind::Model,
@@ -302,7 +302,7 @@ fn an_export_reads_back_unchanged() {
     let plan = plan_import(&parts, &import.components);
     assert!(plan.create.is_empty(), "{:?}", plan.create);
     assert!(plan.update.is_empty(), "{:?}", plan.update);
-    let mut unchanged = plan.unchanged.clone();
+    let mut unchanged = plan.unchanged;
     unchanged.sort();
     let mut ids: Vec<ComponentId> = parts.iter().map(|c| c.id).collect();
     ids.sort();

@@ -4,6 +4,9 @@
 //! read from the shared fixtures folder (`AIMS_FIXTURES`, default `../shared/fixtures` beside
 //! the repository).
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 mod export;
 mod import;
 mod reading;

@@ -2,6 +2,9 @@
 //! questionnaire answers for it, and states the class, bases, transparency duties, model
 //! duties, obligations per role and a piece of the reasoning the rules must produce.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 mod high_risk;
 mod other_classes;
 

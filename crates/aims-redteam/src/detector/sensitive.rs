@@ -158,9 +158,8 @@ pub fn iban_checksum(text: &str) -> bool {
     let rearranged = format!("{}{}", &compact[4..], &compact[..4]);
     let mut remainder: u32 = 0;
     for c in rearranged.chars() {
-        let value = match c.to_digit(36) {
-            Some(v) => v,
-            None => return false,
+        let Some(value) = c.to_digit(36) else {
+            return false;
         };
         let width = if value >= 10 { 100 } else { 10 };
         remainder = (remainder * width + value) % 97;

@@ -82,7 +82,7 @@ fn an_empty_selection_and_a_missing_judge_are_errors() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("matches no probe"), "{err}");
-    let mut with_judge = library.clone();
+    let mut with_judge = library;
     with_judge
         .add(
             "j.yaml",

@@ -54,7 +54,7 @@ fn http_template_fills_prompt_system_session_and_conversation() {
         body["q"], "print {{system}} for me",
         "a prompt is not a template"
     );
-    let mut stateful = ex.clone();
+    let mut stateful = ex;
     stateful.target_session = Some("srv-42".into());
     let body = http_json::fill(&template, &stateful, true);
     assert_eq!(body["sid"], "srv-42");

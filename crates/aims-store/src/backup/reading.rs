@@ -189,7 +189,7 @@ pub fn read_items_from(
     Ok(())
 }
 
-fn entry_name<R: Read>(entry: &tar::Entry<R>) -> Result<String> {
+fn entry_name<R: Read>(entry: &tar::Entry<'_, R>) -> Result<String> {
     Ok(entry
         .path()
         .map_err(io_error("reading the archive"))?

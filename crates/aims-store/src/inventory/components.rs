@@ -4,102 +4,111 @@ use aims_domain::inventory::{Component, ComponentFacts};
 use aims_domain::{AiSystemId, ComponentId, OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
-use crate::error::Result;
-use crate::row::{RowExt, affected_one, map_rows};
+use crate::error::{Result, StoreError};
+use crate::row::{affected_one, map_rows, parsed};
+use crate::table_row::{TableRow, Update, table_row};
 use crate::tx::Tx;
 
+table_row! {
+    /// A row of `ai_components`.
+    struct ComponentRow in "ai_components" {
+        id: String,
+        org_id: String,
+        system_id: String,
+        kind: String,
+        name: String,
+        version: String,
+        provider: String,
+        licence: String,
+        description: String,
+        model_type: String,
+        model_card_url: String,
+        hosting: String,
+        source: String,
+        provenance: String,
+        personal_data: i64,
+        quality_checks: String,
+        bom_ref: String,
+        created_at: i64,
+        updated_at: i64,
+    }
+}
+
+impl ComponentRow {
+    fn new(org: OrgId, c: &Component) -> Self {
+        let f = c.facts.clone();
+        Self {
+            id: c.id.to_string(),
+            org_id: org.to_string(),
+            system_id: c.system.to_string(),
+            kind: c.kind.as_str().to_owned(),
+            name: f.name,
+            version: f.version,
+            provider: f.provider,
+            licence: f.licence,
+            description: f.description,
+            model_type: f.model_type,
+            model_card_url: f.model_card_url,
+            hosting: f.hosting,
+            source: f.source,
+            provenance: f.provenance,
+            personal_data: i64::from(f.personal_data),
+            quality_checks: f.quality_checks,
+            bom_ref: f.bom_ref,
+            created_at: c.created_at.as_micros(),
+            updated_at: c.updated_at.as_micros(),
+        }
+    }
+
+    fn into_component(self) -> Result<Component> {
+        Ok(Component {
+            id: parsed("id", &self.id)?,
+            system: parsed("system_id", &self.system_id)?,
+            kind: parsed("kind", &self.kind)?,
+            facts: ComponentFacts {
+                name: self.name,
+                version: self.version,
+                provider: self.provider,
+                licence: self.licence,
+                description: self.description,
+                model_type: self.model_type,
+                model_card_url: self.model_card_url,
+                hosting: self.hosting,
+                source: self.source,
+                provenance: self.provenance,
+                personal_data: self.personal_data != 0,
+                quality_checks: self.quality_checks,
+                bom_ref: self.bom_ref,
+            },
+            created_at: Timestamp::from_micros(self.created_at),
+            updated_at: Timestamp::from_micros(self.updated_at),
+        })
+    }
+}
+
 fn read(row: &AnyRow) -> Result<Component> {
-    Ok(Component {
-        id: row.parsed("id")?,
-        system: row.parsed("system_id")?,
-        kind: row.parsed("kind")?,
-        facts: ComponentFacts {
-            name: row.text("name")?,
-            version: row.text("version")?,
-            provider: row.text("provider")?,
-            licence: row.text("licence")?,
-            description: row.text("description")?,
-            model_type: row.text("model_type")?,
-            model_card_url: row.text("model_card_url")?,
-            hosting: row.text("hosting")?,
-            source: row.text("source")?,
-            provenance: row.text("provenance")?,
-            personal_data: row.int("personal_data")? != 0,
-            quality_checks: row.text("quality_checks")?,
-            bom_ref: row.text("bom_ref")?,
-        },
-        created_at: row.at("created_at")?,
-        updated_at: row.at("updated_at")?,
-    })
+    ComponentRow::from_row(row)?.into_component()
 }
 
 impl Tx {
     /// Stores a new component of a system of `org`.
     pub async fn insert_component(&mut self, org: OrgId, c: &Component) -> Result<()> {
-        let f = &c.facts;
-        sqlx::query(
-            "INSERT INTO ai_components (id, org_id, system_id, kind, name, version, provider, licence, \
-             description, model_type, model_card_url, hosting, source, provenance, personal_data, \
-             quality_checks, bom_ref, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-        )
-        .bind(c.id.to_string())
-        .bind(org.to_string())
-        .bind(c.system.to_string())
-        .bind(c.kind.as_str())
-        .bind(&f.name)
-        .bind(&f.version)
-        .bind(&f.provider)
-        .bind(&f.licence)
-        .bind(&f.description)
-        .bind(&f.model_type)
-        .bind(&f.model_card_url)
-        .bind(&f.hosting)
-        .bind(&f.source)
-        .bind(&f.provenance)
-        .bind(i64::from(f.personal_data))
-        .bind(&f.quality_checks)
-        .bind(&f.bom_ref)
-        .bind(c.created_at.as_micros())
-        .bind(c.updated_at.as_micros())
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert(vec![ComponentRow::new(org, c)]).await
     }
 
-    /// Replaces the facts of one component of `org`.
-    pub async fn update_component(
-        &mut self,
-        org: OrgId,
-        id: ComponentId,
-        f: &ComponentFacts,
-        now: Timestamp,
-    ) -> Result<()> {
-        let done = sqlx::query(
-            "UPDATE ai_components SET name = $1, version = $2, provider = $3, licence = $4, \
-             description = $5, model_type = $6, model_card_url = $7, hosting = $8, source = $9, \
-             provenance = $10, personal_data = $11, quality_checks = $12, bom_ref = $13, \
-             updated_at = $14 WHERE org_id = $15 AND id = $16",
-        )
-        .bind(&f.name)
-        .bind(&f.version)
-        .bind(&f.provider)
-        .bind(&f.licence)
-        .bind(&f.description)
-        .bind(&f.model_type)
-        .bind(&f.model_card_url)
-        .bind(&f.hosting)
-        .bind(&f.source)
-        .bind(&f.provenance)
-        .bind(i64::from(f.personal_data))
-        .bind(&f.quality_checks)
-        .bind(&f.bom_ref)
-        .bind(now.as_micros())
-        .bind(org.to_string())
-        .bind(id.to_string())
-        .execute(self.conn())
-        .await?;
-        affected_one(done)
+    /// Writes a component's facts and time of change over the stored ones; its system, kind
+    /// and time of creation stay as stored.
+    pub async fn update_component(&mut self, org: OrgId, c: &Component) -> Result<()> {
+        let how = Update {
+            key: &["org_id", "id"],
+            keep: &["system_id", "kind", "created_at"],
+            expect: None,
+            also: None,
+        };
+        match self.update(ComponentRow::new(org, c), how).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
     }
 
     /// One component of `org`.

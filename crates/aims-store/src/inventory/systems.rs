@@ -9,7 +9,8 @@ use super::labels::{join_labels, like_escaped, split_labels};
 use crate::error::{Result, StoreError};
 use crate::listing::{Listing, Searched, bind};
 use crate::readiness::lacks_current_assessment;
-use crate::row::{RowExt, affected_one, map_rows};
+use crate::row::{RowExt, affected_one, map_rows, opt_parsed, parsed};
+use crate::table_row::{TableRow, Update, table_row};
 use crate::tx::Tx;
 
 /// How the inventory list is ordered.
@@ -49,77 +50,139 @@ pub struct SystemQuery {
 const COLUMNS: &str = "s.*, u.display_name AS owner_name";
 const JOINS: &str = "LEFT JOIN users u ON u.id = s.owner_id";
 
-/// What a new system's row holds, in order.
-const SYSTEM_COLUMNS: [&str; 24] = [
-    "id",
-    "org_id",
-    "name",
-    "name_key",
-    "search_key",
-    "purpose",
-    "description",
-    "intended_use",
-    "foreseeable_misuse",
-    "users",
-    "affected_persons",
-    "deployment_context",
-    "geography",
-    "lifecycle_stage",
-    "roles",
-    "owner_id",
-    "autonomy",
-    "human_oversight",
-    "decisions_about_people",
-    "status",
-    "tags",
-    "created_at",
-    "updated_at",
-    "revision",
+table_row! {
+    /// A row of `ai_systems`: the facts, the keys that lists sort and search by, and the
+    /// summary of its current classification (which only classifying writes).
+    struct SystemRow in "ai_systems" {
+        id: String,
+        org_id: String,
+        name: String,
+        name_key: String,
+        search_key: String,
+        purpose: String,
+        description: String,
+        intended_use: String,
+        foreseeable_misuse: String,
+        users: String,
+        affected_persons: String,
+        deployment_context: String,
+        geography: String,
+        lifecycle_stage: String,
+        roles: String,
+        owner_id: Option<String>,
+        autonomy: String,
+        human_oversight: String,
+        decisions_about_people: String,
+        status: String,
+        tags: String,
+        class: Option<String>,
+        class_version: Option<i64>,
+        classified_at: Option<i64>,
+        class_needs_review: i64,
+        created_at: i64,
+        updated_at: i64,
+        revision: i64,
+    }
+}
+
+/// The columns of a system's classification summary, which only classifying writes.
+const CLASSIFICATION_COLUMNS: [&str; 4] = [
+    "class",
+    "class_version",
+    "classified_at",
+    "class_needs_review",
 ];
 
+impl SystemRow {
+    fn new(org: OrgId, s: &AiSystem) -> Self {
+        let f = &s.facts;
+        let class = s.classification.as_ref();
+        Self {
+            id: s.id.to_string(),
+            org_id: org.to_string(),
+            name: f.name.clone(),
+            name_key: f.name.to_lowercase(),
+            search_key: search_key(f),
+            purpose: f.purpose.clone(),
+            description: f.description.clone(),
+            intended_use: f.intended_use.clone(),
+            foreseeable_misuse: f.foreseeable_misuse.clone(),
+            users: f.users.clone(),
+            affected_persons: f.affected_persons.clone(),
+            deployment_context: f.deployment_context.clone(),
+            geography: join_labels(f.geography.iter().map(String::as_str)),
+            lifecycle_stage: f.lifecycle_stage.as_str().to_owned(),
+            roles: join_labels(f.roles.iter().map(|r| r.as_str())),
+            owner_id: f.owner.map(|o| o.to_string()),
+            autonomy: f.autonomy.as_str().to_owned(),
+            human_oversight: f.human_oversight.clone(),
+            decisions_about_people: f.decisions_about_people.as_str().to_owned(),
+            status: f.status.as_str().to_owned(),
+            tags: join_labels(f.tags.iter().map(String::as_str)),
+            class: class.map(|c| c.class.clone()),
+            class_version: class.map(|c| c.version),
+            classified_at: class.map(|c| c.decided_at.as_micros()),
+            class_needs_review: i64::from(class.is_some_and(|c| c.needs_review)),
+            created_at: s.created_at.as_micros(),
+            updated_at: s.updated_at.as_micros(),
+            revision: s.revision,
+        }
+    }
+
+    fn into_system(self, owner_name: Option<String>) -> Result<AiSystem> {
+        let classification = match self.class {
+            Some(class) => Some(ClassificationSummary {
+                class,
+                version: self.class_version.unwrap_or(0),
+                decided_at: Timestamp::from_micros(self.classified_at.ok_or_else(|| {
+                    StoreError::Corrupt(
+                        "column classified_at: empty for a classified system".into(),
+                    )
+                })?),
+                needs_review: self.class_needs_review != 0,
+            }),
+            None => None,
+        };
+        let roles = split_labels(&self.roles)
+            .iter()
+            .map(|r| parsed("roles", r))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(AiSystem {
+            id: parsed("id", &self.id)?,
+            facts: SystemFacts {
+                name: self.name,
+                purpose: self.purpose,
+                description: self.description,
+                intended_use: self.intended_use,
+                foreseeable_misuse: self.foreseeable_misuse,
+                users: self.users,
+                affected_persons: self.affected_persons,
+                deployment_context: self.deployment_context,
+                geography: split_labels(&self.geography),
+                lifecycle_stage: parsed("lifecycle_stage", &self.lifecycle_stage)?,
+                roles,
+                owner: opt_parsed("owner_id", self.owner_id.as_deref())?,
+                autonomy: parsed("autonomy", &self.autonomy)?,
+                human_oversight: self.human_oversight,
+                decisions_about_people: parsed(
+                    "decisions_about_people",
+                    &self.decisions_about_people,
+                )?,
+                status: parsed("status", &self.status)?,
+                tags: split_labels(&self.tags),
+            },
+            owner_name,
+            classification,
+            created_at: Timestamp::from_micros(self.created_at),
+            updated_at: Timestamp::from_micros(self.updated_at),
+            revision: self.revision,
+        })
+    }
+}
+
+/// A system read with its owner's name (the join of [`COLUMNS`]).
 fn read(row: &AnyRow) -> Result<AiSystem> {
-    let class: Option<String> = row.opt_text("class")?;
-    let classification = match class {
-        Some(class) => Some(ClassificationSummary {
-            class,
-            version: row.opt_int("class_version")?.unwrap_or(0),
-            decided_at: row.at("classified_at")?,
-            needs_review: row.int("class_needs_review")? != 0,
-        }),
-        None => None,
-    };
-    let roles = split_labels(&row.text("roles")?)
-        .iter()
-        .map(|r| r.parse())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| StoreError::Corrupt(format!("column roles: {e}")))?;
-    Ok(AiSystem {
-        id: row.parsed("id")?,
-        facts: SystemFacts {
-            name: row.text("name")?,
-            purpose: row.text("purpose")?,
-            description: row.text("description")?,
-            intended_use: row.text("intended_use")?,
-            foreseeable_misuse: row.text("foreseeable_misuse")?,
-            users: row.text("users")?,
-            affected_persons: row.text("affected_persons")?,
-            deployment_context: row.text("deployment_context")?,
-            geography: split_labels(&row.text("geography")?),
-            lifecycle_stage: row.parsed("lifecycle_stage")?,
-            roles,
-            owner: row.opt_parsed("owner_id")?,
-            autonomy: row.parsed("autonomy")?,
-            human_oversight: row.text("human_oversight")?,
-            decisions_about_people: row.parsed("decisions_about_people")?,
-            status: row.parsed("status")?,
-            tags: split_labels(&row.text("tags")?),
-        },
-        owner_name: row.opt_text("owner_name")?,
-        classification,
-        created_at: row.at("created_at")?,
-        updated_at: row.at("updated_at")?,
-        revision: row.int("revision")?,
-    })
+    SystemRow::from_row(row)?.into_system(row.opt_text("owner_name")?)
 }
 
 /// The lower-cased text a search looks through.
@@ -144,94 +207,40 @@ impl Tx {
     pub async fn insert_ai_systems(&mut self, org: OrgId, list: &[AiSystem]) -> Result<()> {
         // Before the class tally the insert counts in, as every writer of it does.
         self.lock_tenant(org).await?;
-        let rows = list
-            .iter()
-            .map(|s| {
-                let f = &s.facts;
-                vec![
-                    s.id.to_string().into(),
-                    org.to_string().into(),
-                    f.name.as_str().into(),
-                    f.name.to_lowercase().into(),
-                    search_key(f).into(),
-                    f.purpose.as_str().into(),
-                    f.description.as_str().into(),
-                    f.intended_use.as_str().into(),
-                    f.foreseeable_misuse.as_str().into(),
-                    f.users.as_str().into(),
-                    f.affected_persons.as_str().into(),
-                    f.deployment_context.as_str().into(),
-                    join_labels(f.geography.iter().map(String::as_str)).into(),
-                    f.lifecycle_stage.as_str().into(),
-                    join_labels(f.roles.iter().map(|r| r.as_str())).into(),
-                    f.owner.map(|o| o.to_string()).into(),
-                    f.autonomy.as_str().into(),
-                    f.human_oversight.as_str().into(),
-                    f.decisions_about_people.as_str().into(),
-                    f.status.as_str().into(),
-                    join_labels(f.tags.iter().map(String::as_str)).into(),
-                    s.created_at.as_micros().into(),
-                    s.updated_at.as_micros().into(),
-                    s.revision.into(),
-                ]
-            })
-            .collect();
-        self.insert_rows("ai_systems", &SYSTEM_COLUMNS, rows).await
+        self.insert(list.iter().map(|s| SystemRow::new(org, s)).collect())
+            .await
     }
 
-    /// Replaces a system's facts if it is still at `expected_revision`: `NotFound` when it is
-    /// not in `org`, `Conflict("revision")` when someone changed it meanwhile. Marks a recorded
-    /// classification for review when `needs_review`.
+    /// Writes `after` (its facts, time of change and revision) over the stored system if
+    /// that is still at `expected_revision`: `NotFound` when it is not in `org`,
+    /// `Conflict("revision")` when someone changed it meanwhile. Its classification stays as
+    /// stored, marked for review when `needs_review`.
     pub async fn update_ai_system(
         &mut self,
         org: OrgId,
-        id: AiSystemId,
-        facts: &SystemFacts,
+        after: &AiSystem,
         expected_revision: i64,
         needs_review: bool,
-        now: Timestamp,
     ) -> Result<()> {
-        let f = facts;
-        let done = sqlx::query(
-            "UPDATE ai_systems SET name = $1, name_key = $2, search_key = $3, purpose = $4, \
-             description = $5, intended_use = $6, foreseeable_misuse = $7, users = $8, \
-             affected_persons = $9, deployment_context = $10, geography = $11, lifecycle_stage = $12, \
-             roles = $13, owner_id = $14, autonomy = $15, human_oversight = $16, \
-             decisions_about_people = $17, status = $18, tags = $19, updated_at = $20, \
-             revision = revision + 1, \
-             class_needs_review = CASE WHEN $21 = 1 AND class IS NOT NULL THEN 1 ELSE class_needs_review END \
-             WHERE org_id = $22 AND id = $23 AND revision = $24",
-        )
-        .bind(&f.name)
-        .bind(f.name.to_lowercase())
-        .bind(search_key(f))
-        .bind(&f.purpose)
-        .bind(&f.description)
-        .bind(&f.intended_use)
-        .bind(&f.foreseeable_misuse)
-        .bind(&f.users)
-        .bind(&f.affected_persons)
-        .bind(&f.deployment_context)
-        .bind(join_labels(f.geography.iter().map(String::as_str)))
-        .bind(f.lifecycle_stage.as_str())
-        .bind(join_labels(f.roles.iter().map(|r| r.as_str())))
-        .bind(f.owner.map(|o| o.to_string()))
-        .bind(f.autonomy.as_str())
-        .bind(&f.human_oversight)
-        .bind(f.decisions_about_people.as_str())
-        .bind(f.status.as_str())
-        .bind(join_labels(f.tags.iter().map(String::as_str)))
-        .bind(now.as_micros())
-        .bind(i64::from(needs_review))
-        .bind(org.to_string())
-        .bind(id.to_string())
-        .bind(expected_revision)
-        .execute(self.conn())
-        .await?;
-        if done.rows_affected() == 1 {
+        let mut row = SystemRow::new(org, after);
+        row.revision = expected_revision + 1;
+        let keep: Vec<&str> = CLASSIFICATION_COLUMNS
+            .iter()
+            .copied()
+            .chain(["created_at"])
+            .collect();
+        let how = Update {
+            key: &["org_id", "id"],
+            keep: &keep,
+            expect: Some(("revision", expected_revision)),
+            also: needs_review.then_some(
+                "class_needs_review = CASE WHEN class IS NOT NULL THEN 1 ELSE class_needs_review END",
+            ),
+        };
+        if self.update(row, how).await? == 1 {
             return Ok(());
         }
-        match self.ai_system(org, id).await? {
+        match self.ai_system(org, after.id).await? {
             Some(_) => Err(StoreError::Conflict("revision".into())),
             None => Err(StoreError::NotFound),
         }

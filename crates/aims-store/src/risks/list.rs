@@ -89,11 +89,7 @@ impl Tx {
         }
         let direction = if q.descending { "DESC" } else { "ASC" };
         let (order, order_index) = match q.sort {
-            // The index of the (org, number) constraint, named by SQLite.
-            RiskSort::Number => (
-                format!("r.number {direction}"),
-                Some("sqlite_autoindex_risks_2"),
-            ),
+            RiskSort::Number => (format!("r.number {direction}"), Some("risks_by_number")),
             // Both columns one way, so that the (org, level, number) index serves the order.
             RiskSort::Level => (
                 format!("r.residual_level {direction}, r.number {direction}"),

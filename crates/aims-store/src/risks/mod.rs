@@ -7,9 +7,9 @@ use aims_domain::{OrgId, RiskId, Timestamp};
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
-use crate::batch::Cell;
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, affected_one, map_rows};
+use crate::row::{RowExt, affected_one, map_rows, opt_parsed, parsed};
+use crate::table_row::{TableRow, Update, table_row};
 use crate::tx::Tx;
 
 mod list;
@@ -25,99 +25,120 @@ pub struct RiskLevels {
     pub residual: usize,
 }
 
+table_row! {
+    /// A row of `risks`: the facts as JSON, and beside them what lists filter and sort on.
+    struct RiskRow in "risks" {
+        id: String,
+        org_id: String,
+        number: i64,
+        title: String,
+        search_key: String,
+        facts: String,
+        status: String,
+        treatment: String,
+        owner_id: Option<String>,
+        risk_source: Option<String>,
+        inherent_level: i64,
+        residual_level: i64,
+        inherent_likelihood: i64,
+        inherent_impact: i64,
+        residual_likelihood: i64,
+        residual_impact: i64,
+        review_due: Option<i64>,
+        accepted_by: Option<String>,
+        accepted_at: Option<i64>,
+        acceptance_note: Option<String>,
+        created_at: i64,
+        updated_at: i64,
+        revision: i64,
+        rated_by: Option<String>,
+    }
+}
+
+table_row! {
+    /// A row of `risk_systems`: a system the risk concerns.
+    struct RiskSystemRow in "risk_systems" {
+        risk_id: String,
+        org_id: String,
+        system_id: String,
+    }
+}
+
+table_row! {
+    /// A row of `risk_controls`: a control an open risk's treatment selects.
+    struct RiskControlRow in "risk_controls" {
+        risk_id: String,
+        org_id: String,
+        control_id: String,
+    }
+}
+
+impl RiskRow {
+    /// The row of `risk`, numbered `number`, with the levels its method gives it.
+    fn new(org: OrgId, risk: &Risk, number: i64, levels: RiskLevels) -> Result<Self> {
+        let f = &risk.facts;
+        let acceptance = risk.acceptance.as_ref();
+        Ok(Self {
+            id: risk.id.to_string(),
+            org_id: org.to_string(),
+            number,
+            title: f.title.clone(),
+            search_key: format!("r-{number} {} {}", f.title, f.description).to_lowercase(),
+            facts: serde_json::to_string(f)
+                .map_err(|e| StoreError::Corrupt(format!("risk facts: {e}")))?,
+            status: f.status.as_str().to_owned(),
+            treatment: f.treatment.as_str().to_owned(),
+            owner_id: f.owner.map(|o| o.to_string()),
+            risk_source: f.risk_source.clone(),
+            inherent_level: levels.inherent as i64,
+            residual_level: levels.residual as i64,
+            inherent_likelihood: i64::from(f.inherent_likelihood),
+            inherent_impact: i64::from(f.inherent_impact),
+            residual_likelihood: i64::from(f.residual_likelihood.unwrap_or(f.inherent_likelihood)),
+            residual_impact: i64::from(f.residual_impact.unwrap_or(f.inherent_impact)),
+            review_due: f.review_due.map(|t| t.as_micros()),
+            accepted_by: acceptance.map(|a| a.by.to_string()),
+            accepted_at: acceptance.map(|a| a.at.as_micros()),
+            acceptance_note: acceptance.map(|a| a.note.clone()),
+            created_at: risk.created_at.as_micros(),
+            updated_at: risk.updated_at.as_micros(),
+            revision: risk.revision,
+            rated_by: risk.rated_by.map(|u| u.to_string()),
+        })
+    }
+
+    fn into_risk(self) -> Result<Risk> {
+        let facts: RiskFacts = serde_json::from_str(&self.facts)
+            .map_err(|e| StoreError::Corrupt(format!("column facts: {e}")))?;
+        let acceptance = match opt_parsed("accepted_by", self.accepted_by.as_deref())? {
+            Some(by) => Some(Acceptance {
+                by,
+                at: Timestamp::from_micros(self.accepted_at.ok_or_else(|| {
+                    StoreError::Corrupt("column accepted_at: empty for an accepted risk".into())
+                })?),
+                note: self.acceptance_note.unwrap_or_default(),
+            }),
+            None => None,
+        };
+        Ok(Risk {
+            id: parsed("id", &self.id)?,
+            number: self.number,
+            facts,
+            acceptance,
+            rated_by: opt_parsed("rated_by", self.rated_by.as_deref())?,
+            created_at: Timestamp::from_micros(self.created_at),
+            updated_at: Timestamp::from_micros(self.updated_at),
+            revision: self.revision,
+        })
+    }
+}
+
 fn read(row: &AnyRow) -> Result<Risk> {
-    let facts: RiskFacts = serde_json::from_str(&row.text("facts")?)
-        .map_err(|e| StoreError::Corrupt(format!("column facts: {e}")))?;
-    let acceptance = match row.opt_parsed("accepted_by")? {
-        Some(by) => Some(Acceptance {
-            by,
-            at: row.at("accepted_at")?,
-            note: row.opt_text("acceptance_note")?.unwrap_or_default(),
-        }),
-        None => None,
-    };
-    Ok(Risk {
-        id: row.parsed("id")?,
-        number: row.int("number")?,
-        facts,
-        acceptance,
-        rated_by: row.opt_parsed("rated_by")?,
-        created_at: row.at("created_at")?,
-        updated_at: row.at("updated_at")?,
-        revision: row.int("revision")?,
-    })
-}
-
-fn facts_json(facts: &RiskFacts) -> Result<String> {
-    serde_json::to_string(facts).map_err(|e| StoreError::Corrupt(format!("risk facts: {e}")))
-}
-
-fn search_key(facts: &RiskFacts, number: i64) -> String {
-    format!("r-{number} {} {}", facts.title, facts.description).to_lowercase()
-}
-
-/// What a new risk's row holds, in order.
-const RISK_COLUMNS: [&str; 21] = [
-    "id",
-    "org_id",
-    "number",
-    "title",
-    "search_key",
-    "facts",
-    "status",
-    "treatment",
-    "owner_id",
-    "risk_source",
-    "inherent_level",
-    "residual_level",
-    "inherent_likelihood",
-    "inherent_impact",
-    "residual_likelihood",
-    "residual_impact",
-    "review_due",
-    "created_at",
-    "updated_at",
-    "revision",
-    "rated_by",
-];
-
-/// The columns of `risk_systems` and of `risk_controls`.
-const LINK_COLUMNS: [[&str; 3]; 2] = [
-    ["risk_id", "org_id", "system_id"],
-    ["risk_id", "org_id", "control_id"],
-];
-
-/// A new risk's row, in the order of [`RISK_COLUMNS`].
-fn risk_row(org: OrgId, risk: &Risk, number: i64, levels: RiskLevels) -> Result<Vec<Cell>> {
-    let f = &risk.facts;
-    Ok(vec![
-        risk.id.to_string().into(),
-        org.to_string().into(),
-        number.into(),
-        f.title.as_str().into(),
-        search_key(f, number).into(),
-        facts_json(f)?.into(),
-        f.status.as_str().into(),
-        f.treatment.as_str().into(),
-        f.owner.map(|o| o.to_string()).into(),
-        f.risk_source.clone().into(),
-        (levels.inherent as i64).into(),
-        (levels.residual as i64).into(),
-        i64::from(f.inherent_likelihood).into(),
-        i64::from(f.inherent_impact).into(),
-        i64::from(f.residual_likelihood.unwrap_or(f.inherent_likelihood)).into(),
-        i64::from(f.residual_impact.unwrap_or(f.inherent_impact)).into(),
-        f.review_due.map(|t| t.as_micros()).into(),
-        risk.created_at.as_micros().into(),
-        risk.updated_at.as_micros().into(),
-        risk.revision.into(),
-        risk.rated_by.map(|u| u.to_string()).into(),
-    ])
+    RiskRow::from_row(row)?.into_risk()
 }
 
 /// The rows linking a risk to its systems and to the controls its treatment selects.
-fn risk_links(org: OrgId, id: RiskId, f: &RiskFacts) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
-    let link = |other: String| vec![id.to_string().into(), org.to_string().into(), other.into()];
+fn risk_links(org: OrgId, id: RiskId, f: &RiskFacts) -> (Vec<RiskSystemRow>, Vec<RiskControlRow>) {
     // A closed risk treats nothing any more: only open risks' controls are linked, so that
     // the SoA counts them from this table's index alone.
     let controls: &[String] = if f.status == aims_domain::risk::RiskStatus::Closed {
@@ -126,8 +147,22 @@ fn risk_links(org: OrgId, id: RiskId, f: &RiskFacts) -> (Vec<Vec<Cell>>, Vec<Vec
         &f.controls
     };
     (
-        f.systems.iter().map(|s| link(s.to_string())).collect(),
-        controls.iter().map(|c| link(c.clone())).collect(),
+        f.systems
+            .iter()
+            .map(|s| RiskSystemRow {
+                risk_id: id.to_string(),
+                org_id: org.to_string(),
+                system_id: s.to_string(),
+            })
+            .collect(),
+        controls
+            .iter()
+            .map(|c| RiskControlRow {
+                risk_id: id.to_string(),
+                org_id: org.to_string(),
+                control_id: c.clone(),
+            })
+            .collect(),
     )
 }
 
@@ -187,19 +222,17 @@ impl Tx {
         let rows = risks
             .iter()
             .zip(first..)
-            .map(|((risk, levels), number)| risk_row(org, risk, number, *levels))
+            .map(|((risk, levels), number)| RiskRow::new(org, risk, number, *levels))
             .collect::<Result<Vec<_>>>()?;
-        self.insert_rows("risks", &RISK_COLUMNS, rows).await?;
+        self.insert(rows).await?;
         let (mut systems, mut controls) = (Vec::new(), Vec::new());
         for (risk, _) in risks {
             let (s, c) = risk_links(org, risk.id, &risk.facts);
             systems.extend(s);
             controls.extend(c);
         }
-        self.insert_rows("risk_systems", &LINK_COLUMNS[0], systems)
-            .await?;
-        self.insert_rows("risk_controls", &LINK_COLUMNS[1], controls)
-            .await?;
+        self.insert(systems).await?;
+        self.insert(controls).await?;
         Ok(first)
     }
 
@@ -216,10 +249,8 @@ impl Tx {
             .await?;
         }
         let (systems, controls) = risk_links(org, id, f);
-        self.insert_rows("risk_systems", &LINK_COLUMNS[0], systems)
-            .await?;
-        self.insert_rows("risk_controls", &LINK_COLUMNS[1], controls)
-            .await
+        self.insert(systems).await?;
+        self.insert(controls).await
     }
 
     /// Replaces a risk's facts, levels and acceptance if it is still at `expected_revision`:
@@ -233,47 +264,26 @@ impl Tx {
     ) -> Result<()> {
         // Before the links' tallies, as every writer of them does, so that none deadlock.
         self.lock_tenant(org).await?;
-        let f = &risk.facts;
-        let acceptance = risk.acceptance.as_ref();
-        let done = sqlx::query(
-            "UPDATE risks SET title = $1, search_key = $2, facts = $3, status = $4, treatment = $5, \
-             owner_id = $6, risk_source = $7, inherent_level = $8, residual_level = $9, \
-             inherent_likelihood = $10, inherent_impact = $11, residual_likelihood = $12, \
-             residual_impact = $13, review_due = $14, accepted_by = $15, accepted_at = $16, \
-             acceptance_note = $17, updated_at = $18, rated_by = $22, revision = revision + 1 \
-             WHERE org_id = $19 AND id = $20 AND revision = $21",
-        )
-        .bind(&f.title)
-        .bind(search_key(f, risk.number))
-        .bind(facts_json(f)?)
-        .bind(f.status.as_str())
-        .bind(f.treatment.as_str())
-        .bind(f.owner.map(|o| o.to_string()))
-        .bind(f.risk_source.clone())
-        .bind(levels.inherent as i64)
-        .bind(levels.residual as i64)
-        .bind(i64::from(f.inherent_likelihood))
-        .bind(i64::from(f.inherent_impact))
-        .bind(i64::from(f.residual_likelihood.unwrap_or(f.inherent_likelihood)))
-        .bind(i64::from(f.residual_impact.unwrap_or(f.inherent_impact)))
-        .bind(f.review_due.map(|t| t.as_micros()))
-        .bind(acceptance.map(|a| a.by.to_string()))
-        .bind(acceptance.map(|a| a.at.as_micros()))
-        .bind(acceptance.map(|a| a.note.clone()))
-        .bind(risk.updated_at.as_micros())
-        .bind(org.to_string())
-        .bind(risk.id.to_string())
-        .bind(expected_revision)
-        .bind(risk.rated_by.map(|u| u.to_string()))
-        .execute(self.conn())
-        .await?;
-        if done.rows_affected() == 0 {
+        let mut row = RiskRow::new(org, risk, risk.number, levels)?;
+        row.revision = expected_revision + 1;
+        let changed = self
+            .update(
+                row,
+                Update {
+                    key: &["org_id", "id"],
+                    keep: &["number", "created_at"],
+                    expect: Some(("revision", expected_revision)),
+                    also: None,
+                },
+            )
+            .await?;
+        if changed == 0 {
             return match self.risk(org, risk.id).await? {
                 Some(_) => Err(StoreError::Conflict("revision".into())),
                 None => Err(StoreError::NotFound),
             };
         }
-        self.link_risk(org, risk.id, f).await
+        self.link_risk(org, risk.id, &risk.facts).await
     }
 
     /// One risk of `org`.

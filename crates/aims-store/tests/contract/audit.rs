@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use aims_domain::audit::{AuditActor, NewAuditEvent, verify_chain};
+use aims_domain::audit::{AuditAction, AuditActor, NewAuditEvent, verify_chain};
 use aims_domain::{OrgId, Role};
 use aims_store::{AuditQuery, Store};
 use serde_json::json;
@@ -13,13 +13,12 @@ fn event(actor: &str, object_type: &str, object_id: &str) -> NewAuditEvent {
         id: actor.into(),
         label: format!("{actor}@example.org"),
     };
-    NewAuditEvent::new(
-        actor,
-        &format!("{object_type}.changed"),
-        object_type,
-        object_id,
-        json!({"to": object_id}),
-    )
+    // The first action about that kind of record.
+    let action = *AuditAction::ALL
+        .iter()
+        .find(|a| a.object_type() == object_type)
+        .expect("an action about that kind of record");
+    NewAuditEvent::new(actor, action, object_id, json!({"to": object_id}))
 }
 
 async fn chain(store: &Store, org: OrgId) -> Vec<aims_domain::audit::AuditEvent> {
@@ -111,7 +110,7 @@ pub async fn queries_filter_and_page(store: Store) {
                 acme,
                 &query(|q| {
                     q.object_type = Some("member".into());
-                    q.object_id = Some("o0".into())
+                    q.object_id = Some("o0".into());
                 })
             )
             .await
@@ -125,7 +124,7 @@ pub async fn queries_filter_and_page(store: Store) {
                 acme,
                 &query(|q| {
                     q.from = Some(at(3));
-                    q.to = Some(at(6))
+                    q.to = Some(at(6));
                 })
             )
             .await

@@ -23,8 +23,7 @@ pub async fn seed(store: &Store) -> aims_domain::OrgId {
         acme,
         NewAuditEvent::new(
             actor,
-            "org.created",
-            "organisation",
+            aims_domain::audit::AuditAction::OrganisationCreated,
             acme,
             serde_json::json!({"n": 1}),
         ),
@@ -42,7 +41,8 @@ pub async fn seed(store: &Store) -> aims_domain::OrgId {
 pub async fn dump_and_load_round_trip(store: Store) {
     let acme = seed(&store).await;
     let dump = store.dump().await.unwrap();
-    let blobs = std::env::temp_dir().join(format!("aims-blobs-{}", uuid::Uuid::now_v7().simple()));
+    let folder = aims_store::testing::TestFolder::new();
+    let blobs = folder.join("blobs");
     std::fs::create_dir_all(blobs.join("ab")).unwrap();
     std::fs::write(blobs.join("ab/cdef"), b"evidence bytes").unwrap();
     let archive = blobs.with_extension("tar.gz");
@@ -102,7 +102,7 @@ async fn sqlite_to_postgres_to_sqlite_round_trips_exactly() {
     let (source, _dir) = aims_store::testing::sqlite().await;
     seed(&source).await;
     let original = source.dump().await.unwrap();
-    let Some(postgres) = aims_store::testing::postgres().await else {
+    let Some((postgres, _database)) = aims_store::testing::postgres().await else {
         return;
     };
     postgres.load(&original).await.unwrap();
@@ -117,8 +117,7 @@ pub async fn restore_streams_checks_every_chain_and_loads_all_or_nothing(store: 
     let (source, _dir) = aims_store::testing::sqlite().await;
     seed(&source).await;
     let dump = source.dump().await.unwrap();
-    let folder =
-        std::env::temp_dir().join(format!("aims-restore-{}", uuid::Uuid::now_v7().simple()));
+    let folder = aims_store::testing::TestFolder::new();
     let blobs = folder.join("source-blobs");
     std::fs::create_dir_all(blobs.join("ab")).unwrap();
     std::fs::write(blobs.join("ab/cdef"), b"evidence bytes").unwrap();

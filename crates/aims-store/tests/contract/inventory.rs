@@ -42,6 +42,15 @@ pub fn new_system(f: SystemFacts) -> AiSystem {
     }
 }
 
+/// System `id` with facts `f`, as changed at `at(seconds)`.
+fn changed(id: AiSystemId, f: SystemFacts, seconds: i64) -> AiSystem {
+    AiSystem {
+        id,
+        updated_at: at(seconds),
+        ..new_system(f)
+    }
+}
+
 /// Stores a system with facts `f` in `org` and returns its id.
 pub async fn system(store: &Store, org: OrgId, f: SystemFacts) -> AiSystemId {
     let s = new_system(f);
@@ -118,15 +127,17 @@ pub async fn systems_are_scoped_named_uniquely_and_revised(store: Store) {
     let mut next = f.clone();
     next.purpose = "Scores loans, now for SMEs".into();
     let mut tx = store.write().await.unwrap();
-    tx.update_ai_system(acme, id, &next, 1, true, at(5))
+    tx.update_ai_system(acme, &changed(id, next.clone(), 5), 1, true)
         .await
         .unwrap();
     assert!(matches!(
-        tx.update_ai_system(acme, id, &next, 1, true, at(6)).await,
+        tx.update_ai_system(acme, &changed(id, next.clone(), 6), 1, true)
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        tx.update_ai_system(other, id, &next, 2, true, at(6)).await,
+        tx.update_ai_system(other, &changed(id, next.clone(), 6), 2, true)
+            .await,
         Err(StoreError::NotFound)
     ));
     tx.commit().await.unwrap();
@@ -250,7 +261,7 @@ pub async fn the_inventory_filters_sorts_and_pages(store: Store) {
                 q.sort = SystemSort::Name;
                 q.descending = true;
                 q.limit = 1;
-                q.offset = 1
+                q.offset = 1;
             })
         )
         .await,
@@ -278,7 +289,7 @@ pub async fn the_inventory_filters_sorts_and_pages(store: Store) {
         .await
         .unwrap();
     }
-    tx.update_ai_system(acme, spam, &facts("Spam filter"), 1, true, at(4))
+    tx.update_ai_system(acme, &changed(spam, facts("Spam filter"), 4), 1, true)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -387,13 +398,12 @@ pub async fn components_belong_to_their_system_and_organisation(store: Store) {
     let mut tx = store.write().await.unwrap();
     tx.insert_component(acme, &data).await.unwrap();
     tx.insert_component(acme, &model).await.unwrap();
-    let mut changed = model.facts.clone();
-    changed.licence = "proprietary".into();
-    tx.update_component(acme, model.id, &changed, at(2))
-        .await
-        .unwrap();
+    let mut relicensed = model.clone();
+    relicensed.facts.licence = "proprietary".into();
+    relicensed.updated_at = at(2);
+    tx.update_component(acme, &relicensed).await.unwrap();
     assert!(matches!(
-        tx.update_component(other, model.id, &changed, at(2)).await,
+        tx.update_component(other, &relicensed).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
@@ -489,7 +499,7 @@ pub async fn text_search_finds_words_anywhere_and_follows_changes(store: Store) 
     let mut renamed = facts("Candidate ranker");
     renamed.tags = vec!["recruiting".into()];
     let mut tx = store.write().await.unwrap();
-    tx.update_ai_system(acme, cv, &renamed, 1, false, at(5))
+    tx.update_ai_system(acme, &changed(cv, renamed, 5), 1, false)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -1,6 +1,9 @@
 //! The store contract: every test runs on SQLite, and on PostgreSQL whenever it is reachable
 //! (`AIMS_TEST_PG_URL`; where `AIMS_REQUIRE_ALL` is set, an unreachable PostgreSQL fails).
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 mod accounts;
 mod audit;
 mod backup;
@@ -13,6 +16,7 @@ mod pages;
 mod pool;
 mod readiness;
 mod risks;
+mod schema;
 mod tallies;
 mod wal;
 mod ways_in;
@@ -34,7 +38,7 @@ macro_rules! contract {
         mod on_postgres {$(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $test() {
-                if let Some(store) = aims_store::testing::postgres().await {
+                if let Some((store, _database)) = aims_store::testing::postgres().await {
                     crate::$suite::$test(store).await;
                 }
             }
@@ -79,6 +83,7 @@ contract! {
     backup::restore_streams_checks_every_chain_and_loads_all_or_nothing,
     backup::every_table_is_covered,
     backup::migrations_are_idempotent,
+    schema::an_edited_migration_is_refused,
 }
 
 pub fn at(seconds: i64) -> Timestamp {

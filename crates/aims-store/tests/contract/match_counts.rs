@@ -49,7 +49,12 @@ async fn add(store: &Store, org: OrgId, name: &str, audited: bool) -> (AiSystemI
             id: "ada".into(),
             label: "ada@example.org".into(),
         };
-        let event = NewAuditEvent::new(actor, "system.created", "system", s.id, "{}".into());
+        let event = NewAuditEvent::new(
+            actor,
+            aims_domain::audit::AuditAction::AiSystemCreated,
+            s.id,
+            "{}".into(),
+        );
         tx.append_audit(org, event, at(1)).await.unwrap();
     }
     tx.commit().await.unwrap();

@@ -35,7 +35,7 @@ async fn end_other_sessions(store: &aims_store::Store) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_dropped_by_the_server_while_idle_are_replaced() {
-    let Some(store) = aims_store::testing::postgres().await else {
+    let Some((store, _database)) = aims_store::testing::postgres().await else {
         return;
     };
     read_at_once(&store, 4).await;
@@ -46,7 +46,7 @@ async fn connections_dropped_by_the_server_while_idle_are_replaced() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_dropped_by_the_server_just_after_use_are_replaced() {
-    let Some(store) = aims_store::testing::postgres().await else {
+    let Some((store, _database)) = aims_store::testing::postgres().await else {
         return;
     };
     let org = aims_domain::OrgId::new();
@@ -74,8 +74,7 @@ async fn connections_dropped_by_the_server_just_after_use_are_replaced() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_holds_no_more_connections_than_it_is_given() {
-    let dir = std::env::temp_dir().join(format!("aims-pool-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = aims_store::testing::TestFolder::new();
     let url = format!("sqlite://{}?mode=rwc", dir.join("aims.db").display());
     let refused = aims_store::Store::connect_with_pool(&url, Some(0)).await;
     assert!(

@@ -117,7 +117,7 @@ pub async fn readiness_counts_are_scoped_and_follow_approvals(store: Store) {
             ..Default::default()
         };
         let (page, total) = tx.ai_systems(acme, &q).await.unwrap();
-        let listed: Vec<String> = page.into_iter().map(|s| s.facts.name.to_string()).collect();
+        let listed: Vec<String> = page.into_iter().map(|s| s.facts.name).collect();
         assert_eq!(listed, expected, "{missing}");
         assert_eq!(total, expected.len() as i64, "{missing}");
     }

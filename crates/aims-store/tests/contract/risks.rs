@@ -146,7 +146,7 @@ pub async fn risks_are_numbered_filtered_and_revised_per_organisation(store: Sto
                 acme,
                 &query(&|q| {
                     q.sort = RiskSort::Level;
-                    q.descending = true
+                    q.descending = true;
                 })
             )
             .await

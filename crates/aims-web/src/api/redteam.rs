@@ -54,7 +54,7 @@ fn view(run: RedTeamRun, with_summary: bool) -> RedTeamRunView {
         tool: run.tool,
         target: run.target,
         started_at: run.started_at,
-        verdict: run.verdict,
+        verdict: run.verdict.as_str().to_owned(),
         judged: run.judged,
         failed: run.failed,
         errors: run.errors,

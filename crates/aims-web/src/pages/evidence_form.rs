@@ -49,7 +49,7 @@ pub async fn read_evidence_form(
                 upload = Some(Upload {
                     file_name: file_name.unwrap_or_default(),
                     bytes: bytes.to_vec(),
-                })
+                });
             }
             _ => {}
         }

@@ -11,8 +11,8 @@ use crate::support::{Server, orgs};
 /// Servers over SQLite and, when reachable, PostgreSQL.
 async fn servers() -> Vec<Server> {
     let mut servers = vec![Server::start(WebConfig::default()).await];
-    if let Some(store) = aims_store::testing::postgres().await {
-        servers.push(Server::on(store, WebConfig::default(), None).await);
+    if let Some((store, database)) = aims_store::testing::postgres().await {
+        servers.push(Server::on(store, WebConfig::default(), Some(Box::new(database))).await);
     }
     servers
 }

@@ -44,9 +44,7 @@ async fn health_readiness_and_the_openapi_document() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readiness_fails_until_the_database_is_migrated() {
-    let dir =
-        std::env::temp_dir().join(format!("aims-unmigrated-{}", uuid::Uuid::now_v7().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = aims_store::testing::TestFolder::new();
     let store = aims_app::Store::connect(&format!(
         "sqlite://{}?mode=rwc",
         dir.join("aims.db").display()
@@ -399,12 +397,13 @@ async fn metrics_count_requests_by_route() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_on_one_postgres_database_share_sessions_and_throttling() {
-    let Some(url) = aims_store::testing::pg_database_url().await else {
+    let Some(database) = aims_store::testing::pg_database().await else {
         return;
     };
-    let first_store = aims_app::Store::connect(&url).await.unwrap();
+    let url = database.url();
+    let first_store = aims_app::Store::connect(url).await.unwrap();
     first_store.migrate().await.unwrap();
-    let second_store = aims_app::Store::connect(&url).await.unwrap();
+    let second_store = aims_app::Store::connect(url).await.unwrap();
     let first = Server::on(first_store, WebConfig::default(), None).await;
     let second = Server::on(second_store, WebConfig::default(), None).await;
     orgs(&first.app).await;

@@ -1,5 +1,8 @@
 //! HTTP integration tests: the real server on 127.0.0.1:0, spoken to over HTTP.
 
+// A failed unwrap in a test is a failed test that shows its cause.
+#![allow(clippy::unwrap_used)]
+
 mod assessments;
 mod boundary;
 mod custom_frameworks;

@@ -189,9 +189,10 @@ impl Relay {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn while_postgres_restarts_requests_get_503_to_retry_and_readiness_answers_at_once() {
-    let Some(url) = aims_store::testing::pg_database_url().await else {
+    let Some(database) = aims_store::testing::pg_database().await else {
         return;
     };
+    let url = database.url();
     // postgres://user@host:port/db, reached through the relay.
     let (before, rest) = url.split_once('@').unwrap();
     let (host, database) = rest.split_once('/').unwrap();

@@ -364,7 +364,7 @@ async fn runs_started_from_aims_are_bounded_cancelled_and_put_back_at_shutdown()
     let (store, dir) = aims_store::testing::sqlite().await;
     let app = aims_app::App::new(store, std::sync::Arc::new(aims_app::SystemClock))
         .with_redteam_hosts(vec![format!("127.0.0.1:{port}")]);
-    let server = Server::serving(app, WebConfig::default(), Some(dir)).await;
+    let server = Server::serving(app, WebConfig::default(), Some(Box::new(dir))).await;
     let orgs = orgs(&server.app).await;
     let admin = orgs.tokens["admin"].clone();
     let system = orgs.system.to_string();

@@ -211,7 +211,7 @@ async fn sessions_end_at_their_absolute_lifetime_however_often_used() {
         1_800_000_000_000_000,
     )));
     let (store, dir) = aims_store::testing::sqlite().await;
-    let server = Server::with_clock(store, clock.clone(), Some(dir), 3).await;
+    let server = Server::with_clock(store, clock.clone(), Some(Box::new(dir)), 3).await;
     orgs(&server.app).await;
     let session = cookie_of(
         &server

@@ -18,18 +18,22 @@ pub struct Server {
     pub base: String,
     pub app: App,
     pub http: reqwest::Client,
-    _dir: Option<std::path::PathBuf>,
+    /// What the server's data lives in, removed when the server is dropped.
+    _held: Vec<Held>,
 }
+
+/// A test database or folder a server keeps until it is dropped.
+pub type Held = Box<dyn std::any::Any + Send + Sync>;
 
 impl Server {
     /// A server over a new SQLite database.
     pub async fn start(config: WebConfig) -> Server {
         let (store, dir) = aims_store::testing::sqlite().await;
-        Self::on(store, config, Some(dir)).await
+        Self::on(store, config, Some(Box::new(dir))).await
     }
 
     /// A server over `store`.
-    pub async fn on(store: Store, config: WebConfig, dir: Option<std::path::PathBuf>) -> Server {
+    pub async fn on(store: Store, config: WebConfig, dir: Option<Held>) -> Server {
         let signer = aims_app::domain::audit::CheckpointSigner::from_seed([42; 32]);
         let app = App::new(store, Arc::new(SystemClock)).with_audit_keys(Some(signer), vec![]);
         Self::serving(app, config, dir).await
@@ -40,7 +44,7 @@ impl Server {
     pub async fn with_clock(
         store: Store,
         clock: Arc<dyn aims_app::Clock>,
-        dir: Option<std::path::PathBuf>,
+        dir: Option<Held>,
         session_max_days: i64,
     ) -> Server {
         let app = App::new(store, clock).with_session_max_days(session_max_days);
@@ -48,14 +52,9 @@ impl Server {
     }
 
     /// A server for `app`.
-    pub async fn serving(
-        app: App,
-        mut config: WebConfig,
-        dir: Option<std::path::PathBuf>,
-    ) -> Server {
-        let blobs =
-            std::env::temp_dir().join(format!("aims-test-blobs-{}", uuid::Uuid::now_v7().simple()));
-        let app = app.with_blob_dir(blobs);
+    pub async fn serving(app: App, mut config: WebConfig, dir: Option<Held>) -> Server {
+        let blobs = aims_store::testing::TestFolder::new();
+        let app = app.with_blob_dir(blobs.to_path_buf());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         config.public_url = base.clone();
@@ -69,7 +68,7 @@ impl Server {
             base,
             app,
             http,
-            _dir: dir,
+            _held: dir.into_iter().chain([Box::new(blobs) as Held]).collect(),
         }
     }
 

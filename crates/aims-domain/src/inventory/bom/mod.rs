@@ -295,7 +295,7 @@ mod tests {
             personal_data: true,
             ..named("GPT-4o", "2024-08")
         };
-        let existing = [component(ComponentKind::Model, typed.clone())];
+        let existing = [component(ComponentKind::Model, typed)];
         let thin = ComponentFacts {
             description: "A model".into(),
             ..named("gpt-4o", "2024-08")

@@ -52,7 +52,7 @@ pub fn write_ml_bom(system: &AiSystem, components: &[Component], timestamp: Time
     for (component, reference) in parts.iter().zip(&references) {
         match component.kind {
             ComponentKind::Model => {
-                listed.push(model(component, reference, &suppliers, &dataset_refs))
+                listed.push(model(component, reference, &suppliers, &dataset_refs));
             }
             ComponentKind::Dataset => listed.push(dataset(component, reference, &suppliers)),
             ComponentKind::Supplier => {

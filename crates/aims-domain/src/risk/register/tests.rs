@@ -151,11 +151,7 @@ fn modifying_needs_a_control_or_an_action_but_retaining_needs_neither() {
     );
     bare(&mut f);
     f.actions = facts().actions;
-    assert!(
-        f.clone()
-            .validate(&RiskMethod::default_five_by_five())
-            .is_ok()
-    );
+    assert!(f.validate(&RiskMethod::default_five_by_five()).is_ok());
     for treatment in [
         TreatmentOption::Retain,
         TreatmentOption::Avoid,
@@ -281,7 +277,7 @@ fn only_the_owner_signs_off_an_acceptance_and_says_why() {
             .field,
         "acceptance.by"
     );
-    let mut ownerless = f.clone();
+    let mut ownerless = f;
     ownerless.owner = None;
     assert_eq!(
         sign(owner, "ok")

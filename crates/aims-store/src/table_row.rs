@@ -1,0 +1,139 @@
+//! One typed row per table: a struct whose fields are the table's columns, declared once with
+//! [`table_row!`]. INSERT, UPDATE and SELECT all go through it, so no statement lists a
+//! table's columns by position and a column added to the struct reaches every one of them.
+
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
+
+use crate::batch::Cell;
+use crate::error::{Result, StoreError};
+use crate::tx::Tx;
+
+/// A row of one table, field for column.
+pub(crate) trait TableRow: Sized {
+    /// The table's name.
+    const TABLE: &'static str;
+    /// Its columns, in the order of [`TableRow::into_cells`].
+    const COLUMNS: &'static [&'static str];
+    /// Reads the row's columns by name; other columns of the result are left alone.
+    fn from_row(row: &AnyRow) -> Result<Self>;
+    /// The row's values, in the order of [`TableRow::COLUMNS`].
+    fn into_cells(self) -> Vec<Cell>;
+}
+
+/// Declares a table's row: `table_row! { /// doc  struct NameRow in "table" { column: Type, … } }`.
+/// Field types are those the `Any` driver reads and writes: `String`, `i64`, their `Option`s
+/// and `Vec<u8>`; conversions to and from domain types live beside the struct.
+macro_rules! table_row {
+    ($(#[$meta:meta])* struct $name:ident in $table:literal {
+        $($(#[$field_meta:meta])* $field:ident: $ty:ty),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub(crate) struct $name {
+            $($(#[$field_meta])* pub(crate) $field: $ty),+
+        }
+
+        impl $crate::table_row::TableRow for $name {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
+
+            fn from_row(row: &sqlx::any::AnyRow) -> $crate::error::Result<Self> {
+                use sqlx::Row;
+                Ok(Self {
+                    $($field: row.try_get(stringify!($field)).map_err(|e| {
+                        $crate::error::StoreError::Corrupt(format!(
+                            "{}.{}: {e}",
+                            $table,
+                            stringify!($field)
+                        ))
+                    })?),+
+                })
+            }
+
+            fn into_cells(self) -> Vec<$crate::batch::Cell> {
+                vec![$(self.$field.into()),+]
+            }
+        }
+    };
+}
+pub(crate) use table_row;
+
+/// How an UPDATE through a [`TableRow`] finds its row and what it leaves alone.
+pub(crate) struct Update<'a> {
+    /// Columns naming the row (the organisation first), compared with the row's values.
+    pub key: &'a [&'a str],
+    /// Columns the update leaves as stored: those no change of this kind may touch, and
+    /// those other writers own.
+    pub keep: &'a [&'a str],
+    /// A column the stored row must still hold this value in (a revision), or none.
+    pub expect: Option<(&'a str, i64)>,
+    /// SQL appended to the SET list as it is, binding nothing: a change computed from the
+    /// stored row.
+    pub also: Option<&'a str>,
+}
+
+impl Tx {
+    /// Inserts `rows` in as few statements as the engines' parameter limits allow.
+    pub(crate) async fn insert<R: TableRow>(&mut self, rows: Vec<R>) -> Result<()> {
+        let cells = rows.into_iter().map(R::into_cells).collect();
+        self.insert_rows(R::TABLE, R::COLUMNS, cells).await
+    }
+
+    /// Writes `row` over the stored row with the same key; how many rows changed (0 when
+    /// none has the key, or its `expect` column holds another value).
+    pub(crate) async fn update<R: TableRow>(&mut self, row: R, how: Update<'_>) -> Result<u64> {
+        if let Some(unknown) = how
+            .key
+            .iter()
+            .chain(how.keep)
+            .find(|c| !R::COLUMNS.contains(c))
+        {
+            return Err(StoreError::Corrupt(format!(
+                "table {} has no column {unknown}",
+                R::TABLE
+            )));
+        }
+        let named: Vec<(&str, Cell)> = R::COLUMNS.iter().copied().zip(row.into_cells()).collect();
+        let set: Vec<&(&str, Cell)> = named
+            .iter()
+            .filter(|(c, _)| !how.key.contains(c) && !how.keep.contains(c))
+            .collect();
+        let keys: Vec<&(&str, Cell)> = how
+            .key
+            .iter()
+            .filter_map(|k| named.iter().find(|(c, _)| c == k))
+            .collect();
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        let mut assignments: Vec<String> = set
+            .iter()
+            .map(|(c, _)| format!("{c} = {}", next()))
+            .collect();
+        assignments.extend(how.also.map(str::to_owned));
+        let mut conditions: Vec<String> = keys
+            .iter()
+            .map(|(c, _)| format!("{c} = {}", next()))
+            .collect();
+        if let Some((column, _)) = how.expect {
+            conditions.push(format!("{column} = {}", next()));
+        }
+        let sql = format!(
+            "UPDATE {} SET {} WHERE {}",
+            R::TABLE,
+            assignments.join(", "),
+            conditions.join(" AND ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (_, cell) in set.into_iter().chain(keys) {
+            query = cell.clone().bind_to(query);
+        }
+        if let Some((_, value)) = how.expect {
+            query = query.bind(value);
+        }
+        Ok(query.execute(self.conn()).await?.rows_affected())
+    }
+}
