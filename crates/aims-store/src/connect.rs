@@ -5,11 +5,11 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Transaction};
 
 use aims_domain::OrgId;
 
-use crate::error::{Result, StoreError, lost_connection};
+use crate::error::{Result, StoreError, connect_error, lost_connection};
 use crate::match_counts::MatchCounts;
 use crate::tx::Tx;
 use crate::wal_checkpoints::WalCheckpoints;
@@ -31,9 +31,10 @@ impl Engine {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Engine::Postgres)
         } else {
-            Err(StoreError::Database(sqlx::Error::Configuration(
-                "the database URL must start with sqlite: or postgres://".into(),
-            )))
+            Err(StoreError::Connect {
+                target: redact_url(url),
+                reason: "the URL must start with sqlite: or postgres://".into(),
+            })
         }
     }
 
@@ -113,11 +114,15 @@ impl Store {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let engine = Engine::from_url(url)?;
         if max_connections == Some(0) {
-            return Err(StoreError::Database(sqlx::Error::Configuration(
-                "the database pool needs at least 1 connection".into(),
-            )));
+            return Err(StoreError::Connect {
+                target: redact_url(url),
+                reason: "the database pool needs at least 1 connection".into(),
+            });
         }
-        let mut options: AnyConnectOptions = url.parse().map_err(StoreError::Database)?;
+        let mut options: AnyConnectOptions = url.parse().map_err(|e| StoreError::Connect {
+            target: redact_url(url),
+            reason: format!("the URL cannot be read ({e})"),
+        })?;
         // Statements are logged at trace level only: their bound values may hold secrets' hashes.
         options = options.log_statements(tracing::log::LevelFilter::Trace);
         let size = max_connections.unwrap_or(match engine {
@@ -142,12 +147,17 @@ impl Store {
         let mut writer = None;
         let pool = match engine {
             Engine::Sqlite => {
-                let pool = sqlite_pool(size).connect_with(options.clone()).await?;
+                let target = redact_url(options.database_url.as_str());
+                let pool = sqlite_pool(size)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(|e| connect_error(&target, &e))?;
                 pool.execute(SQLITE_OPTIMIZE).await?;
                 writer = Some(sqlite_pool(1).connect_with(options).await?);
                 pool
             }
             Engine::Postgres => {
+                first_connection(&options).await?;
                 // A connection used moments ago is taken as alive: pinging each one before
                 // every transaction would add a round trip to every request. One idle longer
                 // is pinged, and replaced if the server or a proxy dropped it meanwhile.
@@ -362,6 +372,29 @@ async fn begin(pool: &AnyPool, statement: &'static str) -> Result<Transaction<'s
             }
             begun => return Ok(begun?),
         }
+    }
+}
+
+/// Opens and closes one PostgreSQL connection, so that a server that cannot be reached, a
+/// database that does not exist or a refused password is reported at once, in words, rather
+/// than as a pool that timed out retrying.
+async fn first_connection(options: &AnyConnectOptions) -> Result<()> {
+    let target = redact_url(options.database_url.as_str());
+    tracing::info!(database = %target, "connecting to PostgreSQL");
+    match tokio::time::timeout(ACQUIRE_TIMEOUT, AnyConnection::connect_with(options)).await {
+        Ok(Ok(connection)) => {
+            let _ = connection.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(connect_error(&target, &e)),
+        Err(_) => Err(StoreError::Connect {
+            target,
+            reason: format!(
+                "no answer within {} s; check that the server is running and that nothing \
+                 between here and it drops the connection",
+                ACQUIRE_TIMEOUT.as_secs()
+            ),
+        }),
     }
 }
 

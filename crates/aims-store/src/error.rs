@@ -10,11 +10,15 @@ pub enum StoreError {
     #[error("already exists ({0})")]
     Conflict(String),
     /// The database refused the statement.
-    #[error("database error: {0}")]
+    #[error("the database refused a statement")]
     Database(#[source] sqlx::Error),
     /// The database could not be reached, or dropped the connection: worth trying again.
-    #[error("database unavailable: {0}")]
+    #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
+    /// The database at `target` (its URL without a password) could not be opened; the
+    /// reason is in words a person can act on.
+    #[error("{reason}")]
+    Connect { target: String, reason: String },
     /// A stored value could not be read back into its domain type.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
@@ -68,6 +72,45 @@ fn unreachable(err: &sqlx::Error) -> bool {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
         sqlx::Error::Database(db) => db.code().is_some_and(|c| c == "57P03"),
         _ => false,
+    }
+}
+
+/// Why connecting to `target` failed, and what to check, in words a person acts on.
+pub(crate) fn connect_error(target: &str, err: &sqlx::Error) -> StoreError {
+    let reason = match err {
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("3D000") => format!(
+                "{}; create it (`createdb NAME`) or correct the database name in the URL",
+                db.message()
+            ),
+            Some("28P01" | "28000") => format!(
+                "{}; check the user name and password in the URL, and pg_hba.conf",
+                db.message()
+            ),
+            // SQLite's SQLITE_CANTOPEN.
+            Some("14") => format!(
+                "{}; check that its folder exists and that aims may write there",
+                db.message()
+            ),
+            _ => db.message().to_owned(),
+        },
+        sqlx::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "nothing accepts connections there (connection refused); check that PostgreSQL \
+             is running and listening on that host and port"
+                .to_owned()
+        }
+        sqlx::Error::Io(e) => {
+            format!("{e}; check the host and port in the URL and that the server is reachable")
+        }
+        sqlx::Error::PoolTimedOut => {
+            "no connection could be made in time; check that the server is running and reachable"
+                .to_owned()
+        }
+        other => other.to_string(),
+    };
+    StoreError::Connect {
+        target: target.to_owned(),
+        reason,
     }
 }
 

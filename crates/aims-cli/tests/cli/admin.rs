@@ -387,3 +387,42 @@ async fn the_worker_signs_heads_and_a_cut_trail_fails_against_them_after_a_key_r
     assert_eq!(against.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&against.stdout).contains("cut"));
 }
+
+/// What `aims` prints when its database cannot be opened: one line, each cause once, with
+/// what to check, rather than a pool's timeout after retrying.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_cannot_be_opened_is_explained_once() {
+    let dir = data_dir();
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut cases = vec![
+        (
+            format!("postgres://postgres@127.0.0.1:{closed}/aims"),
+            "connection refused",
+        ),
+        (
+            format!("sqlite://{}/no/such/folder/aims.db?mode=rwc", dir.display()),
+            "check that its folder exists",
+        ),
+    ];
+    if let Some(database) = aims_store::testing::pg_database().await {
+        let missing = format!("{}_missing", database.url());
+        cases.push((missing, "does not exist; create it"));
+    }
+    for (url, expected) in cases {
+        let out = aims(&dir, &["--database-url", &url, "migrate"], None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let line = stderr
+            .lines()
+            .find(|l| l.starts_with("error: "))
+            .unwrap_or_default();
+        assert!(!out.status.success(), "{url}: {stderr}");
+        assert!(line.contains(expected), "{url}: {stderr}");
+        assert_eq!(line.matches(expected).count(), 1, "said once: {line}");
+        assert!(!line.contains("at line"), "no server source lines: {line}");
+        // The cause itself, not the pool's "timed out" after retrying it for seconds.
+        assert!(!line.contains("timed out"), "{line}");
+    }
+}
