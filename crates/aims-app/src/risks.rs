@@ -488,9 +488,14 @@ impl App {
         Ok(())
     }
 
-    /// The heat map of open risks, inherent beside residual, overall or for one system; each
-    /// cell links to the risks it counts.
-    pub async fn risk_heat_map(&self, actor: &Actor, system: Option<AiSystemId>) -> Result<String> {
+    /// The heat map of open risks, inherent beside residual, overall or for one system; with
+    /// `cell_link`, the address of the open risks it counts, each cell links to its own.
+    pub async fn risk_heat_map(
+        &self,
+        actor: &Actor,
+        system: Option<AiSystemId>,
+        cell_link: Option<&str>,
+    ) -> Result<String> {
         actor.require(Permission::ReadOrganisation)?;
         let mut tx = self.store.read().await?;
         let method = method_of(&mut tx, actor).await?;
@@ -513,10 +518,6 @@ impl App {
             Some(_) => "Risks of this system: inherent and residual",
             None => "All open risks: inherent and residual",
         };
-        let base = match system {
-            Some(s) => format!("/risks?open=true&system={s}"),
-            None => "/risks?open=true".to_owned(),
-        };
-        Ok(heat_map_svg_linked(&method, &counts, title, Some(&base)))
+        Ok(heat_map_svg_linked(&method, &counts, title, cell_link))
     }
 }

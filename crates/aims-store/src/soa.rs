@@ -8,7 +8,7 @@ use aims_domain::soa::ImplementationFacts;
 use aims_domain::{EvidenceId, OrgId, Timestamp};
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, affected_one, map_rows};
+use crate::row::{RowExt, map_rows};
 use crate::tx::Tx;
 
 /// A control the organisation defined itself.
@@ -331,7 +331,9 @@ impl Tx {
         .transpose()
     }
 
-    /// Records the approval of one SoA version.
+    /// Records the approval of one SoA version not yet approved: `NotFound` when `org` has no
+    /// such version, `Conflict("approved")` when it is approved already (an approval, once
+    /// given, is never overwritten, whatever the caller read before).
     pub async fn approve_soa_version(
         &mut self,
         org: OrgId,
@@ -339,13 +341,22 @@ impl Tx {
         by: &str,
         at: Timestamp,
     ) -> Result<()> {
-        let done = sqlx::query("UPDATE soa_versions SET approved_by = $1, approved_at = $2 WHERE org_id = $3 AND version = $4")
-            .bind(by)
-            .bind(at.as_micros())
-            .bind(org.to_string())
-            .bind(version)
-            .execute(self.conn())
-            .await?;
-        affected_one(done)
+        let done = sqlx::query(
+            "UPDATE soa_versions SET approved_by = $1, approved_at = $2 \
+             WHERE org_id = $3 AND version = $4 AND approved_at IS NULL",
+        )
+        .bind(by)
+        .bind(at.as_micros())
+        .bind(org.to_string())
+        .bind(version)
+        .execute(self.conn())
+        .await?;
+        if done.rows_affected() == 1 {
+            return Ok(());
+        }
+        match self.soa_version(org, version).await? {
+            Some(_) => Err(StoreError::Conflict("approved".into())),
+            None => Err(StoreError::NotFound),
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! OpenAPI document, health and metrics. Handlers translate HTTP into use cases of
 //! [`aims_app::App`] and their results back into HTTP; nothing more.
 
+mod addresses;
 mod allowed;
 mod api;
 mod boundary;

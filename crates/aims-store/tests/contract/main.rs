@@ -17,6 +17,7 @@ mod pool;
 mod readiness;
 mod risks;
 mod schema;
+mod soa;
 mod tallies;
 mod wal;
 mod ways_in;
@@ -84,6 +85,7 @@ contract! {
     backup::every_table_is_covered,
     backup::migrations_are_idempotent,
     schema::an_edited_migration_is_refused,
+    soa::an_approval_is_given_once_and_never_overwritten,
 }
 
 pub fn at(seconds: i64) -> Timestamp {

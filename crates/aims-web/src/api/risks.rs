@@ -373,6 +373,7 @@ pub async fn heat_map(
                 .map_err(|_| invalid(ValidationError::new("system", "must be an AI system's id")))
         })
         .transpose()?;
-    let svg = state.app.risk_heat_map(&actor, system).await?;
+    let link = crate::addresses::open_risks(system);
+    let svg = state.app.risk_heat_map(&actor, system, Some(&link)).await?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }

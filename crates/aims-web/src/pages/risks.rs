@@ -102,7 +102,10 @@ async fn list_view(
     let system = q.system.parse::<AiSystemId>().ok();
     let loaded = async {
         let page = state.app.risks(&actor, &filter).await?;
-        let heat_map = state.app.risk_heat_map(&actor, system).await?;
+        let heat_map = state
+            .app
+            .risk_heat_map(&actor, system, Some(&crate::addresses::open_risks(system)))
+            .await?;
         Ok::<_, AppError>((page, heat_map))
     };
     let (page, heat_map) = match loaded.await {
