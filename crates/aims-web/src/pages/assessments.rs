@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::org::actor_or_page;
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{Approve, Edit, PageAllowed};
 use crate::identity::PageUser;
@@ -70,7 +69,9 @@ async fn page_view(
     q: AssessmentQuery,
     posted: Option<(AssessmentContent, i64, StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let record = match state.app.impact_assessment(&actor, id).await {
         Ok(record) => record,
         Err(err) => return app_error_page(err),

@@ -11,7 +11,6 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::org::actor_or_page;
 use super::{Chrome, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageUser;
@@ -147,7 +146,9 @@ async fn page_view(
     posted: Option<(Answers, StatusCode, String)>,
     notice: Option<String>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let system = match state.app.ai_system(&actor, id).await {
         Ok(system) => system,
         Err(err) => return app_error_page(err),
@@ -233,7 +234,9 @@ pub async fn download_bom(
     PageUser(context): PageUser,
     PageId(id): PageId<AiSystemId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match state.app.export_ml_bom(&actor, id).await {
         Ok(document) => crate::api::bom_response(&document, id),
         Err(err) => app_error_page(err),
@@ -317,7 +320,9 @@ pub async fn evidence_file(
     PageUser(context): PageUser,
     PageId(id): PageId<aims_app::domain::EvidenceId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match crate::api::file_response(&state.app, &actor, id).await {
         Ok(response) => response,
         Err(err) => app_error_page(err),
@@ -363,7 +368,9 @@ pub async fn evidence_register(
     PageUser(context): PageUser,
     Query(q): Query<RegisterQuery>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let validity = q.validity.as_deref().filter(|v| !v.is_empty());
     let offset = q.offset.unwrap_or(0);
     let listed = match q.control.as_deref().filter(|c| !c.is_empty()) {

@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::encode;
 use super::frameworks::frameworks_view;
-use super::org::actor_or_page;
 use super::{Chrome, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageUser;
@@ -137,7 +136,9 @@ pub async fn compare(
     PageUser(context): PageUser,
     Query(query): Query<CompareQuery>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let (old, new, diff) = match state
         .app
         .compare_frameworks(&actor, &query.old, &query.new)

@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::org::actor_or_page;
 use super::{Chrome, PageId, app_error_page, encode, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageUser;
@@ -89,7 +88,9 @@ pub(super) async fn frameworks_view(
     notice: Option<String>,
     import_error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let library = match state.app.library(&actor).await {
         Ok(library) => library,
         Err(err) => return app_error_page(err),
@@ -202,7 +203,9 @@ pub async fn framework_page(
     PageUser(context): PageUser,
     PageId(name): PageId<String>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let library = match state.app.library(&actor).await {
         Ok(library) => library,
         Err(err) => return app_error_page(err),
@@ -295,7 +298,9 @@ async fn requirement_view(
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let view = match state.app.requirement(&actor, framework, item, hops).await {
         Ok(view) => view,
         Err(err) => return app_error_page(err),

@@ -14,17 +14,6 @@ use crate::allowed::{ManageMembers, ManageOrganisation, PageAllowed};
 use crate::identity::PageUser;
 use crate::state::WebState;
 
-/// The actor of a page request, or the page that explains why there is none.
-macro_rules! actor_or_page {
-    ($context:expr) => {
-        match $context.actor() {
-            Ok(actor) => actor.clone(),
-            Err(_) => return super::no_organisation_page(),
-        }
-    };
-}
-pub(crate) use actor_or_page;
-
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -50,7 +39,9 @@ pub async fn home(
     PageUser(context): PageUser,
     Query(q): Query<Done>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let app = &state.app;
     let loaded = async {
         let org = app.organisation(&actor).await?;
@@ -133,7 +124,9 @@ async fn settings_view(
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match state.app.organisation(&actor).await {
         Ok(org) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
@@ -203,7 +196,9 @@ async fn members_view(
     error: Option<(StatusCode, String)>,
     new_link: Option<String>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let can_manage = actor.role.grants(Permission::ManageMembers);
     let members = match state.app.members(&actor).await {
         Ok(members) => members,
@@ -310,7 +305,9 @@ pub async fn remove(
     PageUser(context): PageUser,
     PageId(user): PageId<UserId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match state.app.remove_member(&actor, user).await {
         Ok(()) if actor.user() == Some(user) => Redirect::to("/").into_response(),
         Ok(()) => done("/members", "removed"),

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::charts::{Bar, percent_bar_chart_svg};
-use super::org::actor_or_page;
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageUser;
@@ -68,7 +67,9 @@ pub async fn run_page(
     PageUser(context): PageUser,
     PageId(id): PageId<RedTeamRunId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let run = match state.app.redteam_run(&actor, id).await {
         Ok(run) => run,
         Err(err) => return app_error_page(err),

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::org::actor_or_page;
 use super::{Chrome, Done, PageForm, app_error_page, done, form_error, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageUser;
@@ -35,7 +34,9 @@ async fn page_view(
     notice: Option<String>,
     posted: Option<(String, StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let method = match state.app.risk_method(&actor).await {
         Ok(method) => method,
         Err(err) => return app_error_page(err),

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::org::actor_or_page;
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageUser;
@@ -82,7 +81,9 @@ async fn list_view(
     q: ListQuery,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let some = |s: &String| Some(s.clone()).filter(|s| !s.trim().is_empty());
     let filter = RiskFilter {
         q: some(&q.q),
@@ -237,7 +238,9 @@ async fn risk_view(
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match state.app.risk(&actor, id).await {
         Ok((risk, method)) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));

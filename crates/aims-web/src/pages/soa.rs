@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::org::actor_or_page;
 use super::{Chrome, PageForm, app_error_page, done, form_error, render};
 use crate::allowed::{Approve, Edit, PageAllowed};
 use crate::identity::PageUser;
@@ -69,7 +68,9 @@ async fn page_view(
     q: SoaQuery,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let loaded = async {
         let report = state.app.statement_of_applicability(&actor).await?;
         let versions = state.app.soa_versions(&actor).await?;
@@ -251,7 +252,9 @@ pub async fn export(
     Path(format): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let result = match format.as_str() {
         "export.csv" => state.app.soa_csv(&actor, q.version).await.map(|t| {
             crate::api::download(t.into_bytes(), "text/csv; charset=utf-8", "csv", q.version)

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::org::actor_or_page;
 use super::system_form::SystemPageForm;
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
@@ -145,7 +144,9 @@ pub async fn systems_page(
     PageUser(context): PageUser,
     Query(params): Query<ListParams>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let notice =
         super::notice_for(params.done.as_deref()).or_else(|| system_notice(params.done.as_deref()));
     let (status, error, page) = match state.app.ai_systems(&actor, &params.filter()).await {
@@ -225,7 +226,9 @@ async fn form_view(
     form: SystemPageForm,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let members = match state.app.members(&actor).await {
         Ok(members) => members
             .into_iter()
@@ -294,7 +297,9 @@ pub async fn edit_page(
     PageUser(context): PageUser,
     PageId(id): PageId<AiSystemId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match state.app.ai_system(&actor, id).await {
         Ok(s) => {
             form_view(
@@ -371,7 +376,9 @@ async fn system_view(
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     let jobs = match state.app.redteam_jobs(&actor, id).await {
         Ok(jobs) => jobs,
         Err(err) => return app_error_page(err),

@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::org::actor_or_page;
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, notice_for, render};
 use crate::allowed::{OwnAccount, PageAllowed};
 use crate::identity::PageUser;
@@ -34,7 +33,9 @@ async fn tokens_view(
     error: Option<(StatusCode, String)>,
     new_secret: Option<String>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match state.app.tokens(&actor).await {
         Ok(tokens) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
@@ -119,7 +120,9 @@ pub async fn revoke(
     PageUser(context): PageUser,
     PageId(id): PageId<ApiTokenId>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match state.app.revoke_token(&actor, id).await {
         Ok(()) => done("/tokens", "revoked"),
         Err(err) => app_error_page(err),
@@ -142,7 +145,9 @@ async fn account_view(
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let actor = actor_or_page!(context);
+    let Ok(actor) = context.actor().cloned() else {
+        return super::no_organisation_page();
+    };
     match state.app.my_sessions(&actor).await {
         Ok(sessions) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
