@@ -318,8 +318,9 @@ impl App {
         ))
     }
 
-    /// Records a new risk under the organisation's next number.
-    pub async fn create_risk(&self, actor: &Actor, facts: RiskFacts) -> Result<Risk> {
+    /// Records a new risk under the organisation's next number; returns it with the method
+    /// that rates it, read in the same transaction.
+    pub async fn create_risk(&self, actor: &Actor, facts: RiskFacts) -> Result<(Risk, RiskMethod)> {
         actor.require(Permission::EditContent)?;
         let (mut tx, now) = self.begin(actor.org).await?;
         let method = method_of(&mut tx, actor).await?;
@@ -346,7 +347,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(risk)
+        Ok((risk, method))
     }
 
     /// Replaces a risk's facts if nobody changed it since `revision`. A change of its ratings
@@ -357,7 +358,7 @@ impl App {
         id: RiskId,
         revision: i64,
         facts: RiskFacts,
-    ) -> Result<Risk> {
+    ) -> Result<(Risk, RiskMethod)> {
         actor.require(Permission::EditContent)?;
         let (mut tx, now) = self.begin(actor.org).await?;
         let method = method_of(&mut tx, actor).await?;
@@ -377,7 +378,7 @@ impl App {
             .await?;
         let fields = before.facts.changed_fields(&facts);
         if fields.is_empty() {
-            return Ok(before);
+            return Ok((before, method));
         }
         let withdraw = before.acceptance.is_some() && before.facts.invalidates_acceptance(&facts);
         let rated_by = if before.facts.changes_ratings(&facts) {
@@ -413,11 +414,16 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(after)
+        Ok((after, method))
     }
 
     /// The risk owner's recorded sign-off that the (residual) risk may stand.
-    pub async fn accept_risk(&self, actor: &Actor, id: RiskId, note: &str) -> Result<Risk> {
+    pub async fn accept_risk(
+        &self,
+        actor: &Actor,
+        id: RiskId,
+        note: &str,
+    ) -> Result<(Risk, RiskMethod)> {
         actor.require(Permission::EditContent)?;
         let by = actor.user().ok_or_else(|| {
             ValidationError::new(
@@ -461,7 +467,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(after)
+        Ok((after, method))
     }
 
     /// Removes a risk.

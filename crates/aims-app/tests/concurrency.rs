@@ -210,7 +210,7 @@ fn risk(title: &str, likelihood: u8) -> RiskFacts {
 async fn risk_edits_from_one_revision_do_not_both_land(store: Store) {
     let o = organisation(store, 1).await;
     let owner = o.owners[0].1.clone();
-    let created = o.app.create_risk(&owner, risk("Drift", 2)).await.unwrap();
+    let (created, _) = o.app.create_risk(&owner, risk("Drift", 2)).await.unwrap();
     let mut edits = JoinSet::new();
     for n in 0..6u8 {
         let (app, actor) = (o.app.clone(), owner.clone());
@@ -228,7 +228,7 @@ async fn risk_edits_from_one_revision_do_not_both_land(store: Store) {
         assert!(matches!(refused, AppError::Conflict(_)), "{refused:?}");
     }
     let (now, _) = o.app.risk(&owner, created.id).await.unwrap();
-    assert_eq!(now.facts.title, landed[0].facts.title);
+    assert_eq!(now.facts.title, landed[0].0.facts.title);
     assert_eq!(now.revision, created.revision + 1);
     assert_eq!(events(&o, "risk.updated").await.len(), 1);
 }

@@ -35,6 +35,20 @@ crate::choice! {
     }
 }
 
+/// A risk is retained until someone chooses how to treat it.
+impl Default for TreatmentOption {
+    fn default() -> Self {
+        TreatmentOption::Retain
+    }
+}
+
+/// A new risk starts identified.
+impl Default for RiskStatus {
+    fn default() -> Self {
+        RiskStatus::Identified
+    }
+}
+
 /// Most systems, controls or actions on one risk.
 pub const MAX_ITEMS: usize = 50;
 const PROSE: usize = 20_000;

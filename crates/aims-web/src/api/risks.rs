@@ -92,8 +92,9 @@ impl RiskForm {
             treatment: self
                 .treatment
                 .as_deref()
-                .unwrap_or("retain")
-                .parse::<TreatmentOption>()?,
+                .map(str::parse::<TreatmentOption>)
+                .transpose()?
+                .unwrap_or_default(),
             treatment_plan: self.treatment_plan,
             controls: self.controls,
             actions: self.actions,
@@ -103,8 +104,9 @@ impl RiskForm {
             status: self
                 .status
                 .as_deref()
-                .unwrap_or("identified")
-                .parse::<RiskStatus>()?,
+                .map(str::parse::<RiskStatus>)
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 }
@@ -274,8 +276,7 @@ pub async fn create(
     Body(form): Body<RiskForm>,
 ) -> Result<(StatusCode, Json<RiskView>), ApiError> {
     let facts = form.facts().map_err(invalid)?;
-    let risk = state.app.create_risk(&actor, facts).await?;
-    let method = state.app.risk_method(&actor).await?;
+    let (risk, method) = state.app.create_risk(&actor, facts).await?;
     Ok((
         StatusCode::CREATED,
         Json(view(risk, &method, state.app.now())),
@@ -309,8 +310,7 @@ pub async fn update(
         .revision
         .ok_or_else(|| invalid(ValidationError::new("revision", "is required for a change")))?;
     let facts = form.facts().map_err(invalid)?;
-    let risk = state.app.update_risk(&actor, id, revision, facts).await?;
-    let method = state.app.risk_method(&actor).await?;
+    let (risk, method) = state.app.update_risk(&actor, id, revision, facts).await?;
     Ok(Json(view(risk, &method, state.app.now())))
 }
 
@@ -344,8 +344,7 @@ pub async fn accept(
     Id(id): Id<RiskId>,
     Body(form): Body<AcceptForm>,
 ) -> Result<Json<RiskView>, ApiError> {
-    let risk = state.app.accept_risk(&actor, id, &form.note).await?;
-    let method = state.app.risk_method(&actor).await?;
+    let (risk, method) = state.app.accept_risk(&actor, id, &form.note).await?;
     Ok(Json(view(risk, &method, state.app.now())))
 }
 

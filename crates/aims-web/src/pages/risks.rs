@@ -194,21 +194,21 @@ pub async fn create(
                 owner: actor.user(),
                 inherent_likelihood: form.inherent_likelihood.unwrap_or(0),
                 inherent_impact: form.inherent_impact.unwrap_or(0),
-                treatment: TreatmentOption::Retain,
+                treatment: TreatmentOption::default(),
                 treatment_plan: String::new(),
                 controls: Vec::new(),
                 actions: Vec::new(),
                 residual_likelihood: None,
                 residual_impact: None,
                 review_due: None,
-                status: RiskStatus::Identified,
+                status: RiskStatus::default(),
             };
             state.app.create_risk(&actor, facts).await
         }
         Err(invalid) => Err(invalid.into()),
     };
     match result {
-        Ok(risk) => done(&format!("/risks/{}", risk.id), "created"),
+        Ok((risk, _)) => done(&format!("/risks/{}", risk.id), "created"),
         Err(err) => match form_error(err) {
             Ok(message) => list_view(&state, &context, ListQuery::default(), Some(message)).await,
             Err(other) => app_error_page(other),

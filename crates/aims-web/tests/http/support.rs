@@ -317,6 +317,7 @@ pub async fn orgs(app: &App) -> Orgs {
         )
         .await
         .unwrap()
+        .0
         .id;
     app.generate_soa_version(&owner_actor).await.unwrap();
     let component = app
