@@ -198,7 +198,20 @@ impl Tx {
         Ok((self.with_targets(org, list).await?, total))
     }
 
-    /// Removes a piece of evidence; its file stays in the blob store while anything else uses it.
+    /// The SHA-256 of every file a record of any organisation holds: evidence files and
+    /// red-team journals. What the blob store may not sweep.
+    pub async fn stored_files(&mut self) -> Result<std::collections::HashSet<String>> {
+        let rows = sqlx::query(
+            "SELECT sha256 AS sha FROM evidence WHERE sha256 IS NOT NULL \
+             UNION SELECT journal_sha256 AS sha FROM redteam_runs",
+        )
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(|r| r.text("sha")).collect()
+    }
+
+    /// Removes a piece of evidence; its file stays in the blob store while anything else
+    /// uses it, and is swept later when nothing does.
     pub async fn delete_evidence(&mut self, org: OrgId, id: EvidenceId) -> Result<()> {
         // Before the targets' tallies, as every writer of them does, so that none deadlock.
         self.lock_tenant(org).await?;

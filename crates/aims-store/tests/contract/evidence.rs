@@ -225,4 +225,13 @@ pub async fn evidence_is_found_by_what_it_supports_and_reminded_once(store: Stor
             .unwrap()
             .is_empty()
     );
+    // The files every organisation's records hold, each once, and only those: what the blob
+    // store may not sweep.
+    let mut linked = evidence("Link only", vec![], None);
+    linked.file = None;
+    let mut tx = store.write().await.unwrap();
+    tx.insert_evidence(acme, &linked).await.unwrap();
+    let held = tx.stored_files().await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(held, ["ab".repeat(32)].into());
 }
