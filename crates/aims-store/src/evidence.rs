@@ -4,36 +4,95 @@ use aims_domain::evidence::{Evidence, EvidenceFacts, StoredFile, Target};
 use aims_domain::{EvidenceId, OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
-use crate::batch::Cell;
 use crate::error::Result;
-use crate::row::{RowExt, affected_one, map_rows};
+use crate::row::{RowExt, affected_one, map_rows, parsed};
+use crate::table_row::{TableRow, table_row};
 use crate::tx::Tx;
 
-fn read(row: &AnyRow) -> Result<Evidence> {
-    let file = match row.opt_text("sha256")? {
-        Some(sha256) => Some(StoredFile {
+table_row! {
+    /// A row of `evidence`: what it is, its period of validity and its file, if any.
+    struct EvidenceRow in "evidence" {
+        id: String,
+        org_id: String,
+        title: String,
+        description: String,
+        link: String,
+        valid_from: Option<i64>,
+        valid_until: Option<i64>,
+        sha256: Option<String>,
+        size: Option<i64>,
+        media_type: Option<String>,
+        file_name: Option<String>,
+        added_by: String,
+        reminded_at: Option<i64>,
+        created_at: i64,
+        updated_at: i64,
+    }
+}
+
+table_row! {
+    /// A row of `evidence_targets`: one thing a piece of evidence supports, with the end of
+    /// the evidence's validity repeated so that an index alone answers "is it current".
+    struct TargetRow in "evidence_targets" {
+        evidence_id: String,
+        org_id: String,
+        kind: String,
+        target_id: String,
+        valid_until: Option<i64>,
+    }
+}
+
+impl EvidenceRow {
+    fn new(org: OrgId, e: &Evidence) -> Self {
+        let f = &e.facts;
+        let file = e.file.as_ref();
+        Self {
+            id: e.id.to_string(),
+            org_id: org.to_string(),
+            title: f.title.clone(),
+            description: f.description.clone(),
+            link: f.link.clone(),
+            valid_from: f.valid_from.map(|t| t.as_micros()),
+            valid_until: f.valid_until.map(|t| t.as_micros()),
+            sha256: file.map(|x| x.sha256.clone()),
+            size: file.map(|x| x.size),
+            media_type: file.map(|x| x.media_type.clone()),
+            file_name: file.map(|x| x.file_name.clone()),
+            added_by: e.added_by.clone(),
+            reminded_at: None,
+            created_at: e.created_at.as_micros(),
+            updated_at: e.updated_at.as_micros(),
+        }
+    }
+
+    /// The evidence without its targets, which live in their own table.
+    fn into_evidence(self) -> Result<Evidence> {
+        let file = self.sha256.map(|sha256| StoredFile {
             sha256,
-            size: row.opt_int("size")?.unwrap_or(0),
-            media_type: row.opt_text("media_type")?.unwrap_or_default(),
-            file_name: row.opt_text("file_name")?.unwrap_or_default(),
-        }),
-        None => None,
-    };
-    Ok(Evidence {
-        id: row.parsed("id")?,
-        facts: EvidenceFacts {
-            title: row.text("title")?,
-            description: row.text("description")?,
-            link: row.text("link")?,
-            valid_from: row.opt_at("valid_from")?,
-            valid_until: row.opt_at("valid_until")?,
-            targets: Vec::new(),
-        },
-        file,
-        added_by: row.text("added_by")?,
-        created_at: row.at("created_at")?,
-        updated_at: row.at("updated_at")?,
-    })
+            size: self.size.unwrap_or(0),
+            media_type: self.media_type.unwrap_or_default(),
+            file_name: self.file_name.unwrap_or_default(),
+        });
+        Ok(Evidence {
+            id: parsed("id", &self.id)?,
+            facts: EvidenceFacts {
+                title: self.title,
+                description: self.description,
+                link: self.link,
+                valid_from: self.valid_from.map(Timestamp::from_micros),
+                valid_until: self.valid_until.map(Timestamp::from_micros),
+                targets: Vec::new(),
+            },
+            file,
+            added_by: self.added_by,
+            created_at: Timestamp::from_micros(self.created_at),
+            updated_at: Timestamp::from_micros(self.updated_at),
+        })
+    }
+}
+
+fn read(row: &AnyRow) -> Result<Evidence> {
+    EvidenceRow::from_row(row)?.into_evidence()
 }
 
 impl Tx {
@@ -47,65 +106,21 @@ impl Tx {
     pub async fn insert_evidence_records(&mut self, org: OrgId, list: &[Evidence]) -> Result<()> {
         // Before the targets' tallies, as every writer of them does, so that none deadlock.
         self.lock_tenant(org).await?;
-        let org = org.to_string();
-        let mut rows = Vec::with_capacity(list.len());
-        let mut targets = Vec::new();
-        for e in list {
-            let f = &e.facts;
-            let file = e.file.as_ref();
-            rows.push(vec![
-                e.id.to_string().into(),
-                org.as_str().into(),
-                f.title.as_str().into(),
-                f.description.as_str().into(),
-                f.link.as_str().into(),
-                f.valid_from.map(|t| t.as_micros()).into(),
-                f.valid_until.map(|t| t.as_micros()).into(),
-                file.map(|x| x.sha256.clone()).into(),
-                file.map(|x| x.size).into(),
-                file.map(|x| x.media_type.clone()).into(),
-                file.map(|x| x.file_name.clone()).into(),
-                e.added_by.as_str().into(),
-                e.created_at.as_micros().into(),
-                e.updated_at.as_micros().into(),
-            ]);
-            targets.extend(f.targets.iter().map(|t| -> Vec<Cell> {
-                vec![
-                    e.id.to_string().into(),
-                    org.as_str().into(),
-                    t.kind.as_str().into(),
-                    t.id.as_str().into(),
-                    f.valid_until.map(|u| u.as_micros()).into(),
-                ]
-            }));
-        }
-        self.insert_rows(
-            "evidence",
-            &[
-                "id",
-                "org_id",
-                "title",
-                "description",
-                "link",
-                "valid_from",
-                "valid_until",
-                "sha256",
-                "size",
-                "media_type",
-                "file_name",
-                "added_by",
-                "created_at",
-                "updated_at",
-            ],
-            rows,
-        )
-        .await?;
-        self.insert_rows(
-            "evidence_targets",
-            &["evidence_id", "org_id", "kind", "target_id", "valid_until"],
-            targets,
-        )
-        .await
+        let rows = list.iter().map(|e| EvidenceRow::new(org, e)).collect();
+        let targets = list
+            .iter()
+            .flat_map(|e| {
+                e.facts.targets.iter().map(move |t| TargetRow {
+                    evidence_id: e.id.to_string(),
+                    org_id: org.to_string(),
+                    kind: t.kind.as_str().to_owned(),
+                    target_id: t.id.clone(),
+                    valid_until: e.facts.valid_until.map(|u| u.as_micros()),
+                })
+            })
+            .collect();
+        self.insert(rows).await?;
+        self.insert(targets).await
     }
 
     async fn with_targets(&mut self, org: OrgId, mut list: Vec<Evidence>) -> Result<Vec<Evidence>> {
