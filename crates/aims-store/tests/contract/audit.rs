@@ -205,7 +205,12 @@ pub async fn recorded_events_cannot_be_changed_or_deleted(store: Store) {
         let err = aims_store::testing::execute_raw(&store, sql)
             .await
             .unwrap_err();
-        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+        // The trigger's own words, in the error's causes.
+        let cause = std::error::Error::source(&err).map(ToString::to_string);
+        assert!(
+            cause.as_deref().is_some_and(|c| c.contains("append-only")),
+            "{sql}: {err}: {cause:?}"
+        );
     }
     assert_eq!(chain(&store, acme).await.len(), 1);
 }
