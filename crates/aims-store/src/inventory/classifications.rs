@@ -5,7 +5,8 @@ use aims_domain::{AiSystemId, ClassificationId, OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, map_rows};
+use crate::row::{RowExt, map_rows, parsed};
+use crate::table_row::{TableRow, table_row};
 use crate::tx::Tx;
 
 /// One recorded classification: the answers given, and the result and reasons derived.
@@ -23,21 +24,65 @@ pub struct ClassificationRecord {
     pub decided_by: String,
 }
 
+table_row! {
+    /// A row of `ai_system_classifications`: one version of a system's classification.
+    struct ClassificationRow in "ai_system_classifications" {
+        id: String,
+        org_id: String,
+        system_id: String,
+        version: i64,
+        class: String,
+        answers: String,
+        result: String,
+        decided_at: i64,
+        decided_by: String,
+    }
+}
+
+table_row! {
+    /// A row of `system_obligations`: a requirement a system owes under its classification.
+    struct ObligationRow in "system_obligations" {
+        system_id: String,
+        org_id: String,
+        requirement: String,
+    }
+}
+
+impl ClassificationRow {
+    fn new(org: OrgId, r: &ClassificationRecord) -> Self {
+        Self {
+            id: r.id.to_string(),
+            org_id: org.to_string(),
+            system_id: r.system.to_string(),
+            version: r.version,
+            class: r.class.clone(),
+            answers: r.answers.to_string(),
+            result: r.result.to_string(),
+            decided_at: r.decided_at.as_micros(),
+            decided_by: r.decided_by.clone(),
+        }
+    }
+
+    fn into_record(self) -> Result<ClassificationRecord> {
+        let json = |column: &str, text: &str| -> Result<serde_json::Value> {
+            serde_json::from_str(text)
+                .map_err(|e| StoreError::Corrupt(format!("column {column}: {e}")))
+        };
+        Ok(ClassificationRecord {
+            id: parsed("id", &self.id)?,
+            system: parsed("system_id", &self.system_id)?,
+            version: self.version,
+            answers: json("answers", &self.answers)?,
+            result: json("result", &self.result)?,
+            class: self.class,
+            decided_at: Timestamp::from_micros(self.decided_at),
+            decided_by: self.decided_by,
+        })
+    }
+}
+
 fn read(row: &AnyRow) -> Result<ClassificationRecord> {
-    let json = |column: &str| -> Result<serde_json::Value> {
-        serde_json::from_str(&row.text(column)?)
-            .map_err(|e| StoreError::Corrupt(format!("column {column}: {e}")))
-    };
-    Ok(ClassificationRecord {
-        id: row.parsed("id")?,
-        system: row.parsed("system_id")?,
-        version: row.int("version")?,
-        class: row.text("class")?,
-        answers: json("answers")?,
-        result: json("result")?,
-        decided_at: row.at("decided_at")?,
-        decided_by: row.text("decided_by")?,
-    })
+    ClassificationRow::from_row(row)?.into_record()
 }
 
 impl Tx {
@@ -62,21 +107,8 @@ impl Tx {
         .await?
         .int("v")?;
         record.version = latest + 1;
-        sqlx::query(
-            "INSERT INTO ai_system_classifications (id, org_id, system_id, version, class, answers, \
-             result, decided_at, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(record.id.to_string())
-        .bind(org.to_string())
-        .bind(record.system.to_string())
-        .bind(record.version)
-        .bind(&record.class)
-        .bind(record.answers.to_string())
-        .bind(record.result.to_string())
-        .bind(record.decided_at.as_micros())
-        .bind(&record.decided_by)
-        .execute(self.conn())
-        .await?;
+        self.insert(vec![ClassificationRow::new(org, &record)])
+            .await?;
         // The obligations the system now owes, by requirement, for the SoA to read.
         sqlx::query("DELETE FROM system_obligations WHERE system_id = $1 AND (org_id || '') = $2")
             .bind(record.system.to_string())
@@ -93,16 +125,15 @@ impl Tx {
             .unwrap_or_default();
         owed.sort_unstable();
         owed.dedup();
-        for requirement in owed {
-            sqlx::query(
-                "INSERT INTO system_obligations (system_id, org_id, requirement) VALUES ($1, $2, $3)",
-            )
-            .bind(record.system.to_string())
-            .bind(org.to_string())
-            .bind(requirement)
-            .execute(self.conn())
-            .await?;
-        }
+        let obligations = owed
+            .into_iter()
+            .map(|requirement| ObligationRow {
+                system_id: record.system.to_string(),
+                org_id: org.to_string(),
+                requirement: requirement.to_owned(),
+            })
+            .collect();
+        self.insert(obligations).await?;
         sqlx::query(
             "UPDATE ai_systems SET class = $1, class_version = $2, classified_at = $3, \
              class_needs_review = 0 WHERE org_id = $4 AND id = $5",
