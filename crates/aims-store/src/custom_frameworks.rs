@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 
 use crate::error::Result;
 use crate::row::{RowExt, affected_one, map_rows};
+use crate::table_row::{TableRow, table_row};
 use crate::tx::Tx;
 
 /// One imported framework or crosswalk.
@@ -40,26 +41,70 @@ pub struct CustomFrameworkStamp {
     pub imported_at: Timestamp,
 }
 
-const COLUMNS_BUT_DOCUMENT: &str =
-    "key, kind, title, format, file_name, options, sha256, imported_at, imported_by";
-
-fn read(row: &AnyRow) -> Result<CustomFramework> {
-    read_with(row, row.text("document")?)
+table_row! {
+    /// A row of `custom_frameworks`: an import with the document it came in.
+    struct ImportRow in "custom_frameworks" {
+        org_id: String,
+        key: String,
+        kind: String,
+        title: String,
+        format: String,
+        file_name: String,
+        options: String,
+        document: String,
+        sha256: String,
+        imported_at: i64,
+        imported_by: String,
+    }
 }
 
-fn read_with(row: &AnyRow, document: String) -> Result<CustomFramework> {
-    Ok(CustomFramework {
-        key: row.text("key")?,
-        kind: row.text("kind")?,
-        title: row.text("title")?,
-        format: row.text("format")?,
-        file_name: row.text("file_name")?,
-        options: row.text("options")?,
-        document,
-        sha256: row.text("sha256")?,
-        imported_at: row.at("imported_at")?,
-        imported_by: row.text("imported_by")?,
-    })
+impl ImportRow {
+    fn new(org: OrgId, c: &CustomFramework) -> Self {
+        Self {
+            org_id: org.to_string(),
+            key: c.key.clone(),
+            kind: c.kind.clone(),
+            title: c.title.clone(),
+            format: c.format.clone(),
+            file_name: c.file_name.clone(),
+            options: c.options.clone(),
+            document: c.document.clone(),
+            sha256: c.sha256.clone(),
+            imported_at: c.imported_at.as_micros(),
+            imported_by: c.imported_by.clone(),
+        }
+    }
+
+    fn into_import(self) -> CustomFramework {
+        CustomFramework {
+            key: self.key,
+            kind: self.kind,
+            title: self.title,
+            format: self.format,
+            file_name: self.file_name,
+            options: self.options,
+            document: self.document,
+            sha256: self.sha256,
+            imported_at: Timestamp::from_micros(self.imported_at),
+            imported_by: self.imported_by,
+        }
+    }
+}
+
+fn read(row: &AnyRow) -> Result<CustomFramework> {
+    Ok(ImportRow::from_row(row)?.into_import())
+}
+
+/// Every column of an import but its document, which reads as empty: what a listing needs.
+fn columns_but_document() -> String {
+    ImportRow::COLUMNS
+        .iter()
+        .map(|c| match *c {
+            "document" => "'' AS document",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Tx {
@@ -69,25 +114,7 @@ impl Tx {
         org: OrgId,
         custom: &CustomFramework,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO custom_frameworks (org_id, key, kind, title, format, file_name, options, \
-             document, sha256, imported_at, imported_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(org.to_string())
-        .bind(&custom.key)
-        .bind(&custom.kind)
-        .bind(&custom.title)
-        .bind(&custom.format)
-        .bind(&custom.file_name)
-        .bind(&custom.options)
-        .bind(&custom.document)
-        .bind(&custom.sha256)
-        .bind(custom.imported_at.as_micros())
-        .bind(&custom.imported_by)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert(vec![ImportRow::new(org, custom)]).await
     }
 
     /// Every import of `org`, catalogues before crosswalks, oldest first.
@@ -104,13 +131,13 @@ impl Tx {
     /// Every import of `org` as [`Tx::custom_frameworks`] lists them, without their documents.
     pub async fn custom_framework_list(&mut self, org: OrgId) -> Result<Vec<CustomFramework>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS_BUT_DOCUMENT} FROM custom_frameworks WHERE org_id = $1 \
-             ORDER BY kind, imported_at, key"
+            "SELECT {} FROM custom_frameworks WHERE org_id = $1 ORDER BY kind, imported_at, key",
+            columns_but_document()
         )))
         .bind(org.to_string())
         .fetch_all(self.conn())
         .await?;
-        map_rows(rows, |row| read_with(row, String::new()))
+        map_rows(rows, read)
     }
 
     /// The keys and digests of every import of `org`, in the order of [`Tx::custom_frameworks`].

@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod backup;
+mod custom_frameworks;
 mod evidence;
 mod impact;
 mod inventory;
@@ -86,6 +87,7 @@ contract! {
     backup::migrations_are_idempotent,
     schema::an_edited_migration_is_refused,
     soa::an_approval_is_given_once_and_never_overwritten,
+    custom_frameworks::imports_are_listed_with_or_without_documents_per_organisation,
 }
 
 pub fn at(seconds: i64) -> Timestamp {
