@@ -278,7 +278,9 @@ impl Store {
         loop {
             let mut tx = self.read_one().await?;
             match read(&mut tx).await {
-                Err(e) if e.is_lost_connection() && self.may_pass_over(passed) => passed += 1,
+                Err(e) if e.is_lost_connection() && may_pass_over(&self.pool, passed) => {
+                    passed += 1;
+                }
                 done => return done,
             }
         }
@@ -336,12 +338,6 @@ impl Store {
         Ok(tx)
     }
 
-    /// Whether one more dead connection may be passed over after `passed` of them: at most
-    /// as many as the pool holds, so that an unreachable database ends the search.
-    fn may_pass_over(&self, passed: u32) -> bool {
-        passed < self.pool.options().get_max_connections()
-    }
-
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -358,16 +354,21 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Whether one more dead connection of `pool` may be passed over after `passed` of them:
+/// at most as many as the pool holds, so that an unreachable database ends the search.
+fn may_pass_over(pool: &AnyPool, passed: u32) -> bool {
+    passed < pool.options().get_max_connections()
+}
+
 /// Begins a transaction on `pool` with `statement`, passing over pooled connections that
 /// turn out dead: a connection used moments ago is not pinged first, so after a server
 /// restart BEGIN is the first to find out. Nothing was done on such a connection, so taking
-/// the next is safe; the pool drops the dead one. At most as many are passed over as the
-/// pool holds, so that an unreachable database ends the search.
+/// the next is safe; the pool drops the dead one.
 async fn begin(pool: &AnyPool, statement: &'static str) -> Result<Transaction<'static, Any>> {
     let mut passed = 0;
     loop {
         match pool.begin_with(statement).await {
-            Err(e) if lost_connection(&e) && passed < pool.options().get_max_connections() => {
+            Err(e) if lost_connection(&e) && may_pass_over(pool, passed) => {
                 passed += 1;
             }
             begun => return Ok(begun?),
@@ -375,26 +376,42 @@ async fn begin(pool: &AnyPool, statement: &'static str) -> Result<Transaction<'s
     }
 }
 
-/// Opens and closes one PostgreSQL connection, so that a server that cannot be reached, a
-/// database that does not exist or a refused password is reported at once, in words, rather
-/// than as a pool that timed out retrying.
+/// Opens and closes one PostgreSQL connection, so that a database that does not exist or a
+/// refused password is reported at once, in words, and a server not (yet) accepting
+/// connections is waited for at most [`ACQUIRE_TIMEOUT`] and then reported with the last
+/// reason, rather than as a pool that timed out retrying.
 async fn first_connection(options: &AnyConnectOptions) -> Result<()> {
     let target = redact_url(options.database_url.as_str());
     tracing::info!(database = %target, "connecting to PostgreSQL");
-    match tokio::time::timeout(ACQUIRE_TIMEOUT, AnyConnection::connect_with(options)).await {
-        Ok(Ok(connection)) => {
-            let _ = connection.close().await;
-            Ok(())
+    let deadline = tokio::time::Instant::now() + ACQUIRE_TIMEOUT;
+    loop {
+        let attempt = tokio::time::timeout_at(deadline, AnyConnection::connect_with(options));
+        let error = match attempt.await {
+            Ok(Ok(connection)) => {
+                let _ = connection.close().await;
+                return Ok(());
+            }
+            Ok(Err(e)) => e,
+            Err(_) => {
+                return Err(StoreError::Connect {
+                    target,
+                    reason: format!(
+                        "no answer within {} s; check that the server is running and that \
+                         nothing between here and it drops the connection",
+                        ACQUIRE_TIMEOUT.as_secs()
+                    ),
+                });
+            }
+        };
+        // A server starting up, or one not listening yet, may well accept in a moment.
+        let passing = matches!(&error, sqlx::Error::Io(_))
+            || matches!(&error, sqlx::Error::Database(db) if db.code().as_deref() == Some("57P03"));
+        let pause = std::time::Duration::from_millis(250);
+        if !passing || tokio::time::Instant::now() + pause >= deadline {
+            return Err(connect_error(&target, &error));
         }
-        Ok(Err(e)) => Err(connect_error(&target, &e)),
-        Err(_) => Err(StoreError::Connect {
-            target,
-            reason: format!(
-                "no answer within {} s; check that the server is running and that nothing \
-                 between here and it drops the connection",
-                ACQUIRE_TIMEOUT.as_secs()
-            ),
-        }),
+        tracing::info!(database = %target, %error, "waiting for PostgreSQL to accept connections");
+        tokio::time::sleep(pause).await;
     }
 }
 

@@ -142,8 +142,9 @@ impl Relay {
         socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
         let address = socket.local_addr().unwrap();
         let (up, mut watch) = tokio::sync::watch::channel(true);
+        // Listening before this returns, so that a connection made at once is not refused.
+        let mut listener = Some(socket.listen(64).unwrap());
         tokio::spawn(async move {
-            let mut listener = Some(socket.listen(64).unwrap());
             loop {
                 let Some(accepting) = listener.as_ref() else {
                     // Down: nothing listens, so connecting is refused, until it is up again.
