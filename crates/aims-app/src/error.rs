@@ -66,5 +66,23 @@ pub(crate) fn not_found(what: &'static str) -> impl Fn(StoreError) -> AppError {
     }
 }
 
+/// An error and its causes on one line, `what: why: why`, each said once (libraries often
+/// repeat their cause's words in their own message): for logs and the command line.
+pub fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        let line = cause.to_string();
+        if !line.is_empty() && !text.contains(&line) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&line);
+        }
+        next = cause.source();
+    }
+    text
+}
+
 /// Results of use cases.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -256,6 +256,19 @@ impl App {
         Ok(JobEnd::Done(next))
     }
 
+    /// Removes the files of the blob store that no record holds and that are older than an
+    /// hour: those of changes whose transaction failed after the file was stored, of
+    /// evidence since deleted, and halves of writes a crash cut short. The hour leaves any
+    /// change still under way time to commit.
+    pub async fn sweep_blobs(&self) -> Result<usize> {
+        let Some(blobs) = &self.blobs else {
+            return Ok(0);
+        };
+        let cut_off = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let referenced = self.store.read().await?.stored_files().await?;
+        blobs.sweep(referenced, cut_off).await
+    }
+
     async fn purge_expired(&self) -> Result<Option<NewJob>> {
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -277,21 +290,6 @@ impl App {
             "purged expired records"
         );
         Ok(Some(purge_job(now.plus_seconds(PURGE_EVERY_SECONDS))))
-    }
-}
-
-impl App {
-    /// Removes the files of the blob store that no record holds and that are older than an
-    /// hour: those of changes whose transaction failed after the file was stored, of
-    /// evidence since deleted, and halves of writes a crash cut short. The hour leaves any
-    /// change still under way time to commit.
-    pub async fn sweep_blobs(&self) -> Result<usize> {
-        let Some(blobs) = &self.blobs else {
-            return Ok(0);
-        };
-        let cut_off = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        let referenced = self.store.read().await?.stored_files().await?;
-        blobs.sweep(referenced, cut_off).await
     }
 }
 

@@ -53,7 +53,7 @@ pub use clause_coverage::ClauseCoverage;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use custom_frameworks::{FrameworkImport, ImportedFramework, MAX_IMPORT_BYTES};
-pub use error::AppError;
+pub use error::{AppError, causes};
 pub use evidence::Upload;
 pub use frameworks::{MAX_HOPS, MAX_SEARCH_HITS, MAX_TEXT_CHARS, RequirementView};
 pub use generate::DataSetSize;

@@ -51,25 +51,8 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli.command, settings)) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {}", causes(&err));
+            eprintln!("error: {}", aims_app::causes(err.as_ref()));
             ExitCode::FAILURE
         }
     }
-}
-
-/// An error and its causes on one line, `what: why: why`, each said once: libraries often
-/// repeat their cause's words in their own message.
-fn causes(err: &anyhow::Error) -> String {
-    let mut text = String::new();
-    for cause in err.chain() {
-        let line = cause.to_string();
-        if line.is_empty() || text.contains(&line) {
-            continue;
-        }
-        if !text.is_empty() {
-            text.push_str(": ");
-        }
-        text.push_str(&line);
-    }
-    text
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
+pub(crate) use archive::sha256_hex;
 pub use archive::{Blob, TableHeader, read_archive, write_archive};
 pub use reading::{Item, MAX_BLOB_BYTES, MAX_MANIFEST_BYTES, MAX_ROW_BYTES, read_items_from};
 pub use restore::Restored;

@@ -4,7 +4,6 @@
 //! ran, and a build whose copy of an applied migration differs is refused: a released
 //! migration is never edited, a change is a new migration.
 
-use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Executor, Row};
 
 use crate::connect::{Engine, Store};
@@ -28,10 +27,7 @@ impl Migration {
 
     /// The SHA-256 of the SQL this engine runs, in hex: what the ledger records.
     pub fn checksum(&self, engine: Engine) -> String {
-        Sha256::digest(self.sql_for(engine).as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::backup::sha256_hex(self.sql_for(engine).as_bytes())
     }
 
     fn label(&self) -> String {

@@ -87,7 +87,7 @@ impl From<AppError> for ApiError {
                 None,
             ),
             AppError::Unavailable(cause) => {
-                tracing::warn!(error = %causes(cause), "database unavailable");
+                tracing::warn!(error = %aims_app::causes(cause), "database unavailable");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "the database cannot be reached just now; try again shortly".into(),
@@ -95,7 +95,7 @@ impl From<AppError> for ApiError {
                 )
             }
             AppError::Storage(cause) => {
-                tracing::error!(error = %causes(cause), "storage failed");
+                tracing::error!(error = %aims_app::causes(cause), "storage failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "something went wrong on our side; it has been logged".into(),
@@ -200,20 +200,4 @@ pub async fn not_found_fallback(uri: axum::http::Uri) -> Response {
     } else {
         crate::pages::error_page(StatusCode::NOT_FOUND, "This page does not exist.")
     }
-}
-
-/// An error with every cause under it, `outer: inner: innermost`, for the log.
-pub(crate) fn causes(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut next = err.source();
-    while let Some(cause) = next {
-        let line = cause.to_string();
-        // Some errors repeat their source in their own message; say each cause once.
-        if !text.ends_with(&line) {
-            text.push_str(": ");
-            text.push_str(&line);
-        }
-        next = cause.source();
-    }
-    text
 }

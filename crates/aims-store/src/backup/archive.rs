@@ -45,7 +45,8 @@ pub(crate) const FORMAT: &str = "aims-backup";
 /// A stored file: its path below the blob folder, and its content.
 pub type Blob = (String, Vec<u8>);
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// The lower-case hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -85,8 +85,10 @@ table_row! {
     }
 }
 
-/// The columns of a system's classification summary, which only classifying writes.
-const CLASSIFICATION_COLUMNS: [&str; 4] = [
+/// What an edit of a system's facts leaves as stored: when it was made, and the summary of
+/// its classification, which only classifying writes.
+const KEPT_BY_EDITS: [&str; 5] = [
+    "created_at",
     "class",
     "class_version",
     "classified_at",
@@ -224,14 +226,9 @@ impl Tx {
     ) -> Result<()> {
         let mut row = SystemRow::new(org, after);
         row.revision = expected_revision + 1;
-        let keep: Vec<&str> = CLASSIFICATION_COLUMNS
-            .iter()
-            .copied()
-            .chain(["created_at"])
-            .collect();
         let how = Update {
             key: &["org_id", "id"],
-            keep: &keep,
+            keep: &KEPT_BY_EDITS,
             expect: Some(("revision", expected_revision)),
             also: needs_review.then_some(
                 "class_needs_review = CASE WHEN class IS NOT NULL THEN 1 ELSE class_needs_review END",
