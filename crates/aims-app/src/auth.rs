@@ -459,17 +459,13 @@ impl App {
     pub async fn revoke_session(&self, actor: &Actor, id: SessionId) -> Result<()> {
         actor.require(Permission::ManageOwnAccount)?;
         let user = actor.user().ok_or(AppError::NotFound("session"))?;
-        let mut tx = self.store.write().await?;
-        tx.delete_session(user, id)
-            .await
-            .map_err(not_found("session"))?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::SessionRevoked, id, json!({})),
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.change(actor.org, actor, async |c| {
+            c.delete_session(user, id)
+                .await
+                .map_err(not_found("session"))?;
+            c.record(AuditAction::SessionRevoked, id, json!({})).await?;
+            Ok(())
+        })
+        .await
     }
 }

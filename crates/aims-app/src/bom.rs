@@ -1,6 +1,6 @@
 //! CycloneDX ML-BOM import and export of a system's components.
 
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::inventory::{Component, plan_import, read_ml_bom, write_ml_bom};
 use aims_domain::{Actor, AiSystemId, ComponentId, Permission, ValidationError};
 use serde_json::json;
@@ -62,11 +62,12 @@ impl App {
         if bom.components.len() > MAX_COMPONENTS_PER_SYSTEM {
             return Err(too_many("document", bom.components.len()));
         }
-        let (mut tx, now) = self.begin(actor.org).await?;
-        tx.ai_system(actor.org, system)
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        c.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
-        let existing = tx.components(actor.org, system).await?;
+        let existing = c.components(actor.org, system).await?;
         let plan = plan_import(&existing, &bom.components);
         if existing.len() + plan.create.len() > MAX_COMPONENTS_PER_SYSTEM {
             return Err(too_many("document", existing.len() + plan.create.len()));
@@ -85,7 +86,7 @@ impl App {
                 created_at: now,
                 updated_at: now,
             };
-            tx.insert_component(actor.org, &component).await?;
+            c.insert_component(actor.org, &component).await?;
             report.created.push(label(&component));
         }
         for (id, facts, fields) in plan.update {
@@ -98,7 +99,7 @@ impl App {
                 updated_at: now,
                 ..before.clone()
             };
-            tx.update_component(actor.org, &after).await?;
+            c.update_component(actor.org, &after).await?;
             report.updated.push((label(before), fields));
         }
         let change = json!({
@@ -106,14 +107,10 @@ impl App {
             "created": report.created, "updated": report.updated.iter().map(|(n, f)| json!({"component": n, "fields": f})).collect::<Vec<_>>(),
             "unchanged": report.unchanged,
         });
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::AiSystemMlBomImported, system, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::AiSystemMlBomImported, system, change).await?;
         Ok(report)
+        })
+        .await
     }
 }
 

@@ -4,7 +4,7 @@
 //! items the crosswalk maps it to.
 
 use aims_catalog::{Catalogue, Relation};
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::eu_ai_act::{Answers, Classification, classify, obligations};
 use aims_domain::{Actor, AiSystemId, ClassificationId, Permission};
 use aims_store::ClassificationRecord;
@@ -176,7 +176,8 @@ impl App {
                 why: o.why,
             })
             .collect();
-        let (mut tx, now) = self.begin(actor.org).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
         let record = ClassificationRecord {
             id: ClassificationId::new(),
             system,
@@ -188,19 +189,15 @@ impl App {
             decided_at: now,
             decided_by: actor.label.clone(),
         };
-        tx.ai_system(actor.org, system)
+        c.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
-        let record = tx.record_classification(actor.org, record).await?;
+        let record = c.record_classification(actor.org, record).await?;
         let change = json!({"version": record.version, "class": record.class, "basis": classification.high_risk_basis, "obligations": recorded.len()});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::AiSystemClassified, system, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::AiSystemClassified, system, change).await?;
         outcome(record)
+        })
+        .await
     }
 
     /// A recorded classification of a system: `version`, or the latest; `None` when the

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use aims_catalog::{
     CatalogueDiff, ImportFormat, ImportOptions, Imported, Library, import_format, read_import,
 };
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::evidence::TargetKind;
 use aims_domain::{Actor, OrgId, Permission, ValidationError};
 use aims_store::{CustomFramework, CustomFrameworkStamp};
@@ -212,7 +212,8 @@ impl App {
             options.source = Some(c.crosswalk.source.clone());
             options.target = Some(c.crosswalk.target.clone());
         }
-        let (mut tx, now) = self.begin(actor.org).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
         let record = CustomFramework {
             key: imported.key(),
             kind: kind_of(&imported).to_owned(),
@@ -226,7 +227,7 @@ impl App {
             imported_at: now,
             imported_by: actor.label.clone(),
         };
-        tx.insert_custom_framework(actor.org, &record)
+        c.insert_custom_framework(actor.org, &record)
             .await
             .map_err(|e| match e {
                 aims_store::StoreError::Conflict(_) => AppError::Conflict(format!(
@@ -235,18 +236,7 @@ impl App {
                 )),
                 other => other.into(),
             })?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::FrameworkImported,
-                &record.key,
-                json!({"kind": record.kind, "title": record.title, "format": record.format, "file": record.file_name, "sha256": record.sha256, "entries": entries}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::FrameworkImported, &record.key, json!({"kind": record.kind, "title": record.title, "format": record.format, "file": record.file_name, "sha256": record.sha256, "entries": entries})).await?;
         Ok(ImportedFramework {
             key: record.key,
             kind: kind_of(&imported),
@@ -254,6 +244,8 @@ impl App {
             format,
             entries,
         })
+        })
+        .await
     }
 
     /// Deletes one of the organisation's imports (owners and admins), with the texts attached
@@ -262,75 +254,72 @@ impl App {
     pub async fn delete_custom_framework(&self, actor: &Actor, key: &str) -> Result<()> {
         actor.require(Permission::ManageOrganisation)?;
         let library = self.library(actor).await?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        // Checked inside the write transaction, so that an import committed meanwhile counts.
-        let records = tx.custom_framework_list(actor.org).await?;
-        let record = records
-            .iter()
-            .find(|r| r.key == key)
-            .ok_or(AppError::NotFound("imported framework"))?;
-        if record.kind == "catalogue" {
-            for other in records.iter().filter(|r| r.kind == "crosswalk") {
-                let ends = library
-                    .crosswalks()
-                    .iter()
-                    .find(|c| c.crosswalk.id == other.key)
-                    .map(|c| (c.crosswalk.source.clone(), c.crosswalk.target.clone()));
-                let options: ImportOptions =
-                    serde_json::from_str(&other.options).unwrap_or_default();
-                let named = [
-                    ends.clone().map(|e| e.0),
-                    ends.map(|e| e.1),
-                    options.source,
-                    options.target,
-                ];
-                if named.iter().flatten().any(|end| end == key) {
-                    return Err(AppError::Conflict(format!(
-                        "the imported crosswalk {} maps {key}; delete it first",
-                        other.key
-                    )));
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            // Checked inside the write transaction, so that an import committed meanwhile counts.
+            let records = c.custom_framework_list(actor.org).await?;
+            let record = records
+                .iter()
+                .find(|r| r.key == key)
+                .ok_or(AppError::NotFound("imported framework"))?;
+            if record.kind == "catalogue" {
+                for other in records.iter().filter(|r| r.kind == "crosswalk") {
+                    let ends = library
+                        .crosswalks()
+                        .iter()
+                        .find(|c| c.crosswalk.id == other.key)
+                        .map(|c| (c.crosswalk.source.clone(), c.crosswalk.target.clone()));
+                    let options: ImportOptions =
+                        serde_json::from_str(&other.options).unwrap_or_default();
+                    let named = [
+                        ends.clone().map(|e| e.0),
+                        ends.map(|e| e.1),
+                        options.source,
+                        options.target,
+                    ];
+                    if named.iter().flatten().any(|end| end == key) {
+                        return Err(AppError::Conflict(format!(
+                            "the imported crosswalk {} maps {key}; delete it first",
+                            other.key
+                        )));
+                    }
+                }
+                if let Some(catalogue) = library.shared(key).filter(|c| c.key() == key) {
+                    let id = &catalogue.framework.id;
+                    let another_version = library
+                        .catalogues()
+                        .any(|c| &c.framework.id == id && c.key() != key);
+                    let evidence = c
+                        .evidence_counts(actor.org, TargetKind::Requirement, &format!("{id}:"), now)
+                        .await?;
+                    if !another_version && !evidence.is_empty() {
+                        return Err(AppError::Conflict(format!(
+                            "evidence names {} of its items ({}); remove that evidence first",
+                            evidence.len(),
+                            evidence
+                                .keys()
+                                .take(3)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )));
+                    }
                 }
             }
-            if let Some(catalogue) = library.shared(key).filter(|c| c.key() == key) {
-                let id = &catalogue.framework.id;
-                let another_version = library
-                    .catalogues()
-                    .any(|c| &c.framework.id == id && c.key() != key);
-                let evidence = tx
-                    .evidence_counts(actor.org, TargetKind::Requirement, &format!("{id}:"), now)
-                    .await?;
-                if !another_version && !evidence.is_empty() {
-                    return Err(AppError::Conflict(format!(
-                        "evidence names {} of its items ({}); remove that evidence first",
-                        evidence.len(),
-                        evidence
-                            .keys()
-                            .take(3)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
-            }
-        }
-        let (kind, title) = (record.kind.clone(), record.title.clone());
-        tx.delete_custom_framework(actor.org, key)
-            .await
-            .map_err(crate::error::not_found("imported framework"))?;
-        let texts = tx.delete_requirement_texts(actor.org, key).await?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
+            let (kind, title) = (record.kind.clone(), record.title.clone());
+            c.delete_custom_framework(actor.org, key)
+                .await
+                .map_err(crate::error::not_found("imported framework"))?;
+            let texts = c.delete_requirement_texts(actor.org, key).await?;
+            c.record(
                 AuditAction::FrameworkDeleted,
                 key,
                 json!({"kind": kind, "title": title, "texts_removed": texts}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Two versions of a framework from the organisation's library and their diff.

@@ -85,9 +85,10 @@ impl App {
     ) -> Result<Evidence> {
         actor.require(Permission::EditContent)?;
         let evidence = self.prepare_evidence(actor, facts, upload).await?;
-        let mut tx = self.store.write_for(actor.org).await?;
-        self.record_evidence(&mut tx, actor, &evidence).await?;
-        tx.commit().await?;
+        self.change(actor.org, actor, async |c| {
+            self.record_evidence(c, actor, &evidence).await
+        })
+        .await?;
         Ok(evidence)
     }
 
@@ -224,25 +225,21 @@ impl App {
     /// Removes a piece of evidence (its file stays: other evidence may share its bytes).
     pub async fn delete_evidence(&self, actor: &Actor, id: EvidenceId) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let evidence = tx
-            .evidence(actor.org, id)
-            .await?
-            .ok_or(AppError::NotFound("evidence"))?;
-        tx.delete_evidence(actor.org, id).await?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
+        self.change(actor.org, actor, async |c| {
+            let evidence = c
+                .evidence(actor.org, id)
+                .await?
+                .ok_or(AppError::NotFound("evidence"))?;
+            c.delete_evidence(actor.org, id).await?;
+            c.record(
                 AuditAction::EvidenceDeleted,
                 id,
                 json!({"title": evidence.facts.title}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Records a reminder, in each organisation's audit trail, for evidence whose validity ends
@@ -294,16 +291,16 @@ impl App {
 }
 
 impl App {
-    /// Inserts prepared evidence with its audit event into `tx`, which holds the lock of the
-    /// actor's organisation, after checking its targets again under that lock.
+    /// Inserts prepared evidence with its audit event as part of change `c` (which holds the
+    /// lock of the actor's organisation), after checking its targets again under that lock.
     pub(crate) async fn record_evidence(
         &self,
-        tx: &mut aims_store::Tx,
+        c: &mut crate::change::Change,
         actor: &Actor,
         evidence: &Evidence,
     ) -> Result<()> {
-        self.check_targets(tx, actor, &evidence.facts).await?;
-        tx.insert_evidence(actor.org, evidence).await?;
+        self.check_targets(c, actor, &evidence.facts).await?;
+        c.insert_evidence(actor.org, evidence).await?;
         let change = json!({
             "title": evidence.facts.title,
             "sha256": evidence.file.as_ref().map(|f| f.sha256.clone()),
@@ -311,12 +308,8 @@ impl App {
             "targets": evidence.facts.targets.iter().map(|t| format!("{}:{}", t.kind, t.id)).collect::<Vec<_>>(),
             "valid_until": evidence.facts.valid_until.map(|t| t.to_string()),
         });
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::EvidenceAdded, evidence.id, change),
-            self.now(),
-        )
-        .await?;
+        c.record(AuditAction::EvidenceAdded, evidence.id, change)
+            .await?;
         Ok(())
     }
 }

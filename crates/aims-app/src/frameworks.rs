@@ -3,6 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use aims_catalog::{Catalogue, Item, Library, LoadError, Reached};
+use aims_domain::audit::AuditAction;
 use aims_domain::{Actor, Permission};
 
 use crate::App;
@@ -193,7 +194,8 @@ impl App {
             .item(id)
             .ok_or(AppError::NotFound("requirement"))?;
         let text = checked_text("text", text)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
         let record = aims_store::RequirementText {
             framework: catalogue.key(),
             item_id: id.to_owned(),
@@ -201,21 +203,12 @@ impl App {
             updated_at: now,
             updated_by: actor.label.clone(),
         };
-        tx.put_requirement_text(actor.org, &record).await?;
+        c.put_requirement_text(actor.org, &record).await?;
         let change = serde_json::json!({"framework": record.framework, "item": id, "characters": record.text.chars().count(), "fingerprint": text_fingerprint(&record.text)});
-        tx.append_audit(
-            actor.org,
-            aims_domain::audit::NewAuditEvent::new(
-                actor,
-                aims_domain::audit::AuditAction::RequirementTextSet,
-                format!("{}:{id}", record.framework),
-                change,
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::RequirementTextSet, format!("{}:{id}", record.framework), change).await?;
         Ok(record)
+        })
+        .await
     }
 
     /// Removes the organisation's text of one requirement.
@@ -228,23 +221,19 @@ impl App {
         actor.require(Permission::EditContent)?;
         let catalogue = self.library_framework(actor, framework).await?;
         let key = catalogue.key();
-        let (mut tx, now) = self.begin(actor.org).await?;
-        tx.delete_requirement_text(actor.org, &key, id)
-            .await
-            .map_err(crate::error::not_found("requirement text"))?;
-        tx.append_audit(
-            actor.org,
-            aims_domain::audit::NewAuditEvent::new(
-                actor,
-                aims_domain::audit::AuditAction::RequirementTextCleared,
+        self.change(actor.org, actor, async |c| {
+            c.delete_requirement_text(actor.org, &key, id)
+                .await
+                .map_err(crate::error::not_found("requirement text"))?;
+            c.record(
+                AuditAction::RequirementTextCleared,
                 format!("{key}:{id}"),
                 serde_json::json!({}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Attaches texts from CSV (`id`, `text` columns) to many requirements at once: all rows
@@ -286,23 +275,15 @@ impl App {
                 updated_by: actor.label.clone(),
             });
         }
-        let mut tx = self.store.write_for(actor.org).await?;
-        for record in &records {
-            tx.put_requirement_text(actor.org, record).await?;
-        }
-        let change = serde_json::json!({"framework": key, "requirements": records.len()});
-        tx.append_audit(
-            actor.org,
-            aims_domain::audit::NewAuditEvent::new(
-                actor,
-                aims_domain::audit::AuditAction::RequirementTextImported,
-                &key,
-                change,
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(records.len())
+        self.change(actor.org, actor, async |c| {
+            for record in &records {
+                c.put_requirement_text(actor.org, record).await?;
+            }
+            let change = serde_json::json!({"framework": key, "requirements": records.len()});
+            c.record(AuditAction::RequirementTextImported, &key, change)
+                .await?;
+            Ok(records.len())
+        })
+        .await
     }
 }

@@ -1,7 +1,7 @@
 //! Impact assessments: drafted and saved as versions by editors, approved by owners and
 //! admins, compared version against version.
 
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::impact::{
     Approval, AssessmentContent, ContentChange, Fria, ImpactAssessment, compare,
 };
@@ -43,11 +43,12 @@ impl App {
     ) -> Result<ImpactAssessment> {
         actor.require(Permission::EditContent)?;
         let mut content = content.validate()?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        tx.ai_system(actor.org, system)
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        c.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
-        if content.fria.is_none() && fria_required(&mut tx, actor, system).await? {
+        if content.fria.is_none() && fria_required(c, actor, system).await? {
             content.fria = Some(Fria::default());
         }
         let assessment = ImpactAssessment {
@@ -59,23 +60,14 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        tx.insert_impact_assessment(actor.org, &assessment, &actor.label)
+        c.insert_impact_assessment(actor.org, &assessment, &actor.label)
             .await?;
         let change =
             json!({"system": system.to_string(), "title": assessment.content.title, "version": 1});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::ImpactAssessmentCreated,
-                assessment.id,
-                change,
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::ImpactAssessmentCreated, assessment.id, change).await?;
         Ok(assessment)
+        })
+        .await
     }
 
     /// Saves a new version of an assessment, if nobody saved one since `version`.
@@ -88,8 +80,9 @@ impl App {
     ) -> Result<ImpactAssessment> {
         actor.require(Permission::EditContent)?;
         let content = content.validate()?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let before = tx
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        let before = c
             .impact_assessment(actor.org, id)
             .await?
             .ok_or(AppError::NotFound("impact assessment"))?;
@@ -97,7 +90,7 @@ impl App {
         if changes.is_empty() && before.version == version {
             return Ok(before);
         }
-        let saved = tx
+        let saved = c
             .save_assessment_version(actor.org, id, version, &content, now, &actor.label)
             .await
             .map_err(|e| match e {
@@ -108,20 +101,11 @@ impl App {
                 other => other.into(),
             })?;
         let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::ImpactAssessmentSaved,
-                id,
-                json!({"version": saved, "fields": fields}),
-            ),
-            now,
-        )
-        .await?;
-        let after = tx.impact_assessment(actor.org, id).await?;
-        tx.commit().await?;
+        c.record(AuditAction::ImpactAssessmentSaved, id, json!({"version": saved, "fields": fields})).await?;
+        let after = c.impact_assessment(actor.org, id).await?;
         after.ok_or(AppError::NotFound("impact assessment"))
+        })
+        .await
     }
 
     /// Approves the latest version (owner, admin). Every FRIA point must be answered first.
@@ -132,51 +116,48 @@ impl App {
         version: i64,
     ) -> Result<ImpactAssessment> {
         actor.require(Permission::ApproveContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let assessment = tx
-            .impact_assessment(actor.org, id)
-            .await?
-            .ok_or(AppError::NotFound("impact assessment"))?;
-        if version != assessment.version {
-            return Err(AppError::Conflict(format!(
-                "only the latest version ({}) can be approved",
-                assessment.version
-            )));
-        }
-        let missing = assessment.content.missing_fria_points();
-        if !missing.is_empty() {
-            return Err(ValidationError::new(
-                "fria",
-                format!(
-                    "answer FRIA point(s) {} before approving",
-                    missing.join(", ")
-                ),
-            )
-            .into());
-        }
-        let approval = Approval {
-            version,
-            by: actor.user(),
-            by_label: actor.label.clone(),
-            at: now,
-        };
-        tx.approve_assessment(actor.org, id, &approval).await?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            let assessment = c
+                .impact_assessment(actor.org, id)
+                .await?
+                .ok_or(AppError::NotFound("impact assessment"))?;
+            if version != assessment.version {
+                return Err(AppError::Conflict(format!(
+                    "only the latest version ({}) can be approved",
+                    assessment.version
+                )));
+            }
+            let missing = assessment.content.missing_fria_points();
+            if !missing.is_empty() {
+                return Err(ValidationError::new(
+                    "fria",
+                    format!(
+                        "answer FRIA point(s) {} before approving",
+                        missing.join(", ")
+                    ),
+                )
+                .into());
+            }
+            let approval = Approval {
+                version,
+                by: actor.user(),
+                by_label: actor.label.clone(),
+                at: now,
+            };
+            c.approve_assessment(actor.org, id, &approval).await?;
+            c.record(
                 AuditAction::ImpactAssessmentApproved,
                 id,
                 json!({"version": version}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(ImpactAssessment {
-            approval: Some(approval),
-            ..assessment
+            )
+            .await?;
+            Ok(ImpactAssessment {
+                approval: Some(approval),
+                ..assessment
+            })
         })
+        .await
     }
 
     /// An assessment with its versions.

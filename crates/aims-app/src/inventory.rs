@@ -1,7 +1,7 @@
 //! The AI system inventory: listing, reading, recording and changing systems and their
 //! components. Reading is open to every member; changes need `EditContent`.
 
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::inventory::{AiSystem, Component, ComponentFacts, ComponentKind, SystemFacts};
 use aims_domain::{Actor, AiSystemId, ComponentId, Permission, UserId, ValidationError};
 use aims_store::{ClassificationRecord, StoreError, SystemQuery, SystemSort};
@@ -229,7 +229,8 @@ impl App {
     pub async fn create_ai_system(&self, actor: &Actor, facts: SystemFacts) -> Result<AiSystem> {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
-        let (mut tx, now) = self.begin(actor.org).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
         let system = AiSystem {
             id: AiSystemId::new(),
             facts,
@@ -240,20 +241,16 @@ impl App {
             revision: 1,
         };
         let owner = system.facts.owner;
-        require_new_members(&mut tx, actor.org, [("owner", owner, None)]).await?;
-        tx.insert_ai_system(actor.org, &system)
+        require_new_members(c, actor.org, [("owner", owner, None)]).await?;
+        c.insert_ai_system(actor.org, &system)
             .await
             .map_err(name_taken(&system.facts.name))?;
         let change = json!({"name": system.facts.name, "lifecycle_stage": system.facts.lifecycle_stage, "status": system.facts.status});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::AiSystemCreated, system.id, change),
-            now,
-        )
-        .await?;
-        let stored = tx.ai_system(actor.org, system.id).await?;
-        tx.commit().await?;
+        c.record(AuditAction::AiSystemCreated, system.id, change).await?;
+        let stored = c.ai_system(actor.org, system.id).await?;
         stored.ok_or(AppError::NotFound("AI system"))
+        })
+        .await
     }
 
     /// Replaces a system's facts, if nobody changed it since `revision`. A change to a fact
@@ -267,8 +264,9 @@ impl App {
     ) -> Result<AiSystem> {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let before = tx
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        let before = c
             .ai_system(actor.org, id)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
@@ -283,7 +281,7 @@ impl App {
             return Ok(before);
         }
         let owners = [("owner", facts.owner, before.facts.owner)];
-        require_new_members(&mut tx, actor.org, owners).await?;
+        require_new_members(c, actor.org, owners).await?;
         let review = before.facts.changes_classification_facts(&facts);
         let after = AiSystem {
             facts,
@@ -291,7 +289,7 @@ impl App {
             revision: revision + 1,
             ..before.clone()
         };
-        tx.update_ai_system(actor.org, &after, revision, review)
+        c.update_ai_system(actor.org, &after, revision, review)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(what) if what == "revision" => {
@@ -300,46 +298,33 @@ impl App {
                 other => name_taken(&after.facts.name)(other),
             })?;
         let marks_review = review && before.classification.is_some();
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::AiSystemUpdated,
-                id,
-                json!({"fields": changed, "classification_needs_review": marks_review}),
-            ),
-            now,
-        )
-        .await?;
-        let after = tx.ai_system(actor.org, id).await?;
-        tx.commit().await?;
+        c.record(AuditAction::AiSystemUpdated, id, json!({"fields": changed, "classification_needs_review": marks_review})).await?;
+        let after = c.ai_system(actor.org, id).await?;
         after.ok_or(AppError::NotFound("AI system"))
+        })
+        .await
     }
 
     /// Removes a system with its components and classification history.
     pub async fn delete_ai_system(&self, actor: &Actor, id: AiSystemId) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let system = tx
-            .ai_system(actor.org, id)
-            .await?
-            .ok_or(AppError::NotFound("AI system"))?;
-        tx.delete_ai_system(actor.org, id)
-            .await
-            .map_err(not_found("AI system"))?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
+        self.change(actor.org, actor, async |c| {
+            let system = c
+                .ai_system(actor.org, id)
+                .await?
+                .ok_or(AppError::NotFound("AI system"))?;
+            c.delete_ai_system(actor.org, id)
+                .await
+                .map_err(not_found("AI system"))?;
+            c.record(
                 AuditAction::AiSystemDeleted,
                 id,
                 json!({"name": system.facts.name}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Adds a component to a system.
@@ -352,7 +337,8 @@ impl App {
     ) -> Result<Component> {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
-        let (mut tx, now) = self.begin(actor.org).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
         let component = Component {
             id: ComponentId::new(),
             system,
@@ -361,23 +347,19 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        tx.ai_system(actor.org, system)
+        c.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
-        let present = tx.components(actor.org, system).await?.len();
+        let present = c.components(actor.org, system).await?.len();
         if present >= crate::bom::MAX_COMPONENTS_PER_SYSTEM {
             return Err(crate::bom::too_many("kind", present + 1));
         }
-        tx.insert_component(actor.org, &component).await?;
+        c.insert_component(actor.org, &component).await?;
         let change = json!({"system": system.to_string(), "kind": kind, "name": component.facts.name, "version": component.facts.version});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::ComponentAdded, component.id, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::ComponentAdded, component.id, change).await?;
         Ok(component)
+        })
+        .await
     }
 
     /// Replaces a component's facts.
@@ -389,45 +371,38 @@ impl App {
     ) -> Result<Component> {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let before = tx
-            .component(actor.org, id)
-            .await?
-            .ok_or(AppError::NotFound("component"))?;
-        let after = Component {
-            facts,
-            updated_at: now,
-            ..before
-        };
-        tx.update_component(actor.org, &after).await?;
-        let change = json!({"system": after.system.to_string(), "name": after.facts.name});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::ComponentUpdated, id, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            let before = c
+                .component(actor.org, id)
+                .await?
+                .ok_or(AppError::NotFound("component"))?;
+            let after = Component {
+                facts,
+                updated_at: now,
+                ..before
+            };
+            c.update_component(actor.org, &after).await?;
+            let change = json!({"system": after.system.to_string(), "name": after.facts.name});
+            c.record(AuditAction::ComponentUpdated, id, change).await?;
+            Ok(after)
+        })
+        .await
     }
 
     /// Removes a component.
     pub async fn remove_component(&self, actor: &Actor, id: ComponentId) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let before = tx
+        self.change(actor.org, actor, async |c| {
+        let before = c
             .component(actor.org, id)
             .await?
             .ok_or(AppError::NotFound("component"))?;
-        tx.delete_component(actor.org, id).await?;
+        c.delete_component(actor.org, id).await?;
         let change = json!({"system": before.system.to_string(), "kind": before.kind, "name": before.facts.name});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::ComponentRemoved, id, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::ComponentRemoved, id, change).await?;
         Ok(())
+        })
+        .await
     }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod blobs;
 mod bom;
 mod catalogue_impact;
+mod change;
 mod classification;
 mod clause_coverage;
 mod clock;
@@ -186,9 +187,9 @@ impl App {
         self.clock.now()
     }
 
-    /// Begins the write transaction of a change to `org`, holding the organisation's lock,
-    /// and reads the time of the change under it: what the use case reads next cannot change
-    /// before it writes, and the times of the organisation's audit trail never decrease.
+    /// Begins a write transaction holding `org`'s lock, and reads the time under it, for
+    /// the one write that is not itself audited (signing a checkpoint of the audit trail);
+    /// every change to records goes through [`App::change`], which records its event.
     pub(crate) async fn begin(
         &self,
         org: domain::OrgId,

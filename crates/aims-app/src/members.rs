@@ -1,7 +1,7 @@
 //! Members of an organisation: invitations, roles, removal.
 
 use aims_domain::account::{Email, Invitation, Member, Password, User};
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::{Actor, InvitationId, OrgId, Permission, Role, SecretHash, UserId, account};
 use serde_json::json;
 
@@ -96,38 +96,36 @@ impl App {
         let role: Role = new.role.parse()?;
         require_may_grant(actor, role)?;
         let email = Email::parse(&new.email)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        if let Some(user) = tx.user_by_email(&email).await?
-            && tx.role_of(actor.org, user.id).await?.is_some()
-        {
-            return Err(AppError::Invalid(aims_domain::ValidationError::new(
-                "email",
-                "is already a member",
-            )));
-        }
-        let credential = Credential::generate("")?;
-        let invitation = Invitation {
-            id: InvitationId::new(),
-            org: actor.org,
-            email,
-            role,
-            invited_by: actor.user(),
-            created_at: now,
-            expires_at: now.plus_days(Invitation::VALID_DAYS),
-            accepted_at: None,
-            revoked_at: None,
-        };
-        tx.insert_invitation(actor.org, &invitation, &credential.hash)
-            .await?;
-        let change = json!({"email": invitation.email.as_str(), "role": role.as_str()});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::InvitationCreated, invitation.id, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((invitation, credential))
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            if let Some(user) = c.user_by_email(&email).await?
+                && c.role_of(actor.org, user.id).await?.is_some()
+            {
+                return Err(AppError::Invalid(aims_domain::ValidationError::new(
+                    "email",
+                    "is already a member",
+                )));
+            }
+            let credential = Credential::generate("")?;
+            let invitation = Invitation {
+                id: InvitationId::new(),
+                org: actor.org,
+                email,
+                role,
+                invited_by: actor.user(),
+                created_at: now,
+                expires_at: now.plus_days(Invitation::VALID_DAYS),
+                accepted_at: None,
+                revoked_at: None,
+            };
+            c.insert_invitation(actor.org, &invitation, &credential.hash)
+                .await?;
+            let change = json!({"email": invitation.email.as_str(), "role": role.as_str()});
+            c.record(AuditAction::InvitationCreated, invitation.id, change)
+                .await?;
+            Ok((invitation, credential))
+        })
+        .await
     }
 
     /// The open invitations of the actor's organisation.
@@ -144,18 +142,16 @@ impl App {
     /// Withdraws an open invitation.
     pub async fn revoke_invitation(&self, actor: &Actor, id: InvitationId) -> Result<()> {
         actor.require(Permission::ManageMembers)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        tx.close_invitation(actor.org, id, false, now)
-            .await
-            .map_err(not_found("invitation"))?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::InvitationRevoked, id, json!({})),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            c.close_invitation(actor.org, id, false, now)
+                .await
+                .map_err(not_found("invitation"))?;
+            c.record(AuditAction::InvitationRevoked, id, json!({}))
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The invitation behind a link and the name of its organisation. Unknown, used and
@@ -255,29 +251,26 @@ impl App {
         actor.require(Permission::ManageMembers)?;
         let role: Role = role.parse()?;
         require_may_grant(actor, role)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let current = tx
-            .role_of(actor.org, user)
-            .await?
-            .ok_or(AppError::NotFound("member"))?;
-        if current == Role::Owner {
-            actor.require(Permission::ManageOwners)?;
-            if role != Role::Owner && tx.count_owners(actor.org).await? <= 1 {
-                return Err(AppError::Conflict(
-                    "the last owner cannot lose the owner role".into(),
-                ));
+        self.change(actor.org, actor, async |c| {
+            let current = c
+                .role_of(actor.org, user)
+                .await?
+                .ok_or(AppError::NotFound("member"))?;
+            if current == Role::Owner {
+                actor.require(Permission::ManageOwners)?;
+                if role != Role::Owner && c.count_owners(actor.org).await? <= 1 {
+                    return Err(AppError::Conflict(
+                        "the last owner cannot lose the owner role".into(),
+                    ));
+                }
             }
-        }
-        tx.set_role(actor.org, user, role).await?;
-        let change = json!({"from": current.as_str(), "to": role.as_str()});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::MemberRoleChanged, user, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            c.set_role(actor.org, user, role).await?;
+            let change = json!({"from": current.as_str(), "to": role.as_str()});
+            c.record(AuditAction::MemberRoleChanged, user, change)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Removes a member (and revokes their API tokens for this organisation). A member may
@@ -286,30 +279,27 @@ impl App {
         if actor.user() != Some(user) {
             actor.require(Permission::ManageMembers)?;
         }
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let current = tx
-            .role_of(actor.org, user)
-            .await?
-            .ok_or(AppError::NotFound("member"))?;
-        if current == Role::Owner {
-            if actor.user() != Some(user) {
-                actor.require(Permission::ManageOwners)?;
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            let current = c
+                .role_of(actor.org, user)
+                .await?
+                .ok_or(AppError::NotFound("member"))?;
+            if current == Role::Owner {
+                if actor.user() != Some(user) {
+                    actor.require(Permission::ManageOwners)?;
+                }
+                if c.count_owners(actor.org).await? <= 1 {
+                    return Err(AppError::Conflict(
+                        "the last owner cannot be removed".into(),
+                    ));
+                }
             }
-            if tx.count_owners(actor.org).await? <= 1 {
-                return Err(AppError::Conflict(
-                    "the last owner cannot be removed".into(),
-                ));
-            }
-        }
-        tx.remove_membership(actor.org, user, now).await?;
-        let change = json!({"role": current.as_str()});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::MemberRemoved, user, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            c.remove_membership(actor.org, user, now).await?;
+            let change = json!({"role": current.as_str()});
+            c.record(AuditAction::MemberRemoved, user, change).await?;
+            Ok(())
+        })
+        .await
     }
 }

@@ -1,7 +1,7 @@
 //! The organisation itself: its settings, and the organisations a person belongs to.
 
 use aims_domain::account::{OrgMembership, Organisation};
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::{Actor, Permission, account};
 use serde_json::json;
 
@@ -19,19 +19,17 @@ impl App {
     pub async fn rename_org(&self, actor: &Actor, name: &str) -> Result<Organisation> {
         actor.require(Permission::ManageOrganisation)?;
         let name = account::org_name(name)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let before = tx.org(actor.org).await?;
-        tx.rename_org(actor.org, &name, now).await?;
-        let change = json!({"name": {"from": before.name, "to": name}});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::OrganisationRenamed, actor.org, change),
-            now,
-        )
-        .await?;
-        let after = tx.org(actor.org).await?;
-        tx.commit().await?;
-        Ok(after)
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            let before = c.org(actor.org).await?;
+            c.rename_org(actor.org, &name, now).await?;
+            let change = json!({"name": {"from": before.name, "to": name}});
+            c.record(AuditAction::OrganisationRenamed, actor.org, change)
+                .await?;
+            let after = c.org(actor.org).await?;
+            Ok(after)
+        })
+        .await
     }
 
     /// The organisations the person behind `actor` belongs to; a token sees only its own.

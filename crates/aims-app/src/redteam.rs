@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::evidence::{EvidenceFacts, MAX_FILE_BYTES, Target, TargetKind};
 use aims_domain::redteam::{RedTeamRun, RunVerdict};
 use aims_domain::{Actor, AiSystemId, Permission, RedTeamRunId, ValidationError};
@@ -105,27 +105,25 @@ impl App {
             recorded_by: actor.label.clone(),
             created_at: now,
         };
-        let mut tx = self.store.write_for(actor.org).await?;
-        self.record_evidence(&mut tx, actor, &evidence).await?;
-        tx.insert_redteam_run(actor.org, &run).await?;
-        let change = json!({
-            "system": system.to_string(),
-            "run_id": run.run_id,
-            "tool": run.tool,
-            "verdict": run.verdict,
-            "judged": run.judged,
-            "failed": run.failed,
-            "errors": run.errors,
-            "journal_sha256": run.journal_sha256,
-            "evidence": run.evidence.to_string(),
-        });
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::RedTeamRunRecorded, run.id, change),
-            now,
-        )
+        self.change(actor.org, actor, async |c| {
+            self.record_evidence(c, actor, &evidence).await?;
+            c.insert_redteam_run(actor.org, &run).await?;
+            let change = json!({
+                "system": system.to_string(),
+                "run_id": run.run_id,
+                "tool": run.tool,
+                "verdict": run.verdict,
+                "judged": run.judged,
+                "failed": run.failed,
+                "errors": run.errors,
+                "journal_sha256": run.journal_sha256,
+                "evidence": run.evidence.to_string(),
+            });
+            c.record(AuditAction::RedTeamRunRecorded, run.id, change)
+                .await?;
+            Ok(())
+        })
         .await?;
-        tx.commit().await?;
         Ok(run)
     }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::{Actor, ActorKind, AiSystemId, JobId, OrgId, Permission, Role, ValidationError};
 use aims_redteam::config::RunConfig;
 use aims_redteam::pack::ProbeLibrary;
@@ -202,8 +202,9 @@ impl App {
     ) -> Result<JobStatus> {
         actor.require(Permission::ManageOrganisation)?;
         let (config, _) = checked_config(text, &self.redteam_hosts)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        tx.ai_system(actor.org, system)
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        c.ai_system(actor.org, system)
             .await?
             .ok_or(AppError::NotFound("AI system"))?;
         let payload = Payload {
@@ -211,7 +212,7 @@ impl App {
             config: text.to_owned(),
             started_by: actor.label.clone(),
         };
-        tx.enqueue_job(
+        c.enqueue_job(
             &NewJob {
                 org: Some(actor.org),
                 kind: JOB_KIND.into(),
@@ -225,25 +226,16 @@ impl App {
             now,
         )
         .await?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::RedTeamRunStarted,
-                system,
-                json!({"name": config.name, "target": aims_redteam::runner::describe_target(&config.target)}),
-            ),
-            now,
-        )
-        .await?;
-        let job = tx
+        c.record(AuditAction::RedTeamRunStarted, system, json!({"name": config.name, "target": aims_redteam::runner::describe_target(&config.target)})).await?;
+        let job = c
             .jobs_about(actor.org, JOB_KIND, &system.to_string(), 1)
             .await?
             .into_iter()
             .next()
             .ok_or_else(|| AppError::Internal("the queued run is not in the queue".into()))?;
-        tx.commit().await?;
         Ok(job)
+        })
+        .await
     }
 
     /// Carries out a queued run and records it. The run stops early when someone cancels
@@ -361,65 +353,58 @@ impl App {
     }
 
     async fn record_cancelled_run(&self, org: OrgId, payload: &Payload, by: &str) -> Result<()> {
-        let (mut tx, now) = self.begin(org).await?;
         let actor = Actor {
             kind: ActorKind::System,
             org,
             role: Role::Editor,
             label: format!("red-team job started by {}", payload.started_by),
         };
-        tx.append_audit(
-            org,
-            NewAuditEvent::new(
-                &actor,
+        self.change(org, &actor, async |c| {
+            c.record(
                 AuditAction::RedTeamRunCancelled,
                 payload.system,
                 json!({"cancelled_by": by}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Asks to cancel a red-team run started from aims (owner, admin): one still queued ends
     /// at once, one running stops within seconds and records nothing.
     pub async fn cancel_redteam_run(&self, actor: &Actor, job: JobId) -> Result<JobStatus> {
         actor.require(Permission::ManageOrganisation)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        match tx.job_status(actor.org, job).await? {
-            Some(status) if status.kind == JOB_KIND => {
-                if !matches!(status.state.as_str(), "queued" | "running") {
-                    return Err(AppError::Conflict(format!(
-                        "the run has ended already ({})",
-                        status.state
-                    )));
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            match c.job_status(actor.org, job).await? {
+                Some(status) if status.kind == JOB_KIND => {
+                    if !matches!(status.state.as_str(), "queued" | "running") {
+                        return Err(AppError::Conflict(format!(
+                            "the run has ended already ({})",
+                            status.state
+                        )));
+                    }
+                    if status.cancel_requested_by.is_some() {
+                        return Err(AppError::Conflict(
+                            "the run is being cancelled already".into(),
+                        ));
+                    }
                 }
-                if status.cancel_requested_by.is_some() {
-                    return Err(AppError::Conflict(
-                        "the run is being cancelled already".into(),
-                    ));
-                }
+                _ => return Err(AppError::NotFound("red-team job")),
             }
-            _ => return Err(AppError::NotFound("red-team job")),
-        }
-        let status = tx
-            .request_job_cancel(actor.org, job, &actor.label, now)
-            .await?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
+            let status = c
+                .request_job_cancel(actor.org, job, &actor.label, now)
+                .await?;
+            c.record(
                 AuditAction::RedTeamRunCancelRequested,
                 job,
                 json!({"system": status.subject}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(status)
+            )
+            .await?;
+            Ok(status)
+        })
+        .await
     }
 
     /// The latest red-team runs started from aims for `system`, newest first.

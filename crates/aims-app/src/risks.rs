@@ -1,7 +1,7 @@
 //! The risk register: the organisation's method, risks with their treatment and acceptance,
 //! and the heat map.
 
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::risk::{
     Acceptance, HeatMapCounts, Risk, RiskFacts, RiskMethod, describe_change, heat_map_svg_linked,
 };
@@ -256,14 +256,15 @@ impl App {
     pub async fn set_risk_method(&self, actor: &Actor, method: RiskMethod) -> Result<usize> {
         actor.require(Permission::ManageOrganisation)?;
         let method = method.validate()?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let old = method_of(&mut tx, actor).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        let old = method_of(&mut c.tx, actor).await?;
         let details = describe_change(&old, &method);
-        tx.put_risk_method(actor.org, &method, now, &actor.label)
+        c.tx.put_risk_method(actor.org, &method, now, &actor.label)
             .await?;
         let mut rescored = 0;
         let mut withdrawn = Vec::new();
-        for mut risk in tx.all_risks(actor.org).await? {
+        for mut risk in c.tx.all_risks(actor.org).await? {
             let before = levels(&old, &risk.facts);
             risk.facts.rescore(&old, &method);
             let after = levels(&method, &risk.facts);
@@ -273,18 +274,14 @@ impl App {
             }
             let revision = risk.revision;
             risk.updated_at = now;
-            tx.update_risk(actor.org, &risk, after, revision).await?;
+            c.tx.update_risk(actor.org, &risk, after, revision).await?;
             rescored += 1;
         }
         let change = json!({"changes": details, "risks_rescored": rescored, "acceptances_withdrawn": withdrawn});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::RiskMethodChanged, actor.org, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::RiskMethodChanged, actor.org, change).await?;
         Ok(rescored)
+        })
+        .await
     }
 
     /// A filtered, sorted page of the register.
@@ -322,10 +319,11 @@ impl App {
     /// that rates it, read in the same transaction.
     pub async fn create_risk(&self, actor: &Actor, facts: RiskFacts) -> Result<(Risk, RiskMethod)> {
         actor.require(Permission::EditContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let method = method_of(&mut tx, actor).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        let method = method_of(&mut c.tx, actor).await?;
         let facts = facts.validate(&method)?;
-        self.check_risk_refs(&mut tx, actor, &facts, None).await?;
+        self.check_risk_refs(&mut c.tx, actor, &facts, None).await?;
         let mut risk = Risk {
             id: RiskId::new(),
             number: 0,
@@ -336,18 +334,15 @@ impl App {
             updated_at: now,
             revision: 1,
         };
-        risk.number = tx
+        risk.number = c
+            .tx
             .insert_risk(actor.org, &risk, levels(&method, &risk.facts))
             .await?;
         let change = json!({"number": risk.number, "title": risk.facts.title, "systems": risk.facts.systems.len()});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::RiskCreated, risk.id, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::RiskCreated, risk.id, change).await?;
         Ok((risk, method))
+        })
+        .await
     }
 
     /// Replaces a risk's facts if nobody changed it since `revision`. A change of its ratings
@@ -360,10 +355,12 @@ impl App {
         facts: RiskFacts,
     ) -> Result<(Risk, RiskMethod)> {
         actor.require(Permission::EditContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let method = method_of(&mut tx, actor).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        let method = method_of(&mut c.tx, actor).await?;
         let facts = facts.validate(&method)?;
-        let before = tx
+        let before = c
+            .tx
             .risk(actor.org, id)
             .await?
             .ok_or(AppError::NotFound("risk"))?;
@@ -374,7 +371,7 @@ impl App {
                 before.revision
             )));
         }
-        self.check_risk_refs(&mut tx, actor, &facts, Some(&before.facts))
+        self.check_risk_refs(&mut c.tx, actor, &facts, Some(&before.facts))
             .await?;
         let fields = before.facts.changed_fields(&facts);
         if fields.is_empty() {
@@ -398,7 +395,7 @@ impl App {
             revision: revision + 1,
             ..before
         };
-        tx.update_risk(actor.org, &after, levels(&method, &after.facts), revision)
+        c.tx.update_risk(actor.org, &after, levels(&method, &after.facts), revision)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(_) => {
@@ -407,14 +404,10 @@ impl App {
                 other => other.into(),
             })?;
         let change = json!({"fields": fields, "acceptance_withdrawn": withdraw});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::RiskUpdated, id, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::RiskUpdated, id, change).await?;
         Ok((after, method))
+        })
+        .await
     }
 
     /// The risk owner's recorded sign-off that the (residual) risk may stand.
@@ -431,67 +424,52 @@ impl App {
                 "only a person, the risk owner, can accept a risk",
             )
         })?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let method = method_of(&mut tx, actor).await?;
-        let before = tx
-            .risk(actor.org, id)
-            .await?
-            .ok_or(AppError::NotFound("risk"))?;
-        let acceptance = Acceptance {
-            by,
-            at: now,
-            note: note.to_owned(),
-        }
-        .validate(&before, &method, actor.role)?;
-        let revision = before.revision;
-        let after = Risk {
-            acceptance: Some(acceptance),
-            updated_at: now,
-            revision: revision + 1,
-            ..before
-        };
-        tx.update_risk(actor.org, &after, levels(&method, &after.facts), revision)
-            .await?;
-        let level = method
-            .level_label(levels(&method, &after.facts).residual)
-            .to_owned();
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::RiskAccepted,
-                id,
-                json!({"residual_level": level, "note": note.trim()}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((after, method))
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            let method = method_of(&mut c.tx, actor).await?;
+            let before =
+                c.tx.risk(actor.org, id)
+                    .await?
+                    .ok_or(AppError::NotFound("risk"))?;
+            let acceptance = Acceptance {
+                by,
+                at: now,
+                note: note.to_owned(),
+            }
+            .validate(&before, &method, actor.role)?;
+            let revision = before.revision;
+            let after = Risk {
+                acceptance: Some(acceptance),
+                updated_at: now,
+                revision: revision + 1,
+                ..before
+            };
+            c.tx.update_risk(actor.org, &after, levels(&method, &after.facts), revision)
+                .await?;
+            let level = method
+                .level_label(levels(&method, &after.facts).residual)
+                .to_owned();
+            let details = json!({"residual_level": level, "note": note.trim()});
+            c.record(AuditAction::RiskAccepted, id, details).await?;
+            Ok((after, method))
+        })
+        .await
     }
 
     /// Removes a risk.
     pub async fn delete_risk(&self, actor: &Actor, id: RiskId) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let risk = tx
-            .risk(actor.org, id)
-            .await?
-            .ok_or(AppError::NotFound("risk"))?;
-        tx.delete_risk(actor.org, id).await?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::RiskDeleted,
-                id,
-                json!({"number": risk.number, "title": risk.facts.title}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.change(actor.org, actor, async |c| {
+            let risk =
+                c.tx.risk(actor.org, id)
+                    .await?
+                    .ok_or(AppError::NotFound("risk"))?;
+            c.tx.delete_risk(actor.org, id).await?;
+            let details = json!({"number": risk.number, "title": risk.facts.title});
+            c.record(AuditAction::RiskDeleted, id, details).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The heat map of open risks, inherent beside residual, overall or for one system; with

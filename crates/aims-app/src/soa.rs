@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::soa::{
     ControlRef, EvidenceRef, ImplementationFacts, ObligationLink, Soa, SoaChange, SoaInputs,
     SoaSnapshot, TreatmentLink, compare, derive_soa, to_csv,
@@ -245,47 +245,40 @@ impl App {
         change: impl FnOnce(ImplementationFacts) -> ImplementationFacts,
     ) -> Result<()> {
         actor.require(Permission::EditContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        if !self
-            .controls(&mut tx, actor)
-            .await?
-            .iter()
-            .any(|c| c.id == control)
-        {
-            return Err(AppError::NotFound("control"));
-        }
-        let before = tx
-            .implementations(actor.org)
-            .await?
-            .remove(control)
-            .unwrap_or_default();
-        let facts = change(before.clone()).validate()?;
-        crate::members::require_new_members(
-            &mut tx,
-            actor.org,
-            [("owner", facts.owner, before.owner)],
-        )
-        .await?;
-        tx.put_implementation(actor.org, control, &facts, now, &actor.label)
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            if !self
+                .controls(c, actor)
+                .await?
+                .iter()
+                .any(|c| c.id == control)
+            {
+                return Err(AppError::NotFound("control"));
+            }
+            let before = c
+                .implementations(actor.org)
+                .await?
+                .remove(control)
+                .unwrap_or_default();
+            let facts = change(before.clone()).validate()?;
+            crate::members::require_new_members(
+                c,
+                actor.org,
+                [("owner", facts.owner, before.owner)],
+            )
             .await?;
-        let change = json!({
-            "decision": [before.decision, facts.decision],
-            "status": [before.status, facts.status],
-            "justification_changed": before.justification != facts.justification,
-        });
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::ControlImplementationSet,
-                control,
-                change,
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            c.put_implementation(actor.org, control, &facts, now, &actor.label)
+                .await?;
+            let change = json!({
+                "decision": [before.decision, facts.decision],
+                "status": [before.status, facts.status],
+                "justification_changed": before.justification != facts.justification,
+            });
+            c.record(AuditAction::ControlImplementationSet, control, change)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Adds a control of the organisation's own; returns its id (`ORG-n`).
@@ -298,23 +291,16 @@ impl App {
         actor.require(Permission::EditContent)?;
         let title = aims_domain::validation::bounded_text("title", title, 1, 200)?;
         let description = aims_domain::validation::long_text("description", description, 10_000)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let id = tx
-            .insert_own_control(actor.org, &title, &description, now)
-            .await?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::ControlAdded,
-                &id,
-                json!({"title": title}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(id)
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            let id = c
+                .insert_own_control(actor.org, &title, &description, now)
+                .await?;
+            c.record(AuditAction::ControlAdded, &id, json!({"title": title}))
+                .await?;
+            Ok(id)
+        })
+        .await
     }
 
     /// Freezes the SoA as it stands into its next version.
@@ -322,60 +308,54 @@ impl App {
         actor.require(Permission::EditContent)?;
         // Derived under the lock the version is numbered and stored under, so that a later
         // version never holds older content than an earlier one.
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let report = self.derive_soa_in(&mut tx, actor, now).await?;
-        let version = tx.next_soa_version(actor.org).await?;
+        self.change(actor.org, actor, async |c| {
+        let now = c.now;
+        let report = self.derive_soa_in(c, actor, now).await?;
+        let version = c.next_soa_version(actor.org).await?;
         let summary = report.soa.summary();
         let snapshot = serde_json::to_value(SoaSnapshot::new(version, now, report.soa))
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        tx.insert_soa_version(actor.org, version, &snapshot, now, &actor.label)
+        c.insert_soa_version(actor.org, version, &snapshot, now, &actor.label)
             .await?;
         let change = json!({"version": version, "applicable": summary.applicable, "excluded": summary.excluded, "flagged": summary.flagged});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::SoaGenerated, version, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::SoaGenerated, version, change).await?;
         Ok(version)
+        })
+        .await
     }
 
     /// Approves one SoA version (owner, admin).
     pub async fn approve_soa_version(&self, actor: &Actor, version: i64) -> Result<()> {
         actor.require(Permission::ApproveContent)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let found = tx
-            .soa_version(actor.org, version)
-            .await?
-            .ok_or(AppError::NotFound("SoA version"))?;
-        if found.approved_at.is_some() {
-            return Err(AppError::Conflict(format!(
-                "version {version} is approved already"
-            )));
-        }
-        let newest = tx.next_soa_version(actor.org).await? - 1;
-        if version != newest {
-            return Err(AppError::Conflict(format!(
-                "version {version} has been superseded by version {newest}; only the newest \
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            let found = c
+                .soa_version(actor.org, version)
+                .await?
+                .ok_or(AppError::NotFound("SoA version"))?;
+            if found.approved_at.is_some() {
+                return Err(AppError::Conflict(format!(
+                    "version {version} is approved already"
+                )));
+            }
+            let newest = c.next_soa_version(actor.org).await? - 1;
+            if version != newest {
+                return Err(AppError::Conflict(format!(
+                    "version {version} has been superseded by version {newest}; only the newest \
                  version can be approved"
-            )));
-        }
-        tx.approve_soa_version(actor.org, version, &actor.label, now)
-            .await?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
+                )));
+            }
+            c.approve_soa_version(actor.org, version, &actor.label, now)
+                .await?;
+            c.record(
                 AuditAction::SoaApproved,
                 version,
                 json!({"version": version}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+            )
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Every SoA version, newest first.

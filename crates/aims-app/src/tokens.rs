@@ -1,7 +1,7 @@
 //! API tokens: made by a member for one organisation, with a role no wider than theirs.
 
 use aims_domain::account::{ApiToken, Email};
-use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::audit::AuditAction;
 use aims_domain::{Actor, ApiTokenId, OrgId, Permission, Role, ValidationError, account};
 use serde_json::json;
 
@@ -105,17 +105,13 @@ impl App {
             last_used_at: None,
             revoked_at: None,
         };
-        let mut tx = self.store.write_for(actor.org).await?;
-        tx.insert_api_token(actor.org, &token, &secret.hash).await?;
+        self.change(actor.org, actor, async |c| {
+        c.insert_api_token(actor.org, &token, &secret.hash).await?;
         let change = json!({"name": token.name, "role": role.as_str(), "expires_at": expires_at.map(|t| t.to_string())});
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(actor, AuditAction::TokenCreated, token.id, change),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        c.record(AuditAction::TokenCreated, token.id, change).await?;
         Ok(CreatedToken { token, secret })
+        })
+        .await
     }
 
     /// The tokens the actor may see: all of the organisation's for those who manage them,
@@ -133,31 +129,24 @@ impl App {
     /// Revokes a token: one's own, or any for those who manage all tokens.
     pub async fn revoke_token(&self, actor: &Actor, id: ApiTokenId) -> Result<()> {
         actor.require(Permission::ManageOwnTokens)?;
-        let (mut tx, now) = self.begin(actor.org).await?;
-        let token = tx
-            .api_token(actor.org, id)
-            .await
-            .map_err(not_found("token"))?;
-        if Some(token.created_by) != actor.user() {
-            actor
-                .require(Permission::ManageAllTokens)
-                .map_err(|_| AppError::NotFound("token"))?;
-        }
-        tx.revoke_api_token(actor.org, id, now)
-            .await
-            .map_err(not_found("token"))?;
-        tx.append_audit(
-            actor.org,
-            NewAuditEvent::new(
-                actor,
-                AuditAction::TokenRevoked,
-                id,
-                json!({"name": token.name}),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.change(actor.org, actor, async |c| {
+            let now = c.now;
+            let token = c
+                .api_token(actor.org, id)
+                .await
+                .map_err(not_found("token"))?;
+            if Some(token.created_by) != actor.user() {
+                actor
+                    .require(Permission::ManageAllTokens)
+                    .map_err(|_| AppError::NotFound("token"))?;
+            }
+            c.revoke_api_token(actor.org, id, now)
+                .await
+                .map_err(not_found("token"))?;
+            c.record(AuditAction::TokenRevoked, id, json!({"name": token.name}))
+                .await?;
+            Ok(())
+        })
+        .await
     }
 }
