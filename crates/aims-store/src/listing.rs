@@ -12,7 +12,10 @@ use crate::match_counts::{Counted, Marks};
 use crate::row::RowExt;
 use crate::tx::Tx;
 
-/// Adds `value` to the binds and numbers the `?` of `clause` after it.
+/// Adds `value` to the binds and numbers the `?` of `clause` after it. Not
+/// `sqlx::QueryBuilder`: over the `Any` driver it writes `?` placeholders (sqlx 0.9's
+/// `AnyArguments` keeps the default `format_placeholder`), which PostgreSQL rejects, while
+/// `$n` works on both engines.
 pub(crate) fn bind(clause: &str, value: String, binds: &mut Vec<String>) -> String {
     binds.push(value);
     clause.replace('?', &format!("${}", binds.len()))
