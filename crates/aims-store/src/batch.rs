@@ -110,6 +110,19 @@ impl Tx {
         columns: &[&str],
         rows: Vec<Vec<Cell>>,
     ) -> Result<()> {
+        self.insert_rows_then(table, columns, rows, "").await?;
+        Ok(())
+    }
+
+    /// As [`Tx::insert_rows`], with `tail` (an `ON CONFLICT` clause, binding nothing) after
+    /// each statement's `VALUES`; how many rows the statements inserted or changed.
+    pub(crate) async fn insert_rows_then(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Cell>>,
+        tail: &str,
+    ) -> Result<u64> {
         if let Some(bad) = rows.iter().position(|r| r.len() != columns.len()) {
             return Err(StoreError::Corrupt(format!(
                 "table {table} row {}: {} values for {} columns",
@@ -122,19 +135,20 @@ impl Tx {
         let numbered = self.engine() == Engine::Postgres;
         let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
         let mut rows = rows.into_iter().peekable();
+        let mut affected = 0;
         while rows.peek().is_some() {
             let chunk: Vec<Vec<Cell>> = rows.by_ref().take(per_statement).collect();
             let sql = format!(
-                "{head}{}",
+                "{head}{}{tail}",
                 values_list(chunk.len(), columns.len(), numbered)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for cell in chunk.into_iter().flatten() {
                 query = cell.bind_to(query);
             }
-            query.execute(self.conn()).await?;
+            affected += query.execute(self.conn()).await?.rows_affected();
         }
-        Ok(())
+        Ok(affected)
     }
 }
 

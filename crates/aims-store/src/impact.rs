@@ -5,7 +5,8 @@ use aims_domain::{AiSystemId, ImpactAssessmentId, OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, affected_one, map_rows};
+use crate::row::{RowExt, map_rows, opt_parsed, parsed};
+use crate::table_row::{TableRow, Update, columns_but, table_row};
 use crate::tx::Tx;
 
 /// One saved version of an assessment.
@@ -17,32 +18,147 @@ pub struct AssessmentVersion {
     pub saved_by: String,
 }
 
-fn content(row: &AnyRow) -> Result<AssessmentContent> {
-    serde_json::from_str(&row.text("content")?)
-        .map_err(|e| StoreError::Corrupt(format!("column content: {e}")))
+table_row! {
+    /// A row of `impact_assessments`: the latest version's number and what lists show of it,
+    /// and the approval of one version.
+    struct AssessmentRow in "impact_assessments" {
+        id: String,
+        org_id: String,
+        system_id: String,
+        title: String,
+        version: i64,
+        approved_version: Option<i64>,
+        approved_by: Option<String>,
+        approved_by_label: Option<String>,
+        approved_at: Option<i64>,
+        next_review: Option<i64>,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
-fn read(row: &AnyRow) -> Result<ImpactAssessment> {
-    let approval = match row.opt_int("approved_version")? {
-        Some(version) => Some(Approval {
+table_row! {
+    /// A row of `impact_assessment_versions`: one saved version's content, as JSON.
+    struct VersionRow in "impact_assessment_versions" {
+        assessment_id: String,
+        org_id: String,
+        version: i64,
+        content: String,
+        saved_at: i64,
+        saved_by: String,
+    }
+}
+
+/// The columns an approval writes; saving a version leaves them as they are.
+const APPROVAL: [&str; 4] = [
+    "approved_version",
+    "approved_by",
+    "approved_by_label",
+    "approved_at",
+];
+
+impl AssessmentRow {
+    fn new(org: OrgId, a: &ImpactAssessment) -> Self {
+        let mut row = Self {
+            id: a.id.to_string(),
+            org_id: org.to_string(),
+            system_id: a.system.to_string(),
+            title: String::new(),
+            version: a.version,
+            approved_version: None,
+            approved_by: None,
+            approved_by_label: None,
+            approved_at: None,
+            next_review: None,
+            created_at: a.created_at.as_micros(),
+            updated_at: a.updated_at.as_micros(),
+        };
+        row.show(&a.content);
+        if let Some(approval) = &a.approval {
+            row.approve(approval);
+        }
+        row
+    }
+
+    /// Sets what the row repeats of the latest content.
+    fn show(&mut self, content: &AssessmentContent) {
+        self.title = content.title.clone();
+        self.next_review = content.next_review.map(|t| t.as_micros());
+    }
+
+    fn approve(&mut self, approval: &Approval) {
+        self.approved_version = Some(approval.version);
+        self.approved_by = approval.by.map(|u| u.to_string());
+        self.approved_by_label = Some(approval.by_label.clone());
+        self.approved_at = Some(approval.at.as_micros());
+    }
+
+    /// The assessment, with `content` read from its latest version.
+    fn into_assessment(self, content: &str) -> Result<ImpactAssessment> {
+        let approval = match self.approved_version {
+            Some(version) => Some(Approval {
+                version,
+                by: opt_parsed("approved_by", self.approved_by.as_deref())?,
+                by_label: self.approved_by_label.unwrap_or_default(),
+                at: Timestamp::from_micros(self.approved_at.ok_or_else(|| {
+                    StoreError::Corrupt("column approved_at: empty for an approval".into())
+                })?),
+            }),
+            None => None,
+        };
+        Ok(ImpactAssessment {
+            id: parsed("id", &self.id)?,
+            system: parsed("system_id", &self.system_id)?,
+            version: self.version,
+            content: content_from(content)?,
+            approval,
+            created_at: Timestamp::from_micros(self.created_at),
+            updated_at: Timestamp::from_micros(self.updated_at),
+        })
+    }
+}
+
+impl VersionRow {
+    fn new(
+        org: OrgId,
+        id: ImpactAssessmentId,
+        version: i64,
+        content: &AssessmentContent,
+        at: Timestamp,
+        by: &str,
+    ) -> Result<Self> {
+        Ok(Self {
+            assessment_id: id.to_string(),
+            org_id: org.to_string(),
             version,
-            by: row.opt_parsed("approved_by")?,
-            by_label: row.opt_text("approved_by_label")?.unwrap_or_default(),
-            at: row.at("approved_at")?,
-        }),
-        None => None,
-    };
-    Ok(ImpactAssessment {
-        id: row.parsed("id")?,
-        system: row.parsed("system_id")?,
-        version: row.int("version")?,
-        content: content(row)?,
-        approval,
-        created_at: row.at("created_at")?,
-        updated_at: row.at("updated_at")?,
-    })
+            content: serde_json::to_string(content)
+                .map_err(|e| StoreError::Corrupt(format!("assessment content: {e}")))?,
+            saved_at: at.as_micros(),
+            saved_by: by.to_owned(),
+        })
+    }
+
+    fn into_version(self) -> Result<AssessmentVersion> {
+        Ok(AssessmentVersion {
+            version: self.version,
+            content: content_from(&self.content)?,
+            saved_at: Timestamp::from_micros(self.saved_at),
+            saved_by: self.saved_by,
+        })
+    }
 }
 
+fn content_from(json: &str) -> Result<AssessmentContent> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("column content: {e}")))
+}
+
+/// An assessment read with its latest version's content (the join of [`SELECT`]).
+fn read(row: &AnyRow) -> Result<ImpactAssessment> {
+    AssessmentRow::from_row(row)?.into_assessment(&row.text("content")?)
+}
+
+/// The assessment's row and its latest version's content, the one column of that version
+/// the row lacks (its other columns share names with the row's).
 const SELECT: &str = "SELECT a.*, v.content FROM impact_assessments a \
      JOIN impact_assessment_versions v ON v.assessment_id = a.id AND v.version = a.version";
 
@@ -54,48 +170,23 @@ impl Tx {
         a: &ImpactAssessment,
         saved_by: &str,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO impact_assessments (id, org_id, system_id, title, version, next_review, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(a.id.to_string())
-        .bind(org.to_string())
-        .bind(a.system.to_string())
-        .bind(&a.content.title)
-        .bind(a.version)
-        .bind(a.content.next_review.map(|t| t.as_micros()))
-        .bind(a.created_at.as_micros())
-        .bind(a.updated_at.as_micros())
-        .execute(self.conn())
-        .await?;
-        self.insert_assessment_version(org, a.id, a.version, &a.content, a.updated_at, saved_by)
-            .await
+        self.insert(vec![AssessmentRow::new(org, a)]).await?;
+        let version = VersionRow::new(org, a.id, a.version, &a.content, a.updated_at, saved_by)?;
+        self.insert(vec![version]).await
     }
 
-    async fn insert_assessment_version(
+    /// The stored row of one assessment of `org`, without its content.
+    async fn assessment_row(
         &mut self,
         org: OrgId,
         id: ImpactAssessmentId,
-        version: i64,
-        content: &AssessmentContent,
-        at: Timestamp,
-        by: &str,
-    ) -> Result<()> {
-        let json = serde_json::to_string(content)
-            .map_err(|e| StoreError::Corrupt(format!("assessment content: {e}")))?;
-        sqlx::query(
-            "INSERT INTO impact_assessment_versions (assessment_id, org_id, version, content, \
-             saved_at, saved_by) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id.to_string())
-        .bind(org.to_string())
-        .bind(version)
-        .bind(json)
-        .bind(at.as_micros())
-        .bind(by)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+    ) -> Result<Option<AssessmentRow>> {
+        let row = sqlx::query("SELECT * FROM impact_assessments WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(AssessmentRow::from_row).transpose()
     }
 
     /// Saves `content` as the version after `expected_version`; `Conflict("version")` when
@@ -109,27 +200,27 @@ impl Tx {
         at: Timestamp,
         by: &str,
     ) -> Result<i64> {
-        let done = sqlx::query(
-            "UPDATE impact_assessments SET version = version + 1, title = $1, next_review = $2, \
-             updated_at = $3 WHERE org_id = $4 AND id = $5 AND version = $6",
-        )
-        .bind(&content.title)
-        .bind(content.next_review.map(|t| t.as_micros()))
-        .bind(at.as_micros())
-        .bind(org.to_string())
-        .bind(id.to_string())
-        .bind(expected_version)
-        .execute(self.conn())
-        .await?;
-        if done.rows_affected() == 0 {
-            return match self.impact_assessment(org, id).await? {
-                Some(_) => Err(StoreError::Conflict("version".into())),
-                None => Err(StoreError::NotFound),
-            };
-        }
+        let mut row = self
+            .assessment_row(org, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let version = expected_version + 1;
-        self.insert_assessment_version(org, id, version, content, at, by)
-            .await?;
+        row.show(content);
+        row.version = version;
+        row.updated_at = at.as_micros();
+        // The approval is the approver's to write; the version is compared where it is
+        // written, so that of two saves from one version only one counts.
+        let how = Update {
+            key: &["org_id", "id"],
+            keep: &APPROVAL,
+            expect: Some(("version", expected_version)),
+            also: None,
+        };
+        if self.update(row, how).await? == 0 {
+            return Err(StoreError::Conflict("version".into()));
+        }
+        let saved = VersionRow::new(org, id, version, content, at, by)?;
+        self.insert(vec![saved]).await?;
         Ok(version)
     }
 
@@ -140,19 +231,23 @@ impl Tx {
         id: ImpactAssessmentId,
         approval: &Approval,
     ) -> Result<()> {
-        let done = sqlx::query(
-            "UPDATE impact_assessments SET approved_version = $1, approved_by = $2, \
-             approved_by_label = $3, approved_at = $4 WHERE org_id = $5 AND id = $6",
-        )
-        .bind(approval.version)
-        .bind(approval.by.map(|u| u.to_string()))
-        .bind(&approval.by_label)
-        .bind(approval.at.as_micros())
-        .bind(org.to_string())
-        .bind(id.to_string())
-        .execute(self.conn())
-        .await?;
-        affected_one(done)
+        let mut row = self
+            .assessment_row(org, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        row.approve(approval);
+        // Only the approval is written: a version saved meanwhile stays saved.
+        let keep = columns_but::<AssessmentRow>(&APPROVAL);
+        let how = Update {
+            key: &["org_id", "id"],
+            keep: &keep,
+            expect: None,
+            also: None,
+        };
+        match self.update(row, how).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
     }
 
     /// One assessment of `org`, with its latest content.
@@ -201,13 +296,6 @@ impl Tx {
         .bind(id.to_string())
         .fetch_all(self.conn())
         .await?;
-        map_rows(rows, |r| {
-            Ok(AssessmentVersion {
-                version: r.int("version")?,
-                content: content(r)?,
-                saved_at: r.at("saved_at")?,
-                saved_by: r.text("saved_by")?,
-            })
-        })
+        map_rows(rows, |r| VersionRow::from_row(r)?.into_version())
     }
 }

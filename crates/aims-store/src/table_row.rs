@@ -73,6 +73,27 @@ pub(crate) struct Update<'a> {
     pub also: Option<&'a str>,
 }
 
+/// Every column of `R` but `these`: what an update that writes only `these` keeps.
+pub(crate) fn columns_but<R: TableRow>(these: &[&str]) -> Vec<&'static str> {
+    R::COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !these.contains(c))
+        .collect()
+}
+
+/// `Corrupt` naming the first of `names` that is not a column of `R`: a statement built from
+/// a misspelt name would otherwise fail on one engine's wording, or not at all.
+fn known_columns<R: TableRow>(names: &[&str]) -> Result<()> {
+    match names.iter().find(|c| !R::COLUMNS.contains(c)) {
+        Some(unknown) => Err(StoreError::Corrupt(format!(
+            "table {} has no column {unknown}",
+            R::TABLE
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl Tx {
     /// Inserts `rows` in as few statements as the engines' parameter limits allow.
     pub(crate) async fn insert<R: TableRow>(&mut self, rows: Vec<R>) -> Result<()> {
@@ -83,17 +104,8 @@ impl Tx {
     /// Writes `row` over the stored row with the same key; how many rows changed (0 when
     /// none has the key, or its `expect` column holds another value).
     pub(crate) async fn update<R: TableRow>(&mut self, row: R, how: Update<'_>) -> Result<u64> {
-        if let Some(unknown) = how
-            .key
-            .iter()
-            .chain(how.keep)
-            .find(|c| !R::COLUMNS.contains(c))
-        {
-            return Err(StoreError::Corrupt(format!(
-                "table {} has no column {unknown}",
-                R::TABLE
-            )));
-        }
+        known_columns::<R>(how.key)?;
+        known_columns::<R>(how.keep)?;
         let named: Vec<(&str, Cell)> = R::COLUMNS.iter().copied().zip(row.into_cells()).collect();
         let set: Vec<&(&str, Cell)> = named
             .iter()
