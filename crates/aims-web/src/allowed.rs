@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::response::Response;
 
 use crate::error::ApiError;
-use crate::identity::{ApiActor, PageUser};
+use crate::identity::{ApiActor, PageMember};
 use crate::state::WebState;
 
 /// A permission a route needs, as a type.
@@ -71,10 +71,7 @@ impl<P: Need> FromRequestParts<WebState> for PageAllowed<P> {
         parts: &mut Parts,
         state: &WebState,
     ) -> Result<Self, Self::Rejection> {
-        let PageUser(context) = PageUser::from_request_parts(parts, state).await?;
-        let Ok(actor) = context.actor().cloned() else {
-            return Err(crate::pages::no_organisation_page());
-        };
+        let PageMember { context, actor } = PageMember::from_request_parts(parts, state).await?;
         if let Err(denied) = state.app.authorize(&actor, P::PERMISSION) {
             return Err(crate::pages::app_error_page(denied));
         }

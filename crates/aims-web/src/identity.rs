@@ -158,6 +158,31 @@ impl FromRequestParts<WebState> for PageUser {
     }
 }
 
+/// The signed-in person of a page request with their actor in the active organisation. Anyone
+/// not signed in is sent to the sign-in page, as by [`PageUser`]; a person who belongs to no
+/// organisation (any more) is shown the page that says so.
+pub struct PageMember {
+    /// The session, for the layout around the page.
+    pub context: SessionContext,
+    /// Who acts in the active organisation.
+    pub actor: Actor,
+}
+
+impl FromRequestParts<WebState> for PageMember {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let PageUser(context) = PageUser::from_request_parts(parts, state).await?;
+        match context.actor().cloned() {
+            Ok(actor) => Ok(PageMember { context, actor }),
+            Err(_) => Err(crate::pages::no_organisation_page()),
+        }
+    }
+}
+
 /// A signed-in person, if any, for pages that anyone may open.
 pub struct MaybeUser(pub Option<SessionContext>);
 

@@ -4,9 +4,10 @@ use axum::Json;
 use axum::extract::State;
 
 use super::Params;
-use super::views::{AuditEventView, AuditPageView, AuditParams, ChainReportView, SignedHeadView};
+use super::views::{AuditEventView, AuditPageView, ChainReportView, SignedHeadView};
 use crate::allowed::{Allowed, ReadAudit};
 use crate::error::{ApiError, Problem};
+use crate::queries::AuditParams;
 use crate::state::WebState;
 
 /// The organisation's audit events, newest first, filtered and cursor-paginated

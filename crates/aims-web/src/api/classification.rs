@@ -5,8 +5,8 @@ use aims_app::domain::eu_ai_act::{Answers, questions};
 use aims_app::{BomImportReport, ClassificationOutcome};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -140,25 +140,7 @@ pub async fn export_bom(
     Id(id): Id<AiSystemId>,
 ) -> Result<Response, ApiError> {
     let document = state.app.export_ml_bom(&actor, id).await?;
-    Ok(bom_response(&document, id))
-}
-
-/// A CycloneDX document as a download.
-pub fn bom_response(document: &serde_json::Value, id: AiSystemId) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.cyclonedx+json".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"ml-bom-{id}.cdx.json\""),
-            ),
-        ],
-        serde_json::to_string_pretty(document).unwrap_or_default(),
-    )
-        .into_response()
+    Ok(crate::downloads::ml_bom(&document, id))
 }
 
 /// What an ML-BOM import changed.

@@ -1,13 +1,13 @@
 //! Evidence: links and files supporting systems, controls, requirements and risks.
 
+use aims_app::AppError;
 use aims_app::Upload;
-use aims_app::domain::evidence::{Evidence, EvidenceFacts, StoredFile, Target};
+use aims_app::domain::evidence::{Evidence, EvidenceFacts, Target};
 use aims_app::domain::{EvidenceId, Timestamp, ValidationError};
-use aims_app::{App, AppError};
 use axum::Json;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -185,45 +185,6 @@ pub async fn show(
     Ok(Json(view(evidence, state.app.now())))
 }
 
-/// The file, checked against its SHA-256, always as a download and never rendered.
-pub async fn file_response(
-    app: &App,
-    actor: &aims_app::domain::Actor,
-    id: EvidenceId,
-) -> Result<Response, AppError> {
-    let (file, bytes): (StoredFile, Vec<u8>) = app.evidence_file(actor, id).await?;
-    let safe_name: String = file
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, file.media_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe_name}\""),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "sandbox; default-src 'none'".to_owned(),
-            ),
-            (
-                header::HeaderName::from_static("x-evidence-sha256"),
-                file.sha256,
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 /// Downloads the evidence's file after checking it against its SHA-256.
 #[utoipa::path(get, path = "/api/v1/evidence/{id}/file", tag = "evidence", params(("id" = String, Path)), responses(
     (status = 200, description = "The file, as an attachment"), (status = 404, body = Problem),
@@ -233,7 +194,7 @@ pub async fn download(
     ApiActor(actor): ApiActor,
     Id(id): Id<EvidenceId>,
 ) -> Result<Response, ApiError> {
-    Ok(file_response(&state.app, &actor, id).await?)
+    Ok(crate::downloads::evidence_file(&state.app, &actor, id).await?)
 }
 
 /// Removes a piece of evidence.

@@ -5,8 +5,8 @@ use aims_app::domain::{UserId, ValidationError};
 use aims_app::{AppError, SoaReport};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -222,27 +222,6 @@ pub struct ExportParams {
     pub version: Option<i64>,
 }
 
-/// An export as a download named after the version.
-pub fn download(
-    bytes: Vec<u8>,
-    kind: &'static str,
-    extension: &str,
-    version: Option<i64>,
-) -> Response {
-    let name = version.map_or_else(|| "soa-current".to_owned(), |v| format!("soa-v{v}"));
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{extension}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// The SoA as CSV with the columns auditors ask for.
 #[utoipa::path(get, path = "/api/v1/soa/export.csv", tag = "soa", params(ExportParams), responses(
     (status = 200, content_type = "text/csv", description = "The SoA"), (status = 404, body = Problem),
@@ -253,7 +232,7 @@ pub async fn csv(
     Params(p): Params<ExportParams>,
 ) -> Result<Response, ApiError> {
     let text = state.app.soa_csv(&actor, p.version).await?;
-    Ok(download(
+    Ok(crate::downloads::soa_export(
         text.into_bytes(),
         "text/csv; charset=utf-8",
         "csv",
@@ -272,7 +251,7 @@ pub async fn xlsx(
     Params(p): Params<ExportParams>,
 ) -> Result<Response, ApiError> {
     let bytes = state.app.soa_xlsx(&actor, p.version).await?;
-    Ok(download(
+    Ok(crate::downloads::soa_export(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xlsx",

@@ -3,7 +3,7 @@
 
 use aims_app::domain::impact::ContentChange;
 use aims_app::domain::impact::{AssessmentContent, Fria, Harm, HarmKind, Rating};
-use aims_app::domain::{AiSystemId, ImpactAssessmentId, Permission, ValidationError};
+use aims_app::domain::{Actor, AiSystemId, ImpactAssessmentId, Permission, ValidationError};
 use aims_app::{AppError, AssessmentRecord, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{Approve, Edit, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 /// Empty harm rows offered below the existing ones.
@@ -43,6 +43,7 @@ struct AssessmentPage {
     low: Rating,
 }
 
+/// Two versions to compare, and the `done` code.
 #[derive(Deserialize, Default)]
 pub struct AssessmentQuery {
     done: Option<String>,
@@ -65,21 +66,19 @@ fn notice(code: Option<&str>) -> Option<String> {
 async fn page_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     id: ImpactAssessmentId,
     q: AssessmentQuery,
     posted: Option<(AssessmentContent, i64, StatusCode, String)>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let record = match state.app.impact_assessment(&actor, id).await {
+    let record = match state.app.impact_assessment(actor, id).await {
         Ok(record) => record,
         Err(err) => return app_error_page(err),
     };
     let changes = match (q.from, q.to) {
         (Some(from), Some(to)) => match state
             .app
-            .compare_assessment_versions(&actor, id, from, to)
+            .compare_assessment_versions(actor, id, from, to)
             .await
         {
             Ok(changes) => Some((from, to, changes)),
@@ -125,11 +124,11 @@ async fn page_view(
 /// `GET /impact-assessments/{id}`.
 pub async fn assessment_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     PageId(id): PageId<ImpactAssessmentId>,
     Query(q): Query<AssessmentQuery>,
 ) -> Response {
-    page_view(&state, &context, id, q, None).await
+    page_view(&state, &context, &actor, id, q, None).await
 }
 
 /// The title of a new assessment.
@@ -268,6 +267,7 @@ pub async fn save(
                 page_view(
                     &state,
                     &context,
+                    &actor,
                     id,
                     AssessmentQuery::default(),
                     Some((content, version, status, message)),
@@ -307,6 +307,7 @@ pub async fn approve(
                         page_view(
                             &state,
                             &context,
+                            &actor,
                             id,
                             AssessmentQuery::default(),
                             Some((content, r.assessment.version, status, message)),

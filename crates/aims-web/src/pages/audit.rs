@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{Chrome, app_error_page, form_error, render};
 use crate::allowed::{PageAllowed, ReadAudit};
-use crate::api::views::AuditParams;
+use crate::queries::AuditParams;
 use crate::state::WebState;
 
 /// The filter as typed, to show back in the form.

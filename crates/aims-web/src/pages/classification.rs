@@ -1,8 +1,8 @@
 //! The EU AI Act questionnaire on a system's page, its recorded results, and the ML-BOM
 //! download and upload.
 
-use aims_app::domain::AiSystemId;
 use aims_app::domain::eu_ai_act::{Answers, QuestionKind, questions};
+use aims_app::domain::{Actor, AiSystemId};
 use aims_app::{AppError, ClassificationOutcome, SessionContext};
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Chrome, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 /// One question as the form shows it, with the current answer filled in.
@@ -132,6 +132,7 @@ struct ClassificationPage {
     can_edit: bool,
 }
 
+/// Which recorded classification to show, and the `done` code.
 #[derive(Deserialize, Default)]
 pub struct VersionQuery {
     version: Option<i64>,
@@ -141,19 +142,17 @@ pub struct VersionQuery {
 async fn page_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     id: AiSystemId,
     version: Option<i64>,
     posted: Option<(Answers, StatusCode, String)>,
     notice: Option<String>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let system = match state.app.ai_system(&actor, id).await {
+    let system = match state.app.ai_system(actor, id).await {
         Ok(system) => system,
         Err(err) => return app_error_page(err),
     };
-    let outcome = match state.app.classification(&actor, id, version).await {
+    let outcome = match state.app.classification(actor, id, version).await {
         Ok(outcome) => outcome,
         Err(err) => return app_error_page(err),
     };
@@ -185,13 +184,13 @@ async fn page_view(
 /// `GET /systems/{id}/classification`.
 pub async fn classification_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     PageId(id): PageId<AiSystemId>,
     Query(q): Query<VersionQuery>,
 ) -> Response {
     let notice = (q.done.as_deref() == Some("classified"))
         .then(|| "The classification was recorded.".to_owned());
-    page_view(&state, &context, id, q.version, None, notice).await
+    page_view(&state, &context, &actor, id, q.version, None, notice).await
 }
 
 /// `POST /systems/{id}/classification`.
@@ -216,6 +215,7 @@ pub async fn classify(
                 page_view(
                     &state,
                     &context,
+                    &actor,
                     id,
                     None,
                     Some((answers, status, message)),
@@ -231,14 +231,11 @@ pub async fn classify(
 /// `GET /systems/{id}/ml-bom`: the CycloneDX document as a download.
 pub async fn download_bom(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { actor, .. }: PageMember,
     PageId(id): PageId<AiSystemId>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     match state.app.export_ml_bom(&actor, id).await {
-        Ok(document) => crate::api::bom_response(&document, id),
+        Ok(document) => crate::downloads::ml_bom(&document, id),
         Err(err) => app_error_page(err),
     }
 }
@@ -285,128 +282,6 @@ pub async fn upload_bom(
     };
     match state.app.import_ml_bom(&actor, id, &document).await {
         Ok(_) => done(&format!("/systems/{id}"), "imported"),
-        Err(err) => app_error_page(err),
-    }
-}
-
-/// `POST /systems/{id}/evidence`: a link or a file supporting this system, from its page.
-pub async fn add_evidence(
-    State(state): State<WebState>,
-    PageAllowed(_, actor, _): PageAllowed<Edit>,
-    PageId(id): PageId<AiSystemId>,
-    mut multipart: Multipart,
-) -> Response {
-    use aims_app::domain::evidence::{EvidenceFacts, Target, TargetKind};
-    let mut facts = EvidenceFacts {
-        targets: vec![Target {
-            kind: TargetKind::System,
-            id: id.to_string(),
-        }],
-        ..Default::default()
-    };
-    let upload = match super::evidence_form::read_evidence_form(&mut multipart, &mut facts).await {
-        Ok(upload) => upload,
-        Err(page) => return page,
-    };
-    match state.app.add_evidence(&actor, facts, upload).await {
-        Ok(_) => done(&format!("/systems/{id}"), "evidence"),
-        Err(err) => app_error_page(err),
-    }
-}
-
-/// `GET /evidence/{id}/file`: the file as a download, checked against its hash.
-pub async fn evidence_file(
-    State(state): State<WebState>,
-    PageUser(context): PageUser,
-    PageId(id): PageId<aims_app::domain::EvidenceId>,
-) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    match crate::api::file_response(&state.app, &actor, id).await {
-        Ok(response) => response,
-        Err(err) => app_error_page(err),
-    }
-}
-
-/// `POST /evidence/{id}/delete`, back to the system's page.
-pub async fn delete_evidence(
-    State(state): State<WebState>,
-    PageAllowed(_, actor, _): PageAllowed<Edit>,
-    PageId(id): PageId<aims_app::domain::EvidenceId>,
-    super::PageForm(back): super::PageForm<super::systems::BackTo>,
-) -> Response {
-    match state.app.delete_evidence(&actor, id).await {
-        Ok(()) => done(&back.page(), "evidence-removed"),
-        Err(err) => app_error_page(err),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "evidence.html")]
-struct EvidenceRegisterPage {
-    chrome: Option<Chrome>,
-    notice: Option<String>,
-    validity_filter: String,
-    rows: Vec<(aims_app::domain::evidence::Evidence, &'static str)>,
-    total: i64,
-    offset: i64,
-}
-
-/// The evidence register's filter.
-#[derive(Deserialize, Default)]
-pub struct RegisterQuery {
-    validity: Option<String>,
-    /// Only the evidence supporting this control.
-    control: Option<String>,
-    offset: Option<i64>,
-}
-
-/// `GET /evidence`: every piece of evidence, or only the expired or expiring.
-pub async fn evidence_register(
-    State(state): State<WebState>,
-    PageUser(context): PageUser,
-    Query(q): Query<RegisterQuery>,
-) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let validity = q.validity.as_deref().filter(|v| !v.is_empty());
-    let offset = q.offset.unwrap_or(0);
-    let listed = match q.control.as_deref().filter(|c| !c.is_empty()) {
-        Some(control) => {
-            let target = aims_app::domain::evidence::Target {
-                kind: aims_app::domain::evidence::TargetKind::Control,
-                id: control.to_owned(),
-            };
-            state.app.evidence_for(&actor, &target).await.map(|list| {
-                let total = list.len() as i64;
-                (list, total)
-            })
-        }
-        None => state.app.evidence_register(&actor, validity, offset).await,
-    };
-    match listed {
-        Ok((list, total)) => {
-            let now = state.app.now();
-            render(
-                StatusCode::OK,
-                &EvidenceRegisterPage {
-                    chrome: Some(Chrome::new(&context, "evidence")),
-                    notice: None,
-                    validity_filter: validity.unwrap_or("").to_owned(),
-                    rows: list
-                        .into_iter()
-                        .map(|e| {
-                            let v = e.validity(now).label();
-                            (e, v)
-                        })
-                        .collect(),
-                    total,
-                    offset,
-                },
-            )
-        }
         Err(err) => app_error_page(err),
     }
 }

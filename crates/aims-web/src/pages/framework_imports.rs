@@ -13,7 +13,7 @@ use super::encode;
 use super::frameworks::frameworks_view;
 use super::{Chrome, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 /// `POST /frameworks/imports`: a file uploaded from the frameworks page.
@@ -69,13 +69,13 @@ pub async fn import(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Choose a file to import.".to_owned(),
         );
-        return frameworks_view(&state, &context, String::new(), None, Some(refused)).await;
+        return frameworks_view(&state, &context, &actor, String::new(), None, Some(refused)).await;
     }
     match state.app.import_framework(&actor, import).await {
         Ok(_) => done("/frameworks", "imported"),
         Err(err) => match form_error(err) {
             Ok(refused) => {
-                frameworks_view(&state, &context, String::new(), None, Some(refused)).await
+                frameworks_view(&state, &context, &actor, String::new(), None, Some(refused)).await
             }
             Err(other) => app_error_page(other),
         },
@@ -92,7 +92,7 @@ pub async fn delete(
         Ok(()) => done("/frameworks", "deleted"),
         Err(err) => match form_error(err) {
             Ok(refused) => {
-                frameworks_view(&state, &context, String::new(), None, Some(refused)).await
+                frameworks_view(&state, &context, &actor, String::new(), None, Some(refused)).await
             }
             Err(other) => app_error_page(other),
         },
@@ -133,12 +133,9 @@ pub struct CompareQuery {
 /// `GET /frameworks/compare?old=&new=`.
 pub async fn compare(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(query): Query<CompareQuery>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     let (old, new, diff) = match state
         .app
         .compare_frameworks(&actor, &query.old, &query.new)

@@ -1,10 +1,10 @@
-//! Browsing the framework catalogues: the list, one framework as a tree, one item with its
-//! mappings, and search.
+//! Browsing the framework catalogues: the list, one framework as a tree, and search.
 
-use aims_app::RequirementView;
 use std::sync::Arc;
 
+use aims_app::SessionContext;
 use aims_app::catalog::{Catalogue, Item};
+use aims_app::domain::Actor;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -12,11 +12,11 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{Chrome, PageId, app_error_page, encode, form_error, render};
-use crate::allowed::{Edit, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
-fn item_href(name: &str, item: &Item) -> String {
+/// The page of `item`, in the framework that links call `name`.
+pub(super) fn item_href(name: &str, item: &Item) -> String {
     format!("/frameworks/{}/items/{}", encode(name), encode(&item.id))
 }
 
@@ -60,6 +60,7 @@ impl FrameworksPage {
     }
 }
 
+/// The search terms, and the `done` code.
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
     q: Option<String>,
@@ -69,7 +70,7 @@ pub struct SearchQuery {
 /// `GET /frameworks` and `GET /frameworks/search?q=`.
 pub async fn frameworks_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(search): Query<SearchQuery>,
 ) -> Response {
     let notice = match search.done.as_deref() {
@@ -77,21 +78,27 @@ pub async fn frameworks_page(
         Some("deleted") => Some("The import was deleted.".to_owned()),
         _ => None,
     };
-    frameworks_view(&state, &context, search.q.unwrap_or_default(), notice, None).await
+    frameworks_view(
+        &state,
+        &context,
+        &actor,
+        search.q.unwrap_or_default(),
+        notice,
+        None,
+    )
+    .await
 }
 
 /// The list of frameworks, with search hits for `query` and an import refused, if any.
 pub(super) async fn frameworks_view(
     state: &WebState,
-    context: &aims_app::SessionContext,
+    context: &SessionContext,
+    actor: &Actor,
     query: String,
     notice: Option<String>,
     import_error: Option<(StatusCode, String)>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let library = match state.app.library(&actor).await {
+    let library = match state.app.library(actor).await {
         Ok(library) => library,
         Err(err) => return app_error_page(err),
     };
@@ -108,14 +115,14 @@ pub(super) async fn frameworks_view(
             imported: library.is_added(&c.key()),
         })
         .collect();
-    let imports = match state.app.custom_frameworks(&actor).await {
+    let imports = match state.app.custom_frameworks(actor).await {
         Ok(imports) => imports,
         Err(err) => return app_error_page(err),
     };
     let (mut status, error, hits) = if query.trim().is_empty() {
         (StatusCode::OK, None, None)
     } else {
-        match state.app.search_frameworks(&actor, &query, 200).await {
+        match state.app.search_frameworks(actor, &query, 200).await {
             Ok(found) => {
                 let rows = found
                     .into_iter()
@@ -200,12 +207,9 @@ fn tree(
 /// `GET /frameworks/{framework}`.
 pub async fn framework_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     PageId(name): PageId<String>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     let library = match state.app.library(&actor).await {
         Ok(library) => library,
         Err(err) => return app_error_page(err),
@@ -242,168 +246,4 @@ pub async fn framework_page(
             versions,
         },
     )
-}
-
-#[derive(Template)]
-#[template(path = "requirement.html")]
-struct RequirementPage {
-    chrome: Option<Chrome>,
-    notice: Option<String>,
-    error: Option<String>,
-    view: RequirementView,
-    /// The name that finds the item's framework in links.
-    name: String,
-    hops: usize,
-    /// The organisation's own licensed text of this item, if it attached one.
-    own_text: Option<aims_app::RequirementText>,
-    /// The evidence naming this item, with each one's validity label.
-    evidence: Vec<(aims_app::domain::evidence::Evidence, &'static str)>,
-    can_edit: bool,
-    /// This page's path, for the forms.
-    path: String,
-}
-
-impl RequirementPage {
-    /// The page of item `id` of the catalogue keyed `key`.
-    fn href(&self, key: &str, id: &str) -> String {
-        format!("/frameworks/{}/items/{}", encode(key), encode(id))
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct HopsQuery {
-    hops: Option<usize>,
-    done: Option<String>,
-}
-
-/// `GET /frameworks/{framework}/items/{item}`.
-pub async fn requirement_page(
-    State(state): State<WebState>,
-    PageUser(context): PageUser,
-    PageId((framework, item)): PageId<(String, String)>,
-    Query(query): Query<HopsQuery>,
-) -> Response {
-    let hops = query.hops.unwrap_or(1).clamp(1, aims_app::MAX_HOPS);
-    let notice =
-        (query.done.as_deref() == Some("evidence")).then(|| "The evidence was added.".to_owned());
-    requirement_view(&state, &context, &framework, &item, hops, notice, None).await
-}
-
-async fn requirement_view(
-    state: &WebState,
-    context: &aims_app::SessionContext,
-    framework: &str,
-    item: &str,
-    hops: usize,
-    notice: Option<String>,
-    error: Option<(StatusCode, String)>,
-) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let view = match state.app.requirement(&actor, framework, item, hops).await {
-        Ok(view) => view,
-        Err(err) => return app_error_page(err),
-    };
-    let own_text = match state.app.requirement_text(&actor, framework, item).await {
-        Ok(text) => text,
-        Err(err) => return app_error_page(err),
-    };
-    let target = state.app.item_target(&actor, framework, item).await;
-    let evidence = match target {
-        Ok(target) => state.app.evidence_for(&actor, &target).await,
-        Err(err) => Err(err),
-    };
-    let now = state.app.now();
-    let evidence = match evidence {
-        Ok(list) => list
-            .into_iter()
-            .map(|e| {
-                let label = e.validity(now).label();
-                (e, label)
-            })
-            .collect(),
-        Err(err) => return app_error_page(err),
-    };
-    let name = view.library.name_of(&view.catalogue);
-    let path = item_href(&name, &view.item);
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-    let page = RequirementPage {
-        chrome: Some(Chrome::new(context, "frameworks")),
-        notice,
-        error,
-        view,
-        name,
-        hops,
-        own_text,
-        evidence,
-        can_edit: actor.role.grants(aims_app::domain::Permission::EditContent),
-        path,
-    };
-    render(status, &page)
-}
-
-#[derive(Deserialize)]
-pub struct TextForm {
-    text: String,
-}
-
-/// `POST /frameworks/{framework}/items/{item}/text`: attaches the organisation's text.
-pub async fn set_text(
-    State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<Edit>,
-    PageId((framework, item)): PageId<(String, String)>,
-    super::PageForm(form): super::PageForm<TextForm>,
-) -> Response {
-    match state
-        .app
-        .set_requirement_text(&actor, &framework, &item, &form.text)
-        .await
-    {
-        Ok(_) => {
-            requirement_view(
-                &state,
-                &context,
-                &framework,
-                &item,
-                1,
-                Some("Your text was saved.".into()),
-                None,
-            )
-            .await
-        }
-        Err(err) => match form_error(err) {
-            Ok(message) => {
-                requirement_view(&state, &context, &framework, &item, 1, None, Some(message)).await
-            }
-            Err(other) => app_error_page(other),
-        },
-    }
-}
-
-/// `POST /frameworks/{framework}/items/{item}/text/clear`.
-pub async fn clear_text(
-    State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<Edit>,
-    PageId((framework, item)): PageId<(String, String)>,
-) -> Response {
-    match state
-        .app
-        .clear_requirement_text(&actor, &framework, &item)
-        .await
-    {
-        Ok(()) => {
-            requirement_view(
-                &state,
-                &context,
-                &framework,
-                &item,
-                1,
-                Some("Your text was removed.".into()),
-                None,
-            )
-            .await
-        }
-        Err(err) => app_error_page(err),
-    }
 }

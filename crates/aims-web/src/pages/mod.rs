@@ -1,18 +1,21 @@
 //! Server-rendered pages, usable without JavaScript. Each handler calls a use case and
 //! renders a template; failures of a form re-render the form with what was wrong.
 
+mod account;
 mod assessments;
 mod audit;
 mod auth;
 mod charts;
 mod classification;
 mod dashboard_charts;
-mod evidence_form;
+mod evidence;
+mod extract;
 mod framework_imports;
 mod frameworks;
+mod home;
 mod org;
 mod redteam;
-mod requirement_evidence;
+mod requirement;
 mod risk_actions;
 mod risk_method;
 mod risks;
@@ -25,14 +28,14 @@ use aims_app::domain::{Permission, Timestamp, ValidationError};
 use aims_app::{AppError, SessionContext};
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
-use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::error::ApiError;
 use crate::state::WebState;
+
+pub use extract::{PageForm, PageId};
 
 /// The stylesheet, compiled into the binary.
 const STYLESHEET: &str = include_str!("../../assets/aims.css");
@@ -48,7 +51,7 @@ pub fn routes() -> Router<WebState> {
             "/invitations/{secret}",
             get(auth::invitation_page).post(auth::accept_invitation),
         )
-        .route("/", get(org::home))
+        .route("/", get(home::home))
         .route("/switch-org", post(org::switch_org))
         .route("/settings", get(org::settings_page).post(org::rename))
         .route("/members", get(org::members_page))
@@ -61,11 +64,11 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/tokens", get(tokens::tokens_page).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
-        .route("/account", get(tokens::account_page))
-        .route("/account/password", post(tokens::change_password))
+        .route("/account", get(account::account_page))
+        .route("/account/password", post(account::change_password))
         .route(
             "/account/sessions/{id}/revoke",
-            post(tokens::revoke_session),
+            post(account::revoke_session),
         )
         .route("/audit", get(audit::audit_page))
         .route("/frameworks", get(frameworks::frameworks_page))
@@ -83,20 +86,20 @@ pub fn routes() -> Router<WebState> {
         .route("/frameworks/{framework}", get(frameworks::framework_page))
         .route(
             "/frameworks/{framework}/items/{item}/text",
-            post(frameworks::set_text),
+            post(requirement::set_text),
         )
         .route(
             "/frameworks/{framework}/items/{item}/text/clear",
-            post(frameworks::clear_text),
+            post(requirement::clear_text),
         )
         .route(
             "/frameworks/{framework}/items/{item}/evidence",
-            post(requirement_evidence::add)
+            post(evidence::add_requirement_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route(
             "/frameworks/{framework}/items/{item}",
-            get(frameworks::requirement_page),
+            get(requirement::requirement_page),
         )
         .route("/risks", get(risks::risks_page).post(risks::create))
         .route(
@@ -112,14 +115,17 @@ pub fn routes() -> Router<WebState> {
         .route("/soa/own-controls", post(soa::add_control))
         .route("/soa/{format}", get(soa::export))
         .route("/systems", get(systems::systems_page))
-        .route("/systems/new", get(systems::new_page).post(systems::create))
+        .route(
+            "/systems/new",
+            get(system_form::new_page).post(system_form::create),
+        )
         .route("/systems/{id}", get(systems::system_page))
         .route("/redteam-runs/{id}", get(redteam::run_page))
         .route("/systems/{id}/redteam-jobs", post(redteam::start))
         .route("/redteam-jobs/{id}/cancel", post(redteam::cancel))
         .route(
             "/systems/{id}/edit",
-            get(systems::edit_page).post(systems::update),
+            get(system_form::edit_page).post(system_form::update),
         )
         .route("/systems/{id}/delete", post(systems::delete))
         .route("/systems/{id}/components", post(systems::add_component))
@@ -138,15 +144,12 @@ pub fn routes() -> Router<WebState> {
         )
         .route(
             "/systems/{id}/evidence",
-            post(classification::add_evidence)
+            post(evidence::add_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
-        .route("/evidence", get(classification::evidence_register))
-        .route("/evidence/{id}/file", get(classification::evidence_file))
-        .route(
-            "/evidence/{id}/delete",
-            post(classification::delete_evidence),
-        )
+        .route("/evidence", get(evidence::evidence_register))
+        .route("/evidence/{id}/file", get(evidence::evidence_file))
+        .route("/evidence/{id}/delete", post(evidence::delete_evidence))
         .route(
             "/systems/{id}/classification",
             get(classification::classification_page).post(classification::classify),
@@ -329,79 +332,6 @@ pub fn notice_for(code: Option<&str>) -> Option<String> {
         _ => return None,
     };
     Some(text.to_owned())
-}
-
-/// An id in a page's path; one that is not a valid id answers the not-found page.
-pub struct PageId<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<WebState> for PageId<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &WebState,
-    ) -> Result<Self, Self::Rejection> {
-        match Path::<T>::from_request_parts(parts, state).await {
-            Ok(Path(value)) => Ok(PageId(value)),
-            Err(_) => Err(error_page(
-                StatusCode::NOT_FOUND,
-                "This page does not exist.",
-            )),
-        }
-    }
-}
-
-/// A submitted form; a malformed one answers a page that says so.
-pub struct PageForm<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned> FromRequest<WebState> for PageForm<T> {
-    type Rejection = Response;
-
-    async fn from_request(request: Request, state: &WebState) -> Result<Self, Self::Rejection> {
-        let form_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !form_type {
-            return Err(error_page(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "The form must be sent as application/x-www-form-urlencoded.",
-            ));
-        }
-        let bytes = match axum::body::Bytes::from_request(request, state).await {
-            Ok(bytes) => bytes,
-            Err(rejection) => {
-                return Err(error_page(
-                    rejection.status(),
-                    &format!("The form could not be read: {}", rejection.body_text()),
-                ));
-            }
-        };
-        // Every field is text a person typed: line breaks and tabs pass, other control
-        // characters do not.
-        let fields: Vec<(String, String)> =
-            serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-        if let Some((name, _)) = fields.iter().find(|(name, value)| {
-            crate::boundary::holds_control(value, true)
-                || crate::boundary::holds_control(name, false)
-        }) {
-            return Err(error_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &format!(
-                    "The field {name:?} holds a control character; remove it and send the form again."
-                ),
-            ));
-        }
-        serde_urlencoded::from_bytes::<T>(&bytes)
-            .map(PageForm)
-            .map_err(|e| {
-                error_page(
-                    StatusCode::BAD_REQUEST,
-                    &format!("The form could not be read: {e}"),
-                )
-            })
-    }
 }
 
 /// The `done` code of a page request.

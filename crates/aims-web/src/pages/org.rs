@@ -1,8 +1,8 @@
-//! The overview, the organisation's settings, switching organisation, and members.
+//! The organisation's settings, switching organisation, and members.
 
 use aims_app::domain::account::{Invitation, Member};
-use aims_app::domain::{InvitationId, OrgId, Permission, Role, UserId};
-use aims_app::{AuditQuery, NewInvitation, SessionContext};
+use aims_app::domain::{Actor, InvitationId, OrgId, Permission, Role, UserId};
+use aims_app::{NewInvitation, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -11,81 +11,10 @@ use serde::Deserialize;
 
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, notice_for, render};
 use crate::allowed::{ManageMembers, ManageOrganisation, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::{PageMember, PageUser};
 use crate::state::WebState;
 
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    chrome: Option<Chrome>,
-    notice: Option<String>,
-    org_name: String,
-    role: String,
-    member_count: usize,
-    token_count: usize,
-    audit_events: Option<i64>,
-    readiness: aims_app::Readiness,
-    /// Systems by EU AI Act class, as an SVG chart.
-    class_chart: String,
-    /// Annex A implementation by group, as an SVG chart.
-    coverage_chart: String,
-    /// Clauses 4–10 evidence, as an SVG chart.
-    clause_chart: String,
-}
-
-/// `GET /`: the overview of the active organisation.
-pub async fn home(
-    State(state): State<WebState>,
-    PageUser(context): PageUser,
-    Query(q): Query<Done>,
-) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let app = &state.app;
-    let loaded = async {
-        let org = app.organisation(&actor).await?;
-        let members = app.members(&actor).await?.len();
-        let tokens = app.tokens(&actor).await?.len();
-        let audit = if actor.role.grants(Permission::ReadAuditTrail) {
-            let page = app
-                .audit_events(
-                    &actor,
-                    AuditQuery {
-                        limit: 1,
-                        ..AuditQuery::default()
-                    },
-                    None,
-                )
-                .await?;
-            Some(page.events.first().map_or(0, |e| e.seq))
-        } else {
-            None
-        };
-        let readiness = app.readiness(&actor).await?;
-        Ok::<_, aims_app::AppError>((org, members, tokens, audit, readiness))
-    };
-    match loaded.await {
-        Ok((org, member_count, token_count, audit_events, readiness)) => render(
-            StatusCode::OK,
-            &HomePage {
-                chrome: Some(Chrome::new(&context, "home")),
-                notice: notice_for(q.done.as_deref()),
-                org_name: org.name,
-                role: actor.role.to_string(),
-                member_count,
-                token_count,
-                audit_events,
-                class_chart: super::dashboard_charts::class_chart(&readiness),
-                coverage_chart: super::dashboard_charts::coverage_chart(&readiness),
-                clause_chart: super::dashboard_charts::clause_chart(&readiness),
-                readiness,
-            },
-        ),
-        Err(err) => app_error_page(err),
-    }
-}
-
+/// The organisation to switch to.
 #[derive(Deserialize)]
 pub struct SwitchForm {
     org: String,
@@ -121,13 +50,11 @@ struct SettingsPage {
 async fn settings_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    match state.app.organisation(&actor).await {
+    match state.app.organisation(actor).await {
         Ok(org) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
             render(
@@ -150,12 +77,20 @@ async fn settings_view(
 /// `GET /settings`.
 pub async fn settings_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(q): Query<Done>,
 ) -> Response {
-    settings_view(&state, &context, notice_for(q.done.as_deref()), None).await
+    settings_view(
+        &state,
+        &context,
+        &actor,
+        notice_for(q.done.as_deref()),
+        None,
+    )
+    .await
 }
 
+/// The organisation's new name.
 #[derive(Deserialize)]
 pub struct RenameForm {
     name: String,
@@ -170,7 +105,7 @@ pub async fn rename(
     match state.app.rename_org(&actor, &form.name).await {
         Ok(_) => done("/settings", "renamed"),
         Err(err) => match form_error(err) {
-            Ok(message) => settings_view(&state, &context, None, Some(message)).await,
+            Ok(message) => settings_view(&state, &context, &actor, None, Some(message)).await,
             Err(other) => app_error_page(other),
         },
     }
@@ -192,20 +127,18 @@ struct MembersPage {
 async fn members_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
     new_link: Option<String>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     let can_manage = actor.role.grants(Permission::ManageMembers);
-    let members = match state.app.members(&actor).await {
+    let members = match state.app.members(actor).await {
         Ok(members) => members,
         Err(err) => return app_error_page(err),
     };
     let invitations = if can_manage {
-        match state.app.invitations(&actor).await {
+        match state.app.invitations(actor).await {
             Ok(invitations) => invitations,
             Err(err) => return app_error_page(err),
         }
@@ -235,12 +168,21 @@ async fn members_view(
 /// `GET /members`.
 pub async fn members_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(q): Query<Done>,
 ) -> Response {
-    members_view(&state, &context, notice_for(q.done.as_deref()), None, None).await
+    members_view(
+        &state,
+        &context,
+        &actor,
+        notice_for(q.done.as_deref()),
+        None,
+        None,
+    )
+    .await
 }
 
+/// An invitation as the members page posts it.
 #[derive(Deserialize)]
 pub struct InviteForm {
     email: String,
@@ -269,15 +211,16 @@ pub async fn invite(
                 "{}/invitations/{}",
                 state.config.public_url, credential.secret
             );
-            members_view(&state, &context, None, None, Some(link)).await
+            members_view(&state, &context, &actor, None, None, Some(link)).await
         }
         Err(err) => match form_error(err) {
-            Ok(message) => members_view(&state, &context, None, Some(message), None).await,
+            Ok(message) => members_view(&state, &context, &actor, None, Some(message), None).await,
             Err(other) => app_error_page(other),
         },
     }
 }
 
+/// A member's new role.
 #[derive(Deserialize)]
 pub struct RoleForm {
     role: String,
@@ -293,7 +236,7 @@ pub async fn change_role(
     match state.app.change_role(&actor, user, &form.role).await {
         Ok(()) => done("/members", "role"),
         Err(err) => match form_error(err) {
-            Ok(message) => members_view(&state, &context, None, Some(message), None).await,
+            Ok(message) => members_view(&state, &context, &actor, None, Some(message), None).await,
             Err(other) => app_error_page(other),
         },
     }
@@ -302,17 +245,14 @@ pub async fn change_role(
 /// `POST /members/{user_id}/remove`.
 pub async fn remove(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     PageId(user): PageId<UserId>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     match state.app.remove_member(&actor, user).await {
         Ok(()) if actor.user() == Some(user) => Redirect::to("/").into_response(),
         Ok(()) => done("/members", "removed"),
         Err(err) => match form_error(err) {
-            Ok(message) => members_view(&state, &context, None, Some(message), None).await,
+            Ok(message) => members_view(&state, &context, &actor, None, Some(message), None).await,
             Err(other) => app_error_page(other),
         },
     }

@@ -11,7 +11,7 @@ use axum::response::Response;
 use super::charts::{Bar, percent_bar_chart_svg};
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 /// One category or probe as a row.
@@ -64,12 +64,9 @@ fn rows(groups: &[aims_app::redteam_engine::report::GroupSummary]) -> Vec<Row> {
 /// `GET /redteam-runs/{id}`.
 pub async fn run_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     PageId(id): PageId<RedTeamRunId>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     let run = match state.app.redteam_run(&actor, id).await {
         Ok(run) => run,
         Err(err) => return app_error_page(err),
@@ -139,7 +136,10 @@ pub async fn start(
         Ok(_) => done(&format!("/systems/{id}"), "redteam-queued"),
         Err(err) => match form_error(err) {
             Ok((status, message)) => {
-                super::systems::system_view_with_error(&state, &context, id, status, message).await
+                super::systems::system_view_with_error(
+                    &state, &context, &actor, id, status, message,
+                )
+                .await
             }
             Err(other) => app_error_page(other),
         },

@@ -2,8 +2,8 @@
 //! admin), with every risk re-scored on save.
 
 use aims_app::SessionContext;
-use aims_app::domain::Permission;
 use aims_app::domain::risk::RiskMethod;
+use aims_app::domain::{Actor, Permission};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{Chrome, Done, PageForm, app_error_page, done, form_error, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 #[derive(Template)]
@@ -31,13 +31,11 @@ struct MethodPage {
 async fn page_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     notice: Option<String>,
     posted: Option<(String, StatusCode, String)>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let method = match state.app.risk_method(&actor).await {
+    let method = match state.app.risk_method(actor).await {
         Ok(method) => method,
         Err(err) => return app_error_page(err),
     };
@@ -79,12 +77,12 @@ async fn page_view(
 /// `GET /risks/method`.
 pub async fn method_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(q): Query<Done>,
 ) -> Response {
     let notice = (q.done.as_deref() == Some("method"))
         .then(|| "The method was changed and every risk re-scored.".to_owned());
-    page_view(&state, &context, notice, None).await
+    page_view(&state, &context, &actor, notice, None).await
 }
 
 /// The method as posted.
@@ -113,6 +111,7 @@ pub async fn change(
             return page_view(
                 &state,
                 &context,
+                &actor,
                 None,
                 Some((form.method, StatusCode::UNPROCESSABLE_ENTITY, message)),
             )
@@ -123,7 +122,14 @@ pub async fn change(
         Ok(_) => done("/risks/method", "method"),
         Err(err) => match form_error(err) {
             Ok((status, message)) => {
-                page_view(&state, &context, None, Some((form.method, status, message))).await
+                page_view(
+                    &state,
+                    &context,
+                    &actor,
+                    None,
+                    Some((form.method, status, message)),
+                )
+                .await
             }
             Err(other) => app_error_page(other),
         },

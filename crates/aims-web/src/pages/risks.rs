@@ -2,7 +2,7 @@
 //! change and accept risks.
 
 use aims_app::domain::risk::{Risk, RiskFacts, RiskMethod, RiskStatus, TreatmentOption};
-use aims_app::domain::{AiSystemId, Permission, RiskId, ValidationError};
+use aims_app::domain::{Actor, AiSystemId, Permission, RiskId, ValidationError};
 use aims_app::{AppError, RiskFilter, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 /// A risk as a row of the list.
@@ -78,12 +78,10 @@ pub struct ListQuery {
 async fn list_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     q: ListQuery,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     let some = |s: &String| Some(s.clone()).filter(|s| !s.trim().is_empty());
     let filter = RiskFilter {
         q: some(&q.q),
@@ -102,10 +100,10 @@ async fn list_view(
     };
     let system = q.system.parse::<AiSystemId>().ok();
     let loaded = async {
-        let page = state.app.risks(&actor, &filter).await?;
+        let page = state.app.risks(actor, &filter).await?;
         let heat_map = state
             .app
-            .risk_heat_map(&actor, system, Some(&crate::addresses::open_risks(system)))
+            .risk_heat_map(actor, system, Some(&crate::addresses::open_risks(system)))
             .await?;
         Ok::<_, AppError>((page, heat_map))
     };
@@ -150,10 +148,10 @@ async fn list_view(
 /// `GET /risks`.
 pub async fn risks_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    list_view(&state, &context, q, None).await
+    list_view(&state, &context, &actor, q, None).await
 }
 
 /// A new risk as the short form on the list posts it.
@@ -210,7 +208,16 @@ pub async fn create(
     match result {
         Ok((risk, _)) => done(&format!("/risks/{}", risk.id), "created"),
         Err(err) => match form_error(err) {
-            Ok(message) => list_view(&state, &context, ListQuery::default(), Some(message)).await,
+            Ok(message) => {
+                list_view(
+                    &state,
+                    &context,
+                    &actor,
+                    ListQuery::default(),
+                    Some(message),
+                )
+                .await
+            }
             Err(other) => app_error_page(other),
         },
     }
@@ -234,14 +241,12 @@ struct RiskPage {
 async fn risk_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     id: RiskId,
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    match state.app.risk(&actor, id).await {
+    match state.app.risk(actor, id).await {
         Ok((risk, method)) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
             let is_owner = risk.facts.owner.is_some() && risk.facts.owner == actor.user();
@@ -271,7 +276,7 @@ async fn risk_view(
 /// `GET /risks/{id}`.
 pub async fn risk_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     PageId(id): PageId<RiskId>,
     Query(q): Query<ListQuery>,
 ) -> Response {
@@ -283,7 +288,7 @@ pub async fn risk_page(
         Some("accepted") => Some("Your acceptance was recorded.".into()),
         _ => None,
     };
-    risk_view(&state, &context, id, notice, None).await
+    risk_view(&state, &context, &actor, id, notice, None).await
 }
 
 /// The risk's ratings and treatment as its page posts them.
@@ -347,7 +352,7 @@ pub async fn update(
     match result.await {
         Ok(_) => done(&format!("/risks/{id}"), "saved"),
         Err(err) => match form_error(err) {
-            Ok(message) => risk_view(&state, &context, id, None, Some(message)).await,
+            Ok(message) => risk_view(&state, &context, &actor, id, None, Some(message)).await,
             Err(other) => app_error_page(other),
         },
     }
@@ -370,7 +375,7 @@ pub async fn accept(
     match state.app.accept_risk(&actor, id, &form.note).await {
         Ok(_) => done(&format!("/risks/{id}"), "accepted"),
         Err(err) => match form_error(err) {
-            Ok(message) => risk_view(&state, &context, id, None, Some(message)).await,
+            Ok(message) => risk_view(&state, &context, &actor, id, None, Some(message)).await,
             Err(other) => app_error_page(other),
         },
     }

@@ -1,10 +1,10 @@
 //! The Statement of Applicability page: one row per control with why it applies, the
 //! organisation's decision and status, flags, and the versions generated from it.
 
-use aims_app::domain::Permission;
 use aims_app::domain::soa::{
     ApplicabilityReason, Decision, ImplementationFacts, ImplementationStatus, SoaRow, SoaSummary,
 };
+use aims_app::domain::{Actor, Permission};
 use aims_app::{SessionContext, SoaVersion};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::{Chrome, PageForm, app_error_page, done, form_error, render};
 use crate::allowed::{Approve, Edit, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 /// A row as the page shows it.
@@ -41,6 +41,7 @@ struct SoaPage {
     statuses: &'static [ImplementationStatus],
 }
 
+/// Two versions to compare, and the `done` code.
 #[derive(Deserialize, Default)]
 pub struct SoaQuery {
     done: Option<String>,
@@ -65,22 +66,20 @@ fn why(reason: &ApplicabilityReason) -> String {
 async fn page_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     q: SoaQuery,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     let loaded = async {
-        let report = state.app.statement_of_applicability(&actor).await?;
-        let versions = state.app.soa_versions(&actor).await?;
+        let report = state.app.statement_of_applicability(actor).await?;
+        let versions = state.app.soa_versions(actor).await?;
         let changes = match (q.from, q.to) {
             (Some(from), Some(to)) => Some((
                 from,
                 to,
                 state
                     .app
-                    .compare_soa_versions(&actor, from, to)
+                    .compare_soa_versions(actor, from, to)
                     .await?
                     .iter()
                     .map(ToString::to_string)
@@ -141,10 +140,10 @@ async fn page_view(
 /// `GET /soa`.
 pub async fn soa_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(q): Query<SoaQuery>,
 ) -> Response {
-    page_view(&state, &context, q, None).await
+    page_view(&state, &context, &actor, q, None).await
 }
 
 /// One control's record as posted from its row.
@@ -181,6 +180,7 @@ pub async fn save_record(
                 page_view(
                     &state,
                     &context,
+                    &actor,
                     SoaQuery::default(),
                     Some((message.0, format!("{control}: {}", message.1))),
                 )
@@ -248,19 +248,21 @@ pub struct ExportQuery {
 /// `GET /soa/export.csv` and `.xlsx` for signed-in people.
 pub async fn export(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { actor, .. }: PageMember,
     Path(format): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     let result = match format.as_str() {
         "export.csv" => state.app.soa_csv(&actor, q.version).await.map(|t| {
-            crate::api::download(t.into_bytes(), "text/csv; charset=utf-8", "csv", q.version)
+            crate::downloads::soa_export(
+                t.into_bytes(),
+                "text/csv; charset=utf-8",
+                "csv",
+                q.version,
+            )
         }),
         "export.xlsx" => state.app.soa_xlsx(&actor, q.version).await.map(|b| {
-            crate::api::download(
+            crate::downloads::soa_export(
                 b,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "xlsx",

@@ -1,8 +1,156 @@
-//! The AI system form as the browser posts it, and its translation into the system's facts.
+//! The form that records a new AI system or changes one: the page, what the browser posts,
+//! and its translation into the system's facts.
 
-use aims_app::domain::ValidationError;
-use aims_app::domain::inventory::{AiRole, SystemFacts};
+use aims_app::domain::inventory::{
+    AiRole, Autonomy, DecisionsAboutPeople, LifecycleStage, SystemFacts, SystemStatus,
+};
+use aims_app::domain::{Actor, AiSystemId, ValidationError};
+use aims_app::{AppError, SessionContext};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
+
+use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
+use crate::allowed::{Edit, PageAllowed};
+use crate::identity::PageMember;
+use crate::state::WebState;
+
+#[derive(Template)]
+#[template(path = "system_form.html")]
+struct SystemFormPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    error: Option<String>,
+    /// The system being changed; `None` for a new one.
+    editing: Option<AiSystemId>,
+    form: SystemPageForm,
+    members: Vec<(String, String)>,
+    stages: &'static [LifecycleStage],
+    statuses: &'static [SystemStatus],
+    roles: &'static [AiRole],
+    autonomies: &'static [Autonomy],
+    decisions: &'static [DecisionsAboutPeople],
+}
+
+async fn form_view(
+    state: &WebState,
+    context: &SessionContext,
+    actor: &Actor,
+    editing: Option<AiSystemId>,
+    form: SystemPageForm,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let members = match state.app.members(actor).await {
+        Ok(members) => members
+            .into_iter()
+            .map(|m| (m.user.to_string(), m.display_name))
+            .collect(),
+        Err(err) => return app_error_page(err),
+    };
+    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+    render(
+        status,
+        &SystemFormPage {
+            chrome: Some(Chrome::new(context, "systems")),
+            notice: None,
+            error,
+            editing,
+            form,
+            members,
+            stages: LifecycleStage::ALL,
+            statuses: SystemStatus::ALL,
+            roles: AiRole::ALL,
+            autonomies: Autonomy::ALL,
+            decisions: DecisionsAboutPeople::ALL,
+        },
+    )
+}
+
+/// The form re-shown with what was wrong, or the error page when it is not about the input.
+async fn form_failed(
+    state: &WebState,
+    context: &SessionContext,
+    actor: &Actor,
+    editing: Option<AiSystemId>,
+    form: SystemPageForm,
+    err: AppError,
+) -> Response {
+    match form_error(err) {
+        Ok(message) => form_view(state, context, actor, editing, form, Some(message)).await,
+        Err(other) => app_error_page(other),
+    }
+}
+
+/// `GET /systems/new`.
+pub async fn new_page(
+    State(state): State<WebState>,
+    PageMember { context, actor }: PageMember,
+) -> Response {
+    let form = SystemPageForm::from_facts(&SystemFacts::new("", ""), 0);
+    form_view(&state, &context, &actor, None, form, None).await
+}
+
+/// `POST /systems/new`.
+pub async fn create(
+    State(state): State<WebState>,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
+    PageForm(form): PageForm<SystemPageForm>,
+) -> Response {
+    let result = match form.facts() {
+        Ok(facts) => state.app.create_ai_system(&actor, facts).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    match result {
+        Ok(system) => done(&format!("/systems/{}", system.id), "created"),
+        Err(err) => form_failed(&state, &context, &actor, None, form, err).await,
+    }
+}
+
+/// `GET /systems/{id}/edit`.
+pub async fn edit_page(
+    State(state): State<WebState>,
+    PageMember { context, actor }: PageMember,
+    PageId(id): PageId<AiSystemId>,
+) -> Response {
+    match state.app.ai_system(&actor, id).await {
+        Ok(s) => {
+            form_view(
+                &state,
+                &context,
+                &actor,
+                Some(id),
+                SystemPageForm::from_facts(&s.facts, s.revision),
+                None,
+            )
+            .await
+        }
+        Err(err) => app_error_page(err),
+    }
+}
+
+/// `POST /systems/{id}/edit`.
+pub async fn update(
+    State(state): State<WebState>,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
+    PageId(id): PageId<AiSystemId>,
+    PageForm(form): PageForm<SystemPageForm>,
+) -> Response {
+    let result = match form.facts() {
+        Ok(facts) => {
+            state
+                .app
+                .update_ai_system(&actor, id, form.revision.unwrap_or(0), facts)
+                .await
+        }
+        Err(invalid) => Err(invalid.into()),
+    };
+    match result {
+        Ok(_) => done(&format!("/systems/{id}"), "saved"),
+        Err(err) => form_failed(&state, &context, &actor, Some(id), form, err).await,
+    }
+}
 
 /// The system form as the browser posts it: lists as comma-separated text, each role a box.
 #[derive(Deserialize, Default, Clone)]
@@ -56,6 +204,7 @@ fn split_list(text: &str) -> Vec<String> {
 }
 
 impl SystemPageForm {
+    /// The form filled in with `f`, at `revision`.
     pub(crate) fn from_facts(f: &SystemFacts, revision: i64) -> Self {
         let has = |r: AiRole| f.roles.contains(&r).then(|| "on".to_owned());
         Self {
@@ -85,6 +234,7 @@ impl SystemPageForm {
         }
     }
 
+    /// Whether the box of `role` is ticked.
     pub(crate) fn has_role(&self, role: &AiRole) -> bool {
         match role {
             AiRole::Provider => self.role_provider.is_some(),
@@ -96,6 +246,7 @@ impl SystemPageForm {
         }
     }
 
+    /// The system's facts the form states; names the field at fault.
     pub(crate) fn facts(&self) -> Result<SystemFacts, ValidationError> {
         Ok(SystemFacts {
             name: self.name.clone(),

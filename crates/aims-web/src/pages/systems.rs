@@ -1,22 +1,21 @@
-//! The AI system inventory: the list, a system's page, and the forms that record and change
-//! systems and their components.
+//! The AI system inventory: the list, a system's page, deleting a system, and the forms that
+//! add and remove its components (the form that records or changes a system is in
+//! `system_form`).
 
 use aims_app::domain::inventory::{
-    AiRole, AiSystem, Autonomy, ComponentFacts, ComponentKind, DecisionsAboutPeople,
-    LifecycleStage, SystemFacts, SystemStatus,
+    AiRole, AiSystem, ComponentFacts, ComponentKind, LifecycleStage, SystemStatus,
 };
-use aims_app::domain::{AiSystemId, ComponentId, Permission};
-use aims_app::{AppError, SessionContext, SystemFilter, SystemOverview};
+use aims_app::domain::{Actor, AiSystemId, ComponentId, Permission};
+use aims_app::{SessionContext, SystemFilter, SystemOverview};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::system_form::SystemPageForm;
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 /// The label of an EU AI Act class as stored.
@@ -141,12 +140,9 @@ const PAGE: i64 = 50;
 /// `GET /systems`.
 pub async fn systems_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(params): Query<ListParams>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     let notice =
         super::notice_for(params.done.as_deref()).or_else(|| system_notice(params.done.as_deref()));
     let (status, error, page) = match state.app.ai_systems(&actor, &params.filter()).await {
@@ -202,141 +198,6 @@ fn system_notice(code: Option<&str>) -> Option<String> {
     Some(text.to_owned())
 }
 
-#[derive(Template)]
-#[template(path = "system_form.html")]
-struct SystemFormPage {
-    chrome: Option<Chrome>,
-    notice: Option<String>,
-    error: Option<String>,
-    /// The system being changed; `None` for a new one.
-    editing: Option<AiSystemId>,
-    form: SystemPageForm,
-    members: Vec<(String, String)>,
-    stages: &'static [LifecycleStage],
-    statuses: &'static [SystemStatus],
-    roles: &'static [AiRole],
-    autonomies: &'static [Autonomy],
-    decisions: &'static [DecisionsAboutPeople],
-}
-
-async fn form_view(
-    state: &WebState,
-    context: &SessionContext,
-    editing: Option<AiSystemId>,
-    form: SystemPageForm,
-    error: Option<(StatusCode, String)>,
-) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let members = match state.app.members(&actor).await {
-        Ok(members) => members
-            .into_iter()
-            .map(|m| (m.user.to_string(), m.display_name))
-            .collect(),
-        Err(err) => return app_error_page(err),
-    };
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-    render(
-        status,
-        &SystemFormPage {
-            chrome: Some(Chrome::new(context, "systems")),
-            notice: None,
-            error,
-            editing,
-            form,
-            members,
-            stages: LifecycleStage::ALL,
-            statuses: SystemStatus::ALL,
-            roles: AiRole::ALL,
-            autonomies: Autonomy::ALL,
-            decisions: DecisionsAboutPeople::ALL,
-        },
-    )
-}
-
-/// The form re-shown with what was wrong, or the error page when it is not about the input.
-async fn form_failed(
-    state: &WebState,
-    context: &SessionContext,
-    editing: Option<AiSystemId>,
-    form: SystemPageForm,
-    err: AppError,
-) -> Response {
-    match form_error(err) {
-        Ok(message) => form_view(state, context, editing, form, Some(message)).await,
-        Err(other) => app_error_page(other),
-    }
-}
-
-/// `GET /systems/new`.
-pub async fn new_page(State(state): State<WebState>, PageUser(context): PageUser) -> Response {
-    let form = SystemPageForm::from_facts(&SystemFacts::new("", ""), 0);
-    form_view(&state, &context, None, form, None).await
-}
-
-/// `POST /systems/new`.
-pub async fn create(
-    State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<Edit>,
-    PageForm(form): PageForm<SystemPageForm>,
-) -> Response {
-    let result = match form.facts() {
-        Ok(facts) => state.app.create_ai_system(&actor, facts).await,
-        Err(invalid) => Err(invalid.into()),
-    };
-    match result {
-        Ok(system) => done(&format!("/systems/{}", system.id), "created"),
-        Err(err) => form_failed(&state, &context, None, form, err).await,
-    }
-}
-
-/// `GET /systems/{id}/edit`.
-pub async fn edit_page(
-    State(state): State<WebState>,
-    PageUser(context): PageUser,
-    PageId(id): PageId<AiSystemId>,
-) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    match state.app.ai_system(&actor, id).await {
-        Ok(s) => {
-            form_view(
-                &state,
-                &context,
-                Some(id),
-                SystemPageForm::from_facts(&s.facts, s.revision),
-                None,
-            )
-            .await
-        }
-        Err(err) => app_error_page(err),
-    }
-}
-
-/// `POST /systems/{id}/edit`.
-pub async fn update(
-    State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<Edit>,
-    PageId(id): PageId<AiSystemId>,
-    PageForm(form): PageForm<SystemPageForm>,
-) -> Response {
-    let result = match form.facts() {
-        Ok(facts) => {
-            state
-                .app
-                .update_ai_system(&actor, id, form.revision.unwrap_or(0), facts)
-                .await
-        }
-        Err(invalid) => Err(invalid.into()),
-    };
-    match result {
-        Ok(_) => done(&format!("/systems/{id}"), "saved"),
-        Err(err) => form_failed(&state, &context, Some(id), form, err).await,
-    }
-}
-
 /// `POST /systems/{id}/delete`.
 pub async fn delete(
     State(state): State<WebState>,
@@ -372,18 +233,16 @@ struct SystemPage {
 async fn system_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     id: AiSystemId,
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    let jobs = match state.app.redteam_jobs(&actor, id).await {
+    let jobs = match state.app.redteam_jobs(actor, id).await {
         Ok(jobs) => jobs,
         Err(err) => return app_error_page(err),
     };
-    match state.app.system_overview(&actor, id).await {
+    match state.app.system_overview(actor, id).await {
         Ok(overview) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
             render(
@@ -421,11 +280,12 @@ async fn system_view(
 pub(crate) async fn system_view_with_error(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     id: AiSystemId,
     status: StatusCode,
     message: String,
 ) -> Response {
-    system_view(state, context, id, None, Some((status, message))).await
+    system_view(state, context, actor, id, None, Some((status, message))).await
 }
 
 /// The attack success of a system's runs over time, oldest first.
@@ -450,12 +310,12 @@ fn redteam_trend(runs: &[aims_app::domain::redteam::RedTeamRun]) -> String {
 /// `GET /systems/{id}`.
 pub async fn system_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     PageId(id): PageId<AiSystemId>,
     Query(q): Query<Done>,
 ) -> Response {
     let notice = system_notice(q.done.as_deref());
-    system_view(&state, &context, id, notice, None).await
+    system_view(&state, &context, &actor, id, notice, None).await
 }
 
 /// A component as the browser posts it.
@@ -502,7 +362,7 @@ pub async fn add_component(
     match result {
         Ok(_) => done(&format!("/systems/{id}"), "component"),
         Err(err) => match form_error(err) {
-            Ok(message) => system_view(&state, &context, id, None, Some(message)).await,
+            Ok(message) => system_view(&state, &context, &actor, id, None, Some(message)).await,
             Err(other) => app_error_page(other),
         },
     }

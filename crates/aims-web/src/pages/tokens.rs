@@ -1,7 +1,7 @@
-//! API tokens, and the person's own password and sessions.
+//! API tokens: the person's own, created and revoked from their page.
 
-use aims_app::domain::account::{ApiToken, Session};
-use aims_app::domain::{ApiTokenId, Role, SessionId};
+use aims_app::domain::account::ApiToken;
+use aims_app::domain::{Actor, ApiTokenId, Role};
 use aims_app::{NewApiToken, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, notice_for, render};
 use crate::allowed::{OwnAccount, PageAllowed};
-use crate::identity::PageUser;
+use crate::identity::PageMember;
 use crate::state::WebState;
 
 #[derive(Template)]
@@ -29,14 +29,12 @@ struct TokensPage {
 async fn tokens_view(
     state: &WebState,
     context: &SessionContext,
+    actor: &Actor,
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
     new_secret: Option<String>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    match state.app.tokens(&actor).await {
+    match state.app.tokens(actor).await {
         Ok(tokens) => {
             let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
             render(
@@ -63,12 +61,21 @@ async fn tokens_view(
 /// `GET /tokens`.
 pub async fn tokens_page(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { context, actor }: PageMember,
     Query(q): Query<Done>,
 ) -> Response {
-    tokens_view(&state, &context, notice_for(q.done.as_deref()), None, None).await
+    tokens_view(
+        &state,
+        &context,
+        &actor,
+        notice_for(q.done.as_deref()),
+        None,
+        None,
+    )
+    .await
 }
 
+/// A new token as the tokens page posts it.
 #[derive(Deserialize)]
 pub struct TokenForm {
     name: String,
@@ -96,7 +103,7 @@ pub async fn create(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "Expires in: must be a whole number of days".to_owned(),
                 );
-                return tokens_view(&state, &context, None, Some(message), None).await;
+                return tokens_view(&state, &context, &actor, None, Some(message), None).await;
             }
         },
     };
@@ -106,9 +113,19 @@ pub async fn create(
         expires_in_days,
     };
     match state.app.create_token(&actor, new).await {
-        Ok(created) => tokens_view(&state, &context, None, None, Some(created.secret.secret)).await,
+        Ok(created) => {
+            tokens_view(
+                &state,
+                &context,
+                &actor,
+                None,
+                None,
+                Some(created.secret.secret),
+            )
+            .await
+        }
         Err(err) => match form_error(err) {
-            Ok(message) => tokens_view(&state, &context, None, Some(message), None).await,
+            Ok(message) => tokens_view(&state, &context, &actor, None, Some(message), None).await,
             Err(other) => app_error_page(other),
         },
     }
@@ -117,102 +134,11 @@ pub async fn create(
 /// `POST /tokens/{id}/revoke`.
 pub async fn revoke(
     State(state): State<WebState>,
-    PageUser(context): PageUser,
+    PageMember { actor, .. }: PageMember,
     PageId(id): PageId<ApiTokenId>,
 ) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
     match state.app.revoke_token(&actor, id).await {
         Ok(()) => done("/tokens", "revoked"),
-        Err(err) => app_error_page(err),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "account.html")]
-struct AccountPage {
-    chrome: Option<Chrome>,
-    notice: Option<String>,
-    error: Option<String>,
-    sessions: Vec<Session>,
-    current: SessionId,
-}
-
-async fn account_view(
-    state: &WebState,
-    context: &SessionContext,
-    notice: Option<String>,
-    error: Option<(StatusCode, String)>,
-) -> Response {
-    let Ok(actor) = context.actor().cloned() else {
-        return super::no_organisation_page();
-    };
-    match state.app.my_sessions(&actor).await {
-        Ok(sessions) => {
-            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-            render(
-                status,
-                &AccountPage {
-                    chrome: Some(Chrome::new(context, "account")),
-                    notice,
-                    error,
-                    sessions,
-                    current: context.session.id,
-                },
-            )
-        }
-        Err(err) => app_error_page(err),
-    }
-}
-
-/// `GET /account`.
-pub async fn account_page(
-    State(state): State<WebState>,
-    PageUser(context): PageUser,
-    Query(q): Query<Done>,
-) -> Response {
-    account_view(&state, &context, notice_for(q.done.as_deref()), None).await
-}
-
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    current_password: String,
-    new_password: String,
-}
-
-/// `POST /account/password`: keeps this session, ends the others.
-pub async fn change_password(
-    State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<OwnAccount>,
-    PageForm(form): PageForm<PasswordForm>,
-) -> Response {
-    match state
-        .app
-        .change_password(
-            &actor,
-            Some(context.session.id),
-            &form.current_password,
-            &form.new_password,
-        )
-        .await
-    {
-        Ok(()) => done("/account", "password"),
-        Err(err) => match form_error(err) {
-            Ok(message) => account_view(&state, &context, None, Some(message)).await,
-            Err(other) => app_error_page(other),
-        },
-    }
-}
-
-/// `POST /account/sessions/{id}/revoke`.
-pub async fn revoke_session(
-    State(state): State<WebState>,
-    PageAllowed(_, actor, _): PageAllowed<OwnAccount>,
-    PageId(id): PageId<SessionId>,
-) -> Response {
-    match state.app.revoke_session(&actor, id).await {
-        Ok(()) => done("/account", "ended"),
         Err(err) => app_error_page(err),
     }
 }
