@@ -9,53 +9,61 @@ pub struct CsvError {
     pub message: String,
 }
 
-/// Splits CSV text into records, each with the line it starts on.
+/// Appended to the text before it is read, to tell a quoted field that the file never closes
+/// from one it does: the csv crate ends an open quoted field silently at the end of its input
+/// (it has no strict mode), so a closed file reads this as a last record of its own, while an
+/// open quote swallows it into its field. It holds no comma, quote or line break.
+const END_OF_INPUT: &str = "\n\u{0}end of input\u{0}";
+
+/// Splits CSV text (RFC 4180, read by the csv crate) into records, each with the 1-based line
+/// it starts on; rows may differ in length, blank lines are skipped and nothing is trimmed.
 pub(crate) fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
+    use std::io::Read as _;
+    let input = text.as_bytes().chain(END_OF_INPUT.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
     let mut out = Vec::new();
-    let mut field = String::new();
-    let mut record = Vec::new();
-    let (mut line, mut start) = (1, 1);
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                field.push(c);
-            }
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                out.push((start, std::mem::take(&mut record)));
-                line += 1;
-                start = line;
-            }
-            (false, c) => field.push(c),
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = start_line(text.as_bytes(), reader.position());
+        let more = reader.read_record(&mut record).map_err(|err| CsvError {
+            line,
+            message: err.to_string(),
+        })?;
+        if !more {
+            break;
         }
+        out.push((line, record.iter().map(str::to_owned).collect::<Vec<_>>()));
     }
-    if quoted {
-        return Err(CsvError {
-            line: start,
-            message: "a quoted field is never closed".into(),
-        });
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        out.push((start, record));
+    match out.pop() {
+        Some((_, last)) if last == [&END_OF_INPUT[1..]] => {}
+        open => {
+            return Err(CsvError {
+                line: open.map_or(1, |(line, _)| line),
+                message: "a quoted field is never closed".into(),
+            });
+        }
     }
     Ok(out
         .into_iter()
         .filter(|(_, r)| !(r.len() == 1 && r[0].trim().is_empty()))
         .collect())
+}
+
+/// The line the next record starts on, from where the reader stands after the previous one:
+/// past the line ends of any blank lines it will skip.
+fn start_line(text: &[u8], at: &csv::Position) -> usize {
+    let skipped = usize::try_from(at.byte())
+        .ok()
+        .and_then(|at| text.get(at..))
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .filter(|b| **b == b'\n')
+        .count();
+    usize::try_from(at.line()).unwrap_or(usize::MAX) + skipped
 }
 
 /// The `(id, text)` pairs of a CSV file with `id` and `text` columns (in any order).
@@ -139,6 +147,38 @@ mod tests {
         assert_eq!(
             parse_texts_csv("").unwrap_err().message,
             "the file is empty"
+        );
+    }
+
+    #[test]
+    fn crlf_files_read_like_lf_files_and_keep_their_line_numbers() {
+        let csv = "\u{feff}id,text\r\n\r\nA.2.2,\"First line\r\nsecond line\"\r\n  \r\nA.2.3 , Plain words \r\n";
+        assert_eq!(
+            parse_texts_csv(csv).unwrap(),
+            [
+                (3, "A.2.2".into(), "First line\r\nsecond line".into()),
+                (6, "A.2.3".into(), "Plain words".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_malformed_row_is_refused_with_the_line_it_starts_on() {
+        let open = "id,text\r\nA.2.2,fine\r\n\r\nA.2.3,\"never closed\r\nA.2.4,swallowed\r\n";
+        assert_eq!(
+            parse_texts_csv(open).unwrap_err(),
+            CsvError {
+                line: 4,
+                message: "a quoted field is never closed".into()
+            }
+        );
+        let short = "id,text\nA.2.2,fine\n\nA.2.3\n";
+        assert_eq!(
+            parse_texts_csv(short).unwrap_err(),
+            CsvError {
+                line: 4,
+                message: "the text of A.2.3 is empty".into()
+            }
         );
     }
 }

@@ -1,11 +1,9 @@
-//! Request metrics in the Prometheus text format: requests by route and status, a latency
-//! histogram, and the job queue's depth. Routes are recorded by their pattern, never by the
-//! path a client sent, which may hold a secret (an invitation link) and is unbounded.
+//! Request metrics in the OpenMetrics text format, kept and written by prometheus-client:
+//! requests by route and status, a latency histogram, and the job queue's depth. Routes are
+//! recorded by their pattern, never by the path a client sent, which may hold a secret (an
+//! invitation link) and is unbounded.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use aims_app::domain::Permission;
@@ -13,110 +11,112 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::{encode_eof, encode_registry};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::{Registry, Unit};
 
 use crate::error::ApiError;
 use crate::identity::ApiActor;
 use crate::state::WebState;
+
+/// The content type of the OpenMetrics text format.
+const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 11] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    total: u64,
+/// The labels of a counted request.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+/// The label of a timed request.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(BUCKETS)
 }
 
 /// Counters kept since the process started.
-#[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let mut registry = Registry::default();
+        // A counter's samples get the `_total` suffix from the encoder.
+        registry.register(
+            "aims_http_requests",
+            "HTTP requests by method, route and status",
+            requests.clone(),
+        );
+        registry.register_with_unit(
+            "aims_http_request_duration",
+            "Time to answer a request, by route",
+            Unit::Seconds,
+            latency.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+        }
+    }
 }
 
 impl Metrics {
     /// Counts one request of `route` answered with `status` after `seconds`.
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        if let Ok(mut requests) = self.requests.lock() {
-            *requests
-                .entry((method.to_owned(), route.to_owned(), status))
-                .or_default() += 1;
-        }
-        if let Ok(mut latency) = self.latency.lock() {
-            let histogram = latency.entry(route.to_owned()).or_default();
-            for (count, bound) in histogram.counts.iter_mut().zip(BUCKETS) {
-                if seconds <= bound {
-                    *count += 1;
-                }
-            }
-            histogram.sum += seconds;
-            histogram.total += 1;
-        }
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                route: route.to_owned(),
+            })
+            .observe(seconds);
     }
 
-    /// The metrics as Prometheus text.
-    pub fn render(&self, queue_depth: Option<i64>) -> String {
+    /// The metrics as OpenMetrics text; the queue's depth only when it could be read.
+    pub fn render(&self, queue_depth: Option<i64>) -> Result<String, std::fmt::Error> {
         let mut out = String::new();
-        out.push_str(
-            "# HELP aims_http_requests_total HTTP requests by method, route and status.\n",
-        );
-        out.push_str("# TYPE aims_http_requests_total counter\n");
-        if let Ok(requests) = self.requests.lock() {
-            for ((method, route, status), count) in requests.iter() {
-                let _ = writeln!(
-                    out,
-                    "aims_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}",
-                    escape(route)
-                );
-            }
-        }
-        out.push_str(
-            "# HELP aims_http_request_duration_seconds Time to answer a request, by route.\n",
-        );
-        out.push_str("# TYPE aims_http_request_duration_seconds histogram\n");
-        if let Ok(latency) = self.latency.lock() {
-            for (route, h) in latency.iter() {
-                let route = escape(route);
-                for (count, bound) in h.counts.iter().zip(BUCKETS) {
-                    let _ = writeln!(
-                        out,
-                        "aims_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
-                    );
-                }
-                let _ = writeln!(
-                    out,
-                    "aims_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                    h.total
-                );
-                let _ = writeln!(
-                    out,
-                    "aims_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                    h.sum
-                );
-                let _ = writeln!(
-                    out,
-                    "aims_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                    h.total
-                );
-            }
-        }
+        encode_registry(&mut out, &self.registry)?;
         if let Some(depth) = queue_depth {
-            out.push_str("# HELP aims_job_queue_depth Background jobs waiting or running.\n");
-            out.push_str("# TYPE aims_job_queue_depth gauge\n");
-            let _ = writeln!(out, "aims_job_queue_depth {depth}");
+            // Read for this answer alone, so it is never a stale value from an earlier one.
+            let gauge = Gauge::<i64>::default();
+            gauge.set(depth);
+            let mut queue = Registry::default();
+            queue.register(
+                "aims_job_queue_depth",
+                "Background jobs waiting or running",
+                gauge,
+            );
+            encode_registry(&mut out, &queue)?;
         }
-        out
+        encode_eof(&mut out)?;
+        Ok(out)
     }
-}
-
-fn escape(label: &str) -> String {
-    label
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
 }
 
 /// Middleware: times and counts every request, and logs it by its route pattern.
@@ -158,13 +158,53 @@ pub async fn render(State(state): State<WebState>, request: Request) -> Response
         }
     }
     let depth = state.app.queue_depth().await.ok();
-    (
-        StatusCode::OK,
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        state.metrics.render(depth),
-    )
-        .into_response()
+    match state.metrics.render(depth) {
+        Ok(text) => (StatusCode::OK, [(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response(),
+        Err(err) => {
+            tracing::error!(target: "aims::http", error = %err, "the metrics could not be written");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the metrics could not be written",
+            )
+            .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_counted_and_timed_by_route() {
+        let metrics = Metrics::default();
+        metrics.observe("GET", "/api/v1/me", 200, 0.003);
+        metrics.observe("GET", "/api/v1/me", 200, 0.2);
+        metrics.observe("POST", "/risks/{id}", 303, 3.0);
+        let text = metrics.render(Some(2)).unwrap();
+        for line in [
+            "# TYPE aims_http_requests counter",
+            r#"aims_http_requests_total{method="GET",route="/api/v1/me",status="200"} 2"#,
+            r#"aims_http_requests_total{method="POST",route="/risks/{id}",status="303"} 1"#,
+            "# TYPE aims_http_request_duration_seconds histogram",
+            "# UNIT aims_http_request_duration_seconds seconds",
+            r#"aims_http_request_duration_seconds_bucket{le="0.0025",route="/api/v1/me"} 0"#,
+            r#"aims_http_request_duration_seconds_bucket{le="0.005",route="/api/v1/me"} 1"#,
+            r#"aims_http_request_duration_seconds_bucket{le="2.5",route="/risks/{id}"} 0"#,
+            r#"aims_http_request_duration_seconds_bucket{le="+Inf",route="/risks/{id}"} 1"#,
+            r#"aims_http_request_duration_seconds_count{route="/api/v1/me"} 2"#,
+            "# TYPE aims_job_queue_depth gauge",
+            "aims_job_queue_depth 2",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+        }
+        assert!(text.ends_with("# EOF\n"), "{text}");
+    }
+
+    #[test]
+    fn an_unread_queue_depth_is_left_out() {
+        let text = Metrics::default().render(None).unwrap();
+        assert!(!text.contains("aims_job_queue_depth"), "{text}");
+        assert!(text.ends_with("# EOF\n"), "{text}");
+    }
 }

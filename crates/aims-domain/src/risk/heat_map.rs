@@ -48,23 +48,18 @@ impl HeatMapCounts {
     }
 }
 
-/// Escapes text for XML content and attribute values, and drops the characters XML 1.0 cannot
-/// hold at all (control characters other than tab and line breaks).
+/// Escapes text for XML content and attribute values (quick-xml's escaping), and drops the
+/// characters XML 1.0 cannot hold at all (control characters other than tab and line breaks).
 pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let holdable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+    };
+    if text.chars().all(holdable) {
+        quick_xml::escape::escape(text).into_owned()
+    } else {
+        quick_xml::escape::escape(text.chars().filter(|&c| holdable(c)).collect::<String>())
+            .into_owned()
     }
-    out
 }
 
 /// The heat map as SVG: an Inherent and a Residual grid side by side, highest likelihood at

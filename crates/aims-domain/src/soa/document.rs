@@ -1,6 +1,7 @@
 //! The SoA as a document: versions kept as JSON snapshots, what changed between two of them,
 //! and the spreadsheet auditors ask for.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -224,12 +225,7 @@ pub const COLUMNS: [&str; 11] = [
 /// The rows as CSV (RFC 4180, CRLF line ends) with a header line; `names` gives the name
 /// shown for an owner. Cells that a spreadsheet would run as a formula are defused.
 pub fn to_csv(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> String {
-    let mut out = String::new();
-    push_record(&mut out, COLUMNS.iter().map(|c| (*c).to_owned()));
-    for cells in table(rows, names) {
-        push_record(&mut out, cells);
-    }
-    out
+    write_csv(std::iter::once(COLUMNS.map(str::to_owned)).chain(table(rows, names)))
 }
 
 /// The rows as the cells of [`COLUMNS`], for CSV and spreadsheet exports alike.
@@ -266,35 +262,54 @@ fn yes_no(value: bool) -> &'static str {
     if value { "Yes" } else { "No" }
 }
 
-fn push_record(out: &mut String, cells: impl IntoIterator<Item = String>) {
-    for (i, cell) in cells.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&csv_cell(&cell));
+/// Records as CSV through the csv crate, each cell defused first; the writer quotes a cell
+/// only when RFC 4180 requires it (a comma, quote or line break in it).
+fn write_csv<R>(records: impl IntoIterator<Item = R>) -> String
+where
+    R: IntoIterator,
+    R::Item: AsRef<str>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for record in records {
+        writer
+            .write_record(
+                record
+                    .into_iter()
+                    .map(|cell| defuse(cell.as_ref()).into_owned()),
+            )
+            .expect("writing CSV to memory cannot fail");
     }
-    out.push_str("\r\n");
+    let bytes = writer
+        .into_inner()
+        .expect("writing CSV to memory cannot fail");
+    String::from_utf8(bytes).expect("the CSV of UTF-8 cells is UTF-8")
 }
 
-/// One cell: defused against formula injection, then quoted when RFC 4180 requires it.
-fn csv_cell(text: &str) -> String {
-    // Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV
-    // injection"); a leading quote makes it text, and the quote is not shown.
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
+/// One cell's text, defused against formula injection: spreadsheets run a cell starting with
+/// one of these as a formula (OWASP, "CSV injection"); a leading quote makes it text, and the
+/// quote is not shown.
+fn defuse(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
     } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
+        Cow::Borrowed(text)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What one cell becomes in a written record, seen between two plain cells.
+    fn csv_cell(text: &str) -> String {
+        let line = write_csv([["x", text, "x"]]);
+        line.strip_prefix("x,")
+            .and_then(|rest| rest.strip_suffix(",x\r\n"))
+            .unwrap_or_else(|| panic!("{line:?}"))
+            .to_owned()
+    }
 
     #[test]
     fn cells_are_quoted_only_when_they_must_be() {

@@ -9,20 +9,9 @@ pub struct Bar<'a> {
     pub colour: &'a str,
 }
 
-/// `text` safe inside SVG/XML text and attribute values.
+/// `text` safe inside SVG/XML text and attribute values (quick-xml's escaping).
 pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    quick_xml::escape::escape(text).into_owned()
 }
 
 fn safe_colour(colour: &str) -> &str {
