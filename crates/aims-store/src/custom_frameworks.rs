@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 
 use crate::error::Result;
 use crate::row::{RowExt, affected_one, map_rows};
-use crate::table_row::{TableRow, table_row};
+use crate::table_row::{TableRow, columns_blanking, table_row};
 use crate::tx::Tx;
 
 /// One imported framework or crosswalk.
@@ -95,18 +95,6 @@ fn read(row: &AnyRow) -> Result<CustomFramework> {
     Ok(ImportRow::from_row(row)?.into_import())
 }
 
-/// Every column of an import but its document, which reads as empty: what a listing needs.
-fn columns_but_document() -> String {
-    ImportRow::COLUMNS
-        .iter()
-        .map(|c| match *c {
-            "document" => "'' AS document",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Tx {
     /// Records an import for `org`; a key already imported is a conflict.
     pub async fn insert_custom_framework(
@@ -132,7 +120,8 @@ impl Tx {
     pub async fn custom_framework_list(&mut self, org: OrgId) -> Result<Vec<CustomFramework>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM custom_frameworks WHERE org_id = $1 ORDER BY kind, imported_at, key",
-            columns_but_document()
+            // Every column but the document, which reads as empty: what a listing needs.
+            columns_blanking::<ImportRow>(&["document"])
         )))
         .bind(org.to_string())
         .fetch_all(self.conn())

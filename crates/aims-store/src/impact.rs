@@ -215,6 +215,7 @@ impl Tx {
             keep: &APPROVAL,
             expect: Some(("version", expected_version)),
             also: None,
+            unset: &[],
         };
         if self.update(row, how).await? == 0 {
             return Err(StoreError::Conflict("version".into()));
@@ -243,6 +244,7 @@ impl Tx {
             keep: &keep,
             expect: None,
             also: None,
+            unset: &[],
         };
         match self.update(row, how).await? {
             0 => Err(StoreError::NotFound),

@@ -68,6 +68,9 @@ pub(crate) struct Update<'a> {
     pub keep: &'a [&'a str],
     /// A column the stored row must still hold this value in (a revision), or none.
     pub expect: Option<(&'a str, i64)>,
+    /// Columns the stored row must still hold NULL in (an approval not given yet): what a
+    /// change that happens once compares, so that a second one finds no row.
+    pub unset: &'a [&'a str],
     /// SQL appended to the SET list as it is, binding nothing: a change computed from the
     /// stored row.
     pub also: Option<&'a str>,
@@ -80,6 +83,22 @@ pub(crate) fn columns_but<R: TableRow>(these: &[&str]) -> Vec<&'static str> {
         .copied()
         .filter(|c| !these.contains(c))
         .collect()
+}
+
+/// Every column of `R` as a SELECT list, those in `blank` read as empty text: what a listing
+/// reads when it leaves out a large column (a document, a snapshot).
+pub(crate) fn columns_blanking<R: TableRow>(blank: &[&str]) -> String {
+    R::COLUMNS
+        .iter()
+        .map(|c| {
+            if blank.contains(c) {
+                format!("'' AS {c}")
+            } else {
+                (*c).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `Corrupt` naming the first of `names` that is not a column of `R`: a statement built from
@@ -101,11 +120,33 @@ impl Tx {
         self.insert_rows(R::TABLE, R::COLUMNS, cells).await
     }
 
+    /// Inserts `row`, or writes its columns over those of the stored row holding the same
+    /// values in the unique key `on`. One row per statement: PostgreSQL refuses a statement
+    /// that would change one row twice.
+    pub(crate) async fn upsert<R: TableRow>(&mut self, row: R, on: &[&str]) -> Result<()> {
+        known_columns::<R>(on)?;
+        let set: Vec<String> = R::COLUMNS
+            .iter()
+            .filter(|c| !on.contains(c))
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        let action = if set.is_empty() {
+            "NOTHING".to_owned()
+        } else {
+            format!("UPDATE SET {}", set.join(", "))
+        };
+        let tail = format!(" ON CONFLICT ({}) DO {action}", on.join(", "));
+        self.insert_rows_then(R::TABLE, R::COLUMNS, vec![row.into_cells()], &tail)
+            .await?;
+        Ok(())
+    }
+
     /// Writes `row` over the stored row with the same key; how many rows changed (0 when
-    /// none has the key, or its `expect` column holds another value).
+    /// none has the key, its `expect` column holds another value, or an `unset` one a value).
     pub(crate) async fn update<R: TableRow>(&mut self, row: R, how: Update<'_>) -> Result<u64> {
         known_columns::<R>(how.key)?;
         known_columns::<R>(how.keep)?;
+        known_columns::<R>(how.unset)?;
         let named: Vec<(&str, Cell)> = R::COLUMNS.iter().copied().zip(row.into_cells()).collect();
         let set: Vec<&(&str, Cell)> = named
             .iter()
@@ -133,6 +174,7 @@ impl Tx {
         if let Some((column, _)) = how.expect {
             conditions.push(format!("{column} = {}", next()));
         }
+        conditions.extend(how.unset.iter().map(|c| format!("{c} IS NULL")));
         let sql = format!(
             "UPDATE {} SET {} WHERE {}",
             R::TABLE,

@@ -104,6 +104,7 @@ impl Tx {
             keep: &["system_id", "kind", "created_at"],
             expect: None,
             also: None,
+            unset: &[],
         };
         match self.update(ComponentRow::new(org, c), how).await? {
             0 => Err(StoreError::NotFound),

@@ -233,6 +233,7 @@ impl Tx {
             also: needs_review.then_some(
                 "class_needs_review = CASE WHEN class IS NOT NULL THEN 1 ELSE class_needs_review END",
             ),
+            unset: &[],
         };
         if self.update(row, how).await? == 1 {
             return Ok(());

@@ -274,6 +274,7 @@ impl Tx {
                     keep: &["number", "created_at"],
                     expect: Some(("revision", expected_revision)),
                     also: None,
+                    unset: &[],
                 },
             )
             .await?;
