@@ -4,7 +4,8 @@ use aims_domain::{OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::error::Result;
-use crate::row::{RowExt, affected_one, map_rows};
+use crate::row::{affected_one, map_rows};
+use crate::table_row::{TableRow, table_row};
 use crate::tx::Tx;
 
 /// The text an organisation attached to one requirement.
@@ -19,33 +20,45 @@ pub struct RequirementText {
     pub updated_by: String,
 }
 
+table_row! {
+    /// A row of `requirement_texts`: one requirement's text, keyed by organisation, framework
+    /// and item.
+    struct TextRow in "requirement_texts" {
+        org_id: String,
+        framework: String,
+        item_id: String,
+        text: String,
+        updated_at: i64,
+        updated_by: String,
+    }
+}
+
+/// The key a text is set and replaced under.
+const KEY: [&str; 3] = ["org_id", "framework", "item_id"];
+
 fn read(row: &AnyRow) -> Result<RequirementText> {
+    let row = TextRow::from_row(row)?;
     Ok(RequirementText {
-        framework: row.text("framework")?,
-        item_id: row.text("item_id")?,
-        text: row.text("text")?,
-        updated_at: row.at("updated_at")?,
-        updated_by: row.text("updated_by")?,
+        framework: row.framework,
+        item_id: row.item_id,
+        text: row.text,
+        updated_at: Timestamp::from_micros(row.updated_at),
+        updated_by: row.updated_by,
     })
 }
 
 impl Tx {
     /// Sets (or replaces) the text of one requirement for `org`.
     pub async fn put_requirement_text(&mut self, org: OrgId, text: &RequirementText) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO requirement_texts (org_id, framework, item_id, text, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, framework, item_id) \
-             DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-        )
-        .bind(org.to_string())
-        .bind(&text.framework)
-        .bind(&text.item_id)
-        .bind(&text.text)
-        .bind(text.updated_at.as_micros())
-        .bind(&text.updated_by)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        let row = TextRow {
+            org_id: org.to_string(),
+            framework: text.framework.clone(),
+            item_id: text.item_id.clone(),
+            text: text.text.clone(),
+            updated_at: text.updated_at.as_micros(),
+            updated_by: text.updated_by.clone(),
+        };
+        self.upsert(row, &KEY).await
     }
 
     /// The text `org` attached to one requirement, if any.
