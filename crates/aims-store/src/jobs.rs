@@ -6,7 +6,8 @@ use sqlx::any::AnyRow;
 
 use crate::connect::Engine;
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, affected_one};
+use crate::row::{affected_one, opt_parsed, parsed};
+use crate::table_row::{TableRow, table_row};
 use crate::tx::Tx;
 
 /// A job to enqueue.
@@ -54,54 +55,96 @@ pub struct JobStatus {
     pub updated_at: Timestamp,
 }
 
+table_row! {
+    /// A row of `jobs`: what to run, where it stands in the queue, the worker holding it and
+    /// until when, and how far it got.
+    struct JobRow in "jobs" {
+        id: String,
+        org_id: Option<String>,
+        kind: String,
+        payload: String,
+        unique_key: Option<String>,
+        state: String,
+        attempts: i64,
+        max_attempts: i64,
+        run_at: i64,
+        locked_by: Option<String>,
+        locked_until: Option<i64>,
+        last_error: Option<String>,
+        created_at: i64,
+        updated_at: i64,
+        subject: Option<String>,
+        progress_done: Option<i64>,
+        progress_total: Option<i64>,
+        cancel_requested_by: Option<String>,
+    }
+}
+
+impl JobRow {
+    /// A queued job, due at its `run_at`, enqueued `now`.
+    fn queued(job: &NewJob, now: Timestamp) -> Self {
+        Self {
+            id: JobId::new().to_string(),
+            org_id: job.org.map(|o| o.to_string()),
+            kind: job.kind.clone(),
+            payload: job.payload.clone(),
+            unique_key: job.unique_key.clone(),
+            state: "queued".into(),
+            attempts: 0,
+            max_attempts: job.max_attempts.max(1),
+            run_at: job.run_at.as_micros(),
+            locked_by: None,
+            locked_until: None,
+            last_error: None,
+            created_at: now.as_micros(),
+            updated_at: now.as_micros(),
+            subject: job.subject.clone(),
+            progress_done: None,
+            progress_total: None,
+            cancel_requested_by: None,
+        }
+    }
+}
+
 fn read_job(row: &AnyRow) -> Result<Job> {
+    let row = JobRow::from_row(row)?;
     Ok(Job {
-        id: row.parsed("id")?,
-        org: row.opt_parsed("org_id")?,
-        kind: row.text("kind")?,
-        payload: row.text("payload")?,
-        attempts: row.int("attempts")?,
-        max_attempts: row.int("max_attempts")?,
+        id: parsed("id", &row.id)?,
+        org: opt_parsed("org_id", row.org_id.as_deref())?,
+        kind: row.kind,
+        payload: row.payload,
+        attempts: row.attempts,
+        max_attempts: row.max_attempts,
     })
 }
 
 fn read_status(row: &AnyRow) -> Result<JobStatus> {
+    let row = JobRow::from_row(row)?;
     Ok(JobStatus {
-        id: row.parsed("id")?,
-        kind: row.text("kind")?,
-        subject: row.opt_text("subject")?,
-        state: row.text("state")?,
-        attempts: row.int("attempts")?,
-        progress_done: row.opt_int("progress_done")?,
-        progress_total: row.opt_int("progress_total")?,
-        cancel_requested_by: row.opt_text("cancel_requested_by")?,
-        last_error: row.opt_text("last_error")?,
-        created_at: row.at("created_at")?,
-        updated_at: row.at("updated_at")?,
+        id: parsed("id", &row.id)?,
+        kind: row.kind,
+        subject: row.subject,
+        state: row.state,
+        attempts: row.attempts,
+        progress_done: row.progress_done,
+        progress_total: row.progress_total,
+        cancel_requested_by: row.cancel_requested_by,
+        last_error: row.last_error,
+        created_at: Timestamp::from_micros(row.created_at),
+        updated_at: Timestamp::from_micros(row.updated_at),
     })
 }
 
+// A job's moves through the queue (claim, renew, finish, release, progress, cancel) stay
+// single UPDATE statements of the few columns they change: they are computed from the stored
+// row (`attempts + 1`, a CASE on the state) and compare the state they leave in their WHERE,
+// so that of two workers only one makes a move. Through the typed row, each would read the
+// row first and could act on a stale one.
 impl Tx {
     /// Queues a job; returns `false` when one with the same unique key is already pending.
     pub async fn enqueue_job(&mut self, job: &NewJob, now: Timestamp) -> Result<bool> {
-        let inserted = sqlx::query(
-            "INSERT INTO jobs (id, org_id, kind, payload, unique_key, state, attempts, max_attempts, \
-             run_at, locked_by, locked_until, last_error, created_at, updated_at, subject) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $7, NULL, NULL, NULL, $8, $8, $9) \
-             ON CONFLICT (unique_key) DO NOTHING",
-        )
-        .bind(JobId::new().to_string())
-        .bind(job.org.map(|o| o.to_string()))
-        .bind(&job.kind)
-        .bind(&job.payload)
-        .bind(job.unique_key.clone())
-        .bind(job.max_attempts.max(1))
-        .bind(job.run_at.as_micros())
-        .bind(now.as_micros())
-        .bind(job.subject.clone())
-        .execute(self.conn())
-        .await?;
-        Ok(inserted.rows_affected() == 1)
+        self.insert_unless_taken(JobRow::queued(job, now), &["unique_key"])
+            .await
     }
 
     /// Claims the next due job for `worker` until `lease_until`. A running job whose lease has
@@ -152,7 +195,8 @@ impl Tx {
         now: Timestamp,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE jobs SET locked_until = $3, updated_at = $4              WHERE id = $1 AND locked_by = $2 AND state = 'running'",
+            "UPDATE jobs SET locked_until = $3, updated_at = $4 \
+             WHERE id = $1 AND locked_by = $2 AND state = 'running'",
         )
         .bind(id.to_string())
         .bind(worker)

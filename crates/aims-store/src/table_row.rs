@@ -120,6 +120,21 @@ impl Tx {
         self.insert_rows(R::TABLE, R::COLUMNS, cells).await
     }
 
+    /// Inserts `row` unless a stored row holds the same values in the unique key `on`;
+    /// whether it did. Nothing stored is changed.
+    pub(crate) async fn insert_unless_taken<R: TableRow>(
+        &mut self,
+        row: R,
+        on: &[&str],
+    ) -> Result<bool> {
+        known_columns::<R>(on)?;
+        let tail = format!(" ON CONFLICT ({}) DO NOTHING", on.join(", "));
+        let done = self
+            .insert_rows_then(R::TABLE, R::COLUMNS, vec![row.into_cells()], &tail)
+            .await?;
+        Ok(done == 1)
+    }
+
     /// Inserts `row`, or writes its columns over those of the stored row holding the same
     /// values in the unique key `on`. One row per statement: PostgreSQL refuses a statement
     /// that would change one row twice.
