@@ -5,31 +5,48 @@ use aims_domain::{OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, affected_one, map_rows};
+use crate::row::{map_rows, parsed};
+use crate::table_row::{TableRow, Update, table_row};
 use crate::tx::Tx;
 
+table_row! {
+    /// A row of `organisations`.
+    struct OrgRow in "organisations" {
+        id: String,
+        name: String,
+        created_at: i64,
+        updated_at: i64,
+    }
+}
+
+impl OrgRow {
+    fn new(org: &Organisation) -> Self {
+        Self {
+            id: org.id.to_string(),
+            name: org.name.clone(),
+            created_at: org.created_at.as_micros(),
+            updated_at: org.updated_at.as_micros(),
+        }
+    }
+
+    fn into_org(self) -> Result<Organisation> {
+        Ok(Organisation {
+            id: parsed("id", &self.id)?,
+            name: self.name,
+            created_at: Timestamp::from_micros(self.created_at),
+            updated_at: Timestamp::from_micros(self.updated_at),
+        })
+    }
+}
+
 fn read_org(row: &AnyRow) -> Result<Organisation> {
-    Ok(Organisation {
-        id: row.parsed("id")?,
-        name: row.text("name")?,
-        created_at: row.at("created_at")?,
-        updated_at: row.at("updated_at")?,
-    })
+    OrgRow::from_row(row)?.into_org()
 }
 
 impl Tx {
     /// Adds an organisation.
     pub async fn insert_org(&mut self, org: &Organisation) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO organisations (id, name, created_at, updated_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(org.id.to_string())
-        .bind(&org.name)
-        .bind(org.created_at.as_micros())
-        .bind(org.updated_at.as_micros())
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert(vec![OrgRow::new(org)]).await
     }
 
     /// The organisation `org`.
@@ -44,13 +61,20 @@ impl Tx {
 
     /// Renames `org`.
     pub async fn rename_org(&mut self, org: OrgId, name: &str, at: Timestamp) -> Result<()> {
-        let done = sqlx::query("UPDATE organisations SET name = $2, updated_at = $3 WHERE id = $1")
-            .bind(org.to_string())
-            .bind(name)
-            .bind(at.as_micros())
-            .execute(self.conn())
-            .await?;
-        affected_one(done)
+        let mut row = OrgRow::new(&self.org(org).await?);
+        row.name = name.to_owned();
+        row.updated_at = at.as_micros();
+        let how = Update {
+            key: &["id"],
+            keep: &["created_at"],
+            expect: None,
+            also: None,
+            unset: &[],
+        };
+        match self.update(row, how).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
     }
 
     /// Every organisation, oldest first. For operators (verification, backup), not for tenants.
