@@ -7,7 +7,8 @@ use sqlx::any::AnyRow;
 
 use crate::connect::Engine;
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, map_rows};
+use crate::row::{RowExt, map_rows, parsed};
+use crate::table_row::{TableRow, table_row};
 use crate::tx::Tx;
 
 /// Which events to list, newest first.
@@ -26,29 +27,74 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
+table_row! {
+    /// A row of `audit_events`: one sealed event, stored exactly as the chain hashed it.
+    struct EventRow in "audit_events" {
+        org_id: String,
+        seq: i64,
+        id: String,
+        occurred_at: i64,
+        actor_kind: String,
+        actor_id: String,
+        actor_label: String,
+        action: String,
+        object_type: String,
+        object_id: String,
+        change: String,
+        prev_hash: String,
+        hash: String,
+    }
+}
+
+impl EventRow {
+    /// The row of a sealed event: its texts as they are, its hashes in their text form.
+    fn new(e: &AuditEvent) -> Self {
+        Self {
+            org_id: e.org.to_string(),
+            seq: e.seq,
+            id: e.id.to_string(),
+            occurred_at: e.occurred_at.as_micros(),
+            actor_kind: e.actor.kind.clone(),
+            actor_id: e.actor.id.clone(),
+            actor_label: e.actor.label.clone(),
+            action: e.action.clone(),
+            object_type: e.object_type.clone(),
+            object_id: e.object_id.clone(),
+            change: e.change.clone(),
+            prev_hash: e.prev_hash.to_string(),
+            hash: e.hash.to_string(),
+        }
+    }
+
+    fn into_event(self) -> Result<AuditEvent> {
+        Ok(AuditEvent {
+            org: parsed("org_id", &self.org_id)?,
+            seq: self.seq,
+            id: parsed("id", &self.id)?,
+            occurred_at: Timestamp::from_micros(self.occurred_at),
+            actor: AuditActor {
+                kind: self.actor_kind,
+                id: self.actor_id,
+                label: self.actor_label,
+            },
+            action: self.action,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            change: self.change,
+            prev_hash: chain_hash("prev_hash", &self.prev_hash)?,
+            hash: chain_hash("hash", &self.hash)?,
+        })
+    }
+}
+
+/// A stored hash of the chain.
+pub(crate) fn chain_hash(column: &str, text: &str) -> Result<ChainHash> {
+    text.parse()
+        .map_err(|e| StoreError::Corrupt(format!("audit_events.{column}: {e}")))
+}
+
 fn read_event(row: &AnyRow) -> Result<AuditEvent> {
-    let hash = |column: &str| -> Result<ChainHash> {
-        row.text(column)?
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("audit_events.{column}: {e}")))
-    };
-    Ok(AuditEvent {
-        org: row.parsed("org_id")?,
-        seq: row.int("seq")?,
-        id: row.parsed("id")?,
-        occurred_at: row.at("occurred_at")?,
-        actor: AuditActor {
-            kind: row.text("actor_kind")?,
-            id: row.text("actor_id")?,
-            label: row.text("actor_label")?,
-        },
-        action: row.text("action")?,
-        object_type: row.text("object_type")?,
-        object_id: row.text("object_id")?,
-        change: row.text("change")?,
-        prev_hash: hash("prev_hash")?,
-        hash: hash("hash")?,
-    })
+    EventRow::from_row(row)?.into_event()
 }
 
 impl Tx {
@@ -63,6 +109,16 @@ impl Tx {
         row.map(|r| r.int("seq")).transpose()
     }
 
+    /// The latest event of `org` as stored, if it has any.
+    pub(crate) async fn audit_head_row(&mut self, org: OrgId) -> Result<Option<EventRow>> {
+        let row =
+            sqlx::query("SELECT * FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1")
+                .bind(org.to_string())
+                .fetch_optional(self.conn())
+                .await?;
+        row.as_ref().map(EventRow::from_row).transpose()
+    }
+
     /// Seals `event` onto the end of the chain of `org` and stores it. Its time is `at`,
     /// or the time of the event before it if the clock reads earlier (it was stepped back,
     /// or `at` was read before the lock), so that times along a chain never decrease.
@@ -73,21 +129,11 @@ impl Tx {
         at: Timestamp,
     ) -> Result<AuditEvent> {
         self.lock_tenant(org).await?;
-        let head = sqlx::query(
-            "SELECT seq, hash, occurred_at FROM audit_events WHERE org_id = $1 \
-             ORDER BY seq DESC LIMIT 1",
-        )
-        .bind(org.to_string())
-        .fetch_optional(self.conn())
-        .await?;
-        let (prev, at) = match head {
-            Some(row) => {
-                let hash = row.text("hash")?;
-                let hash = hash
-                    .parse()
-                    .map_err(|e| StoreError::Corrupt(format!("audit_events.hash: {e}")))?;
-                let at = at.max(row.at("occurred_at")?);
-                (Some((row.int("seq")?, hash)), at)
+        let (prev, at) = match self.audit_head_row(org).await? {
+            Some(head) => {
+                let hash = chain_hash("hash", &head.hash)?;
+                let at = at.max(Timestamp::from_micros(head.occurred_at));
+                (Some((head.seq, hash)), at)
             }
             None => (None, at),
         };
@@ -112,27 +158,7 @@ impl Tx {
 
     /// Stores a sealed event as it is.
     pub(crate) async fn insert_audit_event(&mut self, e: &AuditEvent) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_events (org_id, seq, id, occurred_at, actor_kind, actor_id, actor_label, \
-             action, object_type, object_id, change, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(e.org.to_string())
-        .bind(e.seq)
-        .bind(e.id.to_string())
-        .bind(e.occurred_at.as_micros())
-        .bind(&e.actor.kind)
-        .bind(&e.actor.id)
-        .bind(&e.actor.label)
-        .bind(&e.action)
-        .bind(&e.object_type)
-        .bind(&e.object_id)
-        .bind(&e.change)
-        .bind(e.prev_hash.to_string())
-        .bind(e.hash.to_string())
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert(vec![EventRow::new(e)]).await
     }
 
     /// The events of `org` that match `query`, newest first.

@@ -1,59 +1,69 @@
 //! Signed checkpoints of audit chain heads: stored beside the trail, read back to verify it.
 
-use aims_domain::OrgId;
 use aims_domain::audit::{ChainHash, Checkpoint};
+use aims_domain::{OrgId, Timestamp};
 use sqlx::any::AnyRow;
 
+use crate::audit::chain_hash;
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, map_rows};
+use crate::row::{map_rows, parsed};
+use crate::table_row::{TableRow, table_row};
 use crate::tx::Tx;
 
+table_row! {
+    /// A row of `audit_checkpoints`: a signed chain head, its signature in hex.
+    struct CheckpointRow in "audit_checkpoints" {
+        org_id: String,
+        seq: i64,
+        head_hash: String,
+        signed_at: i64,
+        key_id: String,
+        signature: String,
+    }
+}
+
+impl CheckpointRow {
+    fn new(c: &Checkpoint) -> Self {
+        Self {
+            org_id: c.org.to_string(),
+            seq: c.seq,
+            head_hash: c.head.to_string(),
+            signed_at: c.signed_at.as_micros(),
+            key_id: c.key_id.clone(),
+            signature: c.signature.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
+
+    fn into_checkpoint(self) -> Result<Checkpoint> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("audit_checkpoints.{what}"));
+        let head: ChainHash = self.head_hash.parse().map_err(|_| corrupt("head_hash"))?;
+        let mut bytes = [0u8; 64];
+        if self.signature.len() != 128 {
+            return Err(corrupt("signature"));
+        }
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&self.signature[2 * i..2 * i + 2], 16)
+                .map_err(|_| corrupt("signature"))?;
+        }
+        Ok(Checkpoint {
+            org: parsed("org_id", &self.org_id)?,
+            seq: self.seq,
+            head,
+            signed_at: Timestamp::from_micros(self.signed_at),
+            key_id: self.key_id,
+            signature: bytes,
+        })
+    }
+}
+
 fn read(row: &AnyRow) -> Result<Checkpoint> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("audit_checkpoints.{what}"));
-    let head: ChainHash = row
-        .text("head_hash")?
-        .parse()
-        .map_err(|_| corrupt("head_hash"))?;
-    let signature = row.text("signature")?;
-    let mut bytes = [0u8; 64];
-    if signature.len() != 128 {
-        return Err(corrupt("signature"));
-    }
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&signature[2 * i..2 * i + 2], 16)
-            .map_err(|_| corrupt("signature"))?;
-    }
-    Ok(Checkpoint {
-        org: row.parsed("org_id")?,
-        seq: row.int("seq")?,
-        head,
-        signed_at: row.at("signed_at")?,
-        key_id: row.text("key_id")?,
-        signature: bytes,
-    })
+    CheckpointRow::from_row(row)?.into_checkpoint()
 }
 
 impl Tx {
     /// Stores a signed checkpoint.
     pub async fn insert_checkpoint(&mut self, checkpoint: &Checkpoint) -> Result<()> {
-        let signature: String = checkpoint
-            .signature
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        sqlx::query(
-            "INSERT INTO audit_checkpoints (org_id, seq, head_hash, signed_at, key_id, signature) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(checkpoint.org.to_string())
-        .bind(checkpoint.seq)
-        .bind(checkpoint.head.to_string())
-        .bind(checkpoint.signed_at.as_micros())
-        .bind(&checkpoint.key_id)
-        .bind(signature)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        self.insert(vec![CheckpointRow::new(checkpoint)]).await
     }
 
     /// The checkpoints of `org`, in chain order.
@@ -78,20 +88,10 @@ impl Tx {
 
     /// The position and hash of the latest event of `org`, if it has any.
     pub async fn audit_head_hash(&mut self, org: OrgId) -> Result<Option<(i64, ChainHash)>> {
-        let row = sqlx::query(
-            "SELECT seq, hash FROM audit_events WHERE org_id = $1 ORDER BY seq DESC LIMIT 1",
-        )
-        .bind(org.to_string())
-        .fetch_optional(self.conn())
-        .await?;
-        row.map(|r| {
-            let hash = r
-                .text("hash")?
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("audit_events.hash: {e}")))?;
-            Ok((r.int("seq")?, hash))
-        })
-        .transpose()
+        self.audit_head_row(org)
+            .await?
+            .map(|head| Ok((head.seq, chain_hash("hash", &head.hash)?)))
+            .transpose()
     }
 
     /// The hash of event `seq` of `org`, if the trail has it.
@@ -102,10 +102,6 @@ impl Tx {
                 .bind(seq)
                 .fetch_optional(self.conn())
                 .await?;
-        hash.map(|h| {
-            h.parse()
-                .map_err(|e| StoreError::Corrupt(format!("audit_events.hash: {e}")))
-        })
-        .transpose()
+        hash.map(|h| chain_hash("hash", &h)).transpose()
     }
 }
