@@ -56,6 +56,16 @@ table_row! {
 }
 
 table_row! {
+    /// A row of `risk_methods`: the organisation's method of rating risks, as JSON.
+    struct MethodRow in "risk_methods" {
+        org_id: String,
+        method: String,
+        updated_at: i64,
+        updated_by: String,
+    }
+}
+
+table_row! {
     /// A row of `risk_systems`: a system the risk concerns.
     struct RiskSystemRow in "risk_systems" {
         risk_id: String,
@@ -169,11 +179,12 @@ fn risk_links(org: OrgId, id: RiskId, f: &RiskFacts) -> (Vec<RiskSystemRow>, Vec
 impl Tx {
     /// The organisation's risk method, if it configured one.
     pub async fn risk_method(&mut self, org: OrgId) -> Result<Option<RiskMethod>> {
-        let row = sqlx::query("SELECT method FROM risk_methods WHERE org_id = $1")
+        let row = sqlx::query("SELECT * FROM risk_methods WHERE org_id = $1")
             .bind(org.to_string())
             .fetch_optional(self.conn())
             .await?;
-        row.map(|r| method_from(&r.text("method")?)).transpose()
+        row.map(|r| method_from(&MethodRow::from_row(&r)?.method))
+            .transpose()
     }
 
     /// Sets the organisation's risk method.
@@ -184,19 +195,14 @@ impl Tx {
         at: Timestamp,
         by: &str,
     ) -> Result<()> {
-        let json = serde_json::to_string(method).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO risk_methods (org_id, method, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (org_id) DO UPDATE SET method = excluded.method, updated_at = excluded.updated_at, \
-             updated_by = excluded.updated_by",
-        )
-        .bind(org.to_string())
-        .bind(json)
-        .bind(at.as_micros())
-        .bind(by)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        let row = MethodRow {
+            org_id: org.to_string(),
+            method: serde_json::to_string(method)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            updated_at: at.as_micros(),
+            updated_by: by.to_owned(),
+        };
+        self.upsert(row, &["org_id"]).await
     }
 
     /// Stores a new risk under the organisation's next number, which it returns.
