@@ -34,11 +34,9 @@ pub const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 /// Every route of the service, with its middleware.
 pub fn router(state: WebState) -> Router {
     let routes = Router::new()
-        .route("/healthz", get(api::health::healthz))
-        .route("/readyz", get(api::health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/api/openapi.json", get(api::openapi_json))
-        .nest("/api/v1", api::routes())
+        .merge(api::routes())
         .merge(pages::routes())
         .fallback(error::not_found_fallback);
     security::apply(routes, state.clone()).with_state(state)

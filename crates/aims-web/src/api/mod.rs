@@ -23,9 +23,10 @@ mod views;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::routing::{delete, get, patch};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
+use utoipa_axum::routes;
 
 use crate::error::{ApiError, Problem};
 use crate::state::WebState;
@@ -81,150 +82,102 @@ pub struct Params<T>(pub T);
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Id<T>(pub T);
 
-/// The routes of `/api/v1`.
+/// Every documented route (the API under `/api/v1` and the health checks), each added with
+/// its OpenAPI entry from the handler's annotation: a route cannot exist undocumented, and the
+/// permission matrix, which reads the document, sees every route. Handlers of one path are
+/// listed together.
+fn documented() -> OpenApiRouter<WebState> {
+    let upload = crate::UPLOAD_LIMIT;
+    // An imported catalogue travels as a JSON string, escaped: room enough for the app to
+    // say that it is larger than it takes.
+    let import = 2 * aims_app::MAX_IMPORT_BYTES + crate::BODY_LIMIT;
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(account::me))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::sessions))
+        .routes(routes!(account::revoke_session))
+        .routes(routes!(org::my_orgs))
+        .routes(routes!(org::show, org::rename))
+        .routes(routes!(members::list))
+        .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(members::invitations, members::invite))
+        .routes(routes!(members::revoke_invitation))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::verify))
+        .routes(routes!(audit::head))
+        .routes(routes!(frameworks::list))
+        .routes(routes!(frameworks::search))
+        .routes(routes!(custom_frameworks::compare))
+        .routes(body_limit(
+            routes!(custom_frameworks::list, custom_frameworks::import),
+            import,
+        ))
+        .routes(routes!(custom_frameworks::delete))
+        .routes(routes!(frameworks::show))
+        .routes(routes!(frameworks::item))
+        .routes(routes!(
+            frameworks::get_text,
+            frameworks::put_text,
+            frameworks::delete_text
+        ))
+        .routes(routes!(frameworks::import_texts))
+        .routes(routes!(systems::list, systems::create))
+        .routes(routes!(systems::show, systems::update, systems::delete))
+        .routes(routes!(systems::add_component))
+        .routes(routes!(
+            systems::update_component,
+            systems::remove_component
+        ))
+        .routes(routes!(classification::show, classification::classify))
+        .routes(body_limit(
+            routes!(classification::export_bom, classification::import_bom),
+            upload,
+        ))
+        .routes(routes!(classification::list_questions))
+        .routes(routes!(assessments::create))
+        .routes(routes!(assessments::show, assessments::save))
+        .routes(routes!(assessments::approve))
+        .routes(routes!(assessments::diff))
+        .routes(routes!(readiness::show))
+        .routes(routes!(soa::show))
+        .routes(routes!(soa::versions, soa::generate))
+        .routes(routes!(soa::approve))
+        .routes(routes!(soa::diff))
+        .routes(routes!(soa::csv))
+        .routes(routes!(soa::xlsx))
+        .routes(routes!(soa::add_control))
+        .routes(routes!(soa::set_implementation))
+        .routes(routes!(risks::method, risks::set_method))
+        .routes(routes!(risks::list, risks::create))
+        .routes(routes!(risks::heat_map))
+        .routes(routes!(risks::show, risks::update, risks::delete))
+        .routes(routes!(risks::accept))
+        .routes(routes!(evidence::list, evidence::add_link))
+        .routes(body_limit(routes!(evidence::add_file), upload))
+        .routes(routes!(evidence::show, evidence::delete))
+        .routes(routes!(evidence::download))
+        .routes(body_limit(routes!(redteam::list, redteam::record), upload))
+        .routes(routes!(redteam::show))
+        .routes(routes!(redteam::jobs, redteam::start))
+        .routes(routes!(redteam::cancel))
+}
+
+/// The routes of one path, taking bodies of up to `bytes`.
+fn body_limit(
+    (schemas, paths, method_router): UtoipaMethodRouter<WebState>,
+    bytes: usize,
+) -> UtoipaMethodRouter<WebState> {
+    let limit = axum::extract::DefaultBodyLimit::max(bytes);
+    (schemas, paths, method_router.layer(limit))
+}
+
+/// The documented routes, to serve.
 pub fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/me", get(account::me))
-        .route("/me/password", axum::routing::put(account::change_password))
-        .route("/orgs", get(org::my_orgs))
-        .route("/org", get(org::show).patch(org::rename))
-        .route("/members", get(members::list))
-        .route(
-            "/members/{user_id}",
-            patch(members::change_role).delete(members::remove),
-        )
-        .route(
-            "/invitations",
-            get(members::invitations).post(members::invite),
-        )
-        .route("/invitations/{id}", delete(members::revoke_invitation))
-        .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}", delete(tokens::revoke))
-        .route("/sessions", get(account::sessions))
-        .route("/sessions/{id}", delete(account::revoke_session))
-        .route("/audit-events", get(audit::list))
-        .route("/audit-events/verify", get(audit::verify))
-        .route("/audit-events/head", get(audit::head))
-        .route("/frameworks", get(frameworks::list))
-        .route("/frameworks/search", get(frameworks::search))
-        .route("/frameworks/compare", get(custom_frameworks::compare))
-        .route(
-            "/frameworks/imports",
-            get(custom_frameworks::list)
-                .post(custom_frameworks::import)
-                // The document travels as a JSON string, escaped: room enough for the app to
-                // say that it is larger than it takes.
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    2 * aims_app::MAX_IMPORT_BYTES + crate::BODY_LIMIT,
-                )),
-        )
-        .route(
-            "/frameworks/imports/{key}",
-            axum::routing::delete(custom_frameworks::delete),
-        )
-        .route("/frameworks/{framework}", get(frameworks::show))
-        .route(
-            "/frameworks/{framework}/items/{item}",
-            get(frameworks::item),
-        )
-        .route(
-            "/frameworks/{framework}/items/{item}/text",
-            get(frameworks::get_text)
-                .put(frameworks::put_text)
-                .delete(frameworks::delete_text),
-        )
-        .route(
-            "/frameworks/{framework}/texts",
-            axum::routing::post(frameworks::import_texts),
-        )
-        .route("/systems", get(systems::list).post(systems::create))
-        .route(
-            "/systems/{id}",
-            get(systems::show)
-                .put(systems::update)
-                .delete(systems::delete),
-        )
-        .route(
-            "/systems/{id}/components",
-            axum::routing::post(systems::add_component),
-        )
-        .route(
-            "/systems/{id}/classification",
-            get(classification::show).post(classification::classify),
-        )
-        .route(
-            "/systems/{id}/ml-bom",
-            get(classification::export_bom)
-                .post(classification::import_bom)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/eu-ai-act/questions", get(classification::list_questions))
-        .route(
-            "/systems/{id}/impact-assessments",
-            axum::routing::post(assessments::create),
-        )
-        .route(
-            "/impact-assessments/{id}",
-            get(assessments::show).put(assessments::save),
-        )
-        .route(
-            "/impact-assessments/{id}/approval",
-            axum::routing::post(assessments::approve),
-        )
-        .route("/impact-assessments/{id}/diff", get(assessments::diff))
-        .route("/readiness", get(readiness::show))
-        .route("/soa", get(soa::show))
-        .route("/soa/versions", get(soa::versions).post(soa::generate))
-        .route(
-            "/soa/versions/{version}/approval",
-            axum::routing::post(soa::approve),
-        )
-        .route("/soa/diff", get(soa::diff))
-        .route("/soa/export.csv", get(soa::csv))
-        .route("/soa/export.xlsx", get(soa::xlsx))
-        .route("/controls", axum::routing::post(soa::add_control))
-        .route(
-            "/controls/{control}/implementation",
-            axum::routing::put(soa::set_implementation),
-        )
-        .route("/risk-method", get(risks::method).put(risks::set_method))
-        .route("/risks", get(risks::list).post(risks::create))
-        .route("/risks/heat-map", get(risks::heat_map))
-        .route(
-            "/risks/{id}",
-            get(risks::show).put(risks::update).delete(risks::delete),
-        )
-        .route("/risks/{id}/acceptance", axum::routing::post(risks::accept))
-        .route("/evidence", get(evidence::list).post(evidence::add_link))
-        .route(
-            "/evidence/files",
-            axum::routing::post(evidence::add_file)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route(
-            "/evidence/{id}",
-            get(evidence::show).delete(evidence::delete),
-        )
-        .route("/evidence/{id}/file", get(evidence::download))
-        .route(
-            "/systems/{id}/redteam-runs",
-            get(redteam::list)
-                .post(redteam::record)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
-        )
-        .route("/redteam-runs/{id}", get(redteam::show))
-        .route(
-            "/systems/{id}/redteam-jobs",
-            get(redteam::jobs).post(redteam::start),
-        )
-        .route(
-            "/redteam-jobs/{id}/cancel",
-            axum::routing::post(redteam::cancel),
-        )
-        .route(
-            "/components/{id}",
-            axum::routing::put(systems::update_component).delete(systems::remove_component),
-        )
+    documented().split_for_parts().0
 }
 
 struct BearerAuth;
@@ -247,30 +200,6 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "aims API", description = "The JSON API of aims, the AI management system for ISO/IEC 42001."),
-    paths(
-        health::healthz, health::readyz,
-        account::me, account::change_password, account::sessions, account::revoke_session,
-        org::my_orgs, org::show, org::rename,
-        members::list, members::change_role, members::remove,
-        members::invitations, members::invite, members::revoke_invitation,
-        tokens::list, tokens::create, tokens::revoke,
-        audit::list, audit::verify, audit::head,
-        frameworks::list, frameworks::search, frameworks::show, frameworks::item,
-        frameworks::get_text, frameworks::put_text, frameworks::delete_text, frameworks::import_texts,
-        custom_frameworks::import, custom_frameworks::list, custom_frameworks::delete, custom_frameworks::compare,
-        systems::list, systems::create, systems::show, systems::update, systems::delete,
-        systems::add_component, systems::update_component, systems::remove_component,
-        classification::list_questions, classification::classify, classification::show,
-        classification::export_bom, classification::import_bom,
-        assessments::create, assessments::show, assessments::save, assessments::approve, assessments::diff,
-        readiness::show,
-        soa::show, soa::versions, soa::generate, soa::approve, soa::diff, soa::csv, soa::xlsx,
-        soa::add_control, soa::set_implementation,
-        risks::method, risks::set_method, risks::list, risks::create, risks::show, risks::update,
-        risks::delete, risks::accept, risks::heat_map,
-        evidence::add_link, evidence::add_file, evidence::list, evidence::show, evidence::download, evidence::delete,
-        redteam::record, redteam::list, redteam::show, redteam::start, redteam::jobs, redteam::cancel,
-    ),
     components(schemas(Problem, redteam::StartRun)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -279,7 +208,7 @@ struct ApiDoc;
 
 /// The OpenAPI document of every API route, with the responses every operation shares.
 pub fn openapi_document() -> serde_json::Value {
-    let generated = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let generated = serde_json::to_value(documented().into_openapi()).unwrap_or_default();
     contract::finish(generated)
 }
 
