@@ -10,23 +10,23 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use aims_app::domain::audit::AuditEvent;
 use aims_app::domain::inventory::SystemFacts;
 use aims_app::domain::redteam::{RedTeamRun, RunVerdict};
-use aims_app::domain::{
-    Actor, ActorKind, AiSystemId, Denied, OrgId, Permission, RedTeamRunId, Timestamp,
-};
+use aims_app::domain::{Actor, AiSystemId, Denied, Permission, RedTeamRunId};
 use aims_app::redteam_engine::config::Thresholds;
 use aims_app::redteam_engine::detector::Detection;
 use aims_app::redteam_engine::journal::{JournalLine, RunHeader};
 use aims_app::redteam_engine::pack::{Severity, Taxonomy};
 use aims_app::redteam_engine::result::{AttemptRecord, Outcome, TurnRecord};
 use aims_app::redteam_engine::target::Usage;
-use aims_app::{App, AppError, AuditQuery, FixedClock, RedTeamUpload, Store};
+use aims_app::{App, AppError, FixedClock, RedTeamUpload, Store};
 use aims_store::testing::TestFolder;
 
 #[macro_use]
 mod engines;
+mod people;
+
+use people::{START, actions, person, trail};
 
 on_both_engines! {
     a_journal_becomes_evidence_and_a_run_with_its_verdict_and_totals,
@@ -35,9 +35,6 @@ on_both_engines! {
     a_journal_that_cannot_be_read_leaves_nothing_behind,
     readers_are_refused_before_anything_is_written,
 }
-
-const PASSWORD: &str = "correct horse battery staple";
-const START: Timestamp = Timestamp::from_micros(1_800_000_000_000_000);
 
 struct Lab {
     app: App,
@@ -52,20 +49,6 @@ struct Lab {
     other_system: AiSystemId,
     blobs: PathBuf,
     _folder: TestFolder,
-}
-
-async fn person(app: &App, org: OrgId, name: &str, role: &str) -> Actor {
-    let email = format!("{name}@acme.example");
-    let user = app
-        .admin_create_user(org, &email, role, PASSWORD)
-        .await
-        .unwrap();
-    Actor {
-        kind: ActorKind::User(user.id),
-        org,
-        role: role.parse().unwrap(),
-        label: email,
-    }
 }
 
 async fn lab(store: Store) -> Lab {
@@ -177,21 +160,6 @@ fn upload(journal: Vec<u8>, overall: Option<f64>) -> RedTeamUpload {
             ..Thresholds::default()
         },
     }
-}
-
-async fn trail(app: &App, reader: &Actor) -> Vec<AuditEvent> {
-    let query = AuditQuery {
-        limit: 200,
-        ..Default::default()
-    };
-    let mut events = app.audit_events(reader, query, None).await.unwrap().events;
-    assert!(events.len() < 200, "the trail outgrew one page");
-    events.reverse();
-    events
-}
-
-fn actions(events: &[AuditEvent]) -> Vec<&str> {
-    events.iter().map(|e| e.action.as_str()).collect()
 }
 
 /// Files in the blob store, however it nests them.

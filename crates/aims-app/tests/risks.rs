@@ -15,12 +15,15 @@ use aims_app::domain::risk::{
     Risk, RiskFacts, RiskMethod, RiskStatus, TreatmentAction, TreatmentOption,
 };
 use aims_app::domain::{
-    Actor, ActorKind, AiSystemId, Denied, OrgId, Permission, RiskId, Role, Timestamp, UserId,
+    Actor, ActorKind, AiSystemId, Denied, OrgId, Permission, RiskId, Role, UserId,
 };
 use aims_app::{App, AppError, AuditQuery, FixedClock, RiskFilter, Store};
 
 #[macro_use]
 mod engines;
+mod people;
+
+use people::{START, actions, details, id, person, trail};
 
 on_both_engines! {
     risks_are_numbered_per_organisation_and_each_creation_is_audited,
@@ -35,9 +38,6 @@ on_both_engines! {
     readers_are_refused_before_anything_is_written,
 }
 
-const PASSWORD: &str = "correct horse battery staple";
-const START: Timestamp = Timestamp::from_micros(1_800_000_000_000_000);
-
 /// An organisation with a person in each role, and the owner of another organisation.
 struct Register {
     app: App,
@@ -51,20 +51,6 @@ struct Register {
     auditor: Actor,
     viewer: Actor,
     outsider: Actor,
-}
-
-async fn person(app: &App, org: OrgId, name: &str, role: &str) -> Actor {
-    let email = format!("{name}@acme.example");
-    let user = app
-        .admin_create_user(org, &email, role, PASSWORD)
-        .await
-        .unwrap();
-    Actor {
-        kind: ActorKind::User(user.id),
-        org,
-        role: role.parse().unwrap(),
-        label: email,
-    }
 }
 
 async fn register(store: Store) -> Register {
@@ -84,22 +70,6 @@ async fn register(store: Store) -> Register {
     }
 }
 
-fn id(actor: &Actor) -> UserId {
-    actor.user().unwrap()
-}
-
-/// The whole trail of the reader's organisation, oldest first.
-async fn trail(app: &App, reader: &Actor) -> Vec<AuditEvent> {
-    let query = AuditQuery {
-        limit: 200,
-        ..Default::default()
-    };
-    let mut events = app.audit_events(reader, query, None).await.unwrap().events;
-    assert!(events.len() < 200, "the trail outgrew one page");
-    events.reverse();
-    events
-}
-
 /// How long Acme's trail is now.
 async fn mark(r: &Register) -> usize {
     trail(&r.app, &r.owner).await.len()
@@ -108,14 +78,6 @@ async fn mark(r: &Register) -> usize {
 /// The events Acme's trail gained since `mark`.
 async fn since(r: &Register, mark: usize) -> Vec<AuditEvent> {
     trail(&r.app, &r.owner).await.split_off(mark)
-}
-
-fn actions(events: &[AuditEvent]) -> Vec<&str> {
-    events.iter().map(|e| e.action.as_str()).collect()
-}
-
-fn details(event: &AuditEvent) -> serde_json::Value {
-    serde_json::from_str(&event.change).unwrap()
 }
 
 fn facts(title: &str, likelihood: u8, impact: u8) -> RiskFacts {

@@ -17,11 +17,14 @@ use aims_app::domain::soa::{
     ApplicabilityReason, COLUMNS, Decision, ImplementationFacts, ImplementationStatus, SoaChange,
     SoaFlag, SoaRow,
 };
-use aims_app::domain::{Actor, ActorKind, Denied, OrgId, Permission, Timestamp, UserId};
-use aims_app::{App, AppError, AuditQuery, FixedClock, Store};
+use aims_app::domain::{Actor, Denied, Permission, UserId};
+use aims_app::{App, AppError, FixedClock, Store};
 
 #[macro_use]
 mod engines;
+mod people;
+
+use people::{START, actions, details, id, person, trail};
 
 on_both_engines! {
     the_soa_derives_one_row_per_annex_a_control,
@@ -32,8 +35,6 @@ on_both_engines! {
     readers_and_other_organisations_change_nothing,
 }
 
-const PASSWORD: &str = "correct horse battery staple";
-const START: Timestamp = Timestamp::from_micros(1_800_000_000_000_000);
 const ANNEX_A: usize = 38;
 
 struct Acme {
@@ -44,20 +45,6 @@ struct Acme {
     auditor: Actor,
     viewer: Actor,
     outsider: Actor,
-}
-
-async fn person(app: &App, org: OrgId, name: &str, role: &str) -> Actor {
-    let email = format!("{name}@acme.example");
-    let user = app
-        .admin_create_user(org, &email, role, PASSWORD)
-        .await
-        .unwrap();
-    Actor {
-        kind: ActorKind::User(user.id),
-        org,
-        role: role.parse().unwrap(),
-        label: email,
-    }
 }
 
 async fn acme(store: Store) -> Acme {
@@ -75,35 +62,12 @@ async fn acme(store: Store) -> Acme {
     }
 }
 
-fn id(actor: &Actor) -> UserId {
-    actor.user().unwrap()
-}
-
-async fn trail(app: &App, reader: &Actor) -> Vec<AuditEvent> {
-    let query = AuditQuery {
-        limit: 200,
-        ..Default::default()
-    };
-    let mut events = app.audit_events(reader, query, None).await.unwrap().events;
-    assert!(events.len() < 200, "the trail outgrew one page");
-    events.reverse();
-    events
-}
-
 async fn mark(a: &Acme) -> usize {
     trail(&a.app, &a.owner).await.len()
 }
 
 async fn since(a: &Acme, mark: usize) -> Vec<AuditEvent> {
     trail(&a.app, &a.owner).await.split_off(mark)
-}
-
-fn actions(events: &[AuditEvent]) -> Vec<&str> {
-    events.iter().map(|e| e.action.as_str()).collect()
-}
-
-fn details(event: &AuditEvent) -> serde_json::Value {
-    serde_json::from_str(&event.change).unwrap()
 }
 
 async fn rows(a: &Acme, reader: &Actor) -> Vec<SoaRow> {
