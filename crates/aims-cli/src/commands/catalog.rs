@@ -302,15 +302,6 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One CSV field, quoted when it needs to be.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
 /// A catalogue or crosswalk in the requested format.
 fn export(library: &Library, id: &str, format: &str) -> anyhow::Result<String> {
     if let Some(crosswalk) = library.crosswalks().iter().find(|c| c.crosswalk.id == id) {
@@ -333,9 +324,20 @@ fn export(library: &Library, id: &str, format: &str) -> anyhow::Result<String> {
         }
         "yaml" => shipped_text(aims_catalog::SHIPPED, &catalogue.file),
         "csv" => {
-            let mut out = String::from("id,parent,kind,title,description,requirement,guidance\n");
+            let mut out = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            out.write_record([
+                "id",
+                "parent",
+                "kind",
+                "title",
+                "description",
+                "requirement",
+                "guidance",
+            ])?;
             for item in &catalogue.items {
-                let fields = [
+                out.write_record([
                     item.id.as_str(),
                     item.parent.as_deref().unwrap_or(""),
                     item.kind.as_str(),
@@ -343,11 +345,9 @@ fn export(library: &Library, id: &str, format: &str) -> anyhow::Result<String> {
                     item.description.as_str(),
                     if item.requirement { "yes" } else { "no" },
                     item.guidance.as_deref().unwrap_or(""),
-                ];
-                out.push_str(&fields.map(csv_field).join(","));
-                out.push('\n');
+                ])?;
             }
-            Ok(out)
+            Ok(String::from_utf8(out.into_inner()?)?)
         }
         other => anyhow::bail!("a catalogue exports as oscal, csv or yaml, not {other:?}"),
     }
