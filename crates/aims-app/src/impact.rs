@@ -160,6 +160,21 @@ impl App {
         .await
     }
 
+    /// One page of the organisation's assessments (most recently changed first), with the
+    /// total; at most [`crate::MAX_PAGE`] to a page.
+    pub async fn impact_assessment_list(
+        &self,
+        actor: &Actor,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<aims_store::AssessmentListing>, i64)> {
+        actor.require(Permission::ReadOrganisation)?;
+        let limit = limit.clamp(1, crate::MAX_PAGE);
+        let offset = offset.clamp(0, crate::MAX_OFFSET);
+        let mut tx = self.store.read().await?;
+        Ok(tx.impact_assessment_list(actor.org, limit, offset).await?)
+    }
+
     /// An assessment with its versions.
     pub async fn impact_assessment(
         &self,

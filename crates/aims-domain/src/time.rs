@@ -77,6 +77,17 @@ impl Timestamp {
         )
     }
 
+    /// The day alone, for dates people set (review dates, due dates): `2026-11-28`.
+    pub fn date(self) -> String {
+        let at = self.to_datetime();
+        format!(
+            "{:04}-{:02}-{:02}",
+            at.year(),
+            u8::from(at.month()),
+            at.day()
+        )
+    }
+
     /// This instant moved by `seconds` (negative moves back).
     pub fn plus_seconds(self, seconds: i64) -> Self {
         Self(self.0.saturating_add(seconds.saturating_mul(1_000_000)))
@@ -126,6 +137,7 @@ mod tests {
         assert_eq!(at.as_micros(), 1_795_860_000_500_000);
         assert_eq!(at.to_string(), "2026-11-28T10:00:00.5Z");
         assert_eq!(at.human(), "2026-11-28 10:00 UTC");
+        assert_eq!(at.date(), "2026-11-28");
         assert_eq!(at.plus_days(1).as_micros() - at.as_micros(), 86_400_000_000);
     }
 }

@@ -18,6 +18,21 @@ pub struct AssessmentVersion {
     pub saved_by: String,
 }
 
+/// An assessment as the organisation-wide list shows it, with its system.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssessmentListing {
+    pub id: ImpactAssessmentId,
+    pub system: AiSystemId,
+    pub system_name: String,
+    /// The system's EU AI Act class, if classified.
+    pub system_class: Option<String>,
+    pub title: String,
+    pub version: i64,
+    pub approved_version: Option<i64>,
+    pub next_review: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
 table_row! {
     /// A row of `impact_assessments`: the latest version's number and what lists show of it,
     /// and the approval of one version.
@@ -282,6 +297,46 @@ impl Tx {
         .fetch_all(self.conn())
         .await?;
         map_rows(rows, read)
+    }
+
+    /// One page of the organisation's assessments, most recently changed first, with the
+    /// total.
+    pub async fn impact_assessment_list(
+        &mut self,
+        org: OrgId,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AssessmentListing>, i64)> {
+        let total = sqlx::query("SELECT COUNT(*) AS n FROM impact_assessments WHERE org_id = $1")
+            .bind(org.to_string())
+            .fetch_one(self.conn())
+            .await?
+            .int("n")?;
+        let rows = sqlx::query(
+            "SELECT a.id, a.system_id, s.name AS system_name, s.class AS system_class, a.title, \
+             a.version, a.approved_version, a.next_review, a.updated_at \
+             FROM impact_assessments a JOIN ai_systems s ON s.org_id = a.org_id AND s.id = a.system_id \
+             WHERE a.org_id = $1 ORDER BY a.updated_at DESC, a.id LIMIT $2 OFFSET $3",
+        )
+        .bind(org.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.conn())
+        .await?;
+        let list = map_rows(rows, |r| {
+            Ok(AssessmentListing {
+                id: r.parsed("id")?,
+                system: r.parsed("system_id")?,
+                system_name: r.text("system_name")?,
+                system_class: r.opt_text("system_class")?,
+                title: r.text("title")?,
+                version: r.int("version")?,
+                approved_version: r.opt_int("approved_version")?,
+                next_review: r.opt_int("next_review")?.map(Timestamp::from_micros),
+                updated_at: Timestamp::from_micros(r.int("updated_at")?),
+            })
+        })?;
+        Ok((list, total))
     }
 
     /// Every version of one assessment, newest first.

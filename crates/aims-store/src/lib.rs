@@ -24,6 +24,7 @@ mod redteam;
 mod requirement_texts;
 mod risks;
 mod row;
+mod search;
 mod soa;
 mod table_row;
 #[cfg(feature = "testing")]
@@ -36,12 +37,14 @@ pub use audit::AuditQuery;
 pub use connect::{Engine, OneRead, Store, redact_url};
 pub use custom_frameworks::{CustomFramework, CustomFrameworkStamp};
 pub use error::StoreError;
-pub use impact::AssessmentVersion;
+pub use impact::{AssessmentListing, AssessmentVersion};
 pub use inventory::{ClassificationRecord, SystemQuery, SystemSort};
 pub use jobs::{Job, JobStatus, NewJob};
 pub use migrate::MIGRATIONS;
+pub use readiness::FirstRecords;
 pub use requirement_texts::RequirementText;
 pub use risks::{RiskLevels, RiskQuery, RiskSort};
+pub use search::{NamedRecord, SearchRegister};
 pub use soa::{EvidenceCount, ObligationCount, OwnControl, SoaVersion};
 
 pub use tx::Tx;

@@ -7,6 +7,18 @@ use crate::error::Result;
 use crate::row::{RowExt, map_rows};
 use crate::tx::Tx;
 
+/// Whether the organisation holds at least one of each first record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FirstRecords {
+    pub risk_method: bool,
+    pub impact_assessment: bool,
+    pub approved_impact_assessment: bool,
+    pub risk: bool,
+    pub evidence: bool,
+    pub soa_version: bool,
+    pub approved_soa_version: bool,
+}
+
 impl Tx {
     /// How many systems have each EU AI Act class (`None` for unclassified).
     pub async fn systems_by_class(&mut self, org: OrgId) -> Result<Vec<(Option<String>, i64)>> {
@@ -65,6 +77,37 @@ impl Tx {
         .await?
         .int("total")?;
         Ok((listed, total))
+    }
+
+    /// Which first records of an AI management system the organisation holds, each as
+    /// "at least one" (an index probe, not a count of a large register).
+    pub async fn first_records(&mut self, org: OrgId) -> Result<FirstRecords> {
+        let probe =
+            |from: &str| format!("(SELECT COUNT(*) FROM (SELECT 1 FROM {from} LIMIT 1) AS probe)");
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} AS method, {} AS assessment, {} AS approved_assessment, {} AS risk, \
+             {} AS evidence, {} AS soa_version, {} AS approved_soa",
+            probe("risk_methods WHERE org_id = $1"),
+            probe("impact_assessments WHERE org_id = $1"),
+            probe("impact_assessments WHERE org_id = $1 AND approved_version IS NOT NULL"),
+            probe("risks WHERE org_id = $1"),
+            probe("evidence WHERE org_id = $1"),
+            probe("soa_versions WHERE org_id = $1"),
+            probe("soa_versions WHERE org_id = $1 AND approved_at IS NOT NULL"),
+        )))
+        .bind(org.to_string())
+        .fetch_one(self.conn())
+        .await?;
+        let has = |name: &str| row.int(name).map(|n| n > 0);
+        Ok(FirstRecords {
+            risk_method: has("method")?,
+            impact_assessment: has("assessment")?,
+            approved_impact_assessment: has("approved_assessment")?,
+            risk: has("risk")?,
+            evidence: has("evidence")?,
+            soa_version: has("soa_version")?,
+            approved_soa_version: has("approved_soa")?,
+        })
     }
 
     /// Evidence whose validity ended by `now`, and evidence ending within (`now`, `soon`].

@@ -5,7 +5,7 @@ use super::*;
 
 on_both_engines! {
     acceptance_needs_the_owner_another_rater_and_above_the_appetite_the_named_role,
-    changing_ratings_or_treatment_withdraws_an_acceptance_and_the_event_says_so,
+    changing_ratings_treatment_or_owner_withdraws_an_acceptance_and_the_event_says_so,
     a_new_method_rescores_every_risk_and_withdraws_acceptances_whose_level_moved,
 }
 
@@ -151,7 +151,9 @@ async fn acceptance_needs_the_owner_another_rater_and_above_the_appetite_the_nam
     assert!(why.contains("editor"), "{why}");
 }
 
-async fn changing_ratings_or_treatment_withdraws_an_acceptance_and_the_event_says_so(store: Store) {
+async fn changing_ratings_treatment_or_owner_withdraws_an_acceptance_and_the_event_says_so(
+    store: Store,
+) {
     let r = register(store).await;
     let mut f = facts("Hallucinated citations", 2, 3);
     f.owner = Some(id(&r.editor));
@@ -215,6 +217,26 @@ async fn changing_ratings_or_treatment_withdraws_an_acceptance_and_the_event_say
     let change = details(&since(&r, before).await[0]);
     assert_eq!(change["acceptance_withdrawn"], true);
     assert_eq!(change["fields"], serde_json::json!(["treatment"]));
+
+    // And so does a new owner: the sign-off was the former owner's, not theirs.
+    let mut f = shared.facts.clone();
+    let (signed, _) = r
+        .app
+        .accept_risk(&r.editor, risk.id, "Shared with the vendor")
+        .await
+        .unwrap();
+    assert!(signed.acceptance.is_some());
+    f.owner = Some(id(&r.owner));
+    let before = mark(&r).await;
+    let (handed_over, _) = r
+        .app
+        .update_risk(&r.rater, risk.id, signed.revision, f)
+        .await
+        .unwrap();
+    assert_eq!(handed_over.acceptance, None);
+    let change = details(&since(&r, before).await[0]);
+    assert_eq!(change["acceptance_withdrawn"], true);
+    assert_eq!(change["fields"], serde_json::json!(["owner"]));
 }
 
 /// Three steps on each scale, three risk levels; acceptable up to Medium.

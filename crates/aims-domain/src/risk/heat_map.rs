@@ -209,11 +209,12 @@ fn draw_panel(
                 escape_xml(&words)
             ));
             out.push_str(&format!(
-                r#"<text x="{}" y="{}" text-anchor="middle" dominant-baseline="central" font-size="16" font-weight="bold" fill="{}"{}>{count}</text>"#,
+                // Zero is drawn lighter in weight, never in lower contrast (WCAG 1.4.3).
+                r#"<text class="on-cell" x="{}" y="{}" text-anchor="middle" dominant-baseline="central" font-size="16" font-weight="{}" fill="{}">{count}</text>"#,
                 x + CELL / 2,
                 y + CELL / 2,
+                if count == 0 { "normal" } else { "bold" },
                 text_colour(colour),
-                if count == 0 { r#" fill-opacity="0.55""# } else { "" }
             ));
             out.push_str(close);
         }

@@ -186,9 +186,10 @@ impl RiskFacts {
     }
 
     /// Whether going from `self` to `next` changes what an acceptance was given for (the
-    /// ratings or the treatment), so that the sign-off must be given again.
+    /// ratings, the treatment) or who gave it (the owner), so that it must be given again.
     pub fn invalidates_acceptance(&self, next: &RiskFacts) -> bool {
-        self.changes_ratings(next) || self.treatment != next.treatment
+        // A sign-off is the owner's own: a new owner has not given it.
+        self.changes_ratings(next) || self.treatment != next.treatment || self.owner != next.owner
     }
 
     /// Whether `next` scores the risk differently (inherent or residual).

@@ -120,4 +120,28 @@ pub async fn assessments_keep_versions_and_approvals_per_organisation(store: Sto
             .unwrap()
             .is_empty()
     );
+    // The organisation-wide list names the system and shows the approved version; another
+    // organisation sees none of it.
+    let mut tx = store.read().await.unwrap();
+    let (list, total) = tx.impact_assessment_list(acme, 10, 0).await.unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(
+        list.iter()
+            .map(|l| (
+                l.title.as_str(),
+                l.system_name.as_str(),
+                l.version,
+                l.approved_version
+            ))
+            .collect::<Vec<_>>(),
+        [("Second", "Scorer", 2, Some(2))]
+    );
+    assert_eq!(
+        tx.impact_assessment_list(other, 10, 0).await.unwrap(),
+        (Vec::new(), 0)
+    );
+    assert_eq!(
+        tx.impact_assessment_list(acme, 10, 1).await.unwrap().0,
+        Vec::new()
+    );
 }

@@ -18,6 +18,7 @@ mod pool;
 mod readiness;
 mod risks;
 mod schema;
+mod search;
 mod soa;
 mod tallies;
 mod wal;
@@ -88,6 +89,7 @@ contract! {
     schema::an_edited_migration_is_refused,
     soa::an_approval_is_given_once_and_never_overwritten,
     custom_frameworks::imports_are_listed_with_or_without_documents_per_organisation,
+    search::search_finds_every_word_in_one_organisation,
 }
 
 pub fn at(seconds: i64) -> Timestamp {

@@ -128,4 +128,18 @@ pub async fn readiness_counts_are_scoped_and_follow_approvals(store: Store) {
         (0, 0)
     );
     assert_eq!(tx.classifications_needing_review(acme).await.unwrap(), 0);
+    // The getting-started path: Acme has approved assessments and nothing else yet; the other
+    // organisation has none of Acme's records.
+    assert_eq!(
+        tx.first_records(acme).await.unwrap(),
+        aims_store::FirstRecords {
+            impact_assessment: true,
+            approved_impact_assessment: true,
+            ..Default::default()
+        }
+    );
+    assert_eq!(
+        tx.first_records(other).await.unwrap(),
+        aims_store::FirstRecords::default()
+    );
 }

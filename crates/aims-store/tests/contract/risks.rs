@@ -51,7 +51,7 @@ pub fn levels(m: &RiskMethod, f: &RiskFacts) -> RiskLevels {
     RiskLevels { inherent, residual }
 }
 
-async fn add(store: &Store, org: aims_domain::OrgId, f: RiskFacts) -> (RiskId, i64) {
+pub async fn add(store: &Store, org: aims_domain::OrgId, f: RiskFacts) -> (RiskId, i64) {
     let m = RiskMethod::default_five_by_five();
     let r = new_risk(f);
     let mut tx = store.write().await.unwrap();

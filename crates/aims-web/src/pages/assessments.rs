@@ -102,10 +102,7 @@ async fn page_view(
             notice: notice(q.done.as_deref()),
             error,
             current: record.assessment.is_current(state.app.now()),
-            next_review: form
-                .next_review
-                .map(|t| t.to_string()[..10].to_owned())
-                .unwrap_or_default(),
+            next_review: form.next_review.map(super::date_of).unwrap_or_default(),
             fria: form.fria.clone().unwrap_or_default(),
             form,
             form_version,

@@ -33,26 +33,30 @@ pub fn percent_bar_chart_svg(title: &str, bars: &[Bar<'_>]) -> String {
 }
 
 fn scaled_bar_chart_svg(title: &str, bars: &[Bar<'_>], max: i64) -> String {
-    const ROW: i64 = 28;
-    const LABEL: i64 = 190;
+    // Each label sits on its own line above its bar, so that long labels (clause titles,
+    // category names) are never clipped or drawn over the bar.
+    const ROW: i64 = 44;
     const WIDTH: i64 = 520;
-    let height = ROW * bars.len() as i64 + 10;
+    const VALUE: i64 = 60;
+    let height = ROW * bars.len() as i64 + 6;
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" aria-labelledby=\"chart-title\"><title id=\"chart-title\">{}</title>",
         escape_xml(title)
     );
     for (i, bar) in bars.iter().enumerate() {
-        let y = i as i64 * ROW + 5;
-        let length = (WIDTH - LABEL - 50) * bar.value.max(0) / max;
+        let y = i as i64 * ROW;
+        let length = (WIDTH - VALUE) * bar.value.max(0) / max;
         svg.push_str(&format!(
-            "<a href=\"{href}\"><text x=\"0\" y=\"{ty}\" font-size=\"13\" fill=\"#1d2330\">{label}</text><rect x=\"{LABEL}\" y=\"{y}\" width=\"{w}\" height=\"18\" fill=\"{colour}\"><title>{label}: {value}</title></rect><text x=\"{tx}\" y=\"{ty}\" font-size=\"13\" fill=\"#1d2330\">{value}</text></a>",
+            "<a href=\"{href}\"><text x=\"0\" y=\"{ty}\" font-size=\"13\" fill=\"#1d2330\">{label}</text><rect x=\"0\" y=\"{by}\" width=\"{w}\" height=\"16\" rx=\"2\" fill=\"{colour}\"><title>{label}: {value}</title></rect><text x=\"{tx}\" y=\"{vy}\" font-size=\"13\" fill=\"#1d2330\">{value}</text></a>",
             href = escape_xml(bar.href),
             ty = y + 14,
+            by = y + 20,
+            vy = y + 33,
             label = escape_xml(bar.label),
             w = length.max(1),
             colour = safe_colour(bar.colour),
             value = bar.value,
-            tx = LABEL + length.max(1) + 6,
+            tx = length.max(1) + 6,
         ));
     }
     svg.push_str("</svg>");

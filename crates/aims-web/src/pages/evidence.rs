@@ -24,9 +24,22 @@ struct EvidenceRegisterPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
     validity_filter: String,
-    rows: Vec<(Evidence, &'static str)>,
+    /// The control the list is narrowed to, if any.
+    control: String,
+    /// Set when the list shows one piece of evidence that search found.
+    focused: bool,
+    rows: Vec<EvidenceRow>,
     total: i64,
     offset: i64,
+}
+
+/// A row of the register.
+pub struct EvidenceRow {
+    pub evidence: Evidence,
+    pub validity: &'static str,
+    /// The badge's tone for the validity.
+    pub tone: &'static str,
+    pub supports: Vec<super::evidence_targets::Supported>,
 }
 
 /// The evidence register's filter.
@@ -35,6 +48,8 @@ pub struct RegisterQuery {
     validity: Option<String>,
     /// Only the evidence supporting this control.
     control: Option<String>,
+    /// Only this piece of evidence (where search leads).
+    focus: Option<EvidenceId>,
     offset: Option<i64>,
 }
 
@@ -46,21 +61,31 @@ pub async fn evidence_register(
 ) -> Response {
     let validity = q.validity.as_deref().filter(|v| !v.is_empty());
     let offset = q.offset.unwrap_or(0);
-    let listed = match q.control.as_deref().filter(|c| !c.is_empty()) {
-        Some(control) => {
-            let target = Target {
-                kind: TargetKind::Control,
-                id: control.to_owned(),
-            };
-            state.app.evidence_for(&actor, &target).await.map(|list| {
+    let control = q.control.as_deref().filter(|c| !c.is_empty());
+    let listed = async {
+        let (list, total) = match (q.focus, control) {
+            (Some(id), _) => (vec![state.app.evidence(&actor, id).await?], 1),
+            (None, Some(control)) => {
+                let target = Target {
+                    kind: TargetKind::Control,
+                    id: control.to_owned(),
+                };
+                let list = state.app.evidence_for(&actor, &target).await?;
                 let total = list.len() as i64;
                 (list, total)
-            })
-        }
-        None => state.app.evidence_register(&actor, validity, offset).await,
+            }
+            (None, None) => {
+                state
+                    .app
+                    .evidence_register(&actor, validity, offset)
+                    .await?
+            }
+        };
+        let supports = super::evidence_targets::supported(&state, &actor, &list).await?;
+        Ok::<_, aims_app::AppError>((list, supports, total))
     };
-    match listed {
-        Ok((list, total)) => {
+    match listed.await {
+        Ok((list, supports, total)) => {
             let now = state.app.now();
             render(
                 StatusCode::OK,
@@ -68,11 +93,16 @@ pub async fn evidence_register(
                     chrome: Some(Chrome::new(&context, "evidence")),
                     notice: None,
                     validity_filter: validity.unwrap_or("").to_owned(),
+                    control: control.unwrap_or("").to_owned(),
+                    focused: q.focus.is_some(),
                     rows: list
                         .into_iter()
-                        .map(|e| {
-                            let v = e.validity(now).label();
-                            (e, v)
+                        .zip(supports)
+                        .map(|(evidence, supports)| EvidenceRow {
+                            validity: evidence.validity(now).label(),
+                            tone: tone(evidence.validity(now)),
+                            evidence,
+                            supports,
                         })
                         .collect(),
                     total,
@@ -81,6 +111,17 @@ pub async fn evidence_register(
             )
         }
         Err(err) => app_error_page(err),
+    }
+}
+
+/// The badge tone of a validity: what needs action stands out.
+pub fn tone(validity: aims_app::domain::evidence::Validity) -> &'static str {
+    use aims_app::domain::evidence::Validity;
+    match validity {
+        Validity::Expired => "danger",
+        Validity::ExpiresSoon => "warn",
+        Validity::NotYetValid => "neutral",
+        Validity::Current => "ok",
     }
 }
 

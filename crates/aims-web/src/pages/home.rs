@@ -5,8 +5,8 @@ use aims_app::AuditQuery;
 use aims_app::domain::Permission;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Chrome, Done, app_error_page, notice_for, render};
 use crate::identity::PageMember;
@@ -23,6 +23,9 @@ struct HomePage {
     token_count: usize,
     audit_events: Option<i64>,
     readiness: aims_app::Readiness,
+    /// The getting-started path, unless the person hid it.
+    path: Option<aims_app::GettingStarted>,
+    path_hidden: bool,
     /// Systems by EU AI Act class, as an SVG chart.
     class_chart: String,
     /// Annex A implementation by group, as an SVG chart.
@@ -36,8 +39,10 @@ pub async fn home(
     State(state): State<WebState>,
     PageMember { context, actor }: PageMember,
     Query(q): Query<Done>,
+    headers: HeaderMap,
 ) -> Response {
     let app = &state.app;
+    let path_hidden = crate::identity::cookie(&headers, PATH_COOKIE) == Some("hidden");
     let loaded = async {
         let org = app.organisation(&actor).await?;
         let members = app.members(&actor).await?.len();
@@ -58,10 +63,14 @@ pub async fn home(
             None
         };
         let readiness = app.readiness(&actor).await?;
-        Ok::<_, aims_app::AppError>((org, members, tokens, audit, readiness))
+        let path = match path_hidden {
+            true => None,
+            false => Some(app.getting_started(&actor).await?),
+        };
+        Ok::<_, aims_app::AppError>((org, members, tokens, audit, readiness, path))
     };
     match loaded.await {
-        Ok((org, member_count, token_count, audit_events, readiness)) => render(
+        Ok((org, member_count, token_count, audit_events, readiness, path)) => render(
             StatusCode::OK,
             &HomePage {
                 chrome: Some(Chrome::new(&context, "home")),
@@ -75,8 +84,32 @@ pub async fn home(
                 coverage_chart: super::dashboard_charts::coverage_chart(&readiness),
                 clause_chart: super::dashboard_charts::clause_chart(&readiness),
                 readiness,
+                path,
+                path_hidden,
             },
         ),
         Err(err) => app_error_page(err),
     }
+}
+
+/// The cookie that remembers, in this browser, that the getting-started guide is hidden.
+const PATH_COOKIE: &str = "aims_guide";
+
+/// Whether to show the guide, as its buttons post it.
+#[derive(serde::Deserialize)]
+pub struct GuideChoice {
+    #[serde(default)]
+    show: bool,
+}
+
+/// `POST /getting-started`: hides or shows the guide in this browser.
+pub async fn guide(
+    PageMember { .. }: PageMember,
+    super::PageForm(choice): super::PageForm<GuideChoice>,
+) -> Response {
+    let cookie = match choice.show {
+        true => format!("{PATH_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0"),
+        false => format!("{PATH_COOKIE}=hidden; Path=/; SameSite=Lax; Max-Age=31536000"),
+    };
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
 }

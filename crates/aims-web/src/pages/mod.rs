@@ -2,23 +2,29 @@
 //! renders a template; failures of a form re-render the form with what was wrong.
 
 mod account;
+mod assessment_list;
 mod assessments;
+mod assets;
 mod audit;
 mod auth;
 mod charts;
 mod classification;
 mod dashboard_charts;
 mod evidence;
+mod evidence_targets;
 mod extract;
+mod form_problem;
 mod framework_imports;
 mod frameworks;
 mod home;
 mod org;
 mod redteam;
 mod requirement;
-mod risk_actions;
+mod risk_form;
 mod risk_method;
+mod risk_page;
 mod risks;
+mod search;
 mod soa;
 mod system_form;
 pub(crate) mod systems;
@@ -36,14 +42,11 @@ use crate::error::ApiError;
 use crate::state::WebState;
 
 pub use extract::{PageForm, PageId};
-
-/// The stylesheet, compiled into the binary.
-const STYLESHEET: &str = include_str!("../../assets/aims.css");
+pub use form_problem::{FormFields, FormProblem};
 
 /// The routes of the pages.
 pub fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/assets/aims.css", get(stylesheet))
+    assets::routes()
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/setup", get(auth::setup_page).post(auth::setup))
@@ -52,6 +55,8 @@ pub fn routes() -> Router<WebState> {
             get(auth::invitation_page).post(auth::accept_invitation),
         )
         .route("/", get(home::home))
+        .route("/getting-started", post(home::guide))
+        .route("/search", get(search::search))
         .route("/switch-org", post(org::switch_org))
         .route("/settings", get(org::settings_page).post(org::rename))
         .route("/members", get(org::members_page))
@@ -106,8 +111,11 @@ pub fn routes() -> Router<WebState> {
             "/risks/method",
             get(risk_method::method_page).post(risk_method::change),
         )
-        .route("/risks/{id}", get(risks::risk_page).post(risks::update))
-        .route("/risks/{id}/accept", post(risks::accept))
+        .route(
+            "/risks/{id}",
+            get(risk_page::risk_page).post(risk_page::update),
+        )
+        .route("/risks/{id}/accept", post(risk_page::accept))
         .route("/soa", get(soa::soa_page))
         .route("/soa/controls/{control}", post(soa::save_record))
         .route("/soa/versions", post(soa::generate))
@@ -134,6 +142,7 @@ pub fn routes() -> Router<WebState> {
             "/systems/{id}/impact-assessments",
             post(assessments::create),
         )
+        .route("/impact-assessments", get(assessment_list::list))
         .route(
             "/impact-assessments/{id}",
             get(assessments::assessment_page).post(assessments::save),
@@ -160,17 +169,6 @@ pub fn routes() -> Router<WebState> {
                 .post(classification::upload_bom)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
-}
-
-async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLESHEET,
-    )
-        .into_response()
 }
 
 /// One organisation in the switcher.
@@ -348,4 +346,9 @@ pub fn form_date(field: &'static str, text: &str) -> Result<Option<Timestamp>, V
             .map(Some)
             .map_err(|_| ValidationError::new(field, "must be a date like 2027-06-30")),
     }
+}
+
+/// The `YYYY-MM-DD` of an instant, as a date input's value.
+pub fn date_of(at: Timestamp) -> String {
+    at.date()
 }

@@ -2,7 +2,7 @@
 //! change and accept risks.
 
 use aims_app::domain::risk::{Risk, RiskFacts, RiskMethod, RiskStatus, TreatmentOption};
-use aims_app::domain::{Actor, AiSystemId, Permission, RiskId, ValidationError};
+use aims_app::domain::{Actor, AiSystemId, Permission, ValidationError};
 use aims_app::{AppError, RiskFilter, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
+use super::{Chrome, PageForm, app_error_page, done, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -24,7 +24,7 @@ pub struct RiskRow {
     pub needs_sign_off: bool,
 }
 
-fn row(risk: Risk, m: &RiskMethod, now: aims_app::domain::Timestamp) -> RiskRow {
+pub(super) fn row(risk: Risk, m: &RiskMethod, now: aims_app::domain::Timestamp) -> RiskRow {
     let residual = risk.residual_level(m);
     RiskRow {
         inherent: m.level_label(risk.inherent_level(m)).to_owned(),
@@ -218,164 +218,6 @@ pub async fn create(
                 )
                 .await
             }
-            Err(other) => app_error_page(other),
-        },
-    }
-}
-
-#[derive(Template)]
-#[template(path = "risk.html")]
-struct RiskPage {
-    chrome: Option<Chrome>,
-    notice: Option<String>,
-    error: Option<String>,
-    row: RiskRow,
-    method: RiskMethod,
-    can_edit: bool,
-    is_owner: bool,
-    /// The actions as the edit form shows them, and the review date as a date input's value.
-    actions_text: String,
-    review_due: String,
-}
-
-async fn risk_view(
-    state: &WebState,
-    context: &SessionContext,
-    actor: &Actor,
-    id: RiskId,
-    notice: Option<String>,
-    error: Option<(StatusCode, String)>,
-) -> Response {
-    match state.app.risk(actor, id).await {
-        Ok((risk, method)) => {
-            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-            let is_owner = risk.facts.owner.is_some() && risk.facts.owner == actor.user();
-            render(
-                status,
-                &RiskPage {
-                    chrome: Some(Chrome::new(context, "risks")),
-                    notice,
-                    error,
-                    actions_text: super::risk_actions::actions_text(&risk.facts.actions),
-                    review_due: risk
-                        .facts
-                        .review_due
-                        .map(super::risk_actions::date_of)
-                        .unwrap_or_default(),
-                    row: row(risk, &method, state.app.now()),
-                    method,
-                    can_edit: actor.role.grants(Permission::EditContent),
-                    is_owner,
-                },
-            )
-        }
-        Err(err) => app_error_page(err),
-    }
-}
-
-/// `GET /risks/{id}`.
-pub async fn risk_page(
-    State(state): State<WebState>,
-    PageMember { context, actor }: PageMember,
-    PageId(id): PageId<RiskId>,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    let notice = match q.done.as_deref() {
-        Some("created") => {
-            Some("The risk was recorded; rate its treatment and residual risk below.".into())
-        }
-        Some("saved") => Some("Your changes were saved.".into()),
-        Some("accepted") => Some("Your acceptance was recorded.".into()),
-        _ => None,
-    };
-    risk_view(&state, &context, &actor, id, notice, None).await
-}
-
-/// The risk's ratings and treatment as its page posts them.
-#[derive(Deserialize)]
-pub struct RiskUpdate {
-    revision: i64,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    treatment: String,
-    #[serde(default)]
-    treatment_plan: String,
-    #[serde(default)]
-    controls: String,
-    inherent_likelihood: Option<u8>,
-    inherent_impact: Option<u8>,
-    residual_likelihood: Option<u8>,
-    residual_impact: Option<u8>,
-    /// One action per line: `title | due date | done`.
-    #[serde(default)]
-    actions: String,
-    #[serde(default)]
-    review_due: String,
-}
-
-/// `POST /risks/{id}`.
-pub async fn update(
-    State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<Edit>,
-    PageId(id): PageId<RiskId>,
-    PageForm(form): PageForm<RiskUpdate>,
-) -> Response {
-    let result = async {
-        let (risk, _) = state.app.risk(&actor, id).await?;
-        let facts = RiskFacts {
-            title: form.title,
-            status: form.status.parse()?,
-            treatment: form.treatment.parse()?,
-            treatment_plan: form.treatment_plan,
-            controls: form
-                .controls
-                .split(',')
-                .map(|c| c.trim().to_owned())
-                .filter(|c| !c.is_empty())
-                .collect(),
-            inherent_likelihood: form.inherent_likelihood.unwrap_or(0),
-            inherent_impact: form.inherent_impact.unwrap_or(0),
-            residual_likelihood: form.residual_likelihood,
-            residual_impact: form.residual_impact,
-            actions: super::risk_actions::parse_actions(&form.actions, &risk.facts.actions)?,
-            review_due: super::form_date("review_due", &form.review_due)?,
-            ..risk.facts
-        };
-        state
-            .app
-            .update_risk(&actor, id, form.revision, facts)
-            .await
-    };
-    match result.await {
-        Ok(_) => done(&format!("/risks/{id}"), "saved"),
-        Err(err) => match form_error(err) {
-            Ok(message) => risk_view(&state, &context, &actor, id, None, Some(message)).await,
-            Err(other) => app_error_page(other),
-        },
-    }
-}
-
-/// The owner's reason for accepting.
-#[derive(Deserialize)]
-pub struct AcceptNote {
-    #[serde(default)]
-    note: String,
-}
-
-/// `POST /risks/{id}/accept`.
-pub async fn accept(
-    State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<Edit>,
-    PageId(id): PageId<RiskId>,
-    PageForm(form): PageForm<AcceptNote>,
-) -> Response {
-    match state.app.accept_risk(&actor, id, &form.note).await {
-        Ok(_) => done(&format!("/risks/{id}"), "accepted"),
-        Err(err) => match form_error(err) {
-            Ok(message) => risk_view(&state, &context, &actor, id, None, Some(message)).await,
             Err(other) => app_error_page(other),
         },
     }
