@@ -17,6 +17,7 @@ mod custom_frameworks;
 mod demo;
 mod error;
 mod evidence;
+mod exports;
 mod frameworks;
 mod generate;
 mod getting_started;
@@ -34,6 +35,7 @@ mod search;
 mod setup;
 mod soa;
 mod tokens;
+mod workbook;
 
 use std::sync::Arc;
 
@@ -58,6 +60,7 @@ pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use custom_frameworks::{FrameworkImport, ImportedFramework, MAX_IMPORT_BYTES};
 pub use error::{AppError, causes};
 pub use evidence::Upload;
+pub use exports::EXPORT_CAP;
 pub use frameworks::{MAX_HOPS, MAX_SEARCH_HITS, MAX_TEXT_CHARS, RequirementView};
 pub use generate::DataSetSize;
 pub use getting_started::{GettingStarted, Step};
@@ -72,6 +75,7 @@ pub use search::{Found, SearchHit, SearchResults};
 pub use setup::{DemoAccount, NewOrganisationOwner};
 pub use soa::SoaReport;
 pub use tokens::{CreatedToken, NewApiToken};
+pub use workbook::xlsx as table_xlsx;
 
 /// The application: the store and the clock every use case works with.
 #[derive(Clone)]

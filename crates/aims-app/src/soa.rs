@@ -425,40 +425,20 @@ impl App {
 
     /// The SoA as an XLSX workbook with the same columns as the CSV.
     pub async fn soa_xlsx(&self, actor: &Actor, version: Option<i64>) -> Result<Vec<u8>> {
-        use rust_xlsxwriter::{Format, Workbook};
         let (rows, members) = self.export_rows(actor, version).await?;
         let names = |id: UserId| members.get(&id).cloned().unwrap_or_else(|| id.to_string());
-        let failed = |e: rust_xlsxwriter::XlsxError| {
-            AppError::Internal(format!("writing the workbook: {e}"))
-        };
-        let mut book = Workbook::new();
-        let sheet = book.add_worksheet();
-        sheet
-            .set_name("Statement of Applicability")
-            .map_err(failed)?;
-        let bold = Format::new().set_bold();
-        let wrap = Format::new().set_text_wrap();
-        for (col, title) in aims_domain::soa::COLUMNS.iter().enumerate() {
-            sheet
-                .write_string_with_format(0, col as u16, *title, &bold)
-                .map_err(failed)?;
-        }
-        // Strings are written as text cells, never as formulas, whatever they start with.
-        for (r, cells) in aims_domain::soa::table(&rows, &names).iter().enumerate() {
-            for (col, cell) in cells.iter().enumerate() {
-                sheet
-                    .write_string_with_format(r as u32 + 1, col as u16, cell, &wrap)
-                    .map_err(failed)?;
-            }
-        }
-        for (col, width) in [10, 40, 11, 60, 22, 20, 40, 30, 40, 40, 40]
+        let widths = [10, 40, 11, 60, 22, 20, 40, 30, 40, 40, 40];
+        let columns: Vec<(&str, u16)> = aims_domain::soa::COLUMNS
+            .iter()
+            .copied()
+            .zip(widths)
+            .collect();
+        let mut table = aims_domain::table::Table::new("Statement of Applicability", &columns);
+        table.rows = aims_domain::soa::table(&rows, &names)
             .into_iter()
-            .enumerate()
-        {
-            sheet.set_column_width(col as u16, width).map_err(failed)?;
-        }
-        sheet.set_freeze_panes(1, 0).map_err(failed)?;
-        book.save_to_buffer().map_err(failed)
+            .map(Vec::from)
+            .collect();
+        crate::workbook::xlsx(&table)
     }
 }
 

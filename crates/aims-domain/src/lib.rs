@@ -14,6 +14,7 @@ pub mod redteam;
 pub mod risk;
 pub mod secret;
 pub mod soa;
+pub mod table;
 pub mod time;
 pub mod validation;
 

@@ -35,9 +35,22 @@ impl RiskClass {
         match self {
             RiskClass::Prohibited => "Prohibited",
             RiskClass::HighRisk => "High-risk",
-            RiskClass::Transparency => "Transparency risk",
+            RiskClass::Transparency => "Transparency obligations",
             RiskClass::Minimal => "Minimal risk",
         }
+    }
+
+    /// The label of a class as stored (`high_risk`); anything else reads "Not classified".
+    pub fn label_of(stored: &str) -> &'static str {
+        [
+            RiskClass::Prohibited,
+            RiskClass::HighRisk,
+            RiskClass::Transparency,
+            RiskClass::Minimal,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == stored)
+        .map_or("Not classified", RiskClass::label)
     }
 }
 
@@ -127,6 +140,8 @@ mod tests {
     #[test]
     fn names_and_labels_are_stable() {
         assert_eq!(RiskClass::HighRisk.as_str(), "high_risk");
+        assert_eq!(RiskClass::label_of("high_risk"), "High-risk");
+        assert_eq!(RiskClass::label_of(""), "Not classified");
         assert_eq!(
             serde_json::to_string(&RiskClass::HighRisk).unwrap(),
             "\"high_risk\""

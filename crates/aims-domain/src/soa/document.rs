@@ -1,7 +1,6 @@
 //! The SoA as a document: versions kept as JSON snapshots, what changed between two of them,
 //! and the spreadsheet auditors ask for.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -225,7 +224,7 @@ pub const COLUMNS: [&str; 11] = [
 /// The rows as CSV (RFC 4180, CRLF line ends) with a header line; `names` gives the name
 /// shown for an owner. Cells that a spreadsheet would run as a formula are defused.
 pub fn to_csv(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> String {
-    write_csv(std::iter::once(COLUMNS.map(str::to_owned)).chain(table(rows, names)))
+    crate::table::write_csv(std::iter::once(COLUMNS.map(str::to_owned)).chain(table(rows, names)))
 }
 
 /// The rows as the cells of [`COLUMNS`], for CSV and spreadsheet exports alike.
@@ -260,76 +259,4 @@ pub fn table(rows: &[SoaRow], names: &dyn Fn(UserId) -> String) -> Vec<[String; 
 
 fn yes_no(value: bool) -> &'static str {
     if value { "Yes" } else { "No" }
-}
-
-/// Records as CSV through the csv crate, each cell defused first; the writer quotes a cell
-/// only when RFC 4180 requires it (a comma, quote or line break in it).
-fn write_csv<R>(records: impl IntoIterator<Item = R>) -> String
-where
-    R: IntoIterator,
-    R::Item: AsRef<str>,
-{
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    for record in records {
-        writer
-            .write_record(
-                record
-                    .into_iter()
-                    .map(|cell| defuse(cell.as_ref()).into_owned()),
-            )
-            .expect("writing CSV to memory cannot fail");
-    }
-    let bytes = writer
-        .into_inner()
-        .expect("writing CSV to memory cannot fail");
-    String::from_utf8(bytes).expect("the CSV of UTF-8 cells is UTF-8")
-}
-
-/// One cell's text, defused against formula injection: spreadsheets run a cell starting with
-/// one of these as a formula (OWASP, "CSV injection"); a leading quote makes it text, and the
-/// quote is not shown.
-fn defuse(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// What one cell becomes in a written record, seen between two plain cells.
-    fn csv_cell(text: &str) -> String {
-        let line = write_csv([["x", text, "x"]]);
-        line.strip_prefix("x,")
-            .and_then(|rest| rest.strip_suffix(",x\r\n"))
-            .unwrap_or_else(|| panic!("{line:?}"))
-            .to_owned()
-    }
-
-    #[test]
-    fn cells_are_quoted_only_when_they_must_be() {
-        assert_eq!(csv_cell("plain text"), "plain text");
-        assert_eq!(csv_cell("a, b"), "\"a, b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_cell(""), "");
-    }
-
-    #[test]
-    fn cells_that_would_run_as_formulas_are_defused() {
-        for bad in ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(
-                csv_cell(bad).trim_start_matches('"').starts_with('\''),
-                "{bad:?}"
-            );
-        }
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("A=1"), "A=1");
-        assert_eq!(csv_cell("ORG-3"), "ORG-3");
-    }
 }

@@ -28,6 +28,7 @@ mod search;
 mod soa;
 mod system_form;
 pub(crate) mod systems;
+mod table_view;
 mod tokens;
 
 use aims_app::domain::{Permission, Timestamp, ValidationError};
@@ -107,6 +108,8 @@ pub fn routes() -> Router<WebState> {
             get(requirement::requirement_page),
         )
         .route("/risks", get(risks::risks_page).post(risks::create))
+        .route("/risks/export.csv", get(risks::export_csv))
+        .route("/risks/export.xlsx", get(risks::export_xlsx))
         .route(
             "/risks/method",
             get(risk_method::method_page).post(risk_method::change),

@@ -25,6 +25,8 @@ pub struct RiskForm {
     pub title: String,
     pub status: String,
     pub owner: String,
+    /// Whether the post carried the owner at all: a client that leaves it out keeps the owner.
+    pub owner_given: bool,
     pub inherent_likelihood: String,
     pub inherent_impact: String,
     pub treatment: String,
@@ -68,6 +70,7 @@ impl RiskForm {
             title: facts.title.clone(),
             status: facts.status.as_str().to_owned(),
             owner: facts.owner.map(|o| o.to_string()).unwrap_or_default(),
+            owner_given: true,
             inherent_likelihood: facts.inherent_likelihood.to_string(),
             inherent_impact: facts.inherent_impact.to_string(),
             treatment: facts.treatment.as_str().to_owned(),
@@ -111,7 +114,10 @@ impl RiskForm {
                 "revision" => form.revision = value,
                 "title" => form.title = value,
                 "status" => form.status = value,
-                "owner" => form.owner = value,
+                "owner" => {
+                    form.owner = value;
+                    form.owner_given = true;
+                }
                 "inherent_likelihood" => form.inherent_likelihood = value,
                 "inherent_impact" => form.inherent_impact = value,
                 "treatment" => form.treatment = value,
@@ -173,6 +179,7 @@ impl RiskForm {
             });
         }
         let owner = match self.owner.trim() {
+            _ if !self.owner_given => before.owner,
             "" => None,
             id => Some(
                 id.parse::<UserId>()

@@ -20,13 +20,7 @@ use crate::state::WebState;
 
 /// The label of an EU AI Act class as stored.
 pub fn class_label(class: &str) -> &'static str {
-    match class {
-        "prohibited" => "Prohibited",
-        "high_risk" => "High-risk",
-        "transparency" => "Transparency obligations",
-        "minimal" => "Minimal risk",
-        _ => "Not classified",
-    }
+    aims_app::domain::eu_ai_act::RiskClass::label_of(class)
 }
 
 #[derive(Template)]

@@ -217,26 +217,33 @@ async fn the_risk_pages_list_by_heat_map_cell_record_change_and_sign_off() {
     let page = location.unwrap().split('?').next().unwrap().to_owned();
     assert!(get(page.clone()).await.contains("R-2 Drift"));
     let form = "revision=1&title=Drift&status=treatment_planned&treatment=modify&controls=A.6.2.6&inherent_likelihood=4&inherent_impact=4&residual_likelihood=2&residual_impact=2&treatment_plan=Monitor";
-    // Actions are edited as lines of text; a bad one is refused naming its line.
+    // Actions are rows of their own; a bad one is refused naming its row, and the form comes
+    // back as it was sent, the error beside the field.
     let (status, _, html) = post(
         page.clone(),
-        format!("{form}&actions=Weekly+drift+report+%7C+31%2F12%2F2027"),
+        format!("{form}&action_title.0=Weekly+drift+report&action_due.0=31%2F12%2F2027"),
     )
     .await;
     assert_eq!(status, 422);
     assert!(
-        html.contains("line 1") && html.contains("2027-06-30"),
+        html.contains("Actions row 1") && html.contains("2027-06-30"),
         "{html}"
     );
+    assert!(
+        html.contains("value=\"Weekly drift report\"") && html.contains("value=\"31/12/2027\""),
+        "the rows keep what was typed: {html}"
+    );
+    assert!(html.contains("class=\"error-summary\""), "{html}");
     let (status, _, _) = post(
         page.clone(),
-        format!("{form}&actions=Weekly+drift+report+%7C+2027-03-01%0ARetrain+%7C+%7C+done&review_due=2027-06-30"),
+        format!("{form}&action_title.0=Weekly+drift+report&action_due.0=2027-03-01&action_title.1=Retrain&action_done.1=on&review_due=2027-06-30"),
     )
     .await;
     assert_eq!(status, 303);
     let html = get(page.clone()).await;
     assert!(
-        html.contains("Weekly drift report (due") && html.contains("Retrain — done"),
+        html.contains("Weekly drift report (due")
+            && html.contains("Retrain <span class=\"badge ok\">done</span>"),
         "{html}"
     );
     assert!(

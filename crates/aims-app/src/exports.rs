@@ -1,0 +1,168 @@
+//! The registers as tables to take away (CSV or XLSX): the rows a list shows for its filter,
+//! every page of them up to [`EXPORT_CAP`], with names rather than ids.
+
+use std::collections::HashMap;
+
+use aims_domain::table::Table;
+use aims_domain::{Actor, Permission};
+use aims_store::SearchRegister;
+
+use crate::error::Result;
+use crate::{App, RiskFilter, SystemFilter};
+
+/// The most rows one export holds; a larger register is exported filter by filter.
+pub const EXPORT_CAP: i64 = 10_000;
+const PAGE: i64 = crate::MAX_PAGE;
+
+fn date(at: Option<aims_domain::Timestamp>) -> String {
+    at.map(aims_domain::Timestamp::date).unwrap_or_default()
+}
+
+impl App {
+    /// The risks the filter matches, as a table.
+    pub async fn risks_table(&self, actor: &Actor, filter: &RiskFilter) -> Result<Table> {
+        actor.require(Permission::ReadOrganisation)?;
+        let members: HashMap<_, _> = self
+            .members(actor)
+            .await?
+            .into_iter()
+            .map(|m| (m.user, m.display_name))
+            .collect();
+        let mut table = Table::new(
+            "Risks",
+            &[
+                ("Risk", 8),
+                ("Title", 40),
+                ("AI systems", 30),
+                ("Owner", 20),
+                ("Status", 18),
+                ("Treatment", 12),
+                ("Inherent", 12),
+                ("Residual", 12),
+                ("Next review", 12),
+                ("Controls", 24),
+                ("Open actions", 8),
+                ("Accepted", 10),
+            ],
+        );
+        let mut offset = 0;
+        while offset < EXPORT_CAP {
+            let page = self
+                .risks(
+                    actor,
+                    &RiskFilter {
+                        limit: Some(PAGE),
+                        offset: Some(offset),
+                        ..filter.clone()
+                    },
+                )
+                .await?;
+            let systems: Vec<String> = page
+                .risks
+                .iter()
+                .flat_map(|r| r.facts.systems.iter().map(ToString::to_string))
+                .collect();
+            let names = self
+                .names_of(actor, SearchRegister::Systems, &systems)
+                .await?;
+            let m = &page.method;
+            for r in &page.risks {
+                table.rows.push(vec![
+                    r.reference(),
+                    r.facts.title.clone(),
+                    r.facts
+                        .systems
+                        .iter()
+                        .map(|s| names.get(&s.to_string()).cloned().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    r.facts
+                        .owner
+                        .and_then(|o| members.get(&o).cloned())
+                        .unwrap_or_default(),
+                    r.facts.status.label().to_owned(),
+                    r.facts.treatment.label().to_owned(),
+                    m.level_label(r.inherent_level(m)).to_owned(),
+                    m.level_label(r.residual_level(m)).to_owned(),
+                    date(r.facts.review_due),
+                    r.facts.controls.join("; "),
+                    r.facts
+                        .actions
+                        .iter()
+                        .filter(|a| !a.done)
+                        .count()
+                        .to_string(),
+                    if r.acceptance.is_some() { "Yes" } else { "No" }.to_owned(),
+                ]);
+            }
+            if page.risks.len() < PAGE as usize {
+                break;
+            }
+            offset += PAGE;
+        }
+        Ok(table)
+    }
+
+    /// The AI systems the filter matches, as a table.
+    pub async fn systems_table(&self, actor: &Actor, filter: &SystemFilter) -> Result<Table> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut table = Table::new(
+            "AI systems",
+            &[
+                ("Name", 30),
+                ("Purpose", 50),
+                ("Lifecycle stage", 16),
+                ("Status", 14),
+                ("Our roles", 20),
+                ("EU AI Act class", 20),
+                ("Classification to review", 10),
+                ("Owner", 20),
+                ("Changed", 18),
+            ],
+        );
+        let mut offset = 0;
+        while offset < EXPORT_CAP {
+            let page = self
+                .ai_systems(
+                    actor,
+                    &SystemFilter {
+                        limit: Some(PAGE),
+                        offset: Some(offset),
+                        ..filter.clone()
+                    },
+                )
+                .await?;
+            for s in &page.systems {
+                table.rows.push(vec![
+                    s.facts.name.clone(),
+                    s.facts.purpose.clone(),
+                    s.facts.lifecycle_stage.label().to_owned(),
+                    s.facts.status.label().to_owned(),
+                    s.facts
+                        .roles
+                        .iter()
+                        .map(|r| r.label())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    aims_domain::eu_ai_act::RiskClass::label_of(
+                        s.classification.as_ref().map_or("", |c| c.class.as_str()),
+                    )
+                    .to_owned(),
+                    if s.classification.as_ref().is_some_and(|c| c.needs_review) {
+                        "Yes"
+                    } else {
+                        "No"
+                    }
+                    .to_owned(),
+                    s.owner_name.clone().unwrap_or_default(),
+                    s.updated_at.human(),
+                ]);
+            }
+            if page.systems.len() < PAGE as usize {
+                break;
+            }
+            offset += PAGE;
+        }
+        Ok(table)
+    }
+}
