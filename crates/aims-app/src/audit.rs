@@ -12,6 +12,8 @@ use crate::error::Result;
 pub struct AuditPage {
     pub events: Vec<AuditEvent>,
     pub next_cursor: Option<String>,
+    /// The cursor of the page of newer events, unless this page starts at the newest.
+    pub previous_cursor: Option<String>,
 }
 
 /// The outcome of verifying one organisation's chain.
@@ -63,8 +65,13 @@ impl App {
         cursor: Option<&str>,
     ) -> Result<AuditPage> {
         actor.require(Permission::ReadAuditTrail)?;
+        // A cursor is a position: `123` pages to older events, `a123` back to newer ones.
         if let Some(cursor) = cursor.filter(|c| !c.is_empty()) {
-            let seq = cursor
+            let (newer, digits) = match cursor.strip_prefix('a') {
+                Some(rest) => (true, rest),
+                None => (false, cursor),
+            };
+            let seq = digits
                 .parse::<i64>()
                 .ok()
                 .filter(|s| *s > 0)
@@ -74,7 +81,10 @@ impl App {
                         "is not a cursor this service gave out",
                     )
                 })?;
-            query.before_seq = Some(seq);
+            match newer {
+                true => query.after_seq = Some(seq),
+                false => query.before_seq = Some(seq),
+            }
         }
         // As every list: a page size out of range is refused, not quietly changed.
         if !(1..=crate::MAX_PAGE).contains(&query.limit) {
@@ -90,12 +100,18 @@ impl App {
             .await?
             .audit_events(actor.org, &query)
             .await?;
-        let next_cursor = (events.len() as i64 == query.limit)
+        let full = events.len() as i64 == query.limit;
+        // Coming back from older pages, there are always older events again.
+        let next_cursor = (full || query.after_seq.is_some())
             .then(|| events.last().map(|e| e.seq.to_string()))
+            .flatten();
+        let previous_cursor = (query.before_seq.is_some() || (query.after_seq.is_some() && full))
+            .then(|| events.first().map(|e| format!("a{}", e.seq)))
             .flatten();
         Ok(AuditPage {
             events,
             next_cursor,
+            previous_cursor,
         })
     }
 

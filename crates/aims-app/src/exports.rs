@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use aims_domain::table::Table;
 use aims_domain::{Actor, Permission};
-use aims_store::SearchRegister;
+use aims_store::Register;
 
 use crate::error::Result;
 use crate::{App, RiskFilter, SystemFilter};
@@ -62,9 +62,7 @@ impl App {
                 .iter()
                 .flat_map(|r| r.facts.systems.iter().map(ToString::to_string))
                 .collect();
-            let names = self
-                .names_of(actor, SearchRegister::Systems, &systems)
-                .await?;
+            let names = self.names_of(actor, Register::Systems, &systems).await?;
             let m = &page.method;
             for r in &page.risks {
                 table.rows.push(vec![
@@ -162,6 +160,70 @@ impl App {
                 break;
             }
             offset += PAGE;
+        }
+        Ok(table)
+    }
+
+    /// The audit events the query matches, newest first, as a table with each change in words.
+    pub async fn audit_table(&self, actor: &Actor, query: &crate::AuditQuery) -> Result<Table> {
+        actor.require(Permission::ReadAuditTrail)?;
+        let mut table = Table::new(
+            "Audit trail",
+            &[
+                ("#", 8),
+                ("When", 18),
+                ("Who", 24),
+                ("Kind of actor", 10),
+                ("Action", 28),
+                ("Object type", 16),
+                ("Object", 38),
+                ("Change", 60),
+                ("Hash", 66),
+            ],
+        );
+        let mut cursor: Option<String> = None;
+        while (table.rows.len() as i64) < EXPORT_CAP {
+            let page = self
+                .audit_events(
+                    actor,
+                    crate::AuditQuery {
+                        limit: PAGE,
+                        before_seq: None,
+                        after_seq: None,
+                        ..query.clone()
+                    },
+                    cursor.as_deref(),
+                )
+                .await?;
+            for e in &page.events {
+                let action = e
+                    .action
+                    .parse::<aims_domain::audit::AuditAction>()
+                    .map_or_else(|_| e.action.clone(), |a| a.label().to_owned());
+                let change = aims_domain::audit::change_lines(&e.change)
+                    .into_iter()
+                    .map(|l| match l.before {
+                        Some(before) => format!("{}: {before} → {}", l.field, l.after),
+                        None => format!("{}: {}", l.field, l.after),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                table.rows.push(vec![
+                    e.seq.to_string(),
+                    e.occurred_at.human(),
+                    e.actor.label.clone(),
+                    e.actor.kind.clone(),
+                    action,
+                    aims_domain::audit::field_words(&e.object_type),
+                    e.object_id.clone(),
+                    change,
+                    e.hash.to_string(),
+                ]);
+            }
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
         }
         Ok(table)
     }

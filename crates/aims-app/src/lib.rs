@@ -42,7 +42,7 @@ use std::sync::Arc;
 pub use aims_catalog as catalog;
 pub use aims_domain as domain;
 pub use aims_redteam as redteam_engine;
-pub use aims_store::{AssessmentListing, AuditQuery, Engine, SearchRegister, Store, StoreError};
+pub use aims_store::{AssessmentListing, AuditQuery, Engine, Register, Store, StoreError};
 pub use aims_store::{
     ClassificationRecord, CustomFramework, JobStatus, RequirementText, SoaVersion,
 };

@@ -3,7 +3,7 @@
 //! word of the record is within one edit (two for long words) of it.
 
 use aims_domain::{Actor, AiSystemId, EvidenceId, Permission, RiskId};
-use aims_store::{NamedRecord, SearchRegister};
+use aims_store::{NamedRecord, Register};
 
 use crate::App;
 use crate::error::{AppError, Result};
@@ -111,9 +111,9 @@ impl App {
         let mut hits = Vec::new();
         let mut tx = self.store.read().await?;
         for (register, kind) in [
-            (SearchRegister::Systems, "AI system"),
-            (SearchRegister::Risks, "Risk"),
-            (SearchRegister::Evidence, "Evidence"),
+            (Register::Systems, "AI system"),
+            (Register::Risks, "Risk"),
+            (Register::Evidence, "Evidence"),
         ] {
             // Exact words anywhere in the register first; typos among its recent records.
             let mut records = tx
@@ -167,7 +167,7 @@ impl App {
     pub async fn names_of(
         &self,
         actor: &Actor,
-        register: SearchRegister,
+        register: Register,
         ids: &[String],
     ) -> Result<std::collections::HashMap<String, String>> {
         actor.require(Permission::ReadOrganisation)?;
@@ -180,7 +180,7 @@ impl App {
         Ok(records
             .into_iter()
             .map(|r| match register {
-                SearchRegister::Risks => (r.id, format!("R-{} {}", r.detail, r.name)),
+                Register::Risks => (r.id, format!("R-{} {}", r.detail, r.name)),
                 _ => (r.id, r.name),
             })
             .collect())
@@ -188,24 +188,26 @@ impl App {
 }
 
 fn hit(
-    register: SearchRegister,
+    register: Register,
     kind: &'static str,
     record: NamedRecord,
     terms: &[String],
 ) -> Option<SearchHit> {
     let title = match register {
-        SearchRegister::Risks => format!("R-{} {}", record.detail, record.name),
+        Register::Risks => format!("R-{} {}", record.detail, record.name),
         _ => record.name.clone(),
     };
     let detail = match register {
-        SearchRegister::Risks => String::new(),
+        Register::Risks => String::new(),
         _ => record.detail.clone(),
     };
     let score = score(terms, &title, &detail)?;
     let found = match register {
-        SearchRegister::Systems => Found::System(record.id.parse().ok()?),
-        SearchRegister::Risks => Found::Risk(record.id.parse().ok()?),
-        SearchRegister::Evidence => Found::Evidence(record.id.parse().ok()?),
+        Register::Systems => Found::System(record.id.parse().ok()?),
+        Register::Risks => Found::Risk(record.id.parse().ok()?),
+        Register::Evidence => Found::Evidence(record.id.parse().ok()?),
+        // Not searched: named only where pages link to them.
+        _ => return None,
     };
     Some(SearchHit {
         found,

@@ -7,9 +7,11 @@ use std::str::FromStr;
 
 mod action;
 mod checkpoint;
+mod reading;
 
 pub use action::AuditAction;
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointSigner, TrustedKey};
+pub use reading::{ChangeLine, change_lines, field_words};
 
 use serde::Serialize;
 use serde_json::Value;

@@ -22,8 +22,11 @@ pub struct AuditQuery {
     pub from: Option<Timestamp>,
     /// Events before this instant.
     pub to: Option<Timestamp>,
-    /// Only events before this position: the cursor of the next page.
+    /// Only events before this position: the cursor of the next (older) page.
     pub before_seq: Option<i64>,
+    /// Only events after this position, the nearest first taken: the cursor of the previous
+    /// (newer) page. The events still come back newest first.
+    pub after_seq: Option<i64>,
     pub limit: i64,
 }
 
@@ -167,13 +170,19 @@ impl Tx {
         org: OrgId,
         query: &AuditQuery,
     ) -> Result<Vec<AuditEvent>> {
-        let rows = sqlx::query(
+        // Newer pages walk up from their cursor, so that they end where the page before began.
+        let order = if query.after_seq.is_some() {
+            "ASC"
+        } else {
+            "DESC"
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT * FROM audit_events WHERE org_id = $1 \
              AND ($2 IS NULL OR object_type = $2) AND ($3 IS NULL OR object_id = $3) \
              AND ($4 IS NULL OR actor_id = $4) AND ($5 IS NULL OR occurred_at >= $5) \
              AND ($6 IS NULL OR occurred_at < $6) AND ($7 IS NULL OR seq < $7) \
-             ORDER BY seq DESC LIMIT $8",
-        )
+             AND ($9 IS NULL OR seq > $9) ORDER BY seq {order} LIMIT $8"
+        )))
         .bind(org.to_string())
         .bind(query.object_type.clone())
         .bind(query.object_id.clone())
@@ -182,9 +191,14 @@ impl Tx {
         .bind(query.to.map(Timestamp::as_micros))
         .bind(query.before_seq)
         .bind(query.limit.clamp(1, 1000))
+        .bind(query.after_seq)
         .fetch_all(self.conn())
         .await?;
-        map_rows(rows, read_event)
+        let mut events = map_rows(rows, read_event)?;
+        if query.after_seq.is_some() {
+            events.reverse();
+        }
+        Ok(events)
     }
 
     /// Up to `limit` events of `org` after position `after_seq`, in chain order.

@@ -44,7 +44,7 @@ pub use migrate::MIGRATIONS;
 pub use readiness::FirstRecords;
 pub use requirement_texts::RequirementText;
 pub use risks::{RiskLevels, RiskQuery, RiskSort};
-pub use search::{NamedRecord, SearchRegister};
+pub use search::{NamedRecord, Register};
 pub use soa::{EvidenceCount, ObligationCount, OwnControl, SoaVersion};
 
 pub use tx::Tx;

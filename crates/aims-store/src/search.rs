@@ -9,21 +9,29 @@ use crate::error::Result;
 use crate::row::{RowExt, map_rows};
 use crate::tx::Tx;
 
-/// A register global search covers.
+/// A register whose records pages name: the first three are what global search covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SearchRegister {
+pub enum Register {
     Systems,
     Risks,
     Evidence,
+    ImpactAssessments,
+    Components,
+    RedTeamRuns,
+    ApiTokens,
 }
 
-impl SearchRegister {
+impl Register {
     /// The table and the expressions of its name and detail.
     fn source(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            SearchRegister::Systems => ("ai_systems", "name", "purpose"),
-            SearchRegister::Risks => ("risks", "title", "CAST(number AS TEXT)"),
-            SearchRegister::Evidence => ("evidence", "title", "description"),
+            Register::Systems => ("ai_systems", "name", "purpose"),
+            Register::Risks => ("risks", "title", "CAST(number AS TEXT)"),
+            Register::Evidence => ("evidence", "title", "description"),
+            Register::ImpactAssessments => ("impact_assessments", "title", "''"),
+            Register::Components => ("ai_components", "name", "version"),
+            Register::RedTeamRuns => ("redteam_runs", "name", "tool"),
+            Register::ApiTokens => ("api_tokens", "name", "''"),
         }
     }
 }
@@ -50,12 +58,12 @@ fn contains(word: &str) -> String {
 }
 
 impl Tx {
-    /// Up to `limit` records of `register` whose name or detail holds every one of `words`
+    /// Up to `limit` records of `register` (systems, risks or evidence) whose name or detail holds every one of `words`
     /// (case-insensitively), most recently changed first.
     pub async fn search_register(
         &mut self,
         org: OrgId,
-        register: SearchRegister,
+        register: Register,
         words: &[String],
         limit: i64,
     ) -> Result<Vec<NamedRecord>> {
@@ -87,7 +95,7 @@ impl Tx {
     pub async fn records_named(
         &mut self,
         org: OrgId,
-        register: SearchRegister,
+        register: Register,
         ids: &[String],
     ) -> Result<Vec<NamedRecord>> {
         if ids.is_empty() {
@@ -111,7 +119,7 @@ impl Tx {
     pub async fn recent_records(
         &mut self,
         org: OrgId,
-        register: SearchRegister,
+        register: Register,
         limit: i64,
     ) -> Result<Vec<NamedRecord>> {
         self.search_register(org, register, &[], limit).await

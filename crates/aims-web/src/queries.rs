@@ -14,11 +14,11 @@ pub struct AuditParams {
     pub object_id: Option<String>,
     /// Only events caused by this user or token id.
     pub actor_id: Option<String>,
-    /// Only events at or after this RFC 3339 instant.
+    /// Only events at or after this instant (RFC 3339), or from the start of this day (`2026-11-28`, UTC).
     pub from: Option<String>,
-    /// Only events before this RFC 3339 instant.
+    /// Only events before this instant (RFC 3339), or before the start of this day (UTC).
     pub to: Option<String>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the page before (older events) or its `previous_cursor` (newer).
     pub cursor: Option<String>,
     /// Events per page, 1 to 200 (default 50).
     pub limit: Option<i64>,
@@ -31,10 +31,16 @@ impl AuditParams {
             text.as_deref()
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| {
-                    aims_app::domain::Timestamp::parse_rfc3339(t.trim()).map_err(|_| {
+                    // A day alone (as a date picker sends it) is the start of that day, UTC.
+                    let t = t.trim();
+                    let full = match t.len() {
+                        10 => format!("{t}T00:00:00Z"),
+                        _ => t.to_owned(),
+                    };
+                    aims_app::domain::Timestamp::parse_rfc3339(&full).map_err(|_| {
                         aims_app::domain::ValidationError::new(
                             field,
-                            "must be an RFC 3339 date-time such as 2026-11-28T09:00:00Z",
+                            "must be a date such as 2026-11-28 or an RFC 3339 date-time such as 2026-11-28T09:00:00Z",
                         )
                     })
                 })
@@ -54,6 +60,7 @@ impl AuditParams {
             from: instant("from", &self.from)?,
             to: instant("to", &self.to)?,
             before_seq: None,
+            after_seq: None,
             limit: self.limit.unwrap_or(50),
         })
     }

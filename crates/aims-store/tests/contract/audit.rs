@@ -152,6 +152,13 @@ pub async fn queries_filter_and_page(store: Store) {
         seqs(tx.audit_events(acme, &next).await.unwrap()),
         [6, 5, 4, 3]
     );
+    // Back to newer events from the second page: the nearest ones, newest first.
+    let newer = AuditQuery {
+        limit: 2,
+        after_seq: Some(6),
+        ..AuditQuery::default()
+    };
+    assert_eq!(seqs(tx.audit_events(acme, &newer).await.unwrap()), [8, 7]);
     assert_eq!(
         seqs(tx.audit_events(beta, &query(|_| {})).await.unwrap()),
         [1]

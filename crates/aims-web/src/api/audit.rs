@@ -28,6 +28,7 @@ pub async fn list(
     Ok(Json(AuditPageView {
         events: page.events.into_iter().map(AuditEventView::from).collect(),
         next_cursor: page.next_cursor,
+        previous_cursor: page.previous_cursor,
     }))
 }
 

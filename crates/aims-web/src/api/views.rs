@@ -207,8 +207,10 @@ impl From<AuditEvent> for AuditEventView {
 #[derive(Serialize, ToSchema)]
 pub struct AuditPageView {
     pub events: Vec<AuditEventView>,
-    /// Pass as `cursor` for the next page; absent on the last page.
+    /// Pass as `cursor` for the next page (older events); absent on the last page.
     pub next_cursor: Option<String>,
+    /// Pass as `cursor` for the page before (newer events); absent on the newest page.
+    pub previous_cursor: Option<String>,
 }
 
 /// The outcome of verifying the organisation's audit chain and its signed checkpoints.

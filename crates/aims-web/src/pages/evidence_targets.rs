@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use aims_app::domain::Actor;
 use aims_app::domain::evidence::{Evidence, TargetKind};
-use aims_app::{AppError, SearchRegister};
+use aims_app::{AppError, Register};
 
 use super::encode;
 use crate::state::WebState;
@@ -32,11 +32,11 @@ pub async fn supported(
     };
     let systems = state
         .app
-        .names_of(actor, SearchRegister::Systems, &ids(TargetKind::System))
+        .names_of(actor, Register::Systems, &ids(TargetKind::System))
         .await?;
     let risks = state
         .app
-        .names_of(actor, SearchRegister::Risks, &ids(TargetKind::Risk))
+        .names_of(actor, Register::Risks, &ids(TargetKind::Risk))
         .await?;
     let named = |names: &HashMap<String, String>, id: &str, gone: &str| {
         names.get(id).cloned().unwrap_or_else(|| gone.to_owned())

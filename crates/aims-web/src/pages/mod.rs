@@ -27,6 +27,7 @@ mod risks;
 mod search;
 mod soa;
 mod system_form;
+mod system_list;
 pub(crate) mod systems;
 mod table_view;
 mod tokens;
@@ -77,6 +78,8 @@ pub fn routes() -> Router<WebState> {
             post(account::revoke_session),
         )
         .route("/audit", get(audit::audit_page))
+        .route("/audit/export.csv", get(audit::export_csv))
+        .route("/audit/export.xlsx", get(audit::export_xlsx))
         .route("/frameworks", get(frameworks::frameworks_page))
         .route("/frameworks/search", get(frameworks::frameworks_page))
         .route("/frameworks/compare", get(framework_imports::compare))
@@ -125,7 +128,9 @@ pub fn routes() -> Router<WebState> {
         .route("/soa/versions/{version}/approve", post(soa::approve))
         .route("/soa/own-controls", post(soa::add_control))
         .route("/soa/{format}", get(soa::export))
-        .route("/systems", get(systems::systems_page))
+        .route("/systems", get(system_list::systems_page))
+        .route("/systems/export.csv", get(system_list::export_csv))
+        .route("/systems/export.xlsx", get(system_list::export_xlsx))
         .route(
             "/systems/new",
             get(system_form::new_page).post(system_form::create),

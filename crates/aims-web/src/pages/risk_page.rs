@@ -4,7 +4,7 @@
 use aims_app::domain::account::Member;
 use aims_app::domain::risk::{RiskMethod, RiskStatus, TreatmentOption};
 use aims_app::domain::{Actor, Permission, RiskId};
-use aims_app::{AppError, SearchRegister, SessionContext};
+use aims_app::{AppError, Register, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -77,10 +77,7 @@ async fn risk_view(
         let (risk, method) = state.app.risk(actor, id).await?;
         let members = state.app.members(actor).await?;
         let ids: Vec<String> = risk.facts.systems.iter().map(ToString::to_string).collect();
-        let names = state
-            .app
-            .names_of(actor, SearchRegister::Systems, &ids)
-            .await?;
+        let names = state.app.names_of(actor, Register::Systems, &ids).await?;
         let library = state.app.library_framework(actor, "iso-iec-42001").await?;
         let controls = library
             .items

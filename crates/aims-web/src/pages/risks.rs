@@ -3,7 +3,7 @@
 
 use aims_app::domain::risk::{Risk, RiskFacts, RiskMethod, RiskStatus, TreatmentOption};
 use aims_app::domain::{Actor, AiSystemId, Permission, ValidationError};
-use aims_app::{AppError, RiskFilter, SearchRegister, SessionContext};
+use aims_app::{AppError, Register, RiskFilter, SessionContext};
 use askama::Template;
 use axum::extract::{Query, RawQuery, State};
 use axum::response::Response;
@@ -243,10 +243,7 @@ async fn list_view(
             .flat_map(|r| r.facts.systems.iter().map(ToString::to_string))
             .collect();
         ids.extend(system.map(|s| s.to_string()));
-        let names = state
-            .app
-            .names_of(actor, SearchRegister::Systems, &ids)
-            .await?;
+        let names = state.app.names_of(actor, Register::Systems, &ids).await?;
         let members = state.app.members(actor).await?;
         Ok::<_, AppError>((page, heat_map, names, members))
     };

@@ -1,12 +1,10 @@
-//! The AI system inventory: the list, a system's page, deleting a system, and the forms that
+//! The AI system inventory: a system's page, deleting a system, and the forms that
 //! add and remove its components (the form that records or changes a system is in
 //! `system_form`).
 
-use aims_app::domain::inventory::{
-    AiRole, AiSystem, ComponentFacts, ComponentKind, LifecycleStage, SystemStatus,
-};
+use aims_app::domain::inventory::{ComponentFacts, ComponentKind};
 use aims_app::domain::{Actor, AiSystemId, ComponentId, Permission};
-use aims_app::{SessionContext, SystemFilter, SystemOverview};
+use aims_app::{SessionContext, SystemOverview};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -23,156 +21,7 @@ pub fn class_label(class: &str) -> &'static str {
     aims_app::domain::eu_ai_act::RiskClass::label_of(class)
 }
 
-#[derive(Template)]
-#[template(path = "systems.html")]
-struct SystemsPage {
-    chrome: Option<Chrome>,
-    notice: Option<String>,
-    error: Option<String>,
-    filter: ListParams,
-    systems: Vec<AiSystem>,
-    total: i64,
-    total_capped: bool,
-    /// The query string of the previous and next pages, when there are some.
-    previous: Option<String>,
-    next: Option<String>,
-    first_shown: i64,
-    last_shown: i64,
-    can_edit: bool,
-    stages: &'static [LifecycleStage],
-    statuses: &'static [SystemStatus],
-    roles: &'static [AiRole],
-}
-
-impl SystemsPage {
-    fn class_of(&self, s: &AiSystem) -> &'static str {
-        class_label(s.classification.as_ref().map_or("", |c| c.class.as_str()))
-    }
-}
-
-/// The inventory's filters as a query string carries them.
-#[derive(Deserialize, Default, Clone)]
-pub struct ListParams {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    lifecycle_stage: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    tag: String,
-    #[serde(default)]
-    class: String,
-    #[serde(default)]
-    sort: String,
-    needs_review: Option<bool>,
-    missing_assessment: Option<bool>,
-    offset: Option<i64>,
-    done: Option<String>,
-}
-
-impl ListParams {
-    fn filter(&self) -> SystemFilter {
-        let some = |s: &String| Some(s.clone()).filter(|s| !s.trim().is_empty());
-        SystemFilter {
-            q: some(&self.q),
-            lifecycle_stage: some(&self.lifecycle_stage),
-            status: some(&self.status),
-            role: some(&self.role),
-            tag: some(&self.tag),
-            class: some(&self.class),
-            sort: some(&self.sort),
-            needs_review: self.needs_review,
-            missing_assessment: self.missing_assessment,
-            offset: self.offset,
-            limit: Some(PAGE),
-            ..Default::default()
-        }
-    }
-
-    /// The query string of this filter at `offset`.
-    fn at(&self, offset: i64) -> String {
-        let pairs = [
-            ("q", &self.q),
-            ("lifecycle_stage", &self.lifecycle_stage),
-            ("status", &self.status),
-            ("role", &self.role),
-            ("tag", &self.tag),
-            ("class", &self.class),
-            ("sort", &self.sort),
-        ];
-        let mut out = url_pairs(
-            pairs
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| (*k, v.as_str())),
-        );
-        if let Some(review) = self.needs_review {
-            out.push_str(&format!("&needs_review={review}"));
-        }
-        if let Some(missing) = self.missing_assessment {
-            out.push_str(&format!("&missing_assessment={missing}"));
-        }
-        if offset > 0 {
-            out.push_str(&format!("&offset={offset}"));
-        }
-        out
-    }
-}
-
-fn url_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    pairs
-        .map(|(k, v)| format!("{k}={}", super::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-const PAGE: i64 = 50;
-
-/// `GET /systems`.
-pub async fn systems_page(
-    State(state): State<WebState>,
-    PageMember { context, actor }: PageMember,
-    Query(params): Query<ListParams>,
-) -> Response {
-    let notice =
-        super::notice_for(params.done.as_deref()).or_else(|| system_notice(params.done.as_deref()));
-    let (status, error, page) = match state.app.ai_systems(&actor, &params.filter()).await {
-        Ok(page) => (StatusCode::OK, None, Some(page)),
-        Err(err) => match form_error(err) {
-            Ok((status, message)) => (status, Some(message), None),
-            Err(other) => return app_error_page(other),
-        },
-    };
-    let (systems, total, total_capped, offset) = page.map_or((Vec::new(), 0, false, 0), |p| {
-        (p.systems, p.total, p.total_capped, p.offset)
-    });
-    let shown = systems.len() as i64;
-    render(
-        status,
-        &SystemsPage {
-            chrome: Some(Chrome::new(&context, "systems")),
-            notice,
-            error,
-            previous: (offset > 0).then(|| params.at((offset - PAGE).max(0))),
-            next: (offset + shown < total).then(|| params.at(offset + PAGE)),
-            first_shown: if shown > 0 { offset + 1 } else { 0 },
-            last_shown: offset + shown,
-            filter: params,
-            systems,
-            total,
-            total_capped,
-            can_edit: actor.role.grants(Permission::EditContent),
-            stages: LifecycleStage::ALL,
-            statuses: SystemStatus::ALL,
-            roles: AiRole::ALL,
-        },
-    )
-}
-
-fn system_notice(code: Option<&str>) -> Option<String> {
+pub(super) fn system_notice(code: Option<&str>) -> Option<String> {
     let text = match code? {
         "created" => "The AI system was recorded.",
         "saved" => "Your changes were saved.",
