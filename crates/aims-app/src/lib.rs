@@ -73,7 +73,7 @@ pub use redteam::RedTeamUpload;
 pub use risks::{RiskFilter, RiskPage};
 pub use search::{Found, SearchHit, SearchResults};
 pub use setup::{DemoAccount, NewOrganisationOwner};
-pub use soa::SoaReport;
+pub use soa::{ControlUpdate, SoaReport};
 pub use tokens::{CreatedToken, NewApiToken};
 pub use workbook::xlsx as table_xlsx;
 

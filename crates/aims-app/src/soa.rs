@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use aims_domain::audit::AuditAction;
 use aims_domain::soa::{
-    ControlRef, EvidenceRef, ImplementationFacts, ObligationLink, Soa, SoaChange, SoaInputs,
-    SoaSnapshot, TreatmentLink, compare, derive_soa, to_csv,
+    ControlRef, Decision, EvidenceRef, ImplementationFacts, ImplementationStatus, ObligationLink,
+    Soa, SoaChange, SoaInputs, SoaSnapshot, TreatmentLink, compare, derive_soa, to_csv,
 };
 use aims_domain::{Actor, Permission, Timestamp, UserId};
 use aims_store::{EvidenceCount, SoaVersion, Tx};
@@ -216,7 +216,9 @@ impl App {
         control: &str,
         facts: ImplementationFacts,
     ) -> Result<()> {
-        self.change_implementation(actor, control, |_| facts).await
+        self.change_implementations(actor, &[control.to_owned()], |_| facts.clone())
+            .await
+            .map(|_| ())
     }
 
     /// Records a control's decision, status and justification, keeping the owner and notes
@@ -227,56 +229,91 @@ impl App {
         control: &str,
         decision: ImplementationFacts,
     ) -> Result<()> {
-        self.change_implementation(actor, control, |before| ImplementationFacts {
-            decision: decision.decision,
-            status: decision.status,
-            justification: decision.justification,
+        let update = ControlUpdate {
+            decision: Some(decision.decision),
+            status: Some(decision.status),
+            justification: Some(decision.justification),
+            owner: None,
+        };
+        self.update_controls(actor, &[control.to_owned()], &update)
+            .await
+            .map(|_| ())
+    }
+
+    /// Sets what `update` names on each of `controls` (the SoA page's row and bulk forms),
+    /// in one change; returns how many records changed.
+    pub async fn update_controls(
+        &self,
+        actor: &Actor,
+        controls: &[String],
+        update: &ControlUpdate,
+    ) -> Result<usize> {
+        self.change_implementations(actor, controls, |before| ImplementationFacts {
+            decision: update.decision.unwrap_or(before.decision),
+            status: update.status.unwrap_or(before.status),
+            justification: update
+                .justification
+                .clone()
+                .unwrap_or_else(|| before.justification.clone()),
+            owner: update.owner.unwrap_or(before.owner),
             ..before
         })
         .await
     }
 
-    /// Replaces a control's implementation record by what `change` makes of the current one,
-    /// read under the organisation's lock.
-    async fn change_implementation(
+    /// Replaces the implementation records of `controls` by what `change` makes of each
+    /// current one, read under the organisation's lock, one event per record that changed.
+    async fn change_implementations(
         &self,
         actor: &Actor,
-        control: &str,
-        change: impl FnOnce(ImplementationFacts) -> ImplementationFacts,
-    ) -> Result<()> {
+        controls: &[String],
+        change: impl Fn(ImplementationFacts) -> ImplementationFacts,
+    ) -> Result<usize> {
         actor.require(Permission::EditContent)?;
+        if controls.is_empty() {
+            return Err(aims_domain::ValidationError::new(
+                "controls",
+                "choose at least one control",
+            )
+            .into());
+        }
         self.change(actor.org, actor, async |c| {
             let now = c.now;
-            if !self
+            let known: Vec<String> = self
                 .controls(c, actor)
                 .await?
-                .iter()
-                .any(|c| c.id == control)
-            {
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            if controls.iter().any(|id| !known.contains(id)) {
                 return Err(AppError::NotFound("control"));
             }
-            let before = c
-                .implementations(actor.org)
-                .await?
-                .remove(control)
-                .unwrap_or_default();
-            let facts = change(before.clone()).validate()?;
-            crate::members::require_new_members(
-                c,
-                actor.org,
-                [("owner", facts.owner, before.owner)],
-            )
-            .await?;
-            c.put_implementation(actor.org, control, &facts, now, &actor.label)
+            let mut records = c.implementations(actor.org).await?;
+            let mut changed = 0;
+            for control in controls {
+                let before = records.remove(control).unwrap_or_default();
+                let facts = change(before.clone()).validate()?;
+                // Saving what is already recorded changes nothing and is not an event.
+                if facts == before {
+                    continue;
+                }
+                crate::members::require_new_members(
+                    c,
+                    actor.org,
+                    [("owner", facts.owner, before.owner)],
+                )
                 .await?;
-            let change = json!({
-                "decision": [before.decision, facts.decision],
-                "status": [before.status, facts.status],
-                "justification_changed": before.justification != facts.justification,
-            });
-            c.record(AuditAction::ControlImplementationSet, control, change)
+                c.put_implementation(actor.org, control, &facts, now, &actor.label)
+                    .await?;
+                c.record(
+                    AuditAction::ControlImplementationSet,
+                    control,
+                    implementation_change(&before, &facts),
+                )
                 .await?;
-            Ok(())
+                changed += 1;
+            }
+            Ok(changed)
         })
         .await
     }
@@ -440,6 +477,51 @@ impl App {
             .collect();
         crate::workbook::xlsx(&table)
     }
+}
+
+/// What a change of some controls' records sets; `None` leaves a field as each record has it.
+#[derive(Clone, Debug, Default)]
+pub struct ControlUpdate {
+    pub decision: Option<Decision>,
+    pub status: Option<ImplementationStatus>,
+    pub justification: Option<String>,
+    /// `Some(None)` leaves the control without an owner.
+    pub owner: Option<Option<UserId>>,
+}
+
+/// The event's record of a change: each field that changed as from → to; text fields say
+/// only that they changed.
+fn implementation_change(
+    before: &ImplementationFacts,
+    after: &ImplementationFacts,
+) -> serde_json::Value {
+    let mut change = serde_json::Map::new();
+    let moved = |from: serde_json::Value, to: serde_json::Value| json!({"from": from, "to": to});
+    if before.decision != after.decision {
+        change.insert(
+            "decision".into(),
+            moved(json!(before.decision), json!(after.decision)),
+        );
+    }
+    if before.status != after.status {
+        change.insert(
+            "status".into(),
+            moved(json!(before.status), json!(after.status)),
+        );
+    }
+    if before.owner != after.owner {
+        change.insert(
+            "owner".into(),
+            moved(json!(before.owner), json!(after.owner)),
+        );
+    }
+    if before.justification != after.justification {
+        change.insert("justification_changed".into(), json!(true));
+    }
+    if before.notes != after.notes {
+        change.insert("notes_changed".into(), json!(true));
+    }
+    serde_json::Value::Object(change)
 }
 
 /// For each Annex A control, the requirements of the other frameworks it maps to directly

@@ -281,8 +281,9 @@ async fn implementation_records_are_validated_and_each_one_is_audited(store: Sto
     assert_eq!(
         details(&events[0]),
         serde_json::json!({
-            "decision": ["undecided", "include"],
-            "status": ["not_started", "implemented"],
+            "decision": {"from": "undecided", "to": "include"},
+            "status": {"from": "not_started", "to": "implemented"},
+            "owner": {"from": null, "to": id(&a.editor).to_string()},
             "justification_changed": true,
         })
     );
@@ -367,9 +368,25 @@ async fn implementation_records_are_validated_and_each_one_is_audited(store: Sto
     let events = since(&a, before).await;
     assert_eq!(actions(&events), ["control.implementation_set"]);
     assert_eq!(
-        details(&events[0])["decision"],
-        serde_json::json!(["include", "exclude"])
+        details(&events[0]),
+        serde_json::json!({
+            "decision": {"from": "include", "to": "exclude"},
+            "status": {"from": "implemented", "to": "not_started"},
+            "justification_changed": true,
+        }),
+        "only what changed; the owner stays"
     );
+    // Saving the same record again is no change and leaves no event.
+    let before = mark(&a).await;
+    a.app
+        .decide_control(
+            &a.editor,
+            "A.6.2.4",
+            excluded("Replaced by the vendor's tests"),
+        )
+        .await
+        .unwrap();
+    assert!(since(&a, before).await.is_empty());
     let decided = row(&a, "A.6.2.4").await;
     assert_eq!(
         (decided.decision, decided.applicable, decided.owner),

@@ -109,33 +109,35 @@ impl SoaChange {
     }
 }
 
-impl fmt::Display for SoaChange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let owner = |o: &Option<UserId>| o.map_or_else(|| "nobody".to_owned(), |u| u.to_string());
+impl SoaChange {
+    /// The change in words, naming owners with `name` (a member's name, say).
+    pub fn describe(&self, name: impl Fn(UserId) -> String) -> String {
+        let owner = |o: &Option<UserId>| o.map_or_else(|| "nobody".to_owned(), &name);
         match self {
-            SoaChange::ControlAdded { control } => write!(f, "{control}: added"),
-            SoaChange::ControlRemoved { control } => write!(f, "{control}: removed"),
+            SoaChange::ControlAdded { control } => format!("{control}: added"),
+            SoaChange::ControlRemoved { control } => format!("{control}: removed"),
             SoaChange::ApplicabilityChanged { control, from, to } => {
-                write!(
-                    f,
-                    "{control}: applicable {} → {}",
-                    yes_no(*from),
-                    yes_no(*to)
-                )
+                format!("{control}: applicable {} → {}", yes_no(*from), yes_no(*to))
             }
             SoaChange::DecisionChanged { control, from, to } => {
-                write!(f, "{control}: decision {} → {}", from.label(), to.label())
+                format!("{control}: decision {} → {}", from.label(), to.label())
             }
             SoaChange::StatusChanged { control, from, to } => {
-                write!(f, "{control}: status {} → {}", from.label(), to.label())
+                format!("{control}: status {} → {}", from.label(), to.label())
             }
             SoaChange::JustificationChanged { control, from, to } => {
-                write!(f, "{control}: justification {from:?} → {to:?}")
+                format!("{control}: justification {from:?} → {to:?}")
             }
             SoaChange::OwnerChanged { control, from, to } => {
-                write!(f, "{control}: owner {} → {}", owner(from), owner(to))
+                format!("{control}: owner {} → {}", owner(from), owner(to))
             }
         }
+    }
+}
+
+impl fmt::Display for SoaChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(|u| u.to_string()))
     }
 }
 

@@ -26,6 +26,7 @@ mod risk_page;
 mod risks;
 mod search;
 mod soa;
+mod soa_records;
 mod system_form;
 mod system_list;
 pub(crate) mod systems;
@@ -123,7 +124,8 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/risks/{id}/accept", post(risk_page::accept))
         .route("/soa", get(soa::soa_page))
-        .route("/soa/controls/{control}", post(soa::save_record))
+        .route("/soa/controls/{control}", post(soa_records::save_record))
+        .route("/soa/bulk", post(soa_records::bulk))
         .route("/soa/versions", post(soa::generate))
         .route("/soa/versions/{version}/approve", post(soa::approve))
         .route("/soa/own-controls", post(soa::add_control))

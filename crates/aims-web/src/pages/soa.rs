@@ -1,8 +1,9 @@
 //! The Statement of Applicability page: one row per control with why it applies, the
 //! organisation's decision and status, flags, and the versions generated from it.
 
+use aims_app::domain::account::Member;
 use aims_app::domain::soa::{
-    ApplicabilityReason, Decision, ImplementationFacts, ImplementationStatus, SoaRow, SoaSummary,
+    ApplicabilityReason, Decision, ImplementationStatus, SoaRow, SoaSummary,
 };
 use aims_app::domain::{Actor, Permission};
 use aims_app::{SessionContext, SoaVersion};
@@ -10,9 +11,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Chrome, PageForm, app_error_page, done, form_error, render};
+use super::{Chrome, PageForm, app_error_page, done, render};
 use crate::allowed::{Approve, Edit, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -23,6 +24,9 @@ pub struct RowView {
     /// Why it applies, in words.
     pub why: Vec<String>,
     pub evidence: String,
+    /// The group of Annex A it is in (`A.6`), or `own` for the organisation's own controls.
+    pub group: String,
+    pub owner_name: Option<String>,
 }
 
 #[derive(Template)]
@@ -33,6 +37,13 @@ struct SoaPage {
     error: Option<String>,
     summary: SoaSummary,
     rows: Vec<RowView>,
+    /// How many rows the filter leaves out.
+    hidden: usize,
+    filter: SoaQuery,
+    /// The filter as a query string, which the row and bulk forms send back.
+    back: String,
+    groups: Vec<String>,
+    members: Vec<Member>,
     versions: Vec<SoaVersion>,
     changes: Option<(i64, i64, Vec<String>)>,
     can_edit: bool,
@@ -41,12 +52,57 @@ struct SoaPage {
     statuses: &'static [ImplementationStatus],
 }
 
-/// Two versions to compare, and the `done` code.
-#[derive(Deserialize, Default)]
+/// The rows' filter, two versions to compare, and the `done` code.
+#[derive(Deserialize, Serialize, Default, Clone)]
 pub struct SoaQuery {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub applicable: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub decision: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub status: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub flagged: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    #[serde(skip_serializing)]
     done: Option<String>,
+    #[serde(skip_serializing)]
     from: Option<i64>,
+    #[serde(skip_serializing)]
     to: Option<i64>,
+}
+
+impl SoaQuery {
+    /// Whether the filter keeps `row`.
+    fn keeps(&self, row: &RowView) -> bool {
+        let r = &row.row;
+        let owner = r
+            .owner
+            .map(|o| o.to_string())
+            .unwrap_or_else(|| "none".to_owned());
+        (self.applicable.is_empty() || (self.applicable == "yes") == r.applicable)
+            && (self.decision.is_empty() || self.decision == r.decision.as_str())
+            && (self.status.is_empty() || self.status == r.status.as_str())
+            && (self.flagged.is_empty() || !r.flags.is_empty())
+            && (self.owner.is_empty() || self.owner == owner)
+            && (self.group.is_empty() || self.group == row.group)
+    }
+
+    /// The filter as a query string (empty when nothing is filtered).
+    pub fn query(&self) -> String {
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The group of a control: `A.6.2.4` is in `A.6`; the organisation's own are `own`.
+fn group_of(id: &str) -> String {
+    match id.strip_prefix("A.") {
+        Some(rest) => format!("A.{}", rest.split('.').next().unwrap_or(rest)),
+        None => "own".to_owned(),
+    }
 }
 
 fn why(reason: &ApplicabilityReason) -> String {
@@ -63,7 +119,7 @@ fn why(reason: &ApplicabilityReason) -> String {
     }
 }
 
-async fn page_view(
+pub(super) async fn page_view(
     state: &WebState,
     context: &SessionContext,
     actor: &Actor,
@@ -73,6 +129,13 @@ async fn page_view(
     let loaded = async {
         let report = state.app.statement_of_applicability(actor).await?;
         let versions = state.app.soa_versions(actor).await?;
+        let members = state.app.members(actor).await?;
+        let name = |u: aims_app::domain::UserId| {
+            members
+                .iter()
+                .find(|m| m.user == u)
+                .map_or_else(|| "a former member".to_owned(), |m| m.display_name.clone())
+        };
         let changes = match (q.from, q.to) {
             (Some(from), Some(to)) => Some((
                 from,
@@ -82,14 +145,14 @@ async fn page_view(
                     .compare_soa_versions(actor, from, to)
                     .await?
                     .iter()
-                    .map(ToString::to_string)
+                    .map(|c| c.describe(name))
                     .collect(),
             )),
             _ => None,
         };
-        Ok::<_, aims_app::AppError>((report, versions, changes))
+        Ok::<_, aims_app::AppError>((report, versions, changes, members))
     };
-    let (report, versions, changes) = match loaded.await {
+    let (report, versions, changes, members) = match loaded.await {
         Ok(loaded) => loaded,
         Err(err) => return app_error_page(err),
     };
@@ -107,12 +170,27 @@ async fn page_view(
             RowView {
                 why: row.reasons.iter().map(why).collect(),
                 evidence: format!("{} current of {}", count.current, count.total),
+                group: group_of(&row.control.id),
+                owner_name: row.owner.and_then(|o| {
+                    members
+                        .iter()
+                        .find(|m| m.user == o)
+                        .map(|m| m.display_name.clone())
+                }),
                 row,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let mut groups: Vec<String> = rows.iter().map(|r| r.group.clone()).collect();
+    groups.dedup();
+    let all = rows.len();
+    let rows: Vec<RowView> = rows.into_iter().filter(|r| q.keeps(r)).collect();
     let notice = match q.done.as_deref() {
         Some("saved") => Some("The control's record was saved.".to_owned()),
+        Some("bulk") => Some("The selected controls were updated.".to_owned()),
+        Some("unchanged") => {
+            Some("Nothing changed: the selected controls already had those values.".to_owned())
+        }
         Some("generated") => Some("A new version of the SoA was generated.".to_owned()),
         Some("approved") => Some("The version was approved.".to_owned()),
         Some("control") => Some("The control was added.".to_owned()),
@@ -126,7 +204,12 @@ async fn page_view(
             notice,
             error,
             summary,
+            hidden: all - rows.len(),
             rows,
+            back: q.query(),
+            filter: q.clone(),
+            groups,
+            members,
             versions,
             changes,
             can_edit: actor.role.grants(Permission::EditContent),
@@ -144,51 +227,6 @@ pub async fn soa_page(
     Query(q): Query<SoaQuery>,
 ) -> Response {
     page_view(&state, &context, &actor, q, None).await
-}
-
-/// One control's record as posted from its row.
-#[derive(Deserialize)]
-pub struct RecordForm {
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    justification: String,
-}
-
-/// `POST /soa/controls/{control}`.
-pub async fn save_record(
-    State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<Edit>,
-    Path(control): Path<String>,
-    PageForm(form): PageForm<RecordForm>,
-) -> Response {
-    let facts = match (form.decision.parse(), form.status.parse()) {
-        (Ok(decision), Ok(status)) => ImplementationFacts {
-            decision,
-            status,
-            justification: form.justification,
-            ..Default::default()
-        },
-        (Err(e), _) | (_, Err(e)) => return app_error_page(e.into()),
-    };
-    match state.app.decide_control(&actor, &control, facts).await {
-        Ok(()) => done("/soa", "saved"),
-        Err(err) => match form_error(err) {
-            Ok(message) => {
-                page_view(
-                    &state,
-                    &context,
-                    &actor,
-                    SoaQuery::default(),
-                    Some((message.0, format!("{control}: {}", message.1))),
-                )
-                .await
-            }
-            Err(other) => app_error_page(other),
-        },
-    }
 }
 
 /// `POST /soa/versions`.
