@@ -148,11 +148,11 @@ mod tests {
             "an invalid colour falls back"
         );
         assert!(
-            svg.contains("width=\"280\""),
+            svg.contains("width=\"460\""),
             "the largest bar takes the whole width"
         );
         assert!(
-            svg.contains("width=\"140\""),
+            svg.contains("width=\"230\""),
             "half the value, half the bar"
         );
         assert!(!svg.contains("style="));

@@ -490,7 +490,7 @@ async fn the_inventory_pages_record_classify_and_import() {
     let (status, html) = get("/systems?missing_assessment=true&sort=name".into()).await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("Only high-risk systems without")
+        html.contains("Showing high-risk systems without an approved, current impact assessment")
             && html.contains(r#"name="missing_assessment" value="true""#),
         "{html}"
     );

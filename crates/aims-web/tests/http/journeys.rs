@@ -350,7 +350,7 @@ async fn the_audit_trail_pages_filters_and_verifies() {
         page.text()
             .await
             .unwrap()
-            .contains(&format!("Chain intact: {total} events verified"))
+            .contains(&format!("Chain intact</span> {total} events verified"))
     );
 }
 
