@@ -74,6 +74,28 @@ impl Role {
         }
     }
 
+    /// The role's name for people, with what it may do.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Role::Owner => "Owner",
+            Role::Admin => "Admin",
+            Role::Editor => "Editor",
+            Role::Auditor => "Auditor",
+            Role::Viewer => "Viewer",
+        }
+    }
+
+    /// What the role may do, in a few words.
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Role::Owner => "everything, owners included",
+            Role::Admin => "everything but owners: members, settings, approvals",
+            Role::Editor => "records and changes the registers",
+            Role::Auditor => "reads everything and the audit trail",
+            Role::Viewer => "reads the registers",
+        }
+    }
+
     /// Whether this role grants `permission`.
     pub const fn grants(self, permission: Permission) -> bool {
         use Permission::*;

@@ -8,6 +8,7 @@ mod api;
 mod boundary;
 mod downloads;
 mod error;
+mod flash;
 mod identity;
 mod metrics;
 mod pages;

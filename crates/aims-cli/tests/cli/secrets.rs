@@ -54,10 +54,19 @@ async fn a_full_journey_logs_no_secret() {
         .unwrap();
     assert_eq!(setup.status(), 303);
     let owner_cookie = cookie_of(&setup);
-    let tokens_page = client
+    // The form redirects; the tokens page shows the secret once, from a short-lived cookie.
+    let created = client
         .post(server.url("/tokens"))
         .header("cookie", &owner_cookie)
         .form(&[("name", "ci")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 303);
+    let once = cookie_of(&created);
+    let tokens_page = client
+        .get(server.url("/tokens?done=created"))
+        .header("cookie", format!("{owner_cookie}; {once}"))
         .send()
         .await
         .unwrap()

@@ -2,6 +2,7 @@
 //! renders a template; failures of a form re-render the form with what was wrong.
 
 mod account;
+mod api_docs;
 mod assessment_list;
 mod assessments;
 mod assets;
@@ -17,8 +18,10 @@ mod form_problem;
 mod framework_imports;
 mod frameworks;
 mod home;
+mod members;
 mod org;
 mod redteam;
+mod reload;
 mod requirement;
 mod risk_form;
 mod risk_method;
@@ -62,15 +65,16 @@ pub fn routes() -> Router<WebState> {
         .route("/search", get(search::search))
         .route("/switch-org", post(org::switch_org))
         .route("/settings", get(org::settings_page).post(org::rename))
-        .route("/members", get(org::members_page))
-        .route("/members/invite", post(org::invite))
-        .route("/members/{user_id}/role", post(org::change_role))
-        .route("/members/{user_id}/remove", post(org::remove))
+        .route("/members", get(members::members_page))
+        .route("/members/invite", post(members::invite))
+        .route("/members/{user_id}/role", post(members::change_role))
+        .route("/members/{user_id}/remove", post(members::remove))
         .route(
             "/members/invitations/{id}/revoke",
-            post(org::revoke_invitation),
+            post(members::revoke_invitation),
         )
         .route("/tokens", get(tokens::tokens_page).post(tokens::create))
+        .route("/api-docs", get(api_docs::api_docs))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/account", get(account::account_page))
         .route("/account/password", post(account::change_password))
@@ -179,6 +183,7 @@ pub fn routes() -> Router<WebState> {
                 .post(classification::upload_bom)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
+        .method_not_allowed_fallback(reload::method_not_allowed)
 }
 
 /// One organisation in the switcher.

@@ -1,15 +1,18 @@
 //! API tokens: the person's own, created and revoked from their page.
 
 use aims_app::domain::account::ApiToken;
-use aims_app::domain::{Actor, ApiTokenId, Role};
+use aims_app::domain::{Actor, ApiTokenId, Role, ValidationError};
 use aims_app::{NewApiToken, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, notice_for, render};
+use super::{
+    Chrome, Done, FormFields, FormProblem, PageForm, PageId, app_error_page, done, notice_for,
+    render,
+};
 use crate::allowed::{OwnAccount, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -19,113 +22,129 @@ use crate::state::WebState;
 struct TokensPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    error: Option<String>,
     new_secret: Option<String>,
     tokens: Vec<ApiToken>,
-    roles: Vec<&'static str>,
-    own_role: &'static str,
+    roles: Vec<Role>,
+    form: TokenForm,
+    problem: FormProblem,
 }
+
+const FIELDS: FormFields = FormFields {
+    prefix: "token-",
+    labels: &[
+        ("name", "Name"),
+        ("role", "Role"),
+        ("expires_in_days", "Expires in"),
+    ],
+};
 
 async fn tokens_view(
     state: &WebState,
     context: &SessionContext,
     actor: &Actor,
     notice: Option<String>,
-    error: Option<(StatusCode, String)>,
+    form: TokenForm,
+    problem: FormProblem,
     new_secret: Option<String>,
 ) -> Response {
     match state.app.tokens(actor).await {
-        Ok(tokens) => {
-            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-            render(
-                status,
-                &TokensPage {
-                    chrome: Some(Chrome::new(context, "tokens")),
-                    notice,
-                    error,
-                    new_secret,
-                    tokens,
-                    roles: Role::ALL
-                        .iter()
-                        .filter(|r| actor.role.covers(**r))
-                        .map(|r| r.as_str())
-                        .collect(),
-                    own_role: actor.role.as_str(),
-                },
-            )
-        }
+        Ok(tokens) => render(
+            problem.status(),
+            &TokensPage {
+                chrome: Some(Chrome::new(context, "tokens")),
+                notice,
+                new_secret,
+                tokens,
+                // Lowest first: the role offered by default is the least a token may have.
+                roles: Role::ALL
+                    .into_iter()
+                    .rev()
+                    .filter(|r| actor.role.covers(*r))
+                    .collect(),
+                form,
+                problem,
+            },
+        ),
         Err(err) => app_error_page(err),
     }
 }
 
-/// `GET /tokens`.
+/// `GET /tokens`: with a new token's secret, once, after it was created.
 pub async fn tokens_page(
     State(state): State<WebState>,
     PageMember { context, actor }: PageMember,
     Query(q): Query<Done>,
+    headers: HeaderMap,
 ) -> Response {
-    tokens_view(
+    let once = crate::flash::take(&headers, "/tokens");
+    let notice = match q.done.as_deref() {
+        Some("created") if once.is_some() => Some("The token was created.".to_owned()),
+        Some("created") => None,
+        other => notice_for(other),
+    };
+    let (secret, clear) = once.unzip();
+    let page = tokens_view(
         &state,
         &context,
         &actor,
-        notice_for(q.done.as_deref()),
-        None,
-        None,
+        notice,
+        TokenForm::default(),
+        FormProblem::default(),
+        secret,
     )
-    .await
+    .await;
+    match clear {
+        Some(clear) => crate::flash::cleared(page, clear),
+        None => page,
+    }
 }
 
-/// A new token as the tokens page posts it.
-#[derive(Deserialize)]
+/// A new token as the tokens page posts it; kept as typed for a form with a mistake. The role
+/// offered first is the lowest, so that a token gets no more than it needs.
+#[derive(Deserialize, Default)]
 pub struct TokenForm {
+    #[serde(default)]
     name: String,
-    role: Option<String>,
-    expires_in_days: Option<String>,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    expires_in_days: String,
 }
 
-/// `POST /tokens`: shows the new secret once, on the page that answers.
+/// `POST /tokens`: creates the token and sends the browser to the tokens page, which shows
+/// its secret once.
 pub async fn create(
     State(state): State<WebState>,
     PageAllowed(context, actor, _): PageAllowed<OwnAccount>,
+    headers: HeaderMap,
     PageForm(form): PageForm<TokenForm>,
 ) -> Response {
-    let expires_in_days = match form
-        .expires_in_days
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        None => None,
-        Some(days) => match days.parse::<i64>() {
-            Ok(days) => Some(days),
-            Err(_) => {
-                let message = (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "Expires in: must be a whole number of days".to_owned(),
-                );
-                return tokens_view(&state, &context, &actor, None, Some(message), None).await;
-            }
-        },
+    let result = async {
+        let expires_in_days = match form.expires_in_days.trim() {
+            "" => None,
+            days => Some(days.parse::<i64>().map_err(|_| {
+                ValidationError::new("expires_in_days", "must be a whole number of days")
+            })?),
+        };
+        let new = NewApiToken {
+            name: form.name.clone(),
+            role: Some(form.role.clone()).filter(|r| !r.is_empty()),
+            expires_in_days,
+        };
+        state.app.create_token(&actor, new).await
     };
-    let new = NewApiToken {
-        name: form.name,
-        role: form.role,
-        expires_in_days,
-    };
-    match state.app.create_token(&actor, new).await {
+    match result.await {
         Ok(created) => {
-            tokens_view(
-                &state,
-                &context,
-                &actor,
-                None,
-                None,
-                Some(created.secret.secret),
+            let secure = crate::identity::is_secure(&headers, &state);
+            let cookie = crate::flash::hold("/tokens", &created.secret.secret, secure);
+            (
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to("/tokens?done=created"),
             )
-            .await
+                .into_response()
         }
-        Err(err) => match form_error(err) {
-            Ok(message) => tokens_view(&state, &context, &actor, None, Some(message), None).await,
+        Err(err) => match FormProblem::from_error(err, &FIELDS) {
+            Ok(problem) => tokens_view(&state, &context, &actor, None, form, problem, None).await,
             Err(other) => app_error_page(other),
         },
     }
