@@ -5,7 +5,7 @@
 
 use aims_app::Upload;
 use aims_app::domain::evidence::{Evidence, EvidenceFacts, Target, TargetKind};
-use aims_app::domain::{AiSystemId, EvidenceId, Timestamp};
+use aims_app::domain::{AiSystemId, EvidenceId};
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
@@ -13,7 +13,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::systems::BackTo;
-use super::{Chrome, PageForm, PageId, app_error_page, done, encode, error_page, render};
+use super::{
+    Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, encode, render,
+};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -150,34 +152,121 @@ pub async fn delete_evidence(
     }
 }
 
+/// The evidence form as typed, shown again when it was refused (a file must be chosen again:
+/// browsers do not let a page fill in a file).
+#[derive(Default)]
+pub struct EvidenceDraft {
+    pub title: String,
+    pub link: String,
+    pub valid_until: String,
+    pub file_name: String,
+}
+
+const EVIDENCE_FIELDS: FormFields = FormFields {
+    prefix: "ev-",
+    labels: &[
+        ("title", "Title"),
+        ("link", "Link"),
+        ("file", "File"),
+        ("valid_until", "Valid until"),
+        ("media_type", "File"),
+        ("size", "File"),
+    ],
+};
+
+#[derive(Template)]
+#[template(path = "evidence_form.html")]
+struct EvidenceFormPage {
+    chrome: Option<Chrome>,
+    notice: Option<String>,
+    evidence_action: String,
+    back_label: String,
+    back_href: String,
+    draft: EvidenceDraft,
+    evidence_problem: FormProblem,
+}
+
+/// Where a piece of evidence is added from: the form's address and the page it came from.
+struct AddedFrom {
+    action: String,
+    label: String,
+    page: String,
+}
+
+/// Adds the evidence the form describes to what `from` names, and answers with that page, or
+/// with the form again, as typed, saying what was wrong.
+async fn add_from_form(
+    state: &WebState,
+    context: &aims_app::SessionContext,
+    actor: &aims_app::domain::Actor,
+    target: Target,
+    from: AddedFrom,
+    multipart: &mut Multipart,
+) -> Response {
+    let (draft, upload, unreadable) = read_evidence_form(multipart).await;
+    let result = match unreadable {
+        Some(problem) => Err(Ok(problem)),
+        None => {
+            let added = async {
+                let facts = EvidenceFacts {
+                    title: draft.title.clone(),
+                    link: draft.link.clone(),
+                    valid_until: super::form_date("valid_until", &draft.valid_until)?,
+                    targets: vec![target],
+                    ..Default::default()
+                };
+                state.app.add_evidence(actor, facts, upload).await
+            };
+            added
+                .await
+                .map_err(|err| FormProblem::from_error(err, &EVIDENCE_FIELDS))
+        }
+    };
+    match result {
+        Ok(_) => done(&from.page, "evidence"),
+        Err(Ok(problem)) => render(
+            problem.status(),
+            &EvidenceFormPage {
+                chrome: Some(Chrome::new(context, "evidence")),
+                notice: None,
+                evidence_action: from.action,
+                back_label: from.label,
+                back_href: from.page,
+                draft,
+                evidence_problem: problem,
+            },
+        ),
+        Err(Err(other)) => app_error_page(other),
+    }
+}
+
 /// `POST /systems/{id}/evidence`: a link or a file supporting this system, from its page.
 pub async fn add_evidence(
     State(state): State<WebState>,
-    PageAllowed(_, actor, _): PageAllowed<Edit>,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<AiSystemId>,
     mut multipart: Multipart,
 ) -> Response {
-    let mut facts = EvidenceFacts {
-        targets: vec![Target {
-            kind: TargetKind::System,
-            id: id.to_string(),
-        }],
-        ..Default::default()
+    let name = match state.app.ai_system(&actor, id).await {
+        Ok(system) => system.facts.name,
+        Err(err) => return app_error_page(err),
     };
-    let upload = match read_evidence_form(&mut multipart, &mut facts).await {
-        Ok(upload) => upload,
-        Err(page) => return page,
+    let target = Target {
+        kind: TargetKind::System,
+        id: id.to_string(),
     };
-    match state.app.add_evidence(&actor, facts, upload).await {
-        Ok(_) => done(&format!("/systems/{id}"), "evidence"),
-        Err(err) => app_error_page(err),
-    }
+    let from = AddedFrom {
+        action: format!("/systems/{id}/evidence"),
+        label: name,
+        page: format!("/systems/{id}"),
+    };
+    add_from_form(&state, &context, &actor, target, from, &mut multipart).await
 }
 
 /// `POST /frameworks/{framework}/items/{item}/evidence`.
 pub async fn add_requirement_evidence(
     State(state): State<WebState>,
-    PageAllowed(_, actor, _): PageAllowed<Edit>,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageId((framework, item)): PageId<(String, String)>,
     mut multipart: Multipart,
 ) -> Response {
@@ -185,61 +274,52 @@ pub async fn add_requirement_evidence(
         Ok(target) => target,
         Err(err) => return app_error_page(err),
     };
-    let mut facts = EvidenceFacts {
-        targets: vec![target],
-        ..Default::default()
+    let page = format!("/frameworks/{}/items/{}", encode(&framework), encode(&item));
+    let from = AddedFrom {
+        action: format!("{page}/evidence"),
+        label: item.clone(),
+        page,
     };
-    let upload = match read_evidence_form(&mut multipart, &mut facts).await {
-        Ok(upload) => upload,
-        Err(page) => return page,
-    };
-    match state.app.add_evidence(&actor, facts, upload).await {
-        Ok(_) => done(
-            &format!("/frameworks/{}/items/{}", encode(&framework), encode(&item)),
-            "evidence",
-        ),
-        Err(err) => app_error_page(err),
-    }
+    add_from_form(&state, &context, &actor, target, from, &mut multipart).await
 }
 
-/// Reads the form (a title, a file or a link, and the date its validity ends) into `facts` and
-/// the file, if one was chosen; a form that cannot be read or a date that is not one answers
-/// the page that says so.
+/// Reads the form (a title, a file or a link, and the date its validity ends) as typed, the
+/// file if one was chosen, and what made the form unreadable (too large, broken), if anything.
 async fn read_evidence_form(
     multipart: &mut Multipart,
-    facts: &mut EvidenceFacts,
-) -> Result<Option<Upload>, Response> {
-    let unreadable =
-        |status, body: String| error_page(status, &format!("The form could not be read: {body}"));
+) -> (EvidenceDraft, Option<Upload>, Option<FormProblem>) {
+    let mut draft = EvidenceDraft::default();
     let mut upload = None;
+    let unreadable = |status, body: String| {
+        Some(FormProblem::general(
+            status,
+            format!("The form could not be read: {body}"),
+        ))
+    };
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
-            Ok(None) => return Ok(upload),
-            Err(err) => return Err(unreadable(err.status(), err.body_text())),
+            Ok(None) => return (draft, upload, None),
+            Err(err) => return (draft, upload, unreadable(err.status(), err.body_text())),
         };
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let bytes = match field.bytes().await {
             Ok(bytes) => bytes,
-            Err(err) => return Err(unreadable(err.status(), err.body_text())),
+            Err(err) => {
+                if let Some(f) = file_name {
+                    draft.file_name = f;
+                }
+                return (draft, upload, unreadable(err.status(), err.body_text()));
+            }
         };
         let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
         match name.as_str() {
-            "title" => facts.title = text(),
-            "link" => facts.link = text(),
-            "valid_until" if !text().is_empty() => {
-                match Timestamp::parse_rfc3339(&format!("{}T00:00:00Z", text())) {
-                    Ok(at) => facts.valid_until = Some(at),
-                    Err(_) => {
-                        return Err(error_page(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            "Valid until: must be a date like 2027-06-30.",
-                        ));
-                    }
-                }
-            }
+            "title" => draft.title = text(),
+            "link" => draft.link = text(),
+            "valid_until" => draft.valid_until = text(),
             "file" if !bytes.is_empty() => {
+                draft.file_name = file_name.clone().unwrap_or_default();
                 upload = Some(Upload {
                     file_name: file_name.unwrap_or_default(),
                     bytes: bytes.to_vec(),

@@ -47,6 +47,7 @@ use axum::routing::{get, post};
 use crate::error::ApiError;
 use crate::state::WebState;
 
+pub use evidence::EvidenceDraft;
 pub use extract::{PageForm, PageId};
 pub use form_problem::{FormFields, FormProblem};
 

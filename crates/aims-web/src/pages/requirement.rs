@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::frameworks::item_href;
-use super::{Chrome, PageForm, PageId, app_error_page, encode, form_error, render};
+use super::{Chrome, PageForm, PageId, app_error_page, done, encode, form_error, render};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -33,6 +33,8 @@ struct RequirementPage {
     can_edit: bool,
     /// This page's path, for the forms.
     path: String,
+    /// The text as typed in a form that was refused, shown again instead of the stored one.
+    typed: Option<String>,
 }
 
 impl RequirementPage {
@@ -57,8 +59,12 @@ pub async fn requirement_page(
     Query(query): Query<HopsQuery>,
 ) -> Response {
     let hops = query.hops.unwrap_or(1).clamp(1, aims_app::MAX_HOPS);
-    let notice =
-        (query.done.as_deref() == Some("evidence")).then(|| "The evidence was added.".to_owned());
+    let notice = match query.done.as_deref() {
+        Some("evidence") => Some("The evidence was added.".to_owned()),
+        Some("text-saved") => Some("Your text was saved.".to_owned()),
+        Some("text-removed") => Some("Your text was removed.".to_owned()),
+        _ => None,
+    };
     requirement_view(
         &state,
         &context,
@@ -66,6 +72,7 @@ pub async fn requirement_page(
         (&framework, &item),
         hops,
         notice,
+        None,
         None,
     )
     .await
@@ -80,6 +87,7 @@ async fn requirement_view(
     hops: usize,
     notice: Option<String>,
     error: Option<(StatusCode, String)>,
+    typed: Option<String>,
 ) -> Response {
     let view = match state.app.requirement(actor, framework, item, hops).await {
         Ok(view) => view,
@@ -119,6 +127,7 @@ async fn requirement_view(
         evidence,
         can_edit: actor.role.grants(aims_app::domain::Permission::EditContent),
         path,
+        typed,
     };
     render(status, &page)
 }
@@ -141,18 +150,7 @@ pub async fn set_text(
         .set_requirement_text(&actor, &framework, &item, &form.text)
         .await
     {
-        Ok(_) => {
-            requirement_view(
-                &state,
-                &context,
-                &actor,
-                (&framework, &item),
-                1,
-                Some("Your text was saved.".into()),
-                None,
-            )
-            .await
-        }
+        Ok(_) => done(&item_page(&framework, &item), "text-saved"),
         Err(err) => match form_error(err) {
             Ok(message) => {
                 requirement_view(
@@ -163,6 +161,7 @@ pub async fn set_text(
                     1,
                     None,
                     Some(message),
+                    Some(form.text),
                 )
                 .await
             }
@@ -171,10 +170,15 @@ pub async fn set_text(
     }
 }
 
+/// The page of item `item` of `framework`, as its path names them.
+fn item_page(framework: &str, item: &str) -> String {
+    format!("/frameworks/{}/items/{}", encode(framework), encode(item))
+}
+
 /// `POST /frameworks/{framework}/items/{item}/text/clear`.
 pub async fn clear_text(
     State(state): State<WebState>,
-    PageAllowed(context, actor, _): PageAllowed<Edit>,
+    PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId((framework, item)): PageId<(String, String)>,
 ) -> Response {
     match state
@@ -182,18 +186,7 @@ pub async fn clear_text(
         .clear_requirement_text(&actor, &framework, &item)
         .await
     {
-        Ok(()) => {
-            requirement_view(
-                &state,
-                &context,
-                &actor,
-                (&framework, &item),
-                1,
-                Some("Your text was removed.".into()),
-                None,
-            )
-            .await
-        }
+        Ok(()) => done(&item_page(&framework, &item), "text-removed"),
         Err(err) => app_error_page(err),
     }
 }

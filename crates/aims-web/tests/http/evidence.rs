@@ -238,6 +238,17 @@ async fn evidence_added_on_a_clause_page_counts_on_the_dashboard() {
     .await
     .unwrap();
     assert_eq!(bad.status().as_u16(), 422);
+    // The form comes back as typed, the error beside the date in its label's words.
+    let html = bad.text().await.unwrap();
+    assert!(
+        html.contains("value=\"Later\"") && html.contains("value=\"next year\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Valid until must be a date")
+            && html.contains("aria-describedby=\"ev-valid_until-error\""),
+        "{html}"
+    );
     let unknown = post(
         "/frameworks/iso-iec-42001/items/4.9/evidence",
         form("Nowhere", ""),
