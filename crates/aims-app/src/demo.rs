@@ -1,13 +1,14 @@
 //! What the demo organisation holds, so that a first look at aims shows a management system
-//! in use rather than empty pages: a few AI systems of different EU AI Act classes, with
-//! their components and classifications.
+//! in use rather than empty pages: colleagues who own things, a few AI systems of different
+//! EU AI Act classes with their components and classifications, risks on an agreed method.
 
 use aims_domain::eu_ai_act::Answers;
 use aims_domain::inventory::{
     AiRole, Autonomy, ComponentFacts, ComponentKind, DecisionsAboutPeople, LifecycleStage,
     SystemFacts, SystemStatus,
 };
-use aims_domain::{Actor, OrgId};
+use aims_domain::account::User;
+use aims_domain::{Actor, OrgId, Role, UserId};
 use aims_store::SystemQuery;
 use serde_json::json;
 
@@ -192,9 +193,15 @@ impl App {
             label: "aims serve --demo".into(),
             ..crate::setup::system_actor(org)
         };
+        let people = self.seed_demo_people(&actor).await?;
+        let owners = [people[0], people[1], people[1], people[0], people[1]];
         let mut created_ids = Vec::new();
-        for demo in demo_systems() {
-            let created = self.create_ai_system(&actor, demo.facts).await?;
+        for (demo, owner) in demo_systems().into_iter().zip(owners) {
+            let facts = SystemFacts {
+                owner: Some(owner),
+                ..demo.facts
+            };
+            let created = self.create_ai_system(&actor, facts).await?;
             created_ids.push(created.id);
             for (kind, facts) in demo.components {
                 self.add_component(&actor, created.id, kind, facts).await?;
@@ -205,7 +212,36 @@ impl App {
                 self.classify_ai_system(&actor, created.id, answers).await?;
             }
         }
-        self.seed_demo_register(&actor, &created_ids).await
+        self.seed_demo_register(&actor, &created_ids, &people).await
+    }
+
+    /// The demo's colleagues, who own its systems, risks and controls: members without a
+    /// password (they cannot sign in), so that owners and the audit trail name people.
+    async fn seed_demo_people(&self, actor: &Actor) -> Result<Vec<UserId>> {
+        let mut people = Vec::new();
+        for (name, email, role) in [
+            ("Maria Schmidt", "maria.schmidt@example.org", Role::Admin),
+            ("Tomás Ortega", "tomas.ortega@example.org", Role::Editor),
+            ("Aisha Khan", "aisha.khan@example.org", Role::Auditor),
+        ] {
+            let email = aims_domain::account::Email::parse(email)?;
+            let mut tx = self.store.write_for(actor.org).await?;
+            let id = match tx.user_by_email(&email).await? {
+                Some(user) => user.id,
+                None => {
+                    let now = self.now();
+                    let user = User {
+                        password_hash: None,
+                        ..User::new(email, name.to_owned(), String::new(), now)
+                    };
+                    crate::setup::add_user(&mut tx, actor.org, &user, role, actor, now).await?;
+                    user.id
+                }
+            };
+            tx.commit().await?;
+            people.push(id);
+        }
+        Ok(people)
     }
 
     /// Risks, an approved impact assessment, control decisions and evidence for the demo.
@@ -213,25 +249,35 @@ impl App {
         &self,
         actor: &Actor,
         systems: &[aims_domain::AiSystemId],
+        people: &[UserId],
     ) -> Result<()> {
         let (credit, cv, chat) = (
             systems[0].to_string(),
             systems[1].to_string(),
             systems[2].to_string(),
         );
+        let (maria, tomas) = (people[0].to_string(), people[1].to_string());
+        let now = self.now();
+        let day = |days: i64| now.plus_days(days).date();
+        // The organisation's method is agreed first, as the standard asks (6.1.2).
+        self.set_risk_method(actor, aims_domain::risk::RiskMethod::default_five_by_five())
+            .await?;
         for risk in [
             json!({"title": "Unfair refusals for thin credit files", "description": "Applicants with little credit history score low whatever their ability to repay.",
-                   "systems": [credit], "risk_source": "C.3.4", "affected_objective": "C.2.5", "lifecycle_stage": "operation_monitoring", "owner": null,
+                   "systems": [credit], "risk_source": "C.3.4", "affected_objective": "C.2.5", "lifecycle_stage": "operation_monitoring", "owner": maria,
                    "inherent_likelihood": 4, "inherent_impact": 4, "treatment": "modify", "treatment_plan": "Quarterly fairness tests; officer review of refusals.",
-                   "controls": ["A.6.2.4", "A.7.4"], "actions": [], "residual_likelihood": 2, "residual_impact": 3, "review_due": null, "status": "treatment_planned"}),
+                   "controls": ["A.6.2.4", "A.7.4"], "residual_likelihood": 2, "residual_impact": 3, "review_due": format!("{}T00:00:00Z", day(60)), "status": "treatment_planned",
+                   "actions": [{"title": "Quarterly fairness test of the scorecard", "owner": null, "due": format!("{}T00:00:00Z", day(21)), "done": false},
+                               {"title": "Officer review of every refusal", "owner": null, "due": null, "done": true}]}),
             json!({"title": "Prompt injection through customer messages", "description": "A customer makes the assistant reveal other customers' data or its instructions.",
-                   "systems": [chat], "risk_source": null, "affected_objective": "C.2.10", "lifecycle_stage": "deployment", "owner": null,
+                   "systems": [chat], "risk_source": null, "affected_objective": "C.2.10", "lifecycle_stage": "deployment", "owner": tomas,
                    "inherent_likelihood": 4, "inherent_impact": 5, "treatment": "modify", "treatment_plan": "Red-team the assistant before each release; isolate account data.",
-                   "controls": ["A.6.2.6", "A.6.2.4"], "actions": [], "residual_likelihood": 2, "residual_impact": 4, "review_due": null, "status": "treatment_planned"}),
+                   "controls": ["A.6.2.6", "A.6.2.4"], "residual_likelihood": 2, "residual_impact": 4, "review_due": format!("{}T00:00:00Z", day(30)), "status": "treatment_planned",
+                   "actions": [{"title": "Red-team run before each release", "owner": null, "due": format!("{}T00:00:00Z", day(14)), "done": false}]}),
             json!({"title": "Supplier changes the ranking model without notice", "description": "",
-                   "systems": [cv], "risk_source": null, "affected_objective": null, "lifecycle_stage": null, "owner": null,
+                   "systems": [cv], "risk_source": null, "affected_objective": null, "lifecycle_stage": null, "owner": maria,
                    "inherent_likelihood": 3, "inherent_impact": 3, "treatment": "share", "treatment_plan": "Contract clause on change notices.",
-                   "controls": ["A.10.3"], "actions": [], "residual_likelihood": null, "residual_impact": null, "review_due": null, "status": "assessed"}),
+                   "controls": ["A.10.3"], "actions": [], "residual_likelihood": null, "residual_impact": null, "review_due": format!("{}T00:00:00Z", day(-5)), "status": "assessed"}),
         ] {
             self.create_risk(actor, parse(risk)?).await?;
         }
@@ -253,23 +299,24 @@ impl App {
             .await?;
         self.approve_impact_assessment(actor, assessment.id, assessment.version)
             .await?;
-        for (control, decision, status, why) in [
+        for (control, decision, status, why, owner) in [
             (
                 "A.2.2",
                 "include",
                 "implemented",
                 "The AI policy is the basis of the management system.",
+                Some(&maria),
             ),
-            ("A.6.2.4", "include", "partially_implemented", ""),
+            ("A.6.2.4", "include", "partially_implemented", "", Some(&tomas)),
             (
                 "A.10.4",
                 "exclude",
                 "not_started",
                 "We do not offer AI systems to customers of our own customers.",
+                None,
             ),
         ] {
-            let facts =
-                parse(json!({"decision": decision, "status": status, "justification": why}))?;
+            let facts = parse(json!({"decision": decision, "status": status, "justification": why, "owner": owner}))?;
             self.set_implementation(actor, control, facts).await?;
         }
         self.add_evidence(

@@ -76,7 +76,7 @@ pub async fn home(
                 chrome: Some(Chrome::new(&context, "home")),
                 notice: notice_for(q.done.as_deref()),
                 org_name: org.name,
-                role: actor.role.to_string(),
+                role: actor.role.label().to_owned(),
                 member_count,
                 token_count,
                 audit_events,
