@@ -2,12 +2,12 @@
 //! in use rather than empty pages: colleagues who own things, a few AI systems of different
 //! EU AI Act classes with their components and classifications, risks on an agreed method.
 
+use aims_domain::account::User;
 use aims_domain::eu_ai_act::Answers;
 use aims_domain::inventory::{
     AiRole, Autonomy, ComponentFacts, ComponentKind, DecisionsAboutPeople, LifecycleStage,
     SystemFacts, SystemStatus,
 };
-use aims_domain::account::User;
 use aims_domain::{Actor, OrgId, Role, UserId};
 use aims_store::SystemQuery;
 use serde_json::json;
@@ -307,7 +307,13 @@ impl App {
                 "The AI policy is the basis of the management system.",
                 Some(&maria),
             ),
-            ("A.6.2.4", "include", "partially_implemented", "", Some(&tomas)),
+            (
+                "A.6.2.4",
+                "include",
+                "partially_implemented",
+                "",
+                Some(&tomas),
+            ),
             (
                 "A.10.4",
                 "exclude",
@@ -316,7 +322,9 @@ impl App {
                 None,
             ),
         ] {
-            let facts = parse(json!({"decision": decision, "status": status, "justification": why, "owner": owner}))?;
+            let facts = parse(
+                json!({"decision": decision, "status": status, "justification": why, "owner": owner}),
+            )?;
             self.set_implementation(actor, control, facts).await?;
         }
         self.add_evidence(

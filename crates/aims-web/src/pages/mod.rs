@@ -25,6 +25,7 @@ mod reload;
 mod requirement;
 mod risk_form;
 mod risk_method;
+mod risk_method_form;
 mod risk_page;
 mod risks;
 mod search;

@@ -1,16 +1,16 @@
-//! The organisation's risk method: shown as its scales and matrix, changed as JSON (owner and
-//! admin), with every risk re-scored on save.
+//! The organisation's risk method: its scales, levels and matrix shown, and edited (owner and
+//! admin) in an editor of rows and choices, or pasted as JSON; every risk is re-scored on save.
 
 use aims_app::SessionContext;
 use aims_app::domain::risk::RiskMethod;
-use aims_app::domain::{Actor, Permission};
+use aims_app::domain::{Actor, Permission, Role};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Deserialize;
 
-use super::{Chrome, Done, PageForm, app_error_page, done, form_error, render};
+use super::risk_method_form::{MethodForm, Read};
+use super::{Chrome, Done, FormFields, FormProblem, PageForm, app_error_page, done, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -20,20 +20,42 @@ use crate::state::WebState;
 struct MethodPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    error: Option<String>,
     method: RiskMethod,
     /// The matrix as rows of (risk level label, colour), highest likelihood first.
     grid: Vec<(String, Vec<(String, String)>)>,
+    form: MethodForm,
     json: String,
+    problem: FormProblem,
     can_change: bool,
+    roles: &'static [Role],
 }
+
+const FIELDS: FormFields = FormFields {
+    prefix: "m-",
+    labels: &[
+        ("likelihood", "Likelihood scale"),
+        ("impact", "Impact scale"),
+        ("risk_levels", "Risk levels"),
+        ("risk_levels.label", "A risk level's name"),
+        ("risk_levels.colour", "A risk level's colour"),
+        ("matrix", "Matrix"),
+        (
+            "acceptable_up_to",
+            "May be accepted without treatment up to",
+        ),
+        ("requires_sign_off_from", "The owner signs off from"),
+        ("accept_above_appetite", "Who may accept above the appetite"),
+        ("method", "The pasted method"),
+    ],
+};
 
 async fn page_view(
     state: &WebState,
     context: &SessionContext,
     actor: &Actor,
     notice: Option<String>,
-    posted: Option<(String, StatusCode, String)>,
+    posted: Option<(MethodForm, String)>,
+    problem: FormProblem,
 ) -> Response {
     let method = match state.app.risk_method(actor).await {
         Ok(method) => method,
@@ -44,31 +66,30 @@ async fn page_view(
         .map(|l| {
             let cells = (0..method.impact.size())
                 .map(|i| {
-                    let level = method.matrix[l][i];
-                    let risk_level = &method.risk_levels[level];
+                    let risk_level = &method.risk_levels[method.matrix[l][i]];
                     (risk_level.label.clone(), risk_level.colour.clone())
                 })
                 .collect();
             (method.likelihood.levels[l].label.clone(), cells)
         })
         .collect();
-    let (status, error, json) = match posted {
-        Some((json, status, message)) => (status, Some(message), json),
-        None => (
-            StatusCode::OK,
-            None,
+    let (form, json) = posted.unwrap_or_else(|| {
+        (
+            MethodForm::of(&method),
             serde_json::to_string_pretty(&method).unwrap_or_default(),
-        ),
-    };
+        )
+    });
     render(
-        status,
+        problem.status(),
         &MethodPage {
             chrome: Some(Chrome::new(context, "risks")),
             notice,
-            error,
             grid,
+            form,
             json,
+            problem,
             can_change: actor.role.grants(Permission::ManageOrganisation),
+            roles: &Role::ALL,
             method,
         },
     )
@@ -82,54 +103,69 @@ pub async fn method_page(
 ) -> Response {
     let notice = (q.done.as_deref() == Some("method"))
         .then(|| "The method was changed and every risk re-scored.".to_owned());
-    page_view(&state, &context, &actor, notice, None).await
+    page_view(
+        &state,
+        &context,
+        &actor,
+        notice,
+        None,
+        FormProblem::default(),
+    )
+    .await
 }
 
-/// The method as posted.
-#[derive(Deserialize)]
-pub struct MethodForm {
-    #[serde(default)]
-    method: String,
-    reset: Option<String>,
-}
-
-/// `POST /risks/method`.
+/// `POST /risks/method`: the editor's fields, or `method` as JSON with `from_json`, or
+/// `reset` for the default five-by-five.
 pub async fn change(
     State(state): State<WebState>,
     PageAllowed(context, actor, _): PageAllowed<ManageOrganisation>,
-    PageForm(form): PageForm<MethodForm>,
+    PageForm(pairs): PageForm<Vec<(String, String)>>,
 ) -> Response {
-    let parsed = if form.reset.is_some() {
-        Ok(RiskMethod::default_five_by_five())
+    let has = |name: &str| pairs.iter().any(|(k, _)| k == name);
+    let json = pairs
+        .iter()
+        .find(|(k, _)| k == "method")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let form = MethodForm::posted(&pairs);
+    let read = if has("reset") {
+        Ok(Read::Method(RiskMethod::default_five_by_five()))
+    } else if has("from_json") {
+        serde_json::from_str::<RiskMethod>(&json)
+            .map(Read::Method)
+            .map_err(|e| {
+                aims_app::domain::ValidationError::new(
+                    "method",
+                    format!("is not a method in JSON of the expected shape: {e}"),
+                )
+            })
     } else {
-        serde_json::from_str::<RiskMethod>(&form.method)
+        form.clone().read()
     };
-    let method = match parsed {
-        Ok(method) => method,
-        Err(e) => {
-            let message = format!("The method is not valid JSON of the expected shape: {e}");
+    let result = match read {
+        Ok(Read::Resized(resized)) => {
+            let problem = FormProblem::general(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The scales changed size: check the matrix below, then save again. Nothing was saved yet.",
+            );
             return page_view(
                 &state,
                 &context,
                 &actor,
                 None,
-                Some((form.method, StatusCode::UNPROCESSABLE_ENTITY, message)),
+                Some((resized, json)),
+                problem,
             )
             .await;
         }
+        Ok(Read::Method(method)) => state.app.set_risk_method(&actor, method).await,
+        Err(invalid) => Err(invalid.into()),
     };
-    match state.app.set_risk_method(&actor, method).await {
+    match result {
         Ok(_) => done("/risks/method", "method"),
-        Err(err) => match form_error(err) {
-            Ok((status, message)) => {
-                page_view(
-                    &state,
-                    &context,
-                    &actor,
-                    None,
-                    Some((form.method, status, message)),
-                )
-                .await
+        Err(err) => match FormProblem::from_error(err, &FIELDS) {
+            Ok(problem) => {
+                page_view(&state, &context, &actor, None, Some((form, json)), problem).await
             }
             Err(other) => app_error_page(other),
         },

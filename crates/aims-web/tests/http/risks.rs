@@ -314,7 +314,9 @@ async fn the_method_page_shows_the_matrix_and_refuses_a_broken_method_naming_it(
     let mut method =
         serde_json::to_value(aims_app::domain::risk::RiskMethod::default_five_by_five()).unwrap();
     method["matrix"][4][4] = json!(0);
-    let body = serde_urlencoded::to_string([("method", method.to_string())]).unwrap();
+    let body =
+        serde_urlencoded::to_string([("method", method.to_string()), ("from_json", "1".into())])
+            .unwrap();
     let response = post(body).await.unwrap();
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.unwrap();
@@ -324,6 +326,88 @@ async fn the_method_page_shows_the_matrix_and_refuses_a_broken_method_naming_it(
     );
     let response = post("reset=1".into()).await.unwrap();
     assert_eq!(response.status().as_u16(), 303);
+
+    // The editor: the page's own fields, as a browser sends them.
+    let editor: Vec<(String, String)> = {
+        let fields = |html: &str| -> Vec<(String, String)> {
+            let mut out = Vec::new();
+            for part in html.split("<input ").skip(1) {
+                let attr = |name: &str| {
+                    part.split(&format!("{name}=\""))
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .map(str::to_owned)
+                };
+                if let (Some(name), Some(value)) = (attr("name"), attr("value")) {
+                    if part.contains("type=\"checkbox\"") && !part.contains(" checked") {
+                        continue;
+                    }
+                    out.push((name, value.replace("&#x23;", "#")));
+                }
+            }
+            for part in html.split("<select name=\"").skip(1) {
+                let name = part.split('"').next().unwrap().to_owned();
+                let selected = part
+                    .split("</select>")
+                    .next()
+                    .unwrap()
+                    .split("<option value=\"")
+                    .skip(1)
+                    .find(|o| o.contains("selected"))
+                    .map(|o| o.split('"').next().unwrap().to_owned());
+                if let Some(value) = selected {
+                    out.push((name, value));
+                }
+            }
+            out
+        };
+        let page = server
+            .http
+            .get(server.url("/risks/method"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        fields(&page)
+    };
+    assert!(editor.iter().any(|(k, _)| k == "cell.4.4"), "{editor:?}");
+    let with = |changes: &[(&str, &str)]| {
+        let mut pairs = editor.clone();
+        for (k, v) in changes {
+            pairs.retain(|(name, _)| name != k);
+            pairs.push(((*k).to_owned(), (*v).to_owned()));
+        }
+        serde_urlencoded::to_string(pairs).unwrap()
+    };
+    // A level that falls as impact rises is refused, naming the matrix in words.
+    let response = post(with(&[("cell.4.4", "0")])).await.unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Matrix"), "{html}");
+    // A sixth likelihood step is not saved at once: the matrix grows for checking first.
+    let response = post(with(&[("likelihood.5.label", "Certain")]))
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("check the matrix") && html.contains("name=\"cell.5.4\""),
+        "{html}"
+    );
+    // Renaming a step saves and re-scores.
+    let response = post(with(&[("likelihood.0.label", "Very rare")]))
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, 303, "{}", body.split("error-summary").nth(1).unwrap_or(&body));
+    let method = server
+        .json_with_token("/api/v1/risk-method", &orgs.tokens["viewer"])
+        .await;
+    assert_eq!(method["likelihood"]["levels"][0]["label"], "Very rare");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
