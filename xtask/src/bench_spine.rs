@@ -26,15 +26,31 @@ struct Figures {
     errors: usize,
 }
 
+/// How the bench identifies itself: an API token, or a browser's session cookie for pages.
+#[derive(Clone)]
+enum Auth {
+    Bearer(String),
+    Cookie(String),
+}
+
+impl Auth {
+    fn to(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self {
+            Auth::Bearer(token) => request.bearer_auth(token),
+            Auth::Cookie(cookie) => request.header("cookie", cookie),
+        }
+    }
+}
+
 /// Sends `REQUESTS` GETs spread over `urls` from `clients` concurrent clients.
-async fn measure(http: &reqwest::Client, urls: &[String], token: &str, clients: usize) -> Figures {
+async fn measure(http: &reqwest::Client, urls: &[String], auth: &Auth, clients: usize) -> Figures {
     let next = Arc::new(AtomicUsize::new(0));
     let urls = Arc::new(urls.to_vec());
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|_| {
-            let (http, next, urls, token) =
-                (http.clone(), next.clone(), urls.clone(), token.to_owned());
+            let (http, next, urls, auth) =
+                (http.clone(), next.clone(), urls.clone(), auth.clone());
             tokio::spawn(async move {
                 let (mut latencies, mut errors) = (Vec::new(), 0);
                 loop {
@@ -44,11 +60,7 @@ async fn measure(http: &reqwest::Client, urls: &[String], token: &str, clients: 
                         break;
                     }
                     let begun = Instant::now();
-                    match http
-                        .get(&urls[n % urls.len()])
-                        .bearer_auth(&token)
-                        .send()
-                        .await
+                    match auth.to(http.get(&urls[n % urls.len()])).send().await
                     {
                         Ok(r) if r.status().is_success() => {
                             let _ = r.bytes().await;
@@ -182,19 +194,42 @@ async fn bench_engine(
         ("readiness dashboard", vec![format!("{base}/api/v1/readiness")]),
         ("Statement of Applicability", vec![format!("{base}/api/v1/soa")]),
     ];
+    // The same as a person sees them: the HTML pages, signed in with a session.
+    let cookie = sign_in(&base, "spine@example.org").await?;
+    let pages: Vec<(&str, Vec<String>)> = vec![
+        ("page: overview", vec![format!("{base}/")]),
+        (
+            "page: risks, level, open, 50",
+            ["High", "Medium", "Critical"].iter().map(|l| format!("{base}/risks?min_level={l}&open=true&sort=-level")).collect(),
+        ),
+        ("page: risks, first 50", vec![format!("{base}/risks")]),
+        ("page: one risk", risk_ids.iter().take(50).map(|id| format!("{base}/risks/{id}")).collect()),
+        ("page: SoA", vec![format!("{base}/soa")]),
+        ("page: systems, 50", vec![format!("{base}/systems")]),
+    ];
+    let token = Auth::Bearer(token);
     println!(
         "  {:<32} {:>8} {:>10} {:>9} {:>9} {:>7}",
         "request", "clients", "req/s", "p50 ms", "p95 ms", "errors"
     );
-    for (name, urls) in &cases {
+    let page_auth = Auth::Cookie(cookie.clone());
+    for (name, urls, auth) in cases
+        .iter()
+        .map(|(n, u)| (n, u, &token))
+        .chain(pages.iter().map(|(n, u)| (n, u, &page_auth)))
+    {
         for clients in [1, 16] {
-            let f = measure(&http, urls, &token, clients).await;
+            let f = measure(&http, urls, auth, clients).await;
             println!(
                 "  {name:<32} {clients:>8} {:>10.0} {:>9.2} {:>9.2} {:>7}",
                 f.per_second, f.p50_ms, f.p95_ms, f.errors
             );
         }
     }
+    page_sizes(&http, &base, &cookie, &pages).await;
+    let Auth::Bearer(token) = token else {
+        unreachable!("the API token")
+    };
     // The dashboard and the SoA are cached until the organisation changes, and lists keep
     // their match counts: measure also the request right after a change (a rename appends to
     // the audit trail), which derives or counts again.
@@ -261,6 +296,53 @@ async fn after_change(
         at(0.95),
         20 - latencies.len()
     );
+}
+
+/// Signs in as `email` (the bench's password) and returns the session cookie.
+async fn sign_in(base: &str, email: &str) -> anyhow::Result<String> {
+    // The session cookie comes with the redirect, which is not to be followed.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let answer = http
+        .post(format!("{base}/sign-in"))
+        .form(&[("email", email), ("password", "spine bench password")])
+        .send()
+        .await?;
+    let cookie = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("aims_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
+    match cookie {
+        Some(cookie) => Ok(cookie),
+        None => bail!("signing in gave no session ({})", answer.status()),
+    }
+}
+
+/// The size of each page's HTML, and of the stylesheet and script every page loads.
+async fn page_sizes(
+    http: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    pages: &[(&str, Vec<String>)],
+) {
+    let size = async |url: &str| {
+        let body = http.get(url).header("cookie", cookie).send().await.ok()?.bytes().await.ok()?;
+        Some(body.len() as f64 / 1024.0)
+    };
+    let css = size(&format!("{base}/assets/aims.css")).await.unwrap_or(f64::NAN);
+    let js = size(&format!("{base}/assets/aims.js")).await.unwrap_or(f64::NAN);
+    println!("  sizes (KiB): stylesheet {css:.1}, script {js:.1} (each cached; the same on every page)");
+    for (name, urls) in pages {
+        if let Some(url) = urls.first() {
+            let html = size(url).await.unwrap_or(f64::NAN);
+            println!("    {name:<30} HTML {html:>7.1}, with stylesheet and script {:>7.1}", html + css + js);
+        }
+    }
 }
 
 fn count_arg(args: &[String], name: &str, default: usize) -> anyhow::Result<usize> {
