@@ -61,7 +61,21 @@ function selectAll(box) {
   });
 }
 
+// An input marked data-filter="selector" shows only the elements matching the selector whose
+// text holds what is typed (a long list of choices, say); without script all stay shown.
+function filterList(input) {
+  input.hidden = false;
+  input.addEventListener("input", () => {
+    const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    for (const item of document.querySelectorAll(input.dataset.filter)) {
+      const text = item.textContent.toLowerCase();
+      item.hidden = !words.every((w) => text.includes(w));
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-filter]").forEach(filterList);
   document.querySelectorAll("form[data-inline]").forEach(saveInPlace);
   document.querySelectorAll("input[data-select-all]").forEach(selectAll);
   // After a form with errors, take the person to the summary.
