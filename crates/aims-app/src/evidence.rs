@@ -168,11 +168,23 @@ impl App {
             .await?)
     }
 
-    /// A page of the evidence register: `validity` is `expired`, `expiring` or `None` for all.
+    /// A page of the evidence register (100 a page): `validity` is `expired`, `expiring` or
+    /// `None` for all.
     pub async fn evidence_register(
         &self,
         actor: &Actor,
         validity: Option<&str>,
+        offset: i64,
+    ) -> Result<(Vec<Evidence>, i64)> {
+        self.evidence_page(actor, validity, 100, offset).await
+    }
+
+    /// As [`App::evidence_register`], `limit` (1 to [`crate::MAX_PAGE`]) to a page.
+    pub async fn evidence_page(
+        &self,
+        actor: &Actor,
+        validity: Option<&str>,
+        limit: i64,
         offset: i64,
     ) -> Result<(Vec<Evidence>, i64)> {
         actor.require(Permission::ReadOrganisation)?;
@@ -189,7 +201,7 @@ impl App {
                 validity,
                 now,
                 now.plus_days(EXPIRY_NOTICE_DAYS),
-                100,
+                limit.clamp(1, crate::MAX_PAGE),
                 offset.max(0),
             )
             .await?)

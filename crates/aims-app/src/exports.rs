@@ -227,4 +227,85 @@ impl App {
         }
         Ok(table)
     }
+
+    /// The evidence register (all, `expired` or `expiring`), newest first, as a table naming
+    /// what each piece supports.
+    pub async fn evidence_table(&self, actor: &Actor, validity: Option<&str>) -> Result<Table> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut table = Table::new(
+            "Evidence",
+            &[
+                ("Title", 40),
+                ("File or link", 40),
+                ("SHA-256", 66),
+                ("Supports", 40),
+                ("Valid until", 12),
+                ("Status", 14),
+                ("Added by", 24),
+                ("Added", 18),
+            ],
+        );
+        let now = self.now();
+        let mut offset = 0;
+        while offset < EXPORT_CAP {
+            let (page, total) = self.evidence_register(actor, validity, offset).await?;
+            let ids = |kind: aims_domain::evidence::TargetKind| -> Vec<String> {
+                page.iter()
+                    .flat_map(|e| &e.facts.targets)
+                    .filter(|t| t.kind == kind)
+                    .map(|t| t.id.clone())
+                    .collect()
+            };
+            let systems = self
+                .names_of(
+                    actor,
+                    Register::Systems,
+                    &ids(aims_domain::evidence::TargetKind::System),
+                )
+                .await?;
+            let risks = self
+                .names_of(
+                    actor,
+                    Register::Risks,
+                    &ids(aims_domain::evidence::TargetKind::Risk),
+                )
+                .await?;
+            for e in &page {
+                let supports = e
+                    .facts
+                    .targets
+                    .iter()
+                    .map(|t| {
+                        let name = match t.kind {
+                            aims_domain::evidence::TargetKind::System => systems.get(&t.id),
+                            aims_domain::evidence::TargetKind::Risk => risks.get(&t.id),
+                            _ => None,
+                        };
+                        format!("{} {}", t.kind.label(), name.unwrap_or(&t.id))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                table.rows.push(vec![
+                    e.facts.title.clone(),
+                    e.file
+                        .as_ref()
+                        .map_or_else(|| e.facts.link.clone(), |f| f.file_name.clone()),
+                    e.file
+                        .as_ref()
+                        .map(|f| f.sha256.clone())
+                        .unwrap_or_default(),
+                    supports,
+                    date(e.facts.valid_until),
+                    e.validity(now).label().to_owned(),
+                    e.added_by.clone(),
+                    e.created_at.human(),
+                ]);
+            }
+            offset += page.len() as i64;
+            if page.is_empty() || offset >= total {
+                break;
+            }
+        }
+        Ok(table)
+    }
 }

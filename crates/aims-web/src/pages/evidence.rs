@@ -33,7 +33,53 @@ struct EvidenceRegisterPage {
     rows: Vec<EvidenceRow>,
     total: i64,
     offset: i64,
+    view: super::table_view::TableView,
 }
+
+const COLUMNS: &[super::table_view::Column] = &[
+    super::table_view::Column {
+        key: "title",
+        label: "Title",
+        sort: None,
+        default: true,
+    },
+    super::table_view::Column {
+        key: "file",
+        label: "File or link",
+        sort: None,
+        default: true,
+    },
+    super::table_view::Column {
+        key: "supports",
+        label: "Supports",
+        sort: None,
+        default: true,
+    },
+    super::table_view::Column {
+        key: "until",
+        label: "Valid until",
+        sort: None,
+        default: true,
+    },
+    super::table_view::Column {
+        key: "status",
+        label: "Status",
+        sort: None,
+        default: true,
+    },
+    super::table_view::Column {
+        key: "added_by",
+        label: "Added by",
+        sort: None,
+        default: true,
+    },
+    super::table_view::Column {
+        key: "added",
+        label: "Added",
+        sort: None,
+        default: false,
+    },
+];
 
 /// A row of the register.
 pub struct EvidenceRow {
@@ -60,7 +106,11 @@ pub async fn evidence_register(
     State(state): State<WebState>,
     PageMember { context, actor }: PageMember,
     Query(q): Query<RegisterQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let view = super::table_view::TableView::new("/evidence", &pairs, "", COLUMNS);
     let validity = q.validity.as_deref().filter(|v| !v.is_empty());
     let offset = q.offset.unwrap_or(0);
     let control = q.control.as_deref().filter(|c| !c.is_empty());
@@ -79,7 +129,7 @@ pub async fn evidence_register(
             (None, None) => {
                 state
                     .app
-                    .evidence_register(&actor, validity, offset)
+                    .evidence_page(&actor, validity, view.limit, offset)
                     .await?
             }
         };
@@ -109,10 +159,43 @@ pub async fn evidence_register(
                         .collect(),
                     total,
                     offset,
+                    view,
                 },
             )
         }
         Err(err) => app_error_page(err),
+    }
+}
+
+/// `GET /evidence/export.csv`: the register (all, expired or expiring), every page.
+pub async fn export_csv(
+    State(state): State<WebState>,
+    PageMember { actor, .. }: PageMember,
+    Query(q): Query<RegisterQuery>,
+) -> Response {
+    export(&state, &actor, &q, "csv").await
+}
+
+/// `GET /evidence/export.xlsx`: as [`export_csv`], as a workbook.
+pub async fn export_xlsx(
+    State(state): State<WebState>,
+    PageMember { actor, .. }: PageMember,
+    Query(q): Query<RegisterQuery>,
+) -> Response {
+    export(&state, &actor, &q, "xlsx").await
+}
+
+async fn export(
+    state: &WebState,
+    actor: &aims_app::domain::Actor,
+    q: &RegisterQuery,
+    format: &str,
+) -> Response {
+    let validity = q.validity.as_deref().filter(|v| !v.is_empty());
+    let table = state.app.evidence_table(actor, validity).await;
+    match table.and_then(|t| super::table_view::download(&t, format, state.app.now())) {
+        Ok(response) => response,
+        Err(err) => super::app_error_page(err),
     }
 }
 

@@ -173,6 +173,8 @@ pub fn routes() -> Router<WebState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/evidence", get(evidence::evidence_register))
+        .route("/evidence/export.csv", get(evidence::export_csv))
+        .route("/evidence/export.xlsx", get(evidence::export_xlsx))
         .route("/evidence/{id}/file", get(evidence::evidence_file))
         .route("/evidence/{id}/delete", post(evidence::delete_evidence))
         .route(
