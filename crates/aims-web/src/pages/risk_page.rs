@@ -41,6 +41,9 @@ struct RiskPage {
     owner_name: Option<String>,
     systems: Vec<(String, String)>,
     controls: Vec<ControlChoice>,
+    /// The Annex C risk source and objective, by id and title.
+    source: Option<(String, String)>,
+    objective: Option<(String, String)>,
     statuses: &'static [RiskStatus],
     treatments: &'static [TreatmentOption],
 }
@@ -79,6 +82,20 @@ async fn risk_view(
         let ids: Vec<String> = risk.facts.systems.iter().map(ToString::to_string).collect();
         let names = state.app.names_of(actor, Register::Systems, &ids).await?;
         let library = state.app.library_framework(actor, "iso-iec-42001").await?;
+        let titled = |id: &Option<String>| {
+            id.as_ref().map(|id| {
+                let title = library
+                    .items
+                    .iter()
+                    .find(|i| &i.id == id)
+                    .map_or_else(String::new, |i| i.title.clone());
+                (id.clone(), title)
+            })
+        };
+        let (source, objective) = (
+            titled(&risk.facts.risk_source),
+            titled(&risk.facts.affected_objective),
+        );
         let controls = library
             .items
             .iter()
@@ -98,9 +115,9 @@ async fn risk_view(
                 (id, name)
             })
             .collect();
-        Ok::<_, AppError>((risk, method, members, systems, controls))
+        Ok::<_, AppError>((risk, method, members, systems, controls, source, objective))
     };
-    let (risk, method, members, systems, controls) = match loaded.await {
+    let (risk, method, members, systems, controls, source, objective) = match loaded.await {
         Ok(loaded) => loaded,
         Err(err) => return app_error_page(err),
     };
@@ -133,6 +150,8 @@ async fn risk_view(
             owner_name,
             systems,
             controls,
+            source,
+            objective,
             statuses: RiskStatus::ALL,
             treatments: TreatmentOption::ALL,
         },
