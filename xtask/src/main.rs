@@ -11,6 +11,7 @@
 //! - `cargo xtask bench redteam`: the red-team runner against the lab target.
 //! - `cargo xtask bench audit`: audit chain verification beside the SHA-256 ceiling.
 
+mod axe;
 mod bench;
 mod bench_redteam;
 mod bench_spine;

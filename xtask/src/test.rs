@@ -126,6 +126,16 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
                 .into(),
         );
     }
+    let axe = match chromedriver() {
+        Some(_) => match crate::axe::install(&root) {
+            Ok(path) => Some(path),
+            Err(err) => {
+                planned_skips.push(format!("accessibility checks (axe-core): {err:#}"));
+                None
+            }
+        },
+        None => None,
+    };
     if require_all && !planned_skips.is_empty() {
         anyhow::bail!("AIMS_REQUIRE_ALL is set, but: {}", planned_skips.join("; "));
     }
@@ -151,6 +161,9 @@ pub fn run(extra: &[String]) -> anyhow::Result<ExitCode> {
         .stdout(Stdio::piped());
     if let Some(driver) = chromedriver() {
         command.env("AIMS_CHROMEDRIVER", driver);
+    }
+    if let Some(axe) = &axe {
+        command.env("AIMS_AXE_JS", axe);
     }
     eprintln!(
         "xtask: cargo test --workspace --all-targets {}",

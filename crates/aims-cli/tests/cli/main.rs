@@ -5,6 +5,7 @@
 
 mod admin;
 mod browser;
+mod browser_pages;
 mod catalog;
 mod data;
 mod process;

@@ -20,6 +20,12 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 impl Browser {
     /// Starts chromedriver on a free port and opens a headless browser through it.
     pub async fn start(chromedriver: &Path) -> Browser {
+        Browser::start_sized(chromedriver, None).await
+    }
+
+    /// As [`Browser::start`]; with `phone_width`, as a phone of that many CSS pixels wide
+    /// (Chromium's device emulation: viewport, touch and device pixel ratio).
+    pub async fn start_sized(chromedriver: &Path, phone_width: Option<u32>) -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -44,14 +50,18 @@ impl Browser {
         let profile = std::env::temp_dir().join(format!("aims-chromium-{port}"));
         let chromium =
             std::env::var("AIMS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let mut options = json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--window-size=1280,900", format!("--user-data-dir={}", profile.display())]
+        });
+        if let Some(width) = phone_width {
+            options["mobileEmulation"] = json!({"deviceMetrics": {"width": width, "height": 844, "pixelRatio": 3.0, "touch": true}});
+        }
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                         "--disable-sync", "--window-size=1280,900", format!("--user-data-dir={}", profile.display())]
-            }
+            "goog:chromeOptions": options
         }}});
         let mut browser = Browser { driver, base, http };
         let session: Value = browser
@@ -183,6 +193,87 @@ impl Browser {
             .as_str()
             .unwrap_or_default()
             .to_owned()
+    }
+
+    /// Runs `script` in the page (its `arguments` are `args`) and answers what it returns.
+    pub async fn execute(&self, script: &str, args: Value) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// Runs `script`, which calls its last argument with the answer when done.
+    pub async fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// How much wider the page is than the window: 0 when nothing scrolls sideways.
+    pub async fn sideways_overflow(&self) -> i64 {
+        self.execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            json!([]),
+        )
+        .await
+        .as_i64()
+        .unwrap_or(i64::MAX)
+    }
+
+    /// The serious and critical accessibility violations axe-core (its source in `axe`)
+    /// finds on the page, as `rule: the elements` lines.
+    pub async fn accessibility_violations(&self, axe: &str) -> Vec<String> {
+        // axe is injected through WebDriver, which the page's CSP does not govern.
+        self.execute(&format!("{axe}\nreturn true;"), json!([]))
+            .await;
+        let found = self
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe failed', impact: 'critical', help: String(e), nodes: []}]));",
+                json!([]),
+            )
+            .await;
+        found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .map(|v| {
+                let targets: Vec<String> = v["nodes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .take(5)
+                    .map(|n| n["target"].to_string())
+                    .collect();
+                format!("{} ({}): {}", v["id"], v["help"], targets.join(", "))
+            })
+            .collect()
+    }
+
+    /// The browser's cookies as one `Cookie` header, to fetch with another client as this
+    /// person (a download, say).
+    pub async fn cookie_header(&self) -> String {
+        let cookies = self.call(reqwest::Method::GET, "/cookie", None).await;
+        cookies
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                format!(
+                    "{}={}",
+                    c["name"].as_str().unwrap_or_default(),
+                    c["value"].as_str().unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     pub async fn clear_cookies(&self) {

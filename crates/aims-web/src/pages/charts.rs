@@ -21,6 +21,21 @@ fn safe_colour(colour: &str) -> &str {
     if ok { colour } else { "#666666" }
 }
 
+/// An id for a chart's title, distinct for charts of different titles on one page.
+fn title_id(title: &str) -> String {
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("chart-{}", slug.trim_matches('-'))
+}
+
 /// A horizontal bar chart titled `title`, scaled to its largest bar.
 pub fn bar_chart_svg(title: &str, bars: &[Bar<'_>]) -> String {
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
@@ -39,8 +54,10 @@ fn scaled_bar_chart_svg(title: &str, bars: &[Bar<'_>], max: i64) -> String {
     const WIDTH: i64 = 520;
     const VALUE: i64 = 60;
     let height = ROW * bars.len() as i64 + 6;
+    // A group, not an image: its bars are links that screen readers must reach.
+    let id = title_id(title);
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" aria-labelledby=\"chart-title\"><title id=\"chart-title\">{}</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" aria-labelledby=\"{id}\"><title id=\"{id}\">{}</title>",
         escape_xml(title)
     );
     for (i, bar) in bars.iter().enumerate() {
@@ -70,8 +87,9 @@ pub fn trend_svg(title: &str, points: &[(String, f64, String)]) -> String {
     const LEFT: f64 = 40.0;
     const TOP: f64 = 10.0;
     const PLOT_H: f64 = 120.0;
+    let id = title_id(title);
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">{}</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" aria-labelledby=\"{id}\"><title id=\"{id}\">{}</title>",
         escape_xml(title)
     );
     for percent in [0.0, 50.0, 100.0] {
