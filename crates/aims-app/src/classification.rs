@@ -30,6 +30,18 @@ pub struct RecordedObligation {
     pub why: String,
 }
 
+impl RecordedObligation {
+    /// Whose obligation it is, in words: the role's label, or `Everyone`.
+    pub fn role_label(&self) -> String {
+        match &self.role {
+            None => "Everyone".to_owned(),
+            Some(role) => role
+                .parse::<aims_domain::eu_ai_act::OperatorRole>()
+                .map_or_else(|_| role.clone(), |r| r.label().to_owned()),
+        }
+    }
+}
+
 /// An ISO/IEC 42001 item an obligation maps to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkedControl {

@@ -22,6 +22,55 @@ pub struct AssessmentRecord {
     pub fria_required: bool,
 }
 
+impl AssessmentRecord {
+    /// What the latest version still lacks before it can be approved, in words (`the scope`,
+    /// `at least one potential harm`, ...); empty when it is complete.
+    pub fn missing_for_approval(&self) -> Vec<String> {
+        let content = &self.assessment.content;
+        let mut missing = Vec::new();
+        if content.scope.trim().is_empty() {
+            missing.push("the scope".to_owned());
+        }
+        if content.harms.is_empty() {
+            missing.push("at least one potential harm".to_owned());
+        }
+        let points = content.missing_fria_points();
+        if !points.is_empty() {
+            missing.push(format!("FRIA point(s) {}", points.join(", ")));
+        }
+        missing
+    }
+}
+
+/// Why `content` cannot be approved yet, naming the first field that is missing; `None` when
+/// it is complete: every FRIA point answered (when the assessment has them), the scope stated
+/// and at least one potential harm assessed. An empty assessment is no assessment to approve.
+fn approval_refusal(content: &AssessmentContent) -> Option<ValidationError> {
+    let missing = content.missing_fria_points();
+    if !missing.is_empty() {
+        return Some(ValidationError::new(
+            "fria",
+            format!(
+                "answer FRIA point(s) {} before approving",
+                missing.join(", ")
+            ),
+        ));
+    }
+    if content.scope.trim().is_empty() {
+        return Some(ValidationError::new(
+            "scope",
+            "must say what the assessment covers before it can be approved",
+        ));
+    }
+    if content.harms.is_empty() {
+        return Some(ValidationError::new(
+            "harms",
+            "must list at least one potential harm, rated, before the assessment can be approved",
+        ));
+    }
+    None
+}
+
 /// Whether the latest recorded classification of `system` includes Article 27.
 async fn fria_required(tx: &mut Tx, actor: &Actor, system: AiSystemId) -> Result<bool> {
     let latest = tx.classifications(actor.org, system).await?;
@@ -108,7 +157,8 @@ impl App {
         .await
     }
 
-    /// Approves the latest version (owner, admin). Every FRIA point must be answered first.
+    /// Approves the latest version (owner, admin). It must be complete first: every FRIA point
+    /// answered, the scope stated and at least one potential harm assessed.
     pub async fn approve_impact_assessment(
         &self,
         actor: &Actor,
@@ -128,16 +178,8 @@ impl App {
                     assessment.version
                 )));
             }
-            let missing = assessment.content.missing_fria_points();
-            if !missing.is_empty() {
-                return Err(ValidationError::new(
-                    "fria",
-                    format!(
-                        "answer FRIA point(s) {} before approving",
-                        missing.join(", ")
-                    ),
-                )
-                .into());
+            if let Some(refused) = approval_refusal(&assessment.content) {
+                return Err(refused.into());
             }
             let approval = Approval {
                 version,

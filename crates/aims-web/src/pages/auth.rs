@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, PageForm, app_error_page, done, error_page, form_error, render};
+use super::{Chrome, FormFields, FormProblem, PageForm, app_error_page, done, error_page, render};
 use crate::identity::{ClientOf, MaybeUser, PageUser, is_secure, session_cookie, session_secret};
 use crate::state::WebState;
 
@@ -16,7 +16,7 @@ use crate::state::WebState;
 struct SignInPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    error: Option<String>,
+    problem: FormProblem,
     email: String,
 }
 
@@ -30,15 +30,18 @@ pub async fn sign_in_page(MaybeUser(user): MaybeUser) -> Response {
         &SignInPage {
             chrome: None,
             notice: None,
-            error: None,
+            problem: FormProblem::default(),
             email: String::new(),
         },
     )
 }
 
+/// A sign-in as posted; the email is kept for a refused one.
 #[derive(Deserialize)]
 pub struct SignInForm {
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
 }
 
@@ -84,7 +87,7 @@ pub async fn sign_in(
                 &SignInPage {
                     chrome: None,
                     notice: None,
-                    error: Some(message),
+                    problem: FormProblem::general(status, message),
                     email: form.email,
                 },
             )
@@ -110,7 +113,7 @@ pub async fn sign_out(
 struct SetupPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    error: Option<String>,
+    problem: FormProblem,
     token: String,
     org_name: String,
     display_name: String,
@@ -136,7 +139,7 @@ pub async fn setup_page(
             &SetupPage {
                 chrome: None,
                 notice: None,
-                error: None,
+                problem: FormProblem::default(),
                 token,
                 org_name: String::new(),
                 display_name: String::new(),
@@ -148,12 +151,29 @@ pub async fn setup_page(
     }
 }
 
+/// The setup form's fields; the inputs' ids are the fields' names.
+const SETUP_FIELDS: FormFields = FormFields {
+    prefix: "",
+    labels: &[
+        ("org_name", "Organisation name"),
+        ("display_name", "Your name"),
+        ("email", "Your email"),
+        ("password", "Password"),
+    ],
+};
+
+/// The setup form as posted; kept as typed (but the password) for a refused one.
 #[derive(Deserialize)]
 pub struct SetupForm {
+    #[serde(default)]
     token: String,
+    #[serde(default)]
     org_name: String,
+    #[serde(default)]
     display_name: String,
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
 }
 
@@ -173,13 +193,13 @@ pub async fn setup(
     match state.app.complete_setup(&form.token, owner, client).await {
         Ok(signed_in) => start(&state, &headers, signed_in, "/").await,
         Err(AppError::NotFound(_)) => error_page(StatusCode::NOT_FOUND, INVALID_SETUP_LINK),
-        Err(err) => match form_error(err) {
-            Ok((status, message)) => render(
-                status,
+        Err(err) => match FormProblem::from_error(org_name_field(err), &SETUP_FIELDS) {
+            Ok(problem) => render(
+                problem.status(),
                 &SetupPage {
                     chrome: None,
                     notice: None,
-                    error: Some(message),
+                    problem,
                     token: form.token,
                     org_name: form.org_name,
                     display_name: form.display_name,
@@ -191,12 +211,25 @@ pub async fn setup(
     }
 }
 
+/// An organisation's name is `name` to the use cases and `org_name` in the setup form.
+fn org_name_field(err: AppError) -> AppError {
+    match err {
+        AppError::Invalid(mut v) if v.field == "name" => {
+            v.field = "org_name";
+            AppError::Invalid(v)
+        }
+        other => other,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "invitation.html")]
 struct InvitationPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    error: Option<String>,
+    problem: FormProblem,
+    /// The name typed, kept for a refused form.
+    display_name: String,
     secret: String,
     org_name: String,
     role: String,
@@ -204,27 +237,34 @@ struct InvitationPage {
     signed_in_as_invitee: bool,
 }
 
+/// The invitation form's fields; the inputs' ids are the fields' names.
+const INVITATION_FIELDS: FormFields = FormFields {
+    prefix: "",
+    labels: &[("display_name", "Your name"), ("password", "Password")],
+};
+
 async fn invitation_view(
     state: &WebState,
     user: &Option<aims_app::SessionContext>,
     secret: String,
-    error: Option<(StatusCode, String)>,
+    display_name: String,
+    problem: FormProblem,
 ) -> Response {
     match state.app.open_invitation(&secret).await {
         Ok((invitation, org_name)) => {
             let signed_in_as_invitee = user
                 .as_ref()
                 .is_some_and(|c| c.user.email == invitation.email);
-            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
             render(
-                status,
+                problem.status(),
                 &InvitationPage {
                     chrome: user.as_ref().map(|c| Chrome::new(c, "members")),
                     notice: None,
-                    error,
+                    problem,
+                    display_name,
                     secret,
                     org_name,
-                    role: invitation.role.to_string(),
+                    role: invitation.role.label().to_owned(),
                     email: invitation.email.to_string(),
                     signed_in_as_invitee,
                 },
@@ -244,7 +284,7 @@ pub async fn invitation_page(
     MaybeUser(user): MaybeUser,
     Path(secret): Path<String>,
 ) -> Response {
-    invitation_view(&state, &user, secret, None).await
+    invitation_view(&state, &user, secret, String::new(), FormProblem::default()).await
 }
 
 #[derive(Deserialize)]
@@ -266,12 +306,16 @@ pub async fn accept_invitation(
     // in as another person) answers with a new account for the invited email.
     let invitee = match state.app.open_invitation(&secret).await {
         Ok((invitation, _)) => invitation.email,
-        Err(_) => return invitation_view(&state, &user, secret, None).await,
+        Err(_) => {
+            return invitation_view(&state, &user, secret, String::new(), FormProblem::default())
+                .await;
+        }
     };
+    let display_name = form.display_name.unwrap_or_default();
     let answer = match user.as_ref().filter(|c| c.user.email == invitee) {
         Some(context) => InvitationAnswer::SignedIn(context.user.id),
         None => InvitationAnswer::NewAccount {
-            display_name: form.display_name.unwrap_or_default(),
+            display_name: display_name.clone(),
             password: form.password.unwrap_or_default(),
             client,
         },
@@ -297,8 +341,8 @@ pub async fn accept_invitation(
             }
             done("/", "joined")
         }
-        Err(err) => match form_error(err) {
-            Ok(message) => invitation_view(&state, &user, secret, Some(message)).await,
+        Err(err) => match FormProblem::from_error(err, &INVITATION_FIELDS) {
+            Ok(problem) => invitation_view(&state, &user, secret, display_name, problem).await,
             Err(other) => app_error_page(other),
         },
     }

@@ -2,7 +2,8 @@
 //! import, and compare two versions of a framework with what the change touches.
 
 use aims_app::catalog::ImportOptions;
-use aims_app::{FrameworkImport, TouchedItem};
+use aims_app::domain::ValidationError;
+use aims_app::{AppError, FrameworkImport, TouchedItem};
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
@@ -10,29 +11,52 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::encode;
-use super::frameworks::frameworks_view;
-use super::{Chrome, PageId, app_error_page, done, form_error, render};
+use super::frameworks::{ImportForm, framework_name, frameworks_view, version_label};
+use super::{Chrome, FormFields, FormProblem, PageId, app_error_page, done, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
 
-/// `POST /frameworks/imports`: a file uploaded from the frameworks page.
+/// The import form's fields.
+const FIELDS: FormFields = FormFields {
+    prefix: "imp-",
+    labels: &[
+        ("file", "File:"),
+        ("id", "Id"),
+        ("title", "Title"),
+        ("version", "Version"),
+        ("source", "Source framework"),
+        ("target", "Target framework"),
+    ],
+};
+
+/// A refusal of the import use case, about the form's file where it names the document.
+fn about_the_file(err: AppError) -> AppError {
+    match err {
+        AppError::Invalid(v) if v.field == "document" || v.field == "file_name" => {
+            AppError::Invalid(ValidationError::new("file", v.message))
+        }
+        other => other,
+    }
+}
+
+/// `POST /frameworks/imports`: a file uploaded from the frameworks page; refused, the page
+/// comes back with the form as typed and why.
 pub async fn import(
     State(state): State<WebState>,
     PageAllowed(context, actor, _): PageAllowed<ManageOrganisation>,
     mut multipart: Multipart,
 ) -> Response {
     let mut import = FrameworkImport::default();
-    let mut options = ImportOptions::default();
+    let mut form = ImportForm::default();
+    let mut unreadable = None;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(err) => {
-                return super::error_page(
-                    err.status(),
-                    &format!("The upload could not be read: {}", err.body_text()),
-                );
+                unreadable = Some((err.status(), err.body_text()));
+                break;
             }
         };
         let name = field.name().unwrap_or_default().to_owned();
@@ -40,45 +64,58 @@ pub async fn import(
         let text = match field.text().await {
             Ok(text) => text,
             Err(err) => {
-                return super::error_page(
-                    err.status(),
-                    &format!("The upload could not be read: {}", err.body_text()),
-                );
+                unreadable = Some((err.status(), err.body_text()));
+                break;
             }
         };
         if let Err(refused) = crate::boundary::check_text(&name, &text) {
-            return super::error_page(refused.status, &refused.detail);
+            unreadable = Some((refused.status, refused.detail));
+            break;
         }
-        let value = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
         match name.as_str() {
             "file" => {
+                form.file_name = file_name.clone().unwrap_or_default();
                 import.file_name = file_name.unwrap_or_default();
                 import.document = text;
             }
-            "id" => options.id = value,
-            "title" => options.title = value,
-            "version" => options.version = value,
-            "source" => options.source = value,
-            "target" => options.target = value,
+            "id" => form.id = text,
+            "title" => form.title = text,
+            "version" => form.version = text,
+            "source" => form.source = text,
+            "target" => form.target = text,
             _ => {}
         }
     }
-    import.options = options;
-    if import.document.is_empty() {
-        let refused = (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Choose a file to import.".to_owned(),
-        );
-        return frameworks_view(&state, &context, &actor, String::new(), None, Some(refused)).await;
-    }
-    match state.app.import_framework(&actor, import).await {
+    let given = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    import.options = ImportOptions {
+        id: given(&form.id),
+        title: given(&form.title),
+        version: given(&form.version),
+        source: given(&form.source),
+        target: given(&form.target),
+    };
+    let result = match unreadable {
+        Some((status, why)) => Err(Ok(FormProblem::general(
+            status,
+            format!("The form could not be read: {why}"),
+        ))),
+        None if import.document.is_empty() => Err(FormProblem::from_error(
+            ValidationError::new("file", "choose a file to import").into(),
+            &FIELDS,
+        )),
+        None => state
+            .app
+            .import_framework(&actor, import)
+            .await
+            .map_err(|err| FormProblem::from_error(about_the_file(err), &FIELDS)),
+    };
+    match result {
         Ok(_) => done("/frameworks", "imported"),
-        Err(err) => match form_error(err) {
-            Ok(refused) => {
-                frameworks_view(&state, &context, &actor, String::new(), None, Some(refused)).await
-            }
-            Err(other) => app_error_page(other),
-        },
+        Err(Ok(problem)) => {
+            let form = ImportForm { problem, ..form };
+            frameworks_view(&state, &context, &actor, String::new(), None, form).await
+        }
+        Err(Err(other)) => app_error_page(other),
     }
 }
 
@@ -90,9 +127,13 @@ pub async fn delete(
 ) -> Response {
     match state.app.delete_custom_framework(&actor, &key).await {
         Ok(()) => done("/frameworks", "deleted"),
-        Err(err) => match form_error(err) {
-            Ok(refused) => {
-                frameworks_view(&state, &context, &actor, String::new(), None, Some(refused)).await
+        Err(err) => match FormProblem::from_error(err, &FIELDS) {
+            Ok(problem) => {
+                let form = ImportForm {
+                    problem,
+                    ..Default::default()
+                };
+                frameworks_view(&state, &context, &actor, String::new(), None, form).await
             }
             Err(other) => app_error_page(other),
         },
@@ -112,6 +153,7 @@ struct ChangedRow {
 struct ComparePage {
     chrome: Option<Chrome>,
     notice: Option<String>,
+    /// The two versions in words (`ISO/IEC 42001, version 2023`).
     old: String,
     new: String,
     /// Item id, title, link into the version that holds it.
@@ -121,6 +163,15 @@ struct ComparePage {
     touched: Vec<TouchedItem>,
     /// Whether the two are versions of different frameworks.
     different_frameworks: bool,
+}
+
+impl ComparePage {
+    /// An SoA status in words.
+    fn status_label(&self, status: &str) -> String {
+        status
+            .parse::<aims_app::domain::soa::ImplementationStatus>()
+            .map_or_else(|_| status.replace('_', " "), |s| s.label().to_lowercase())
+    }
 }
 
 /// The two versions to compare, by name.
@@ -159,6 +210,21 @@ pub async fn compare(
             .map(|i| (i.id.clone(), i.title.clone(), link(key, &i.id)))
             .collect()
     };
+    let name = framework_name(
+        &[&old.framework.short_name, &new.framework.short_name],
+        &[&old.framework.version, &new.framework.version],
+    );
+    let (old_label, new_label) = if old.framework.id == new.framework.id {
+        (
+            version_label(&name, &old.framework.version),
+            version_label(&name, &new.framework.version),
+        )
+    } else {
+        (
+            version_label(&old.framework.short_name, &old.framework.version),
+            version_label(&new.framework.short_name, &new.framework.version),
+        )
+    };
     let page = ComparePage {
         chrome: Some(Chrome::new(&context, "frameworks")),
         notice: None,
@@ -176,8 +242,8 @@ pub async fn compare(
             .collect(),
         touched,
         different_frameworks: old.framework.id != new.framework.id,
-        old: old.key(),
-        new: new.key(),
+        old: old_label,
+        new: new_label,
     };
     render(StatusCode::OK, &page)
 }

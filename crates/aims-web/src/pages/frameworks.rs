@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use aims_app::SessionContext;
-use aims_app::catalog::{Catalogue, Item};
+use aims_app::catalog::{Catalogue, Item, ItemKind};
 use aims_app::domain::Actor;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -11,13 +11,110 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Chrome, PageId, app_error_page, encode, form_error, render};
+use super::{Chrome, FormProblem, PageId, app_error_page, encode, form_error, render};
 use crate::identity::PageMember;
 use crate::state::WebState;
 
 /// The page of `item`, in the framework that links call `name`.
 pub(super) fn item_href(name: &str, item: &Item) -> String {
     format!("/frameworks/{}/items/{}", encode(name), encode(&item.id))
+}
+
+/// What an item is, in words.
+pub(super) fn kind_label(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Clause => "Clause",
+        ItemKind::Group => "Group of controls",
+        ItemKind::Objective => "Control objective",
+        ItemKind::Control => "Control",
+        ItemKind::Function => "Function",
+        ItemKind::Category => "Category",
+        ItemKind::Subcategory => "Subcategory",
+        ItemKind::Principle => "Principle",
+        ItemKind::Recommendation => "Recommendation",
+        ItemKind::Risk => "Risk",
+        ItemKind::AiObjective => "AI objective",
+        ItemKind::RiskSource => "Risk source",
+        ItemKind::Phase => "Phase",
+        ItemKind::Section => "Section",
+        ItemKind::Article => "Article",
+        ItemKind::Point => "Point",
+        ItemKind::Area => "Area",
+        ItemKind::Legislation => "Legislation",
+    }
+}
+
+/// The name of a framework across its versions: the shortest of its versions' short names
+/// (an imported version may carry a long title as its short name), without any of `versions`
+/// at its end: `ISO/IEC 42001:2023` → `ISO/IEC 42001`.
+pub(super) fn framework_name(short_names: &[&str], versions: &[&str]) -> String {
+    let shortest = short_names
+        .iter()
+        .min_by_key(|n| n.chars().count())
+        .copied()
+        .unwrap_or_default();
+    without_version(shortest, versions)
+}
+
+fn without_version(short_name: &str, versions: &[&str]) -> String {
+    for version in versions.iter().filter(|v| !v.is_empty()) {
+        for end in [
+            format!(":{version}"),
+            format!(" ({version})"),
+            format!(" {version}"),
+        ] {
+            if let Some(name) = short_name.strip_suffix(&end)
+                && !name.trim().is_empty()
+            {
+                return name.trim().to_owned();
+            }
+        }
+    }
+    short_name.to_owned()
+}
+
+/// One version of a framework in words: `ISO/IEC 42001, version 2023`.
+pub(super) fn version_label(name: &str, version: &str) -> String {
+    format!("{name}, version {version}")
+}
+
+/// How an import came, in words.
+fn format_label(format: &str) -> &str {
+    match format {
+        "oscal-catalog" => "OSCAL catalog",
+        "oscal-mapping-collection" => "OSCAL mapping collection",
+        "yaml" => "aims YAML",
+        "csv" => "CSV",
+        other => other,
+    }
+}
+
+/// What an import is, in words.
+fn import_kind_label(kind: &str) -> &str {
+    match kind {
+        "catalogue" => "Framework",
+        "crosswalk" => "Crosswalk",
+        other => other,
+    }
+}
+
+/// The versions of one framework the compare form offers: (key, label), oldest first.
+pub(super) struct CompareGroup {
+    pub name: String,
+    pub versions: Vec<(String, String)>,
+}
+
+/// The import form as typed (a file must be chosen again: browsers do not let a page fill in
+/// a file), with what was wrong with it.
+#[derive(Default)]
+pub(super) struct ImportForm {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub source: String,
+    pub target: String,
+    pub file_name: String,
+    pub problem: FormProblem,
 }
 
 /// One catalogue of the list.
@@ -29,6 +126,8 @@ pub(super) struct FrameworkRow {
     pub key: String,
     pub version: String,
     pub publisher: String,
+    /// The framework it is a version of.
+    pub framework_id: String,
     /// How many of its items are requirements.
     pub requirements: usize,
     pub original_text_included: bool,
@@ -49,14 +148,24 @@ struct FrameworksPage {
     /// The organisation's imports: key, kind, title, format, when, by whom.
     imports: Vec<aims_app::CustomFramework>,
     can_import: bool,
-    /// An import refused, with why; shown beside the import form.
-    import_error: Option<String>,
+    /// The frameworks of which there are two versions or more, to compare.
+    compare: Vec<CompareGroup>,
+    /// The import form, as typed when it was refused.
+    import: ImportForm,
 }
 
 impl FrameworksPage {
     /// Where the form that deletes the import `key` posts to.
     fn delete_action(&self, key: &str) -> String {
         format!("/frameworks/imports/{}/delete", encode(key))
+    }
+
+    fn format_label<'a>(&self, format: &'a str) -> &'a str {
+        format_label(format)
+    }
+
+    fn kind_label<'a>(&self, kind: &'a str) -> &'a str {
+        import_kind_label(kind)
     }
 }
 
@@ -84,19 +193,19 @@ pub async fn frameworks_page(
         &actor,
         search.q.unwrap_or_default(),
         notice,
-        None,
+        ImportForm::default(),
     )
     .await
 }
 
-/// The list of frameworks, with search hits for `query` and an import refused, if any.
+/// The list of frameworks, with search hits for `query` and the import form as typed.
 pub(super) async fn frameworks_view(
     state: &WebState,
     context: &SessionContext,
     actor: &Actor,
     query: String,
     notice: Option<String>,
-    import_error: Option<(StatusCode, String)>,
+    import: ImportForm,
 ) -> Response {
     let library = match state.app.library(actor).await {
         Ok(library) => library,
@@ -108,13 +217,15 @@ pub(super) async fn frameworks_view(
             href: format!("/frameworks/{}", encode(&library.name_of(c))),
             short_name: c.framework.short_name.clone(),
             key: c.key(),
+            framework_id: c.framework.id.clone(),
             version: c.framework.version.clone(),
             publisher: c.framework.publisher.clone(),
             requirements: c.items.iter().filter(|i| i.requirement).count(),
             original_text_included: c.framework.original_text_included,
             imported: library.is_added(&c.key()),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let compare = compare_groups(&frameworks);
     let imports = match state.app.custom_frameworks(actor).await {
         Ok(imports) => imports,
         Err(err) => return app_error_page(err),
@@ -143,10 +254,9 @@ pub(super) async fn frameworks_view(
             },
         }
     };
-    let import_error = import_error.map(|(s, message)| {
-        status = s;
-        message
-    });
+    if !import.problem.is_empty() {
+        status = import.problem.status();
+    }
     render(
         status,
         &FrameworksPage {
@@ -160,9 +270,41 @@ pub(super) async fn frameworks_view(
             can_import: actor
                 .role
                 .grants(aims_app::domain::Permission::ManageOrganisation),
-            import_error,
+            compare,
+            import,
         },
     )
+}
+
+/// The frameworks of which the library holds two versions or more, each with its versions.
+fn compare_groups(frameworks: &[FrameworkRow]) -> Vec<CompareGroup> {
+    let mut ids: Vec<&str> = frameworks.iter().map(|f| f.framework_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| {
+            let rows: Vec<&FrameworkRow> =
+                frameworks.iter().filter(|f| f.framework_id == id).collect();
+            let versions: Vec<&str> = rows.iter().map(|f| f.version.as_str()).collect();
+            let names: Vec<&str> = rows.iter().map(|f| f.short_name.as_str()).collect();
+            (rows.len() > 1).then(|| {
+                let name = framework_name(&names, &versions);
+                CompareGroup {
+                    versions: rows
+                        .iter()
+                        .map(|f| {
+                            let mut label = version_label(&name, &f.version);
+                            if f.imported {
+                                label.push_str(" (imported)");
+                            }
+                            (f.key.clone(), label)
+                        })
+                        .collect(),
+                    name,
+                }
+            })
+        })
+        .collect()
 }
 
 /// One row of a framework's tree.
@@ -170,6 +312,8 @@ struct Row {
     item: Item,
     depth: usize,
     href: String,
+    /// What the item is, in words.
+    kind: &'static str,
 }
 
 #[derive(Template)]
@@ -183,7 +327,7 @@ struct FrameworkPage {
     imported: bool,
     /// The source as a link, only when it is a web address (an import may say anything).
     source_link: Option<String>,
-    /// Other versions of the same framework, as (key, compare link).
+    /// Other versions of the same framework, as (label, compare link).
     versions: Vec<(String, String)>,
 }
 
@@ -199,6 +343,7 @@ fn tree(
             item: item.clone(),
             depth: depth.min(5),
             href: item_href(name, item),
+            kind: kind_label(item.kind),
         });
         tree(catalogue, name, Some(item.id.as_str()), depth + 1, rows);
     }
@@ -219,12 +364,26 @@ pub async fn framework_page(
     };
     let mut rows = Vec::new();
     tree(&catalogue, &library.name_of(&catalogue), None, 0, &mut rows);
-    let versions = library
+    let others: Vec<&Catalogue> = library
         .catalogues()
         .filter(|c| c.framework.id == catalogue.framework.id && c.key() != catalogue.key())
+        .collect();
+    let mut all_versions: Vec<&str> = others
+        .iter()
+        .map(|c| c.framework.version.as_str())
+        .collect();
+    all_versions.push(&catalogue.framework.version);
+    let mut names: Vec<&str> = others
+        .iter()
+        .map(|c| c.framework.short_name.as_str())
+        .collect();
+    names.push(&catalogue.framework.short_name);
+    let name = framework_name(&names, &all_versions);
+    let versions = others
+        .iter()
         .map(|c| {
             (
-                c.key(),
+                version_label(&name, &c.framework.version),
                 format!(
                     "/frameworks/compare?old={}&new={}",
                     encode(&c.key()),

@@ -4,11 +4,12 @@ use aims_app::SessionContext;
 use aims_app::domain::{Actor, OrgId, Permission};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Chrome, Done, PageForm, app_error_page, done, form_error, notice_for, render};
+use super::{
+    Chrome, Done, FormFields, FormProblem, PageForm, app_error_page, done, notice_for, render,
+};
 use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::{PageMember, PageUser};
 use crate::state::WebState;
@@ -39,36 +40,44 @@ pub async fn switch_org(
 struct SettingsPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    error: Option<String>,
+    problem: FormProblem,
     org_id: String,
     created_at: aims_app::domain::Timestamp,
+    /// The name as stored.
     name: String,
+    /// The name the form shows: as stored, or as typed when it was refused.
+    typed_name: String,
     can_manage: bool,
 }
+
+/// The rename form's field.
+const FIELDS: FormFields = FormFields {
+    prefix: "org-",
+    labels: &[("name", "Name")],
+};
 
 async fn settings_view(
     state: &WebState,
     context: &SessionContext,
     actor: &Actor,
     notice: Option<String>,
-    error: Option<(StatusCode, String)>,
+    typed_name: Option<String>,
+    problem: FormProblem,
 ) -> Response {
     match state.app.organisation(actor).await {
-        Ok(org) => {
-            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
-            render(
-                status,
-                &SettingsPage {
-                    chrome: Some(Chrome::new(context, "settings")),
-                    notice,
-                    error,
-                    org_id: org.id.to_string(),
-                    created_at: org.created_at,
-                    name: org.name,
-                    can_manage: actor.role.grants(Permission::ManageOrganisation),
-                },
-            )
-        }
+        Ok(org) => render(
+            problem.status(),
+            &SettingsPage {
+                chrome: Some(Chrome::new(context, "settings")),
+                notice,
+                problem,
+                org_id: org.id.to_string(),
+                created_at: org.created_at,
+                typed_name: typed_name.unwrap_or_else(|| org.name.clone()),
+                name: org.name,
+                can_manage: actor.role.grants(Permission::ManageOrganisation),
+            },
+        ),
         Err(err) => app_error_page(err),
     }
 }
@@ -85,13 +94,15 @@ pub async fn settings_page(
         &actor,
         notice_for(q.done.as_deref()),
         None,
+        FormProblem::default(),
     )
     .await
 }
 
-/// The organisation's new name.
+/// The organisation's new name; kept as typed when it is refused.
 #[derive(Deserialize)]
 pub struct RenameForm {
+    #[serde(default)]
     name: String,
 }
 
@@ -103,8 +114,10 @@ pub async fn rename(
 ) -> Response {
     match state.app.rename_org(&actor, &form.name).await {
         Ok(_) => done("/settings", "renamed"),
-        Err(err) => match form_error(err) {
-            Ok(message) => settings_view(&state, &context, &actor, None, Some(message)).await,
+        Err(err) => match FormProblem::from_error(err, &FIELDS) {
+            Ok(problem) => {
+                settings_view(&state, &context, &actor, None, Some(form.name), problem).await
+            }
             Err(other) => app_error_page(other),
         },
     }

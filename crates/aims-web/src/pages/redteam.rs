@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::charts::{Bar, percent_bar_chart_svg};
-use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
+use super::systems::{SystemForms, system_view};
+use super::{Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, render};
 use crate::allowed::{ManageOrganisation, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -17,6 +18,8 @@ use crate::state::WebState;
 /// One category or probe as a row.
 pub struct Row {
     pub name: String,
+    /// The row's id on the page (`category-prompt-injection`), which the chart's bars link to.
+    pub anchor: String,
     pub severity: &'static str,
     pub tags: String,
     pub judged: u64,
@@ -44,10 +47,28 @@ fn percent(value: f64) -> String {
     format!("{:.1}%", value * 100.0)
 }
 
-fn rows(groups: &[aims_app::redteam_engine::report::GroupSummary]) -> Vec<Row> {
+/// `name` as the end of an element id: lower-case letters and digits, the rest as dashes.
+fn anchor(prefix: &str, name: &str) -> String {
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{prefix}-{slug}")
+}
+
+fn rows(prefix: &str, groups: &[aims_app::redteam_engine::report::GroupSummary]) -> Vec<Row> {
     groups
         .iter()
-        .map(|g| Row {
+        .enumerate()
+        .map(|(n, g)| Row {
+            // The position keeps two names that read the same apart.
+            anchor: format!("{}-{n}", anchor(prefix, &g.name)),
             name: g.name.clone(),
             severity: g.severity.map_or("", |s| s.name()),
             tags: g.taxonomy.tags().join(", "),
@@ -82,19 +103,24 @@ pub async fn run_page(
                 percent(s.totals.attack_success.high)
             ),
             s.reasons.clone(),
-            rows(&s.categories),
-            rows(&s.probes),
+            rows("category", &s.categories),
+            rows("probe", &s.probes),
         ),
         None => ("unknown".into(), Vec::new(), Vec::new(), Vec::new()),
     };
-    let href = format!("/redteam-runs/{id}");
+    // Each bar leads to its category's row in the table below the chart.
+    let hrefs: Vec<String> = categories
+        .iter()
+        .map(|r| format!("#{}", r.anchor))
+        .collect();
     let bars: Vec<Bar<'_>> = categories
         .iter()
+        .zip(&hrefs)
         .zip(summary.iter().flat_map(|s| s.categories.iter()))
-        .map(|(row, group)| Bar {
+        .map(|((row, href), group)| Bar {
             label: &row.name,
             value: (group.attack_success.value * 100.0).round() as i64,
-            href: &href,
+            href,
             colour: if group.failed == 0 {
                 "#1a7f37"
             } else {
@@ -118,7 +144,13 @@ pub async fn run_page(
     )
 }
 
-/// The run config as the system page posts it.
+/// The red-team form's one field.
+const START_FIELDS: FormFields = FormFields {
+    prefix: "rt-",
+    labels: &[("config", "Run config:")],
+};
+
+/// The run config as the system page posts it; kept as typed when it is refused.
 #[derive(serde::Deserialize)]
 pub struct StartForm {
     #[serde(default)]
@@ -134,12 +166,14 @@ pub async fn start(
 ) -> Response {
     match state.app.start_redteam_run(&actor, id, &form.config).await {
         Ok(_) => done(&format!("/systems/{id}"), "redteam-queued"),
-        Err(err) => match form_error(err) {
-            Ok((status, message)) => {
-                super::systems::system_view_with_error(
-                    &state, &context, &actor, id, status, message,
-                )
-                .await
+        Err(err) => match FormProblem::from_error(err, &START_FIELDS) {
+            Ok(problem) => {
+                let forms = SystemForms {
+                    redteam_config: Some(form.config),
+                    redteam_problem: problem,
+                    ..Default::default()
+                };
+                system_view(&state, &context, &actor, id, None, forms).await
             }
             Err(other) => app_error_page(other),
         },

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
-use super::{Chrome, PageForm, app_error_page, done, render};
+use super::{Chrome, FormFields, FormProblem, PageForm, app_error_page, done, render};
 use crate::allowed::{Approve, Edit, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -50,6 +50,9 @@ struct SoaPage {
     can_approve: bool,
     decisions: &'static [Decision],
     statuses: &'static [ImplementationStatus],
+    /// The own-control form, as typed when it was refused.
+    new_control: NewControl,
+    control_problem: FormProblem,
 }
 
 /// The rows' filter, two versions to compare, and the `done` code.
@@ -126,6 +129,19 @@ pub(super) async fn page_view(
     q: SoaQuery,
     error: Option<(StatusCode, String)>,
 ) -> Response {
+    let control = (NewControl::default(), FormProblem::default());
+    page_with_control(state, context, actor, q, error, control).await
+}
+
+/// The page, with the own-control form as typed and what was wrong with it.
+async fn page_with_control(
+    state: &WebState,
+    context: &SessionContext,
+    actor: &Actor,
+    q: SoaQuery,
+    error: Option<(StatusCode, String)>,
+    (new_control, control_problem): (NewControl, FormProblem),
+) -> Response {
     let loaded = async {
         let report = state.app.statement_of_applicability(actor).await?;
         let versions = state.app.soa_versions(actor).await?;
@@ -196,7 +212,10 @@ pub(super) async fn page_view(
         Some("control") => Some("The control was added.".to_owned()),
         _ => None,
     };
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+    let (status, error) = match error {
+        Some((s, m)) => (s, Some(m)),
+        None => (control_problem.status(), None),
+    };
     render(
         status,
         &SoaPage {
@@ -216,6 +235,8 @@ pub(super) async fn page_view(
             can_approve: actor.role.grants(Permission::ApproveContent),
             decisions: Decision::ALL,
             statuses: ImplementationStatus::ALL,
+            new_control,
+            control_problem,
         },
     )
 }
@@ -252,8 +273,8 @@ pub async fn approve(
     }
 }
 
-/// An own control as posted.
-#[derive(Deserialize)]
+/// An own control as posted; kept as typed when it is refused.
+#[derive(Deserialize, Default)]
 pub struct NewControl {
     #[serde(default)]
     title: String,
@@ -261,10 +282,17 @@ pub struct NewControl {
     description: String,
 }
 
-/// `POST /soa/own-controls`.
+/// The own-control form's fields.
+const CONTROL_FIELDS: FormFields = FormFields {
+    prefix: "oc-",
+    labels: &[("title", "Title"), ("description", "Description")],
+};
+
+/// `POST /soa/own-controls`: the SoA with the new control, or the page again with the form
+/// as typed and what was wrong with it.
 pub async fn add_control(
     State(state): State<WebState>,
-    PageAllowed(_, actor, _): PageAllowed<Edit>,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
     PageForm(form): PageForm<NewControl>,
 ) -> Response {
     match state
@@ -273,7 +301,13 @@ pub async fn add_control(
         .await
     {
         Ok(_) => done("/soa", "control"),
-        Err(err) => app_error_page(err),
+        Err(err) => match FormProblem::from_error(err, &CONTROL_FIELDS) {
+            Ok(problem) => {
+                let q = SoaQuery::default();
+                page_with_control(&state, &context, &actor, q, None, (form, problem)).await
+            }
+            Err(other) => app_error_page(other),
+        },
     }
 }
 

@@ -8,21 +8,44 @@ use aims_app::domain::{Actor, AiSystemId, ValidationError};
 use aims_app::{AppError, SessionContext};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Chrome, PageForm, PageId, app_error_page, done, form_error, render};
+use super::{Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, render};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
+
+/// The form's fields: each input's id is `s-` and the field's name.
+const FIELDS: FormFields = FormFields {
+    prefix: "s-",
+    labels: &[
+        ("name", "Name"),
+        ("purpose", "Purpose"),
+        ("description", "Description"),
+        ("intended_use", "Intended use"),
+        ("foreseeable_misuse", "Reasonably foreseeable misuse"),
+        ("users", "People who use it"),
+        ("affected_persons", "People affected by it"),
+        ("decisions_about_people", "Decisions about people"),
+        ("deployment_context", "Deployment context"),
+        ("geography", "Where it is used"),
+        ("roles", "Our roles"),
+        ("lifecycle_stage", "Lifecycle stage"),
+        ("status", "Status"),
+        ("owner", "Owner"),
+        ("autonomy", "Autonomy"),
+        ("human_oversight", "Human oversight measures"),
+        ("tags", "Tags"),
+    ],
+};
 
 #[derive(Template)]
 #[template(path = "system_form.html")]
 struct SystemFormPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    error: Option<String>,
+    problem: FormProblem,
     /// The system being changed; `None` for a new one.
     editing: Option<AiSystemId>,
     form: SystemPageForm,
@@ -40,7 +63,7 @@ async fn form_view(
     actor: &Actor,
     editing: Option<AiSystemId>,
     form: SystemPageForm,
-    error: Option<(StatusCode, String)>,
+    problem: FormProblem,
 ) -> Response {
     let members = match state.app.members(actor).await {
         Ok(members) => members
@@ -49,13 +72,12 @@ async fn form_view(
             .collect(),
         Err(err) => return app_error_page(err),
     };
-    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
     render(
-        status,
+        problem.status(),
         &SystemFormPage {
             chrome: Some(Chrome::new(context, "systems")),
             notice: None,
-            error,
+            problem,
             editing,
             form,
             members,
@@ -69,18 +91,67 @@ async fn form_view(
 }
 
 /// The form re-shown with what was wrong, or the error page when it is not about the input.
+/// When someone else changed the system meanwhile, the form keeps what this person typed
+/// but is now based on the stored revision, and says which fields differ from it: saving
+/// again then replaces the other change knowingly instead of failing again.
 async fn form_failed(
     state: &WebState,
     context: &SessionContext,
     actor: &Actor,
     editing: Option<AiSystemId>,
-    form: SystemPageForm,
+    mut form: SystemPageForm,
     err: AppError,
 ) -> Response {
-    match form_error(err) {
-        Ok(message) => form_view(state, context, actor, editing, form, Some(message)).await,
-        Err(other) => app_error_page(other),
+    let conflict = matches!(err, AppError::Conflict(_));
+    let mut problem = match FormProblem::from_error(err, &FIELDS) {
+        Ok(problem) => problem,
+        Err(other) => return app_error_page(other),
+    };
+    if let (true, Some(id)) = (conflict, editing) {
+        let stored = match state.app.ai_system(actor, id).await {
+            Ok(stored) => stored,
+            Err(err) => return app_error_page(err),
+        };
+        if form.revision != Some(stored.revision) {
+            problem.general = Some(changed_meanwhile(&stored, &form));
+            form.revision = Some(stored.revision);
+        }
     }
+    form_view(state, context, actor, editing, form, problem).await
+}
+
+/// What to say when someone else changed `stored` while this person edited `form`.
+fn changed_meanwhile(
+    stored: &aims_app::domain::inventory::AiSystem,
+    form: &SystemPageForm,
+) -> String {
+    let differ: Vec<&str> = form
+        .facts()
+        .map(|typed| stored.facts.changed_fields(&typed))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| {
+            FIELDS
+                .labels
+                .iter()
+                .find(|(name, _)| *name == f)
+                .map_or(f, |(_, label)| *label)
+        })
+        .collect();
+    let differences = match differ.as_slice() {
+        [] => "Your values are the same as the stored ones.".to_owned(),
+        [one] => format!("{one} differs from what is stored now."),
+        [rest @ .., last] => format!(
+            "{} and {last} differ from what is stored now.",
+            rest.join(", ")
+        ),
+    };
+    format!(
+        "Someone else changed this AI system while you were editing it (it is now at revision {}). \
+         Your changes are below as you typed them. {differences} Save again to replace the stored \
+         values with yours, or cancel to keep theirs.",
+        stored.revision
+    )
 }
 
 /// `GET /systems/new`.
@@ -89,7 +160,7 @@ pub async fn new_page(
     PageMember { context, actor }: PageMember,
 ) -> Response {
     let form = SystemPageForm::from_facts(&SystemFacts::new("", ""), 0);
-    form_view(&state, &context, &actor, None, form, None).await
+    form_view(&state, &context, &actor, None, form, FormProblem::default()).await
 }
 
 /// `POST /systems/new`.
@@ -122,7 +193,7 @@ pub async fn edit_page(
                 &actor,
                 Some(id),
                 SystemPageForm::from_facts(&s.facts, s.revision),
-                None,
+                FormProblem::default(),
             )
             .await
         }

@@ -11,7 +11,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Chrome, Done, PageForm, PageId, app_error_page, done, form_error, render};
+use super::{
+    Chrome, Done, FormFields, FormProblem, PageForm, PageId, app_error_page, done, render,
+};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -32,7 +34,9 @@ pub(super) fn system_notice(code: Option<&str>) -> Option<String> {
         "imported" => "The ML-BOM was imported.",
         "evidence" => "The evidence was added.",
         "evidence-removed" => "The evidence was removed.",
-        "redteam-queued" => "The red-team run was queued; it appears below when it has finished.",
+        "redteam-queued" => {
+            "The red-team run was queued; this page refreshes itself until it has finished."
+        }
         "redteam-cancelled" => {
             "The red-team run was cancelled; a running one stops within seconds."
         }
@@ -58,7 +62,6 @@ pub async fn delete(
 struct SystemPage {
     chrome: Option<Chrome>,
     notice: Option<String>,
-    error: Option<String>,
     overview: SystemOverview,
     class: &'static str,
     can_edit: bool,
@@ -71,15 +74,84 @@ struct SystemPage {
     can_start_runs: bool,
     /// Runs started from aims for this system, newest first.
     jobs: Vec<aims_app::JobStatus>,
+    /// Whether a run started from aims is queued or running: the page then refreshes itself.
+    refreshing: bool,
+    /// The page's forms, as typed when one was refused.
+    forms: SystemForms,
 }
 
-async fn system_view(
+impl SystemPage {
+    /// A job's state in words.
+    fn state_words(&self, state: &str) -> &'static str {
+        job_state_words(state)
+    }
+
+    /// The run config the red-team form shows: as typed, or the sample.
+    fn redteam_config(&self) -> &str {
+        self.forms
+            .redteam_config
+            .as_deref()
+            .unwrap_or(SAMPLE_RUN_CONFIG)
+    }
+
+    /// The title the impact assessment form shows: as typed, or one from the system's name.
+    fn assessment_title(&self) -> String {
+        self.forms
+            .assessment_title
+            .clone()
+            .unwrap_or_else(|| format!("{} impact assessment", self.overview.system.facts.name))
+    }
+}
+
+/// The state of a job started from aims, in words.
+pub(crate) fn job_state_words(state: &str) -> &'static str {
+    match state {
+        "queued" => "waiting to start",
+        "running" => "running",
+        "done" => "finished",
+        "failed" => "stopped without a result",
+        _ => "unknown",
+    }
+}
+
+/// The forms of a system's page, as typed, with what was wrong with the one refused.
+#[derive(Default)]
+pub(crate) struct SystemForms {
+    pub component: ComponentPageForm,
+    pub component_problem: FormProblem,
+    /// The run config typed; `None` offers the sample.
+    pub redteam_config: Option<String>,
+    pub redteam_problem: FormProblem,
+    /// The title of a new impact assessment typed; `None` offers one from the system's name.
+    pub assessment_title: Option<String>,
+    pub assessment_problem: FormProblem,
+}
+
+/// The sample config the red-team form offers.
+const SAMPLE_RUN_CONFIG: &str = "name: quick check\ntarget: {kind: lab}\nconverters: [none, base64]\nthresholds: {overall: 0.05}";
+
+/// The component form's fields.
+const COMPONENT_FIELDS: FormFields = FormFields {
+    prefix: "c-",
+    labels: &[
+        ("kind", "Kind"),
+        ("name", "Name"),
+        ("version", "Version"),
+        ("provider", "Provider"),
+        ("licence", "Licence"),
+        ("model_card_url", "Model card link"),
+        ("source", "Data source"),
+    ],
+};
+
+/// The system page, with its forms as typed when one of them was refused.
+pub(crate) async fn system_view(
     state: &WebState,
     context: &SessionContext,
     actor: &Actor,
     id: AiSystemId,
     notice: Option<String>,
-    error: Option<(StatusCode, String)>,
+    forms: SystemForms,
 ) -> Response {
     let jobs = match state.app.redteam_jobs(actor, id).await {
         Ok(jobs) => jobs,
@@ -87,13 +159,20 @@ async fn system_view(
     };
     match state.app.system_overview(actor, id).await {
         Ok(overview) => {
-            let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+            // The status is that of whichever form was refused.
+            let status = [
+                &forms.component_problem,
+                &forms.redteam_problem,
+                &forms.assessment_problem,
+            ]
+            .into_iter()
+            .find(|p| !p.is_empty())
+            .map_or(StatusCode::OK, |p| p.status());
             render(
                 status,
                 &SystemPage {
                     chrome: Some(Chrome::new(context, "systems")),
                     notice,
-                    error,
                     class: class_label(
                         overview
                             .system
@@ -111,24 +190,16 @@ async fn system_view(
                     can_edit: actor.role.grants(Permission::EditContent),
                     can_start_runs: actor.role.grants(Permission::ManageOrganisation),
                     kinds: ComponentKind::ALL,
+                    refreshing: jobs
+                        .iter()
+                        .any(|j| j.state == "queued" || j.state == "running"),
                     jobs,
+                    forms,
                 },
             )
         }
         Err(err) => app_error_page(err),
     }
-}
-
-/// The system page again with a form's error.
-pub(crate) async fn system_view_with_error(
-    state: &WebState,
-    context: &SessionContext,
-    actor: &Actor,
-    id: AiSystemId,
-    status: StatusCode,
-    message: String,
-) -> Response {
-    system_view(state, context, actor, id, None, Some((status, message))).await
 }
 
 /// The attack success of a system's runs over time, oldest first.
@@ -158,27 +229,27 @@ pub async fn system_page(
     Query(q): Query<Done>,
 ) -> Response {
     let notice = system_notice(q.done.as_deref());
-    system_view(&state, &context, &actor, id, notice, None).await
+    system_view(&state, &context, &actor, id, notice, SystemForms::default()).await
 }
 
-/// A component as the browser posts it.
+/// A component as the browser posts it; kept as typed for a form with a mistake.
 #[derive(Deserialize, Default)]
 pub struct ComponentPageForm {
     #[serde(default)]
-    kind: String,
+    pub kind: String,
     #[serde(default)]
-    name: String,
+    pub name: String,
     #[serde(default)]
-    version: String,
+    pub version: String,
     #[serde(default)]
-    provider: String,
+    pub provider: String,
     #[serde(default)]
-    licence: String,
+    pub licence: String,
     #[serde(default)]
-    model_card_url: String,
+    pub model_card_url: String,
     #[serde(default)]
-    source: String,
-    personal_data: Option<String>,
+    pub source: String,
+    pub personal_data: Option<String>,
 }
 
 /// `POST /systems/{id}/components`.
@@ -189,12 +260,12 @@ pub async fn add_component(
     PageForm(form): PageForm<ComponentPageForm>,
 ) -> Response {
     let facts = ComponentFacts {
-        name: form.name,
-        version: form.version,
-        provider: form.provider,
-        licence: form.licence,
-        model_card_url: form.model_card_url,
-        source: form.source,
+        name: form.name.clone(),
+        version: form.version.clone(),
+        provider: form.provider.clone(),
+        licence: form.licence.clone(),
+        model_card_url: form.model_card_url.clone(),
+        source: form.source.clone(),
         personal_data: form.personal_data.is_some(),
         ..Default::default()
     };
@@ -204,8 +275,15 @@ pub async fn add_component(
     };
     match result {
         Ok(_) => done(&format!("/systems/{id}"), "component"),
-        Err(err) => match form_error(err) {
-            Ok(message) => system_view(&state, &context, &actor, id, None, Some(message)).await,
+        Err(err) => match FormProblem::from_error(err, &COMPONENT_FIELDS) {
+            Ok(problem) => {
+                let forms = SystemForms {
+                    component: form,
+                    component_problem: problem,
+                    ..Default::default()
+                };
+                system_view(&state, &context, &actor, id, None, forms).await
+            }
             Err(other) => app_error_page(other),
         },
     }

@@ -74,7 +74,9 @@ async fn assessments_are_versioned_compared_and_approved_once_complete() {
         .await;
     assert_eq!(status, 403);
 
+    // Approval also waits for the scope.
     let mut content = created["content"].clone();
+    content["scope"] = json!("Consumer loans in the EU");
     for (point, text) in [
         ("processes", "Loan origination"),
         ("period_and_frequency", "Every application, all year"),
@@ -211,7 +213,7 @@ async fn the_assessment_pages_save_harm_rows_and_approve() {
     );
 
     let good = format!(
-        "version=1&title=Page+made&next_review=2099-01-31&{}&{}&{fria}",
+        "version=1&title=Page+made&scope=Consumer+loans&next_review=2099-01-31&{}&{}&{fria}",
         row("Spending+profiles", "moderate"),
         row("", "low")
     );
@@ -233,14 +235,137 @@ async fn the_assessment_pages_save_harm_rows_and_approve() {
     );
     let html = get(format!("{page}?from=1&to=2")).await;
     assert!(
-        html.contains(">current<")
-            && html.contains("harms[1]")
-            && html.contains("Spending profiles"),
+        html.contains(">current<") && html.contains("Harm 1") && html.contains("Spending profiles"),
         "{html}"
     );
     let html = get(format!("/systems/{}", orgs.system)).await;
     assert!(
         html.contains("Page made") && html.contains("version 2 by"),
+        "{html}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assessment_form_comes_back_as_posted_and_approval_waits_for_a_complete_one() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", orgs.owner_cookie);
+    let post = |path: String, body: String| server.post_form(&path, &cookie, body);
+    let get = |path: String| {
+        let page = server.page(&path, &cookie);
+        async move { page.await.1 }
+    };
+
+    // A title that cannot be used: the system's page again, the title as typed.
+    let (status, _, html) = post(
+        format!("/systems/{}/impact-assessments", orgs.system),
+        "title=+".into(),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("href=\"#ia-title\"") && html.contains("Title must not be empty"),
+        "{html}"
+    );
+
+    let (_, location, _) = post(
+        format!("/systems/{}/impact-assessments", orgs.system),
+        "title=Fresh+start".into(),
+    )
+    .await;
+    let page = location.unwrap().split('?').next().unwrap().to_owned();
+    // Version 1 is empty: no Approve button, and the page says what approval waits for.
+    let html = get(page.clone()).await;
+    assert!(
+        !html.contains("Approve version 1")
+            && html.contains("can be approved once it has the scope, at least one potential harm and FRIA point(s)"),
+        "{html}"
+    );
+    let (status, _, html) = post(format!("{page}/approve"), "version=1".into()).await;
+    assert_eq!(status, 422, "the use case refuses it too: {html}");
+
+    let harm = |kind: &str| {
+        format!(
+            "harm_kind={kind}&harm_description=Spending+profiles&harm_affected=Applicants&harm_severity=high&harm_likelihood=moderate&harm_mitigations=Minimised&harm_residual_severity=low&harm_residual_likelihood=low"
+        )
+    };
+    // A date that is no date: the form as posted, the message beside the date.
+    let (status, _, html) = post(
+        page.clone(),
+        format!(
+            "version=1&title=Fresh+start&scope=All+loans&next_review=next+spring&{}",
+            harm("privacy")
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("value=\"next spring\"")
+            && html.contains("All loans")
+            && html.contains("Spending profiles")
+            && html.contains("href=\"#a-next_review\"")
+            && html.contains("Next review must be a date"),
+        "{html}"
+    );
+    // A kind of harm that is none: the row is named, the rest kept.
+    let (status, _, html) = post(
+        page.clone(),
+        format!(
+            "version=1&title=Fresh+start&scope=All+loans&{}",
+            harm("weather")
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("Harm 1: Kind must be one of the kinds listed")
+            && html.contains("href=\"#a-harm1-kind\"")
+            && html.contains("All loans")
+            && html.contains("Spending profiles"),
+        "{html}"
+    );
+
+    // Saved from version 1 while someone else saved version 2: the form keeps this text,
+    // now based on version 2, and saving again makes version 3.
+    let fria = "fria=on&fria_processes=a&fria_period_and_frequency=b&fria_affected_categories=c&fria_specific_risks=d&fria_human_oversight=e&fria_measures_if_risks_materialise=f";
+    let (status, _, _) = post(
+        page.clone(),
+        format!(
+            "version=1&title=Fresh+start&scope=Theirs&{}&{fria}",
+            harm("privacy")
+        ),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let mine = |version: i64| {
+        format!(
+            "version={version}&title=Fresh+start&scope=Mine&{}&{fria}",
+            harm("fairness")
+        )
+    };
+    let (status, _, html) = post(page.clone(), mine(1)).await;
+    assert_eq!(status, 409, "{html}");
+    assert!(
+        html.contains("Someone else saved version 2")
+            && html.contains("name=\"version\" value=\"2\"")
+            && html.contains(">Mine</textarea>"),
+        "{html}"
+    );
+    let (status, location, _) = post(page.clone(), mine(2)).await;
+    assert_eq!(
+        (
+            status,
+            location.as_deref().map(|l| l.ends_with("done=saved"))
+        ),
+        (303, Some(true))
+    );
+    // Complete now: the button is offered, and the comparison speaks in words.
+    let html = get(format!("{page}?from=1&to=3")).await;
+    assert!(
+        html.contains("Approve version 3")
+            && html.contains("Harm 1")
+            && html.contains("FRIA (a): processes in which the system is used")
+            && !html.contains(">fria.processes<"),
         "{html}"
     );
 }

@@ -338,6 +338,22 @@ async fn a_new_version_of_a_shipped_framework_is_compared_with_what_it_touches()
         html.contains("1 removed") && html.contains("A.10.4"),
         "{html}"
     );
+    assert!(
+        html.contains("<h1>ISO/IEC 42001, version 2023 → ISO/IEC 42001, version 2027</h1>")
+            && !html.contains("iso-iec-42001@"),
+        "versions named in words: {html}"
+    );
+    // The frameworks page offers only versions of one framework to compare.
+    let (_, html) = server.page("/frameworks", &cookie).await;
+    let form = &html[html.find("action=\"/frameworks/compare\"").unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(
+        form.contains(
+            "<option value=\"iso-iec-42001@2023\" selected>ISO/IEC 42001, version 2023</option>"
+        ) && form.contains(">ISO/IEC 42001, version 2027 (imported)</option>")
+            && !form.contains("eu-ai-act"),
+        "{form}"
+    );
     let (status, _) = server
         .page(
             "/frameworks/compare?old=iso-iec-42001%402023&new=nope",
@@ -395,6 +411,18 @@ async fn the_frameworks_page_imports_a_file_and_says_why_one_is_refused() {
     assert_eq!(refused.status().as_u16(), 422);
     let html = refused.text().await.unwrap();
     assert!(html.contains("bad.csv") && html.contains("B1"), "{html}");
+    assert!(
+        html.contains("value=\"bad-rules\"")
+            && html.contains("value=\"Board rules\"")
+            && html.contains("choose bad.csv again")
+            && html.contains("href=\"#imp-file\"")
+            && html.contains("aria-describedby=\"imp-file-error\""),
+        "the form as typed, the file to choose again: {html}"
+    );
+    assert!(
+        html.contains("<td>Framework</td>") && html.contains("board.csv (CSV)"),
+        "imports in words: {html}"
+    );
 
     // The owner has the import form; a viewer sees the imports but no form.
     assert!(html_has_import_form(

@@ -209,6 +209,12 @@ async fn a_journal_becomes_a_recorded_run_with_evidence() {
             && page.contains("owasp:LLM01"),
         "{page}"
     );
+    // Each bar of the chart leads to its category's row, not back to the page itself.
+    assert!(
+        page.contains(r##"<tr id="category-prompt-injection-0">"##)
+            && page.contains(r##"href="#category-prompt-injection-0""##),
+        "{page}"
+    );
     let (code, page) = server.page(&format!("/systems/{system}"), &cookie).await;
     assert_eq!(code, 200);
     assert!(
@@ -487,4 +493,55 @@ async fn runs_started_from_aims_are_bounded_cancelled_and_put_back_at_shutdown()
         put_back["last_error"].is_null(),
         "put back, not failed: {put_back}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_system_page_keeps_a_refused_run_config_and_refreshes_while_a_run_waits() {
+    let server = Server::start(WebConfig::default()).await;
+    let orgs = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", orgs.owner_cookie);
+    let path = format!("/systems/{}/redteam-jobs", orgs.system);
+    let body = |config: &str| format!("config={}", urlencoding(config));
+
+    // Refused: the page comes back with the config as typed, the message beside it.
+    let typed = "name: mine\ntarget: {kind: command, program: /bin/sh}\n";
+    let (status, _, html) = server.post_form(&path, &cookie, body(typed)).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("name: mine") && !html.contains("name: quick check"),
+        "the typed config, not the sample: {html}"
+    );
+    assert!(
+        html.contains("class=\"error-summary\"")
+            && html.contains("href=\"#rt-config\"")
+            && html.contains("id=\"rt-config-error\"")
+            && html.contains("command targets"),
+        "{html}"
+    );
+    let (_, html) = server
+        .page(&format!("/systems/{}", orgs.system), &cookie)
+        .await;
+    assert!(!html.contains("http-equiv=\"refresh\""), "nothing runs yet");
+
+    // Queued (no worker here): the page refreshes itself and says so, in words.
+    let config =
+        "name: quick check\ntarget: {kind: lab}\nprobes: {include: [prompt-injection.*]}\n";
+    let (status, location, _) = server.post_form(&path, &cookie, body(config)).await;
+    assert_eq!(status, 303);
+    assert!(location.unwrap().ends_with("done=redteam-queued"));
+    let (_, html) = server
+        .page(&format!("/systems/{}", orgs.system), &cookie)
+        .await;
+    assert!(
+        html.contains("<meta http-equiv=\"refresh\" content=\"5\">")
+            && html.contains("refreshes itself")
+            && html.contains("waiting to start")
+            && !html.contains(">queued<"),
+        "{html}"
+    );
+}
+
+/// `text` as a form value.
+fn urlencoding(text: &str) -> String {
+    serde_urlencoded::to_string([("v", text)]).unwrap()[2..].to_owned()
 }

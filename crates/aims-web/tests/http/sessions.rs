@@ -269,7 +269,7 @@ async fn an_invitation_page_tells_the_inviter_nothing_of_other_accounts() {
             html.replace(&secret, "SECRET")
         }
     };
-    let (a, b) = (page(existing.clone()).await, page(unused).await);
+    let (a, b) = (page(existing.clone()).await, page(unused.clone()).await);
     assert_eq!(
         a.replace("owner@beta.example", "EMAIL"),
         b.replace("nobody-yet@acme.example", "EMAIL"),
@@ -286,6 +286,21 @@ async fn an_invitation_page_tells_the_inviter_nothing_of_other_accounts() {
         .await;
     assert_eq!(status, 409, "{html}");
     assert!(html.contains("already has an aims account"), "{html}");
+    // A password refused: the name typed stays, the message is beside the password.
+    let (status, _, html) = server
+        .post_form(
+            &format!("/invitations/{unused}"),
+            "",
+            "display_name=Someone+New&password=short".into(),
+        )
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("value=\"Someone New\"")
+            && html.contains("href=\"#password\"")
+            && html.contains("id=\"password-error\""),
+        "{html}"
+    );
     let signed_in = server
         .http
         .post(server.url("/sign-in"))
@@ -297,4 +312,27 @@ async fn an_invitation_page_tells_the_inviter_nothing_of_other_accounts() {
         .await
         .unwrap();
     assert_eq!(signed_in.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_rename_keeps_the_name_typed() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let cookie = format!("aims_session={}", o.owner_cookie);
+    let long = "N".repeat(121);
+    let (status, _, html) = server
+        .post_form("/settings", &cookie, format!("name={long}"))
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains(&format!("value=\"{long}\""))
+            && html.contains("href=\"#org-name\"")
+            && html.contains("Name must be at most 120 characters"),
+        "{html}"
+    );
+    let (_, html) = server.page("/settings", &cookie).await;
+    assert!(
+        html.contains("value=\"Acme\""),
+        "nothing was renamed: {html}"
+    );
 }

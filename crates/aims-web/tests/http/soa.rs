@@ -231,6 +231,21 @@ async fn the_soa_is_derived_flagged_versioned_and_exported() {
         page.contains("control-A.6.2.4") && page.contains("Prompt library review"),
         "{page}"
     );
+    // An own control refused: the page again, the description as typed.
+    let (status, _, html) = server
+        .post_form(
+            "/soa/own-controls",
+            &format!("aims_session={}", orgs.owner_cookie),
+            "title=+&description=Board+minutes+reviewed".into(),
+        )
+        .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("value=\"Board minutes reviewed\"")
+            && html.contains("href=\"#oc-title\"")
+            && html.contains("Title must not be empty"),
+        "{html}"
+    );
 
     // The page's row form changes the decision and keeps the owner set through the API.
     let owner = orgs.users["editor"].to_string();

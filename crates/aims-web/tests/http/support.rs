@@ -150,7 +150,7 @@ pub struct Orgs {
     /// An AI system of Acme, and one of its components.
     pub system: AiSystemId,
     pub component: ComponentId,
-    /// An impact assessment of that system, with every FRIA point answered.
+    /// An impact assessment of that system, complete: scope, a harm, every FRIA point.
     pub assessment: ImpactAssessmentId,
     /// A link supporting that system.
     pub evidence: EvidenceId,
@@ -279,6 +279,9 @@ pub async fn orgs(app: &App) -> Orgs {
             system,
             serde_json::from_value(serde_json::json!({
                 "title": "Loan scorer 2026", "scope": "Consumer loans",
+                "harms": [{"kind": "fairness", "description": "Lower scores for some postcodes", "affected": "Applicants",
+                           "severity": "high", "likelihood": "moderate", "mitigations": "Postcode dropped",
+                           "residual_severity": "moderate", "residual_likelihood": "low"}],
                 "fria": {"processes": "a", "period_and_frequency": "b", "affected_categories": "c",
                          "specific_risks": "d", "human_oversight": "e", "measures_if_risks_materialise": "f"},
             }))
