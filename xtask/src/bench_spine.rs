@@ -49,8 +49,7 @@ async fn measure(http: &reqwest::Client, urls: &[String], auth: &Auth, clients: 
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|_| {
-            let (http, next, urls, auth) =
-                (http.clone(), next.clone(), urls.clone(), auth.clone());
+            let (http, next, urls, auth) = (http.clone(), next.clone(), urls.clone(), auth.clone());
             tokio::spawn(async move {
                 let (mut latencies, mut errors) = (Vec::new(), 0);
                 loop {
@@ -60,8 +59,7 @@ async fn measure(http: &reqwest::Client, urls: &[String], auth: &Auth, clients: 
                         break;
                     }
                     let begun = Instant::now();
-                    match auth.to(http.get(&urls[n % urls.len()])).send().await
-                    {
+                    match auth.to(http.get(&urls[n % urls.len()])).send().await {
                         Ok(r) if r.status().is_success() => {
                             let _ = r.bytes().await;
                         }
@@ -200,10 +198,20 @@ async fn bench_engine(
         ("page: overview", vec![format!("{base}/")]),
         (
             "page: risks, level, open, 50",
-            ["High", "Medium", "Critical"].iter().map(|l| format!("{base}/risks?min_level={l}&open=true&sort=-level")).collect(),
+            ["High", "Medium", "Critical"]
+                .iter()
+                .map(|l| format!("{base}/risks?min_level={l}&open=true&sort=-level"))
+                .collect(),
         ),
         ("page: risks, first 50", vec![format!("{base}/risks")]),
-        ("page: one risk", risk_ids.iter().take(50).map(|id| format!("{base}/risks/{id}")).collect()),
+        (
+            "page: one risk",
+            risk_ids
+                .iter()
+                .take(50)
+                .map(|id| format!("{base}/risks/{id}"))
+                .collect(),
+        ),
         ("page: SoA", vec![format!("{base}/soa")]),
         ("page: systems, 50", vec![format!("{base}/systems")]),
     ];
@@ -331,16 +339,33 @@ async fn page_sizes(
     pages: &[(&str, Vec<String>)],
 ) {
     let size = async |url: &str| {
-        let body = http.get(url).header("cookie", cookie).send().await.ok()?.bytes().await.ok()?;
+        let body = http
+            .get(url)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .ok()?
+            .bytes()
+            .await
+            .ok()?;
         Some(body.len() as f64 / 1024.0)
     };
-    let css = size(&format!("{base}/assets/aims.css")).await.unwrap_or(f64::NAN);
-    let js = size(&format!("{base}/assets/aims.js")).await.unwrap_or(f64::NAN);
-    println!("  sizes (KiB): stylesheet {css:.1}, script {js:.1} (each cached; the same on every page)");
+    let css = size(&format!("{base}/assets/aims.css"))
+        .await
+        .unwrap_or(f64::NAN);
+    let js = size(&format!("{base}/assets/aims.js"))
+        .await
+        .unwrap_or(f64::NAN);
+    println!(
+        "  sizes (KiB): stylesheet {css:.1}, script {js:.1} (each cached; the same on every page)"
+    );
     for (name, urls) in pages {
         if let Some(url) = urls.first() {
             let html = size(url).await.unwrap_or(f64::NAN);
-            println!("    {name:<30} HTML {html:>7.1}, with stylesheet and script {:>7.1}", html + css + js);
+            println!(
+                "    {name:<30} HTML {html:>7.1}, with stylesheet and script {:>7.1}",
+                html + css + js
+            );
         }
     }
 }

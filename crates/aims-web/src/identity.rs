@@ -137,6 +137,31 @@ impl FromRequestParts<WebState> for ApiActor {
     }
 }
 
+/// The sign-in page, remembering the page a GET asked for so that signing in returns there.
+fn sign_in_then(parts: &Parts) -> String {
+    let here = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    match parts.method == axum::http::Method::GET && here != "/" {
+        true => format!("/sign-in?next={}", crate::pages::encode(here)),
+        false => "/sign-in".to_owned(),
+    }
+}
+
+/// Where to go after signing in: `next` when it is a page of this site, else the overview.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/sign-")
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
 /// The signed-in person of a page request; anyone else is sent to the sign-in page.
 pub struct PageUser(pub SessionContext);
 
@@ -147,12 +172,13 @@ impl FromRequestParts<WebState> for PageUser {
         parts: &mut Parts,
         state: &WebState,
     ) -> Result<Self, Self::Rejection> {
+        let to_sign_in = || Redirect::to(&sign_in_then(parts)).into_response();
         let Some(secret) = session_secret(&parts.headers) else {
-            return Err(Redirect::to("/sign-in").into_response());
+            return Err(to_sign_in());
         };
         match state.app.session(secret).await {
             Ok(context) => Ok(PageUser(context)),
-            Err(AppError::Unauthenticated) => Err(Redirect::to("/sign-in").into_response()),
+            Err(AppError::Unauthenticated) => Err(to_sign_in()),
             Err(other) => Err(crate::pages::app_error_page(other)),
         }
     }
@@ -198,5 +224,25 @@ impl FromRequestParts<WebState> for MaybeUser {
             None => None,
         };
         Ok(MaybeUser(context))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_sign_in;
+
+    #[test]
+    fn signing_in_returns_only_to_pages_of_this_site() {
+        assert_eq!(after_sign_in(Some("/risks?open=true")), "/risks?open=true");
+        for elsewhere in [
+            "//evil.example/x",
+            "/\\evil.example",
+            "https://evil.example",
+            "/sign-out",
+            "/x\ny",
+        ] {
+            assert_eq!(after_sign_in(Some(elsewhere)), "/", "{elsewhere:?}");
+        }
+        assert_eq!(after_sign_in(None), "/");
     }
 }

@@ -44,15 +44,26 @@ async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {
     browser.follow("main form button[type=submit]").await;
     assert_eq!(browser.text("main h1").await, "Acme AI");
 
-    // Sign out and back in.
+    // Sign out, and back in from a page that needed a session: it opens again afterwards.
     browser.follow(".who form button").await;
-    assert!(browser.url().await.ends_with("/sign-in"));
+    assert!(browser.url().await.ends_with("/sign-in?done=signed-out"));
+    assert!(browser.text("main .notice").await.contains("signed out"));
+    browser
+        .go(&format!("{}/audit?object_type=token", server.base))
+        .await;
+    assert!(browser.url().await.contains("/sign-in?next="));
     browser.fill("#email", "ada@acme.example").await;
     browser.fill("#password", "not the password").await;
     browser.follow("main form button[type=submit]").await;
-    assert!(browser.text("main .error").await.contains("wrong"));
+    assert!(browser.text(".error-summary").await.contains("wrong"));
     browser.fill("#password", "correct horse battery").await;
     browser.follow("main form button[type=submit]").await;
+    assert!(
+        browser.url().await.ends_with("/audit?object_type=token"),
+        "{}",
+        browser.url().await
+    );
+    browser.go(&server.base).await;
     assert_eq!(browser.text("main h1").await, "Acme AI");
 
     // Invite a member.
@@ -94,11 +105,11 @@ async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {
     browser.follow("nav a[href='/audit']").await;
     let trail = browser.text("main table.audit tbody").await;
     for action in [
-        "organisation.created",
-        "member.added",
-        "session.started",
-        "invitation.created",
-        "token.created",
+        "Organisation created",
+        "Member added",
+        "Signed in",
+        "Invitation created",
+        "API token created",
     ] {
         assert!(
             trail.contains(action),
@@ -106,11 +117,11 @@ async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {
         );
     }
     assert!(browser.text("main .ok").await.starts_with("Chain intact"));
-    browser.fill("#object_type", "token").await;
+    browser.select("#object_type", "token").await;
     browser.follow("form.filters button").await;
     let filtered = browser.text("main table.audit tbody").await;
     assert!(
-        filtered.contains("token.created") && !filtered.contains("invitation.created"),
+        filtered.contains("API token created") && !filtered.contains("Invitation created"),
         "{filtered}"
     );
     browser.screenshot(&shots.join("browser-audit.png")).await;
@@ -137,7 +148,7 @@ async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {
     browser.fill("#password", "another good password").await;
     browser.follow("main form button[type=submit]").await;
     assert!(browser.text("main .notice").await.contains("joined"));
-    assert!(browser.text("main .lead").await.contains("editor"));
+    assert!(browser.text("main .lead").await.contains("Editor"));
     browser.quit().await;
     server.stop();
 }

@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Chrome, FormFields, FormProblem, PageForm, app_error_page, done, error_page, render};
-use crate::identity::{ClientOf, MaybeUser, PageUser, is_secure, session_cookie, session_secret};
+use crate::identity::{
+    ClientOf, MaybeUser, PageUser, after_sign_in, is_secure, session_cookie, session_secret,
+};
 use crate::state::WebState;
 
 #[derive(Template)]
@@ -18,20 +20,37 @@ struct SignInPage {
     notice: Option<String>,
     problem: FormProblem,
     email: String,
+    /// The page to return to after signing in.
+    next: String,
+}
+
+/// Where the sign-in page was asked from: the page that needed a session, and the `done`
+/// code of signing out.
+#[derive(Deserialize, Default)]
+pub struct SignInQuery {
+    next: Option<String>,
+    done: Option<String>,
 }
 
 /// `GET /sign-in`.
-pub async fn sign_in_page(MaybeUser(user): MaybeUser) -> Response {
+pub async fn sign_in_page(MaybeUser(user): MaybeUser, Query(q): Query<SignInQuery>) -> Response {
+    let next = after_sign_in(q.next.as_deref());
     if user.is_some() {
-        return Redirect::to("/").into_response();
+        return Redirect::to(&next).into_response();
     }
+    let notice = match (q.done.as_deref(), q.next.is_some()) {
+        (Some("signed-out"), _) => Some("You are signed out.".to_owned()),
+        (_, true) => Some("Sign in to open that page; you will be taken back to it.".to_owned()),
+        _ => None,
+    };
     render(
         StatusCode::OK,
         &SignInPage {
             chrome: None,
-            notice: None,
+            notice,
             problem: FormProblem::default(),
             email: String::new(),
+            next,
         },
     )
 }
@@ -43,6 +62,8 @@ pub struct SignInForm {
     email: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 /// Answers a new session: sets its cookie, ends the one the browser had, and goes to `to`.
@@ -68,8 +89,9 @@ pub async fn sign_in(
         password: form.password,
         client,
     };
+    let next = after_sign_in(Some(&form.next));
     match state.app.sign_in(attempt).await {
-        Ok(signed_in) => start(&state, &headers, signed_in, "/").await,
+        Ok(signed_in) => start(&state, &headers, signed_in, &next).await,
         Err(err) => {
             let (status, message) = match err {
                 AppError::Throttled { .. } => (
@@ -89,6 +111,7 @@ pub async fn sign_in(
                     notice: None,
                     problem: FormProblem::general(status, message),
                     email: form.email,
+                    next,
                 },
             )
         }
@@ -105,7 +128,11 @@ pub async fn sign_out(
         return app_error_page(err);
     }
     let cookie = session_cookie(None, is_secure(&headers, &state));
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/sign-in")).into_response()
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to("/sign-in?done=signed-out"),
+    )
+        .into_response()
 }
 
 #[derive(Template)]

@@ -21,7 +21,7 @@ pub(super) fn item_href(name: &str, item: &Item) -> String {
 }
 
 /// What an item is, in words.
-pub(super) fn kind_label(kind: ItemKind) -> &'static str {
+pub(crate) fn kind_label(kind: ItemKind) -> &'static str {
     match kind {
         ItemKind::Clause => "Clause",
         ItemKind::Group => "Group of controls",

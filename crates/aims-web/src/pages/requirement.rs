@@ -65,17 +65,19 @@ pub async fn requirement_page(
         Some("text-removed") => Some("Your text was removed.".to_owned()),
         _ => None,
     };
-    requirement_view(
-        &state,
-        &context,
-        &actor,
-        (&framework, &item),
-        hops,
+    let shown = Shown {
         notice,
-        None,
-        None,
-    )
-    .await
+        ..Default::default()
+    };
+    requirement_view(&state, &context, &actor, (&framework, &item), hops, shown).await
+}
+
+/// What the page shows besides the item: a notice, or a refused form's error and its text.
+#[derive(Default)]
+struct Shown {
+    notice: Option<String>,
+    error: Option<(StatusCode, String)>,
+    typed: Option<String>,
 }
 
 /// A requirement's page; `(framework, item)` name it as its path does.
@@ -85,9 +87,11 @@ async fn requirement_view(
     actor: &Actor,
     (framework, item): (&str, &str),
     hops: usize,
-    notice: Option<String>,
-    error: Option<(StatusCode, String)>,
-    typed: Option<String>,
+    Shown {
+        notice,
+        error,
+        typed,
+    }: Shown,
 ) -> Response {
     let view = match state.app.requirement(actor, framework, item, hops).await {
         Ok(view) => view,
@@ -153,17 +157,12 @@ pub async fn set_text(
         Ok(_) => done(&item_page(&framework, &item), "text-saved"),
         Err(err) => match form_error(err) {
             Ok(message) => {
-                requirement_view(
-                    &state,
-                    &context,
-                    &actor,
-                    (&framework, &item),
-                    1,
-                    None,
-                    Some(message),
-                    Some(form.text),
-                )
-                .await
+                let shown = Shown {
+                    notice: None,
+                    error: Some(message),
+                    typed: Some(form.text),
+                };
+                requirement_view(&state, &context, &actor, (&framework, &item), 1, shown).await
             }
             Err(other) => app_error_page(other),
         },

@@ -403,7 +403,12 @@ async fn the_method_page_shows_the_matrix_and_refuses_a_broken_method_naming_it(
         .unwrap();
     let status = response.status().as_u16();
     let body = response.text().await.unwrap();
-    assert_eq!(status, 303, "{}", body.split("error-summary").nth(1).unwrap_or(&body));
+    assert_eq!(
+        status,
+        303,
+        "{}",
+        body.split("error-summary").nth(1).unwrap_or(&body)
+    );
     let method = server
         .json_with_token("/api/v1/risk-method", &orgs.tokens["viewer"])
         .await;
