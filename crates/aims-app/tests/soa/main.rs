@@ -285,6 +285,7 @@ async fn implementation_records_are_validated_and_each_one_is_audited(store: Sto
             "status": {"from": "not_started", "to": "implemented"},
             "owner": {"from": null, "to": id(&a.editor).to_string()},
             "justification_changed": true,
+            "notes_changed": true,
         })
     );
     let set = row(&a, "A.6.2.4").await;

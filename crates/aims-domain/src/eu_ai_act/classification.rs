@@ -146,7 +146,7 @@ mod tests {
             serde_json::to_string(&RiskClass::HighRisk).unwrap(),
             "\"high_risk\""
         );
-        assert_eq!(RiskClass::Transparency.label(), "Transparency risk");
+        assert_eq!(RiskClass::Transparency.label(), "Transparency obligations");
         assert_eq!(GpaiDuty::SystemicRisk.as_str(), "systemic_risk");
         assert_eq!(
             serde_json::to_string(&GpaiDuty::SystemicRisk).unwrap(),

@@ -345,8 +345,16 @@ async fn the_method_page_shows_the_matrix_and_refuses_a_broken_method_naming_it(
                     out.push((name, value.replace("&#x23;", "#")));
                 }
             }
-            for part in html.split("<select name=\"").skip(1) {
-                let name = part.split('"').next().unwrap().to_owned();
+            for part in html.split("<select ").skip(1) {
+                let tag = part.split('>').next().unwrap();
+                let Some(name) = tag
+                    .split("name=\"")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .map(str::to_owned)
+                else {
+                    continue;
+                };
                 let selected = part
                     .split("</select>")
                     .next()
