@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
-use super::table_view::download;
+use super::table_view::{ExportFormat, answer};
 use super::{Chrome, app_error_page, encode, form_error, render};
 use crate::allowed::{PageAllowed, ReadAudit};
 use crate::queries::AuditParams;
@@ -288,36 +288,18 @@ pub async fn audit_page(
     )
 }
 
-/// `GET /audit/export.csv`: the filtered trail, newest first.
-pub async fn export_csv(
+/// `GET /audit/export.csv` and `.xlsx`: the filtered trail, newest first.
+pub async fn export(
     State(state): State<WebState>,
     PageAllowed(_, actor, _): PageAllowed<ReadAudit>,
     Query(params): Query<AuditParams>,
+    format: ExportFormat,
 ) -> Response {
-    export(&state, &actor, &params, "csv").await
-}
-
-/// `GET /audit/export.xlsx`: as [`export_csv`], as a workbook.
-pub async fn export_xlsx(
-    State(state): State<WebState>,
-    PageAllowed(_, actor, _): PageAllowed<ReadAudit>,
-    Query(params): Query<AuditParams>,
-) -> Response {
-    export(&state, &actor, &params, "xlsx").await
-}
-
-async fn export(state: &WebState, actor: &Actor, params: &AuditParams, format: &str) -> Response {
     let table = match params.to_query() {
-        Ok(query) => state.app.audit_table(actor, &query).await,
+        Ok(query) => state.app.audit_table(&actor, &query).await,
         Err(err) => Err(err),
     };
-    match table.and_then(|t| download(&t, format, state.app.now())) {
-        Ok(response) => response,
-        Err(err) => match form_error(err) {
-            Ok((status, message)) => super::error_page(status, &message),
-            Err(other) => app_error_page(other),
-        },
-    }
+    answer(table, format, state.app.now())
 }
 
 #[cfg(test)]

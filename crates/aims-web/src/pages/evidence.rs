@@ -13,6 +13,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::systems::BackTo;
+use super::table_view::{ExportFormat, answer};
 use super::{
     Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, encode, render,
 };
@@ -167,36 +168,21 @@ pub async fn evidence_register(
     }
 }
 
-/// `GET /evidence/export.csv`: the register (all, expired or expiring), every page.
-pub async fn export_csv(
+/// `GET /evidence/export.csv` and `.xlsx`: the current view, every page.
+pub async fn export(
     State(state): State<WebState>,
     PageMember { actor, .. }: PageMember,
     Query(q): Query<RegisterQuery>,
+    format: ExportFormat,
 ) -> Response {
-    export(&state, &actor, &q, "csv").await
-}
-
-/// `GET /evidence/export.xlsx`: as [`export_csv`], as a workbook.
-pub async fn export_xlsx(
-    State(state): State<WebState>,
-    PageMember { actor, .. }: PageMember,
-    Query(q): Query<RegisterQuery>,
-) -> Response {
-    export(&state, &actor, &q, "xlsx").await
-}
-
-async fn export(
-    state: &WebState,
-    actor: &aims_app::domain::Actor,
-    q: &RegisterQuery,
-    format: &str,
-) -> Response {
-    let validity = q.validity.as_deref().filter(|v| !v.is_empty());
-    let table = state.app.evidence_table(actor, validity).await;
-    match table.and_then(|t| super::table_view::download(&t, format, state.app.now())) {
-        Ok(response) => response,
-        Err(err) => super::app_error_page(err),
-    }
+    answer(
+        state
+            .app
+            .evidence_table(&actor, q.validity.as_deref().filter(|v| !v.is_empty()))
+            .await,
+        format,
+        state.app.now(),
+    )
 }
 
 /// The badge tone of a validity: what needs action stands out.

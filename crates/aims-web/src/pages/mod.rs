@@ -85,8 +85,8 @@ pub fn routes() -> Router<WebState> {
             post(account::revoke_session),
         )
         .route("/audit", get(audit::audit_page))
-        .route("/audit/export.csv", get(audit::export_csv))
-        .route("/audit/export.xlsx", get(audit::export_xlsx))
+        .route("/audit/export.csv", get(audit::export))
+        .route("/audit/export.xlsx", get(audit::export))
         .route("/frameworks", get(frameworks::frameworks_page))
         .route("/frameworks/search", get(frameworks::frameworks_page))
         .route("/frameworks/compare", get(framework_imports::compare))
@@ -118,8 +118,8 @@ pub fn routes() -> Router<WebState> {
             get(requirement::requirement_page),
         )
         .route("/risks", get(risks::risks_page).post(risks::create))
-        .route("/risks/export.csv", get(risks::export_csv))
-        .route("/risks/export.xlsx", get(risks::export_xlsx))
+        .route("/risks/export.csv", get(risks::export))
+        .route("/risks/export.xlsx", get(risks::export))
         .route(
             "/risks/method",
             get(risk_method::method_page).post(risk_method::change),
@@ -137,8 +137,8 @@ pub fn routes() -> Router<WebState> {
         .route("/soa/own-controls", post(soa::add_control))
         .route("/soa/{format}", get(soa::export))
         .route("/systems", get(system_list::systems_page))
-        .route("/systems/export.csv", get(system_list::export_csv))
-        .route("/systems/export.xlsx", get(system_list::export_xlsx))
+        .route("/systems/export.csv", get(system_list::export))
+        .route("/systems/export.xlsx", get(system_list::export))
         .route(
             "/systems/new",
             get(system_form::new_page).post(system_form::create),
@@ -173,8 +173,8 @@ pub fn routes() -> Router<WebState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route("/evidence", get(evidence::evidence_register))
-        .route("/evidence/export.csv", get(evidence::export_csv))
-        .route("/evidence/export.xlsx", get(evidence::export_xlsx))
+        .route("/evidence/export.csv", get(evidence::export))
+        .route("/evidence/export.xlsx", get(evidence::export))
         .route("/evidence/{id}/file", get(evidence::evidence_file))
         .route("/evidence/{id}/delete", post(evidence::delete_evidence))
         .route(

@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::risk_form::required_score;
-use super::table_view::{Column, TableView, download};
+use super::table_view::{Column, ExportFormat, TableView, answer};
 use super::{Chrome, FormFields, FormProblem, PageForm, app_error_page, done, render};
 use crate::allowed::{Edit, PageAllowed};
 use crate::identity::PageMember;
@@ -362,30 +362,18 @@ pub async fn risks_page(
     .await
 }
 
-/// `GET /risks/export.csv`: the list's current filter and order, every page.
-pub async fn export_csv(
+/// `GET /risks/export.csv` and `.xlsx`: the current view, every page.
+pub async fn export(
     State(state): State<WebState>,
     PageMember { actor, .. }: PageMember,
     Query(q): Query<ListQuery>,
+    format: ExportFormat,
 ) -> Response {
-    export(&state, &actor, &q, "csv").await
-}
-
-/// `GET /risks/export.xlsx`: as [`export_csv`], as a workbook.
-pub async fn export_xlsx(
-    State(state): State<WebState>,
-    PageMember { actor, .. }: PageMember,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    export(&state, &actor, &q, "xlsx").await
-}
-
-async fn export(state: &WebState, actor: &Actor, q: &ListQuery, format: &str) -> Response {
-    let table = state.app.risks_table(actor, &q.filter()).await;
-    match table.and_then(|t| download(&t, format, state.app.now())) {
-        Ok(response) => response,
-        Err(err) => app_error_page(err),
-    }
+    answer(
+        state.app.risks_table(&actor, &q.filter()).await,
+        format,
+        state.app.now(),
+    )
 }
 
 /// A new risk as the short form on the list posts it; kept as typed for a form with a mistake.

@@ -2,8 +2,8 @@
 //! XLSX), with its filters named and, for a new organisation, what the inventory is for.
 
 use aims_app::SystemFilter;
+use aims_app::domain::Permission;
 use aims_app::domain::inventory::{AiRole, AiSystem, LifecycleStage, SystemStatus};
-use aims_app::domain::{Actor, Permission};
 use askama::Template;
 use axum::extract::{Query, RawQuery, State};
 use axum::http::StatusCode;
@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::systems::{class_label, system_notice};
-use super::table_view::{Column, TableView, download};
+use super::table_view::{Column, ExportFormat, TableView, answer};
 use super::{Chrome, app_error_page, form_error, render};
 use crate::identity::PageMember;
 use crate::state::WebState;
@@ -235,28 +235,16 @@ pub async fn systems_page(
     )
 }
 
-/// `GET /systems/export.csv`: the inventory's current filter and order, every page.
-pub async fn export_csv(
+/// `GET /systems/export.csv` and `.xlsx`: the current view, every page.
+pub async fn export(
     State(state): State<WebState>,
     PageMember { actor, .. }: PageMember,
     Query(params): Query<ListParams>,
+    format: ExportFormat,
 ) -> Response {
-    export(&state, &actor, &params, "csv").await
-}
-
-/// `GET /systems/export.xlsx`: as [`export_csv`], as a workbook.
-pub async fn export_xlsx(
-    State(state): State<WebState>,
-    PageMember { actor, .. }: PageMember,
-    Query(params): Query<ListParams>,
-) -> Response {
-    export(&state, &actor, &params, "xlsx").await
-}
-
-async fn export(state: &WebState, actor: &Actor, params: &ListParams, format: &str) -> Response {
-    let table = state.app.systems_table(actor, &params.filter()).await;
-    match table.and_then(|t| download(&t, format, state.app.now())) {
-        Ok(response) => response,
-        Err(err) => app_error_page(err),
-    }
+    answer(
+        state.app.systems_table(&actor, &params.filter()).await,
+        format,
+        state.app.now(),
+    )
 }

@@ -128,6 +128,40 @@ impl TableView {
     }
 }
 
+/// The format an export's address asks for, from its extension (`/risks/export.xlsx`), so that
+/// one handler answers both addresses.
+pub struct ExportFormat(pub &'static str);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ExportFormat {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ExportFormat(if parts.uri.path().ends_with(".xlsx") {
+            "xlsx"
+        } else {
+            "csv"
+        }))
+    }
+}
+
+/// The answer to an export: the table as a download, or the page saying what went wrong.
+pub fn answer(
+    table: Result<Table, aims_app::AppError>,
+    ExportFormat(format): ExportFormat,
+    today: aims_app::domain::Timestamp,
+) -> Response {
+    match table.and_then(|t| download(&t, format, today)) {
+        Ok(response) => response,
+        Err(err) => match super::form_error(err) {
+            Ok((status, message)) => super::error_page(status, &message),
+            Err(other) => super::app_error_page(other),
+        },
+    }
+}
+
 /// A register's table as a download: `csv` or `xlsx`, named after the table and the day.
 pub fn download(
     table: &Table,

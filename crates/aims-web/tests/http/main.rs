@@ -7,6 +7,7 @@ mod assessments;
 mod boundary;
 mod custom_frameworks;
 mod evidence;
+mod exports;
 mod frameworks;
 mod inventory;
 mod journeys;
