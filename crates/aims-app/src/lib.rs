@@ -90,6 +90,8 @@ pub struct App {
     readiness_cache: head_cache::HeadCache<Readiness>,
     /// The derived Statement of Applicability per organisation, likewise.
     soa_cache: head_cache::HeadCache<SoaReport>,
+    /// The organisation-wide risk heat map's counts (a pass over every open risk), likewise.
+    heat_map_cache: head_cache::HeadCache<aims_domain::risk::HeatMapCounts>,
     /// Each organisation's library of shipped and imported catalogues.
     libraries: Arc<std::sync::Mutex<custom_frameworks::LibraryCache>>,
     /// Days a session lasts from sign-in, however often it is used.
@@ -113,6 +115,7 @@ impl App {
             redteam_hosts: Arc::new(Vec::new()),
             readiness_cache: Default::default(),
             soa_cache: Default::default(),
+            heat_map_cache: Default::default(),
             libraries: Arc::default(),
             session_max_days: DEFAULT_SESSION_MAX_DAYS,
             work_dir: None,

@@ -481,22 +481,38 @@ impl App {
         cell_link: Option<&str>,
     ) -> Result<String> {
         actor.require(Permission::ReadOrganisation)?;
-        let mut tx = self.store.read().await?;
-        let method = method_of(&mut tx, actor).await?;
-        let (inherent, residual) = tx.risk_cells(actor.org, system).await?;
-        let grid = |cells: Vec<(i64, i64, i64)>| {
-            let mut g = vec![vec![0u32; method.impact.size()]; method.likelihood.size()];
-            for (l, i, n) in cells {
-                // Scores from before a change of scales count at the nearest step.
-                let l = (l.max(1) as usize).min(method.likelihood.size()) - 1;
-                let i = (i.max(1) as usize).min(method.impact.size()) - 1;
-                g[l][i] += n as u32;
-            }
-            g
+        let method = method_of(&mut self.store.read().await?, actor).await?;
+        let count = async || {
+            let (inherent, residual) = self
+                .store
+                .read()
+                .await?
+                .risk_cells(actor.org, system)
+                .await?;
+            let grid = |cells: Vec<(i64, i64, i64)>| {
+                let mut g = vec![vec![0u32; method.impact.size()]; method.likelihood.size()];
+                for (l, i, n) in cells {
+                    // Scores from before a change of scales count at the nearest step.
+                    let l = (l.max(1) as usize).min(method.likelihood.size()) - 1;
+                    let i = (i.max(1) as usize).min(method.impact.size()) - 1;
+                    g[l][i] += n as u32;
+                }
+                g
+            };
+            Ok(HeatMapCounts {
+                inherent: grid(inherent),
+                residual: grid(residual),
+            })
         };
-        let counts = HeatMapCounts {
-            inherent: grid(inherent),
-            residual: grid(residual),
+        // The organisation's map counts every open risk: kept until its audit trail grows
+        // (any change of a risk or the method appends to it). A system's map is small.
+        let counts = match system {
+            None => {
+                self.heat_map_cache
+                    .get_or_derive(&self.store, actor.org, self.now(), count)
+                    .await?
+            }
+            Some(_) => count().await?,
         };
         let title = match system {
             Some(_) => "Risks of this system: inherent and residual",
