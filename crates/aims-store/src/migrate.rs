@@ -155,6 +155,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0019_named_number_index.sql"),
         postgres: None,
     },
+    Migration {
+        version: 20,
+        name: "heat_map_indexes",
+        sql: include_str!("../migrations/0020_heat_map_indexes.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
