@@ -3,6 +3,7 @@
 
 mod account;
 mod api_docs;
+mod assessment_form;
 mod assessment_list;
 mod assessments;
 mod assets;

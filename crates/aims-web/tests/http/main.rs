@@ -10,6 +10,7 @@ mod evidence;
 mod exports;
 mod frameworks;
 mod inventory;
+mod inventory_pages;
 mod journeys;
 mod outages;
 mod permission_matrix;
