@@ -3,14 +3,7 @@
 //! the audit trail (and the invitee joining).
 
 use crate::process::{Served, data_dir};
-use crate::webdriver::Browser;
-
-fn chromedriver() -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("AIMS_CHROMEDRIVER")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| "/usr/bin/chromedriver".into());
-    path.exists().then_some(path)
-}
+use crate::webdriver::{Browser, chromedriver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_sign_in_invite_token_and_audit_trail_in_a_browser() {

@@ -9,14 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::process::{Served, data_dir};
-use crate::webdriver::Browser;
-
-fn chromedriver() -> Option<PathBuf> {
-    let path = std::env::var_os("AIMS_CHROMEDRIVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| "/usr/bin/chromedriver".into());
-    path.exists().then_some(path)
-}
+use crate::webdriver::{Browser, chromedriver};
 
 /// axe-core's source, which `cargo xtask test` installs from npm.
 fn axe() -> Option<String> {

@@ -8,6 +8,14 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{Value, json};
 
+/// Debian's chromedriver (or `AIMS_CHROMEDRIVER`), if it is installed.
+pub fn chromedriver() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("AIMS_CHROMEDRIVER")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromedriver".into());
+    path.exists().then_some(path)
+}
+
 /// One headless Chromium, with its chromedriver.
 pub struct Browser {
     driver: Child,

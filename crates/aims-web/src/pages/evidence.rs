@@ -109,8 +109,7 @@ pub async fn evidence_register(
     Query(q): Query<RegisterQuery>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Response {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let pairs = super::table_view::query_pairs(raw.as_deref());
     let view = super::table_view::TableView::new("/evidence", &pairs, "", COLUMNS);
     let validity = q.validity.as_deref().filter(|v| !v.is_empty());
     let offset = q.offset.unwrap_or(0);

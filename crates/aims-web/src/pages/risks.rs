@@ -255,18 +255,7 @@ async fn list_view(
     let method = page.method.clone();
     let offset = page.offset;
     let shown = page.risks.len() as i64;
-    let at = |o: i64| {
-        let mut p: Vec<(String, String)> = pairs
-            .iter()
-            .filter(|(k, _)| k != "offset" && k != "done")
-            .cloned()
-            .collect();
-        p.push(("offset".into(), o.to_string()));
-        format!(
-            "/risks?{}",
-            serde_urlencoded::to_string(&p).unwrap_or_default()
-        )
-    };
+    let (previous, next) = view.pager(offset, shown, page.total);
     let rows = page
         .risks
         .into_iter()
@@ -315,8 +304,8 @@ async fn list_view(
             total: page.total,
             total_capped: page.total_capped,
             first_shown: offset + 1,
-            previous: (offset > 0).then(|| at((offset - view.limit).max(0))),
-            next: (offset + shown < page.total).then(|| at(offset + view.limit)),
+            previous,
+            next,
             rows,
             heat_map,
             levels: method.risk_levels.iter().map(|l| l.label.clone()).collect(),
@@ -338,10 +327,6 @@ async fn list_view(
     )
 }
 
-fn pairs_of(raw: Option<String>) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default()
-}
-
 /// `GET /risks`.
 pub async fn risks_page(
     State(state): State<WebState>,
@@ -349,7 +334,7 @@ pub async fn risks_page(
     Query(q): Query<ListQuery>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let pairs = pairs_of(raw);
+    let pairs = super::table_view::query_pairs(raw.as_deref());
     list_view(
         &state,
         &context,

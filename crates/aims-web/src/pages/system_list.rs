@@ -179,8 +179,7 @@ pub async fn systems_page(
     Query(params): Query<ListParams>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let pairs = super::table_view::query_pairs(raw.as_deref());
     let view = TableView::new("/systems", &pairs, &params.sort, COLUMNS);
     let notice =
         super::notice_for(params.done.as_deref()).or_else(|| system_notice(params.done.as_deref()));
@@ -199,26 +198,15 @@ pub async fn systems_page(
         (p.systems, p.total, p.total_capped, p.offset)
     });
     let shown = systems.len() as i64;
-    let at = |o: i64| {
-        let mut p: Vec<(String, String)> = pairs
-            .iter()
-            .filter(|(k, _)| k != "offset" && k != "done")
-            .cloned()
-            .collect();
-        p.push(("offset".into(), o.to_string()));
-        format!(
-            "/systems?{}",
-            serde_urlencoded::to_string(&p).unwrap_or_default()
-        )
-    };
+    let (previous, next) = view.pager(offset, shown, total);
     render(
         status,
         &SystemsPage {
             chrome: Some(Chrome::new(&context, "systems")),
             notice,
             error,
-            previous: (offset > 0).then(|| at((offset - view.limit).max(0))),
-            next: (offset + shown < total).then(|| at(offset + view.limit)),
+            previous,
+            next,
             first_shown: if shown > 0 { offset + 1 } else { 0 },
             last_shown: offset + shown,
             narrowed: params.narrowed(),

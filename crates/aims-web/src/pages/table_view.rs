@@ -36,6 +36,14 @@ pub struct TableView {
     pub limit: i64,
     pub csv_href: String,
     pub xlsx_href: String,
+    /// The register's path and the view's query without its position, for the pager.
+    path: String,
+    paged: Vec<(String, String)>,
+}
+
+/// A query string as its pairs, repeated names kept (`col=a&col=b`).
+pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default()
 }
 
 /// The page sizes offered.
@@ -111,10 +119,30 @@ impl TableView {
                 })
                 .collect(),
             kept: without(&["col", "offset", "done"]),
+            path: path.to_owned(),
+            paged: without(&["offset", "done"]),
             limit,
             csv_href: export("csv"),
             xlsx_href: export("xlsx"),
         }
+    }
+
+    /// The links to the pages before and after the one at `offset` that shows `shown` of
+    /// `total` rows, the view otherwise unchanged.
+    pub fn pager(&self, offset: i64, shown: i64, total: i64) -> (Option<String>, Option<String>) {
+        let at = |o: i64| {
+            let mut pairs = self.paged.clone();
+            pairs.push(("offset".into(), o.to_string()));
+            format!(
+                "{}?{}",
+                self.path,
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )
+        };
+        (
+            (offset > 0).then(|| at((offset - self.limit).max(0))),
+            (offset + shown < total).then(|| at(offset + self.limit)),
+        )
     }
 
     /// Whether the column `key` is shown.
@@ -246,5 +274,19 @@ mod tests {
         assert_eq!((view.span(), view.limit), (1, 100));
         let odd = TableView::new("/risks", &pairs("limit=7"), "", COLUMNS);
         assert_eq!(odd.limit, 50, "only the offered sizes");
+        let paged = TableView::new(
+            "/risks",
+            &pairs("status=open&limit=25&offset=25&done=x"),
+            "",
+            COLUMNS,
+        );
+        assert_eq!(
+            paged.pager(25, 25, 60),
+            (
+                Some("/risks?status=open&limit=25&offset=0".to_owned()),
+                Some("/risks?status=open&limit=25&offset=50".to_owned())
+            )
+        );
+        assert_eq!(paged.pager(0, 10, 10), (None, None));
     }
 }
