@@ -10,6 +10,7 @@ mod downloads;
 mod error;
 mod flash;
 mod identity;
+pub mod markdown;
 mod metrics;
 mod pages;
 mod queries;
