@@ -1,5 +1,6 @@
-//! How far the evidence covers ISO/IEC 42001 clauses 4–10: per clause, which of its
-//! requirements have evidence that counts today.
+//! How far the management system covers ISO/IEC 42001 clauses 4–10: per clause, which of
+//! its requirements have evidence that counts today, and which an approved, current document
+//! serves.
 
 use aims_catalog::{Catalogue, Item, ItemKind};
 use aims_domain::evidence::TargetKind;
@@ -21,21 +22,39 @@ pub struct ClauseCoverage {
     pub requirements: Vec<(String, String)>,
     /// The ids among them that current evidence names.
     pub evidenced: Vec<String>,
+    /// The ids among them that an approved document, not retired and not past its review
+    /// date, serves.
+    pub documented: Vec<String>,
 }
 
 impl ClauseCoverage {
-    /// Requirements with current evidence, in whole per cent rounded down; `None` for a clause
-    /// with no requirements.
-    pub fn percent(&self) -> Option<usize> {
-        (!self.requirements.is_empty())
-            .then(|| self.evidenced.len() * 100 / self.requirements.len())
+    /// Whether current evidence or a current document stands behind requirement `id`.
+    pub fn is_covered(&self, id: &str) -> bool {
+        self.evidenced
+            .iter()
+            .chain(&self.documented)
+            .any(|e| e == id)
     }
 
-    /// The requirements that no current evidence names yet.
-    pub fn without_evidence(&self) -> impl Iterator<Item = &(String, String)> {
+    /// How many requirements are covered.
+    pub fn covered(&self) -> usize {
         self.requirements
             .iter()
-            .filter(|(id, _)| !self.evidenced.contains(id))
+            .filter(|(id, _)| self.is_covered(id))
+            .count()
+    }
+
+    /// Requirements covered, in whole per cent rounded down; `None` for a clause with no
+    /// requirements.
+    pub fn percent(&self) -> Option<usize> {
+        (!self.requirements.is_empty()).then(|| self.covered() * 100 / self.requirements.len())
+    }
+
+    /// The requirements that neither current evidence nor a current document covers yet.
+    pub fn uncovered(&self) -> impl Iterator<Item = &(String, String)> {
+        self.requirements
+            .iter()
+            .filter(|(id, _)| !self.is_covered(id))
     }
 }
 
@@ -50,8 +69,9 @@ fn requirements_under<'a>(catalogue: &'a Catalogue, parent: &'a str, out: &mut V
 }
 
 impl App {
-    /// Clauses 4–10 with the evidence behind each requirement at `now`. Evidence counts for a
-    /// requirement when it names it (`iso-iec-42001:4.3`) and has not expired.
+    /// Clauses 4–10 with what stands behind each requirement at `now`. Evidence counts for a
+    /// requirement when it names it (`iso-iec-42001:4.3`) and has not expired; a document when
+    /// its version in force serves it and its review date has not passed.
     pub(crate) async fn clause_coverage(
         &self,
         tx: &mut Tx,
@@ -63,6 +83,15 @@ impl App {
         let counts = tx
             .evidence_counts(actor.org, TargetKind::Requirement, &prefix, now)
             .await?;
+        let documented_ids: std::collections::HashSet<String> = tx
+            .documents_in_force(actor.org)
+            .await?
+            .into_iter()
+            .filter(|(d, _)| !d.review_overdue(now))
+            .flat_map(|(_, v)| v.content.serves)
+            .filter(|t| t.kind == TargetKind::Requirement)
+            .filter_map(|t| t.id.strip_prefix(&prefix).map(str::to_owned))
+            .collect();
         let clauses = iso
             .children(None)
             .filter(|item| item.kind == ItemKind::Clause)
@@ -78,6 +107,11 @@ impl App {
                     })
                     .map(|r| r.id.clone())
                     .collect();
+                let documented = under
+                    .iter()
+                    .filter(|r| documented_ids.contains(&r.id))
+                    .map(|r| r.id.clone())
+                    .collect();
                 ClauseCoverage {
                     clause: clause.id.clone(),
                     title: clause.title.clone(),
@@ -86,6 +120,7 @@ impl App {
                         .map(|r| (r.id.clone(), r.title.clone()))
                         .collect(),
                     evidenced,
+                    documented,
                 }
             })
             .collect();

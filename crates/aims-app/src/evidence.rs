@@ -22,16 +22,17 @@ const REMINDERS_PER_RUN: i64 = 500;
 
 impl App {
     /// Checks, in `tx`, that each target exists in the actor's organisation (systems, risks,
-    /// own controls) or library (controls and requirements), so evidence never points at
-    /// nothing.
-    async fn check_targets(
+    /// own controls) or library (controls and requirements), so that evidence and documents
+    /// never point at nothing; `field` names the list in the error.
+    pub(crate) async fn check_targets(
         &self,
         tx: &mut aims_store::Tx,
         actor: &Actor,
-        facts: &EvidenceFacts,
+        targets: &[Target],
+        field: &'static str,
     ) -> Result<()> {
         let library = self.library(actor).await?;
-        for target in &facts.targets {
+        for target in targets {
             let known = match target.kind {
                 TargetKind::System => match target.id.parse::<AiSystemId>() {
                     Ok(id) => tx.ai_system(actor.org, id).await?.is_some(),
@@ -63,7 +64,7 @@ impl App {
             };
             if !known {
                 return Err(ValidationError::new(
-                    "targets.id",
+                    field,
                     format!(
                         "no {} {:?} in this organisation",
                         target.kind.label().to_lowercase(),
@@ -102,8 +103,13 @@ impl App {
     ) -> Result<Evidence> {
         let facts = facts.validate()?;
         // Checked here before a file is stored, and again under the lock that records it.
-        self.check_targets(&mut self.store.read().await?, actor, &facts)
-            .await?;
+        self.check_targets(
+            &mut self.store.read().await?,
+            actor,
+            &facts.targets,
+            "targets.id",
+        )
+        .await?;
         if upload.is_none() && facts.link.is_empty() {
             return Err(ValidationError::new("link", "give a link, or upload a file").into());
         }
@@ -311,7 +317,8 @@ impl App {
         actor: &Actor,
         evidence: &Evidence,
     ) -> Result<()> {
-        self.check_targets(c, actor, &evidence.facts).await?;
+        self.check_targets(c, actor, &evidence.facts.targets, "targets.id")
+            .await?;
         c.insert_evidence(actor.org, evidence).await?;
         let change = json!({
             "title": evidence.facts.title,

@@ -15,6 +15,7 @@ mod clock;
 mod credentials;
 mod custom_frameworks;
 mod demo;
+mod documents;
 mod error;
 mod evidence;
 mod exports;
@@ -42,7 +43,9 @@ use std::sync::Arc;
 pub use aims_catalog as catalog;
 pub use aims_domain as domain;
 pub use aims_redteam as redteam_engine;
-pub use aims_store::{AssessmentListing, AuditQuery, Engine, Register, Store, StoreError};
+pub use aims_store::{
+    AssessmentListing, AuditQuery, DocumentCounts, Engine, Register, Store, StoreError,
+};
 pub use aims_store::{
     ClassificationRecord, CustomFramework, JobStatus, RequirementText, SoaVersion,
 };
@@ -58,6 +61,7 @@ pub use clause_coverage::ClauseCoverage;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use custom_frameworks::{FrameworkImport, ImportedFramework, MAX_IMPORT_BYTES};
+pub use documents::{DocumentFilter, DocumentInput, DocumentRecord};
 pub use error::{AppError, causes};
 pub use evidence::Upload;
 pub use exports::EXPORT_CAP;

@@ -29,8 +29,10 @@ pub struct Readiness {
     pub overdue_risk_reviews: i64,
     /// Annex A coverage per group, from the SoA as it stands.
     pub coverage: Vec<aims_domain::soa::GroupCoverage>,
-    /// Clauses 4–10: which requirements current evidence names.
+    /// Clauses 4–10: which requirements current evidence names or current documents serve.
     pub clauses: Vec<crate::ClauseCoverage>,
+    /// Documents in force, overdue for review, and waiting for approval.
+    pub documents: aims_store::DocumentCounts,
 }
 
 /// How many of the systems lacking an impact assessment the dashboard names; the inventory
@@ -110,6 +112,7 @@ impl App {
         let mut tx = self.store.read().await?;
         Ok(Readiness {
             clauses: self.clause_coverage(&mut tx, actor, now).await?,
+            documents: tx.document_counts(actor.org, now).await?,
             open_high_risks,
             high_from: method.level_label(high).to_owned(),
             overdue_risk_reviews,

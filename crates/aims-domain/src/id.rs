@@ -84,6 +84,8 @@ uuid_id! {
     RiskId,
     /// A red-team run recorded against an AI system.
     RedTeamRunId,
+    /// A document of the management system (a policy, a procedure, a plan...).
+    DocumentId,
 }
 
 #[cfg(test)]

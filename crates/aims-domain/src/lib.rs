@@ -5,6 +5,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 mod choice;
+pub mod document;
 pub mod eu_ai_act;
 pub mod evidence;
 pub mod id;
@@ -20,7 +21,7 @@ pub mod validation;
 
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
-    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, EvidenceId,
+    AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, DocumentId, EvidenceId,
     ImpactAssessmentId, InvitationId, JobId, OrgId, RedTeamRunId, RiskId, SessionId, SetupTokenId,
     UserId,
 };

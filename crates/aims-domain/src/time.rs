@@ -97,6 +97,30 @@ impl Timestamp {
     pub fn plus_days(self, days: i64) -> Self {
         self.plus_seconds(days.saturating_mul(Duration::DAY.whole_seconds()))
     }
+
+    /// This instant moved by calendar months (0 to 1,200), on the same day of the month or
+    /// the month's last day when it is shorter (31 January plus one month is 28 or 29
+    /// February): how review cycles are counted.
+    pub fn plus_months(self, months: u32) -> Self {
+        let at = self.to_datetime();
+        let total = i64::from(at.year()) * 12
+            + i64::from(u8::from(at.month()) - 1)
+            + i64::from(months.min(1_200));
+        let (Ok(year), Ok(month)) = (
+            i32::try_from(total.div_euclid(12)),
+            u8::try_from(total.rem_euclid(12) + 1),
+        ) else {
+            return self;
+        };
+        let Ok(month) = time::Month::try_from(month) else {
+            return self;
+        };
+        let day = at.day().min(month.length(year));
+        match time::Date::from_calendar_date(year, month, day) {
+            Ok(date) => Self::from_datetime(at.replace_date(date)),
+            Err(_) => self,
+        }
+    }
 }
 
 impl fmt::Display for Timestamp {
@@ -111,6 +135,23 @@ impl fmt::Display for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_are_calendar_months_ending_on_the_last_day_of_short_ones() {
+        let at = |t: &str| Timestamp::parse_rfc3339(t).unwrap();
+        let jan31 = at("2027-01-31T09:00:00Z");
+        assert_eq!(jan31.plus_months(1), at("2027-02-28T09:00:00Z"));
+        assert_eq!(
+            at("2028-01-31T09:00:00Z").plus_months(1),
+            at("2028-02-29T09:00:00Z")
+        );
+        assert_eq!(jan31.plus_months(12), at("2028-01-31T09:00:00Z"));
+        assert_eq!(
+            at("2027-11-15T00:00:00Z").plus_months(3),
+            at("2028-02-15T00:00:00Z")
+        );
+        assert_eq!(jan31.plus_months(0), jan31);
+    }
 
     #[test]
     fn json_holds_rfc3339_text_and_reads_micros_too() {

@@ -161,6 +161,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0020_heat_map_indexes.sql"),
         postgres: None,
     },
+    Migration {
+        version: 21,
+        name: "documents",
+        sql: include_str!("../migrations/0021_documents.sql"),
+        postgres: Some(include_str!("../migrations/0021_documents.postgres.sql")),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

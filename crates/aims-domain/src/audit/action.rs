@@ -17,6 +17,15 @@ crate::choice! {
         ControlAdded = "control.added": "Control added",
         ControlImplementationSet = "control.implementation_set": "Control implementation set",
         DataSetGenerated = "data_set.generated": "Data set generated",
+        DocumentAcknowledged = "document.acknowledged": "Document read and acknowledged",
+        DocumentApproved = "document.approved": "Document approved",
+        DocumentApproversChanged = "document_settings.approvers_changed": "Document approvers changed",
+        DocumentCreated = "document.created": "Document created",
+        DocumentReturned = "document.returned": "Document returned to draft",
+        DocumentRetired = "document.retired": "Document retired",
+        DocumentSaved = "document.saved": "Document saved",
+        DocumentSettingsChanged = "document.settings_changed": "Document owner or review changed",
+        DocumentSubmitted = "document.submitted": "Document sent for review",
         EvidenceAdded = "evidence.added": "Evidence added",
         EvidenceDeleted = "evidence.deleted": "Evidence deleted",
         EvidenceExpiryReminder = "evidence.expiry_reminder": "Evidence expiry reminder sent",
@@ -70,9 +79,19 @@ impl AuditAction {
             | RedTeamRunStarted => "ai_system",
             ComponentAdded | ComponentRemoved | ComponentUpdated => "component",
             ControlAdded | ControlImplementationSet => "control",
-            DataSetGenerated | OrganisationCreated | OrganisationRenamed | RiskMethodChanged => {
-                "organisation"
-            }
+            DocumentAcknowledged
+            | DocumentApproved
+            | DocumentCreated
+            | DocumentReturned
+            | DocumentRetired
+            | DocumentSaved
+            | DocumentSettingsChanged
+            | DocumentSubmitted => "document",
+            DataSetGenerated
+            | DocumentApproversChanged
+            | OrganisationCreated
+            | OrganisationRenamed
+            | RiskMethodChanged => "organisation",
             EvidenceAdded | EvidenceDeleted | EvidenceExpiryReminder => "evidence",
             FrameworkDeleted | FrameworkImported | RequirementTextImported => "framework",
             ImpactAssessmentApproved | ImpactAssessmentCreated | ImpactAssessmentSaved => {

@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod custom_frameworks;
+mod documents;
 mod evidence;
 mod impact;
 mod inventory;
@@ -73,6 +74,8 @@ contract! {
     inventory::components_belong_to_their_system_and_organisation,
     impact::assessments_keep_versions_and_approvals_per_organisation,
     evidence::evidence_is_found_by_what_it_supports_and_reminded_once,
+    documents::documents_keep_versions_frozen_once_approved_per_organisation,
+    documents::documents_list_filter_count_and_acknowledge,
     readiness::readiness_counts_are_scoped_and_follow_approvals,
     risks::risks_are_numbered_filtered_and_revised_per_organisation,
     risks::concurrent_writers_get_distinct_risk_numbers,

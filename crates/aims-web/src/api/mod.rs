@@ -7,6 +7,7 @@ mod classification;
 mod contract;
 mod contract_rules;
 mod custom_frameworks;
+mod documents;
 mod evidence;
 mod frameworks;
 pub mod health;
@@ -160,6 +161,17 @@ fn documented() -> OpenApiRouter<WebState> {
         .routes(body_limit(routes!(evidence::add_file), upload))
         .routes(routes!(evidence::show, evidence::delete))
         .routes(routes!(evidence::download))
+        .routes(routes!(documents::list, documents::create))
+        .routes(routes!(documents::show, documents::save))
+        .routes(routes!(documents::submit))
+        .routes(routes!(documents::send_back))
+        .routes(routes!(documents::approve))
+        .routes(routes!(documents::retire))
+        .routes(routes!(documents::acknowledge))
+        .routes(routes!(documents::diff))
+        .routes(routes!(documents::templates_list))
+        .routes(routes!(documents::from_template))
+        .routes(routes!(documents::approvers, documents::set_approvers))
         .routes(body_limit(routes!(redteam::list, redteam::record), upload))
         .routes(routes!(redteam::show))
         .routes(routes!(redteam::jobs, redteam::start))

@@ -27,6 +27,8 @@ pub struct ClauseCoverageView {
     pub requirements: Vec<String>,
     /// Those that current evidence names (`iso-iec-42001:4.3` as a requirement target).
     pub evidenced: Vec<String>,
+    /// Those that an approved document serves, not retired and not past its review date.
+    pub documented: Vec<String>,
 }
 
 /// The organisation's readiness.
@@ -44,6 +46,12 @@ pub struct ReadinessView {
     pub high_risk_without_current_assessment_total: i64,
     pub evidence_expired: i64,
     pub evidence_expiring: i64,
+    /// Documents with a version in force (not retired).
+    pub documents_in_force: i64,
+    /// Of those, the ones past their review date.
+    pub documents_review_overdue: i64,
+    /// Documents with a version waiting for approval.
+    pub documents_in_review: i64,
     pub open_high_risks: i64,
     pub overdue_risk_reviews: i64,
     /// Per Annex A group: `{group, controls, applicable, implemented}`.
@@ -70,6 +78,9 @@ impl From<Readiness> for ReadinessView {
                 .collect(),
             evidence_expired: r.evidence_expired,
             evidence_expiring: r.evidence_expiring,
+            documents_in_force: r.documents.in_force,
+            documents_review_overdue: r.documents.review_overdue,
+            documents_in_review: r.documents.in_review,
             open_high_risks: r.open_high_risks,
             overdue_risk_reviews: r.overdue_risk_reviews,
             clause_coverage: r
@@ -80,6 +91,7 @@ impl From<Readiness> for ReadinessView {
                     title: c.title.clone(),
                     requirements: c.requirements.iter().map(|(id, _)| id.clone()).collect(),
                     evidenced: c.evidenced.clone(),
+                    documented: c.documented.clone(),
                 })
                 .collect(),
             annex_a_coverage: r

@@ -65,7 +65,7 @@ pub(super) fn clause_chart(r: &aims_app::Readiness) -> String {
                     "{} {} ({} of {})",
                     c.clause,
                     c.title,
-                    c.evidenced.len(),
+                    c.covered(),
                     c.requirements.len()
                 ),
                 format!("#clause-{}", c.clause),
@@ -84,7 +84,7 @@ pub(super) fn clause_chart(r: &aims_app::Readiness) -> String {
         })
         .collect();
     super::charts::percent_bar_chart_svg(
-        "ISO/IEC 42001 clause requirements with current evidence, per cent",
+        "ISO/IEC 42001 clause requirements covered by current evidence or documents, per cent",
         &bars,
     )
 }

@@ -221,7 +221,7 @@ async fn evidence_added_on_a_clause_page_counts_on_the_dashboard() {
     );
     let (_, home) = server.page("/", &cookie).await;
     assert!(
-        home.contains("4 Context of the organization: 1 of 4 evidenced"),
+        home.contains("4 Context of the organization: 1 of 4 covered"),
         "{home}"
     );
     assert!(

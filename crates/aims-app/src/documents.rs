@@ -1,0 +1,640 @@
+//! Documented information: documents drafted by editors, sent for review, approved by a
+//! second person holding an approver role, read and acknowledged by the people they concern,
+//! and reviewed on a cycle.
+
+use aims_domain::audit::AuditAction;
+use aims_domain::document::{
+    self, Acknowledgement, Document, DocumentApproval, DocumentContent, DocumentDiff,
+    DocumentSettings, DocumentStatus, DocumentVersion, templates,
+};
+use aims_domain::evidence::{Target, TargetKind};
+use aims_domain::{
+    Actor, ActorKind, Denied, DocumentId, Permission, Role, UserId, ValidationError,
+};
+use aims_store::DocumentQuery;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::App;
+use crate::change::Change;
+use crate::error::{AppError, Result};
+
+/// What a person writes of a document: its content and its settings, in one form.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct DocumentInput {
+    #[serde(flatten)]
+    pub content: DocumentContent,
+    #[serde(flatten)]
+    pub settings: DocumentSettings,
+}
+
+/// A document with everything its page shows.
+#[derive(Clone, Debug)]
+pub struct DocumentRecord {
+    pub document: Document,
+    /// Newest first.
+    pub versions: Vec<DocumentVersion>,
+    /// The members asked to confirm they read the version in force, and who has.
+    pub acknowledgements: Vec<Acknowledgement>,
+    /// The roles that may approve documents in this organisation.
+    pub approver_roles: Vec<Role>,
+}
+
+impl DocumentRecord {
+    /// The newest version.
+    pub fn latest(&self) -> Option<&DocumentVersion> {
+        self.versions.first()
+    }
+
+    /// The version in force, if one is.
+    pub fn in_force(&self) -> Option<&DocumentVersion> {
+        let approved = self.document.approved?;
+        self.versions.iter().find(|v| v.version == approved)
+    }
+}
+
+/// Which documents a list shows, as a person asks for them.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentFilter {
+    pub kind: Option<document::DocumentKind>,
+    pub status: Option<DocumentStatus>,
+    /// Only those whose review date has passed.
+    pub overdue: bool,
+    pub owner: Option<UserId>,
+}
+
+fn conflict(message: impl Into<String>) -> AppError {
+    AppError::Conflict(message.into())
+}
+
+/// The version `version` of `versions` if it is the newest, else a conflict naming the newest.
+fn latest_is(versions: &[DocumentVersion], version: i64) -> Result<DocumentVersion> {
+    let latest = versions
+        .first()
+        .ok_or(AppError::NotFound("document version"))?;
+    if latest.version != version {
+        return Err(conflict(format!(
+            "version {version} is not the latest: version {} is; reload the document",
+            latest.version
+        )));
+    }
+    Ok(latest.clone())
+}
+
+fn refuse_retired(d: &Document) -> Result<()> {
+    if d.retired.is_some() {
+        return Err(conflict("the document is retired: it can no longer change"));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Checks an input's content, settings and references, in `tx`.
+    async fn checked_input(
+        &self,
+        tx: &mut aims_store::Tx,
+        actor: &Actor,
+        input: DocumentInput,
+        owner_before: Option<UserId>,
+    ) -> Result<(DocumentContent, DocumentSettings)> {
+        let content = input.content.validate()?;
+        let settings = input.settings.validate()?;
+        self.check_targets(tx, actor, &content.serves, "serves.id")
+            .await?;
+        crate::members::require_new_members(
+            tx,
+            actor.org,
+            [("owner", settings.owner, owner_before)],
+        )
+        .await?;
+        Ok((content, settings))
+    }
+
+    /// Creates a document with a first draft version (owner, admin, editor).
+    pub async fn create_document(&self, actor: &Actor, input: DocumentInput) -> Result<Document> {
+        actor.require(Permission::EditContent)?;
+        self.create_document_as(actor, input, None).await
+    }
+
+    /// Creates a document from a starter template, serving the clause the template answers
+    /// (owner, admin, editor).
+    pub async fn create_document_from_template(
+        &self,
+        actor: &Actor,
+        key: &str,
+        owner: Option<UserId>,
+    ) -> Result<Document> {
+        actor.require(Permission::EditContent)?;
+        let template = templates::starter_template(key).ok_or_else(|| {
+            ValidationError::new("template", format!("no starter template {key:?}"))
+        })?;
+        let input = DocumentInput {
+            content: DocumentContent {
+                kind: Some(template.kind),
+                title: template.title.to_owned(),
+                body: template.body.to_owned(),
+                serves: vec![Target {
+                    kind: TargetKind::Requirement,
+                    id: format!("{}:{}", crate::ISO_42001, template.clause),
+                }],
+            },
+            settings: DocumentSettings {
+                owner,
+                ..Default::default()
+            },
+        };
+        self.create_document_as(actor, input, Some(template.key))
+            .await
+    }
+
+    async fn create_document_as(
+        &self,
+        actor: &Actor,
+        input: DocumentInput,
+        template: Option<&str>,
+    ) -> Result<Document> {
+        self.change(actor.org, actor, async |c| {
+            let (content, settings) = self.checked_input(c, actor, input, None).await?;
+            let now = c.now;
+            let document = Document {
+                id: DocumentId::new(),
+                settings,
+                template: template.map(str::to_owned),
+                title: content.title.clone(),
+                kind: content.kind(),
+                latest: 1,
+                latest_status: DocumentStatus::Draft,
+                approved: None,
+                next_review: None,
+                retired: None,
+                created_at: now,
+                updated_at: now,
+            };
+            let first = DocumentVersion {
+                version: 1,
+                content,
+                status: DocumentStatus::Draft,
+                author: actor.user(),
+                author_label: actor.label.clone(),
+                saved_at: now,
+                submitted: None,
+                approval: None,
+                sha256: None,
+            };
+            c.insert_document(actor.org, &document, &first).await?;
+            c.record(
+                AuditAction::DocumentCreated,
+                document.id,
+                json!({"title": document.title, "kind": document.kind, "template": template}),
+            )
+            .await?;
+            Ok(document)
+        })
+        .await
+    }
+
+    /// Reads a document and its versions under the change's lock.
+    async fn document_in(
+        c: &mut Change,
+        actor: &Actor,
+        id: DocumentId,
+    ) -> Result<(Document, Vec<DocumentVersion>)> {
+        let document = c
+            .document(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("document"))?;
+        let versions = c.document_versions(actor.org, id).await?;
+        Ok((document, versions))
+    }
+
+    /// Saves a document edited from version `base` (owner, admin, editor). New content goes
+    /// into the draft, or into a new draft version when the latest is approved, so that an
+    /// approved version never changes; settings (owner, review cycle, who acknowledges) apply
+    /// to the document at once. Saving what is already there changes nothing.
+    pub async fn save_document(
+        &self,
+        actor: &Actor,
+        id: DocumentId,
+        base: i64,
+        input: DocumentInput,
+    ) -> Result<Document> {
+        actor.require(Permission::EditContent)?;
+        self.change(actor.org, actor, async |c| {
+            let (mut document, versions) = Self::document_in(c, actor, id).await?;
+            refuse_retired(&document)?;
+            let latest = latest_is(&versions, base)?;
+            let (content, settings) = self
+                .checked_input(c, actor, input, document.settings.owner)
+                .await?;
+            let now = c.now;
+            if content != latest.content {
+                let saved = match latest.status {
+                    DocumentStatus::Draft => DocumentVersion {
+                        content,
+                        author: actor.user(),
+                        author_label: actor.label.clone(),
+                        saved_at: now,
+                        ..latest
+                    },
+                    DocumentStatus::InReview => {
+                        return Err(conflict(format!(
+                            "version {} is in review: return it to draft before changing it",
+                            latest.version
+                        )));
+                    }
+                    _ => DocumentVersion {
+                        version: latest.version + 1,
+                        content,
+                        status: DocumentStatus::Draft,
+                        author: actor.user(),
+                        author_label: actor.label.clone(),
+                        saved_at: now,
+                        submitted: None,
+                        approval: None,
+                        sha256: None,
+                    },
+                };
+                let new_version = saved.version != latest.version;
+                if new_version {
+                    c.insert_document_version(actor.org, id, &saved).await?;
+                } else {
+                    c.save_document_version(actor.org, id, &saved).await?;
+                }
+                document.title = saved.content.title.clone();
+                document.kind = saved.content.kind();
+                document.latest = saved.version;
+                document.latest_status = DocumentStatus::Draft;
+                c.record(
+                    AuditAction::DocumentSaved,
+                    id,
+                    json!({"version": saved.version, "new_version": new_version}),
+                )
+                .await?;
+            }
+            if settings != document.settings {
+                let before = document.settings.clone();
+                if settings.review_months != before.review_months
+                    && let Some(approved) = versions
+                        .iter()
+                        .find(|v| Some(v.version) == document.approved)
+                        .and_then(|v| v.approval.as_ref())
+                {
+                    document.next_review = Some(approved.at.plus_months(settings.review_months));
+                }
+                document.settings = settings;
+                c.record(
+                    AuditAction::DocumentSettingsChanged,
+                    id,
+                    json!({
+                        "owner": document.settings.owner.map(|u| u.to_string()),
+                        "review_months": document.settings.review_months,
+                        "acknowledge_roles": document.settings.acknowledge_roles,
+                        "owner_before": before.owner.map(|u| u.to_string()),
+                        "review_months_before": before.review_months,
+                    }),
+                )
+                .await?;
+            }
+            document.updated_at = now;
+            c.save_document(actor.org, &document).await?;
+            Ok(document)
+        })
+        .await
+    }
+
+    /// Sends the draft `version` for review (owner, admin, editor).
+    pub async fn submit_document(
+        &self,
+        actor: &Actor,
+        id: DocumentId,
+        version: i64,
+    ) -> Result<Document> {
+        actor.require(Permission::EditContent)?;
+        self.change(actor.org, actor, async |c| {
+            let (mut document, versions) = Self::document_in(c, actor, id).await?;
+            refuse_retired(&document)?;
+            let mut latest = latest_is(&versions, version)?;
+            if latest.status != DocumentStatus::Draft {
+                return Err(conflict(format!(
+                    "version {version} is {}: only a draft can be sent for review",
+                    latest.status.label().to_lowercase()
+                )));
+            }
+            latest.status = DocumentStatus::InReview;
+            latest.submitted = Some((actor.label.clone(), c.now));
+            c.save_document_version(actor.org, id, &latest).await?;
+            document.latest_status = DocumentStatus::InReview;
+            document.updated_at = c.now;
+            c.save_document(actor.org, &document).await?;
+            c.record(
+                AuditAction::DocumentSubmitted,
+                id,
+                json!({"version": version}),
+            )
+            .await?;
+            Ok(document)
+        })
+        .await
+    }
+
+    /// Checks that `actor` holds a role that approves documents, read under the lock.
+    async fn require_approver(c: &mut Change, actor: &Actor) -> Result<Vec<Role>> {
+        let roles = c.document_approver_roles(actor.org).await?;
+        if !roles.contains(&actor.role) {
+            return Err(Denied(Permission::ApproveContent).into());
+        }
+        Ok(roles)
+    }
+
+    /// Sends a version in review back to draft with a comment (editors, and approvers).
+    pub async fn return_document(
+        &self,
+        actor: &Actor,
+        id: DocumentId,
+        version: i64,
+        comment: &str,
+    ) -> Result<Document> {
+        actor.require(Permission::ReadOrganisation)?;
+        self.change(actor.org, actor, async |c| {
+            if actor.require(Permission::EditContent).is_err() {
+                Self::require_approver(c, actor).await?;
+            }
+            let comment = aims_domain::validation::long_text("comment", comment, 2_000)?;
+            let (mut document, versions) = Self::document_in(c, actor, id).await?;
+            refuse_retired(&document)?;
+            let mut latest = latest_is(&versions, version)?;
+            if latest.status != DocumentStatus::InReview {
+                return Err(conflict(format!("version {version} is not in review")));
+            }
+            latest.status = DocumentStatus::Draft;
+            latest.submitted = None;
+            c.save_document_version(actor.org, id, &latest).await?;
+            document.latest_status = DocumentStatus::Draft;
+            document.updated_at = c.now;
+            c.save_document(actor.org, &document).await?;
+            c.record(
+                AuditAction::DocumentReturned,
+                id,
+                json!({"version": version, "comment": comment}),
+            )
+            .await?;
+            Ok(document)
+        })
+        .await
+    }
+
+    /// Approves `version`, which is in review, as someone other than its last author holding
+    /// an approver role: the version is fingerprinted and comes into force, the one before
+    /// it is superseded, and the next review is due one review cycle later.
+    pub async fn approve_document(
+        &self,
+        actor: &Actor,
+        id: DocumentId,
+        version: i64,
+        comment: &str,
+    ) -> Result<Document> {
+        actor.require(Permission::ReadOrganisation)?;
+        self.change(actor.org, actor, async |c| {
+            Self::require_approver(c, actor).await?;
+            let comment = aims_domain::validation::long_text("comment", comment, 2_000)?;
+            let (mut document, versions) = Self::document_in(c, actor, id).await?;
+            refuse_retired(&document)?;
+            let mut latest = latest_is(&versions, version)?;
+            if latest.status != DocumentStatus::InReview {
+                return Err(conflict(format!(
+                    "version {version} is {}: send it for review before approving it",
+                    latest.status.label().to_lowercase()
+                )));
+            }
+            if !document::may_approve(&latest, actor.user()) {
+                return Err(conflict(document::FOUR_EYES));
+            }
+            let now = c.now;
+            if let Some(before) = versions
+                .iter()
+                .find(|v| Some(v.version) == document.approved)
+            {
+                let mut before = before.clone();
+                before.status = DocumentStatus::Superseded;
+                c.save_document_version(actor.org, id, &before).await?;
+            }
+            let sha256 = document::fingerprint(id, version, &latest.content);
+            latest.status = DocumentStatus::Approved;
+            latest.approval = Some(DocumentApproval {
+                by: actor.user(),
+                by_label: actor.label.clone(),
+                at: now,
+                comment: comment.clone(),
+            });
+            latest.sha256 = Some(sha256.clone());
+            c.save_document_version(actor.org, id, &latest).await?;
+            document.approved = Some(version);
+            document.latest_status = DocumentStatus::Approved;
+            document.next_review = Some(now.plus_months(document.settings.review_months));
+            document.updated_at = now;
+            c.save_document(actor.org, &document).await?;
+            c.record(
+                AuditAction::DocumentApproved,
+                id,
+                json!({"version": version, "sha256": sha256, "comment": comment}),
+            )
+            .await?;
+            Ok(document)
+        })
+        .await
+    }
+
+    /// Withdraws a document from use, with the reason (approvers): its version in force is
+    /// marked retired and nothing of it can change afterwards.
+    pub async fn retire_document(
+        &self,
+        actor: &Actor,
+        id: DocumentId,
+        reason: &str,
+    ) -> Result<Document> {
+        actor.require(Permission::ReadOrganisation)?;
+        self.change(actor.org, actor, async |c| {
+            Self::require_approver(c, actor).await?;
+            let reason = aims_domain::validation::bounded_text("reason", reason, 1, 2_000)?;
+            let (mut document, versions) = Self::document_in(c, actor, id).await?;
+            refuse_retired(&document)?;
+            if let Some(in_force) = versions
+                .iter()
+                .find(|v| Some(v.version) == document.approved)
+            {
+                let mut in_force = in_force.clone();
+                in_force.status = DocumentStatus::Retired;
+                c.save_document_version(actor.org, id, &in_force).await?;
+            }
+            let now = c.now;
+            document.retired = Some((actor.label.clone(), now, reason.clone()));
+            document.updated_at = now;
+            c.save_document(actor.org, &document).await?;
+            c.record(AuditAction::DocumentRetired, id, json!({"reason": reason}))
+                .await?;
+            Ok(document)
+        })
+        .await
+    }
+
+    /// Records that the person signed in read `version`, the version in force (any member).
+    pub async fn acknowledge_document(
+        &self,
+        actor: &Actor,
+        id: DocumentId,
+        version: i64,
+    ) -> Result<()> {
+        actor.require(Permission::ReadOrganisation)?;
+        let ActorKind::User(user) = actor.kind else {
+            // An acknowledgement says a person read it; a token reads nothing.
+            return Err(Denied(Permission::ManageOwnAccount).into());
+        };
+        self.change(actor.org, actor, async |c| {
+            let (document, _) = Self::document_in(c, actor, id).await?;
+            refuse_retired(&document)?;
+            if document.approved != Some(version) {
+                return Err(conflict(match document.approved {
+                    Some(v) => format!("version {v} is the one in force; acknowledge that one"),
+                    None => "no version of this document is approved yet".into(),
+                }));
+            }
+            let now = c.now;
+            if c.acknowledge_document(actor.org, id, version, user, now)
+                .await?
+            {
+                c.record(
+                    AuditAction::DocumentAcknowledged,
+                    id,
+                    json!({"version": version}),
+                )
+                .await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sets the roles that may approve documents (owner, admin): owner, admin or editor;
+    /// auditors and viewers judge and read the system rather than run it.
+    pub async fn set_document_approvers(&self, actor: &Actor, roles: &[Role]) -> Result<Vec<Role>> {
+        actor.require(Permission::ManageOrganisation)?;
+        let chosen: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| roles.contains(r))
+            .collect();
+        if chosen.is_empty() {
+            return Err(ValidationError::new("roles", "choose at least one role").into());
+        }
+        if let Some(r) = chosen
+            .iter()
+            .find(|r| matches!(r, Role::Auditor | Role::Viewer))
+        {
+            return Err(ValidationError::new(
+                "roles",
+                format!("the {r} role cannot approve documents: choose owner, admin or editor"),
+            )
+            .into());
+        }
+        self.change(actor.org, actor, async |c| {
+            let before = c.document_approver_roles(actor.org).await?;
+            if before != chosen {
+                let now = c.now;
+                c.set_document_approver_roles(actor.org, &chosen, now)
+                    .await?;
+                c.record(
+                    AuditAction::DocumentApproversChanged,
+                    actor.org,
+                    json!({"roles": chosen, "before": before}),
+                )
+                .await?;
+            }
+            Ok(chosen.clone())
+        })
+        .await
+    }
+
+    /// The roles that may approve documents.
+    pub async fn document_approvers(&self, actor: &Actor) -> Result<Vec<Role>> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        Ok(tx.document_approver_roles(actor.org).await?)
+    }
+
+    /// One page of the documents (most recently changed first), with the total; at most
+    /// [`crate::MAX_PAGE`] to a page.
+    pub async fn document_list(
+        &self,
+        actor: &Actor,
+        filter: &DocumentFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<Document>, i64)> {
+        actor.require(Permission::ReadOrganisation)?;
+        let query = DocumentQuery {
+            kind: filter.kind,
+            status: filter.status,
+            overdue_at: filter.overdue.then(|| self.now()),
+            owner: filter.owner,
+            limit: limit.clamp(1, crate::MAX_PAGE),
+            offset: offset.clamp(0, crate::MAX_OFFSET),
+        };
+        let mut tx = self.store.read().await?;
+        Ok(tx.documents_page(actor.org, &query).await?)
+    }
+
+    /// A document with its versions and acknowledgements.
+    pub async fn document(&self, actor: &Actor, id: DocumentId) -> Result<DocumentRecord> {
+        actor.require(Permission::ReadOrganisation)?;
+        let mut tx = self.store.read().await?;
+        let document = tx
+            .document(actor.org, id)
+            .await?
+            .ok_or(AppError::NotFound("document"))?;
+        let versions = tx.document_versions(actor.org, id).await?;
+        let mut acknowledgements = Vec::new();
+        if let Some(version) = document.approved
+            && !document.settings.acknowledge_roles.is_empty()
+        {
+            let done = tx.document_acknowledgements(actor.org, id, version).await?;
+            for member in tx.members(actor.org).await? {
+                if document.settings.acknowledge_roles.contains(&member.role) {
+                    acknowledgements.push(Acknowledgement {
+                        user: member.user,
+                        email: member.email.to_string(),
+                        role: member.role,
+                        at: done
+                            .iter()
+                            .find(|(u, _)| *u == member.user)
+                            .map(|(_, at)| *at),
+                    });
+                }
+            }
+        }
+        Ok(DocumentRecord {
+            document,
+            versions,
+            acknowledgements,
+            approver_roles: tx.document_approver_roles(actor.org).await?,
+        })
+    }
+
+    /// What changed from version `from` to version `to` of a document.
+    pub async fn compare_document_versions(
+        &self,
+        actor: &Actor,
+        id: DocumentId,
+        from: i64,
+        to: i64,
+    ) -> Result<DocumentDiff> {
+        let record = self.document(actor, id).await?;
+        let find = |v: i64| {
+            record
+                .versions
+                .iter()
+                .find(|x| x.version == v)
+                .map(|x| x.content.clone())
+                .ok_or(AppError::NotFound("document version"))
+        };
+        Ok(document::compare(&find(from)?, &find(to)?))
+    }
+}

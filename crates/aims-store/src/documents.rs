@@ -1,0 +1,535 @@
+//! Documents of the management system, their versions, read acknowledgements and who may
+//! approve them.
+
+use aims_domain::document::{
+    Document, DocumentApproval, DocumentContent, DocumentKind, DocumentSettings, DocumentStatus,
+    DocumentVersion,
+};
+use aims_domain::evidence::Target;
+use aims_domain::{DocumentId, OrgId, Role, Timestamp, UserId};
+use sqlx::AssertSqlSafe;
+
+use crate::error::{Result, StoreError};
+use crate::row::{RowExt, map_rows, opt_parsed, parsed};
+use crate::table_row::{TableRow, Update, table_row};
+use crate::tx::Tx;
+
+table_row! {
+    /// A row of `documents`: settings, and what lists show of the versions.
+    struct DocumentRow in "documents" {
+        id: String,
+        org_id: String,
+        kind: String,
+        title: String,
+        owner_id: Option<String>,
+        template: Option<String>,
+        review_months: i64,
+        acknowledge_roles: String,
+        latest_version: i64,
+        latest_status: String,
+        approved_version: Option<i64>,
+        next_review: Option<i64>,
+        retired_by_label: Option<String>,
+        retired_at: Option<i64>,
+        retired_reason: Option<String>,
+        created_at: i64,
+        updated_at: i64,
+    }
+}
+
+table_row! {
+    /// A row of `document_versions`: one version's content and where it stands.
+    struct VersionRow in "document_versions" {
+        document_id: String,
+        org_id: String,
+        version: i64,
+        kind: String,
+        title: String,
+        body: String,
+        serves: String,
+        status: String,
+        author_id: Option<String>,
+        author_label: String,
+        saved_at: i64,
+        submitted_by_label: Option<String>,
+        submitted_at: Option<i64>,
+        approved_by: Option<String>,
+        approved_by_label: Option<String>,
+        approved_at: Option<i64>,
+        approval_comment: Option<String>,
+        sha256: Option<String>,
+    }
+}
+
+table_row! {
+    /// A row of `document_acknowledgements`: one member confirmed reading one version.
+    struct AcknowledgementRow in "document_acknowledgements" {
+        document_id: String,
+        org_id: String,
+        version: i64,
+        user_id: String,
+        acknowledged_at: i64,
+    }
+}
+
+table_row! {
+    /// A row of `document_settings`: the roles that may approve documents.
+    struct ApproversRow in "document_settings" {
+        org_id: String,
+        approver_roles: String,
+        updated_at: i64,
+    }
+}
+
+/// The roles that approve documents where the organisation chose none.
+pub const DEFAULT_APPROVER_ROLES: [Role; 2] = [Role::Owner, Role::Admin];
+
+fn roles_text(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn roles_from(column: &str, text: &str) -> Result<Vec<Role>> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| parsed(column, s))
+        .collect()
+}
+
+impl DocumentRow {
+    fn new(org: OrgId, d: &Document) -> Self {
+        let (retired_by_label, retired_at, retired_reason) = match &d.retired {
+            Some((by, at, reason)) => {
+                (Some(by.clone()), Some(at.as_micros()), Some(reason.clone()))
+            }
+            None => (None, None, None),
+        };
+        Self {
+            id: d.id.to_string(),
+            org_id: org.to_string(),
+            kind: d.kind.as_str().to_owned(),
+            title: d.title.clone(),
+            owner_id: d.settings.owner.map(|u| u.to_string()),
+            template: d.template.clone(),
+            review_months: i64::from(d.settings.review_months),
+            acknowledge_roles: roles_text(&d.settings.acknowledge_roles),
+            latest_version: d.latest,
+            latest_status: d.latest_status.as_str().to_owned(),
+            approved_version: d.approved,
+            next_review: d.next_review.map(|t| t.as_micros()),
+            retired_by_label,
+            retired_at,
+            retired_reason,
+            created_at: d.created_at.as_micros(),
+            updated_at: d.updated_at.as_micros(),
+        }
+    }
+
+    fn into_document(self) -> Result<Document> {
+        let retired = match self.retired_at {
+            Some(at) => Some((
+                self.retired_by_label.unwrap_or_default(),
+                Timestamp::from_micros(at),
+                self.retired_reason.unwrap_or_default(),
+            )),
+            None => None,
+        };
+        Ok(Document {
+            id: parsed("id", &self.id)?,
+            settings: DocumentSettings {
+                owner: opt_parsed("owner_id", self.owner_id.as_deref())?,
+                review_months: u32::try_from(self.review_months)
+                    .map_err(|e| StoreError::Corrupt(format!("column review_months: {e}")))?,
+                acknowledge_roles: roles_from("acknowledge_roles", &self.acknowledge_roles)?,
+            },
+            template: self.template,
+            title: self.title,
+            kind: parsed("kind", &self.kind)?,
+            latest: self.latest_version,
+            latest_status: parsed("latest_status", &self.latest_status)?,
+            approved: self.approved_version,
+            next_review: self.next_review.map(Timestamp::from_micros),
+            retired,
+            created_at: Timestamp::from_micros(self.created_at),
+            updated_at: Timestamp::from_micros(self.updated_at),
+        })
+    }
+}
+
+impl VersionRow {
+    fn new(org: OrgId, id: DocumentId, v: &DocumentVersion) -> Result<Self> {
+        let approval = v.approval.as_ref();
+        Ok(Self {
+            document_id: id.to_string(),
+            org_id: org.to_string(),
+            version: v.version,
+            kind: v.content.kind().as_str().to_owned(),
+            title: v.content.title.clone(),
+            body: v.content.body.clone(),
+            serves: serde_json::to_string(&v.content.serves)
+                .map_err(|e| StoreError::Corrupt(format!("document serves: {e}")))?,
+            status: v.status.as_str().to_owned(),
+            author_id: v.author.map(|u| u.to_string()),
+            author_label: v.author_label.clone(),
+            saved_at: v.saved_at.as_micros(),
+            submitted_by_label: v.submitted.as_ref().map(|(by, _)| by.clone()),
+            submitted_at: v.submitted.as_ref().map(|(_, at)| at.as_micros()),
+            approved_by: approval.and_then(|a| a.by.map(|u| u.to_string())),
+            approved_by_label: approval.map(|a| a.by_label.clone()),
+            approved_at: approval.map(|a| a.at.as_micros()),
+            approval_comment: approval.map(|a| a.comment.clone()),
+            sha256: v.sha256.clone(),
+        })
+    }
+
+    fn into_version(self) -> Result<DocumentVersion> {
+        let serves: Vec<Target> = serde_json::from_str(&self.serves)
+            .map_err(|e| StoreError::Corrupt(format!("column serves: {e}")))?;
+        let approval = match self.approved_at {
+            Some(at) => Some(DocumentApproval {
+                by: opt_parsed("approved_by", self.approved_by.as_deref())?,
+                by_label: self.approved_by_label.unwrap_or_default(),
+                at: Timestamp::from_micros(at),
+                comment: self.approval_comment.unwrap_or_default(),
+            }),
+            None => None,
+        };
+        Ok(DocumentVersion {
+            version: self.version,
+            content: DocumentContent {
+                kind: Some(parsed("kind", &self.kind)?),
+                title: self.title,
+                body: self.body,
+                serves,
+            },
+            status: parsed("status", &self.status)?,
+            author: opt_parsed("author_id", self.author_id.as_deref())?,
+            author_label: self.author_label,
+            saved_at: Timestamp::from_micros(self.saved_at),
+            submitted: match (self.submitted_by_label, self.submitted_at) {
+                (Some(by), Some(at)) => Some((by, Timestamp::from_micros(at))),
+                _ => None,
+            },
+            approval,
+            sha256: self.sha256,
+        })
+    }
+}
+
+/// Which documents a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentQuery {
+    pub kind: Option<DocumentKind>,
+    /// The document's status as a whole (retired, or its newest version's).
+    pub status: Option<DocumentStatus>,
+    /// Only those whose review date has passed at this instant.
+    pub overdue_at: Option<Timestamp>,
+    pub owner: Option<UserId>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// How many documents stand where, for the dashboard.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DocumentCounts {
+    /// Documents with a version in force, not retired.
+    pub in_force: i64,
+    /// Of those, the ones whose review date has passed.
+    pub review_overdue: i64,
+    /// Versions waiting for an approver.
+    pub in_review: i64,
+}
+
+impl Tx {
+    /// Stores a new document with its first version.
+    pub async fn insert_document(
+        &mut self,
+        org: OrgId,
+        d: &Document,
+        first: &DocumentVersion,
+    ) -> Result<()> {
+        self.insert(vec![DocumentRow::new(org, d)]).await?;
+        self.insert(vec![VersionRow::new(org, d.id, first)?]).await
+    }
+
+    /// Writes a document's row as `d` holds it.
+    pub async fn save_document(&mut self, org: OrgId, d: &Document) -> Result<()> {
+        let how = Update {
+            key: &["org_id", "id"],
+            keep: &["created_at", "template"],
+            expect: None,
+            unset: &[],
+            also: None,
+        };
+        match self.update(DocumentRow::new(org, d), how).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
+    /// Adds a version to a document.
+    pub async fn insert_document_version(
+        &mut self,
+        org: OrgId,
+        id: DocumentId,
+        v: &DocumentVersion,
+    ) -> Result<()> {
+        self.insert(vec![VersionRow::new(org, id, v)?]).await
+    }
+
+    /// Writes a stored version as `v` holds it. The database refuses any change to what an
+    /// approved version says.
+    pub async fn save_document_version(
+        &mut self,
+        org: OrgId,
+        id: DocumentId,
+        v: &DocumentVersion,
+    ) -> Result<()> {
+        let how = Update {
+            key: &["org_id", "document_id", "version"],
+            keep: &[],
+            expect: None,
+            unset: &[],
+            also: None,
+        };
+        match self.update(VersionRow::new(org, id, v)?, how).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
+    /// One document of `org`.
+    pub async fn document(&mut self, org: OrgId, id: DocumentId) -> Result<Option<Document>> {
+        let row = sqlx::query("SELECT * FROM documents WHERE org_id = $1 AND id = $2")
+            .bind(org.to_string())
+            .bind(id.to_string())
+            .fetch_optional(self.conn())
+            .await?;
+        row.map(|r| DocumentRow::from_row(&r)?.into_document())
+            .transpose()
+    }
+
+    /// Every version of a document, newest first.
+    pub async fn document_versions(
+        &mut self,
+        org: OrgId,
+        id: DocumentId,
+    ) -> Result<Vec<DocumentVersion>> {
+        let rows = sqlx::query(
+            "SELECT * FROM document_versions WHERE org_id = $1 AND document_id = $2 \
+             ORDER BY version DESC",
+        )
+        .bind(org.to_string())
+        .bind(id.to_string())
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| VersionRow::from_row(r)?.into_version())
+    }
+
+    /// One version of a document.
+    pub async fn document_version(
+        &mut self,
+        org: OrgId,
+        id: DocumentId,
+        version: i64,
+    ) -> Result<Option<DocumentVersion>> {
+        let row = sqlx::query(
+            "SELECT * FROM document_versions WHERE org_id = $1 AND document_id = $2 AND version = $3",
+        )
+        .bind(org.to_string())
+        .bind(id.to_string())
+        .bind(version)
+        .fetch_optional(self.conn())
+        .await?;
+        row.map(|r| VersionRow::from_row(&r)?.into_version())
+            .transpose()
+    }
+
+    /// One page of the organisation's documents, most recently changed first, with the total
+    /// that match.
+    pub async fn documents_page(
+        &mut self,
+        org: OrgId,
+        q: &DocumentQuery,
+    ) -> Result<(Vec<Document>, i64)> {
+        // Every condition binds its parameter whether it filters or not, so that the
+        // numbering never depends on which are given.
+        let mut conditions = vec!["org_id = $1".to_owned()];
+        conditions.push(match q.kind {
+            Some(_) => "kind = $2".into(),
+            None => "$2 = $2".into(),
+        });
+        conditions.push(match q.status {
+            Some(DocumentStatus::Retired) => "(retired_at IS NOT NULL AND $3 = $3)".into(),
+            Some(_) => "(retired_at IS NULL AND latest_status = $3)".into(),
+            None => "$3 = $3".into(),
+        });
+        conditions.push(match q.overdue_at {
+            Some(_) => {
+                "(retired_at IS NULL AND approved_version IS NOT NULL AND next_review < $4)".into()
+            }
+            None => "$4 = $4".into(),
+        });
+        conditions.push(match q.owner {
+            Some(_) => "owner_id = $5".into(),
+            None => "$5 = $5".into(),
+        });
+        let filter = conditions.join(" AND ");
+        let bind = |sql: String| {
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(org.to_string())
+                .bind(q.kind.map(|k| k.as_str()).unwrap_or_default())
+                .bind(q.status.map(|s| s.as_str()).unwrap_or_default())
+                .bind(q.overdue_at.map(|t| t.as_micros()).unwrap_or_default())
+                .bind(q.owner.map(|u| u.to_string()).unwrap_or_default())
+        };
+        let total = bind(format!(
+            "SELECT COUNT(*) AS n FROM documents WHERE {filter}"
+        ))
+        .fetch_one(self.conn())
+        .await?
+        .int("n")?;
+        let rows = bind(format!(
+            "SELECT * FROM documents WHERE {filter} ORDER BY updated_at DESC, id LIMIT $6 OFFSET $7"
+        ))
+        .bind(q.limit)
+        .bind(q.offset)
+        .fetch_all(self.conn())
+        .await?;
+        let list = map_rows(rows, |r| DocumentRow::from_row(r)?.into_document())?;
+        Ok((list, total))
+    }
+
+    /// The versions in force of every document of `org` not retired: what the clause
+    /// coverage counts.
+    pub async fn documents_in_force(
+        &mut self,
+        org: OrgId,
+    ) -> Result<Vec<(Document, DocumentVersion)>> {
+        let rows = sqlx::query(
+            "SELECT * FROM documents WHERE org_id = $1 AND retired_at IS NULL \
+             AND approved_version IS NOT NULL ORDER BY title, id",
+        )
+        .bind(org.to_string())
+        .fetch_all(self.conn())
+        .await?;
+        let documents = map_rows(rows, |r| DocumentRow::from_row(r)?.into_document())?;
+        let rows = sqlx::query(
+            "SELECT v.* FROM document_versions v JOIN documents d \
+             ON d.id = v.document_id AND d.approved_version = v.version \
+             WHERE d.org_id = $1 AND d.retired_at IS NULL",
+        )
+        .bind(org.to_string())
+        .fetch_all(self.conn())
+        .await?;
+        let mut versions: std::collections::HashMap<String, DocumentVersion> = rows
+            .iter()
+            .map(|r| {
+                let row = VersionRow::from_row(r)?;
+                Ok((row.document_id.clone(), row.into_version()?))
+            })
+            .collect::<Result<_>>()?;
+        Ok(documents
+            .into_iter()
+            .filter_map(|d| versions.remove(&d.id.to_string()).map(|v| (d, v)))
+            .collect())
+    }
+
+    /// How many documents are in force, overdue for review at `now`, and waiting for approval.
+    pub async fn document_counts(&mut self, org: OrgId, now: Timestamp) -> Result<DocumentCounts> {
+        let row = sqlx::query(
+            "SELECT \
+             COALESCE(SUM(CASE WHEN approved_version IS NOT NULL THEN 1 ELSE 0 END), 0) AS in_force, \
+             COALESCE(SUM(CASE WHEN approved_version IS NOT NULL AND next_review < $2 THEN 1 ELSE 0 END), 0) AS overdue, \
+             COALESCE(SUM(CASE WHEN latest_status = 'in_review' THEN 1 ELSE 0 END), 0) AS in_review \
+             FROM documents WHERE org_id = $1 AND retired_at IS NULL",
+        )
+        .bind(org.to_string())
+        .bind(now.as_micros())
+        .fetch_one(self.conn())
+        .await?;
+        Ok(DocumentCounts {
+            in_force: row.int("in_force")?,
+            review_overdue: row.int("overdue")?,
+            in_review: row.int("in_review")?,
+        })
+    }
+
+    /// Who confirmed reading `version` of a document, and when.
+    pub async fn document_acknowledgements(
+        &mut self,
+        org: OrgId,
+        id: DocumentId,
+        version: i64,
+    ) -> Result<Vec<(UserId, Timestamp)>> {
+        let rows = sqlx::query(
+            "SELECT * FROM document_acknowledgements WHERE org_id = $1 AND document_id = $2 \
+             AND version = $3 ORDER BY acknowledged_at, user_id",
+        )
+        .bind(org.to_string())
+        .bind(id.to_string())
+        .bind(version)
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| {
+            let row = AcknowledgementRow::from_row(r)?;
+            Ok((
+                parsed("user_id", &row.user_id)?,
+                Timestamp::from_micros(row.acknowledged_at),
+            ))
+        })
+    }
+
+    /// Records that `user` read `version`; `false` when they had confirmed it already.
+    pub async fn acknowledge_document(
+        &mut self,
+        org: OrgId,
+        id: DocumentId,
+        version: i64,
+        user: UserId,
+        at: Timestamp,
+    ) -> Result<bool> {
+        let row = AcknowledgementRow {
+            document_id: id.to_string(),
+            org_id: org.to_string(),
+            version,
+            user_id: user.to_string(),
+            acknowledged_at: at.as_micros(),
+        };
+        self.insert_unless_taken(row, &["document_id", "version", "user_id"])
+            .await
+    }
+
+    /// The roles that may approve documents in `org`.
+    pub async fn document_approver_roles(&mut self, org: OrgId) -> Result<Vec<Role>> {
+        let row = sqlx::query("SELECT * FROM document_settings WHERE org_id = $1")
+            .bind(org.to_string())
+            .fetch_optional(self.conn())
+            .await?;
+        match row {
+            Some(r) => roles_from(
+                "approver_roles",
+                &ApproversRow::from_row(&r)?.approver_roles,
+            ),
+            None => Ok(DEFAULT_APPROVER_ROLES.to_vec()),
+        }
+    }
+
+    /// Sets the roles that may approve documents in `org`.
+    pub async fn set_document_approver_roles(
+        &mut self,
+        org: OrgId,
+        roles: &[Role],
+        at: Timestamp,
+    ) -> Result<()> {
+        let row = ApproversRow {
+            org_id: org.to_string(),
+            approver_roles: roles_text(roles),
+            updated_at: at.as_micros(),
+        };
+        self.upsert(row, &["org_id"]).await
+    }
+}
