@@ -1,6 +1,7 @@
 //! What the demo organisation holds, so that a first look at aims shows a management system
 //! in use rather than empty pages: colleagues who own things, a few AI systems of different
-//! EU AI Act classes with their components and classifications, risks on an agreed method.
+//! EU AI Act classes with their components and classifications, risks on an agreed method,
+//! and documents at every stage of approval.
 
 use aims_domain::account::User;
 use aims_domain::eu_ai_act::Answers;
@@ -212,7 +213,14 @@ impl App {
                 self.classify_ai_system(&actor, created.id, answers).await?;
             }
         }
-        self.seed_demo_register(&actor, &created_ids, &people).await
+        self.seed_demo_register(&actor, &created_ids, &people)
+            .await?;
+        self.seed_demo_documents(
+            org,
+            (people[1], "tomas.ortega@example.org"),
+            (people[0], "maria.schmidt@example.org"),
+        )
+        .await
     }
 
     /// The demo's colleagues, who own its systems, risks and controls: members without a

@@ -346,6 +346,26 @@ impl App {
         Ok(roles)
     }
 
+    /// Whether `actor` holds a role that approves documents (or, with `editors_too`, may edit
+    /// content): for interfaces that check it before they read a request's input. The use
+    /// case checks it again under its lock.
+    pub async fn authorize_document_step(&self, actor: &Actor, editors_too: bool) -> Result<()> {
+        actor.require(Permission::ReadOrganisation)?;
+        if editors_too && actor.require(Permission::EditContent).is_ok() {
+            return Ok(());
+        }
+        let mut tx = self.store.read().await?;
+        if tx
+            .document_approver_roles(actor.org)
+            .await?
+            .contains(&actor.role)
+        {
+            Ok(())
+        } else {
+            Err(Denied(Permission::ApproveContent).into())
+        }
+    }
+
     /// Sends a version in review back to draft with a comment (editors, and approvers).
     pub async fn return_document(
         &self,

@@ -15,6 +15,8 @@ mod clock;
 mod credentials;
 mod custom_frameworks;
 mod demo;
+mod demo_documents;
+mod document_table;
 mod documents;
 mod error;
 mod evidence;

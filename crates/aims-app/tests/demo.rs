@@ -97,6 +97,46 @@ async fn the_demo_organisation_holds_classified_systems_once() {
     );
     assert_eq!(readiness.coverage, groups);
     assert_eq!(app.soa_versions(&actor).await.unwrap().len(), 1);
+    // Documents at every stage: the policy, scope and risk process in force (the policy with
+    // a revision in review), one process in review, the objectives in draft.
+    assert_eq!(
+        (
+            readiness.documents.in_force,
+            readiness.documents.in_review,
+            readiness.documents.review_overdue
+        ),
+        (3, 2, 0)
+    );
+    let documented: Vec<&str> = readiness
+        .clauses
+        .iter()
+        .flat_map(|c| c.documented.iter().map(String::as_str))
+        .collect();
+    assert_eq!(documented, vec!["4.3", "5.2", "6.1.2"]);
+    let (documents, total) = app
+        .document_list(&actor, &Default::default(), 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(total, 5);
+    let policy = documents
+        .iter()
+        .find(|d| d.template.as_deref() == Some("ai-policy"))
+        .unwrap();
+    let policy = app.document(&actor, policy.id).await.unwrap();
+    assert_eq!(
+        (policy.document.latest, policy.document.approved),
+        (2, Some(1))
+    );
+    assert_eq!(
+        policy
+            .acknowledgements
+            .iter()
+            .filter(|a| a.at.is_some())
+            .count(),
+        1,
+        "Maria read it: {:?}",
+        policy.acknowledgements
+    );
     let report = app.verify_chain(first.org).await.unwrap();
     assert!(report.broken.is_none(), "{report:?}");
 }
