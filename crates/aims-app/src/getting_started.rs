@@ -47,6 +47,12 @@ impl GettingStarted {
             .find(|(class, _)| class == "unclassified")
             .map_or(0, |(_, n)| *n);
         let has_systems = readiness.systems > 0;
+        let documented = |id: &str| {
+            readiness
+                .clauses
+                .iter()
+                .any(|c| c.documented.iter().any(|d| d == id))
+        };
         let mut steps = vec![
             Step {
                 title: "Bring in the people",
@@ -54,6 +60,13 @@ impl GettingStarted {
                 done: members > 1,
                 href: "/members",
                 action: "Invite members",
+            },
+            Step {
+                title: "Set the scope and the AI policy",
+                why: "What the management system covers and what the organisation commits to, approved by a second person (clauses 4.3 and 5.2); starter templates help.",
+                done: documented("4.3") && documented("5.2"),
+                href: "/documents/templates",
+                action: "Start from a template",
             },
             Step {
                 title: "Record your AI systems",
@@ -143,6 +156,7 @@ mod tests {
             overdue_risk_reviews: 0,
             coverage: Vec::new(),
             clauses: Vec::new(),
+            documents: Default::default(),
         }
     }
 
@@ -159,11 +173,13 @@ mod tests {
         r.systems = 3;
         r.by_class = vec![("high_risk".into(), 2), ("unclassified".into(), 1)];
         let path = GettingStarted::from_records(&r, Default::default(), 2);
-        assert_eq!(path.done(), 2);
-        assert_eq!(
-            path.next().map(|s| s.title),
-            Some("Classify each system under the EU AI Act")
-        );
+        assert_eq!(path.done(), 2, "people and systems");
+        let classify = path
+            .steps
+            .iter()
+            .find(|s| s.title == "Classify each system under the EU AI Act")
+            .unwrap();
+        assert!(!classify.done);
     }
 
     #[test]
@@ -180,6 +196,18 @@ mod tests {
             soa_version: true,
             approved_soa_version: true,
         };
+        let path = GettingStarted::from_records(&r, all, 2);
+        assert_eq!(
+            path.next().map(|s| s.title),
+            Some("Set the scope and the AI policy")
+        );
+        r.clauses = ["4.3", "5.2"]
+            .iter()
+            .map(|id| crate::ClauseCoverage {
+                documented: vec![(*id).to_owned()],
+                ..Default::default()
+            })
+            .collect();
         let path = GettingStarted::from_records(&r, all, 2);
         assert_eq!(path.done(), path.steps.len());
         r.evidence_expired = 1;

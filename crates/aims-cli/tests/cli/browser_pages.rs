@@ -105,7 +105,7 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
     browser.fill("#email", "ada@acme.example").await;
     browser.fill("#password", password).await;
     browser.follow("main form button[type=submit]").await;
-    assert!(browser.text("#guide-title").await.contains("0 of 8"));
+    assert!(browser.text("#guide-title").await.contains("0 of 9"));
     checks.page(&browser, "overview, empty").await;
     checks.shot(&browser, "desktop-overview-empty").await;
     for (path, says) in [
