@@ -12,6 +12,12 @@ mod auth;
 mod charts;
 mod classification;
 mod dashboard_charts;
+mod document_diff;
+mod document_edit;
+mod document_form;
+mod document_page;
+mod document_steps;
+mod documents;
 mod evidence;
 mod evidence_targets;
 mod extract;
@@ -173,6 +179,36 @@ pub fn routes() -> Router<WebState> {
             post(evidence::add_evidence)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
+        .route(
+            "/documents",
+            get(documents::list).post(document_edit::create),
+        )
+        .route("/documents/export.csv", get(documents::export))
+        .route("/documents/export.xlsx", get(documents::export))
+        .route("/documents/new", get(document_edit::new_page))
+        .route(
+            "/documents/templates",
+            get(documents::templates_page).post(documents::use_template),
+        )
+        .route(
+            "/documents/{id}",
+            get(document_page::document_page).post(document_edit::save),
+        )
+        .route("/documents/{id}/edit", get(document_edit::edit_page))
+        .route(
+            "/documents/{id}/versions/{version}",
+            get(document_page::version_page),
+        )
+        .route("/documents/{id}/diff", get(document_diff::diff_page))
+        .route("/documents/{id}/submit", post(document_steps::submit))
+        .route("/documents/{id}/approve", post(document_steps::approve))
+        .route("/documents/{id}/return", post(document_steps::send_back))
+        .route("/documents/{id}/retire", post(document_steps::retire))
+        .route(
+            "/documents/{id}/acknowledge",
+            post(document_steps::acknowledge),
+        )
+        .route("/settings/document-approvers", post(org::set_approvers))
         .route("/evidence", get(evidence::evidence_register))
         .route("/evidence/export.csv", get(evidence::export))
         .route("/evidence/export.xlsx", get(evidence::export))

@@ -16,7 +16,7 @@ pub fn page_behind(path: &str) -> String {
         }
         ["frameworks", ..] => "/frameworks".to_owned(),
         [
-            section @ ("risks" | "systems" | "impact-assessments"),
+            section @ ("risks" | "systems" | "impact-assessments" | "documents"),
             id,
             ..,
         ] => {
@@ -66,6 +66,9 @@ mod tests {
                 "/impact-assessments/0190",
             ),
             ("/account/password", "/account"),
+            ("/documents/0190/approve", "/documents/0190"),
+            ("/documents/0190/acknowledge", "/documents/0190"),
+            ("/settings/document-approvers", "/settings"),
             ("/components/0190/remove", "/systems"),
             ("/switch-org", "/"),
         ] {

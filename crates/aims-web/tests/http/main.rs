@@ -6,6 +6,7 @@
 mod assessments;
 mod boundary;
 mod custom_frameworks;
+mod documents_pages;
 mod evidence;
 mod exports;
 mod frameworks;
