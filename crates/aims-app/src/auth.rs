@@ -57,7 +57,7 @@ impl SessionContext {
     }
 }
 
-fn account_subject(email: &str) -> String {
+pub(crate) fn account_subject(email: &str) -> String {
     // Hashed so that the table of failures holds no email addresses.
     format!(
         "account:{}",
@@ -65,19 +65,22 @@ fn account_subject(email: &str) -> String {
     )
 }
 
-fn address_subject(address: &str) -> String {
+pub(crate) fn address_subject(address: &str) -> String {
     format!("address:{address}")
 }
 
 /// The organisations of `user`, in the order their locks are taken when one change is
 /// recorded in several (by id): two such changes then never wait on each other crosswise.
-async fn orgs_in_lock_order(tx: &mut Tx, user: aims_domain::UserId) -> Result<Vec<OrgId>> {
+pub(crate) async fn orgs_in_lock_order(
+    tx: &mut Tx,
+    user: aims_domain::UserId,
+) -> Result<Vec<OrgId>> {
     let mut orgs: Vec<OrgId> = tx.orgs_of(user).await?.iter().map(|m| m.org).collect();
     orgs.sort_unstable();
     Ok(orgs)
 }
 
-fn trimmed(text: &str, max: usize) -> String {
+pub(crate) fn trimmed(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
@@ -146,7 +149,7 @@ impl App {
 
     /// Counts one password check against each subject, or refuses it as throttled when
     /// one of them has met its limit; answers the attempt's id.
-    async fn claim_attempt(&self, subjects: &[(&str, i64)]) -> Result<String> {
+    pub(crate) async fn claim_attempt(&self, subjects: &[(&str, i64)]) -> Result<String> {
         let attempt = uuid::Uuid::now_v7().to_string();
         let mut tx = self.store.write().await?;
         let now = self.now();

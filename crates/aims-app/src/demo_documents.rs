@@ -59,6 +59,7 @@ impl App {
                 let mut input = DocumentInput {
                     content: record.versions[0].content.clone(),
                     settings: record.document.settings.clone(),
+                    revision: None,
                 };
                 input.settings.acknowledge_roles = vec![Role::Admin, Role::Editor, Role::Auditor];
                 doc = self.save_document(&author_actor, doc.id, 1, input).await?;
@@ -86,6 +87,7 @@ impl App {
                 let input = DocumentInput {
                     content,
                     settings: record.document.settings,
+                    revision: None,
                 };
                 self.save_document(&author_actor, doc.id, 1, input).await?;
                 self.submit_document(&author_actor, doc.id, 2).await?;

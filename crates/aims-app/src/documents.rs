@@ -8,6 +8,7 @@ use aims_domain::document::{
     DocumentSettings, DocumentStatus, DocumentVersion, templates,
 };
 use aims_domain::evidence::{Target, TargetKind};
+use aims_domain::work::NotificationKind;
 use aims_domain::{
     Actor, ActorKind, Denied, DocumentId, Permission, Role, UserId, ValidationError,
 };
@@ -26,6 +27,10 @@ pub struct DocumentInput {
     pub content: DocumentContent,
     #[serde(flatten)]
     pub settings: DocumentSettings,
+    /// For a change: the document's revision the edit started from, so that an edit of a
+    /// draft someone else saved meanwhile is refused rather than silently overwriting it.
+    #[serde(default)]
+    pub revision: Option<i64>,
 }
 
 /// A document with everything its page shows.
@@ -61,6 +66,11 @@ pub struct DocumentFilter {
     /// Only those whose review date has passed.
     pub overdue: bool,
     pub owner: Option<UserId>,
+}
+
+/// The page of a document, where its notifications lead.
+fn link(id: DocumentId) -> String {
+    format!("/documents/{id}")
 }
 
 fn conflict(message: impl Into<String>) -> AppError {
@@ -142,6 +152,7 @@ impl App {
                 owner,
                 ..Default::default()
             },
+            revision: None,
         };
         self.create_document_as(actor, input, Some(template.key))
             .await
@@ -169,6 +180,7 @@ impl App {
                 retired: None,
                 created_at: now,
                 updated_at: now,
+                revision: 1,
             };
             let first = DocumentVersion {
                 version: 1,
@@ -186,6 +198,15 @@ impl App {
                 AuditAction::DocumentCreated,
                 document.id,
                 json!({"title": document.title, "kind": document.kind, "template": template}),
+            )
+            .await?;
+            self.notify(
+                c,
+                actor,
+                document.settings.owner,
+                NotificationKind::Assigned,
+                &format!("You own the document {}", document.title),
+                &link(document.id),
             )
             .await?;
             Ok(document)
@@ -223,6 +244,15 @@ impl App {
             let (mut document, versions) = Self::document_in(c, actor, id).await?;
             refuse_retired(&document)?;
             let latest = latest_is(&versions, base)?;
+            if let Some(revision) = input.revision
+                && revision != document.revision
+            {
+                return Err(conflict(format!(
+                    "someone changed the document meanwhile (revision {} now, your edit started \
+                     from {revision}); reload it and apply your change again",
+                    document.revision
+                )));
+            }
             let (content, settings) = self
                 .checked_input(c, actor, input, document.settings.owner)
                 .await?;
@@ -282,6 +312,17 @@ impl App {
                     document.next_review = Some(approved.at.plus_months(settings.review_months));
                 }
                 document.settings = settings;
+                if document.settings.owner != before.owner {
+                    self.notify(
+                        c,
+                        actor,
+                        document.settings.owner,
+                        NotificationKind::Assigned,
+                        &format!("You own the document {}", document.title),
+                        &link(id),
+                    )
+                    .await?;
+                }
                 c.record(
                     AuditAction::DocumentSettingsChanged,
                     id,
@@ -296,6 +337,7 @@ impl App {
                 .await?;
             }
             document.updated_at = now;
+            document.revision += 1;
             c.save_document(actor.org, &document).await?;
             Ok(document)
         })
@@ -325,11 +367,24 @@ impl App {
             c.save_document_version(actor.org, id, &latest).await?;
             document.latest_status = DocumentStatus::InReview;
             document.updated_at = c.now;
+            document.revision += 1;
             c.save_document(actor.org, &document).await?;
             c.record(
                 AuditAction::DocumentSubmitted,
                 id,
                 json!({"version": version}),
+            )
+            .await?;
+            let roles = c.document_approver_roles(actor.org).await?;
+            let approvers = Self::members_in_roles(c, actor, &roles).await?;
+            let others = approvers.into_iter().filter(|u| Some(*u) != latest.author);
+            self.notify(
+                c,
+                actor,
+                others,
+                NotificationKind::ApprovalWaiting,
+                &format!("{} version {version}", document.title),
+                &link(id),
             )
             .await?;
             Ok(document)
@@ -391,11 +446,21 @@ impl App {
             c.save_document_version(actor.org, id, &latest).await?;
             document.latest_status = DocumentStatus::Draft;
             document.updated_at = c.now;
+            document.revision += 1;
             c.save_document(actor.org, &document).await?;
             c.record(
                 AuditAction::DocumentReturned,
                 id,
                 json!({"version": version, "comment": comment}),
+            )
+            .await?;
+            self.notify(
+                c,
+                actor,
+                latest.author,
+                NotificationKind::Returned,
+                &format!("{} version {version}", document.title),
+                &link(id),
             )
             .await?;
             Ok(document)
@@ -452,11 +517,34 @@ impl App {
             document.latest_status = DocumentStatus::Approved;
             document.next_review = Some(now.plus_months(document.settings.review_months));
             document.updated_at = now;
+            document.revision += 1;
             c.save_document(actor.org, &document).await?;
             c.record(
                 AuditAction::DocumentApproved,
                 id,
                 json!({"version": version, "sha256": sha256, "comment": comment}),
+            )
+            .await?;
+            let title = format!("{} version {version}", document.title);
+            let told = latest.author.into_iter().chain(document.settings.owner);
+            self.notify(
+                c,
+                actor,
+                told,
+                NotificationKind::Approved,
+                &title,
+                &link(id),
+            )
+            .await?;
+            let readers =
+                Self::members_in_roles(c, actor, &document.settings.acknowledge_roles).await?;
+            self.notify(
+                c,
+                actor,
+                readers,
+                NotificationKind::AcknowledgementRequested,
+                &title,
+                &link(id),
             )
             .await?;
             Ok(document)
@@ -489,6 +577,7 @@ impl App {
             let now = c.now;
             document.retired = Some((actor.label.clone(), now, reason.clone()));
             document.updated_at = now;
+            document.revision += 1;
             c.save_document(actor.org, &document).await?;
             c.record(AuditAction::DocumentRetired, id, json!({"reason": reason}))
                 .await?;

@@ -21,16 +21,19 @@ const SIGN_EVERY_SECONDS: i64 = 60;
 /// The jobs aims knows how to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobKind {
-    /// Deletes expired sessions, used or expired setup tokens, old sign-in failures and
-    /// finished jobs; schedules its next run.
+    /// Deletes expired sessions, used or expired setup tokens and password reset links, old
+    /// sign-in failures and finished jobs; schedules its next run.
     PurgeExpired,
-    /// Records a reminder for evidence whose validity ends soon; schedules its next run.
+    /// Records a reminder for evidence whose validity ends soon and makes tasks for reviews
+    /// that fell due; schedules its next run.
     EvidenceReminders,
     /// Carries out a red-team run started from aims and records it against its system.
     RedTeamRun,
     /// Signs the audit chain heads that moved since their last checkpoint; schedules its
     /// next run.
     AuditCheckpoints,
+    /// Sends one email queued by a change (an invitation, a password reset link).
+    SendEmail,
 }
 
 impl JobKind {
@@ -41,6 +44,7 @@ impl JobKind {
             JobKind::EvidenceReminders => "evidence_reminders",
             JobKind::RedTeamRun => crate::redteam_jobs::JOB_KIND,
             JobKind::AuditCheckpoints => "audit_checkpoints",
+            JobKind::SendEmail => crate::mail::JOB_KIND,
         }
     }
 
@@ -50,6 +54,7 @@ impl JobKind {
             JobKind::EvidenceReminders,
             JobKind::RedTeamRun,
             JobKind::AuditCheckpoints,
+            JobKind::SendEmail,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -229,13 +234,19 @@ impl App {
             Some(JobKind::PurgeExpired) => self.purge_expired().await?,
             Some(JobKind::EvidenceReminders) => {
                 let recorded = self.remind_expiring_evidence().await?;
-                tracing::info!(recorded, "evidence expiry reminders");
+                let tasks = self.open_review_tasks().await?;
+                tracing::info!(
+                    recorded,
+                    tasks,
+                    "evidence expiry reminders and review tasks"
+                );
                 Some(recurring_job(
                     JobKind::EvidenceReminders,
                     self.now().plus_seconds(REMIND_EVERY_SECONDS),
                 ))
             }
             Some(JobKind::RedTeamRun) => return self.run_redteam_job(job, stop).await,
+            Some(JobKind::SendEmail) => return self.run_email_job(job).await,
             Some(JobKind::AuditCheckpoints) => {
                 let signed = self.sign_audit_heads().await?;
                 if signed > 0 {
@@ -274,6 +285,7 @@ impl App {
         let mut tx = self.store.write().await?;
         let sessions = tx.purge_expired_sessions(now).await?;
         let setup = tx.purge_setup_tokens(now).await?;
+        let resets = tx.purge_password_resets(now).await?;
         let failures = tx
             .purge_sign_in_failures(now.plus_seconds(-crate::auth::FAILURE_WINDOW_SECONDS))
             .await?;
@@ -284,6 +296,7 @@ impl App {
         tracing::info!(
             sessions,
             setup_tokens = setup,
+            password_resets = resets,
             sign_in_failures = failures,
             jobs,
             files,

@@ -28,15 +28,21 @@ mod head_cache;
 mod impact;
 mod inventory;
 mod jobs;
+mod mail;
 mod members;
+mod my_work;
+mod notifications;
 mod orgs;
+mod password_reset;
 mod readiness;
 mod redteam;
 mod redteam_jobs;
+mod review_tasks;
 mod risks;
 mod search;
 mod setup;
 mod soa;
+mod tasks;
 mod tokens;
 mod workbook;
 
@@ -73,13 +79,18 @@ pub use getting_started::{GettingStarted, Step};
 pub use impact::AssessmentRecord;
 pub use inventory::{COUNT_CAP, MAX_OFFSET, MAX_PAGE, SystemFilter, SystemOverview, SystemPage};
 pub use jobs::{JobKind, Worker};
+pub use mail::{DEFAULT_SMTP_TIMEOUT, MailSettings, MailSettingsError, SmtpPassword, SmtpSecurity};
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
+pub use my_work::{DUE_SOON_DAYS, MY_WORK_ITEMS, MyWork};
+pub use notifications::{Inbox, MAX_NOTIFICATIONS};
+pub use password_reset::{RESET_LINK_MINUTES, RESET_REQUEST_LIMIT};
 pub use readiness::Readiness;
 pub use redteam::RedTeamUpload;
 pub use risks::{RiskFilter, RiskPage};
 pub use search::{Found, SearchHit, SearchResults};
 pub use setup::{DemoAccount, NewOrganisationOwner};
 pub use soa::{ControlUpdate, SoaReport};
+pub use tasks::{TaskFilter, TaskRecord};
 pub use tokens::{CreatedToken, NewApiToken};
 pub use workbook::xlsx as table_xlsx;
 
@@ -106,6 +117,8 @@ pub struct App {
     work_dir: Option<Arc<std::path::PathBuf>>,
     /// The keys that sign and check audit checkpoints.
     audit_keys: Arc<audit_signing::AuditKeys>,
+    /// The SMTP client; without one, mail is off.
+    mail: Option<mail::Mail>,
 }
 
 /// Days a session lasts from sign-in unless configured otherwise.
@@ -126,6 +139,7 @@ impl App {
             session_max_days: DEFAULT_SESSION_MAX_DAYS,
             work_dir: None,
             audit_keys: Arc::default(),
+            mail: None,
         }
     }
 

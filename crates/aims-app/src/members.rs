@@ -79,6 +79,21 @@ fn require_may_grant(actor: &Actor, role: Role) -> Result<()> {
     Ok(())
 }
 
+/// The email that carries an invitation's link to the invitee.
+fn invitation_email(invitation: &Invitation, org_name: &str, inviter: &str, link: &str) -> String {
+    format!(
+        "Hello,\n\n\
+         {inviter} invited you to join {org_name} in aims, its AI management system, as \
+         {role}: {summary}.\n\n\
+         To accept, open this link. It works once, until {expires}:\n\n\
+         {link}\n\n\
+         If you did not expect this invitation, ignore this email.\n",
+        role = invitation.role.label(),
+        summary = invitation.role.summary(),
+        expires = invitation.expires_at.human(),
+    )
+}
+
 impl App {
     /// The members of the actor's organisation.
     pub async fn members(&self, actor: &Actor) -> Result<Vec<Member>> {
@@ -123,6 +138,14 @@ impl App {
             let change = json!({"email": invitation.email.as_str(), "role": role.as_str()});
             c.record(AuditAction::InvitationCreated, invitation.id, change)
                 .await?;
+            // Sent when this change commits; the inviter is shown the link as well.
+            if let Some(link) = self.link(&format!("/invitations/{}", credential.secret)) {
+                let org_name = c.org(actor.org).await?.name;
+                let subject = format!("You are invited to join {org_name} on aims");
+                let body = invitation_email(&invitation, &org_name, &actor.label, &link);
+                self.queue_email(&mut c.tx, &invitation.email, &subject, &body)
+                    .await?;
+            }
             Ok((invitation, credential))
         })
         .await

@@ -148,7 +148,7 @@ async fn clause_coverage_counts_requirements_that_current_evidence_names() {
     assert_eq!((four.evidenced.len(), four.requirements.len()), (2, 4));
     assert_eq!(four.percent(), Some(50));
     assert_eq!(
-        four.without_evidence()
+        four.uncovered()
             .map(|(id, _)| id.as_str())
             .collect::<Vec<_>>(),
         ["4.1", "4.2"]

@@ -282,6 +282,17 @@ pub struct Settings {
     pub session_max_days: i64,
     /// Seconds requests in flight (and a background job) may take to finish at shutdown.
     pub shutdown_grace_seconds: u64,
+    /// The SMTP server that sends aims' email: `smtp://host:port` (STARTTLS required),
+    /// `smtps://host:port` (TLS) or `smtp+insecure://host:port` (no encryption, for a local
+    /// test server only). Without it, mail is off.
+    pub smtp_url: Option<String>,
+    /// The account aims signs in to the SMTP server with, if it needs one.
+    pub smtp_username: Option<String>,
+    /// That account's password. Read, never written back or shown: its `Debug` is redacted.
+    #[serde(skip_serializing)]
+    pub smtp_password: Option<aims_app::SmtpPassword>,
+    /// Who aims' email comes from: `aims@example.org` or `aims <aims@example.org>`.
+    pub mail_from: Option<String>,
 }
 
 impl Default for Settings {
@@ -299,6 +310,10 @@ impl Default for Settings {
             redteam_allowed_hosts: String::new(),
             session_max_days: aims_app::DEFAULT_SESSION_MAX_DAYS,
             shutdown_grace_seconds: 10,
+            smtp_url: None,
+            smtp_username: None,
+            smtp_password: None,
+            mail_from: None,
         }
     }
 }
@@ -351,6 +366,10 @@ impl Cli {
                 "redteam_allowed_hosts",
                 "session_max_days",
                 "shutdown_grace_seconds",
+                "smtp_url",
+                "smtp_username",
+                "smtp_password",
+                "mail_from",
             ]))
             .merge(Serialized::defaults(flags))
             .extract()
@@ -381,6 +400,34 @@ impl Settings {
                 self.data_dir.join("aims.db").display()
             )
         })
+    }
+
+    /// The mail settings, with links in emails starting with `public_url`; `None` (mail is
+    /// off) when no SMTP URL is set.
+    pub fn mail(&self, public_url: &str) -> anyhow::Result<Option<aims_app::MailSettings>> {
+        let Some(url) = self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let from = self
+            .mail_from
+            .as_deref()
+            .filter(|f| !f.trim().is_empty())
+            .context(
+                "AIMS_MAIL_FROM, the address aims sends email as, is needed with AIMS_SMTP_URL",
+            )?;
+        let settings = aims_app::MailSettings::new(url, from, public_url)?
+            .with_credentials(self.smtp_username.clone(), self.smtp_password.clone())?;
+        Ok(Some(settings))
+    }
+
+    /// Where people reach the service, for a process that listens nowhere (`aims worker`):
+    /// as configured, or the address `aims serve` listens on by these settings.
+    pub fn public_url_unbound(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+            .trim_end_matches('/')
+            .to_owned()
     }
 
     /// Where people reach the service: as configured, or the address it listens on.

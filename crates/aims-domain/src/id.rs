@@ -86,6 +86,12 @@ uuid_id! {
     RedTeamRunId,
     /// A document of the management system (a policy, a procedure, a plan...).
     DocumentId,
+    /// A task someone must do.
+    TaskId,
+    /// A comment on a task.
+    TaskCommentId,
+    /// A notification to one person.
+    NotificationId,
 }
 
 #[cfg(test)]

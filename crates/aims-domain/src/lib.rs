@@ -18,12 +18,13 @@ pub mod soa;
 pub mod table;
 pub mod time;
 pub mod validation;
+pub mod work;
 
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
     AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, DocumentId, EvidenceId,
-    ImpactAssessmentId, InvitationId, JobId, OrgId, RedTeamRunId, RiskId, SessionId, SetupTokenId,
-    UserId,
+    ImpactAssessmentId, InvitationId, JobId, NotificationId, OrgId, RedTeamRunId, RiskId,
+    SessionId, SetupTokenId, TaskCommentId, TaskId, UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;

@@ -20,7 +20,10 @@ CREATE TABLE documents (
     retired_at BIGINT,
     retired_reason TEXT,
     created_at BIGINT NOT NULL,
-    updated_at BIGINT NOT NULL
+    updated_at BIGINT NOT NULL,
+    -- Counts changes to the document, so that two people editing one draft at once do not
+    -- overwrite each other unseen.
+    revision BIGINT NOT NULL
 );
 CREATE INDEX documents_by_update ON documents (org_id, updated_at);
 CREATE INDEX documents_by_review ON documents (org_id, next_review);

@@ -19,7 +19,9 @@ mod listing;
 mod match_counts;
 mod members;
 mod migrate;
+mod notifications;
 mod organisations;
+mod outbox;
 mod readiness;
 mod redteam;
 mod requirement_texts;
@@ -28,6 +30,7 @@ mod row;
 mod search;
 mod soa;
 mod table_row;
+mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tokens;
@@ -48,5 +51,7 @@ pub use requirement_texts::RequirementText;
 pub use risks::{RiskLevels, RiskQuery, RiskSort};
 pub use search::{NamedRecord, Register};
 pub use soa::{EvidenceCount, ObligationCount, OwnControl, SoaVersion};
+pub use tasks::TaskQuery;
+pub use tokens::PasswordReset;
 
 pub use tx::Tx;

@@ -167,6 +167,18 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0021_documents.sql"),
         postgres: Some(include_str!("../migrations/0021_documents.postgres.sql")),
     },
+    Migration {
+        version: 22,
+        name: "tasks_and_notifications",
+        sql: include_str!("../migrations/0022_tasks_and_notifications.sql"),
+        postgres: None,
+    },
+    Migration {
+        version: 23,
+        name: "password_resets",
+        sql: include_str!("../migrations/0023_password_resets.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

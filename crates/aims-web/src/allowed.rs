@@ -78,3 +78,42 @@ impl<P: Need> FromRequestParts<WebState> for PageAllowed<P> {
         Ok(PageAllowed(context, actor, PhantomData))
     }
 }
+
+/// What a document lifecycle route needs beyond a permission: a role the organisation chose
+/// to approve documents, or (to send a version back) that or the right to edit.
+pub trait DocumentStep: Send + Sync {
+    /// Whether a caller who may edit content also qualifies.
+    const EDITORS_TOO: bool;
+}
+
+/// Approve or retire a document.
+pub struct ApproveDocument;
+impl DocumentStep for ApproveDocument {
+    const EDITORS_TOO: bool = false;
+}
+
+/// Send a document in review back to draft.
+pub struct ReturnDocument;
+impl DocumentStep for ReturnDocument {
+    const EDITORS_TOO: bool = true;
+}
+
+/// The actor of an API request that takes a document lifecycle step `S`, checked against the
+/// organisation's approver roles before the body is read.
+pub struct DocumentAllowed<S>(pub Actor, pub PhantomData<S>);
+
+impl<S: DocumentStep> FromRequestParts<WebState> for DocumentAllowed<S> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let ApiActor(actor) = ApiActor::from_request_parts(parts, state).await?;
+        state
+            .app
+            .authorize_document_step(&actor, S::EDITORS_TOO)
+            .await?;
+        Ok(DocumentAllowed(actor, PhantomData))
+    }
+}

@@ -36,6 +36,7 @@ fn input(title: &str, body: &str) -> DocumentInput {
             }],
         },
         settings: DocumentSettings::default(),
+        revision: None,
     }
 }
 
@@ -81,6 +82,26 @@ async fn a_document_is_approved_by_another_person_and_then_never_changes(store: 
     first.settings.acknowledge_roles = vec![Role::Editor, Role::Viewer];
     let doc = app.create_document(&editor, first.clone()).await.unwrap();
     assert_eq!((doc.latest, doc.status()), (1, DocumentStatus::Draft));
+
+    // Two people editing the same draft: the second save, started from the same revision,
+    // is refused rather than silently overwriting the first.
+    let mut mine = first.clone();
+    mine.content.body.push_str("\nMine.");
+    mine.revision = Some(doc.revision);
+    let mut theirs = first.clone();
+    theirs.content.body.push_str("\nTheirs.");
+    theirs.revision = Some(doc.revision);
+    app.save_document(&editor, doc.id, 1, mine).await.unwrap();
+    let err = app
+        .save_document(&owner, doc.id, 1, theirs)
+        .await
+        .unwrap_err();
+    assert!(conflict(&err).contains("meanwhile"), "{err:?}");
+    let back = app
+        .save_document(&editor, doc.id, 1, first.clone())
+        .await
+        .unwrap();
+    assert_eq!(back.revision, doc.revision + 2);
 
     // Only a draft goes to review, only the latest version, and only one in review is approved.
     let err = app
@@ -264,6 +285,8 @@ async fn a_document_is_approved_by_another_person_and_then_never_changes(store: 
         document_events,
         vec![
             "document.created",
+            "document.saved",
+            "document.saved",
             "document.submitted",
             "document.created",
             "document.submitted",

@@ -67,6 +67,7 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
     let address = listener.local_addr()?;
     // Without a configured public address, links point where we actually listen.
     let public_url = settings.public_url(address);
+    let app = with_mail(app, settings, &public_url)?;
     if args.demo {
         let password = demo_password(settings)?;
         let demo = app
@@ -124,6 +125,7 @@ pub async fn serve(args: ServeArgs, settings: &Settings) -> anyhow::Result<ExitC
 /// `aims worker`: background jobs only.
 pub async fn worker(settings: &Settings) -> anyhow::Result<ExitCode> {
     let app: App = open_to_run_jobs(settings, false).await?;
+    let app = with_mail(app, settings, &settings.public_url_unbound())?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let id = format!("worker-{}", std::process::id());
     tracing::info!(worker = %id, "worker started");
@@ -133,6 +135,27 @@ pub async fn worker(settings: &Settings) -> anyhow::Result<ExitCode> {
     stop_worker(running, settings).await;
     close_store(&app, settings).await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The application sending email as the settings say, with links to `public_url`; says in
+/// the log whether mail is on, and through which server (never with the password).
+fn with_mail(app: App, settings: &Settings, public_url: &str) -> anyhow::Result<App> {
+    match settings
+        .mail(public_url)
+        .context("reading the mail settings")?
+    {
+        Some(mail) => {
+            tracing::info!(server = %mail.describe(), "mail is on");
+            Ok(app.with_mail(mail).context("setting up mail")?)
+        }
+        None => {
+            tracing::info!(
+                "mail is off: set AIMS_SMTP_URL and AIMS_MAIL_FROM to email invitations and \
+                 password reset links"
+            );
+            Ok(app)
+        }
+    }
 }
 
 /// Waits for the worker to put down its job (a red-team run hands its lease back to the

@@ -314,6 +314,49 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
         json!("not an address")
     );
     checks.page(&browser, "members refused").await;
+    // Documented information: the AI policy from its template, sent for review; its author
+    // is told why they cannot approve it themselves (four eyes).
+    browser.go(&server.url("/documents/templates")).await;
+    checks.page(&browser, "document templates").await;
+    browser
+        .follow("button[name=template][value='ai-policy']")
+        .await;
+    assert!(browser.text("main h1").await.contains("AI policy"));
+    checks.page(&browser, "document draft").await;
+    checks.shot(&browser, "desktop-document-draft").await;
+    browser.go(&format!("{}/edit", browser.url().await)).await;
+    checks.page(&browser, "document form").await;
+    browser.follow("main form button[type=submit]").await;
+    browser
+        .follow("form[action$='/submit'] button[type=submit]")
+        .await;
+    assert!(
+        browser.text("main").await.contains("four eyes"),
+        "the author is told why they may not approve"
+    );
+    checks.page(&browser, "document in review").await;
+    checks.shot(&browser, "desktop-document-in-review").await;
+    browser.go(&server.url("/")).await;
+    assert!(
+        !steps_done(&browser)
+            .await
+            .iter()
+            .any(|s| s == "Set the scope and the AI policy"),
+        "a policy in review is not in force"
+    );
+    // Work routing: a task for oneself, found under My work and in the notifications.
+    browser.go(&server.url("/tasks/new")).await;
+    checks.page(&browser, "task form").await;
+    for (path, name) in [
+        ("/documents", "documents"),
+        ("/my-work", "my-work"),
+        ("/tasks", "tasks"),
+        ("/notifications", "notifications"),
+    ] {
+        browser.go(&server.url(path)).await;
+        checks.page(&browser, path).await;
+        checks.shot(&browser, &format!("desktop-{name}")).await;
+    }
     for (path, name) in [
         ("/audit", "audit"),
         ("/evidence", "evidence"),
@@ -335,6 +378,8 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
         ("/soa", "soa"),
         ("/systems", "systems"),
         ("/audit", "audit"),
+        ("/documents", "documents"),
+        ("/my-work", "my-work"),
     ] {
         phone.go(&server.url(path)).await;
         assert!(

@@ -8,6 +8,7 @@ mod browser;
 mod browser_pages;
 mod catalog;
 mod data;
+mod mail;
 mod process;
 mod redteam;
 mod secrets;

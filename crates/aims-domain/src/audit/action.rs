@@ -4,7 +4,10 @@
 crate::choice! {
     /// What happened, stored as `object.verb`.
     pub enum AuditAction ("action") {
+        AccountEmailPreferenceChanged = "account.email_preference_changed": "Email preference changed",
         AccountPasswordChanged = "account.password_changed": "Password changed",
+        AccountPasswordReset = "account.password_reset": "Password reset by email link",
+        AccountPasswordResetRequested = "account.password_reset_requested": "Password reset requested",
         AccountSignInFailed = "account.sign_in_failed": "Sign-in failed",
         AiSystemClassified = "ai_system.classified": "AI system classified",
         AiSystemCreated = "ai_system.created": "AI system created",
@@ -59,6 +62,9 @@ crate::choice! {
         SessionStarted = "session.started": "Signed in",
         SoaApproved = "soa.approved": "SoA approved",
         SoaGenerated = "soa.generated": "SoA generated",
+        TaskCommented = "task.commented": "Task commented on",
+        TaskCreated = "task.created": "Task created",
+        TaskUpdated = "task.updated": "Task updated",
         TokenCreated = "token.created": "API token created",
         TokenRevoked = "token.revoked": "API token revoked",
     }
@@ -69,7 +75,10 @@ impl AuditAction {
     pub const fn object_type(self) -> &'static str {
         use AuditAction::*;
         match self {
-            AccountPasswordChanged | AccountSignInFailed => "account",
+            AccountPasswordReset | AccountPasswordResetRequested => "account",
+            AccountEmailPreferenceChanged | AccountPasswordChanged | AccountSignInFailed => {
+                "account"
+            }
             AiSystemClassified
             | AiSystemCreated
             | AiSystemDeleted
@@ -105,6 +114,7 @@ impl AuditAction {
             RiskAccepted | RiskCreated | RiskDeleted | RiskUpdated => "risk",
             SessionEnded | SessionRevoked | SessionStarted => "session",
             SoaApproved | SoaGenerated => "soa",
+            TaskCommented | TaskCreated | TaskUpdated => "task",
             TokenCreated | TokenRevoked => "token",
         }
     }

@@ -184,6 +184,8 @@ pub struct Document {
     pub retired: Option<(String, Timestamp, String)>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Counts changes, so that an edit started from an older state is refused.
+    pub revision: i64,
 }
 
 impl Document {

@@ -161,4 +161,23 @@ impl Tx {
         let inherent = out.pop().unwrap_or_default();
         Ok((inherent, residual))
     }
+
+    /// Open risks of every organisation, owned by someone, whose review date passed before
+    /// `now`, the longest overdue first, at most `limit` (without their systems and
+    /// controls): what review tasks are made for.
+    pub async fn risk_reviews_due(
+        &mut self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(OrgId, Risk)>> {
+        let rows = sqlx::query(
+            "SELECT * FROM risks WHERE review_due < $1 AND status <> 'closed' \
+             AND owner_id IS NOT NULL ORDER BY review_due, id LIMIT $2",
+        )
+        .bind(now.as_micros())
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| Ok((r.parsed("org_id")?, read(r)?)))
+    }
 }

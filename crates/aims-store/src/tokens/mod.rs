@@ -1,5 +1,6 @@
 //! The ways in: API tokens and the one-time setup token here, browser sessions in
-//! `sessions`, and the count of failed sign-ins that throttles guessing in `sign_in`.
+//! `sessions`, the count of failed sign-ins that throttles guessing in `sign_in`, and the
+//! links that reset a forgotten password in `password_resets`.
 
 use aims_domain::account::ApiToken;
 use aims_domain::{ApiTokenId, OrgId, Role, SecretHash, SetupTokenId, Timestamp, UserId};
@@ -10,8 +11,11 @@ use crate::row::{RowExt, affected_one, map_rows, parsed};
 use crate::table_row::{TableRow, Update, columns_but, table_row};
 use crate::tx::Tx;
 
+mod password_resets;
 mod sessions;
 mod sign_in;
+
+pub use password_resets::PasswordReset;
 
 table_row! {
     /// A row of `api_tokens`: a token of one organisation, found by the hash of its secret.

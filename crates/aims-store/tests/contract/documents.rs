@@ -56,6 +56,7 @@ pub async fn documents_keep_versions_frozen_once_approved_per_organisation(store
         retired: None,
         created_at: at(1),
         updated_at: at(1),
+        revision: 1,
     };
     let first = draft(1, content("AI policy", "We commit."));
     let mut tx = store.write().await.unwrap();
@@ -75,7 +76,13 @@ pub async fn documents_keep_versions_frozen_once_approved_per_organisation(store
     document.approved = Some(1);
     document.latest_status = DocumentStatus::Approved;
     document.next_review = Some(at(2).plus_months(6));
+    document.revision = 2;
     tx.save_document(acme, &document).await.unwrap();
+    // A change made from revision 1 again is stale.
+    assert!(matches!(
+        tx.save_document(acme, &document).await,
+        Err(StoreError::Conflict(_))
+    ));
     // Another organisation reaches neither the row nor the version.
     assert!(matches!(
         tx.save_document(other, &document).await,
@@ -159,6 +166,7 @@ pub async fn documents_list_filter_count_and_acknowledge(store: Store) {
             retired: None,
             created_at: at(i as i64),
             updated_at: at(i as i64),
+            revision: 1,
         };
         tx.insert_document(acme, &d, &draft(1, content(&d.title, "x")))
             .await

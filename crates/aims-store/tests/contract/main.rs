@@ -15,6 +15,7 @@ mod inventory;
 mod jobs;
 mod match_counts;
 mod pages;
+mod password_resets;
 mod pool;
 mod readiness;
 mod risks;
@@ -24,6 +25,7 @@ mod soa;
 mod tallies;
 mod wal;
 mod ways_in;
+mod work;
 
 use aims_domain::account::{Email, Membership, Organisation, User};
 use aims_domain::{OrgId, Role, Timestamp, UserId};
@@ -61,6 +63,8 @@ contract! {
     ways_in::setup_tokens_work_once,
     ways_in::sign_in_failures_are_counted_in_a_window,
     ways_in::sign_in_attempts_racing_for_one_account_meet_its_limit,
+    password_resets::reset_links_work_once_until_they_expire,
+    password_resets::a_sent_emails_payload_is_emptied_and_its_kind_listed,
     audit::appends_form_one_verifiable_chain_per_organisation,
     audit::queries_filter_and_page,
     audit::concurrent_writers_leave_one_valid_chain,
@@ -76,6 +80,8 @@ contract! {
     evidence::evidence_is_found_by_what_it_supports_and_reminded_once,
     documents::documents_keep_versions_frozen_once_approved_per_organisation,
     documents::documents_list_filter_count_and_acknowledge,
+    work::tasks_are_listed_soonest_due_first_revised_and_made_once_per_reason,
+    work::notifications_are_a_persons_own_and_read_once,
     readiness::readiness_counts_are_scoped_and_follow_approvals,
     risks::risks_are_numbered_filtered_and_revised_per_organisation,
     risks::concurrent_writers_get_distinct_risk_numbers,

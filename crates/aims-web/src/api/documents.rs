@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Body, Id, Params};
-use crate::allowed::{Allowed, Edit, ManageOrganisation};
+use crate::allowed::{
+    Allowed, ApproveDocument, DocumentAllowed, Edit, ManageOrganisation, OwnAccount, ReturnDocument,
+};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
@@ -43,6 +45,9 @@ pub struct DocumentForm {
     pub acknowledge_roles: Vec<String>,
     /// For a change: the version the change starts from (the latest).
     pub version: Option<i64>,
+    /// For a change: the document's `revision` the change starts from; when given, a change
+    /// someone saved meanwhile (to the same draft too) makes this one fail with 409.
+    pub revision: Option<i64>,
 }
 
 impl DocumentForm {
@@ -75,6 +80,7 @@ impl DocumentForm {
                     })
                     .collect::<Result<_, _>>()?,
             },
+            revision: self.revision,
         })
     }
 }
@@ -154,13 +160,16 @@ pub struct DocumentView {
     pub retired_at: Option<String>,
     pub retired_reason: Option<String>,
     pub updated_at: String,
+    /// Counts changes; send it back with a change to have a concurrent one refused.
+    pub revision: i64,
     /// Newest first; only on a single document.
     pub versions: Vec<VersionView>,
     /// Only on a single document.
     pub acknowledgements: Vec<AcknowledgementView>,
 }
 
-fn view(d: Document, now: Timestamp) -> DocumentView {
+/// The API's view of a document, without its versions.
+pub fn view(d: Document, now: Timestamp) -> DocumentView {
     DocumentView {
         id: d.id.to_string(),
         kind: d.kind.as_str().into(),
@@ -182,6 +191,7 @@ fn view(d: Document, now: Timestamp) -> DocumentView {
         retired_at: d.retired.as_ref().map(|(_, at, _)| at.to_string()),
         retired_reason: d.retired.map(|(_, _, reason)| reason),
         updated_at: d.updated_at.to_string(),
+        revision: d.revision,
         versions: Vec::new(),
         acknowledgements: Vec::new(),
     }
@@ -444,7 +454,7 @@ pub async fn submit(
 ))]
 pub async fn send_back(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    DocumentAllowed(actor, _): DocumentAllowed<ReturnDocument>,
     Id(id): Id<DocumentId>,
     Body(form): Body<StepForm>,
 ) -> Result<Json<DocumentView>, ApiError> {
@@ -464,7 +474,7 @@ pub async fn send_back(
 ))]
 pub async fn approve(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    DocumentAllowed(actor, _): DocumentAllowed<ApproveDocument>,
     Id(id): Id<DocumentId>,
     Body(form): Body<StepForm>,
 ) -> Result<Json<DocumentView>, ApiError> {
@@ -490,7 +500,7 @@ pub struct RetireForm {
 ))]
 pub async fn retire(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    DocumentAllowed(actor, _): DocumentAllowed<ApproveDocument>,
     Id(id): Id<DocumentId>,
     Body(form): Body<RetireForm>,
 ) -> Result<Json<DocumentView>, ApiError> {
@@ -512,7 +522,7 @@ pub struct AcknowledgeForm {
 ))]
 pub async fn acknowledge(
     State(state): State<WebState>,
-    ApiActor(actor): ApiActor,
+    Allowed(actor, _): Allowed<OwnAccount>,
     Id(id): Id<DocumentId>,
     Body(form): Body<AcknowledgeForm>,
 ) -> Result<StatusCode, ApiError> {

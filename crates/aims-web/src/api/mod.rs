@@ -21,6 +21,7 @@ mod system_views;
 mod systems;
 mod tokens;
 mod views;
+mod work;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts};
@@ -43,22 +44,31 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> 
         request: axum::extract::Request,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        let is_json = request
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(is_json_media_type);
-        if !is_json {
-            return Err(ApiError::new(
-                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "send the body as application/json",
-            ));
-        }
+        let headers = request.headers().clone();
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
             .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
-        crate::boundary::parse_json("body", &bytes).map(Body)
+        read_body(&headers, &bytes).map(Body)
     }
+}
+
+/// Reads `bytes` sent with `headers` as a JSON body, as [`Body`] does: for a handler whose
+/// permission depends on the record, which it checks before it reads the body.
+pub fn read_body<T: serde::de::DeserializeOwned>(
+    headers: &axum::http::HeaderMap,
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    let is_json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(is_json_media_type);
+    if !is_json {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the body as application/json",
+        ));
+    }
+    crate::boundary::parse_json("body", bytes)
 }
 
 /// Whether a `Content-Type` names JSON: `application/json` or an `application/…+json` type.
@@ -172,6 +182,14 @@ fn documented() -> OpenApiRouter<WebState> {
         .routes(routes!(documents::templates_list))
         .routes(routes!(documents::from_template))
         .routes(routes!(documents::approvers, documents::set_approvers))
+        .routes(routes!(work::list, work::create))
+        .routes(routes!(work::show, work::update))
+        .routes(routes!(work::comment))
+        .routes(routes!(work::my_work))
+        .routes(routes!(work::notifications))
+        .routes(routes!(work::read_all))
+        .routes(routes!(work::read_one))
+        .routes(routes!(work::email_preference, work::set_email_preference))
         .routes(body_limit(routes!(redteam::list, redteam::record), upload))
         .routes(routes!(redteam::show))
         .routes(routes!(redteam::jobs, redteam::start))

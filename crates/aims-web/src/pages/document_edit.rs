@@ -196,13 +196,21 @@ pub async fn save(
         Err(err) => return app_error_page(err),
     };
     let latest = record.document.latest;
-    if conflict && form.base().ok() != Some(latest) {
+    let revision = record.document.revision;
+    let stale_revision = form
+        .revision
+        .trim()
+        .parse()
+        .ok()
+        .is_some_and(|r: i64| r != revision);
+    if conflict && (form.base().ok() != Some(latest) || stale_revision) {
         problem.general = Some(format!(
             "Someone else saved version {latest} of this document while you were editing it. \
              Your text is below as you typed it: compare it with version {latest} on the \
              document's page, then save again if your text should replace it."
         ));
         form.version = latest.to_string();
+        form.revision = revision.to_string();
     }
     let editing = Some(Editing::of(&record));
     form_view(&state, &context, &actor, editing, form, problem).await

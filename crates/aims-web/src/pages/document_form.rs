@@ -54,6 +54,8 @@ pub struct DocumentPageForm {
     pub acknowledge_roles: Vec<String>,
     /// The version the change starts from; empty for a new document.
     pub version: String,
+    /// The document's revision the change starts from; empty for a new document.
+    pub revision: String,
 }
 
 /// A served record as the form's value for it.
@@ -84,6 +86,7 @@ impl DocumentPageForm {
                 .map(|r| r.as_str().to_owned())
                 .collect(),
             version: d.latest.to_string(),
+            revision: d.revision.to_string(),
             ..Default::default()
         };
         if let Some(latest) = record.latest() {
@@ -110,6 +113,7 @@ impl DocumentPageForm {
                 "review_months" => form.review_months = value,
                 "acknowledge_roles" => form.acknowledge_roles.push(value),
                 "version" => form.version = value,
+                "revision" => form.revision = value,
                 _ => {}
             }
         }
@@ -184,6 +188,7 @@ impl DocumentPageForm {
                 review_months,
                 acknowledge_roles,
             },
+            revision: self.revision.trim().parse().ok(),
         })
     }
 }

@@ -30,6 +30,8 @@ struct MembersPage {
     /// The roles the person may hand out, lowest first.
     roles: Vec<Role>,
     can_manage: bool,
+    /// Whether invitations are emailed; without mail the inviter passes the link on.
+    mail_on: bool,
     form: InviteForm,
     problem: FormProblem,
 }
@@ -75,6 +77,7 @@ async fn members_view(
                 .filter(|r| actor.role.covers(*r))
                 .collect(),
             can_manage,
+            mail_on: state.app.mail_enabled(),
             form,
             problem,
         },
@@ -90,6 +93,9 @@ pub async fn members_page(
 ) -> Response {
     let once = crate::flash::take(&headers, "/members");
     let notice = match q.done.as_deref() {
+        Some("invited") if once.is_some() && state.app.mail_enabled() => {
+            Some("The invitation was created; its link is being emailed to the invitee.".to_owned())
+        }
         Some("invited") if once.is_some() => Some("The invitation was created.".to_owned()),
         Some("invited") => None,
         other => notice_for(other),

@@ -26,7 +26,10 @@ mod framework_imports;
 mod frameworks;
 mod home;
 mod members;
+mod my_work;
+mod notifications;
 mod org;
+mod password_reset;
 mod redteam;
 mod reload;
 mod requirement;
@@ -42,15 +45,19 @@ mod system_form;
 mod system_list;
 pub(crate) mod systems;
 mod table_view;
+mod task_form;
+mod task_page;
+mod tasks;
 mod tokens;
 
 use aims_app::domain::{Permission, Timestamp, ValidationError};
 use aims_app::{AppError, SessionContext};
 use askama::Template;
 use axum::Router;
+use axum::handler::Handler;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, post};
 
 use crate::error::ApiError;
 use crate::state::WebState;
@@ -59,11 +66,30 @@ pub use evidence::EvidenceDraft;
 pub use extract::{PageForm, PageId};
 pub use form_problem::{FormFields, FormProblem};
 
+/// A page's GET route, as [`axum::routing::get`] but counting first what the navigation
+/// shows (open tasks, unread notifications; see [`my_work::Counted`]). Every GET route of
+/// [`routes`] goes through it, so the counts are read once per page in this one place.
+fn get<H, T>(handler: H) -> MethodRouter<WebState>
+where
+    H: Handler<T, WebState>,
+    T: 'static,
+{
+    axum::routing::get(my_work::Counted(handler))
+}
+
 /// The routes of the pages.
 pub fn routes() -> Router<WebState> {
     assets::routes()
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
+        .route(
+            "/password-reset",
+            get(password_reset::ask_page).post(password_reset::ask),
+        )
+        .route(
+            "/password-reset/{secret}",
+            get(password_reset::reset_page).post(password_reset::reset),
+        )
         .route("/setup", get(auth::setup_page).post(auth::setup))
         .route(
             "/invitations/{secret}",
@@ -72,6 +98,18 @@ pub fn routes() -> Router<WebState> {
         .route("/", get(home::home))
         .route("/getting-started", post(home::guide))
         .route("/search", get(search::search))
+        .route("/my-work", get(my_work::my_work_page))
+        .route("/tasks", get(tasks::tasks_page).post(task_form::create))
+        .route("/tasks/new", get(task_form::new_page))
+        .route(
+            "/tasks/{id}",
+            get(task_page::task_page).post(task_page::update),
+        )
+        .route("/tasks/{id}/comments", post(task_page::comment))
+        .route("/notifications", get(notifications::notifications_page))
+        .route("/notifications/read", post(notifications::mark_all_read))
+        .route("/notifications/{id}/read", post(notifications::mark_read))
+        .route("/notifications/email", post(notifications::set_email))
         .route("/switch-org", post(org::switch_org))
         .route("/settings", get(org::settings_page).post(org::rename))
         .route("/members", get(members::members_page))
@@ -242,6 +280,9 @@ pub struct Chrome {
     /// The section of the navigation to mark as current.
     pub section: &'static str,
     pub can_read_audit: bool,
+    /// What waits on the person, for the navigation; `None` on a page whose request did not
+    /// count it (a form shown again after a POST).
+    pub counts: Option<my_work::NavCounts>,
 }
 
 impl Chrome {
@@ -265,6 +306,7 @@ impl Chrome {
                 .actor
                 .as_ref()
                 .is_some_and(|a| a.role.grants(Permission::ReadAuditTrail)),
+            counts: my_work::nav_counts(context),
         }
     }
 }

@@ -16,14 +16,15 @@ pub fn page_behind(path: &str) -> String {
         }
         ["frameworks", ..] => "/frameworks".to_owned(),
         [
-            section @ ("risks" | "systems" | "impact-assessments" | "documents"),
+            section @ ("risks" | "systems" | "impact-assessments" | "documents" | "tasks"),
             id,
             ..,
         ] => {
             format!("/{section}/{id}")
         }
         [
-            section @ ("members" | "tokens" | "account" | "soa" | "evidence" | "settings"),
+            section @ ("members" | "tokens" | "account" | "soa" | "evidence" | "settings"
+            | "notifications"),
             ..,
         ] => {
             format!("/{section}")
@@ -69,6 +70,10 @@ mod tests {
             ("/documents/0190/approve", "/documents/0190"),
             ("/documents/0190/acknowledge", "/documents/0190"),
             ("/settings/document-approvers", "/settings"),
+            ("/tasks/0190/comments", "/tasks/0190"),
+            ("/notifications/read", "/notifications"),
+            ("/notifications/0190/read", "/notifications"),
+            ("/notifications/email", "/notifications"),
             ("/components/0190/remove", "/systems"),
             ("/switch-org", "/"),
         ] {

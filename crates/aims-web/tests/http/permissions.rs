@@ -117,7 +117,12 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace(&orgs.component.to_string(), "{id}")
                 .replace(&orgs.assessment.to_string(), "{id}")
                 .replace(&orgs.evidence.to_string(), "{id}")
-                .replace(&orgs.risk.to_string(), "{id}");
+                .replace(&orgs.risk.to_string(), "{id}")
+                .replace(&orgs.draft_document.to_string(), "{id}")
+                .replace(&orgs.review_document.to_string(), "{id}")
+                .replace(&orgs.policy.to_string(), "{id}")
+                .replace(&orgs.task.to_string(), "{id}")
+                .replace("0192f0a0-0000-7000-8000-000000000001", "{id}");
             format!("{} {template}", c.method)
         })
         .collect();

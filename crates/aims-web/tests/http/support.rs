@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use aims_app::domain::inventory::{ComponentFacts, ComponentKind, SystemFacts};
 use aims_app::domain::{
-    AiSystemId, ApiTokenId, ComponentId, EvidenceId, ImpactAssessmentId, InvitationId, OrgId,
-    RiskId, SessionId, UserId,
+    AiSystemId, ApiTokenId, ComponentId, DocumentId, EvidenceId, ImpactAssessmentId, InvitationId,
+    OrgId, RiskId, SessionId, TaskId, UserId,
 };
 use aims_app::{App, Client, NewApiToken, NewInvitation, SignIn, Store, SystemClock};
 use aims_web::{WebConfig, WebState};
@@ -156,6 +156,13 @@ pub struct Orgs {
     pub evidence: EvidenceId,
     /// A risk of that system, owned by Acme's owner.
     pub risk: RiskId,
+    /// Documents written by the editor: a draft, one in review, and an approved policy that
+    /// every role is asked to acknowledge.
+    pub draft_document: DocumentId,
+    pub review_document: DocumentId,
+    pub policy: DocumentId,
+    /// A task the editor made, given to no one.
+    pub task: TaskId,
 }
 
 pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
@@ -323,6 +330,52 @@ pub async fn orgs(app: &App) -> Orgs {
         .0
         .id;
     app.generate_soa_version(&owner_actor).await.unwrap();
+    let document = |title: &str| aims_app::DocumentInput {
+        content: serde_json::from_value(serde_json::json!({
+            "kind": "procedure", "title": title, "body": "## Steps\n1. Assess.",
+            "serves": [{"kind": "requirement", "id": "iso-iec-42001:6.1.2"}],
+        }))
+        .unwrap(),
+        settings: aims_app::domain::document::DocumentSettings {
+            owner: Some(users["editor"]),
+            acknowledge_roles: aims_app::domain::Role::ALL.to_vec(),
+            ..Default::default()
+        },
+        revision: None,
+    };
+    let draft_document = app
+        .create_document(&editor_actor, document("Risk assessment"))
+        .await
+        .unwrap()
+        .id;
+    let review_document = app
+        .create_document(&editor_actor, document("Impact assessment"))
+        .await
+        .unwrap()
+        .id;
+    app.submit_document(&editor_actor, review_document, 1)
+        .await
+        .unwrap();
+    let policy = app
+        .create_document(&editor_actor, document("AI policy"))
+        .await
+        .unwrap()
+        .id;
+    app.submit_document(&editor_actor, policy, 1).await.unwrap();
+    app.approve_document(&owner_actor, policy, 1, "Approved at the board")
+        .await
+        .unwrap();
+    let task = app
+        .create_task(
+            &editor_actor,
+            aims_app::domain::work::TaskFacts {
+                title: "Read the AI policy".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let component = app
         .add_component(
             &owner_actor,
@@ -360,6 +413,10 @@ pub async fn orgs(app: &App) -> Orgs {
         assessment,
         evidence,
         risk,
+        draft_document,
+        review_document,
+        policy,
+        task,
         owner_cookie: signed_in.cookie.secret,
     }
 }

@@ -2,17 +2,22 @@
 //! approve them.
 
 use aims_domain::document::{
-    Document, DocumentApproval, DocumentContent, DocumentKind, DocumentSettings, DocumentStatus,
-    DocumentVersion,
+    Document, DocumentApproval, DocumentContent, DocumentSettings, DocumentVersion,
 };
 use aims_domain::evidence::Target;
-use aims_domain::{DocumentId, OrgId, Role, Timestamp, UserId};
-use sqlx::AssertSqlSafe;
+use aims_domain::{DocumentId, OrgId, Timestamp};
 
 use crate::error::{Result, StoreError};
-use crate::row::{RowExt, map_rows, opt_parsed, parsed};
+use crate::row::{map_rows, opt_parsed, parsed};
 use crate::table_row::{TableRow, Update, table_row};
 use crate::tx::Tx;
+
+mod listing;
+mod people;
+
+pub use listing::{DocumentCounts, DocumentQuery};
+pub use people::DEFAULT_APPROVER_ROLES;
+use people::{roles_from, roles_text};
 
 table_row! {
     /// A row of `documents`: settings, and what lists show of the versions.
@@ -34,6 +39,7 @@ table_row! {
         retired_reason: Option<String>,
         created_at: i64,
         updated_at: i64,
+        revision: i64,
     }
 }
 
@@ -59,44 +65,6 @@ table_row! {
         approval_comment: Option<String>,
         sha256: Option<String>,
     }
-}
-
-table_row! {
-    /// A row of `document_acknowledgements`: one member confirmed reading one version.
-    struct AcknowledgementRow in "document_acknowledgements" {
-        document_id: String,
-        org_id: String,
-        version: i64,
-        user_id: String,
-        acknowledged_at: i64,
-    }
-}
-
-table_row! {
-    /// A row of `document_settings`: the roles that may approve documents.
-    struct ApproversRow in "document_settings" {
-        org_id: String,
-        approver_roles: String,
-        updated_at: i64,
-    }
-}
-
-/// The roles that approve documents where the organisation chose none.
-pub const DEFAULT_APPROVER_ROLES: [Role; 2] = [Role::Owner, Role::Admin];
-
-fn roles_text(roles: &[Role]) -> String {
-    roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn roles_from(column: &str, text: &str) -> Result<Vec<Role>> {
-    text.split(',')
-        .filter(|s| !s.is_empty())
-        .map(|s| parsed(column, s))
-        .collect()
 }
 
 impl DocumentRow {
@@ -125,6 +93,7 @@ impl DocumentRow {
             retired_reason,
             created_at: d.created_at.as_micros(),
             updated_at: d.updated_at.as_micros(),
+            revision: d.revision,
         }
     }
 
@@ -155,6 +124,7 @@ impl DocumentRow {
             retired,
             created_at: Timestamp::from_micros(self.created_at),
             updated_at: Timestamp::from_micros(self.updated_at),
+            revision: self.revision,
         })
     }
 }
@@ -219,30 +189,6 @@ impl VersionRow {
     }
 }
 
-/// Which documents a list shows.
-#[derive(Clone, Debug, Default)]
-pub struct DocumentQuery {
-    pub kind: Option<DocumentKind>,
-    /// The document's status as a whole (retired, or its newest version's).
-    pub status: Option<DocumentStatus>,
-    /// Only those whose review date has passed at this instant.
-    pub overdue_at: Option<Timestamp>,
-    pub owner: Option<UserId>,
-    pub limit: i64,
-    pub offset: i64,
-}
-
-/// How many documents stand where, for the dashboard.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DocumentCounts {
-    /// Documents with a version in force, not retired.
-    pub in_force: i64,
-    /// Of those, the ones whose review date has passed.
-    pub review_overdue: i64,
-    /// Versions waiting for an approver.
-    pub in_review: i64,
-}
-
 impl Tx {
     /// Stores a new document with its first version.
     pub async fn insert_document(
@@ -255,17 +201,21 @@ impl Tx {
         self.insert(vec![VersionRow::new(org, d.id, first)?]).await
     }
 
-    /// Writes a document's row as `d` holds it.
+    /// Writes a document's row as `d` holds it, changed from revision `d.revision - 1`;
+    /// `Conflict("revision")` when someone changed it meanwhile.
     pub async fn save_document(&mut self, org: OrgId, d: &Document) -> Result<()> {
         let how = Update {
             key: &["org_id", "id"],
             keep: &["created_at", "template"],
-            expect: None,
+            expect: Some(("revision", d.revision - 1)),
             unset: &[],
             also: None,
         };
         match self.update(DocumentRow::new(org, d), how).await? {
-            0 => Err(StoreError::NotFound),
+            0 => match self.document(org, d.id).await? {
+                Some(_) => Err(StoreError::Conflict("revision".into())),
+                None => Err(StoreError::NotFound),
+            },
             _ => Ok(()),
         }
     }
@@ -346,190 +296,5 @@ impl Tx {
         .await?;
         row.map(|r| VersionRow::from_row(&r)?.into_version())
             .transpose()
-    }
-
-    /// One page of the organisation's documents, most recently changed first, with the total
-    /// that match.
-    pub async fn documents_page(
-        &mut self,
-        org: OrgId,
-        q: &DocumentQuery,
-    ) -> Result<(Vec<Document>, i64)> {
-        // Every condition binds its parameter whether it filters or not, so that the
-        // numbering never depends on which are given.
-        let mut conditions = vec!["org_id = $1".to_owned()];
-        conditions.push(match q.kind {
-            Some(_) => "kind = $2".into(),
-            None => "$2 = $2".into(),
-        });
-        conditions.push(match q.status {
-            Some(DocumentStatus::Retired) => "(retired_at IS NOT NULL AND $3 = $3)".into(),
-            Some(_) => "(retired_at IS NULL AND latest_status = $3)".into(),
-            None => "$3 = $3".into(),
-        });
-        conditions.push(match q.overdue_at {
-            Some(_) => {
-                "(retired_at IS NULL AND approved_version IS NOT NULL AND next_review < $4)".into()
-            }
-            None => "$4 = $4".into(),
-        });
-        conditions.push(match q.owner {
-            Some(_) => "owner_id = $5".into(),
-            None => "$5 = $5".into(),
-        });
-        let filter = conditions.join(" AND ");
-        let bind = |sql: String| {
-            sqlx::query(AssertSqlSafe(sql))
-                .bind(org.to_string())
-                .bind(q.kind.map(|k| k.as_str()).unwrap_or_default())
-                .bind(q.status.map(|s| s.as_str()).unwrap_or_default())
-                .bind(q.overdue_at.map(|t| t.as_micros()).unwrap_or_default())
-                .bind(q.owner.map(|u| u.to_string()).unwrap_or_default())
-        };
-        let total = bind(format!(
-            "SELECT COUNT(*) AS n FROM documents WHERE {filter}"
-        ))
-        .fetch_one(self.conn())
-        .await?
-        .int("n")?;
-        let rows = bind(format!(
-            "SELECT * FROM documents WHERE {filter} ORDER BY updated_at DESC, id LIMIT $6 OFFSET $7"
-        ))
-        .bind(q.limit)
-        .bind(q.offset)
-        .fetch_all(self.conn())
-        .await?;
-        let list = map_rows(rows, |r| DocumentRow::from_row(r)?.into_document())?;
-        Ok((list, total))
-    }
-
-    /// The versions in force of every document of `org` not retired: what the clause
-    /// coverage counts.
-    pub async fn documents_in_force(
-        &mut self,
-        org: OrgId,
-    ) -> Result<Vec<(Document, DocumentVersion)>> {
-        let rows = sqlx::query(
-            "SELECT * FROM documents WHERE org_id = $1 AND retired_at IS NULL \
-             AND approved_version IS NOT NULL ORDER BY title, id",
-        )
-        .bind(org.to_string())
-        .fetch_all(self.conn())
-        .await?;
-        let documents = map_rows(rows, |r| DocumentRow::from_row(r)?.into_document())?;
-        let rows = sqlx::query(
-            "SELECT v.* FROM document_versions v JOIN documents d \
-             ON d.id = v.document_id AND d.approved_version = v.version \
-             WHERE d.org_id = $1 AND d.retired_at IS NULL",
-        )
-        .bind(org.to_string())
-        .fetch_all(self.conn())
-        .await?;
-        let mut versions: std::collections::HashMap<String, DocumentVersion> = rows
-            .iter()
-            .map(|r| {
-                let row = VersionRow::from_row(r)?;
-                Ok((row.document_id.clone(), row.into_version()?))
-            })
-            .collect::<Result<_>>()?;
-        Ok(documents
-            .into_iter()
-            .filter_map(|d| versions.remove(&d.id.to_string()).map(|v| (d, v)))
-            .collect())
-    }
-
-    /// How many documents are in force, overdue for review at `now`, and waiting for approval.
-    pub async fn document_counts(&mut self, org: OrgId, now: Timestamp) -> Result<DocumentCounts> {
-        let row = sqlx::query(
-            "SELECT \
-             COALESCE(SUM(CASE WHEN approved_version IS NOT NULL THEN 1 ELSE 0 END), 0) AS in_force, \
-             COALESCE(SUM(CASE WHEN approved_version IS NOT NULL AND next_review < $2 THEN 1 ELSE 0 END), 0) AS overdue, \
-             COALESCE(SUM(CASE WHEN latest_status = 'in_review' THEN 1 ELSE 0 END), 0) AS in_review \
-             FROM documents WHERE org_id = $1 AND retired_at IS NULL",
-        )
-        .bind(org.to_string())
-        .bind(now.as_micros())
-        .fetch_one(self.conn())
-        .await?;
-        Ok(DocumentCounts {
-            in_force: row.int("in_force")?,
-            review_overdue: row.int("overdue")?,
-            in_review: row.int("in_review")?,
-        })
-    }
-
-    /// Who confirmed reading `version` of a document, and when.
-    pub async fn document_acknowledgements(
-        &mut self,
-        org: OrgId,
-        id: DocumentId,
-        version: i64,
-    ) -> Result<Vec<(UserId, Timestamp)>> {
-        let rows = sqlx::query(
-            "SELECT * FROM document_acknowledgements WHERE org_id = $1 AND document_id = $2 \
-             AND version = $3 ORDER BY acknowledged_at, user_id",
-        )
-        .bind(org.to_string())
-        .bind(id.to_string())
-        .bind(version)
-        .fetch_all(self.conn())
-        .await?;
-        map_rows(rows, |r| {
-            let row = AcknowledgementRow::from_row(r)?;
-            Ok((
-                parsed("user_id", &row.user_id)?,
-                Timestamp::from_micros(row.acknowledged_at),
-            ))
-        })
-    }
-
-    /// Records that `user` read `version`; `false` when they had confirmed it already.
-    pub async fn acknowledge_document(
-        &mut self,
-        org: OrgId,
-        id: DocumentId,
-        version: i64,
-        user: UserId,
-        at: Timestamp,
-    ) -> Result<bool> {
-        let row = AcknowledgementRow {
-            document_id: id.to_string(),
-            org_id: org.to_string(),
-            version,
-            user_id: user.to_string(),
-            acknowledged_at: at.as_micros(),
-        };
-        self.insert_unless_taken(row, &["document_id", "version", "user_id"])
-            .await
-    }
-
-    /// The roles that may approve documents in `org`.
-    pub async fn document_approver_roles(&mut self, org: OrgId) -> Result<Vec<Role>> {
-        let row = sqlx::query("SELECT * FROM document_settings WHERE org_id = $1")
-            .bind(org.to_string())
-            .fetch_optional(self.conn())
-            .await?;
-        match row {
-            Some(r) => roles_from(
-                "approver_roles",
-                &ApproversRow::from_row(&r)?.approver_roles,
-            ),
-            None => Ok(DEFAULT_APPROVER_ROLES.to_vec()),
-        }
-    }
-
-    /// Sets the roles that may approve documents in `org`.
-    pub async fn set_document_approver_roles(
-        &mut self,
-        org: OrgId,
-        roles: &[Role],
-        at: Timestamp,
-    ) -> Result<()> {
-        let row = ApproversRow {
-            org_id: org.to_string(),
-            approver_roles: roles_text(roles),
-            updated_at: at.as_micros(),
-        };
-        self.upsert(row, &["org_id"]).await
     }
 }

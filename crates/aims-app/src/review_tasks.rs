@@ -1,0 +1,126 @@
+//! Tasks aims makes: when the review of a document or a risk falls due, its owner gets one
+//! task for it (one per review date) and is told, so that reviews do not wait on anyone
+//! remembering them.
+
+use aims_domain::audit::{AuditAction, NewAuditEvent};
+use aims_domain::work::{NotificationKind, Source, SourceKind, Task, TaskFacts, TaskStatus};
+use aims_domain::{Actor, NotificationId, OrgId, TaskId, Timestamp, UserId};
+use serde_json::json;
+
+use crate::App;
+use crate::error::Result;
+
+/// Most review tasks one run makes.
+const TASKS_PER_RUN: i64 = 500;
+
+/// One review that fell due.
+struct Due {
+    org: OrgId,
+    owner: UserId,
+    source: Source,
+    title: String,
+    due: Timestamp,
+}
+
+impl App {
+    /// Makes a task for each document and risk review that fell due and has none yet;
+    /// returns how many were made.
+    pub async fn open_review_tasks(&self) -> Result<usize> {
+        let now = self.now();
+        let mut due = Vec::new();
+        {
+            let mut tx = self.store.read().await?;
+            for (org, d) in tx.document_reviews_due(now, TASKS_PER_RUN).await? {
+                if let (Some(owner), Some(at)) = (d.settings.owner, d.next_review) {
+                    due.push(Due {
+                        org,
+                        owner,
+                        source: Source {
+                            kind: SourceKind::Document,
+                            id: d.id.to_string(),
+                        },
+                        title: format!("Review the document {}", d.title),
+                        due: at,
+                    });
+                }
+            }
+            for (org, r) in tx.risk_reviews_due(now, TASKS_PER_RUN).await? {
+                if let (Some(owner), Some(at)) = (r.facts.owner, r.facts.review_due) {
+                    due.push(Due {
+                        org,
+                        owner,
+                        source: Source {
+                            kind: SourceKind::Risk,
+                            id: r.id.to_string(),
+                        },
+                        title: format!("Review risk R-{} {}", r.number, r.facts.title),
+                        due: at,
+                    });
+                }
+            }
+        }
+        // Organisations are locked in one order so that this transaction, which writes to
+        // several, never waits crosswise on another that does.
+        due.sort_by_key(|d| d.org);
+        let mut tx = self.store.write().await?;
+        let mut made = 0;
+        for d in &due {
+            tx.lock_tenant(d.org).await?;
+            // An owner who left gets no task; the review shows on the register still.
+            if tx.role_of(d.org, d.owner).await?.is_none() {
+                continue;
+            }
+            let task = Task {
+                id: TaskId::new(),
+                facts: TaskFacts {
+                    title: d.title.clone(),
+                    description: String::new(),
+                    source: Some(d.source.clone()),
+                    assignee: Some(d.owner),
+                    due: Some(d.due),
+                    status: Some(TaskStatus::Open),
+                },
+                origin_key: Some(format!(
+                    "{}_review:{}:{}",
+                    d.source.kind,
+                    d.source.id,
+                    d.due.date()
+                )),
+                created_by: "aims reminders".into(),
+                created_at: now,
+                updated_at: now,
+                completed_at: None,
+                revision: 1,
+            };
+            if !tx.insert_task_once(d.org, &task).await? {
+                continue;
+            }
+            made += 1;
+            let actor = Actor {
+                label: "aims reminders".into(),
+                ..crate::setup::system_actor(d.org)
+            };
+            let change = json!({"title": task.facts.title, "assignee": d.owner.to_string(),
+                                "due": d.due.to_string(), "source": d.source.href()});
+            tx.append_audit(
+                d.org,
+                NewAuditEvent::new(&actor, AuditAction::TaskCreated, task.id, change),
+                now,
+            )
+            .await?;
+            let notice = aims_domain::work::Notification {
+                id: NotificationId::new(),
+                user: d.owner,
+                kind: NotificationKind::ReviewDue,
+                title: d.title.clone(),
+                link: format!("/tasks/{}", task.id),
+                created_at: now,
+                read_at: None,
+            };
+            tx.insert_notifications(d.org, std::slice::from_ref(&notice))
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(made)
+    }
+}
