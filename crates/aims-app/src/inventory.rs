@@ -3,6 +3,7 @@
 
 use aims_domain::audit::AuditAction;
 use aims_domain::inventory::{AiSystem, Component, ComponentFacts, ComponentKind, SystemFacts};
+use aims_domain::work::NotificationKind;
 use aims_domain::{Actor, AiSystemId, ComponentId, Permission, UserId, ValidationError};
 use aims_store::{ClassificationRecord, StoreError, SystemQuery, SystemSort};
 use serde_json::json;
@@ -247,6 +248,15 @@ impl App {
             .map_err(name_taken(&system.facts.name))?;
         let change = json!({"name": system.facts.name, "lifecycle_stage": system.facts.lifecycle_stage, "status": system.facts.status});
         c.record(AuditAction::AiSystemCreated, system.id, change).await?;
+        self.notify(
+            c,
+            actor,
+            system.facts.owner,
+            NotificationKind::Assigned,
+            &format!("You own the AI system {}", system.facts.name),
+            &format!("/systems/{}", system.id),
+        )
+        .await?;
         let stored = c.ai_system(actor.org, system.id).await?;
         stored.ok_or(AppError::NotFound("AI system"))
         })
@@ -299,6 +309,17 @@ impl App {
             })?;
         let marks_review = review && before.classification.is_some();
         c.record(AuditAction::AiSystemUpdated, id, json!({"fields": changed, "classification_needs_review": marks_review})).await?;
+        if after.facts.owner != before.facts.owner {
+            self.notify(
+                c,
+                actor,
+                after.facts.owner,
+                NotificationKind::Assigned,
+                &format!("You own the AI system {}", after.facts.name),
+                &format!("/systems/{id}"),
+            )
+            .await?;
+        }
         let after = c.ai_system(actor.org, id).await?;
         after.ok_or(AppError::NotFound("AI system"))
         })

@@ -5,6 +5,7 @@ use aims_domain::audit::AuditAction;
 use aims_domain::risk::{
     Acceptance, HeatMapCounts, Risk, RiskFacts, RiskMethod, describe_change, heat_map_svg_linked,
 };
+use aims_domain::work::NotificationKind;
 use aims_domain::{Actor, AiSystemId, Permission, RiskId, UserId, ValidationError};
 use aims_store::{RiskLevels, RiskQuery, RiskSort, StoreError, Tx};
 use serde_json::json;
@@ -185,6 +186,49 @@ async fn method_of(tx: &mut Tx, actor: &Actor) -> Result<RiskMethod> {
 }
 
 impl App {
+    /// Tells the risk's owner and the owners of its treatment actions that they hold them,
+    /// unless `before` named them already.
+    async fn notify_risk_people(
+        &self,
+        c: &mut crate::change::Change,
+        actor: &Actor,
+        risk: &Risk,
+        before: Option<&RiskFacts>,
+    ) -> Result<()> {
+        let link = format!("/risks/{}", risk.id);
+        if risk.facts.owner != before.and_then(|b| b.owner) {
+            let title = format!("You own risk {} {}", risk.reference(), risk.facts.title);
+            self.notify(
+                c,
+                actor,
+                risk.facts.owner,
+                NotificationKind::Assigned,
+                &title,
+                &link,
+            )
+            .await?;
+        }
+        let held_before: Vec<UserId> = before
+            .map(|b| b.actions.iter().filter_map(|a| a.owner).collect())
+            .unwrap_or_default();
+        let new_action_owners = risk
+            .facts
+            .actions
+            .iter()
+            .filter_map(|a| a.owner)
+            .filter(|o| !held_before.contains(o));
+        let title = format!("A treatment action of risk {} is yours", risk.reference());
+        self.notify(
+            c,
+            actor,
+            new_action_owners,
+            NotificationKind::Assigned,
+            &title,
+            &link,
+        )
+        .await
+    }
+
     /// Checks what a risk refers to: its systems, controls and Annex C ids must exist, and
     /// the people it names (owner, action owners) must be members, unless `before` named
     /// them already (someone who left stays named until that field changes).
@@ -340,6 +384,7 @@ impl App {
             .await?;
         let change = json!({"number": risk.number, "title": risk.facts.title, "systems": risk.facts.systems.len()});
         c.record(AuditAction::RiskCreated, risk.id, change).await?;
+        self.notify_risk_people(c, actor, &risk, None).await?;
         Ok((risk, method))
         })
         .await
@@ -378,6 +423,7 @@ impl App {
             return Ok((before, method));
         }
         let withdraw = before.acceptance.is_some() && before.facts.invalidates_acceptance(&facts);
+        let facts_before = before.facts.clone();
         let rated_by = if before.facts.changes_ratings(&facts) {
             actor.user()
         } else {
@@ -405,6 +451,8 @@ impl App {
             })?;
         let change = json!({"fields": fields, "acceptance_withdrawn": withdraw});
         c.record(AuditAction::RiskUpdated, id, change).await?;
+        self.notify_risk_people(c, actor, &after, Some(&facts_before))
+            .await?;
         Ok((after, method))
         })
         .await

@@ -76,7 +76,7 @@ impl Tx {
         let unread = self.unread_notifications(org, user).await?;
         let rows = sqlx::query(
             "SELECT * FROM notifications WHERE user_id = $1 AND org_id = $2 \
-             ORDER BY created_at DESC, id LIMIT $3",
+             ORDER BY created_at DESC, id DESC LIMIT $3",
         )
         .bind(user.to_string())
         .bind(org.to_string())

@@ -159,6 +159,39 @@ async fn tasks_are_given_worked_and_told(store: Store) {
         app.set_email_preference(&token, EmailPreference::Off).await,
         Err(AppError::Denied(_))
     ));
+    // Owning a system or a risk is told too, once, and not on a change that keeps the owner.
+    let before = app.inbox(&viewer, 50).await.unwrap().notifications.len();
+    let system = app
+        .create_ai_system(
+            &editor,
+            aims_app::domain::inventory::SystemFacts {
+                owner: Some(id(&viewer)),
+                ..aims_app::domain::inventory::SystemFacts::new("Scorer", "Scores loans")
+            },
+        )
+        .await
+        .unwrap();
+    let mut renamed = system.facts.clone();
+    renamed.description = "Scores consumer loans".into();
+    app.update_ai_system(&editor, system.id, system.revision, renamed)
+        .await
+        .unwrap();
+    let inbox = app.inbox(&viewer, 50).await.unwrap();
+    assert_eq!(inbox.notifications.len(), before + 1);
+    assert_eq!(inbox.notifications[0].link, format!("/systems/{}", system.id));
+    let risk: aims_app::domain::risk::RiskFacts = serde_json::from_value(serde_json::json!({
+        "title": "Unfair refusals", "description": "", "systems": [], "risk_source": null,
+        "affected_objective": null, "lifecycle_stage": null, "owner": id(&viewer).to_string(),
+        "inherent_likelihood": 3, "inherent_impact": 4, "treatment": "retain", "treatment_plan": "",
+        "controls": [], "actions": [], "residual_likelihood": null, "residual_impact": null,
+        "review_due": null, "status": "identified",
+    }))
+    .unwrap();
+    let (risk, _) = app.create_risk(&editor, risk).await.unwrap();
+    let inbox = app.inbox(&viewer, 50).await.unwrap();
+    assert_eq!(inbox.notifications[0].link, format!("/risks/{}", risk.id));
+    assert!(inbox.notifications[0].title.contains("R-1"), "{:?}", inbox.notifications[0]);
+
     let events = trail(&app, &owner).await;
     let task_events: Vec<&str> = actions(&events)
         .into_iter()
