@@ -22,3 +22,4 @@ mod risks;
 mod sessions;
 mod soa;
 mod support;
+mod work_pages;
