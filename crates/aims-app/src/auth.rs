@@ -48,6 +48,8 @@ pub struct SessionContext {
     pub orgs: Vec<OrgMembership>,
     /// The actor in the active organisation; `None` when the person belongs to none.
     pub actor: Option<Actor>,
+    /// What waits on the person, for the pages' navigation; filled in by the pages.
+    pub counts: Option<crate::WorkCounts>,
 }
 
 impl SessionContext {
@@ -276,6 +278,7 @@ impl App {
             user,
             orgs,
             actor,
+            counts: None,
         })
     }
 

@@ -81,7 +81,7 @@ pub use inventory::{COUNT_CAP, MAX_OFFSET, MAX_PAGE, SystemFilter, SystemOvervie
 pub use jobs::{JobKind, Worker};
 pub use mail::{DEFAULT_SMTP_TIMEOUT, MailSettings, MailSettingsError, SmtpPassword, SmtpSecurity};
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
-pub use my_work::{DUE_SOON_DAYS, MY_WORK_ITEMS, MyWork};
+pub use my_work::{DUE_SOON_DAYS, MY_WORK_ITEMS, MyWork, WorkCounts};
 pub use notifications::{Inbox, MAX_NOTIFICATIONS};
 pub use password_reset::{RESET_LINK_MINUTES, RESET_REQUEST_LIMIT};
 pub use readiness::Readiness;

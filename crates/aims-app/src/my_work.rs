@@ -63,7 +63,34 @@ impl MyWork {
     }
 }
 
+/// What the navigation shows of a person's work on every page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkCounts {
+    /// Open tasks assigned to them.
+    pub tasks: i64,
+    /// Their unread notifications.
+    pub unread: i64,
+}
+
 impl App {
+    /// The two counts the navigation shows: cheap, unlike [`App::my_work`].
+    pub async fn work_counts(&self, actor: &Actor) -> Result<WorkCounts> {
+        actor.require(Permission::ReadOrganisation)?;
+        let Some(user) = actor.user() else {
+            return Ok(WorkCounts::default());
+        };
+        let mut tx = self.store.read().await?;
+        let query = TaskQuery {
+            assignee: Some(user),
+            open_only: true,
+            limit: 1,
+            ..Default::default()
+        };
+        let (_, tasks) = tx.tasks(actor.org, &query).await?;
+        let unread = tx.unread_notifications(actor.org, user).await?;
+        Ok(WorkCounts { tasks, unread })
+    }
+
     /// What waits on the person signed in (or the token's creator).
     pub async fn my_work(&self, actor: &Actor) -> Result<MyWork> {
         actor.require(Permission::ReadOrganisation)?;

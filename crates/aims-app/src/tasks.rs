@@ -295,7 +295,8 @@ impl App {
         let query = TaskQuery {
             assignee: filter.assignee,
             open_only: filter.open_only,
-            overdue_at: filter.overdue.then(|| self.now()),
+            // As `Task::overdue`: a task is overdue once the whole of its due day has passed.
+            overdue_at: filter.overdue.then(|| self.now().plus_days(-1)),
             status: filter.status,
             limit: limit.clamp(1, crate::MAX_PAGE),
             offset: offset.clamp(0, crate::MAX_OFFSET),

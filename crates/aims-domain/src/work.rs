@@ -105,9 +105,10 @@ pub struct Task {
 }
 
 impl Task {
-    /// Whether it waits on someone and its due day has passed at `now`.
+    /// Whether it waits on someone and its due day is over at `now`: a task due on a day
+    /// (stored as that day's start) is overdue from the start of the next one.
     pub fn overdue(&self, now: Timestamp) -> bool {
-        self.facts.status().is_open() && self.facts.due.is_some_and(|d| d < now)
+        self.facts.status().is_open() && self.facts.due.is_some_and(|d| d.plus_days(1) <= now)
     }
 
     /// Whether aims made it, rather than a person.
@@ -197,7 +198,8 @@ mod tests {
             completed_at: None,
             revision: 1,
         };
-        assert!(task.overdue(now));
+        assert!(task.overdue(now.plus_days(1)));
+        assert!(!task.overdue(now), "due today is not overdue yet");
         task.facts.status = Some(TaskStatus::Done);
         assert!(!task.overdue(now));
         task.facts.status = Some(TaskStatus::InProgress);

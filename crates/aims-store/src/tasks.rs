@@ -99,7 +99,7 @@ pub struct TaskQuery {
     pub assignee: Option<UserId>,
     /// Only tasks still waiting on someone (open or in progress).
     pub open_only: bool,
-    /// Only open tasks due before this instant.
+    /// Only open tasks due on or before this instant.
     pub overdue_at: Option<Timestamp>,
     pub status: Option<TaskStatus>,
     pub limit: i64,
@@ -161,7 +161,7 @@ impl Tx {
             "1 = 1".into()
         });
         conditions.push(match q.overdue_at {
-            Some(_) => "due < $3".into(),
+            Some(_) => "due <= $3".into(),
             None => "$3 = $3".into(),
         });
         conditions.push(match q.status {

@@ -177,7 +177,20 @@ impl FromRequestParts<WebState> for PageUser {
             return Err(to_sign_in());
         };
         match state.app.session(secret).await {
-            Ok(context) => Ok(PageUser(context)),
+            Ok(mut context) => {
+                // Every page's navigation shows what waits on the person; a failure to count
+                // leaves the counts out rather than failing the page.
+                if let Some(actor) = &context.actor {
+                    context.counts = match state.app.work_counts(actor).await {
+                        Ok(counts) => Some(counts),
+                        Err(err) => {
+                            tracing::warn!(error = %err, "counting the navigation's work");
+                            None
+                        }
+                    };
+                }
+                Ok(PageUser(context))
+            }
             Err(AppError::Unauthenticated) => Err(to_sign_in()),
             Err(other) => Err(crate::pages::app_error_page(other)),
         }

@@ -54,10 +54,9 @@ use aims_app::domain::{Permission, Timestamp, ValidationError};
 use aims_app::{AppError, SessionContext};
 use askama::Template;
 use axum::Router;
-use axum::handler::Handler;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{MethodRouter, post};
+use axum::routing::{get, post};
 
 use crate::error::ApiError;
 use crate::state::WebState;
@@ -65,17 +64,6 @@ use crate::state::WebState;
 pub use evidence::EvidenceDraft;
 pub use extract::{PageForm, PageId};
 pub use form_problem::{FormFields, FormProblem};
-
-/// A page's GET route, as [`axum::routing::get`] but counting first what the navigation
-/// shows (open tasks, unread notifications; see [`my_work::Counted`]). Every GET route of
-/// [`routes`] goes through it, so the counts are read once per page in this one place.
-fn get<H, T>(handler: H) -> MethodRouter<WebState>
-where
-    H: Handler<T, WebState>,
-    T: 'static,
-{
-    axum::routing::get(my_work::Counted(handler))
-}
 
 /// The routes of the pages.
 pub fn routes() -> Router<WebState> {
@@ -280,9 +268,8 @@ pub struct Chrome {
     /// The section of the navigation to mark as current.
     pub section: &'static str,
     pub can_read_audit: bool,
-    /// What waits on the person, for the navigation; `None` on a page whose request did not
-    /// count it (a form shown again after a POST).
-    pub counts: Option<my_work::NavCounts>,
+    /// What waits on the person, for the navigation; `None` where it could not be counted.
+    pub counts: Option<aims_app::WorkCounts>,
 }
 
 impl Chrome {
@@ -306,7 +293,7 @@ impl Chrome {
                 .actor
                 .as_ref()
                 .is_some_and(|a| a.role.grants(Permission::ReadAuditTrail)),
-            counts: my_work::nav_counts(context),
+            counts: context.counts,
         }
     }
 }

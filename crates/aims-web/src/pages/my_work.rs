@@ -1,103 +1,20 @@
 //! My work: what waits on the person signed in (tasks, approvals, documents to read, reviews
-//! of what they own); and the counts the navigation shows on every page (open tasks, unread
-//! notifications), read once per page request.
+//! of what they own); and how the navigation shows its counts (read with the session, see
+//! `identity::PageUser`).
 
-use std::future::Future;
-use std::pin::Pin;
-
+use aims_app::domain::Permission;
 use aims_app::domain::document::Document;
 use aims_app::domain::risk::Risk;
-use aims_app::domain::{OrgId, Permission, UserId};
-use aims_app::{AppError, MyWork, SessionContext, TaskFilter};
+use aims_app::{AppError, MyWork};
 use askama::Template;
-use axum::extract::{Request, State};
-use axum::handler::Handler;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::tasks::{TaskLine, lines, source_links};
 use super::{Chrome, app_error_page, render};
 use crate::identity::PageMember;
 use crate::state::WebState;
-
-/// What the navigation counts for one person in one organisation.
-#[derive(Clone, Copy, Debug)]
-pub struct NavCounts {
-    org: OrgId,
-    user: UserId,
-    /// Open tasks assigned to them.
-    pub tasks: i64,
-    /// Their unread notifications.
-    pub unread: i64,
-}
-
-tokio::task_local! {
-    /// The counts of the page request being answered, for [`Chrome::new`] to read.
-    static NAV_COUNTS: Option<NavCounts>;
-}
-
-/// The counts this request made for `context`'s person, if it made any: none outside a
-/// counted GET (a refused form's page), or for another person or organisation.
-pub fn nav_counts(context: &SessionContext) -> Option<NavCounts> {
-    let actor = context.actor.as_ref()?;
-    NAV_COUNTS
-        .try_with(|counts| *counts)
-        .ok()
-        .flatten()
-        .filter(|c| c.org == actor.org && Some(c.user) == actor.user())
-}
-
-/// Counts what waits on the person whose session the request carries. The two counts are
-/// cheap (no full My work); a failure leaves the navigation without them rather than failing
-/// the page.
-async fn count(state: &WebState, headers: &HeaderMap) -> Option<NavCounts> {
-    let secret = crate::identity::session_secret(headers)?;
-    let context = state.app.session(secret).await.ok()?;
-    let actor = context.actor.as_ref()?;
-    let user = actor.user()?;
-    let counted = async {
-        let mine = TaskFilter {
-            assignee: Some(user),
-            open_only: true,
-            ..Default::default()
-        };
-        let (_, tasks) = state.app.tasks(actor, &mine, 1, 0).await?;
-        let unread = state.app.unread_notifications(actor).await?;
-        Ok::<_, AppError>(NavCounts {
-            org: actor.org,
-            user,
-            tasks,
-            unread,
-        })
-    };
-    match counted.await {
-        Ok(counts) => Some(counts),
-        Err(err) => {
-            tracing::warn!(error = %err, "counting the navigation's tasks and notifications");
-            None
-        }
-    }
-}
-
-/// A page's GET handler that first counts what the navigation shows, for [`Chrome::new`]
-/// to read while the page is made. The handlers build their `Chrome` in many places; this
-/// is the one place that counts.
-#[derive(Clone)]
-pub struct Counted<H>(pub H);
-
-impl<H, T> Handler<T, WebState> for Counted<H>
-where
-    H: Handler<T, WebState>,
-{
-    type Future = Pin<Box<dyn Future<Output = Response> + Send>>;
-
-    fn call(self, request: Request, state: WebState) -> Self::Future {
-        Box::pin(async move {
-            let counts = count(&state, request.headers()).await;
-            NAV_COUNTS.scope(counts, self.0.call(request, state)).await
-        })
-    }
-}
 
 #[derive(Template)]
 #[template(path = "my_work.html")]
