@@ -178,7 +178,10 @@ async fn tasks_are_given_worked_and_told(store: Store) {
         .unwrap();
     let inbox = app.inbox(&viewer, 50).await.unwrap();
     assert_eq!(inbox.notifications.len(), before + 1);
-    assert_eq!(inbox.notifications[0].link, format!("/systems/{}", system.id));
+    assert_eq!(
+        inbox.notifications[0].link,
+        format!("/systems/{}", system.id)
+    );
     let risk: aims_app::domain::risk::RiskFacts = serde_json::from_value(serde_json::json!({
         "title": "Unfair refusals", "description": "", "systems": [], "risk_source": null,
         "affected_objective": null, "lifecycle_stage": null, "owner": id(&viewer).to_string(),
@@ -190,7 +193,11 @@ async fn tasks_are_given_worked_and_told(store: Store) {
     let (risk, _) = app.create_risk(&editor, risk).await.unwrap();
     let inbox = app.inbox(&viewer, 50).await.unwrap();
     assert_eq!(inbox.notifications[0].link, format!("/risks/{}", risk.id));
-    assert!(inbox.notifications[0].title.contains("R-1"), "{:?}", inbox.notifications[0]);
+    assert!(
+        inbox.notifications[0].title.contains("R-1"),
+        "{:?}",
+        inbox.notifications[0]
+    );
 
     let events = trail(&app, &owner).await;
     let task_events: Vec<&str> = actions(&events)
