@@ -1,8 +1,8 @@
-//! Global search across the registers (AI systems, risks, evidence) and the frameworks'
+//! Global search across the registers (AI systems, risks, evidence, documents, tasks) and the frameworks'
 //! requirements and controls, tolerant of typos: a word matches where it appears, or where a
 //! word of the record is within one edit (two for long words) of it.
 
-use aims_domain::{Actor, AiSystemId, EvidenceId, Permission, RiskId};
+use aims_domain::{Actor, AiSystemId, DocumentId, EvidenceId, Permission, RiskId, TaskId};
 use aims_store::{NamedRecord, Register};
 
 use crate::App;
@@ -19,6 +19,8 @@ pub enum Found {
     System(AiSystemId),
     Risk(RiskId),
     Evidence(EvidenceId),
+    Document(DocumentId),
+    Task(TaskId),
     /// A requirement or control of a framework, by the framework's name and the item's id.
     Item {
         framework: String,
@@ -114,6 +116,8 @@ impl App {
             (Register::Systems, "AI system"),
             (Register::Risks, "Risk"),
             (Register::Evidence, "Evidence"),
+            (Register::Documents, "Document"),
+            (Register::Tasks, "Task"),
         ] {
             // Exact words anywhere in the register first; typos among its recent records.
             let mut records = tx
@@ -199,6 +203,11 @@ fn hit(
     };
     let detail = match register {
         Register::Risks => String::new(),
+        Register::Documents => record
+            .detail
+            .parse::<aims_domain::document::DocumentKind>()
+            .map(|k| k.label().to_owned())
+            .unwrap_or_default(),
         _ => record.detail.clone(),
     };
     let score = score(terms, &title, &detail)?;
@@ -206,6 +215,8 @@ fn hit(
         Register::Systems => Found::System(record.id.parse().ok()?),
         Register::Risks => Found::Risk(record.id.parse().ok()?),
         Register::Evidence => Found::Evidence(record.id.parse().ok()?),
+        Register::Documents => Found::Document(record.id.parse().ok()?),
+        Register::Tasks => Found::Task(record.id.parse().ok()?),
         // Not searched: named only where pages link to them.
         _ => return None,
     };

@@ -23,6 +23,8 @@ CREATE TABLE tasks (
 CREATE UNIQUE INDEX tasks_by_origin ON tasks (org_id, origin_key);
 CREATE INDEX tasks_by_assignee ON tasks (org_id, assignee_id, status, due);
 CREATE INDEX tasks_by_source ON tasks (org_id, source_kind, source_id);
+-- What global search reads first: the most recently changed tasks.
+CREATE INDEX tasks_by_update ON tasks (org_id, updated_at);
 
 CREATE TABLE task_comments (
     id TEXT PRIMARY KEY,

@@ -9,7 +9,8 @@ use crate::error::Result;
 use crate::row::{RowExt, map_rows};
 use crate::tx::Tx;
 
-/// A register whose records pages name: the first three are what global search covers.
+/// A register whose records pages name; global search covers systems, risks, evidence,
+/// documents and tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Register {
     Systems,
@@ -19,6 +20,8 @@ pub enum Register {
     Components,
     RedTeamRuns,
     ApiTokens,
+    Documents,
+    Tasks,
 }
 
 impl Register {
@@ -32,6 +35,8 @@ impl Register {
             Register::Components => ("ai_components", "name", "version"),
             Register::RedTeamRuns => ("redteam_runs", "name", "tool"),
             Register::ApiTokens => ("api_tokens", "name", "''"),
+            Register::Documents => ("documents", "title", "kind"),
+            Register::Tasks => ("tasks", "title", "description"),
         }
     }
 }

@@ -301,6 +301,23 @@ async fn my_work_gathers_what_waits_and_aims_makes_review_tasks_once(store: Stor
     assert_eq!(work.total(), 2);
     let inbox = app.inbox(&editor, 10).await.unwrap();
     assert_eq!(inbox.notifications[0].kind, NotificationKind::ReviewDue);
+    // Global search finds the document and the task aims made, typos and all.
+    let found = app.search(&owner, "AI polcy").await.unwrap();
+    assert!(
+        found
+            .hits
+            .iter()
+            .any(|h| h.found == aims_app::Found::Document(doc.id) && h.detail == "Policy"),
+        "{:?}",
+        found.hits
+    );
+    let found = app.search(&owner, "review").await.unwrap();
+    assert!(
+        found.hits.iter().any(|h| h.kind == "Task"),
+        "{:?}",
+        found.hits
+    );
+
     let events = trail(&app, &owner).await;
     let last = events.last().unwrap();
     assert_eq!(last.action.as_str(), "task.created");

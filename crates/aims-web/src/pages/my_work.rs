@@ -49,7 +49,7 @@ pub async fn my_work_page(
         let work = state.app.my_work(&actor).await?;
         let members = state.app.members(&actor).await?;
         let sources = work.tasks.iter().filter_map(|t| t.facts.source.as_ref());
-        let links = source_links(&state, &actor, sources, false).await?;
+        let links = source_links(&state, &actor, sources).await?;
         Ok::<_, AppError>((work, members, links))
     };
     let (work, members, mut links) = match loaded.await {

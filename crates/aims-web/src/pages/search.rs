@@ -22,6 +22,8 @@ fn href(found: &Found) -> String {
         Found::System(id) => format!("/systems/{id}"),
         Found::Risk(id) => format!("/risks/{id}"),
         Found::Evidence(id) => format!("/evidence?focus={id}#evidence-{id}"),
+        Found::Document(id) => format!("/documents/{id}"),
+        Found::Task(id) => format!("/tasks/{id}"),
         Found::Item { framework, item } => {
             format!("/frameworks/{}/items/{}", encode(framework), encode(item))
         }

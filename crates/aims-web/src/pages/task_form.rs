@@ -195,9 +195,7 @@ async fn form_view(
     let loaded = async {
         let members = state.app.members(actor).await?;
         let record = match (&given, form.record_given() && !record_refused) {
-            (Some(source), true) => source_links(state, actor, [source], true)
-                .await?
-                .remove(source),
+            (Some(source), true) => source_links(state, actor, [source]).await?.remove(source),
             _ => None,
         };
         Ok::<_, AppError>((members, record))

@@ -85,7 +85,7 @@ async fn task_view(
     let loaded = async {
         let record = state.app.task(actor, id).await?;
         let members = state.app.members(actor).await?;
-        let links = source_links(state, actor, record.task.facts.source.as_ref(), true).await?;
+        let links = source_links(state, actor, record.task.facts.source.as_ref()).await?;
         Ok::<_, AppError>((record, members, links))
     };
     let (record, members, mut links) = match loaded.await {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use aims_app::domain::account::Member;
 use aims_app::domain::work::{Source, SourceKind, Task, TaskStatus};
-use aims_app::domain::{Actor, DocumentId, Permission, TaskId, Timestamp, UserId};
+use aims_app::domain::{Actor, Permission, Timestamp, UserId};
 use aims_app::{AppError, Register, SessionContext, TaskFilter};
 use askama::Template;
 use axum::extract::{Query, RawQuery, State};
@@ -56,14 +56,11 @@ pub fn member_name(members: &[Member], user: UserId) -> String {
         .map_or_else(|| "a former member".to_owned(), |m| m.display_name.clone())
 }
 
-/// The links to `sources`, named: one query per register for the whole page. Documents and
-/// tasks have no register of names, so they are looked up one by one only when `one_by_one`
-/// (a page about a single task); otherwise they are named by their kind alone.
+/// The links to `sources`, named: one query per register for the whole page.
 pub async fn source_links<'a>(
     state: &WebState,
     actor: &Actor,
     sources: impl IntoIterator<Item = &'a Source>,
-    one_by_one: bool,
 ) -> Result<HashMap<Source, SourceLink>, AppError> {
     let sources: Vec<&Source> = sources.into_iter().collect();
     let mut names: HashMap<Source, String> = HashMap::new();
@@ -72,6 +69,8 @@ pub async fn source_links<'a>(
         (SourceKind::Risk, Register::Risks),
         (SourceKind::Evidence, Register::Evidence),
         (SourceKind::Assessment, Register::ImpactAssessments),
+        (SourceKind::Document, Register::Documents),
+        (SourceKind::Task, Register::Tasks),
     ] {
         let ids: Vec<String> = sources
             .iter()
@@ -89,14 +88,6 @@ pub async fn source_links<'a>(
         let name = match source.kind {
             // A control's id is the name people know it by (A.6.2.4).
             SourceKind::Control => Some(source.id.clone()),
-            SourceKind::Document if one_by_one => match source.id.parse::<DocumentId>() {
-                Ok(id) => named(state.app.document(actor, id).await)?.map(|d| d.document.title),
-                Err(_) => None,
-            },
-            SourceKind::Task if one_by_one => match source.id.parse::<TaskId>() {
-                Ok(id) => named(state.app.task(actor, id).await)?.map(|t| t.task.facts.title),
-                Err(_) => None,
-            },
             _ => None,
         };
         if let Some(name) = name {
@@ -119,15 +110,6 @@ pub async fn source_links<'a>(
             )
         })
         .collect())
-}
-
-/// A record looked up for its name: gone is no name rather than a failed page.
-fn named<T>(found: Result<T, AppError>) -> Result<Option<T>, AppError> {
-    match found {
-        Ok(record) => Ok(Some(record)),
-        Err(AppError::NotFound(_)) => Ok(None),
-        Err(other) => Err(other),
-    }
 }
 
 /// `tasks` as lines, with names from `members` and `links`, overdue as of `now`.
@@ -297,7 +279,7 @@ async fn list_view(
         let (tasks, total) = state.app.tasks(actor, &filter, view.limit, offset).await?;
         let members = state.app.members(actor).await?;
         let sources = tasks.iter().filter_map(|t| t.facts.source.as_ref());
-        let links = source_links(state, actor, sources, false).await?;
+        let links = source_links(state, actor, sources).await?;
         Ok::<_, AppError>((tasks, total, members, links))
     };
     let (tasks, total, members, mut links) = match loaded.await {
