@@ -24,6 +24,13 @@ async fn a_task_reaches_its_assignee_who_works_it_through_the_pages() {
     assert_eq!(w.get("viewer", "/tasks/new").await.0, 403);
 
     // A record's page opens the form with the record as context.
+    let (_, page) = w.get("editor", &format!("/systems/{system}")).await;
+    assert!(
+        page.contains(&format!("/tasks/new?source_kind=system&amp;source_id={system}")),
+        "the system's page offers to add a task about it"
+    );
+    let (_, page) = w.get("viewer", &format!("/systems/{system}")).await;
+    assert!(!page.contains("Add a task"), "a viewer makes no tasks");
     let new = format!("/tasks/new?source_kind=system&source_id={system}");
     let (status, html) = w.get("editor", &new).await;
     assert_eq!(status, 200);
