@@ -161,14 +161,19 @@ fn demo_systems() -> Vec<DemoSystem> {
             answers: json!({"roles": ["provider", "deployer"]}),
         },
         DemoSystem {
-            facts: system(
-                "Invoice field extraction",
-                "Reads supplier invoices and fills in the accounting system",
-                LifecycleStage::DesignDevelopment,
-                &[Developer, Deployer],
-                DecisionsAboutPeople::No,
-                &["finance"],
-            ),
+            facts: SystemFacts {
+                out_of_scope: "Run by the group's shared finance service under its own \
+                               management system; listed here for the inventory only."
+                    .into(),
+                ..system(
+                    "Invoice field extraction",
+                    "Reads supplier invoices and fills in the accounting system",
+                    LifecycleStage::DesignDevelopment,
+                    &[Developer, Deployer],
+                    DecisionsAboutPeople::No,
+                    &["finance"],
+                )
+            },
             components: vec![],
             answers: serde_json::Value::Null,
         },

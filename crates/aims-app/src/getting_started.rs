@@ -145,6 +145,7 @@ mod tests {
     fn readiness() -> Readiness {
         Readiness {
             systems: 0,
+            systems_out_of_scope: 0,
             by_class: vec![("unclassified".into(), 0)],
             needing_review: 0,
             missing_assessments: Vec::new(),

@@ -33,6 +33,8 @@ pub struct SystemFilter {
     /// only the others (`false`).
     pub missing_assessment: Option<bool>,
     pub owner: Option<String>,
+    /// Only systems inside (`true`) or outside (`false`) the management system's scope.
+    pub in_scope: Option<bool>,
     /// `name`, `updated`, `lifecycle_stage` or `class`; a leading `-` sorts descending.
     pub sort: Option<String>,
     pub limit: Option<i64>,
@@ -151,6 +153,7 @@ impl SystemFilter {
                         .map_err(|_| ValidationError::new("owner", "must be a member's id"))
                 })
                 .transpose()?,
+            in_scope: self.in_scope,
             sort,
             descending,
             limit,

@@ -11,6 +11,8 @@ use crate::error::Result;
 #[derive(Clone, Debug, Default)]
 pub struct Readiness {
     pub systems: i64,
+    /// Systems kept in the inventory but outside the management system's scope.
+    pub systems_out_of_scope: i64,
     /// Systems per EU AI Act class, most severe first; `unclassified` last.
     pub by_class: Vec<(String, i64)>,
     pub needing_review: i64,
@@ -104,6 +106,17 @@ impl App {
             )
             .await?
             .1;
+        let systems_out_of_scope = tx
+            .ai_systems(
+                actor.org,
+                &aims_store::SystemQuery {
+                    in_scope: Some(false),
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .1;
         let (missing_assessments, missing_assessment_count) = tx
             .high_risk_without_current_assessment(actor.org, now, LISTED_MISSING_ASSESSMENTS)
             .await?;
@@ -118,6 +131,7 @@ impl App {
             overdue_risk_reviews,
             coverage,
             systems: counts.iter().map(|(_, n)| n).sum(),
+            systems_out_of_scope,
             by_class: CLASS_ORDER
                 .iter()
                 .map(|c| ((*c).to_owned(), count_of(c)))

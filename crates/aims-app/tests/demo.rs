@@ -59,6 +59,20 @@ async fn the_demo_organisation_holds_classified_systems_once() {
         "fraud detection is carved out of Annex III 5(b)"
     );
     assert_eq!(class("unclassified").await, 1);
+    assert_eq!(
+        app.ai_systems(
+            &actor,
+            &SystemFilter {
+                in_scope: Some(false),
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap()
+        .total,
+        1,
+        "invoice extraction is kept outside the scope"
+    );
 
     let readiness = app.readiness(&actor).await.unwrap();
     assert_eq!(
@@ -69,6 +83,7 @@ async fn the_demo_organisation_holds_classified_systems_once() {
         (1, 1),
         "CV screening has no approved assessment; credit scoring has: {readiness:?}"
     );
+    assert_eq!(readiness.systems_out_of_scope, 1);
     let evidenced: usize = readiness.clauses.iter().map(|c| c.evidenced.len()).sum();
     assert_eq!(
         evidenced, 5,

@@ -179,6 +179,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0023_password_resets.sql"),
         postgres: None,
     },
+    Migration {
+        version: 24,
+        name: "system_scope",
+        sql: include_str!("../migrations/0024_system_scope.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -91,6 +91,10 @@ pub struct SystemFacts {
     pub decisions_about_people: DecisionsAboutPeople,
     pub status: SystemStatus,
     pub tags: Vec<String>,
+    /// Why the system is outside the AI management system's scope (clause 4.3); empty when
+    /// it is inside.
+    #[serde(default)]
+    pub out_of_scope: String,
 }
 
 impl SystemFacts {
@@ -114,7 +118,13 @@ impl SystemFacts {
             decisions_about_people: DecisionsAboutPeople::No,
             status: SystemStatus::Proposed,
             tags: Vec::new(),
+            out_of_scope: String::new(),
         }
+    }
+
+    /// Whether the system is inside the AI management system's scope.
+    pub fn in_scope(&self) -> bool {
+        self.out_of_scope.is_empty()
     }
 
     /// Checks and normalises every field, naming the first one that is wrong.
@@ -129,6 +139,7 @@ impl SystemFacts {
             ("affected_persons", &mut self.affected_persons),
             ("deployment_context", &mut self.deployment_context),
             ("human_oversight", &mut self.human_oversight),
+            ("out_of_scope", &mut self.out_of_scope),
         ] {
             *value = long_text(field, value, MAX_PROSE)?;
         }
@@ -169,7 +180,7 @@ impl SystemFacts {
     }
 }
 
-const FIELDS: [&str; 17] = [
+const FIELDS: [&str; 18] = [
     "name",
     "purpose",
     "description",
@@ -187,6 +198,7 @@ const FIELDS: [&str; 17] = [
     "decisions_about_people",
     "status",
     "tags",
+    "out_of_scope",
 ];
 
 /// The EU AI Act result last recorded for a system, as the inventory lists it.
@@ -237,6 +249,7 @@ mod tests {
             decisions_about_people: DecisionsAboutPeople::Supports,
             status: SystemStatus::Active,
             tags: vec!["Credit".into(), " ".into()],
+            out_of_scope: String::new(),
         }
     }
 

@@ -30,6 +30,7 @@ fn system() -> AiSystem {
             decisions_about_people: DecisionsAboutPeople::Supports,
             status: SystemStatus::Active,
             tags: vec![],
+            out_of_scope: String::new(),
         },
         owner_name: None,
         classification: None,

@@ -39,6 +39,8 @@ pub struct SystemQuery {
     /// approved impact assessment current at the instant given.
     pub missing_assessment: Option<(bool, Timestamp)>,
     pub owner: Option<aims_domain::UserId>,
+    /// Only systems inside (`true`) or outside (`false`) the management system's scope.
+    pub in_scope: Option<bool>,
     /// Stop counting matches past this many (the total is then `cap + 1`).
     pub count_cap: Option<i64>,
     pub sort: SystemSort,
@@ -75,6 +77,7 @@ table_row! {
         decisions_about_people: String,
         status: String,
         tags: String,
+        out_of_scope: String,
         class: Option<String>,
         class_version: Option<i64>,
         classified_at: Option<i64>,
@@ -121,6 +124,7 @@ impl SystemRow {
             decisions_about_people: f.decisions_about_people.as_str().to_owned(),
             status: f.status.as_str().to_owned(),
             tags: join_labels(f.tags.iter().map(String::as_str)),
+            out_of_scope: f.out_of_scope.clone(),
             class: class.map(|c| c.class.clone()),
             class_version: class.map(|c| c.version),
             classified_at: class.map(|c| c.decided_at.as_micros()),
@@ -172,6 +176,7 @@ impl SystemRow {
                 )?,
                 status: parsed("status", &self.status)?,
                 tags: split_labels(&self.tags),
+                out_of_scope: self.out_of_scope,
             },
             owner_name,
             classification,
@@ -311,6 +316,11 @@ impl Tx {
         }
         if let Some(owner) = q.owner {
             clauses.push(bind("s.owner_id = ?", owner.to_string(), &mut binds));
+        }
+        match q.in_scope {
+            Some(true) => clauses.push("s.out_of_scope = ''".into()),
+            Some(false) => clauses.push("s.out_of_scope <> ''".into()),
+            None => {}
         }
         let direction = if q.descending { "DESC" } else { "ASC" };
         let (order, order_index) = match q.sort {

@@ -9,6 +9,7 @@ use crate::{at, member, org};
 
 pub fn facts(name: &str) -> SystemFacts {
     SystemFacts {
+        out_of_scope: String::new(),
         name: name.into(),
         purpose: format!("{name} purpose"),
         description: String::new(),

@@ -46,6 +46,8 @@ pub struct ReadinessView {
     pub high_risk_without_current_assessment_total: i64,
     pub evidence_expired: i64,
     pub evidence_expiring: i64,
+    /// AI systems kept in the inventory but outside the management system's scope.
+    pub systems_out_of_scope: i64,
     /// Documents with a version in force (not retired).
     pub documents_in_force: i64,
     /// Of those, the ones past their review date.
@@ -78,6 +80,7 @@ impl From<Readiness> for ReadinessView {
                 .collect(),
             evidence_expired: r.evidence_expired,
             evidence_expiring: r.evidence_expiring,
+            systems_out_of_scope: r.systems_out_of_scope,
             documents_in_force: r.documents.in_force,
             documents_review_overdue: r.documents.review_overdue,
             documents_in_review: r.documents.in_review,

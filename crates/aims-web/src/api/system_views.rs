@@ -49,6 +49,10 @@ pub struct SystemForm {
     pub status: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Why the system is outside the AI management system's scope; empty (default) when it
+    /// is inside.
+    #[serde(default)]
+    pub out_of_scope: String,
     /// For a change: the revision the change starts from.
     pub revision: Option<i64>,
 }
@@ -85,6 +89,7 @@ impl SystemForm {
             decisions_about_people: choice(self.decisions_about_people, "no").parse()?,
             status: choice(self.status, "proposed").parse()?,
             tags: self.tags,
+            out_of_scope: self.out_of_scope,
         })
     }
 }
@@ -107,6 +112,9 @@ pub struct SystemParams {
     pub missing_assessment: Option<bool>,
     /// A member's user id.
     pub owner: Option<String>,
+    /// `true`: only systems inside the management system's scope; `false`: only those
+    /// outside it.
+    pub in_scope: Option<bool>,
     /// `name` (default), `updated`, `lifecycle_stage` or `class`; `-` first sorts descending.
     pub sort: Option<String>,
     /// 1 to 200, default 50.
@@ -126,6 +134,7 @@ impl From<SystemParams> for SystemFilter {
             needs_review: p.needs_review,
             missing_assessment: p.missing_assessment,
             owner: p.owner,
+            in_scope: p.in_scope,
             sort: p.sort,
             limit: p.limit,
             offset: p.offset,
@@ -165,6 +174,8 @@ pub struct SystemView {
     pub decisions_about_people: String,
     pub status: String,
     pub tags: Vec<String>,
+    /// Why it is outside the management system's scope; empty when inside.
+    pub out_of_scope: String,
     pub classification: Option<ClassificationSummaryView>,
     pub revision: i64,
     pub created_at: String,
@@ -194,6 +205,7 @@ impl From<AiSystem> for SystemView {
             decisions_about_people: f.decisions_about_people.as_str().into(),
             status: f.status.as_str().into(),
             tags: f.tags,
+            out_of_scope: f.out_of_scope,
             classification: s.classification.map(|c| ClassificationSummaryView {
                 class: c.class,
                 version: c.version,

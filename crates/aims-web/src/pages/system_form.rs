@@ -37,6 +37,7 @@ const FIELDS: FormFields = FormFields {
         ("autonomy", "Autonomy"),
         ("human_oversight", "Human oversight measures"),
         ("tags", "Tags"),
+        ("out_of_scope", "Outside the scope, because"),
     ],
 };
 
@@ -264,6 +265,8 @@ pub struct SystemPageForm {
     pub(crate) status: String,
     #[serde(default)]
     pub(crate) tags: String,
+    #[serde(default)]
+    pub(crate) out_of_scope: String,
     pub(crate) revision: Option<i64>,
 }
 
@@ -301,6 +304,7 @@ impl SystemPageForm {
             decisions_about_people: f.decisions_about_people.as_str().into(),
             status: f.status.as_str().into(),
             tags: f.tags.join(", "),
+            out_of_scope: f.out_of_scope.clone(),
             revision: Some(revision),
         }
     }
@@ -347,6 +351,7 @@ impl SystemPageForm {
             decisions_about_people: self.decisions_about_people.parse()?,
             status: self.status.parse()?,
             tags: split_list(&self.tags),
+            out_of_scope: self.out_of_scope.clone(),
         })
     }
 }

@@ -114,6 +114,7 @@ pub struct ListParams {
     sort: String,
     needs_review: Option<bool>,
     missing_assessment: Option<bool>,
+    in_scope: Option<bool>,
     offset: Option<i64>,
     done: Option<String>,
 }
@@ -131,6 +132,7 @@ impl ListParams {
             sort: some(&self.sort),
             needs_review: self.needs_review,
             missing_assessment: self.missing_assessment,
+            in_scope: self.in_scope,
             offset: self.offset,
             ..Default::default()
         }
@@ -146,6 +148,11 @@ impl ListParams {
             said.push(
                 "high-risk systems without an approved, current impact assessment".to_owned(),
             );
+        }
+        match self.in_scope {
+            Some(false) => said.push("systems outside the management system's scope".to_owned()),
+            Some(true) => said.push("systems inside the management system's scope".to_owned()),
+            None => {}
         }
         if !self.class.is_empty() {
             said.push(format!("EU AI Act class: {}", class_label(&self.class)));

@@ -94,6 +94,31 @@ async fn the_inventory_pages_record_classify_and_import() {
     assert_eq!(status, 200);
     assert!(html.contains("value=\"hr, hiring\""), "{html}");
 
+    // A system kept in the inventory but outside the management system's scope, with why.
+    let (status, location, _) = post(
+        "/systems/new".into(),
+        "name=Invoice+reader&purpose=Reads+invoices&lifecycle_stage=deployment&autonomy=human_in_the_loop&decisions_about_people=no&status=active&out_of_scope=Run+by+the+group+finance+service".into(),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = get(location.unwrap().split('?').next().unwrap().to_owned()).await;
+    assert!(
+        html.contains("Outside") && html.contains("Run by the group finance service"),
+        "{html}"
+    );
+    let (_, home) = get("/".into()).await;
+    assert!(
+        home.contains(r#"<a href="/systems?in_scope=false">1</a>"#),
+        "the dashboard counts what is outside the scope: {home}"
+    );
+    let (_, html) = get("/systems?in_scope=false".into()).await;
+    assert!(
+        html.contains("Invoice reader")
+            && !html.contains("CV screener")
+            && html.contains("systems outside the management system"),
+        "{html}"
+    );
+
     // Upload of an ML-BOM file from the page.
     let document = r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"machine-learning-model","name":"cv-ranker"}]}"#;
     let body = format!(

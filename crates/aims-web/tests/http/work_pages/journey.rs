@@ -26,7 +26,9 @@ async fn a_task_reaches_its_assignee_who_works_it_through_the_pages() {
     // A record's page opens the form with the record as context.
     let (_, page) = w.get("editor", &format!("/systems/{system}")).await;
     assert!(
-        page.contains(&format!("/tasks/new?source_kind=system&amp;source_id={system}")),
+        page.contains(&format!(
+            "/tasks/new?source_kind=system&amp;source_id={system}"
+        )),
         "the system's page offers to add a task about it"
     );
     let (_, page) = w.get("viewer", &format!("/systems/{system}")).await;
