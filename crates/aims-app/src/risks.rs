@@ -302,19 +302,44 @@ impl App {
         let method = method.validate()?;
         self.change(actor.org, actor, async |c| {
         let now = c.now;
-        let old = method_of(&mut c.tx, actor).await?;
+        let stored = c.tx.risk_method(actor.org).await?;
+        let old = stored
+            .clone()
+            .unwrap_or_else(RiskMethod::default_five_by_five);
+        // Saving the method in force changes nothing and records nothing; saving the default
+        // for the first time is the organisation agreeing to it, which is recorded.
+        if stored.is_some() && old == method {
+            return Ok(0);
+        }
         let details = describe_change(&old, &method);
         c.tx.put_risk_method(actor.org, &method, now, &actor.label)
             .await?;
+        let above = |m: &RiskMethod, level: usize| level > m.acceptable_up_to;
         let mut rescored = 0;
         let mut withdrawn = Vec::new();
         for mut risk in c.tx.all_risks(actor.org).await? {
             let before = levels(&old, &risk.facts);
+            let facts_before = risk.facts.clone();
             risk.facts.rescore(&old, &method);
             let after = levels(&method, &risk.facts);
-            if risk.acceptance.is_some() && before.residual != after.residual {
+            // An acceptance stands for the level it accepted under the criteria it met: a new
+            // level, or criteria that now ask more of it (above the appetite where it was not,
+            // or other roles to accept above it), take it back.
+            let asks_more = above(&method, after.residual)
+                && (!above(&old, before.residual)
+                    || old.accept_above_appetite != method.accept_above_appetite);
+            let withdraw =
+                risk.acceptance.is_some() && (before.residual != after.residual || asks_more);
+            if withdraw {
                 risk.acceptance = None;
                 withdrawn.push(risk.reference());
+            }
+            let unchanged = !withdraw
+                && risk.facts == facts_before
+                && before.inherent == after.inherent
+                && before.residual == after.residual;
+            if unchanged {
+                continue;
             }
             let revision = risk.revision;
             risk.updated_at = now;

@@ -7,6 +7,7 @@ on_both_engines! {
     acceptance_needs_the_owner_another_rater_and_above_the_appetite_the_named_role,
     changing_ratings_treatment_or_owner_withdraws_an_acceptance_and_the_event_says_so,
     a_new_method_rescores_every_risk_and_withdraws_acceptances_whose_level_moved,
+    tighter_criteria_take_acceptances_back_and_an_unchanged_method_records_nothing,
 }
 
 async fn acceptance_needs_the_owner_another_rater_and_above_the_appetite_the_named_role(
@@ -308,12 +309,13 @@ async fn a_new_method_rescores_every_risk_and_withdraws_acceptances_whose_level_
         .set_risk_method(&r.owner, three_by_three())
         .await
         .unwrap();
-    assert_eq!(rescored, 4);
+    // R-2 (1, 1) reads the same on the new scales and level: it is left as it was.
+    assert_eq!(rescored, 3);
     let events = since(&r, before).await;
     assert_eq!(actions(&events), ["risk_method.changed"]);
     assert_eq!(events[0].object_id, r.org.to_string());
     let change = details(&events[0]);
-    assert_eq!(change["risks_rescored"], 4);
+    assert_eq!(change["risks_rescored"], 3);
     assert_eq!(change["acceptances_withdrawn"], serde_json::json!(["R-3"]));
     let lines: Vec<&str> = change["changes"]
         .as_array()
@@ -346,13 +348,11 @@ async fn a_new_method_rescores_every_risk_and_withdraws_acceptances_whose_level_
     for risk in &created {
         let (now, method) = r.app.risk(&r.viewer, risk.id).await.unwrap();
         assert_eq!(method, three_by_three());
-        assert!(
-            now.revision > risk.revision,
-            "R-{} kept its revision",
-            now.number
-        );
         after.push(now);
     }
+    // Created at revision 1, R-2 and R-3 accepted (2); all but R-2 rescored (+1).
+    let revisions: Vec<i64> = after.iter().map(|risk| risk.revision).collect();
+    assert_eq!(revisions, [2, 2, 3, 2], "R-2 is left as it was");
     assert_eq!(scores(&after[0]), (3, 3, None, None));
     assert_eq!(scores(&after[1]), (1, 1, None, None));
     assert_eq!(scores(&after[2]), (2, 3, None, None));
@@ -376,5 +376,61 @@ async fn a_new_method_rescores_every_risk_and_withdraws_acceptances_whose_level_
     assert_invalid(
         r.app.create_risk(&r.editor, facts("Too big", 4, 1)).await,
         "inherent_likelihood",
+    );
+}
+
+/// Saving the method in force records nothing; criteria that ask more of an accepted risk
+/// (lowering the appetite below it, or other roles to accept above it) take its acceptance
+/// back, and the trail names the change of roles.
+async fn tighter_criteria_take_acceptances_back_and_an_unchanged_method_records_nothing(
+    store: Store,
+) {
+    let r = register(store).await;
+    r.app
+        .set_risk_method(&r.owner, RiskMethod::default_five_by_five())
+        .await
+        .unwrap();
+    let mut medium = facts("Stale knowledge", 2, 4);
+    medium.owner = Some(id(&r.editor));
+    let (medium, _) = r.app.create_risk(&r.rater, medium).await.unwrap();
+    let method = RiskMethod::default_five_by_five();
+    assert!(medium.within_appetite(&method));
+    r.app
+        .accept_risk(&r.editor, medium.id, "Within the appetite")
+        .await
+        .unwrap();
+
+    let before = mark(&r).await;
+    let same = r
+        .app
+        .set_risk_method(&r.owner, RiskMethod::default_five_by_five())
+        .await
+        .unwrap();
+    assert_eq!(same, 0);
+    assert!(
+        since(&r, before).await.is_empty(),
+        "nothing changed, nothing recorded"
+    );
+
+    let mut stricter = RiskMethod::default_five_by_five();
+    stricter.acceptable_up_to = 0;
+    stricter.requires_sign_off_from = 1;
+    stricter.accept_above_appetite = vec![Role::Owner];
+    r.app.set_risk_method(&r.owner, stricter).await.unwrap();
+    let (now, _) = r.app.risk(&r.viewer, medium.id).await.unwrap();
+    assert_eq!(
+        now.acceptance, None,
+        "above the new appetite: the owner must look again"
+    );
+    let events = since(&r, before).await;
+    let change = details(&events[0]);
+    assert_eq!(
+        change["acceptances_withdrawn"],
+        serde_json::json!([now.reference()])
+    );
+    let lines = change["changes"].to_string();
+    assert!(
+        lines.contains("may accept above the appetite: Owner, Admin → Owner"),
+        "{lines}"
     );
 }

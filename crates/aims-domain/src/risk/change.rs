@@ -76,6 +76,14 @@ impl MethodChange {
                 details.push(format!("{what}: {la:?} → {lb:?}"));
             }
         }
+        if old.accept_above_appetite != new.accept_above_appetite {
+            let roles = |m: &RiskMethod| labels(m.accept_above_appetite.iter().map(|r| r.label()));
+            details.push(format!(
+                "may accept above the appetite: {} → {}",
+                roles(old),
+                roles(new)
+            ));
+        }
         let criteria_changed = details.len() > before;
         MethodChange {
             rescore_needed,
