@@ -237,10 +237,12 @@ pub async fn method(
 /// What a change of method did.
 #[derive(Serialize, ToSchema)]
 pub struct MethodChanged {
+    /// Risks whose scores or levels changed on the new method (0 when it is the one in force).
     pub risks_rescored: usize,
 }
 
-/// Replaces the method (owner, admin); every risk is re-scored on the new scales.
+/// Replaces the method (owner, admin); every risk is re-scored on the new scales, and an
+/// acceptance the new criteria ask more of is taken back.
 #[utoipa::path(put, path = "/api/v1/risk-method", tag = "risks", request_body(content = Object), responses(
     (status = 200, body = MethodChanged), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]

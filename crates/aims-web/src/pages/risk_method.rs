@@ -102,7 +102,7 @@ pub async fn method_page(
     Query(q): Query<Done>,
 ) -> Response {
     let notice = (q.done.as_deref() == Some("method"))
-        .then(|| "The method was changed and every risk re-scored.".to_owned());
+        .then(|| "The method was saved and the risks re-scored on it.".to_owned());
     page_view(
         &state,
         &context,
