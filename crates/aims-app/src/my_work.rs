@@ -58,7 +58,7 @@ impl MyWork {
             + self
                 .risk_reviews
                 .iter()
-                .filter(|r| r.facts.review_due.is_some_and(|d| d < self.at))
+                .filter(|r| r.facts.review_due.is_some_and(|d| d <= self.at))
                 .count()
     }
 }

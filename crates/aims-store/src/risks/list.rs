@@ -31,7 +31,8 @@ pub struct RiskQuery {
     pub min_level: Option<usize>,
     pub system: Option<AiSystemId>,
     pub owner: Option<aims_domain::UserId>,
-    /// Only risks not closed whose review date passed before this instant.
+    /// Only risks not closed whose review date has come by this instant (as
+    /// `Risk::is_overdue` counts it, from the date's very instant).
     pub review_overdue_at: Option<Timestamp>,
     /// Only open risks (every status but closed).
     pub open_only: bool,
@@ -73,7 +74,7 @@ impl Tx {
         }
         if let Some(at) = q.review_overdue_at {
             clauses.push(format!(
-                "r.review_due IS NOT NULL AND r.review_due < {} AND r.status <> 'closed'",
+                "r.review_due IS NOT NULL AND r.review_due <= {} AND r.status <> 'closed'",
                 at.as_micros()
             ));
         }
@@ -171,7 +172,7 @@ impl Tx {
         limit: i64,
     ) -> Result<Vec<(OrgId, Risk)>> {
         let rows = sqlx::query(
-            "SELECT * FROM risks WHERE review_due < $1 AND status <> 'closed' \
+            "SELECT * FROM risks WHERE review_due <= $1 AND status <> 'closed' \
              AND owner_id IS NOT NULL ORDER BY review_due, id LIMIT $2",
         )
         .bind(now.as_micros())

@@ -36,7 +36,7 @@ impl MyWorkPage {
 
     /// Whether `risk`'s review day has passed.
     fn risk_overdue(&self, risk: &Risk) -> bool {
-        risk.facts.review_due.is_some_and(|d| d < self.work.at)
+        risk.facts.review_due.is_some_and(|d| d <= self.work.at)
     }
 }
 
