@@ -59,6 +59,7 @@ pub const TABLES: &[&str] = &[
     "password_resets",
     "risk_methods",
     "risks",
+    "record_numbers",
     "risk_systems",
     "risk_controls",
     "own_controls",

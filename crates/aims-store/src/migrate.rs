@@ -185,6 +185,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0024_system_scope.sql"),
         postgres: None,
     },
+    Migration {
+        version: 25,
+        name: "record_numbers",
+        sql: include_str!("../migrations/0025_record_numbers.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

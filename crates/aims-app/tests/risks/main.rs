@@ -454,6 +454,16 @@ async fn deleting_a_risk_removes_it_and_is_audited(store: Store) {
         2
     );
 
+    // The last number given is never given again, though its risk is gone: the trail names
+    // R-3 for the deleted one only.
+    r.app.delete_risk(&r.editor, ids[2]).await.unwrap();
+    let (next, _) = r
+        .app
+        .create_risk(&r.editor, facts("Leak again", 2, 2))
+        .await
+        .unwrap();
+    assert_eq!(next.number, 4);
+
     // Gone is gone: deleting, editing or accepting it again is not found and not audited.
     let before = mark(&r).await;
     assert_not_found(r.app.delete_risk(&r.editor, ids[1]).await, "risk");

@@ -26,6 +26,15 @@ pub struct RiskLevels {
 }
 
 table_row! {
+    /// A row of `record_numbers`: the last number an organisation gave in a register.
+    struct RecordNumberRow in "record_numbers" {
+        org_id: String,
+        register: String,
+        last_number: i64,
+    }
+}
+
+table_row! {
     /// A row of `risks`: the facts as JSON, and beside them what lists filter and sort on.
     struct RiskRow in "risks" {
         id: String,
@@ -219,18 +228,34 @@ impl Tx {
     /// statements; returns the first number.
     pub async fn insert_risks(&mut self, org: OrgId, risks: &[(&Risk, RiskLevels)]) -> Result<i64> {
         self.lock_tenant(org).await?;
-        let first =
-            sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 AS n FROM risks WHERE org_id = $1")
-                .bind(org.to_string())
-                .fetch_one(self.conn())
-                .await?
-                .int("n")?;
+        // The next number after the last one ever given (kept when its risk is deleted), or
+        // after the highest held (a register restored from before numbers were kept).
+        let first = sqlx::query(
+            "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM (\
+             SELECT MAX(number) AS n FROM risks WHERE org_id = $1 \
+             UNION ALL SELECT last_number AS n FROM record_numbers \
+             WHERE org_id = $1 AND register = 'risks') AS given",
+        )
+        .bind(org.to_string())
+        .fetch_one(self.conn())
+        .await?
+        .int("n")?;
         let rows = risks
             .iter()
             .zip(first..)
             .map(|((risk, levels), number)| RiskRow::new(org, risk, number, *levels))
             .collect::<Result<Vec<_>>>()?;
         self.insert(rows).await?;
+        let last = first + risks.len() as i64 - 1;
+        self.upsert(
+            RecordNumberRow {
+                org_id: org.to_string(),
+                register: "risks".into(),
+                last_number: last,
+            },
+            &["org_id", "register"],
+        )
+        .await?;
         let (mut systems, mut controls) = (Vec::new(), Vec::new());
         for (risk, _) in risks {
             let (s, c) = risk_links(org, risk.id, &risk.facts);
