@@ -59,6 +59,40 @@ impl App {
         }
         if !list.is_empty() {
             c.insert_notifications(by.org, &list).await?;
+            self.email_notifications(&mut c.tx, by.org, &list).await?;
+        }
+        Ok(())
+    }
+
+    /// Queues, in `tx`, an email for each of `list` whose person wants one per notification
+    /// (the default), when mail is set up; people who chose the daily digest or no email get
+    /// none here.
+    pub(crate) async fn email_notifications(
+        &self,
+        tx: &mut aims_store::Tx,
+        org: aims_domain::OrgId,
+        list: &[Notification],
+    ) -> Result<()> {
+        if !self.mail_enabled() || list.is_empty() {
+            return Ok(());
+        }
+        let members = tx.members(org).await?;
+        for n in list {
+            if tx.email_preference(org, n.user).await? != EmailPreference::Each {
+                continue;
+            }
+            let Some(member) = members.iter().find(|m| m.user == n.user) else {
+                continue;
+            };
+            let link = self.link(&n.link).unwrap_or_else(|| n.link.clone());
+            let subject = format!("{}: {}", n.kind.label(), n.title);
+            let body = format!(
+                "{}\n\n{}\n\nOpen it in aims: {link}\n\nYou get an email for each notification; \
+                 choose a daily digest or none on your notifications page.\n",
+                n.kind.label(),
+                n.title
+            );
+            self.queue_email(tx, &member.email, &subject, &body).await?;
         }
         Ok(())
     }

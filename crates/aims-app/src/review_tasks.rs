@@ -119,6 +119,8 @@ impl App {
             };
             tx.insert_notifications(d.org, std::slice::from_ref(&notice))
                 .await?;
+            self.email_notifications(&mut tx, d.org, std::slice::from_ref(&notice))
+                .await?;
         }
         tx.commit().await?;
         Ok(made)
