@@ -15,6 +15,8 @@ const LEASE_SECONDS: i64 = 300;
 const PURGE_EVERY_SECONDS: i64 = 3600;
 /// Seconds between looks for evidence about to expire.
 const REMIND_EVERY_SECONDS: i64 = 6 * 3600;
+/// Seconds between looks for people whose daily digest is due.
+const DIGEST_EVERY_SECONDS: i64 = 3600;
 /// Seconds between signatures of audit chain heads that moved.
 const SIGN_EVERY_SECONDS: i64 = 60;
 
@@ -34,6 +36,9 @@ pub enum JobKind {
     AuditCheckpoints,
     /// Sends one email queued by a change (an invitation, a password reset link).
     SendEmail,
+    /// Queues the daily digest of notifications for those who chose it; schedules its next
+    /// run.
+    NotificationDigests,
 }
 
 impl JobKind {
@@ -45,6 +50,7 @@ impl JobKind {
             JobKind::RedTeamRun => crate::redteam_jobs::JOB_KIND,
             JobKind::AuditCheckpoints => "audit_checkpoints",
             JobKind::SendEmail => crate::mail::JOB_KIND,
+            JobKind::NotificationDigests => "notification_digests",
         }
     }
 
@@ -55,6 +61,7 @@ impl JobKind {
             JobKind::RedTeamRun,
             JobKind::AuditCheckpoints,
             JobKind::SendEmail,
+            JobKind::NotificationDigests,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -97,6 +104,13 @@ impl Worker {
             .await
         {
             tracing::warn!(error = %err, "could not schedule the audit checkpoints");
+        }
+        if let Err(err) = self
+            .app
+            .schedule_recurring(JobKind::NotificationDigests, 0)
+            .await
+        {
+            tracing::warn!(error = %err, "could not schedule the notification digests");
         }
         loop {
             // Told to stop while a job ran: claim nothing more (a job put back would be
@@ -247,6 +261,16 @@ impl App {
             }
             Some(JobKind::RedTeamRun) => return self.run_redteam_job(job, stop).await,
             Some(JobKind::SendEmail) => return self.run_email_job(job).await,
+            Some(JobKind::NotificationDigests) => {
+                let queued = self.send_digests().await?;
+                if queued > 0 {
+                    tracing::info!(queued, "notification digests queued");
+                }
+                Some(recurring_job(
+                    JobKind::NotificationDigests,
+                    self.now().plus_seconds(DIGEST_EVERY_SECONDS),
+                ))
+            }
             Some(JobKind::AuditCheckpoints) => {
                 let signed = self.sign_audit_heads().await?;
                 if signed > 0 {

@@ -16,6 +16,7 @@ mod credentials;
 mod custom_frameworks;
 mod demo;
 mod demo_documents;
+mod digests;
 mod document_table;
 mod documents;
 mod error;

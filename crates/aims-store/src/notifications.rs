@@ -166,4 +166,71 @@ impl Tx {
         }
         Ok(())
     }
+
+    /// The people of every organisation who chose the daily digest and were last sent one
+    /// (or chose it) on or before `before`, at most `limit`: `(org, person, since)`, where
+    /// `since` is the end of what their last digest covered, or when they chose it.
+    pub async fn digests_due(
+        &mut self,
+        before: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(OrgId, UserId, Timestamp)>> {
+        let rows = sqlx::query(
+            "SELECT * FROM notification_settings WHERE email = 'digest' \
+             AND COALESCE(last_digest_at, updated_at) <= $1 ORDER BY org_id, user_id LIMIT $2",
+        )
+        .bind(before.as_micros())
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| {
+            let row = SettingsRow::from_row(r)?;
+            Ok((
+                parsed("org_id", &row.org_id)?,
+                parsed("user_id", &row.user_id)?,
+                Timestamp::from_micros(row.last_digest_at.unwrap_or(row.updated_at)),
+            ))
+        })
+    }
+
+    /// A person's notifications in `org` made after `since`, oldest first, at most `limit`.
+    pub async fn notifications_since(
+        &mut self,
+        org: OrgId,
+        user: UserId,
+        since: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<Notification>> {
+        let rows = sqlx::query(
+            "SELECT * FROM notifications WHERE user_id = $1 AND org_id = $2 AND created_at > $3 \
+             ORDER BY created_at, id LIMIT $4",
+        )
+        .bind(user.to_string())
+        .bind(org.to_string())
+        .bind(since.as_micros())
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| NotificationRow::from_row(r)?.into_notification())
+    }
+
+    /// Records that a person's digest covered everything up to `at`; `false` when another
+    /// worker recorded a later one meanwhile.
+    pub async fn mark_digest_sent(
+        &mut self,
+        org: OrgId,
+        user: UserId,
+        at: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE notification_settings SET last_digest_at = $1 WHERE org_id = $2 \
+             AND user_id = $3 AND email = 'digest' AND (last_digest_at IS NULL OR last_digest_at < $1)",
+        )
+        .bind(at.as_micros())
+        .bind(org.to_string())
+        .bind(user.to_string())
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }

@@ -33,9 +33,8 @@ async fn assignments_are_emailed_as_each_person_chose(store: Store) {
     )
     .unwrap()
     .with_timeout(Duration::from_secs(5));
-    let app = App::new(store, Arc::new(FixedClock::new(START)))
-        .with_mail(mail)
-        .unwrap();
+    let clock = Arc::new(FixedClock::new(START));
+    let app = App::new(store, clock.clone()).with_mail(mail).unwrap();
     let org = app.admin_create_org("Acme").await.unwrap().id;
     let editor = person(&app, org, "eddie", "editor").await;
     let each = person(&app, org, "vera", "viewer").await;
@@ -43,6 +42,7 @@ async fn assignments_are_emailed_as_each_person_chose(store: Store) {
     app.set_email_preference(&digest, EmailPreference::Digest)
         .await
         .unwrap();
+    clock.advance(1);
     for who in [&each, &digest] {
         app.create_task(
             &editor,
@@ -75,6 +75,37 @@ async fn assignments_are_emailed_as_each_person_chose(store: Store) {
     let (_, task) = link.rsplit_once('/').unwrap();
     let inbox = app.inbox(&each, 10).await.unwrap();
     assert_eq!(inbox.notifications[0].link, format!("/tasks/{task}"));
+
+    // A day on, the one who chose the digest gets one email listing what came meanwhile,
+    // and no second one until another day has passed.
+    assert_eq!(app.send_digests().await.unwrap(), 0, "not a day yet");
+    app.create_task(
+        &editor,
+        TaskFacts {
+            title: "Confirm the scope".into(),
+            assignee: Some(id(&digest)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    clock.advance(86_400 + 60);
+    assert_eq!(app.send_digests().await.unwrap(), 1);
+    assert_eq!(app.send_digests().await.unwrap(), 0, "once a day");
+    while worker.run_one().await.unwrap() {}
+    let received = sink.wait_for(2).await;
+    assert_eq!(received.len(), 2, "{received:?}");
+    let digest_email = &received[1];
+    assert_eq!(digest_email.rcpt_tos, ["dora@acme.example"]);
+    assert!(
+        digest_email.text.contains("Read the AI policy")
+            && digest_email.text.contains("Confirm the scope")
+            && digest_email
+                .text
+                .contains("https://aims.acme.example/tasks/"),
+        "{}",
+        digest_email.text
+    );
 }
 
 async fn with_mail_off_notifications_stay_in_the_app(store: Store) {
