@@ -9,9 +9,9 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use serde::Deserialize;
 
-/// How long one attempt to hand an email to the server may take before it counts as failed
-/// (and is retried later by the job queue).
-pub const DEFAULT_SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one attempt to hand an email to the server may take, from connecting to the
+/// server's last answer, before it counts as failed (and is retried later by the job queue).
+pub const DEFAULT_SMTP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How the connection to the SMTP server is secured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,9 +158,9 @@ impl MailSettings {
         Ok(self)
     }
 
-    /// The same settings, giving up on one attempt to reach the server after `timeout`.
+    /// The same settings, giving up on one attempt to send after `timeout` (at least a second).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = timeout.max(Duration::from_secs(1));
         self
     }
 

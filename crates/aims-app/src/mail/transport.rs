@@ -66,9 +66,19 @@ impl Mailer {
         let message = email
             .message(&self.settings.from)
             .map_err(|e: BadEmail| SendError::Permanent(e.to_string()))?;
-        match self.transport.send(message).await {
-            Ok(_) => Ok(()),
-            Err(err) => {
+        // lettre bounds connecting by the timeout, not the exchange after it: a server that
+        // takes the connection and never answers would hold the worker (and the job's lease)
+        // for good. The whole attempt gets the timeout.
+        let timeout = self.settings.timeout;
+        let sent = tokio::time::timeout(timeout, self.transport.send(message)).await;
+        match sent {
+            Err(_) => Err(SendError::Transient(format!(
+                "sending through {}: no answer within {} s",
+                self.settings.server(),
+                timeout.as_secs()
+            ))),
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(err)) => {
                 let what = format!("sending through {}: {err}", self.settings.server());
                 if refused_for_good(&err) {
                     Err(SendError::Permanent(what))

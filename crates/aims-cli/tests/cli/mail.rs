@@ -134,7 +134,7 @@ fn refused_start(env: &[(&str, &str)]) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_aims"));
     command
         .arg("--data-dir")
-        .arg(dir.to_path_buf())
+        .arg(&*dir)
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env_remove("AIMS_DATABASE_URL")
         .stdin(Stdio::null());

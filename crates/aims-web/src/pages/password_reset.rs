@@ -45,12 +45,10 @@ fn ask_view(state: &WebState, done: &str, email: String, problem: FormProblem) -
     )
 }
 
-/// `GET /password-reset`: the form, or what became of it (`?done=sent`, `?done=changed`).
+/// `GET /password-reset`: the form, or what became of it (`?done=sent`, `?done=changed`;
+/// the page knows no other code).
 pub async fn ask_page(State(state): State<WebState>, Query(q): Query<Done>) -> Response {
-    let done = match q.done.as_deref() {
-        Some(code @ ("sent" | "changed")) => code,
-        _ => "",
-    };
+    let done = q.done.as_deref().unwrap_or_default();
     ask_view(&state, done, String::new(), FormProblem::default())
 }
 

@@ -14,6 +14,7 @@ mod inventory;
 mod inventory_pages;
 mod journeys;
 mod outages;
+mod password_reset;
 mod permission_matrix;
 mod permissions;
 mod protections;
