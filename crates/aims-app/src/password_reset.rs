@@ -84,7 +84,8 @@ impl App {
     pub async fn request_password_reset(&self, email: &str, client: Client) -> Result<()> {
         if !self.mail_enabled() {
             return Err(AppError::Conflict(
-                "email is not set up on this aims: ask an administrator to reset your password"
+                "email is not set up on this aims: ask the administrator who runs it to set a \
+                 new password for you"
                     .into(),
             ));
         }

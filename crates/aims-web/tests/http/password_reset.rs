@@ -204,7 +204,7 @@ async fn without_mail_the_pages_say_to_ask_an_administrator_and_to_pass_invitati
             .text()
             .await
             .unwrap()
-            .contains("ask an administrator")
+            .contains("ask the administrator who runs it")
     );
 
     let cookie = cookie_of(&sign_in(&server, PASSWORD).await);
