@@ -7,6 +7,7 @@ mod classification;
 mod contract;
 mod contract_rules;
 mod custom_frameworks;
+mod document_lifecycle;
 mod documents;
 mod evidence;
 mod frameworks;
@@ -173,15 +174,18 @@ fn documented() -> OpenApiRouter<WebState> {
         .routes(routes!(evidence::download))
         .routes(routes!(documents::list, documents::create))
         .routes(routes!(documents::show, documents::save))
-        .routes(routes!(documents::submit))
-        .routes(routes!(documents::send_back))
-        .routes(routes!(documents::approve))
-        .routes(routes!(documents::retire))
-        .routes(routes!(documents::acknowledge))
+        .routes(routes!(document_lifecycle::submit))
+        .routes(routes!(document_lifecycle::send_back))
+        .routes(routes!(document_lifecycle::approve))
+        .routes(routes!(document_lifecycle::retire))
+        .routes(routes!(document_lifecycle::acknowledge))
         .routes(routes!(documents::diff))
         .routes(routes!(documents::templates_list))
         .routes(routes!(documents::from_template))
-        .routes(routes!(documents::approvers, documents::set_approvers))
+        .routes(routes!(
+            document_lifecycle::approvers,
+            document_lifecycle::set_approvers
+        ))
         .routes(routes!(work::list, work::create))
         .routes(routes!(work::show, work::update))
         .routes(routes!(work::comment))
