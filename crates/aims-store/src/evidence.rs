@@ -163,7 +163,7 @@ impl Tx {
     pub async fn evidence_for(&mut self, org: OrgId, target: &Target) -> Result<Vec<Evidence>> {
         let rows = sqlx::query(
             "SELECT e.* FROM evidence e JOIN evidence_targets t ON t.evidence_id = e.id \
-             WHERE t.org_id = $1 AND t.kind = $2 AND t.target_id = $3 ORDER BY e.created_at DESC, e.id",
+             WHERE t.org_id = $1 AND t.kind = $2 AND t.target_id = $3 ORDER BY e.created_at DESC, e.id DESC",
         )
         .bind(org.to_string())
         .bind(target.kind.as_str())
@@ -200,7 +200,7 @@ impl Tx {
         .await?
         .int("n")?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT * FROM evidence WHERE org_id = $1 {filter} ORDER BY created_at DESC, id LIMIT $4 OFFSET $5"
+            "SELECT * FROM evidence WHERE org_id = $1 {filter} ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5"
         )))
         .bind(org.to_string())
         .bind(now.as_micros())

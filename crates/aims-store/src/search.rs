@@ -83,7 +83,7 @@ impl Tx {
             .collect();
         let sql = format!(
             "SELECT id, {name} AS name, {detail} AS detail FROM {table} WHERE org_id = $1{conditions} \
-             ORDER BY updated_at DESC, id LIMIT $2"
+             ORDER BY updated_at DESC, id DESC LIMIT $2"
         );
         let mut query = sqlx::query(AssertSqlSafe(sql))
             .bind(org.to_string())

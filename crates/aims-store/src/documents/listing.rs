@@ -80,7 +80,7 @@ impl Tx {
         .await?
         .int("n")?;
         let rows = bind(format!(
-            "SELECT * FROM documents WHERE {filter} ORDER BY updated_at DESC, id LIMIT $6 OFFSET $7"
+            "SELECT * FROM documents WHERE {filter} ORDER BY updated_at DESC, id DESC LIMIT $6 OFFSET $7"
         ))
         .bind(q.limit)
         .bind(q.offset)
