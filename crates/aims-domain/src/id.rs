@@ -86,6 +86,10 @@ uuid_id! {
     RedTeamRunId,
     /// A document of the management system (a policy, a procedure, a plan...).
     DocumentId,
+    /// A role of the management system (AI governance lead, risk owner, ...).
+    AimsRoleId,
+    /// A record of one person's training, attestation, qualification or AI literacy.
+    TrainingRecordId,
     /// A task someone must do.
     TaskId,
     /// A comment on a task.

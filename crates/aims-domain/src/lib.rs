@@ -5,6 +5,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 mod choice;
+pub mod competence;
 pub mod document;
 pub mod eu_ai_act;
 pub mod evidence;

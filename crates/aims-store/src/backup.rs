@@ -68,6 +68,9 @@ pub const TABLES: &[&str] = &[
     "soa_versions",
     "redteam_runs",
     "custom_frameworks",
+    "aims_roles",
+    "aims_role_holders",
+    "training_records",
 ];
 
 /// The version of the archive layout this build writes and reads.

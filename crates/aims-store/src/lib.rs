@@ -7,6 +7,7 @@ mod audit;
 mod audit_checkpoints;
 pub mod backup;
 mod batch;
+mod competence;
 mod connect;
 mod custom_frameworks;
 mod documents;
@@ -38,6 +39,7 @@ mod tx;
 mod wal_checkpoints;
 
 pub use audit::AuditQuery;
+pub use competence::TrainingQuery;
 pub use connect::{Engine, OneRead, Store, redact_url};
 pub use custom_frameworks::{CustomFramework, CustomFrameworkStamp};
 pub use documents::{DEFAULT_APPROVER_ROLES, DocumentCounts, DocumentQuery};

@@ -191,6 +191,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0025_record_numbers.sql"),
         postgres: None,
     },
+    Migration {
+        version: 27,
+        name: "roles_and_competence",
+        sql: include_str!("../migrations/0027_roles_and_competence.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

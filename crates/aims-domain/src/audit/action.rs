@@ -14,6 +14,9 @@ crate::choice! {
         AiSystemDeleted = "ai_system.deleted": "AI system deleted",
         AiSystemMlBomImported = "ai_system.ml_bom_imported": "ML-BOM imported",
         AiSystemUpdated = "ai_system.updated": "AI system updated",
+        AimsRoleCreated = "aims_role.created": "Role created",
+        AimsRoleDeleted = "aims_role.deleted": "Role deleted",
+        AimsRoleUpdated = "aims_role.updated": "Role updated",
         ComponentAdded = "component.added": "Component added",
         ComponentRemoved = "component.removed": "Component removed",
         ComponentUpdated = "component.updated": "Component updated",
@@ -65,6 +68,9 @@ crate::choice! {
         TaskCommented = "task.commented": "Task commented on",
         TaskCreated = "task.created": "Task created",
         TaskUpdated = "task.updated": "Task updated",
+        TrainingRecordCreated = "training_record.created": "Training recorded",
+        TrainingRecordDeleted = "training_record.deleted": "Training record deleted",
+        TrainingRecordUpdated = "training_record.updated": "Training record updated",
         TokenCreated = "token.created": "API token created",
         TokenRevoked = "token.revoked": "API token revoked",
     }
@@ -86,6 +92,7 @@ impl AuditAction {
             | AiSystemUpdated
             | RedTeamRunCancelled
             | RedTeamRunStarted => "ai_system",
+            AimsRoleCreated | AimsRoleDeleted | AimsRoleUpdated => "aims_role",
             ComponentAdded | ComponentRemoved | ComponentUpdated => "component",
             ControlAdded | ControlImplementationSet => "control",
             DocumentAcknowledged
@@ -116,6 +123,9 @@ impl AuditAction {
             SoaApproved | SoaGenerated => "soa",
             TaskCommented | TaskCreated | TaskUpdated => "task",
             TokenCreated | TokenRevoked => "token",
+            TrainingRecordCreated | TrainingRecordDeleted | TrainingRecordUpdated => {
+                "training_record"
+            }
         }
     }
 }
@@ -136,5 +146,10 @@ mod tests {
         // The record's kind comes from the action, not from each call site.
         assert_eq!(AuditAction::RiskAccepted.object_type(), "risk");
         assert_eq!(AuditAction::RedTeamRunCancelRequested.object_type(), "job");
+        assert_eq!(AuditAction::AimsRoleUpdated.object_type(), "aims_role");
+        assert_eq!(
+            AuditAction::TrainingRecordDeleted.object_type(),
+            "training_record"
+        );
     }
 }

@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod backup;
+mod competence;
 mod custom_frameworks;
 mod documents;
 mod evidence;
@@ -99,6 +100,9 @@ contract! {
     soa::an_approval_is_given_once_and_never_overwritten,
     custom_frameworks::imports_are_listed_with_or_without_documents_per_organisation,
     search::search_finds_every_word_in_one_organisation,
+    competence::roles_keep_their_holders_in_order_are_revised_and_scoped,
+    competence::training_records_filter_by_person_kind_and_expiry_per_organisation,
+    competence::deleting_evidence_leaves_the_training_record_without_it,
 }
 
 pub fn at(seconds: i64) -> Timestamp {
