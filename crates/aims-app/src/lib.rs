@@ -12,6 +12,7 @@ mod change;
 mod classification;
 mod clause_coverage;
 mod clock;
+mod competence;
 mod credentials;
 mod custom_frameworks;
 mod demo;
@@ -68,6 +69,7 @@ pub use classification::{
 };
 pub use clause_coverage::ClauseCoverage;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use competence::{CompetenceReport, TrainingFilter, TrainingStandingFilter};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use custom_frameworks::{FrameworkImport, ImportedFramework, MAX_IMPORT_BYTES};
 pub use documents::{DocumentFilter, DocumentInput, DocumentRecord};

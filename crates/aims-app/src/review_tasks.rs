@@ -1,6 +1,7 @@
 //! Tasks aims makes: when the review of a document or a risk falls due, its owner gets one
 //! task for it (one per review date) and is told, so that reviews do not wait on anyone
-//! remembering them.
+//! remembering them; likewise when a person's training record is about to lapse (one task
+//! per record and expiry day).
 
 use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::work::{NotificationKind, Source, SourceKind, Task, TaskFacts, TaskStatus};
@@ -22,9 +23,18 @@ struct Due {
     due: Timestamp,
 }
 
+/// Why aims makes a task about a kind of record, as its origin key names it: a record
+/// that lapses is renewed, anything else is reviewed.
+fn reason(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Training => "expiry",
+        _ => "review",
+    }
+}
+
 impl App {
-    /// Makes a task for each document and risk review that fell due and has none yet;
-    /// returns how many were made.
+    /// Makes a task for each document and risk review that fell due, and each training
+    /// record lapsing soon, that has none yet; returns how many were made.
     pub async fn open_review_tasks(&self) -> Result<usize> {
         let now = self.now();
         let mut due = Vec::new();
@@ -41,6 +51,24 @@ impl App {
                         },
                         title: format!("Review the document {}", d.title),
                         due: at,
+                    });
+                }
+            }
+            // Records lapsing within the notice period, or lapsed within it (a run missed
+            // for a while still catches them; older ones were someone's task already).
+            let notice = aims_domain::competence::EXPIRY_NOTICE_DAYS;
+            let (from, until) = (now.plus_days(-notice), now.plus_days(notice));
+            for (org, t) in tx.training_expiring(from, until, TASKS_PER_RUN).await? {
+                if let Some(last) = t.facts.expires_on {
+                    due.push(Due {
+                        org,
+                        owner: t.person,
+                        source: Source {
+                            kind: SourceKind::Training,
+                            id: t.id.to_string(),
+                        },
+                        title: format!("Renew {}: it counts until {}", t.facts.title, last.date()),
+                        due: last,
                     });
                 }
             }
@@ -81,8 +109,9 @@ impl App {
                     status: Some(TaskStatus::Open),
                 },
                 origin_key: Some(format!(
-                    "{}_review:{}:{}",
+                    "{}_{}:{}:{}",
                     d.source.kind,
+                    reason(d.source.kind),
                     d.source.id,
                     d.due.date()
                 )),
@@ -111,7 +140,10 @@ impl App {
             let notice = aims_domain::work::Notification {
                 id: NotificationId::new(),
                 user: d.owner,
-                kind: NotificationKind::ReviewDue,
+                kind: match d.source.kind {
+                    SourceKind::Training => NotificationKind::TrainingExpiring,
+                    _ => NotificationKind::ReviewDue,
+                },
                 title: d.title.clone(),
                 link: format!("/tasks/{}", task.id),
                 created_at: now,

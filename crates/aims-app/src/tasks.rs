@@ -75,6 +75,14 @@ impl App {
                 Ok(id) => c.task(actor.org, id).await?.is_some(),
                 Err(_) => false,
             },
+            K::Role => match source.id.parse() {
+                Ok(id) => c.aims_role(actor.org, id).await?.is_some(),
+                Err(_) => false,
+            },
+            K::Training => match source.id.parse() {
+                Ok(id) => c.training_record(actor.org, id).await?.is_some(),
+                Err(_) => false,
+            },
         };
         if found {
             Ok(())
