@@ -17,6 +17,8 @@ const PURGE_EVERY_SECONDS: i64 = 3600;
 const REMIND_EVERY_SECONDS: i64 = 6 * 3600;
 /// Seconds between looks for people whose daily digest is due.
 const DIGEST_EVERY_SECONDS: i64 = 3600;
+/// Seconds between looks for computed metrics whose measurement is due.
+const MEASURE_EVERY_SECONDS: i64 = 3600;
 /// Seconds between signatures of audit chain heads that moved.
 const SIGN_EVERY_SECONDS: i64 = 60;
 
@@ -39,6 +41,8 @@ pub enum JobKind {
     /// Queues the daily digest of notifications for those who chose it; schedules its next
     /// run.
     NotificationDigests,
+    /// Measures the computed metrics whose measurement is due; schedules its next run.
+    MeasureMetrics,
 }
 
 impl JobKind {
@@ -51,6 +55,7 @@ impl JobKind {
             JobKind::AuditCheckpoints => "audit_checkpoints",
             JobKind::SendEmail => crate::mail::JOB_KIND,
             JobKind::NotificationDigests => "notification_digests",
+            JobKind::MeasureMetrics => "measure_metrics",
         }
     }
 
@@ -62,6 +67,7 @@ impl JobKind {
             JobKind::AuditCheckpoints,
             JobKind::SendEmail,
             JobKind::NotificationDigests,
+            JobKind::MeasureMetrics,
         ]
         .into_iter()
         .find(|k| k.name() == name)
@@ -111,6 +117,9 @@ impl Worker {
             .await
         {
             tracing::warn!(error = %err, "could not schedule the notification digests");
+        }
+        if let Err(err) = self.app.schedule_recurring(JobKind::MeasureMetrics, 0).await {
+            tracing::warn!(error = %err, "could not schedule the metric measurements");
         }
         loop {
             // Told to stop while a job ran: claim nothing more (a job put back would be
@@ -269,6 +278,16 @@ impl App {
                 Some(recurring_job(
                     JobKind::NotificationDigests,
                     self.now().plus_seconds(DIGEST_EVERY_SECONDS),
+                ))
+            }
+            Some(JobKind::MeasureMetrics) => {
+                let measured = self.measure_computed_metrics().await?;
+                if measured > 0 {
+                    tracing::info!(measured, "computed metrics measured");
+                }
+                Some(recurring_job(
+                    JobKind::MeasureMetrics,
+                    self.now().plus_seconds(MEASURE_EVERY_SECONDS),
                 ))
             }
             Some(JobKind::AuditCheckpoints) => {

@@ -71,6 +71,14 @@ impl App {
                 .framework(actor, crate::ISO_42001)?
                 .item(&source.id)
                 .is_some_and(|i| i.kind == aims_catalog::ItemKind::Control),
+            K::Metric => match source.id.parse() {
+                Ok(id) => c.metric(actor.org, id).await?.is_some(),
+                Err(_) => false,
+            },
+            K::Objective => match source.id.parse() {
+                Ok(id) => c.objective(actor.org, id).await?.is_some(),
+                Err(_) => false,
+            },
             K::Task => match source.id.parse::<TaskId>() {
                 Ok(id) => c.task(actor.org, id).await?.is_some(),
                 Err(_) => false,

@@ -96,6 +96,12 @@ uuid_id! {
     TaskCommentId,
     /// A notification to one person.
     NotificationId,
+    /// A metric of monitoring and measurement.
+    MetricId,
+    /// One measurement of a metric.
+    MeasurementId,
+    /// An AI objective.
+    ObjectiveId,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod id;
 pub mod impact;
 pub mod inventory;
+pub mod measurement;
 pub mod redteam;
 pub mod risk;
 pub mod secret;
@@ -24,8 +25,8 @@ pub mod work;
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
     AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, DocumentId, EvidenceId,
-    ImpactAssessmentId, InvitationId, JobId, NotificationId, OrgId, RedTeamRunId, RiskId,
-    SessionId, SetupTokenId, TaskCommentId, TaskId, UserId,
+    ImpactAssessmentId, InvitationId, JobId, MeasurementId, MetricId, NotificationId, ObjectiveId,
+    OrgId, RedTeamRunId, RiskId, SessionId, SetupTokenId, TaskCommentId, TaskId, UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;

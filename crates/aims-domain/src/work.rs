@@ -36,6 +36,8 @@ crate::choice! {
         Assessment = "impact_assessment": "Impact assessment",
         Control = "control": "Control",
         Task = "task": "Task",
+        Metric = "metric": "Metric",
+        Objective = "objective": "Objective",
     }
 }
 
@@ -59,6 +61,8 @@ impl Source {
             SourceKind::Assessment => format!("/impact-assessments/{}", self.id),
             SourceKind::Control => format!("/soa#control-{}", self.id),
             SourceKind::Task => format!("/tasks/{}", self.id),
+            SourceKind::Metric => format!("/metrics/{}", self.id),
+            SourceKind::Objective => format!("/objectives/{}", self.id),
         }
     }
 }
@@ -144,6 +148,7 @@ crate::choice! {
         TaskDue = "task_due": "Task due",
         Comment = "comment": "New comment",
         AcknowledgementRequested = "acknowledgement_requested": "Please read and acknowledge",
+        ThresholdBreached = "threshold_breached": "Metric threshold breached",
     }
 }
 

@@ -71,6 +71,9 @@ pub const TABLES: &[&str] = &[
     "aims_roles",
     "aims_role_holders",
     "training_records",
+    "metrics",
+    "metric_measurements",
+    "objectives",
 ];
 
 /// The version of the archive layout this build writes and reads.

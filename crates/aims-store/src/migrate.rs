@@ -192,6 +192,12 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: None,
     },
     Migration {
+        version: 26,
+        name: "objectives_and_metrics",
+        sql: include_str!("../migrations/0026_objectives_and_metrics.sql"),
+        postgres: None,
+    },
+    Migration {
         version: 27,
         name: "roles_and_competence",
         sql: include_str!("../migrations/0027_roles_and_competence.sql"),

@@ -15,6 +15,7 @@ mod impact;
 mod inventory;
 mod jobs;
 mod match_counts;
+mod metrics;
 mod pages;
 mod password_resets;
 mod pool;
@@ -103,6 +104,7 @@ contract! {
     competence::roles_keep_their_holders_in_order_are_revised_and_scoped,
     competence::training_records_filter_by_person_kind_and_expiry_per_organisation,
     competence::deleting_evidence_leaves_the_training_record_without_it,
+    metrics::metrics_keep_their_series_and_latest_value_per_organisation,
 }
 
 pub fn at(seconds: i64) -> Timestamp {

@@ -26,8 +26,13 @@ mod framework_imports;
 mod frameworks;
 mod home;
 mod members;
+mod metric_form;
+mod metric_page;
+pub(crate) mod metrics;
 mod my_work;
 mod notifications;
+mod objective_form;
+pub(crate) mod objectives;
 mod org;
 mod password_reset;
 mod redteam;
@@ -49,6 +54,7 @@ mod task_form;
 mod task_page;
 mod tasks;
 mod tokens;
+mod trend_chart;
 
 use aims_app::domain::{Permission, Timestamp, ValidationError};
 use aims_app::{AppError, SessionContext};
@@ -235,6 +241,31 @@ pub fn routes() -> Router<WebState> {
             post(document_steps::acknowledge),
         )
         .route("/settings/document-approvers", post(org::set_approvers))
+        .route("/metrics", get(metrics::list).post(metric_form::create))
+        .route("/metrics/new", get(metric_form::new_page))
+        .route(
+            "/metrics/{id}",
+            get(metric_page::metric_page).post(metric_form::update),
+        )
+        .route("/metrics/{id}/edit", get(metric_form::edit_page))
+        .route("/metrics/{id}/delete", post(metric_form::delete))
+        .route("/metrics/{id}/measure", post(metric_page::measure_now))
+        .route("/metrics/{id}/measurements", post(metric_page::record))
+        .route(
+            "/metrics/{id}/measurements/{measurement}/delete",
+            post(metric_page::delete_measurement),
+        )
+        .route(
+            "/objectives",
+            get(objectives::list).post(objective_form::create),
+        )
+        .route("/objectives/new", get(objective_form::new_page))
+        .route(
+            "/objectives/{id}",
+            get(objectives::objective_page).post(objective_form::update),
+        )
+        .route("/objectives/{id}/edit", get(objective_form::edit_page))
+        .route("/objectives/{id}/delete", post(objective_form::delete))
         .route("/evidence", get(evidence::evidence_register))
         .route("/evidence/export.csv", get(evidence::export))
         .route("/evidence/export.xlsx", get(evidence::export))
