@@ -140,7 +140,7 @@ impl App {
                 facts.owner,
                 NotificationKind::Assigned,
                 &format!("Metric: {}", facts.name),
-                &format!("/metrics/{}", metric.id),
+                &format!("/monitoring/metrics/{}", metric.id),
             )
             .await?;
             Ok(metric)
@@ -202,7 +202,7 @@ impl App {
                     facts.owner,
                     NotificationKind::Assigned,
                     &format!("Metric: {}", facts.name),
-                    &format!("/metrics/{id}"),
+                    &format!("/monitoring/metrics/{id}"),
                 )
                 .await?;
             }
@@ -284,7 +284,8 @@ impl App {
                 recorded_by_user: actor.user(),
                 created_at: c.now,
             };
-            self.add_measurement(c, actor, &metric, &measurement).await?;
+            self.add_measurement(c, actor, &metric, &measurement)
+                .await?;
             Ok(measurement)
         })
         .await
@@ -369,7 +370,7 @@ impl App {
             AuditAction::TaskCreated,
             task.id,
             json!({"title": task.facts.title, "assignee": owner.map(|u| u.to_string()),
-                   "source": format!("/metrics/{}", metric.id)}),
+                   "source": format!("/monitoring/metrics/{}", metric.id)}),
         )
         .await?;
         self.notify(

@@ -61,7 +61,7 @@ impl Source {
             SourceKind::Assessment => format!("/impact-assessments/{}", self.id),
             SourceKind::Control => format!("/soa#control-{}", self.id),
             SourceKind::Task => format!("/tasks/{}", self.id),
-            SourceKind::Metric => format!("/metrics/{}", self.id),
+            SourceKind::Metric => format!("/monitoring/metrics/{}", self.id),
             SourceKind::Objective => format!("/objectives/{}", self.id),
         }
     }

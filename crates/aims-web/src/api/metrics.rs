@@ -4,9 +4,7 @@ use aims_app::AppError;
 use aims_app::domain::measurement::{
     Cadence, Direction, Measurement, Metric, MetricFacts, MetricSource, MetricValue, TrendPoint,
 };
-use aims_app::domain::{
-    AiSystemId, MeasurementId, MetricId, Timestamp, UserId, ValidationError,
-};
+use aims_app::domain::{AiSystemId, MeasurementId, MetricId, Timestamp, UserId, ValidationError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -392,7 +390,10 @@ pub async fn delete_measurement(
     Allowed(actor, _): Allowed<Edit>,
     Id((id, measurement)): Id<(MetricId, MeasurementId)>,
 ) -> Result<StatusCode, ApiError> {
-    state.app.delete_measurement(&actor, id, measurement).await?;
+    state
+        .app
+        .delete_measurement(&actor, id, measurement)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

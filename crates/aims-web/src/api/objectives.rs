@@ -124,7 +124,7 @@ pub struct ObjectiveListView {
 }
 
 /// The organisation's objectives, the nearest deadline first.
-#[utoipa::path(get, path = "/api/v1/objectives", tag = "measurement", responses(
+#[utoipa::path(get, path = "/api/v1/objectives", tag = "objectives", responses(
     (status = 200, body = ObjectiveListView),
 ))]
 pub async fn list(
@@ -139,7 +139,7 @@ pub async fn list(
 }
 
 /// Sets an objective (owner, admin, editor); its owner is told.
-#[utoipa::path(post, path = "/api/v1/objectives", tag = "measurement", request_body = ObjectiveForm, responses(
+#[utoipa::path(post, path = "/api/v1/objectives", tag = "objectives", request_body = ObjectiveForm, responses(
     (status = 201, body = ObjectiveView), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 pub async fn create(
@@ -153,7 +153,7 @@ pub async fn create(
 }
 
 /// One objective.
-#[utoipa::path(get, path = "/api/v1/objectives/{id}", tag = "measurement", params(("id" = String, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/objectives/{id}", tag = "objectives", params(("id" = String, Path)), responses(
     (status = 200, body = ObjectiveView), (status = 404, body = Problem),
 ))]
 pub async fn show(
@@ -167,7 +167,7 @@ pub async fn show(
 
 /// Changes an objective from `revision` (owner, admin, editor); 409 when someone changed it
 /// meanwhile.
-#[utoipa::path(put, path = "/api/v1/objectives/{id}", tag = "measurement", params(("id" = String, Path)),
+#[utoipa::path(put, path = "/api/v1/objectives/{id}", tag = "objectives", params(("id" = String, Path)),
     request_body = ObjectiveForm, responses(
     (status = 200, body = ObjectiveView), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
@@ -193,7 +193,7 @@ pub async fn update(
 }
 
 /// Deletes an objective (owner, admin, editor).
-#[utoipa::path(delete, path = "/api/v1/objectives/{id}", tag = "measurement", params(("id" = String, Path)), responses(
+#[utoipa::path(delete, path = "/api/v1/objectives/{id}", tag = "objectives", params(("id" = String, Path)), responses(
     (status = 204, description = "Deleted"), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 pub async fn delete(

@@ -13,9 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{
-    Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, render,
-};
+use super::{Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, render};
 use crate::allowed::{Edit, PageAllowed};
 use crate::state::WebState;
 
@@ -122,7 +120,11 @@ impl MetricForm {
                 "" => MetricSource::Manual,
                 s => s.parse()?,
             },
-            system: id_of("system", &self.system, "one of the organisation's AI systems")?,
+            system: id_of(
+                "system",
+                &self.system,
+                "one of the organisation's AI systems",
+            )?,
             owner: id_of("owner", &self.owner, "a member of the organisation")?,
         })
     }
@@ -189,7 +191,7 @@ async fn form_view(
     )
 }
 
-/// `GET /metrics/new`.
+/// `GET /monitoring/metrics/new`.
 pub async fn new_page(
     State(state): State<WebState>,
     PageAllowed(context, actor, _): PageAllowed<Edit>,
@@ -212,7 +214,7 @@ pub async fn create(
         Err(invalid) => Err(invalid.into()),
     };
     match result {
-        Ok(metric) => done(&format!("/metrics/{}", metric.id), "created"),
+        Ok(metric) => done(&format!("/monitoring/metrics/{}", metric.id), "created"),
         Err(err) => match FormProblem::from_error(err, &FIELDS) {
             Ok(problem) => form_view(&state, &context, &actor, None, form, problem).await,
             Err(other) => app_error_page(other),
@@ -220,7 +222,7 @@ pub async fn create(
     }
 }
 
-/// `GET /metrics/{id}/edit`.
+/// `GET /monitoring/metrics/{id}/edit`.
 pub async fn edit_page(
     State(state): State<WebState>,
     PageAllowed(context, actor, _): PageAllowed<Edit>,
@@ -230,13 +232,21 @@ pub async fn edit_page(
         Ok(metric) => {
             let editing = Some((id, metric.facts.name.clone()));
             let form = MetricForm::of(&metric);
-            form_view(&state, &context, &actor, editing, form, FormProblem::default()).await
+            form_view(
+                &state,
+                &context,
+                &actor,
+                editing,
+                form,
+                FormProblem::default(),
+            )
+            .await
         }
         Err(err) => app_error_page(err),
     }
 }
 
-/// `POST /metrics/{id}`: saves the changed definition from the revision the form was read at.
+/// `POST /monitoring/metrics/{id}`: saves the changed definition from the revision the form was read at.
 pub async fn update(
     State(state): State<WebState>,
     PageAllowed(context, actor, _): PageAllowed<Edit>,
@@ -253,7 +263,7 @@ pub async fn update(
         state.app.update_metric(&actor, id, revision, facts).await
     };
     let err = match result.await {
-        Ok(_) => return done(&format!("/metrics/{id}"), "saved"),
+        Ok(_) => return done(&format!("/monitoring/metrics/{id}"), "saved"),
         Err(err) => err,
     };
     let current = match state.app.metric(&actor, id).await {
@@ -280,14 +290,14 @@ pub async fn update(
     form_view(&state, &context, &actor, editing, form, problem).await
 }
 
-/// `POST /metrics/{id}/delete`: deletes the metric with its measurements.
+/// `POST /monitoring/metrics/{id}/delete`: deletes the metric with its measurements.
 pub async fn delete(
     State(state): State<WebState>,
     PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<MetricId>,
 ) -> Response {
     match state.app.delete_metric(&actor, id).await {
-        Ok(()) => done("/metrics", "deleted"),
+        Ok(()) => done("/monitoring/metrics", "deleted"),
         Err(err) => app_error_page(err),
     }
 }

@@ -79,7 +79,7 @@ impl MetricPage {
     fn previous(&self) -> Option<String> {
         (self.offset > 0).then(|| {
             format!(
-                "/metrics/{}?range={}&offset={}",
+                "/monitoring/metrics/{}?range={}&offset={}",
                 self.metric.id,
                 self.range,
                 (self.offset - PER_PAGE).max(0)
@@ -90,7 +90,7 @@ impl MetricPage {
     fn next(&self) -> Option<String> {
         (self.offset + PER_PAGE < self.total).then(|| {
             format!(
-                "/metrics/{}?range={}&offset={}",
+                "/monitoring/metrics/{}?range={}&offset={}",
                 self.metric.id,
                 self.range,
                 self.offset + PER_PAGE
@@ -99,7 +99,10 @@ impl MetricPage {
     }
 
     fn value(&self, v: &Option<MetricValue>) -> String {
-        v.map_or_else(|| "—".to_owned(), |v| format!("{v} {}", self.metric.facts.unit))
+        v.map_or_else(
+            || "—".to_owned(),
+            |v| format!("{v} {}", self.metric.facts.unit),
+        )
     }
 }
 
@@ -135,7 +138,15 @@ async fn metric_view(
                 .map(|name| (s.to_string(), name)),
             None => None,
         };
-        Ok::<_, AppError>((metric, points, measurements, total, objectives, members, system))
+        Ok::<_, AppError>((
+            metric,
+            points,
+            measurements,
+            total,
+            objectives,
+            members,
+            system,
+        ))
     };
     let (metric, points, measurements, total, objectives, members, system) = match loaded.await {
         Ok(loaded) => loaded,
@@ -159,7 +170,11 @@ async fn metric_view(
     let can_edit = actor.role.grants(Permission::EditContent);
     let is_owner = metric.facts.owner.is_some() && metric.facts.owner == actor.user();
     let chart = metric_trend_svg(
-        &format!("{} over {}", metric.facts.name, RANGES.iter().find(|r| r.0 == range).map_or("", |r| r.1)),
+        &format!(
+            "{} over {}",
+            metric.facts.name,
+            RANGES.iter().find(|r| r.0 == range).map_or("", |r| r.1)
+        ),
         &metric.facts,
         &points,
     );
@@ -194,17 +209,26 @@ async fn metric_view(
     )
 }
 
-/// `GET /metrics/{id}`.
+/// `GET /monitoring/metrics/{id}`.
 pub async fn metric_page(
     State(state): State<WebState>,
     PageMember { context, actor }: PageMember,
     PageId(id): PageId<MetricId>,
     Query(q): Query<MetricQuery>,
 ) -> Response {
-    metric_view(&state, &context, &actor, id, q, MeasurementForm::default(), FormProblem::default()).await
+    metric_view(
+        &state,
+        &context,
+        &actor,
+        id,
+        q,
+        MeasurementForm::default(),
+        FormProblem::default(),
+    )
+    .await
 }
 
-/// `POST /metrics/{id}/measurements`: records a value (its owner, or an editor, as the use
+/// `POST /monitoring/metrics/{id}/measurements`: records a value (its owner, or an editor, as the use
 /// case decides).
 pub async fn record(
     State(state): State<WebState>,
@@ -217,42 +241,54 @@ pub async fn record(
         // A past day typed in the form is taken at its start; today is taken now, so that
         // today's value comes after any measured earlier today.
         let now = state.app.now();
-        let at = form_date("at", &form.at)?.map(|day| if day.date() == now.date() { now } else { day });
-        state.app.record_measurement(&actor, id, at, value, &form.note).await
+        let at =
+            form_date("at", &form.at)?.map(|day| if day.date() == now.date() { now } else { day });
+        state
+            .app
+            .record_measurement(&actor, id, at, value, &form.note)
+            .await
     };
     match result.await {
-        Ok(_) => done(&format!("/metrics/{id}"), "measured"),
+        Ok(_) => done(&format!("/monitoring/metrics/{id}"), "measured"),
         Err(err) => match FormProblem::from_error(err, &FIELDS) {
             Ok(problem) => {
-                metric_view(&state, &context, &actor, id, MetricQuery::default(), form, problem)
-                    .await
+                metric_view(
+                    &state,
+                    &context,
+                    &actor,
+                    id,
+                    MetricQuery::default(),
+                    form,
+                    problem,
+                )
+                .await
             }
             Err(other) => app_error_page(other),
         },
     }
 }
 
-/// `POST /metrics/{id}/measure`: measures a computed metric now.
+/// `POST /monitoring/metrics/{id}/measure`: measures a computed metric now.
 pub async fn measure_now(
     State(state): State<WebState>,
     PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId(id): PageId<MetricId>,
 ) -> Response {
     match state.app.measure_now(&actor, id).await {
-        Ok(Some(_)) => done(&format!("/metrics/{id}"), "computed"),
-        Ok(None) => done(&format!("/metrics/{id}"), "nothing"),
+        Ok(Some(_)) => done(&format!("/monitoring/metrics/{id}"), "computed"),
+        Ok(None) => done(&format!("/monitoring/metrics/{id}"), "nothing"),
         Err(err) => app_error_page(err),
     }
 }
 
-/// `POST /metrics/{id}/measurements/{measurement}/delete`: deletes a value recorded in error.
+/// `POST /monitoring/metrics/{id}/measurements/{measurement}/delete`: deletes a value recorded in error.
 pub async fn delete_measurement(
     State(state): State<WebState>,
     PageAllowed(_, actor, _): PageAllowed<Edit>,
     PageId((id, measurement)): PageId<(MetricId, MeasurementId)>,
 ) -> Response {
     match state.app.delete_measurement(&actor, id, measurement).await {
-        Ok(()) => done(&format!("/metrics/{id}"), "removed"),
+        Ok(()) => done(&format!("/monitoring/metrics/{id}"), "removed"),
         Err(err) => app_error_page(err),
     }
 }

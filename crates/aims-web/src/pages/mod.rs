@@ -43,6 +43,8 @@ mod risk_method;
 mod risk_method_form;
 mod risk_page;
 mod risks;
+mod role_form;
+mod roles;
 mod search;
 mod soa;
 mod soa_records;
@@ -54,6 +56,8 @@ mod task_form;
 mod task_page;
 mod tasks;
 mod tokens;
+mod training;
+mod training_form;
 mod trend_chart;
 
 use aims_app::domain::{Permission, Timestamp, ValidationError};
@@ -241,18 +245,46 @@ pub fn routes() -> Router<WebState> {
             post(document_steps::acknowledge),
         )
         .route("/settings/document-approvers", post(org::set_approvers))
-        .route("/metrics", get(metrics::list).post(metric_form::create))
-        .route("/metrics/new", get(metric_form::new_page))
+        .route("/roles", get(roles::roles_page).post(role_form::create))
+        .route("/roles/new", get(role_form::new_page))
         .route(
-            "/metrics/{id}",
+            "/roles/{id}",
+            get(roles::role_page).post(role_form::update),
+        )
+        .route("/roles/{id}/edit", get(role_form::edit_page))
+        .route("/roles/{id}/delete", post(role_form::delete))
+        .route(
+            "/training",
+            get(training::training_page).post(training_form::create),
+        )
+        .route("/training/new", get(training_form::new_page))
+        .route(
+            "/training/{id}",
+            get(training::record_page).post(training_form::update),
+        )
+        .route("/training/{id}/edit", get(training_form::edit_page))
+        .route("/training/{id}/delete", post(training_form::delete))
+        .route(
+            "/monitoring/metrics",
+            get(metrics::list).post(metric_form::create),
+        )
+        .route("/monitoring/metrics/new", get(metric_form::new_page))
+        .route(
+            "/monitoring/metrics/{id}",
             get(metric_page::metric_page).post(metric_form::update),
         )
-        .route("/metrics/{id}/edit", get(metric_form::edit_page))
-        .route("/metrics/{id}/delete", post(metric_form::delete))
-        .route("/metrics/{id}/measure", post(metric_page::measure_now))
-        .route("/metrics/{id}/measurements", post(metric_page::record))
+        .route("/monitoring/metrics/{id}/edit", get(metric_form::edit_page))
+        .route("/monitoring/metrics/{id}/delete", post(metric_form::delete))
         .route(
-            "/metrics/{id}/measurements/{measurement}/delete",
+            "/monitoring/metrics/{id}/measure",
+            post(metric_page::measure_now),
+        )
+        .route(
+            "/monitoring/metrics/{id}/measurements",
+            post(metric_page::record),
+        )
+        .route(
+            "/monitoring/metrics/{id}/measurements/{measurement}/delete",
             post(metric_page::delete_measurement),
         )
         .route(

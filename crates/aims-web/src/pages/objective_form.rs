@@ -90,7 +90,11 @@ impl ObjectiveForm {
         Ok(ObjectiveFacts {
             statement: self.statement.clone(),
             commitment: self.commitment.clone(),
-            policy: id_of("policy", &self.policy, "one of the organisation's documents")?,
+            policy: id_of(
+                "policy",
+                &self.policy,
+                "one of the organisation's documents",
+            )?,
             metric: id_of("metric", &self.metric, "one of the organisation's metrics")?,
             measure: self.measure.clone(),
             target: self.target.clone(),
@@ -139,7 +143,10 @@ async fn form_view(
             kind: Some(aims_app::domain::document::DocumentKind::Policy),
             ..Default::default()
         };
-        let (documents, _) = state.app.document_list(actor, &filter, DOCUMENT_CHOICES, 0).await?;
+        let (documents, _) = state
+            .app
+            .document_list(actor, &filter, DOCUMENT_CHOICES, 0)
+            .await?;
         Ok::<_, AppError>((members, metrics, documents))
     };
     let (members, metrics, documents) = match loaded.await {
@@ -206,7 +213,15 @@ pub async fn edit_page(
         Ok(o) => {
             let editing = Some((id, o.facts.statement.clone()));
             let form = ObjectiveForm::of(&o);
-            form_view(&state, &context, &actor, editing, form, FormProblem::default()).await
+            form_view(
+                &state,
+                &context,
+                &actor,
+                editing,
+                form,
+                FormProblem::default(),
+            )
+            .await
         }
         Err(err) => app_error_page(err),
     }
@@ -221,12 +236,14 @@ pub async fn update(
 ) -> Response {
     let result = async {
         let facts = form.facts()?;
-        let revision = form
-            .revision
-            .trim()
-            .parse()
-            .map_err(|_| ValidationError::new("revision", "must be the objective's revision"))?;
-        state.app.update_objective(&actor, id, revision, facts).await
+        let revision =
+            form.revision.trim().parse().map_err(|_| {
+                ValidationError::new("revision", "must be the objective's revision")
+            })?;
+        state
+            .app
+            .update_objective(&actor, id, revision, facts)
+            .await
     };
     let err = match result.await {
         Ok(_) => return done(&format!("/objectives/{id}"), "saved"),

@@ -48,7 +48,8 @@ pub fn metric_trend_svg(title: &str, facts: &MetricFacts, points: &[TrendPoint])
         .iter()
         .flat_map(|p| [p.low.as_f64(), p.high.as_f64()])
         .chain(refs.iter().map(|(_, v, _)| v.as_f64()));
-    let (mut low, mut high) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (mut low, mut high) =
+        values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if low > high {
         (low, high) = (0.0, 1.0);
     }
@@ -57,7 +58,14 @@ pub fn metric_trend_svg(title: &str, facts: &MetricFacts, points: &[TrendPoint])
     }
     // A little room above and below, and zero kept in view for values that start near it.
     let pad = (high - low) * 0.08;
-    let (low, high) = (if low >= 0.0 && low - pad < 0.0 { 0.0 } else { low - pad }, high + pad);
+    let (low, high) = (
+        if low >= 0.0 && low - pad < 0.0 {
+            0.0
+        } else {
+            low - pad
+        },
+        high + pad,
+    );
     let y_of = |v: f64| TOP + PLOT_H * (1.0 - (v - low) / (high - low));
     let plot_w = WIDTH - LEFT - RIGHT;
     for v in [low, (low + high) / 2.0, high] {
@@ -173,7 +181,9 @@ mod tests {
         assert!(svg.contains("&lt;%&gt;") && !svg.contains("<%>"));
         assert!(svg.contains(">target 2</text>") && svg.contains(">breach 10</text>"));
         // Thresholds differ by dash pattern, not only by colour.
-        assert!(svg.contains("stroke-dasharray=\"2 3\"") && svg.contains("stroke-dasharray=\"12 4\""));
+        assert!(
+            svg.contains("stroke-dasharray=\"2 3\"") && svg.contains("stroke-dasharray=\"12 4\"")
+        );
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains("<polyline"));
         assert!(!svg.contains("style="));

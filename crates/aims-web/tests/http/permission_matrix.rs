@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use crate::support::{Orgs, PASSWORD};
 
 mod management_system;
+mod measurement;
 
 /// Who calls, in the order of the expected statuses below.
 pub const CALLERS: [&str; 7] = [
@@ -565,5 +566,6 @@ pub fn cases() -> Vec<Case> {
     ]
     .into_iter()
     .chain(management_system::cases())
+    .chain(measurement::cases())
     .collect()
 }

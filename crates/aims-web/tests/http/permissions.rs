@@ -122,6 +122,9 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace(&orgs.review_document.to_string(), "{id}")
                 .replace(&orgs.policy.to_string(), "{id}")
                 .replace(&orgs.task.to_string(), "{id}")
+                .replace(&orgs.measurement.to_string(), "{measurement}")
+                .replace(&orgs.metric.to_string(), "{id}")
+                .replace(&orgs.objective.to_string(), "{id}")
                 .replace("0192f0a0-0000-7000-8000-000000000001", "{id}");
             format!("{} {template}", c.method)
         })
