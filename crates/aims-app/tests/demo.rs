@@ -152,6 +152,40 @@ async fn the_demo_organisation_holds_classified_systems_once() {
         "Maria read it: {:?}",
         policy.acknowledgements
     );
+    // Metrics with a history to draw, computed ones measured now, objectives on them.
+    let metrics = app.metrics(&actor).await.unwrap();
+    assert_eq!(metrics.len(), 6);
+    for m in &metrics {
+        let (_, measured) = app.measurements(&actor, m.id, 1, 0).await.unwrap();
+        assert!(
+            measured >= 5,
+            "{} has {measured} measurements",
+            m.facts.name
+        );
+    }
+    let latest = |source| {
+        metrics
+            .iter()
+            .find(|m| m.facts.source == source)
+            .and_then(|m| m.latest.clone())
+            .unwrap()
+    };
+    use aims_app::domain::measurement::MetricSource as S;
+    // Computed now from the demo's own records, after the history it was given.
+    let evidence = latest(S::EvidenceCurrent);
+    assert!(
+        evidence.note.contains("pieces of evidence valid"),
+        "{evidence:?}"
+    );
+    // This app keeps no files, so the demo has no red-team run: the history stands.
+    assert_eq!(latest(S::RedTeamAttackSuccess).value.to_string(), "2.6");
+    let objectives = app.objectives(&actor).await.unwrap();
+    assert_eq!(objectives.len(), 4);
+    assert!(
+        objectives
+            .iter()
+            .all(|o| o.facts.policy == Some(policy.document.id))
+    );
     let report = app.verify_chain(first.org).await.unwrap();
     assert!(report.broken.is_none(), "{report:?}");
 }

@@ -37,30 +37,45 @@ pub fn trend(series: &[(Timestamp, MetricValue)], max_points: usize) -> Vec<Tren
     }
     let start = i128::from(first.0.as_micros());
     let span = (i128::from(last.0.as_micros()) - start).max(1) + 1;
-    let mut buckets: Vec<Option<(i128, i128, MetricValue, MetricValue, usize)>> =
-        vec![None; max_points];
+    let mut buckets: Vec<Option<Bucket>> = vec![None; max_points];
     for &(at, v) in series {
         let slot = ((i128::from(at.as_micros()) - start) * max_points as i128 / span)
             .clamp(0, max_points as i128 - 1) as usize;
-        let b = buckets[slot].get_or_insert((0, 0, v, v, 0));
-        b.0 += i128::from(at.as_micros());
-        b.1 += i128::from(v.as_millionths());
-        b.2 = b.2.min(v);
-        b.3 = b.3.max(v);
-        b.4 += 1;
+        let b = buckets[slot].get_or_insert(Bucket {
+            at_sum: 0,
+            value_sum: 0,
+            low: v,
+            high: v,
+            count: 0,
+        });
+        b.at_sum += i128::from(at.as_micros());
+        b.value_sum += i128::from(v.as_millionths());
+        b.low = b.low.min(v);
+        b.high = b.high.max(v);
+        b.count += 1;
     }
     buckets
         .into_iter()
         .flatten()
-        .map(|(at_sum, value_sum, low, high, count)| {
-            let n = count as i128;
+        .map(|b| {
+            let n = b.count as i128;
             TrendPoint {
-                at: Timestamp::from_micros((at_sum / n) as i64),
-                mean: MetricValue::from_millionths((value_sum / n) as i64),
-                low,
-                high,
-                count,
+                at: Timestamp::from_micros((b.at_sum / n) as i64),
+                mean: MetricValue::from_millionths((b.value_sum / n) as i64),
+                low: b.low,
+                high: b.high,
+                count: b.count,
             }
         })
         .collect()
+}
+
+/// What one stretch of time gathers while a series is reduced.
+#[derive(Clone, Copy)]
+struct Bucket {
+    at_sum: i128,
+    value_sum: i128,
+    low: MetricValue,
+    high: MetricValue,
+    count: usize,
 }
