@@ -225,7 +225,9 @@ impl App {
             (people[1], "tomas.ortega@example.org"),
             (people[0], "maria.schmidt@example.org"),
         )
-        .await
+        .await?;
+        self.seed_demo_measurement(&actor, people[0], people[1])
+            .await
     }
 
     /// The demo's colleagues, who own its systems, risks and controls: members without a

@@ -118,7 +118,11 @@ impl Worker {
         {
             tracing::warn!(error = %err, "could not schedule the notification digests");
         }
-        if let Err(err) = self.app.schedule_recurring(JobKind::MeasureMetrics, 0).await {
+        if let Err(err) = self
+            .app
+            .schedule_recurring(JobKind::MeasureMetrics, 0)
+            .await
+        {
             tracing::warn!(error = %err, "could not schedule the metric measurements");
         }
         loop {
