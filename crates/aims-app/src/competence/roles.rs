@@ -40,13 +40,15 @@ impl App {
             .into());
         }
         let held = before.map(|b| b.facts.holders.clone()).unwrap_or_default();
-        let new_holders = facts.holders.iter().filter(|h| !held.contains(h));
-        crate::members::require_new_members(
-            c,
-            actor.org,
-            new_holders.map(|h| ("holders", Some(*h), None)),
-        )
-        .await?;
+        // Collected first: an iterator borrowing `held` across the await would keep the
+        // future from being `Send`.
+        let new_holders: Vec<_> = facts
+            .holders
+            .iter()
+            .filter(|h| !held.contains(h))
+            .map(|h| ("holders", Some(*h), None))
+            .collect();
+        crate::members::require_new_members(c, actor.org, new_holders).await?;
         let library = self.library(actor).await?;
         for reference in &facts.references {
             let known = reference.split_once(':').is_some_and(|(framework, item)| {

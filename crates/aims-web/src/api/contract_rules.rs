@@ -5,6 +5,7 @@
 //! service's: it answers 422 naming the field.
 
 use aims_app::domain::Role;
+use aims_app::domain::competence::TrainingKind;
 use aims_app::domain::evidence::TargetKind;
 use aims_app::domain::inventory::{
     AiRole, Autonomy, ComponentKind, DecisionsAboutPeople, LifecycleStage, SystemStatus,
@@ -223,6 +224,33 @@ pub fn properties() -> Vec<(&'static str, &'static str, Value)> {
                 true,
             )),
         ),
+        // Roles and training records (competence).
+        ("AimsRoleForm", "name", line(1, 120)),
+        ("AimsRoleForm", "responsibilities", prose(20_000)),
+        ("AimsRoleForm", "competences", list_of(line(0, 100), 30)),
+        ("AimsRoleForm", "holders", list_of(uuid(), 200)),
+        ("AimsRoleForm", "references", list_of(line(0, 200), 50)),
+        ("TrainingForm", "person", nullable(or_blank("uuid"))),
+        (
+            "TrainingForm",
+            "kind",
+            nullable(one_of(TrainingKind::ALL.iter().map(|c| c.as_str()), true)),
+        ),
+        ("TrainingForm", "title", line(1, 200)),
+        (
+            "TrainingForm",
+            "completed_on",
+            json!({"type": "string", "format": "date-time"}),
+        ),
+        (
+            "TrainingForm",
+            "expires_on",
+            nullable(json!({"type": "string", "format": "date-time"})),
+        ),
+        ("TrainingForm", "provider", line(0, 200)),
+        ("TrainingForm", "notes", prose(10_000)),
+        ("TrainingForm", "evidence", nullable(or_blank("uuid"))),
+        ("TrainingForm", "competences", list_of(line(0, 100), 30)),
     ]
 }
 
@@ -306,6 +334,23 @@ pub fn query_parameters() -> Vec<(&'static str, &'static str, Value)> {
             "/api/v1/frameworks/{framework}/items/{item}",
             "hops",
             int(1, aims_app::MAX_HOPS as i64),
+        ),
+        ("/api/v1/training-records", "person", or_blank("uuid")),
+        (
+            "/api/v1/training-records",
+            "kind",
+            one_of(TrainingKind::ALL.iter().map(|c| c.as_str()), true),
+        ),
+        (
+            "/api/v1/training-records",
+            "standing",
+            one_of(["current", "expires_soon", "expired"], true),
+        ),
+        ("/api/v1/training-records", "limit", int(1, 200)),
+        (
+            "/api/v1/training-records",
+            "offset",
+            int(0, aims_app::MAX_OFFSET),
         ),
     ]
 }

@@ -4,6 +4,7 @@ mod account;
 mod assessments;
 mod audit;
 mod classification;
+mod competence;
 mod contract;
 mod contract_rules;
 mod custom_frameworks;
@@ -186,6 +187,22 @@ fn documented() -> OpenApiRouter<WebState> {
             document_lifecycle::approvers,
             document_lifecycle::set_approvers
         ))
+        .routes(routes!(competence::list_roles, competence::create_role))
+        .routes(routes!(
+            competence::show_role,
+            competence::update_role,
+            competence::delete_role
+        ))
+        .routes(routes!(
+            competence::list_training,
+            competence::create_training
+        ))
+        .routes(routes!(
+            competence::show_training,
+            competence::update_training,
+            competence::delete_training
+        ))
+        .routes(routes!(competence::report))
         .routes(routes!(work::list, work::create))
         .routes(routes!(work::show, work::update))
         .routes(routes!(work::comment))

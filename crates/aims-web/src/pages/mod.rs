@@ -247,10 +247,7 @@ pub fn routes() -> Router<WebState> {
         .route("/settings/document-approvers", post(org::set_approvers))
         .route("/roles", get(roles::roles_page).post(role_form::create))
         .route("/roles/new", get(role_form::new_page))
-        .route(
-            "/roles/{id}",
-            get(roles::role_page).post(role_form::update),
-        )
+        .route("/roles/{id}", get(roles::role_page).post(role_form::update))
         .route("/roles/{id}/edit", get(role_form::edit_page))
         .route("/roles/{id}/delete", post(role_form::delete))
         .route(

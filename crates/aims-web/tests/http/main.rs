@@ -5,6 +5,7 @@
 
 mod assessments;
 mod boundary;
+mod competence;
 mod custom_frameworks;
 mod documents_pages;
 mod evidence;

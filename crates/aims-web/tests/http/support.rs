@@ -163,6 +163,10 @@ pub struct Orgs {
     pub policy: DocumentId,
     /// A task the editor made, given to no one.
     pub task: TaskId,
+    /// A role of the management system the editor defined, held by the viewer.
+    pub aims_role: aims_app::domain::id::AimsRoleId,
+    /// The editor's own AI literacy record.
+    pub training: aims_app::domain::id::TrainingRecordId,
 }
 
 pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
@@ -376,6 +380,32 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap()
         .id;
+    let aims_role = app
+        .create_aims_role(
+            &editor_actor,
+            aims_app::domain::competence::AimsRoleFacts {
+                name: "Risk owner".into(),
+                competences: vec!["Risk assessment".into()],
+                holders: vec![users["viewer"]],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let training = app
+        .record_training(
+            &editor_actor,
+            aims_app::domain::competence::TrainingFacts {
+                kind: Some(aims_app::domain::competence::TrainingKind::AiLiteracy),
+                title: "AI literacy basics".into(),
+                completed_on: Some(app.now()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let component = app
         .add_component(
             &owner_actor,
@@ -417,6 +447,8 @@ pub async fn orgs(app: &App) -> Orgs {
         review_document,
         policy,
         task,
+        aims_role,
+        training,
         owner_cookie: signed_in.cookie.secret,
     }
 }

@@ -1,5 +1,5 @@
 //! The permission matrix's rows for the management system's own records: documents and
-//! their lifecycle, tasks, "my work" and notifications.
+//! their lifecycle, tasks, "my work" and notifications, roles and training records.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -180,6 +180,90 @@ pub fn cases() -> Vec<Case> {
             |_| "/api/v1/notifications/email".into(),
             Some(|| json!({"email": "digest"})),
             [403, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/aims-roles".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/aims-roles".into(),
+            Some(|| json!({"name": "Data steward", "competences": ["Data quality"]})),
+            [201, 201, 201, 403, 403, 201, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/aims-roles/{}", o.aims_role),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        case(
+            M::PUT,
+            |o| format!("/api/v1/aims-roles/{}", o.aims_role),
+            Some(|| json!({"name": "Risk owners", "revision": 1})),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/aims-roles/{}", o.aims_role),
+            None,
+            [204, 204, 204, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/training-records?standing=current".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        // No person named: one's own, which anyone may record.
+        case(
+            M::POST,
+            |_| "/api/v1/training-records".into(),
+            Some(|| {
+                json!({"kind": "ai_literacy", "title": "AI literacy basics",
+                       "completed_on": "2026-01-15T00:00:00Z"})
+            }),
+            [201, 201, 201, 201, 201, 201, 401],
+        ),
+        // Someone else's: editors only.
+        case(
+            M::POST,
+            |_| "/api/v1/training-records".into(),
+            Some(|| {
+                json!({"person": "0192f0a0-0000-7000-8000-000000000001", "title": "Course",
+                       "completed_on": "2026-01-15T00:00:00Z"})
+            }),
+            [422, 422, 422, 403, 403, 422, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/training-records/{}", o.training),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        // The editor's own record: the editor, and editors generally, may change it.
+        case(
+            M::PUT,
+            |o| format!("/api/v1/training-records/{}", o.training),
+            Some(|| {
+                json!({"kind": "ai_literacy", "title": "AI literacy, part 1",
+                       "completed_on": "2026-01-15T00:00:00Z", "revision": 1})
+            }),
+            [200, 200, 200, 403, 403, 404, 401],
+        ),
+        case(
+            M::DELETE,
+            |o| format!("/api/v1/training-records/{}", o.training),
+            None,
+            [204, 204, 204, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |_| "/api/v1/competence".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
         ),
     ]
 }
