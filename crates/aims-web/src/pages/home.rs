@@ -32,6 +32,61 @@ struct HomePage {
     coverage_chart: String,
     /// Clauses 4–10 evidence, as an SVG chart.
     clause_chart: String,
+    /// Monitoring and measurement at a glance.
+    measurement: Measurement,
+}
+
+/// The dashboard's view of metrics and objectives.
+struct Measurement {
+    metrics: usize,
+    breached: usize,
+    /// Past a warning threshold or short of target.
+    attention: usize,
+    overdue: usize,
+    open_objectives: usize,
+    late_objectives: usize,
+    /// The trends of the metrics most in need of attention: id, name and SVG.
+    charts: Vec<(String, String, String)>,
+}
+
+/// How many metric trends the dashboard draws.
+const DASHBOARD_TRENDS: usize = 2;
+
+async fn measurement(
+    app: &aims_app::App,
+    actor: &aims_app::domain::Actor,
+) -> Result<Measurement, aims_app::AppError> {
+    use aims_app::domain::measurement::Standing;
+    let now = app.now();
+    let metrics = app.metrics(actor).await?;
+    let objectives = app.objectives(actor).await?;
+    let count =
+        |f: &dyn Fn(&Option<Standing>) -> bool| metrics.iter().filter(|m| f(&m.standing())).count();
+    let mut summary = Measurement {
+        metrics: metrics.len(),
+        breached: count(&|s| *s == Some(Standing::Breached)),
+        attention: count(&|s| matches!(s, Some(Standing::Warning | Standing::OffTarget))),
+        overdue: metrics.iter().filter(|m| m.overdue(now)).count(),
+        open_objectives: objectives
+            .iter()
+            .filter(|o| o.facts.status.is_open())
+            .count(),
+        late_objectives: objectives.iter().filter(|o| o.overdue(now)).count(),
+        charts: Vec::new(),
+    };
+    let mut metrics = metrics;
+    super::metrics::worst_first(&mut metrics);
+    for metric in metrics.iter().take(DASHBOARD_TRENDS) {
+        let points = app
+            .metric_trend(actor, metric.id, now.plus_days(-365))
+            .await?;
+        let title = format!("{} over the past year", metric.facts.name);
+        let svg = super::trend_chart::metric_trend_svg(&title, &metric.facts, &points);
+        summary
+            .charts
+            .push((metric.id.to_string(), metric.facts.name.clone(), svg));
+    }
+    Ok(summary)
 }
 
 /// `GET /`: the overview of the active organisation.
@@ -67,10 +122,11 @@ pub async fn home(
             true => None,
             false => Some(app.getting_started(&actor).await?),
         };
-        Ok::<_, aims_app::AppError>((org, members, tokens, audit, readiness, path))
+        let measured = measurement(app, &actor).await?;
+        Ok::<_, aims_app::AppError>((org, members, tokens, audit, readiness, path, measured))
     };
     match loaded.await {
-        Ok((org, member_count, token_count, audit_events, readiness, path)) => render(
+        Ok((org, member_count, token_count, audit_events, readiness, path, measurement)) => render(
             StatusCode::OK,
             &HomePage {
                 chrome: Some(Chrome::new(&context, "home")),
@@ -86,6 +142,7 @@ pub async fn home(
                 readiness,
                 path,
                 path_hidden,
+                measurement,
             },
         ),
         Err(err) => app_error_page(err),

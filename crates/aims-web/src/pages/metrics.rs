@@ -51,15 +51,21 @@ fn urgency(standing: Option<Standing>) -> u8 {
     }
 }
 
+/// Puts the metrics needing attention first (breached, warning, short of target, not yet
+/// measured), then by name.
+pub fn worst_first(metrics: &mut [Metric]) {
+    metrics.sort_by(|a, b| {
+        (urgency(a.standing()), &a.facts.name).cmp(&(urgency(b.standing()), &b.facts.name))
+    });
+}
+
 /// `metrics` as list lines, the worst standing first, then by name.
 pub fn metric_lines(
     mut metrics: Vec<Metric>,
     members: &[aims_app::domain::account::Member],
     now: aims_app::domain::Timestamp,
 ) -> Vec<MetricLine> {
-    metrics.sort_by(|a, b| {
-        (urgency(a.standing()), &a.facts.name).cmp(&(urgency(b.standing()), &b.facts.name))
-    });
+    worst_first(&mut metrics);
     metrics
         .into_iter()
         .map(|m| {

@@ -534,6 +534,19 @@ async fn the_pages_show_the_trend_and_take_a_value_from_the_owner() {
         html.contains("Everyone who works with AI is trained") && html.contains("<svg"),
         "{html}"
     );
+    // The dashboard counts the breach and draws the breached metric's trend first.
+    let (_, html) = server.page("/", &cookie).await;
+    let section = &html[html.find("id=\"measurement\"").expect("the section")..];
+    assert!(
+        section.contains(
+            "Metrics past their breach threshold</dt><dd><a href=\"/monitoring/metrics\">1<"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("Staff with AI literacy training over the past year"),
+        "{section}"
+    );
     let (status, _) = server.page("/monitoring/metrics/new", &cookie).await;
     assert_eq!(status, 403);
     let owner = format!("aims_session={}", orgs.owner_cookie);
