@@ -227,7 +227,8 @@ impl App {
         )
         .await?;
         self.seed_demo_measurement(&actor, people[0], people[1])
-            .await
+            .await?;
+        self.seed_demo_competence(&actor, &people).await
     }
 
     /// The demo's colleagues, who own its systems, risks and controls: members without a

@@ -16,6 +16,7 @@ mod competence;
 mod credentials;
 mod custom_frameworks;
 mod demo;
+mod demo_competence;
 mod demo_documents;
 mod demo_measurement;
 mod digests;

@@ -186,6 +186,42 @@ async fn the_demo_organisation_holds_classified_systems_once() {
             .iter()
             .all(|o| o.facts.policy == Some(policy.document.id))
     );
+    // Five roles held by the colleagues; AI literacy for most, one lapsed, one lapsing.
+    let competence = app.competence_report(&actor).await.unwrap();
+    let names: Vec<&str> = competence
+        .roles
+        .iter()
+        .map(|c| c.role.facts.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "AI governance lead",
+            "AI system owner",
+            "Data steward",
+            "Internal auditor",
+            "Risk owner"
+        ]
+    );
+    assert!(competence.roles.iter().all(|c| !c.holders.is_empty()));
+    let auditor = competence
+        .roles
+        .iter()
+        .find(|c| c.role.facts.name == "Internal auditor")
+        .unwrap();
+    assert_eq!(auditor.literacy().percent(), Some(0), "her literacy lapsed");
+    assert_eq!(competence.members.literate, 2);
+    let lapsing = aims_app::TrainingFilter {
+        standing: Some(aims_app::TrainingStandingFilter::ExpiresSoon),
+        ..Default::default()
+    };
+    assert_eq!(
+        app.training_records(&actor, &lapsing, 10, 0)
+            .await
+            .unwrap()
+            .1,
+        1
+    );
     let report = app.verify_chain(first.org).await.unwrap();
     assert!(report.broken.is_none(), "{report:?}");
 }
