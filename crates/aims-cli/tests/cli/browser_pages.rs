@@ -355,6 +355,10 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
         ("/my-work", "my-work"),
         ("/tasks", "tasks"),
         ("/notifications", "notifications"),
+        ("/roles", "roles"),
+        ("/roles/new", "role-form"),
+        ("/training", "training"),
+        ("/training/new", "training-form"),
     ] {
         browser.go(&server.url(path)).await;
         checks.page(&browser, path).await;
