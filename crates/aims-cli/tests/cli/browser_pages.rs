@@ -347,6 +347,66 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
             .any(|s| s == "Set the scope and the AI policy"),
         "a policy in review is not in force"
     );
+    // Monitoring and measurement: a metric defined through its form, a value recorded past
+    // its breach threshold, its trend drawn; an objective measured by it.
+    browser.go(&server.url("/monitoring/metrics/new")).await;
+    checks.page(&browser, "metric form").await;
+    browser.fill("#m-name", "Jailbreak success rate").await;
+    browser.fill("#m-unit", "%").await;
+    browser.fill("#m-target", "2").await;
+    browser.fill("#m-breach", "1").await;
+    browser.follow("main form button[type=submit]").await;
+    assert!(
+        browser
+            .text(".error-summary")
+            .await
+            .contains("Breach threshold"),
+        "a threshold on the better side of the target is refused by name"
+    );
+    checks.page(&browser, "metric form refused").await;
+    browser.select("#m-direction", "lower_is_better").await;
+    browser.fill("#m-breach", "10").await;
+    browser.follow("main form button[type=submit]").await;
+    assert!(
+        browser
+            .text("main h1")
+            .await
+            .contains("Jailbreak success rate")
+    );
+    browser.fill("#v-value", "12.5").await;
+    browser
+        .follow("form[action$='/measurements'] button[type=submit]")
+        .await;
+    assert!(browser.text("main").await.contains("Threshold breached"));
+    checks.page(&browser, "metric").await;
+    checks.shot(&browser, "desktop-metric").await;
+    browser.go(&server.url("/objectives/new")).await;
+    checks.page(&browser, "objective form").await;
+    browser
+        .fill("#o-statement", "Assistants resist jailbreaks")
+        .await;
+    browser
+        .execute(
+            "const s = document.getElementById('o-metric'); s.selectedIndex = 1;",
+            json!([]),
+        )
+        .await;
+    browser.follow("main form button[type=submit]").await;
+    assert!(
+        browser
+            .text("main h1")
+            .await
+            .contains("Assistants resist jailbreaks")
+    );
+    checks.page(&browser, "objective").await;
+    for (path, name) in [
+        ("/monitoring/metrics", "metrics"),
+        ("/objectives", "objectives"),
+    ] {
+        browser.go(&server.url(path)).await;
+        checks.page(&browser, path).await;
+        checks.shot(&browser, &format!("desktop-{name}")).await;
+    }
     // Work routing: a task for oneself, found under My work and in the notifications.
     browser.go(&server.url("/tasks/new")).await;
     checks.page(&browser, "task form").await;
@@ -387,6 +447,7 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
         ("/audit", "audit"),
         ("/documents", "documents"),
         ("/my-work", "my-work"),
+        ("/monitoring/metrics", "metrics"),
     ] {
         phone.go(&server.url(path)).await;
         assert!(

@@ -15,8 +15,10 @@ pub fn page_behind(path: &str) -> String {
             format!("/frameworks/{framework}/items/{item}")
         }
         ["frameworks", ..] => "/frameworks".to_owned(),
+        ["monitoring", "metrics", id, ..] => format!("/monitoring/metrics/{id}"),
         [
-            section @ ("risks" | "systems" | "impact-assessments" | "documents" | "tasks"),
+            section @ ("risks" | "systems" | "impact-assessments" | "documents" | "tasks"
+            | "objectives"),
             id,
             ..,
         ] => {
@@ -71,6 +73,15 @@ mod tests {
             ("/documents/0190/acknowledge", "/documents/0190"),
             ("/settings/document-approvers", "/settings"),
             ("/tasks/0190/comments", "/tasks/0190"),
+            (
+                "/monitoring/metrics/0190/measurements",
+                "/monitoring/metrics/0190",
+            ),
+            (
+                "/monitoring/metrics/0190/measurements/0191/delete",
+                "/monitoring/metrics/0190",
+            ),
+            ("/objectives/0190/delete", "/objectives/0190"),
             ("/notifications/read", "/notifications"),
             ("/notifications/0190/read", "/notifications"),
             ("/notifications/email", "/notifications"),
