@@ -210,9 +210,8 @@ pub async fn update(
             .update_aims_role(&actor, id, revision, facts)
             .await
     };
-    let err = match result.await {
-        Ok(_) => return done(&format!("/roles/{id}"), "saved"),
-        Err(err) => err,
+    let Err(err) = result.await else {
+        return done(&format!("/roles/{id}"), "saved");
     };
     let current = match state.app.aims_role(&actor, id).await {
         Ok(role) => role,

@@ -223,9 +223,8 @@ pub async fn update(
         })?;
         state.app.update_training(&actor, id, revision, facts).await
     };
-    let err = match result.await {
-        Ok(_) => return done(&format!("/training/{id}"), "saved"),
-        Err(err) => err,
+    let Err(err) = result.await else {
+        return done(&format!("/training/{id}"), "saved");
     };
     let current = match state.app.training_record(&actor, id).await {
         Ok(record) => record,
