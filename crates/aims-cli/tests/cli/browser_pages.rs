@@ -354,7 +354,9 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
     browser.fill("#m-name", "Jailbreak success rate").await;
     browser.fill("#m-unit", "%").await;
     browser.fill("#m-target", "2").await;
-    browser.fill("#m-breach", "1").await;
+    // Higher is better unless said otherwise: a breach threshold above the target is the
+    // better side, and refused.
+    browser.fill("#m-breach", "10").await;
     browser.follow("main form button[type=submit]").await;
     assert!(
         browser
@@ -365,7 +367,6 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
     );
     checks.page(&browser, "metric form refused").await;
     browser.select("#m-direction", "lower_is_better").await;
-    browser.fill("#m-breach", "10").await;
     browser.follow("main form button[type=submit]").await;
     assert!(
         browser

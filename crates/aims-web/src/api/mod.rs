@@ -14,6 +14,8 @@ mod evidence;
 mod frameworks;
 pub mod health;
 mod members;
+mod metrics;
+mod objectives;
 mod org;
 mod readiness;
 mod redteam;
@@ -22,6 +24,7 @@ mod soa;
 mod system_views;
 mod systems;
 mod tokens;
+mod training;
 mod views;
 mod work;
 
@@ -193,15 +196,13 @@ fn documented() -> OpenApiRouter<WebState> {
             competence::update_role,
             competence::delete_role
         ))
+        .routes(routes!(training::list_training, training::create_training))
         .routes(routes!(
-            competence::list_training,
-            competence::create_training
+            training::show_training,
+            training::update_training,
+            training::delete_training
         ))
-        .routes(routes!(
-            competence::show_training,
-            competence::update_training,
-            competence::delete_training
-        ))
+        .routes(routes!(training::create_training_for))
         .routes(routes!(competence::report))
         .routes(routes!(work::list, work::create))
         .routes(routes!(work::show, work::update))
@@ -211,6 +212,18 @@ fn documented() -> OpenApiRouter<WebState> {
         .routes(routes!(work::read_all))
         .routes(routes!(work::read_one))
         .routes(routes!(work::email_preference, work::set_email_preference))
+        .routes(routes!(metrics::list, metrics::create))
+        .routes(routes!(metrics::show, metrics::update, metrics::delete))
+        .routes(routes!(metrics::measurements, metrics::record))
+        .routes(routes!(metrics::delete_measurement))
+        .routes(routes!(metrics::measure_now))
+        .routes(routes!(metrics::trend))
+        .routes(routes!(objectives::list, objectives::create))
+        .routes(routes!(
+            objectives::show,
+            objectives::update,
+            objectives::delete
+        ))
         .routes(body_limit(routes!(redteam::list, redteam::record), upload))
         .routes(routes!(redteam::show))
         .routes(routes!(redteam::jobs, redteam::start))

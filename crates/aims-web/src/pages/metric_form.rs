@@ -146,9 +146,6 @@ struct MetricFormPage {
     sources: &'static [MetricSource],
 }
 
-/// Most systems the form offers to watch, by name.
-const SYSTEM_CHOICES: i64 = 500;
-
 async fn form_view(
     state: &WebState,
     context: &SessionContext,
@@ -161,10 +158,29 @@ async fn form_view(
         let members = state.app.members(actor).await?;
         let filter = SystemFilter {
             sort: Some("name".into()),
-            limit: Some(SYSTEM_CHOICES),
+            limit: Some(aims_app::MAX_PAGE),
             ..Default::default()
         };
-        let systems = state.app.ai_systems(actor, &filter).await?.systems;
+        let mut systems: Vec<(String, String)> = state
+            .app
+            .ai_systems(actor, &filter)
+            .await?
+            .systems
+            .into_iter()
+            .map(|s| (s.id.to_string(), s.facts.name))
+            .collect();
+        // The form offers the first systems by name; the chosen one is offered whatever its
+        // place.
+        let chosen = form.system.trim();
+        if !chosen.is_empty() && !systems.iter().any(|(id, _)| id == chosen) {
+            let names = state
+                .app
+                .names_of(actor, aims_app::Register::Systems, &[chosen.to_owned()])
+                .await?;
+            if let Some(name) = names.get(chosen) {
+                systems.push((chosen.to_owned(), name.clone()));
+            }
+        }
         Ok::<_, AppError>((members, systems))
     };
     let (members, systems) = match loaded.await {
@@ -180,10 +196,7 @@ async fn form_view(
             form,
             problem,
             members,
-            systems: systems
-                .into_iter()
-                .map(|s| (s.id.to_string(), s.facts.name))
-                .collect(),
+            systems,
             directions: Direction::ALL,
             cadences: Cadence::ALL,
             sources: MetricSource::ALL,

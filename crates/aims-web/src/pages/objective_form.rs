@@ -125,9 +125,6 @@ struct ObjectiveFormPage {
     statuses: &'static [ObjectiveStatus],
 }
 
-/// Most documents the form offers.
-const DOCUMENT_CHOICES: i64 = 500;
-
 async fn form_view(
     state: &WebState,
     context: &SessionContext,
@@ -145,8 +142,23 @@ async fn form_view(
         };
         let (documents, _) = state
             .app
-            .document_list(actor, &filter, DOCUMENT_CHOICES, 0)
+            .document_list(actor, &filter, aims_app::MAX_PAGE, 0)
             .await?;
+        let mut documents: Vec<(String, String)> = documents
+            .into_iter()
+            .map(|d| (d.id.to_string(), d.title))
+            .collect();
+        // Policies are offered; a chosen document of another kind is offered too.
+        let chosen = form.policy.trim();
+        if !chosen.is_empty() && !documents.iter().any(|(id, _)| id == chosen) {
+            let names = state
+                .app
+                .names_of(actor, aims_app::Register::Documents, &[chosen.to_owned()])
+                .await?;
+            if let Some(title) = names.get(chosen) {
+                documents.push((chosen.to_owned(), title.clone()));
+            }
+        }
         Ok::<_, AppError>((members, metrics, documents))
     };
     let (members, metrics, documents) = match loaded.await {
@@ -162,10 +174,7 @@ async fn form_view(
             form,
             problem,
             members,
-            documents: documents
-                .into_iter()
-                .map(|d| (d.id.to_string(), d.title))
-                .collect(),
+            documents,
             metrics: metrics
                 .into_iter()
                 .map(|m| (m.id.to_string(), m.facts.name))

@@ -175,6 +175,8 @@ async fn people_record_their_own_training_and_coverage_counts_it() {
             "{problem}"
         );
     }
+    // Someone else's record has its own address, which only editors may use (checked
+    // before the body is read); the caller's own address refuses another person.
     let (status, problem) = server
         .send(
             Method::POST,
@@ -183,7 +185,31 @@ async fn people_record_their_own_training_and_coverage_counts_it() {
             Some(json!({"title": "x", "completed_on": today, "person": orgs.users["auditor"].to_string()})),
         )
         .await;
-    assert_eq!(status, 403, "only editors record for others: {problem}");
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("person")),
+        "{problem}"
+    );
+    let for_auditor = format!("/api/v1/people/{}/training-records", orgs.users["auditor"]);
+    let (status, _) = server
+        .send(
+            Method::POST,
+            &for_auditor,
+            &t("viewer"),
+            Some(json!({"garbage": true})),
+        )
+        .await;
+    assert_eq!(status, 403, "only editors record for others");
+    let (status, theirs) = server
+        .send(
+            Method::POST,
+            &for_auditor,
+            &t("editor"),
+            Some(json!({"title": "Audit techniques for AI", "completed_on": today})),
+        )
+        .await;
+    assert_eq!(status, 201, "{theirs}");
+    assert_eq!(theirs["person"], orgs.users["auditor"].to_string());
     let (status, record) = server
         .send(
             Method::POST,

@@ -15,6 +15,7 @@ mod frameworks;
 mod inventory;
 mod inventory_pages;
 mod journeys;
+mod measurement;
 mod outages;
 mod password_reset;
 mod permission_matrix;

@@ -550,6 +550,15 @@ async fn the_pages_show_the_trend_and_take_a_value_from_the_owner() {
     let (status, _) = server.page("/monitoring/metrics/new", &cookie).await;
     assert_eq!(status, 403);
     let owner = format!("aims_session={}", orgs.owner_cookie);
+    for form in [
+        "/monitoring/metrics/new".to_owned(),
+        format!("{path}/edit"),
+        "/objectives/new".to_owned(),
+        format!("/objectives/{}/edit", orgs.objective),
+    ] {
+        let (status, html) = server.page(&form, &owner).await;
+        assert_eq!(status, 200, "{form}: {html}");
+    }
     let (_, html) = server.page(&path, &owner).await;
     assert!(
         html.contains("Delete the metric") && html.contains("Record a value"),

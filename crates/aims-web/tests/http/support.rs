@@ -167,6 +167,11 @@ pub struct Orgs {
     pub aims_role: aims_app::domain::id::AimsRoleId,
     /// The editor's own AI literacy record.
     pub training: aims_app::domain::id::TrainingRecordId,
+    /// A metric people record, owned by the viewer, with one measurement.
+    pub metric: aims_app::domain::MetricId,
+    pub measurement: aims_app::domain::MeasurementId,
+    /// An objective measured by that metric.
+    pub objective: aims_app::domain::ObjectiveId,
 }
 
 pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
@@ -429,6 +434,8 @@ pub async fn orgs(app: &App) -> Orgs {
         .unwrap();
     // Every chain's head is signed, as the background worker does within a minute.
     app.sign_audit_heads().await.unwrap();
+    let (metric, measurement, objective) =
+        crate::measurement::fixtures(app, &editor_actor, users["viewer"]).await;
     Orgs {
         acme,
         beta,
@@ -449,6 +456,9 @@ pub async fn orgs(app: &App) -> Orgs {
         task,
         aims_role,
         training,
+        metric,
+        measurement,
+        objective,
         owner_cookie: signed_in.cookie.secret,
     }
 }

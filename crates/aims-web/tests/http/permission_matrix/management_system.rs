@@ -235,7 +235,17 @@ pub fn cases() -> Vec<Case> {
                 json!({"person": "0192f0a0-0000-7000-8000-000000000001", "title": "Course",
                        "completed_on": "2026-01-15T00:00:00Z"})
             }),
-            [422, 422, 422, 403, 403, 422, 401],
+            // This route records one's own: someone else's is refused whoever asks.
+            [422, 422, 422, 422, 422, 422, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/people/{}/training-records", o.victim),
+            Some(|| {
+                json!({"kind": "training", "title": "Model risk course",
+                       "completed_on": "2026-01-15T00:00:00Z"})
+            }),
+            [201, 201, 201, 403, 403, 422, 401],
         ),
         case(
             M::GET,
