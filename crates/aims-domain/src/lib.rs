@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 mod choice;
 pub mod competence;
+pub mod context;
 pub mod document;
 pub mod eu_ai_act;
 pub mod evidence;

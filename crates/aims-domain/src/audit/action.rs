@@ -18,6 +18,10 @@ crate::choice! {
         AimsRoleDeleted = "aims_role.deleted": "Role deleted",
         AimsRoleUpdated = "aims_role.updated": "Role updated",
         ComponentAdded = "component.added": "Component added",
+        ContextApproved = "context.approved": "Context and scope approved",
+        ContextReturned = "context.returned": "Context and scope returned to draft",
+        ContextSaved = "context.saved": "Context and scope saved",
+        ContextSubmitted = "context.submitted": "Context and scope sent for review",
         ComponentRemoved = "component.removed": "Component removed",
         ComponentUpdated = "component.updated": "Component updated",
         ControlAdded = "control.added": "Control added",
@@ -102,6 +106,7 @@ impl AuditAction {
             | RedTeamRunStarted => "ai_system",
             AimsRoleCreated | AimsRoleDeleted | AimsRoleUpdated => "aims_role",
             ComponentAdded | ComponentRemoved | ComponentUpdated => "component",
+            ContextApproved | ContextReturned | ContextSaved | ContextSubmitted => "context",
             ControlAdded | ControlImplementationSet => "control",
             DocumentAcknowledged
             | DocumentApproved

@@ -78,9 +78,17 @@ pub fn compare(old: &DocumentContent, new: &DocumentContent) -> DocumentDiff {
             });
         }
     }
+    DocumentDiff {
+        fields,
+        lines: line_diff(&old.body, &new.body),
+    }
+}
+
+/// Every line of `old` and `new`, marked as kept, added or removed.
+pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
     // A last line without its line break would otherwise differ from the same line with one.
-    let (a, b) = (with_final_newline(&old.body), with_final_newline(&new.body));
-    let lines = TextDiff::from_lines(&a, &b)
+    let (a, b) = (with_final_newline(old), with_final_newline(new));
+    TextDiff::from_lines(&a, &b)
         .iter_all_changes()
         .map(|change| {
             let text = change.value().trim_end_matches(['\n', '\r']).to_owned();
@@ -90,8 +98,7 @@ pub fn compare(old: &DocumentContent, new: &DocumentContent) -> DocumentDiff {
                 ChangeTag::Delete => DiffLine::Removed(text),
             }
         })
-        .collect();
-    DocumentDiff { fields, lines }
+        .collect()
 }
 
 #[cfg(test)]

@@ -33,6 +33,11 @@ pub fn fingerprint(document: DocumentId, version: i64, content: &DocumentContent
     }
     text.push('\n');
     text.push_str(&content.body);
+    sha256_hex(&text)
+}
+
+/// SHA-256 of `text`'s UTF-8, in lower-case hex: how every approved record is fingerprinted.
+pub fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -40,8 +45,13 @@ pub fn fingerprint(document: DocumentId, version: i64, content: &DocumentContent
 /// Whether `approver` may approve `version` under the four-eyes rule: someone other than its
 /// last author, and a person (an approval by no one in particular proves nothing).
 pub fn may_approve(version: &DocumentVersion, approver: Option<UserId>) -> bool {
+    other_than_author(version.author, approver)
+}
+
+/// The four-eyes rule for any approved record: `approver` is a person and not `author`.
+pub fn other_than_author(author: Option<UserId>, approver: Option<UserId>) -> bool {
     match approver {
-        Some(person) => version.author != Some(person),
+        Some(person) => author != Some(person),
         None => false,
     }
 }

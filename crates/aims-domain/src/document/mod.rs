@@ -9,8 +9,8 @@ pub mod templates;
 
 use serde::{Deserialize, Serialize};
 
-pub use diff::{DiffLine, DocumentDiff, FieldChange, compare};
-pub use lifecycle::{FOUR_EYES, fingerprint, may_approve};
+pub use diff::{DiffLine, DocumentDiff, FieldChange, compare, line_diff};
+pub use lifecycle::{FOUR_EYES, fingerprint, may_approve, other_than_author, sha256_hex};
 
 use crate::access::Role;
 use crate::evidence::Target;
