@@ -256,6 +256,17 @@ pub enum AdminCommand {
         risks: usize,
         #[arg(long, default_value_t = 200_000)]
         evidence: usize,
+        /// Generated members the tasks, documents and metrics are spread over.
+        #[arg(long, default_value_t = 50)]
+        people: usize,
+        /// Documents, each with three versions (superseded, in force, draft).
+        #[arg(long, default_value_t = 0)]
+        documents: usize,
+        #[arg(long, default_value_t = 0)]
+        tasks: usize,
+        /// Metric measurements in all: five years of daily values per metric.
+        #[arg(long, default_value_t = 0)]
+        measurements: usize,
     },
 }
 

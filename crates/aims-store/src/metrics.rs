@@ -205,20 +205,30 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Stores many measurements as they are, leaving each metric's latest alone: what a
+    /// generated data set loads (its metrics are stored with their latest already set).
+    pub async fn insert_measurements(&mut self, org: OrgId, list: &[Measurement]) -> Result<()> {
+        let rows = list
+            .iter()
+            .map(|m| MeasurementRow {
+                id: m.id.to_string(),
+                org_id: org.to_string(),
+                metric_id: m.metric.to_string(),
+                measured_at: m.at.as_micros(),
+                value: m.value.as_millionths(),
+                note: m.note.clone(),
+                recorded_by_id: m.recorded_by_user.map(|u| u.to_string()),
+                recorded_by_label: m.recorded_by.clone(),
+                created_at: m.created_at.as_micros(),
+            })
+            .collect();
+        self.insert(rows).await
+    }
+
     /// Stores a measurement, and makes it the metric's latest unless a later one is held.
     pub async fn insert_measurement(&mut self, org: OrgId, m: &Measurement) -> Result<()> {
-        let row = MeasurementRow {
-            id: m.id.to_string(),
-            org_id: org.to_string(),
-            metric_id: m.metric.to_string(),
-            measured_at: m.at.as_micros(),
-            value: m.value.as_millionths(),
-            note: m.note.clone(),
-            recorded_by_id: m.recorded_by_user.map(|u| u.to_string()),
-            recorded_by_label: m.recorded_by.clone(),
-            created_at: m.created_at.as_micros(),
-        };
-        self.insert(vec![row]).await?;
+        self.insert_measurements(org, std::slice::from_ref(m))
+            .await?;
         sqlx::query(
             "UPDATE metrics SET latest_id = $3, latest_at = $4, latest_value = $5 \
              WHERE org_id = $1 AND id = $2 AND (latest_at IS NULL OR latest_at < $4 \

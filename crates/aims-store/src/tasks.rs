@@ -112,6 +112,12 @@ impl Tx {
         self.insert(vec![TaskRow::new(org, t)]).await
     }
 
+    /// Stores many tasks in as few statements as the engines allow.
+    pub async fn insert_tasks(&mut self, org: OrgId, tasks: &[Task]) -> Result<()> {
+        self.insert(tasks.iter().map(|t| TaskRow::new(org, t)).collect())
+            .await
+    }
+
     /// Stores a task aims made for a reason, unless a task for the same reason exists;
     /// whether it was stored.
     pub async fn insert_task_once(&mut self, org: OrgId, t: &Task) -> Result<bool> {

@@ -52,6 +52,10 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<E
             systems,
             risks,
             evidence,
+            people,
+            documents,
+            tasks,
+            measurements,
         } => {
             let org = super::org_id(&org)?;
             let started = std::time::Instant::now();
@@ -66,6 +70,25 @@ pub async fn run(command: AdminCommand, settings: &Settings) -> anyhow::Result<E
                 ids.len(),
                 started.elapsed().as_secs_f64()
             );
+            if documents + tasks + measurements > 0 {
+                let started = std::time::Instant::now();
+                let size = aims_app::WorkSetSize {
+                    people,
+                    documents,
+                    tasks,
+                    measurements,
+                };
+                let made = app.generate_work_set(org, size).await?;
+                println!(
+                    "generated {} people, {} documents (3 versions each), {} tasks, {} metrics with {} measurements in {:.1} s",
+                    made.people,
+                    made.documents,
+                    made.tasks,
+                    made.metrics,
+                    made.measurements,
+                    started.elapsed().as_secs_f64()
+                );
+            }
         }
     }
     app.store().close().await;
