@@ -74,6 +74,8 @@ pub const TABLES: &[&str] = &[
     "metrics",
     "metric_measurements",
     "objectives",
+    "contexts",
+    "context_versions",
 ];
 
 /// The version of the archive layout this build writes and reads.

@@ -9,6 +9,7 @@ pub mod backup;
 mod batch;
 mod competence;
 mod connect;
+mod context;
 mod custom_frameworks;
 mod documents;
 mod error;

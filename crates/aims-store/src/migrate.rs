@@ -203,6 +203,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0027_roles_and_competence.sql"),
         postgres: None,
     },
+    Migration {
+        version: 28,
+        name: "context",
+        sql: include_str!("../migrations/0028_context.sql"),
+        postgres: Some(include_str!("../migrations/0028_context.postgres.sql")),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

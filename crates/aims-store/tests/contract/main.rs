@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod backup;
 mod competence;
+mod context;
 mod custom_frameworks;
 mod documents;
 mod evidence;
@@ -82,6 +83,7 @@ contract! {
     evidence::evidence_is_found_by_what_it_supports_and_reminded_once,
     documents::documents_keep_versions_frozen_once_approved_per_organisation,
     documents::documents_list_filter_count_and_acknowledge,
+    context::context_versions_are_frozen_once_approved_and_kept_per_organisation,
     work::tasks_are_listed_soonest_due_first_revised_and_made_once_per_reason,
     work::notifications_are_a_persons_own_and_read_once,
     readiness::readiness_counts_are_scoped_and_follow_approvals,
