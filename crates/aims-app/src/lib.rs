@@ -13,6 +13,7 @@ mod classification;
 mod clause_coverage;
 mod clock;
 mod competence;
+mod context;
 mod credentials;
 mod custom_frameworks;
 mod demo;
@@ -76,6 +77,7 @@ pub use classification::{
 pub use clause_coverage::ClauseCoverage;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use competence::{CompetenceReport, TrainingFilter, TrainingStandingFilter};
+pub use context::{CONTEXT_LINK, ContextInput, ContextRecord, LISTED_OUT_OF_SCOPE};
 pub use credentials::{API_TOKEN_PREFIX, Credential};
 pub use custom_frameworks::{FrameworkImport, ImportedFramework, MAX_IMPORT_BYTES};
 pub use documents::{DocumentFilter, DocumentInput, DocumentRecord};

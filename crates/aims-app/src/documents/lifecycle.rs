@@ -63,7 +63,7 @@ impl App {
     }
 
     /// Checks that `actor` holds a role that approves documents, read under the lock.
-    async fn require_approver(c: &mut Change, actor: &Actor) -> Result<Vec<Role>> {
+    pub(crate) async fn require_approver(c: &mut Change, actor: &Actor) -> Result<Vec<Role>> {
         let roles = c.document_approver_roles(actor.org).await?;
         if !roles.contains(&actor.role) {
             return Err(Denied(Permission::ApproveContent).into());
