@@ -397,7 +397,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
         _ => {
             bail!(
-                "usage: cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
+                "usage: cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--documents N] [--tasks N] [--people N] [--measurements N] [--engine sqlite|postgres]"
             )
         }
     }

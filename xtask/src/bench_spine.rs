@@ -93,12 +93,24 @@ async fn measure(http: &reqwest::Client, urls: &[String], auth: &Auth, clients: 
     }
 }
 
+/// The generated data set's size.
+#[derive(Clone, Copy)]
+struct Counts {
+    systems: usize,
+    risks: usize,
+    evidence: usize,
+    people: usize,
+    documents: usize,
+    tasks: usize,
+    measurements: usize,
+}
+
 async fn bench_engine(
     binary: &Path,
     engine: &str,
     url: &str,
     data: &Path,
-    counts: (usize, usize, usize),
+    counts: Counts,
 ) -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
@@ -125,11 +137,19 @@ async fn bench_engine(
             "--org",
             &org,
             "--systems",
-            &counts.0.to_string(),
+            &counts.systems.to_string(),
             "--risks",
-            &counts.1.to_string(),
+            &counts.risks.to_string(),
             "--evidence",
-            &counts.2.to_string(),
+            &counts.evidence.to_string(),
+            "--people",
+            &counts.people.to_string(),
+            "--documents",
+            &counts.documents.to_string(),
+            "--tasks",
+            &counts.tasks.to_string(),
+            "--measurements",
+            &counts.measurements.to_string(),
         ],
         None,
     )?;
@@ -215,6 +235,89 @@ async fn bench_engine(
         ("page: SoA", vec![format!("{base}/soa")]),
         ("page: systems, 50", vec![format!("{base}/systems")]),
     ];
+    // The management system's own records: documents, a person's work, metric trends.
+    let person = generated_email(0);
+    let person_token = person_token(binary, data, url, &org, &person)?;
+    let person_cookie = sign_in(&base, &person).await?;
+    let listed = |path: String, key: &'static str| {
+        let (http, token) = (http.clone(), token.clone());
+        async move {
+            let page: serde_json::Value = http
+                .get(path)
+                .bearer_auth(&token)
+                .send()
+                .await?
+                .json()
+                .await?;
+            let ids: Vec<String> = page[key].as_array().map_or(Vec::new(), |a| {
+                a.iter()
+                    .filter_map(|r| r["id"].as_str().map(str::to_owned))
+                    .take(50)
+                    .collect()
+            });
+            anyhow::Ok(ids)
+        }
+    };
+    let document_ids = listed(format!("{base}/api/v1/documents?limit=50"), "documents").await?;
+    let metric_ids = listed(format!("{base}/api/v1/metrics"), "metrics").await?;
+    let five_years = "2020-01-01T00:00:00Z";
+    let work: Vec<(&str, Vec<String>, Auth)> = vec![
+        (
+            "my work (one person)",
+            vec![format!("{base}/api/v1/my-work")],
+            Auth::Bearer(person_token.clone()),
+        ),
+        (
+            "documents: newest, 50",
+            vec![format!("{base}/api/v1/documents?limit=50")],
+            Auth::Bearer(token.clone()),
+        ),
+        (
+            "one document with versions",
+            document_ids
+                .iter()
+                .map(|id| format!("{base}/api/v1/documents/{id}"))
+                .collect(),
+            Auth::Bearer(token.clone()),
+        ),
+        (
+            "metric trend, 5 years daily",
+            metric_ids
+                .iter()
+                .map(|id| format!("{base}/api/v1/metrics/{id}/trend?since={five_years}"))
+                .collect(),
+            Auth::Bearer(token.clone()),
+        ),
+        (
+            "page: my work (one person)",
+            vec![format!("{base}/my-work")],
+            Auth::Cookie(person_cookie.clone()),
+        ),
+        (
+            "page: documents, 50",
+            vec![format!("{base}/documents")],
+            Auth::Cookie(cookie.clone()),
+        ),
+        (
+            "page: one document",
+            document_ids
+                .iter()
+                .map(|id| format!("{base}/documents/{id}"))
+                .collect(),
+            Auth::Cookie(cookie.clone()),
+        ),
+        (
+            "page: metric, 5-year chart",
+            metric_ids
+                .iter()
+                .map(|id| format!("{base}/monitoring/metrics/{id}?range=5y"))
+                .collect(),
+            Auth::Cookie(cookie.clone()),
+        ),
+    ];
+    if document_ids.is_empty() || metric_ids.is_empty() {
+        bail!("the generated documents or metrics are not listed");
+    }
     let token = Auth::Bearer(token);
     println!(
         "  {:<32} {:>8} {:>10} {:>9} {:>9} {:>7}",
@@ -225,6 +328,7 @@ async fn bench_engine(
         .iter()
         .map(|(n, u)| (n, u, &token))
         .chain(pages.iter().map(|(n, u)| (n, u, &page_auth)))
+        .chain(work.iter().map(|(n, u, a)| (n, u, a)))
     {
         for clients in [1, 16] {
             let f = measure(&http, urls, auth, clients).await;
@@ -250,8 +354,26 @@ async fn bench_engine(
         ),
         ("systems: text, after a change", "systems?q=credit&limit=50"),
     ] {
-        after_change(&http, &base, &token, &owner_token, name, path).await;
+        after_change(
+            &http,
+            &base,
+            &Auth::Bearer(token.clone()),
+            &owner_token,
+            name,
+            &format!("api/v1/{path}"),
+        )
+        .await;
     }
+    // The overview page draws the metric trends too.
+    after_change(
+        &http,
+        &base,
+        &Auth::Cookie(cookie.clone()),
+        &owner_token,
+        "page: overview after a change",
+        "",
+    )
+    .await;
     let (now, peak) = memory_mib(server.child.id());
     println!(
         "  server memory: peak {peak:.1} MiB, now {now:.1} MiB ({REQUESTS} requests a row, or 15 s)"
@@ -259,11 +381,11 @@ async fn bench_engine(
     Ok(())
 }
 
-/// Measures GET `/api/v1/{path}` right after each of 20 renames of the organisation.
+/// Measures GET `/{path}` right after each of 20 renames of the organisation.
 async fn after_change(
     http: &reqwest::Client,
     base: &str,
-    token: &str,
+    auth: &Auth,
     owner_token: &str,
     name: &str,
     path: &str,
@@ -281,9 +403,8 @@ async fn after_change(
             return;
         }
         let begun = Instant::now();
-        let ok = http
-            .get(format!("{base}/api/v1/{path}"))
-            .bearer_auth(token)
+        let ok = auth
+            .to(http.get(format!("{base}/{path}")))
             .send()
             .await
             .is_ok_and(|r| r.status().is_success());
@@ -423,6 +544,44 @@ fn member_token(
     )
 }
 
+/// The email of generated person `i` (as `aims admin generate` names them).
+fn generated_email(i: usize) -> String {
+    format!("person{i:03}@generated.example")
+}
+
+/// Gives a generated person the bench's password and returns an API token of theirs.
+fn person_token(
+    binary: &Path,
+    data: &Path,
+    url: &str,
+    org: &str,
+    email: &str,
+) -> anyhow::Result<String> {
+    aims(
+        binary,
+        data,
+        url,
+        &["admin", "set-password", "--email", email],
+        Some("spine bench password\n"),
+    )?;
+    aims(
+        binary,
+        data,
+        url,
+        &[
+            "admin",
+            "create-token",
+            "--email",
+            email,
+            "--org",
+            org,
+            "--name",
+            "bench",
+        ],
+        None,
+    )
+}
+
 /// Which engines a run measures.
 struct Engines {
     sqlite: bool,
@@ -450,11 +609,15 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         },
         Some(other) => bail!("--engine is sqlite or postgres, not {other}"),
     };
-    let counts = (
-        count_arg(args, "--systems", 10_000)?,
-        count_arg(args, "--risks", 100_000)?,
-        count_arg(args, "--evidence", 200_000)?,
-    );
+    let counts = Counts {
+        systems: count_arg(args, "--systems", 10_000)?,
+        risks: count_arg(args, "--risks", 100_000)?,
+        evidence: count_arg(args, "--evidence", 200_000)?,
+        people: count_arg(args, "--people", 50)?.max(1),
+        documents: count_arg(args, "--documents", 10_000)?,
+        tasks: count_arg(args, "--tasks", 100_000)?,
+        measurements: count_arg(args, "--measurements", 1_000_000)?,
+    };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     if !Command::new(cargo)
@@ -471,10 +634,14 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         .build()?;
     runtime.block_on(async {
         println!(
-            "aims spine benchmark: {} systems, {} risks, {} evidence records; release build, client and server on one {}-core machine",
-            counts.0,
-            counts.1,
-            counts.2,
+            "aims spine benchmark: {} systems, {} risks, {} evidence records, {} documents (3 versions each), {} tasks over {} people, {} metric measurements; release build, client and server on one {}-core machine",
+            counts.systems,
+            counts.risks,
+            counts.evidence,
+            counts.documents,
+            counts.tasks,
+            counts.people,
+            counts.measurements,
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
         let data = std::env::temp_dir().join(format!("aims-spine-{}", std::process::id()));

@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask contract\n       cargo xtask fuzz [--minutes N] [TARGET...]\n       cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--engine sqlite|postgres]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask contract\n       cargo xtask fuzz [--minutes N] [TARGET...]\n       cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--documents N] [--tasks N] [--people N] [--measurements N] [--engine sqlite|postgres]"
             );
             return ExitCode::from(2);
         }

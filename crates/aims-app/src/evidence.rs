@@ -302,6 +302,27 @@ impl App {
                 now,
             )
             .await?;
+            // The person answering for what the evidence supports renews it.
+            if let (Some(owner), Some(until)) = (
+                evidence_owner(&mut tx, *org, evidence).await?,
+                evidence.facts.valid_until,
+            ) {
+                let due = crate::review_tasks::Due {
+                    org: *org,
+                    owner,
+                    source: aims_domain::work::Source {
+                        kind: aims_domain::work::SourceKind::Evidence,
+                        id: evidence.id.to_string(),
+                    },
+                    title: format!(
+                        "Renew the evidence {}: valid until {}",
+                        evidence.facts.title,
+                        until.date()
+                    ),
+                    due: until,
+                };
+                self.open_task_for(&mut tx, &due, now).await?;
+            }
         }
         tx.commit().await?;
         Ok(reminded)
@@ -331,4 +352,45 @@ impl App {
             .await?;
         Ok(())
     }
+}
+
+/// Who answers for `evidence`: the owner of the first thing it supports that has one (an AI
+/// system, a risk, or a control of the Statement of Applicability).
+async fn evidence_owner(
+    tx: &mut aims_store::Tx,
+    org: aims_domain::OrgId,
+    evidence: &Evidence,
+) -> Result<Option<aims_domain::UserId>> {
+    use aims_domain::evidence::TargetKind as K;
+    // The reminder's listing leaves out the targets, which live in their own table.
+    let Some(evidence) = tx.evidence(org, evidence.id).await? else {
+        return Ok(None);
+    };
+    let mut controls = None;
+    for target in &evidence.facts.targets {
+        let owner = match target.kind {
+            K::System => match target.id.parse() {
+                Ok(id) => tx.ai_system(org, id).await?.and_then(|s| s.facts.owner),
+                Err(_) => None,
+            },
+            K::Risk => match target.id.parse() {
+                Ok(id) => tx.risk(org, id).await?.and_then(|r| r.facts.owner),
+                Err(_) => None,
+            },
+            K::Control => {
+                if controls.is_none() {
+                    controls = Some(tx.implementations(org).await?);
+                }
+                controls
+                    .as_ref()
+                    .and_then(|c| c.get(&target.id))
+                    .and_then(|i| i.owner)
+            }
+            K::Requirement => None,
+        };
+        if owner.is_some() {
+            return Ok(owner);
+        }
+    }
+    Ok(None)
 }

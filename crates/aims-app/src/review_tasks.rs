@@ -1,7 +1,8 @@
 //! Tasks aims makes: when the review of a document or a risk falls due, its owner gets one
 //! task for it (one per review date) and is told, so that reviews do not wait on anyone
 //! remembering them; likewise when a person's training record is about to lapse (one task
-//! per record and expiry day).
+//! per record and expiry day), and, from the evidence reminders, when evidence is about to
+//! stop being valid.
 
 use aims_domain::audit::{AuditAction, NewAuditEvent};
 use aims_domain::work::{NotificationKind, Source, SourceKind, Task, TaskFacts, TaskStatus};
@@ -14,20 +15,20 @@ use crate::error::Result;
 /// Most review tasks one run makes.
 const TASKS_PER_RUN: i64 = 500;
 
-/// One review that fell due.
-struct Due {
-    org: OrgId,
-    owner: UserId,
-    source: Source,
-    title: String,
-    due: Timestamp,
+/// Something that fell due and whose owner gets a task for it.
+pub(crate) struct Due {
+    pub org: OrgId,
+    pub owner: UserId,
+    pub source: Source,
+    pub title: String,
+    pub due: Timestamp,
 }
 
 /// Why aims makes a task about a kind of record, as its origin key names it: a record
 /// that lapses is renewed, anything else is reviewed.
 fn reason(kind: SourceKind) -> &'static str {
     match kind {
-        SourceKind::Training => "expiry",
+        SourceKind::Training | SourceKind::Evidence => "expiry",
         _ => "review",
     }
 }
@@ -94,67 +95,81 @@ impl App {
         let mut made = 0;
         for d in &due {
             tx.lock_tenant(d.org).await?;
-            // An owner who left gets no task; the review shows on the register still.
-            if tx.role_of(d.org, d.owner).await?.is_none() {
-                continue;
+            if self.open_task_for(&mut tx, d, now).await? {
+                made += 1;
             }
-            let task = Task {
-                id: TaskId::new(),
-                facts: TaskFacts {
-                    title: d.title.clone(),
-                    description: String::new(),
-                    source: Some(d.source.clone()),
-                    assignee: Some(d.owner),
-                    due: Some(d.due),
-                    status: Some(TaskStatus::Open),
-                },
-                origin_key: Some(format!(
-                    "{}_{}:{}:{}",
-                    d.source.kind,
-                    reason(d.source.kind),
-                    d.source.id,
-                    d.due.date()
-                )),
-                created_by: "aims reminders".into(),
-                created_at: now,
-                updated_at: now,
-                completed_at: None,
-                revision: 1,
-            };
-            if !tx.insert_task_once(d.org, &task).await? {
-                continue;
-            }
-            made += 1;
-            let actor = Actor {
-                label: "aims reminders".into(),
-                ..crate::setup::system_actor(d.org)
-            };
-            let change = json!({"title": task.facts.title, "assignee": d.owner.to_string(),
-                                "due": d.due.to_string(), "source": d.source.href()});
-            tx.append_audit(
-                d.org,
-                NewAuditEvent::new(&actor, AuditAction::TaskCreated, task.id, change),
-                now,
-            )
-            .await?;
-            let notice = aims_domain::work::Notification {
-                id: NotificationId::new(),
-                user: d.owner,
-                kind: match d.source.kind {
-                    SourceKind::Training => NotificationKind::TrainingExpiring,
-                    _ => NotificationKind::ReviewDue,
-                },
-                title: d.title.clone(),
-                link: format!("/tasks/{}", task.id),
-                created_at: now,
-                read_at: None,
-            };
-            tx.insert_notifications(d.org, std::slice::from_ref(&notice))
-                .await?;
-            self.email_notifications(&mut tx, d.org, std::slice::from_ref(&notice))
-                .await?;
         }
         tx.commit().await?;
         Ok(made)
+    }
+
+    /// Makes the task for `d` unless one was made for the same reason, under the lock of
+    /// its organisation that `tx` holds, and tells its owner; whether it was made. An owner
+    /// who left gets none (the record shows on its register still).
+    pub(crate) async fn open_task_for(
+        &self,
+        tx: &mut aims_store::Tx,
+        d: &Due,
+        now: Timestamp,
+    ) -> Result<bool> {
+        if tx.role_of(d.org, d.owner).await?.is_none() {
+            return Ok(false);
+        }
+        let task = Task {
+            id: TaskId::new(),
+            facts: TaskFacts {
+                title: d.title.clone(),
+                description: String::new(),
+                source: Some(d.source.clone()),
+                assignee: Some(d.owner),
+                due: Some(d.due),
+                status: Some(TaskStatus::Open),
+            },
+            origin_key: Some(format!(
+                "{}_{}:{}:{}",
+                d.source.kind,
+                reason(d.source.kind),
+                d.source.id,
+                d.due.date()
+            )),
+            created_by: "aims reminders".into(),
+            created_at: now,
+            updated_at: now,
+            completed_at: None,
+            revision: 1,
+        };
+        if !tx.insert_task_once(d.org, &task).await? {
+            return Ok(false);
+        }
+        let actor = Actor {
+            label: "aims reminders".into(),
+            ..crate::setup::system_actor(d.org)
+        };
+        let change = json!({"title": task.facts.title, "assignee": d.owner.to_string(),
+                            "due": d.due.to_string(), "source": d.source.href()});
+        tx.append_audit(
+            d.org,
+            NewAuditEvent::new(&actor, AuditAction::TaskCreated, task.id, change),
+            now,
+        )
+        .await?;
+        let notice = aims_domain::work::Notification {
+            id: NotificationId::new(),
+            user: d.owner,
+            kind: match d.source.kind {
+                SourceKind::Training => NotificationKind::TrainingExpiring,
+                SourceKind::Evidence => NotificationKind::EvidenceExpiring,
+                _ => NotificationKind::ReviewDue,
+            },
+            title: d.title.clone(),
+            link: format!("/tasks/{}", task.id),
+            created_at: now,
+            read_at: None,
+        };
+        tx.insert_notifications(d.org, std::slice::from_ref(&notice))
+            .await?;
+        self.email_notifications(tx, d.org, std::slice::from_ref(&notice))
+            .await?;
+        Ok(true)
     }
 }

@@ -121,3 +121,96 @@ async fn evidence_files_are_checked_and_expiring_evidence_is_reminded_once() {
     let trail = app.verify_chain(org).await.unwrap();
     assert!(trail.broken.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expiring_evidence_becomes_a_task_for_the_owner_of_what_it_supports() {
+    use aims_app::TaskFilter;
+    use aims_app::domain::inventory::SystemFacts;
+    let (store, _dir) = aims_store::testing::sqlite().await;
+    let start = Timestamp::from_micros(1_800_000_000_000_000);
+    let app = App::new(store, Arc::new(FixedClock::new(start)));
+    let org = app.admin_create_org("Acme").await.unwrap().id;
+    let owner = app
+        .admin_create_user(
+            org,
+            "owner@acme.example",
+            "viewer",
+            "a long enough password",
+        )
+        .await
+        .unwrap()
+        .id;
+    let editor = Actor {
+        kind: ActorKind::System,
+        org,
+        role: Role::Editor,
+        label: "ed".into(),
+    };
+    let system = app
+        .create_ai_system(
+            &editor,
+            SystemFacts {
+                owner: Some(owner),
+                ..SystemFacts::new("Loan scorer", "Scores loan applications")
+            },
+        )
+        .await
+        .unwrap();
+    let mut facts = facts("Model card", Some(start.plus_days(10)));
+    facts.link = "https://models.example/loan-scorer".into();
+    // A requirement has no owner; the system after it does.
+    facts.targets = vec![
+        Target {
+            kind: TargetKind::Requirement,
+            id: "iso-iec-42001:7.5".into(),
+        },
+        Target {
+            kind: TargetKind::System,
+            id: system.id.to_string(),
+        },
+    ];
+    let evidence = app.add_evidence(&editor, facts, None).await.unwrap();
+    // Evidence of a control nobody owns is reminded, but makes no task.
+    let mut unowned = self::facts("Unowned", Some(start.plus_days(5)));
+    unowned.link = "https://intranet.example/unowned".into();
+    app.add_evidence(&editor, unowned, None).await.unwrap();
+    assert_eq!(app.remind_expiring_evidence().await.unwrap(), 2);
+    let (tasks, total) = app
+        .tasks(&editor, &TaskFilter::default(), 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(total, 1, "{tasks:?}");
+    let task = &tasks[0];
+    assert_eq!(task.facts.assignee, Some(owner));
+    assert_eq!(
+        task.facts
+            .source
+            .as_ref()
+            .map(|s| (s.kind.as_str(), s.id.clone())),
+        Some(("evidence", evidence.id.to_string()))
+    );
+    assert_eq!(task.facts.due, Some(start.plus_days(10)));
+    let owner_actor = Actor {
+        kind: ActorKind::User(owner),
+        role: Role::Viewer,
+        ..editor.clone()
+    };
+    let inbox = app.inbox(&owner_actor, 10).await.unwrap();
+    assert!(
+        inbox
+            .notifications
+            .iter()
+            .any(|n| n.kind.as_str() == "evidence_expiring"),
+        "{:?}",
+        inbox.notifications
+    );
+    assert_eq!(app.remind_expiring_evidence().await.unwrap(), 0);
+    assert_eq!(
+        app.tasks(&editor, &TaskFilter::default(), 50, 0)
+            .await
+            .unwrap()
+            .1,
+        1,
+        "one task per evidence and validity"
+    );
+}

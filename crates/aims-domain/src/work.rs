@@ -149,6 +149,7 @@ crate::choice! {
         Comment = "comment": "New comment",
         AcknowledgementRequested = "acknowledgement_requested": "Please read and acknowledge",
         ThresholdBreached = "threshold_breached": "Metric threshold breached",
+        EvidenceExpiring = "evidence_expiring": "Evidence expiring",
     }
 }
 
