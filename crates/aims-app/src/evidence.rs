@@ -320,6 +320,7 @@ impl App {
                         until.date()
                     ),
                     due: until,
+                    reason: "expiry".into(),
                 };
                 self.open_task_for(&mut tx, &due, now).await?;
             }

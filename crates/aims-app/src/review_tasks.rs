@@ -14,6 +14,10 @@ use crate::error::Result;
 
 /// Most review tasks one run makes.
 const TASKS_PER_RUN: i64 = 500;
+/// Days before its due day that a treatment action becomes its owner's task.
+const ACTION_NOTICE_DAYS: i64 = 7;
+/// Risks stored before their earliest action's due day was kept, computed per run.
+const FILL_IN_PER_RUN: i64 = 2_000;
 
 /// Something that fell due and whose owner gets a task for it.
 pub(crate) struct Due {
@@ -22,15 +26,9 @@ pub(crate) struct Due {
     pub source: Source,
     pub title: String,
     pub due: Timestamp,
-}
-
-/// Why aims makes a task about a kind of record, as its origin key names it: a record
-/// that lapses is renewed, anything else is reviewed.
-fn reason(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Training | SourceKind::Evidence => "expiry",
-        _ => "review",
-    }
+    /// Why aims makes the task (`review`, `expiry`, `action2`): with the record and the due
+    /// day, what makes one task of one reason.
+    pub reason: String,
 }
 
 impl App {
@@ -38,6 +36,11 @@ impl App {
     /// record lapsing soon, that has none yet; returns how many were made.
     pub async fn open_review_tasks(&self) -> Result<usize> {
         let now = self.now();
+        {
+            let mut tx = self.store.write().await?;
+            tx.fill_in_action_due(FILL_IN_PER_RUN).await?;
+            tx.commit().await?;
+        }
         let mut due = Vec::new();
         {
             let mut tx = self.store.read().await?;
@@ -52,6 +55,7 @@ impl App {
                         },
                         title: format!("Review the document {}", d.title),
                         due: at,
+                        reason: "review".into(),
                     });
                 }
             }
@@ -70,6 +74,7 @@ impl App {
                         },
                         title: format!("Renew {}: it counts until {}", t.facts.title, last.date()),
                         due: last,
+                        reason: "expiry".into(),
                     });
                 }
             }
@@ -84,7 +89,34 @@ impl App {
                         },
                         title: format!("Review risk R-{} {}", r.number, r.facts.title),
                         due: at,
+                        reason: "review".into(),
                     });
+                }
+            }
+            // Treatment actions due within the notice period, each with its own task for
+            // its owner (the risk's owner when the action names none).
+            let horizon = now.plus_days(ACTION_NOTICE_DAYS);
+            for (org, r) in tx.risk_actions_due(horizon, TASKS_PER_RUN).await? {
+                for (n, action) in r.facts.actions.iter().enumerate() {
+                    let (Some(at), false) = (action.due, action.done) else {
+                        continue;
+                    };
+                    let Some(owner) = action.owner.or(r.facts.owner) else {
+                        continue;
+                    };
+                    if at <= horizon {
+                        due.push(Due {
+                            org,
+                            owner,
+                            source: Source {
+                                kind: SourceKind::Risk,
+                                id: r.id.to_string(),
+                            },
+                            title: format!("Treatment action for R-{}: {}", r.number, action.title),
+                            due: at,
+                            reason: format!("action{}", n + 1),
+                        });
+                    }
                 }
             }
         }
@@ -128,7 +160,7 @@ impl App {
             origin_key: Some(format!(
                 "{}_{}:{}:{}",
                 d.source.kind,
-                reason(d.source.kind),
+                d.reason,
                 d.source.id,
                 d.due.date()
             )),

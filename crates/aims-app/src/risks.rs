@@ -23,6 +23,8 @@ pub struct RiskFilter {
     pub min_level: Option<String>,
     pub system: Option<String>,
     pub overdue: Option<bool>,
+    /// Only open risks with a treatment action not done and past its due day.
+    pub actions_overdue: Option<bool>,
     pub open: Option<bool>,
     /// One heat-map cell: its likelihood and impact, on the `inherent` or `residual` grid.
     pub likelihood: Option<u8>,
@@ -144,6 +146,8 @@ impl RiskFilter {
                 .transpose()?,
             owner: None,
             review_overdue_at: self.overdue.unwrap_or(false).then_some(now),
+            // As `Risk::action_overdue`: from the due date's instant, like reviews.
+            action_overdue_at: self.actions_overdue.unwrap_or(false).then_some(now),
             open_only: self.open.unwrap_or(false),
             count_cap: Some(crate::COUNT_CAP),
             cell: match (self.likelihood, self.impact) {

@@ -209,6 +209,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0028_context.sql"),
         postgres: Some(include_str!("../migrations/0028_context.postgres.sql")),
     },
+    Migration {
+        version: 29,
+        name: "risk_action_due",
+        sql: include_str!("../migrations/0029_risk_action_due.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

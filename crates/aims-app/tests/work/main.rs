@@ -324,7 +324,115 @@ async fn my_work_gathers_what_waits_and_aims_makes_review_tasks_once(store: Stor
     assert_eq!(last.actor.label, "aims reminders");
 }
 
+async fn treatment_actions_falling_due_become_tasks_and_filter_the_register(store: Store) {
+    use aims_app::RiskFilter;
+    use aims_app::domain::risk::{RiskFacts, RiskStatus, TreatmentAction, TreatmentOption};
+    let clock = Arc::new(FixedClock::new(START));
+    let app = App::new(store, clock.clone());
+    let org = app.admin_create_org("Acme").await.unwrap().id;
+    let editor = person(&app, org, "eddie", "editor").await;
+    let viewer = person(&app, org, "vera", "viewer").await;
+    let action = |title: &str, owner, days: Option<i64>, done| TreatmentAction {
+        title: title.into(),
+        owner,
+        due: days.map(|d| START.plus_days(d)),
+        done,
+    };
+    let facts = |title: &str, actions: Vec<TreatmentAction>| RiskFacts {
+        title: title.into(),
+        description: String::new(),
+        systems: vec![],
+        risk_source: None,
+        affected_objective: None,
+        lifecycle_stage: None,
+        owner: Some(id(&editor)),
+        inherent_likelihood: 3,
+        inherent_impact: 3,
+        treatment: TreatmentOption::Modify,
+        treatment_plan: "Retrain and monitor".into(),
+        controls: vec![],
+        actions,
+        residual_likelihood: None,
+        residual_impact: None,
+        review_due: None,
+        status: RiskStatus::Assessed,
+    };
+    let (drift, _) = app
+        .create_risk(
+            &editor,
+            facts(
+                "Model drift",
+                vec![
+                    action("Set up drift alerts", Some(id(&viewer)), Some(3), false),
+                    action("Retrain quarterly", None, Some(20), false),
+                    action("Write the runbook", None, Some(1), true),
+                ],
+            ),
+        )
+        .await
+        .unwrap();
+    app.create_risk(
+        &editor,
+        facts("No dates", vec![action("Someday", None, None, false)]),
+    )
+    .await
+    .unwrap();
+    // Within a week of its due day an action is its owner's task (the risk's owner when it
+    // names none); a done action and one three weeks off are not.
+    assert_eq!(app.open_review_tasks().await.unwrap(), 1);
+    assert_eq!(
+        app.open_review_tasks().await.unwrap(),
+        0,
+        "once per action and day"
+    );
+    let mine = app.my_work(&viewer).await.unwrap();
+    assert_eq!(mine.task_total, 1);
+    assert!(mine.tasks[0].facts.title.contains("Set up drift alerts"));
+    assert_eq!(
+        mine.tasks[0].facts.source.as_ref().map(|s| s.href()),
+        Some(format!("/risks/{}", drift.id))
+    );
+    let reader = Actor {
+        kind: ActorKind::System,
+        org,
+        role: Role::Viewer,
+        label: "reader".into(),
+    };
+    let overdue = |app: App, reader: Actor| async move {
+        app.risks(
+            &reader,
+            &RiskFilter {
+                actions_overdue: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total
+    };
+    assert_eq!(
+        overdue(app.clone(), reader.clone()).await,
+        0,
+        "nothing past due yet"
+    );
+    clock.advance(4 * 86_400);
+    assert_eq!(overdue(app.clone(), reader.clone()).await, 1);
+    clock.advance(12 * 86_400);
+    assert_eq!(
+        app.open_review_tasks().await.unwrap(),
+        1,
+        "the second action's turn"
+    );
+    let work = app.my_work(&editor).await.unwrap();
+    assert!(
+        work.tasks
+            .iter()
+            .any(|t| t.facts.title.contains("Retrain quarterly"))
+    );
+}
+
 on_both_engines!(
     tasks_are_given_worked_and_told,
     my_work_gathers_what_waits_and_aims_makes_review_tasks_once,
+    treatment_actions_falling_due_become_tasks_and_filter_the_register,
 );

@@ -399,12 +399,22 @@ impl Risk {
     /// The review date has come, or an open action is due; never for a closed risk. A date
     /// counts as passed from its very instant, as for impact assessments.
     pub fn is_overdue(&self, now: Timestamp) -> bool {
+        self.review_overdue(now) || self.action_overdue(now)
+    }
+
+    /// The review date has come; never for a closed risk.
+    pub fn review_overdue(&self, now: Timestamp) -> bool {
+        let f = &self.facts;
+        f.status != RiskStatus::Closed && f.review_due.is_some_and(|due| due <= now)
+    }
+
+    /// A treatment action not done has come to its due date; never for a closed risk.
+    pub fn action_overdue(&self, now: Timestamp) -> bool {
         let f = &self.facts;
         f.status != RiskStatus::Closed
-            && (f.review_due.is_some_and(|due| due <= now)
-                || f.actions
-                    .iter()
-                    .any(|a| !a.done && a.due.is_some_and(|due| due <= now)))
+            && f.actions
+                .iter()
+                .any(|a| !a.done && a.due.is_some_and(|due| due <= now))
     }
 }
 

@@ -34,6 +34,8 @@ pub struct RiskQuery {
     /// Only risks not closed whose review date has come by this instant (as
     /// `Risk::is_overdue` counts it, from the date's very instant).
     pub review_overdue_at: Option<Timestamp>,
+    /// Only open risks with a treatment action not done and due on or before this instant.
+    pub action_overdue_at: Option<Timestamp>,
     /// Only open risks (every status but closed).
     pub open_only: bool,
     /// Only risks in one heat-map cell: (residual?, likelihood, impact).
@@ -78,8 +80,14 @@ impl Tx {
                 at.as_micros()
             ));
         }
-        // An overdue review already keeps open risks only.
-        if q.open_only && q.review_overdue_at.is_none() {
+        if let Some(at) = q.action_overdue_at {
+            clauses.push(format!(
+                "r.action_due <= {} AND r.status <> 'closed'",
+                at.as_micros()
+            ));
+        }
+        // An overdue review or action already keeps open risks only.
+        if q.open_only && q.review_overdue_at.is_none() && q.action_overdue_at.is_none() {
             clauses.push("r.status <> 'closed'".into());
         }
         if let Some((residual, l, i)) = q.cell {
@@ -180,5 +188,50 @@ impl Tx {
         .fetch_all(self.conn())
         .await?;
         map_rows(rows, |r| Ok((r.parsed("org_id")?, read(r)?)))
+    }
+
+    /// Open risks of every organisation with a treatment action not done and due by
+    /// `until`, the earliest first, at most `limit`: what action tasks are made for.
+    pub async fn risk_actions_due(
+        &mut self,
+        until: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(OrgId, Risk)>> {
+        let rows = sqlx::query(
+            "SELECT * FROM risks WHERE action_due <= $1 AND status <> 'closed' \
+             ORDER BY action_due, id LIMIT $2",
+        )
+        .bind(until.as_micros())
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| Ok((r.parsed("org_id")?, read(r)?)))
+    }
+
+    /// Computes `action_due` for up to `limit` risks stored before it was kept; how many.
+    pub async fn fill_in_action_due(&mut self, limit: i64) -> Result<usize> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, facts FROM risks WHERE action_due IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        let found = map_rows(rows, |r| {
+            let facts: aims_domain::risk::RiskFacts = serde_json::from_str(&r.text("facts")?)
+                .map_err(|e| crate::error::StoreError::Corrupt(format!("column facts: {e}")))?;
+            Ok((r.text("org_id")?, r.text("id")?, super::action_due(&facts)))
+        })?;
+        for (org, id, due) in &found {
+            // Only where still unknown: a risk saved meanwhile wrote its own.
+            sqlx::query(
+                "UPDATE risks SET action_due = $3 WHERE org_id = $1 AND id = $2 AND action_due IS NULL",
+            )
+                .bind(org)
+                .bind(id)
+                .bind(due)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(found.len())
     }
 }

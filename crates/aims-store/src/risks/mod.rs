@@ -61,7 +61,22 @@ table_row! {
         updated_at: i64,
         revision: i64,
         rated_by: Option<String>,
+        action_due: Option<i64>,
     }
+}
+
+/// `action_due` of a risk none of whose open treatment actions has a due day.
+pub(crate) const NO_ACTION_DUE: i64 = i64::MAX;
+
+/// The due day of the earliest open treatment action of `facts`, as `action_due` holds it.
+pub(crate) fn action_due(facts: &RiskFacts) -> i64 {
+    facts
+        .actions
+        .iter()
+        .filter(|a| !a.done)
+        .filter_map(|a| a.due.map(Timestamp::as_micros))
+        .min()
+        .unwrap_or(NO_ACTION_DUE)
 }
 
 table_row! {
@@ -123,6 +138,7 @@ impl RiskRow {
             updated_at: risk.updated_at.as_micros(),
             revision: risk.revision,
             rated_by: risk.rated_by.map(|u| u.to_string()),
+            action_due: Some(action_due(f)),
         })
     }
 

@@ -170,6 +170,8 @@ pub struct RiskParams {
     pub system: Option<String>,
     /// Only risks whose review date has passed.
     pub overdue: Option<bool>,
+    /// Only open risks with a treatment action not done and past its due day.
+    pub actions_overdue: Option<bool>,
     /// Only risks that are not closed.
     pub open: Option<bool>,
     /// `number` (default), `level`, `updated` or `review_due`; `-` first sorts descending.
@@ -187,6 +189,7 @@ impl From<RiskParams> for RiskFilter {
             min_level: p.min_level,
             system: p.system,
             overdue: p.overdue,
+            actions_overdue: p.actions_overdue,
             open: p.open,
             likelihood: None,
             impact: None,

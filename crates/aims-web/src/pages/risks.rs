@@ -22,6 +22,7 @@ pub struct RiskRow {
     pub inherent: String,
     pub residual: String,
     pub overdue: bool,
+    pub action_overdue: bool,
     pub needs_sign_off: bool,
     /// The names of its systems, with their ids.
     pub systems: Vec<(String, String)>,
@@ -33,7 +34,8 @@ pub(super) fn row(risk: Risk, m: &RiskMethod, now: aims_app::domain::Timestamp) 
     RiskRow {
         inherent: m.level_label(risk.inherent_level(m)).to_owned(),
         residual: m.level_label(residual).to_owned(),
-        overdue: risk.is_overdue(now),
+        overdue: risk.review_overdue(now),
+        action_overdue: risk.action_overdue(now),
         needs_sign_off: risk.needs_sign_off(m),
         systems: Vec::new(),
         owner: String::new(),
@@ -154,6 +156,7 @@ pub struct ListQuery {
     sort: String,
     open: Option<bool>,
     overdue: Option<bool>,
+    actions_overdue: Option<bool>,
     likelihood: Option<u8>,
     impact: Option<u8>,
     #[serde(default)]
@@ -173,6 +176,7 @@ impl ListQuery {
             sort: some(&self.sort),
             open: self.open,
             overdue: self.overdue,
+            actions_overdue: self.actions_overdue,
             likelihood: self.likelihood,
             impact: self.impact,
             basis: some(&self.basis),
@@ -192,6 +196,9 @@ fn narrowed(q: &ListQuery, system_name: Option<&str>, statuses: &[RiskStatus]) -
     }
     if q.overdue == Some(true) {
         said.push("reviews overdue".into());
+    }
+    if q.actions_overdue == Some(true) {
+        said.push("treatment actions overdue".into());
     }
     if let Some(s) = statuses.iter().find(|s| s.as_str() == q.status) {
         said.push(format!("status {}", s.label()));
