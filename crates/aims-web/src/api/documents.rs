@@ -463,7 +463,12 @@ pub async fn diff(
         .app
         .compare_document_versions(&actor, id, params.from, params.to)
         .await?;
-    Ok(Json(DiffView {
+    Ok(Json(diff_view(diff)))
+}
+
+/// The API's view of a comparison of two versions (of a document or of the context).
+pub fn diff_view(diff: aims_app::domain::document::DocumentDiff) -> DiffView {
+    DiffView {
         fields: diff
             .fields
             .into_iter()
@@ -488,5 +493,5 @@ pub async fn diff(
                 }
             })
             .collect(),
-    }))
+    }
 }

@@ -5,6 +5,7 @@ mod assessments;
 mod audit;
 mod classification;
 mod competence;
+mod context;
 mod contract;
 mod contract_rules;
 mod custom_frameworks;
@@ -190,6 +191,17 @@ fn documented() -> OpenApiRouter<WebState> {
             document_lifecycle::approvers,
             document_lifecycle::set_approvers
         ))
+        // A large organisation's context (a hundred rows to a list) outgrows the usual body.
+        .routes(body_limit(
+            routes!(context::show, context::save),
+            1024 * 1024,
+        ))
+        .routes(routes!(context::submit))
+        .routes(routes!(context::approve))
+        .routes(routes!(context::send_back))
+        .routes(routes!(context::versions))
+        .routes(routes!(context::version))
+        .routes(routes!(context::diff))
         .routes(routes!(competence::list_roles, competence::create_role))
         .routes(routes!(
             competence::show_role,

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Orgs, PASSWORD};
 
+mod context;
 mod management_system;
 mod measurement;
 
@@ -567,5 +568,6 @@ pub fn cases() -> Vec<Case> {
     .into_iter()
     .chain(management_system::cases())
     .chain(measurement::cases())
+    .chain(context::cases())
     .collect()
 }

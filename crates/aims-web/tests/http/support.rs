@@ -370,6 +370,22 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap()
         .id;
+    // A context draft by the editor, complete enough for review, so that the context's
+    // lifecycle routes reach their rules; Beta has none.
+    app.save_context(
+        &editor_actor,
+        serde_json::from_value(serde_json::json!({
+            "scope_statement": "AI in lending", "boundaries": "Retail lending",
+            "issues": [{"origin": "external", "category": "climate_change",
+                        "description": "Energy use of inference", "effect": "Reported yearly"}],
+            "parties": [{"name": "Borrowers", "kind": "affected_people", "addressed": true,
+                         "requirements": "Explanations", "how": "Reason codes"}],
+            "ai_roles": ["eu_deployer"],
+        }))
+        .unwrap(),
+    )
+    .await
+    .unwrap();
     app.submit_document(&editor_actor, policy, 1).await.unwrap();
     app.approve_document(&owner_actor, policy, 1, "Approved at the board")
         .await
