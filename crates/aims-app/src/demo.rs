@@ -226,6 +226,12 @@ impl App {
             (people[0], "maria.schmidt@example.org"),
         )
         .await?;
+        self.seed_demo_context(
+            org,
+            (people[1], "tomas.ortega@example.org"),
+            (people[0], "maria.schmidt@example.org"),
+        )
+        .await?;
         self.seed_demo_measurement(&actor, people[0], people[1])
             .await?;
         self.seed_demo_competence(&actor, &people).await

@@ -18,6 +18,7 @@ mod credentials;
 mod custom_frameworks;
 mod demo;
 mod demo_competence;
+mod demo_context;
 mod demo_documents;
 mod demo_measurement;
 mod digests;

@@ -128,6 +128,23 @@ async fn the_demo_organisation_holds_classified_systems_once() {
         .flat_map(|c| c.documented.iter().map(String::as_str))
         .collect();
     assert_eq!(documented, vec!["4.3", "5.2", "6.1.2"]);
+    // The context and scope: version 1 in force with the systems then in scope and a
+    // climate issue, version 2 (a new office) drafted beside it.
+    let context = app.context(&actor).await.unwrap();
+    let in_force = context.in_force().unwrap();
+    assert_eq!(in_force.version, 1);
+    assert!(in_force.content.has_climate_issue());
+    assert!(in_force.sha256.is_some());
+    assert_eq!(in_force.systems.len() as i64, context.systems_in_scope);
+    assert!(in_force.systems.iter().any(|s| s.name == "Credit scoring"));
+    assert!(
+        !in_force
+            .systems
+            .iter()
+            .any(|s| s.name == "Invoice field extraction")
+    );
+    assert_eq!(context.working().unwrap().version, 2);
+    assert_eq!(context.systems_out_of_scope, 1);
     let (documents, total) = app
         .document_list(&actor, &Default::default(), 10, 0)
         .await
