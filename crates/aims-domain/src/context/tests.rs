@@ -109,7 +109,8 @@ fn climate_change_is_an_issue_or_its_irrelevance_is_stated() {
 
 #[test]
 fn review_needs_scope_boundaries_issues_parties_and_roles() {
-    let cases: [(&str, fn(&mut ContextContent)); 5] = [
+    type Spoil = fn(&mut ContextContent);
+    let cases: [(&str, Spoil); 5] = [
         ("scope_statement", |c| c.scope_statement.clear()),
         ("boundaries", |c| c.boundaries.clear()),
         ("issues", |c| c.issues.clear()),
@@ -147,7 +148,7 @@ fn the_fingerprint_hashes_the_documented_text_and_changes_with_any_field() {
     assert_eq!(fingerprint(org, 2, &c, &systems), expected);
     assert_ne!(fingerprint(org, 3, &c, &systems), expected);
     assert_ne!(fingerprint(org, 2, &c, &[]), expected);
-    let mut other = c.clone();
+    let mut other = c;
     other.parties[0].addressed = false;
     assert_ne!(fingerprint(org, 2, &other, &systems), expected);
 }
