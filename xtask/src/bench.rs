@@ -89,9 +89,21 @@ pub(crate) async fn start(
     url: &str,
     http: &reqwest::Client,
 ) -> anyhow::Result<(Server, Duration)> {
+    start_with(binary, data, url, http, &[]).await
+}
+
+/// As [`start`], with settings given in the server's environment.
+pub(crate) async fn start_with(
+    binary: &Path,
+    data: &Path,
+    url: &str,
+    http: &reqwest::Client,
+    env: &[(&str, String)],
+) -> anyhow::Result<(Server, Duration)> {
     let port = free_port()?;
     let started = Instant::now();
     let child = Command::new(binary)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .arg("--data-dir")
         .arg(data)
         .args([
@@ -378,6 +390,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("http") => {}
         Some("spine") => return crate::bench_spine::run(&args[1..]),
+        Some("mail") => return crate::bench_mail::run(&args[1..]),
         Some("redteam") => {
             return crate::bench_redteam::run(
                 &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
@@ -397,7 +410,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         }
         _ => {
             bail!(
-                "usage: cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--documents N] [--tasks N] [--people N] [--measurements N] [--engine sqlite|postgres]"
+                "usage: cargo xtask bench http | audit | redteam | mail [--emails N] | spine [--systems N] [--risks N] [--evidence N] [--documents N] [--tasks N] [--people N] [--measurements N] [--engine sqlite|postgres]"
             )
         }
     }

@@ -8,11 +8,13 @@
 //! - `cargo xtask contract`: only the API contract run (schemathesis) of `test`.
 //! - `cargo xtask bench http`: throughput, latency and memory of a release build.
 //! - `cargo xtask bench spine`: the management system's pages over a generated data set.
+//! - `cargo xtask bench mail`: notification emails through a local SMTP server.
 //! - `cargo xtask bench redteam`: the red-team runner against the lab target.
 //! - `cargo xtask bench audit`: audit chain verification beside the SHA-256 ceiling.
 
 mod axe;
 mod bench;
+mod bench_mail;
 mod bench_redteam;
 mod bench_spine;
 mod contract;
@@ -30,7 +32,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask contract\n       cargo xtask fuzz [--minutes N] [TARGET...]\n       cargo xtask bench http | audit | redteam | spine [--systems N] [--risks N] [--evidence N] [--documents N] [--tasks N] [--people N] [--measurements N] [--engine sqlite|postgres]"
+                "usage: cargo xtask test [-- cargo test args]\n       cargo xtask contract\n       cargo xtask fuzz [--minutes N] [TARGET...]\n       cargo xtask bench http | audit | redteam | mail [--emails N] | spine [--systems N] [--risks N] [--evidence N] [--documents N] [--tasks N] [--people N] [--measurements N] [--engine sqlite|postgres]"
             );
             return ExitCode::from(2);
         }

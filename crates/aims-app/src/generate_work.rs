@@ -264,7 +264,7 @@ fn generated_task(i: usize, people: &[(UserId, String)], start: Timestamp) -> Ta
         facts: TaskFacts {
             title: format!("Generated task {i:06}"),
             description: "Check the record and note what was done.".into(),
-            source: (i % 4 == 0).then(|| Source {
+            source: i.is_multiple_of(4).then(|| Source {
                 kind: SourceKind::Task,
                 id: format!("generated-{i}"),
             }),

@@ -275,9 +275,8 @@ pub async fn update(
             .map_err(|_| ValidationError::new("revision", "must be the metric's revision"))?;
         state.app.update_metric(&actor, id, revision, facts).await
     };
-    let err = match result.await {
-        Ok(_) => return done(&format!("/monitoring/metrics/{id}"), "saved"),
-        Err(err) => err,
+    let Err(err) = result.await else {
+        return done(&format!("/monitoring/metrics/{id}"), "saved");
     };
     let current = match state.app.metric(&actor, id).await {
         Ok(metric) => metric,

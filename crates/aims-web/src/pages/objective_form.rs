@@ -254,9 +254,8 @@ pub async fn update(
             .update_objective(&actor, id, revision, facts)
             .await
     };
-    let err = match result.await {
-        Ok(_) => return done(&format!("/objectives/{id}"), "saved"),
-        Err(err) => err,
+    let Err(err) = result.await else {
+        return done(&format!("/objectives/{id}"), "saved");
     };
     let current = match state.app.objective(&actor, id).await {
         Ok(o) => o,
