@@ -92,6 +92,15 @@ impl App {
             .filter(|t| t.kind == TargetKind::Requirement)
             .filter_map(|t| t.id.strip_prefix(&prefix).map(str::to_owned))
             .collect();
+        // An approved context and scope is the documented information of 4.1 to 4.3.
+        let mut documented_ids = documented_ids;
+        if tx
+            .context(actor.org)
+            .await?
+            .is_some_and(|c| c.approved.is_some())
+        {
+            documented_ids.extend(["4.1", "4.2", "4.3"].map(str::to_owned));
+        }
         let clauses = iso
             .children(None)
             .filter(|item| item.kind == ItemKind::Clause)

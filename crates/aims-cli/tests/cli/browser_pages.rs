@@ -347,6 +347,34 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
             .any(|s| s == "Set the scope and the AI policy"),
         "a policy in review is not in force"
     );
+    // Context and scope: a draft written through the form with its repeating rows; a site
+    // left out without a reason is refused by name and keeps what was typed.
+    browser.go(&server.url("/context")).await;
+    checks.page(&browser, "context, empty").await;
+    browser.go(&server.url("/context/edit")).await;
+    checks.page(&browser, "context form").await;
+    browser
+        .fill(
+            "#x-scope_statement",
+            "Credit scoring and the support assistant",
+        )
+        .await;
+    browser.fill("#x-sites\\.name", "Porto office").await;
+    browser.select("#x-site-in-0", "out").await;
+    browser.follow("main form button[type=submit]").await;
+    assert!(
+        browser
+            .text(".error-summary")
+            .await
+            .contains("Why a site is left out"),
+        "a site left out needs its reason"
+    );
+    checks.page(&browser, "context form refused").await;
+    browser.fill("#x-sites\\.reason", "Opens next year").await;
+    browser.follow("main form button[type=submit]").await;
+    assert!(browser.text("main").await.contains("Version 1: Draft"));
+    checks.page(&browser, "context").await;
+    checks.shot(&browser, "desktop-context").await;
     // Monitoring and measurement: a metric defined through its form, a value recorded past
     // its breach threshold, its trend drawn; an objective measured by it.
     browser.go(&server.url("/monitoring/metrics/new")).await;

@@ -109,29 +109,33 @@ pub async fn diff_page(
                 .into_iter()
                 .map(|f| (field_label(f.field), f.before, f.after))
                 .collect(),
-            lines: diff
-                .lines
-                .into_iter()
-                .map(|l| match l {
-                    DiffLine::Added(text) => LineRow {
-                        change: "added",
-                        mark: "+",
-                        text,
-                    },
-                    DiffLine::Removed(text) => LineRow {
-                        change: "removed",
-                        mark: "-",
-                        text,
-                    },
-                    DiffLine::Same(text) => LineRow {
-                        change: "same",
-                        mark: "",
-                        text,
-                    },
-                })
-                .collect(),
+            lines: line_rows(diff.lines),
             added,
             removed,
         },
     )
+}
+
+/// Diff lines as the comparison tables show them.
+pub fn line_rows(lines: Vec<DiffLine>) -> Vec<LineRow> {
+    lines
+        .into_iter()
+        .map(|l| match l {
+            DiffLine::Added(text) => LineRow {
+                change: "added",
+                mark: "+",
+                text,
+            },
+            DiffLine::Removed(text) => LineRow {
+                change: "removed",
+                mark: "-",
+                text,
+            },
+            DiffLine::Same(text) => LineRow {
+                change: "same",
+                mark: "",
+                text,
+            },
+        })
+        .collect()
 }

@@ -11,6 +11,8 @@ mod audit;
 mod auth;
 mod charts;
 mod classification;
+mod context_form;
+pub(crate) mod context_page;
 mod dashboard_charts;
 mod document_diff;
 mod document_edit;
@@ -245,6 +247,17 @@ pub fn routes() -> Router<WebState> {
             post(document_steps::acknowledge),
         )
         .route("/settings/document-approvers", post(org::set_approvers))
+        .route(
+            "/context",
+            get(context_page::context_page).post(context_form::save),
+        )
+        .route("/context/edit", get(context_form::edit_page))
+        .route("/context/diff", get(context_page::diff_page))
+        .route(
+            "/context/versions/{version}",
+            get(context_page::version_page),
+        )
+        .route("/context/{step}", post(context_page::step))
         .route("/roles", get(roles::roles_page).post(role_form::create))
         .route("/roles/new", get(role_form::new_page))
         .route("/roles/{id}", get(roles::role_page).post(role_form::update))

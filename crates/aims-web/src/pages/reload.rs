@@ -16,6 +16,7 @@ pub fn page_behind(path: &str) -> String {
         }
         ["frameworks", ..] => "/frameworks".to_owned(),
         ["monitoring", "metrics", id, ..] => format!("/monitoring/metrics/{id}"),
+        ["context", ..] => "/context".to_owned(),
         [
             section @ ("risks" | "systems" | "impact-assessments" | "documents" | "tasks"
             | "objectives"),
@@ -82,6 +83,7 @@ mod tests {
                 "/monitoring/metrics/0190",
             ),
             ("/objectives/0190/delete", "/objectives/0190"),
+            ("/context/approve", "/context"),
             ("/notifications/read", "/notifications"),
             ("/notifications/0190/read", "/notifications"),
             ("/notifications/email", "/notifications"),

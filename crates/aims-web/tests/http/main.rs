@@ -7,6 +7,7 @@ mod assessments;
 mod boundary;
 mod competence;
 mod competence_pages;
+mod context_pages;
 mod custom_frameworks;
 mod documents_pages;
 mod evidence;
