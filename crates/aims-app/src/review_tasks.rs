@@ -16,6 +16,9 @@ use crate::error::Result;
 const TASKS_PER_RUN: i64 = 500;
 /// Days before its due day that a treatment action becomes its owner's task.
 const ACTION_NOTICE_DAYS: i64 = 7;
+/// Days after which a risk whose earliest open action is overdue is left to its register's
+/// "actions overdue" filter: its task was made when the action fell due.
+const ACTION_LOOKBACK_DAYS: i64 = 30;
 /// Risks stored before their earliest action's due day was kept, computed per run.
 const FILL_IN_PER_RUN: i64 = 2_000;
 
@@ -96,8 +99,9 @@ impl App {
             // Treatment actions due within the notice period, each with its own task for
             // its owner (the risk's owner when the action names none).
             let horizon = now.plus_days(ACTION_NOTICE_DAYS);
-            for (org, r) in tx.risk_actions_due(horizon, TASKS_PER_RUN).await? {
-                for (n, action) in r.facts.actions.iter().enumerate() {
+            let since = now.plus_days(-ACTION_LOOKBACK_DAYS);
+            for (org, r) in tx.risk_actions_due(since, horizon, TASKS_PER_RUN).await? {
+                for action in &r.facts.actions {
                     let (Some(at), false) = (action.due, action.done) else {
                         continue;
                     };
@@ -114,7 +118,12 @@ impl App {
                             },
                             title: format!("Treatment action for R-{}: {}", r.number, action.title),
                             due: at,
-                            reason: format!("action{}", n + 1),
+                            // Named by its title, not its place: removing an action
+                            // above it must not hand its task to another.
+                            reason: format!(
+                                "action-{}",
+                                &aims_domain::document::sha256_hex(&action.title)[..16]
+                            ),
                         });
                     }
                 }

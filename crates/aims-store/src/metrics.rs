@@ -337,19 +337,23 @@ impl Tx {
         Ok(series)
     }
 
-    /// Computed metrics of every organisation whose latest measurement is at least a day
-    /// old (or missing), the longest waiting first: those the measuring job looks at.
+    /// Computed metrics of every organisation whose measurement is due by their cadence at
+    /// `now` (a month counted as 28 days and a quarter as 89 here, the caller checking the
+    /// calendar), those never measured last: a metric with nothing to measure yet (no red-team
+    /// run) must not hold back those that have.
     pub async fn computed_metrics_waiting(
         &mut self,
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<(OrgId, Metric)>> {
+        let day = 86_400_000_000_i64;
         let rows = sqlx::query(AssertSqlSafe(format!(
-            "{SELECT_METRICS} WHERE m.source <> 'manual' \
-             AND (m.latest_at IS NULL OR m.latest_at <= $1) \
-             ORDER BY m.latest_at IS NOT NULL, m.latest_at, m.id LIMIT $2"
+            "{SELECT_METRICS} WHERE m.source <> 'manual' AND (m.latest_at IS NULL \
+             OR m.latest_at <= $1 - {day} * CASE m.cadence WHEN 'daily' THEN 1 \
+             WHEN 'weekly' THEN 7 WHEN 'monthly' THEN 28 ELSE 89 END) \
+             ORDER BY m.latest_at IS NULL, m.latest_at, m.id LIMIT $2"
         )))
-        .bind(now.plus_days(-1).as_micros())
+        .bind(now.as_micros())
         .bind(limit)
         .fetch_all(self.conn())
         .await?;

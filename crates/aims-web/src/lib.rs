@@ -27,6 +27,10 @@ pub use metrics::Metrics;
 pub use serve::ServeLimits;
 pub use state::{CookiePolicy, WebConfig, WebState};
 
+/// The largest context and scope a request may carry (a hundred rows to each of its lists),
+/// through the API and the page's form alike.
+pub const CONTEXT_BODY_LIMIT: usize = 1024 * 1024;
+
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
 

@@ -190,19 +190,23 @@ impl Tx {
         map_rows(rows, |r| Ok((r.parsed("org_id")?, read(r)?)))
     }
 
-    /// Open risks of every organisation with a treatment action not done and due by
-    /// `until`, the earliest first, at most `limit`: what action tasks are made for.
+    /// Open risks of every organisation whose earliest treatment action not done is due
+    /// within [`from`, `until`], the earliest first, at most `limit`: what action tasks are
+    /// made for. The lower bound keeps long-overdue actions (whose tasks were made when they
+    /// fell due) from filling every run.
     pub async fn risk_actions_due(
         &mut self,
+        from: Timestamp,
         until: Timestamp,
         limit: i64,
     ) -> Result<Vec<(OrgId, Risk)>> {
         let rows = sqlx::query(
-            "SELECT * FROM risks WHERE action_due <= $1 AND status <> 'closed' \
-             ORDER BY action_due, id LIMIT $2",
+            "SELECT * FROM risks WHERE action_due >= $3 AND action_due <= $1 \
+             AND status <> 'closed' ORDER BY action_due, id LIMIT $2",
         )
         .bind(until.as_micros())
         .bind(limit)
+        .bind(from.as_micros())
         .fetch_all(self.conn())
         .await?;
         map_rows(rows, |r| Ok((r.parsed("org_id")?, read(r)?)))

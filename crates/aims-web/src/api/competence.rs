@@ -66,11 +66,15 @@ pub struct AimsRoleForm {
 
 impl AimsRoleForm {
     fn facts(self) -> Result<AimsRoleFacts, ValidationError> {
+        // Each holder must be a user id; a blank one is a mistake, not nobody.
         let holders = self
             .holders
             .iter()
-            .map(|h| person("holders", Some(h)))
-            .filter_map(Result::transpose)
+            .map(|h| {
+                h.trim()
+                    .parse()
+                    .map_err(|_| ValidationError::new("holders", format!("{h:?} is not a user id")))
+            })
             .collect::<Result<_, _>>()?;
         Ok(AimsRoleFacts {
             name: self.name,

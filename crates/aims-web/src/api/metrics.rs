@@ -402,9 +402,8 @@ pub async fn delete_measurement(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TrendParams {
-    /// From this instant on (RFC 3339; default: a year ago).
-    #[param(value_type = Option<String>)]
-    pub since: Option<Timestamp>,
+    /// From this instant on (RFC 3339; default, or blank: a year ago).
+    pub since: Option<String>,
 }
 
 /// One point of a trend: the mean of the measurements in a stretch of time.
@@ -446,7 +445,15 @@ pub async fn trend(
     Id(id): Id<MetricId>,
     Params(p): Params<TrendParams>,
 ) -> Result<Json<TrendView>, ApiError> {
-    let since = p.since.unwrap_or_else(|| state.app.now().plus_days(-365));
+    let since = match p.since.as_deref().map(str::trim) {
+        None | Some("") => state.app.now().plus_days(-365),
+        Some(text) => Timestamp::parse_rfc3339(text).map_err(|_| {
+            invalid(ValidationError::new(
+                "since",
+                format!("{text:?} is not an RFC 3339 date-time such as 2027-06-30T00:00:00Z"),
+            ))
+        })?,
+    };
     let points = state.app.metric_trend(&actor, id, since).await?;
     Ok(Json(TrendView {
         since: since.to_string(),

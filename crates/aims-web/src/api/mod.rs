@@ -194,7 +194,7 @@ fn documented() -> OpenApiRouter<WebState> {
         // A large organisation's context (a hundred rows to a list) outgrows the usual body.
         .routes(body_limit(
             routes!(context::show, context::save),
-            1024 * 1024,
+            crate::CONTEXT_BODY_LIMIT,
         ))
         .routes(routes!(context::submit))
         .routes(routes!(context::approve))

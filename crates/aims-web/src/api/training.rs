@@ -162,8 +162,21 @@ pub async fn list_training(
             .map(|s| s.parse().map_err(invalid))
             .transpose()?,
     };
-    let limit = p.limit.unwrap_or(100).clamp(1, aims_app::MAX_PAGE);
-    let offset = p.offset.unwrap_or(0).clamp(0, aims_app::MAX_OFFSET);
+    // Out of range is a mistake the caller is told of, as the other registers do.
+    let limit = p.limit.unwrap_or(100);
+    if !(1..=aims_app::MAX_PAGE).contains(&limit) {
+        return Err(invalid(ValidationError::new(
+            "limit",
+            format!("must be 1 to {}", aims_app::MAX_PAGE),
+        )));
+    }
+    let offset = p.offset.unwrap_or(0);
+    if !(0..=aims_app::MAX_OFFSET).contains(&offset) {
+        return Err(invalid(ValidationError::new(
+            "offset",
+            format!("must be 0 to {}", aims_app::MAX_OFFSET),
+        )));
+    }
     let (records, total) = state
         .app
         .training_records(&actor, &filter, limit, offset)

@@ -81,7 +81,12 @@ async fn measurement(
             .metric_trend(actor, metric.id, now.plus_days(-365))
             .await?;
         let title = format!("{} over the past year", metric.facts.name);
-        let svg = super::trend_chart::metric_trend_svg(&title, &metric.facts, &points);
+        let svg = super::trend_chart::metric_trend_svg(
+            &metric.id.to_string(),
+            &title,
+            &metric.facts,
+            &points,
+        );
         summary
             .charts
             .push((metric.id.to_string(), metric.facts.name.clone(), svg));

@@ -216,7 +216,7 @@ pub async fn new_page(
     form_view(&state, &context, &actor, None, form, FormProblem::default()).await
 }
 
-/// `POST /metrics`: defines the metric and opens it.
+/// `POST /monitoring/metrics`: defines the metric and opens it.
 pub async fn create(
     State(state): State<WebState>,
     PageAllowed(context, actor, _): PageAllowed<Edit>,

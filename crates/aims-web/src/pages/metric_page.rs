@@ -170,6 +170,7 @@ async fn metric_view(
     let can_edit = actor.role.grants(Permission::EditContent);
     let is_owner = metric.facts.owner.is_some() && metric.facts.owner == actor.user();
     let chart = metric_trend_svg(
+        &metric.id.to_string(),
         &format!(
             "{} over {}",
             metric.facts.name,

@@ -102,7 +102,7 @@ struct MetricsPage {
     can_edit: bool,
 }
 
-/// `GET /metrics`.
+/// `GET /monitoring/metrics`.
 pub async fn list(
     State(state): State<WebState>,
     PageMember { context, actor }: PageMember,

@@ -249,7 +249,11 @@ pub fn routes() -> Router<WebState> {
         .route("/settings/document-approvers", post(org::set_approvers))
         .route(
             "/context",
-            get(context_page::context_page).post(context_form::save),
+            get(context_page::context_page)
+                .post(context_form::save)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::CONTEXT_BODY_LIMIT,
+                )),
         )
         .route("/context/edit", get(context_form::edit_page))
         .route("/context/diff", get(context_page::diff_page))

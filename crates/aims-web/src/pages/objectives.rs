@@ -145,6 +145,7 @@ pub async fn objective_page(
                 let since: Timestamp = now.plus_days(-365);
                 let points = state.app.metric_trend(&actor, m.id, since).await?;
                 Some(metric_trend_svg(
+                    &m.id.to_string(),
                     &format!("{} over the past year", m.facts.name),
                     &m.facts,
                     &points,

@@ -19,7 +19,7 @@ pub fn page_behind(path: &str) -> String {
         ["context", ..] => "/context".to_owned(),
         [
             section @ ("risks" | "systems" | "impact-assessments" | "documents" | "tasks"
-            | "objectives"),
+            | "objectives" | "roles" | "training"),
             id,
             ..,
         ] => {
@@ -84,6 +84,8 @@ mod tests {
             ),
             ("/objectives/0190/delete", "/objectives/0190"),
             ("/context/approve", "/context"),
+            ("/roles/0190/delete", "/roles/0190"),
+            ("/training/0190/delete", "/training/0190"),
             ("/notifications/read", "/notifications"),
             ("/notifications/0190/read", "/notifications"),
             ("/notifications/email", "/notifications"),

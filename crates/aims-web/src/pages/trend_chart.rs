@@ -27,17 +27,18 @@ fn references(facts: &MetricFacts) -> Vec<(&'static str, MetricValue, &'static s
     .collect()
 }
 
-/// The trend of a metric defined by `facts`, titled `title`.
-pub fn metric_trend_svg(title: &str, facts: &MetricFacts, points: &[TrendPoint]) -> String {
-    let id = format!(
-        "trend-{}",
-        title
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .take(40)
-            .collect::<String>()
-            .to_ascii_lowercase()
-    );
+/// The trend of metric `metric` (its id, which names the chart on the page) defined by
+/// `facts`, titled `title`.
+pub fn metric_trend_svg(
+    metric: &str,
+    title: &str,
+    facts: &MetricFacts,
+    points: &[TrendPoint],
+) -> String {
+    let id: String = format!("trend-{metric}")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" aria-labelledby=\"{id}\"><title id=\"{id}\">{}</title>",
         escape_xml(title)
@@ -176,7 +177,12 @@ mod tests {
 
     #[test]
     fn the_line_runs_through_time_with_labelled_thresholds_and_escaped_text() {
-        let svg = metric_trend_svg("Attack <success>", &facts(), &[point(0, 12), point(10, 1)]);
+        let svg = metric_trend_svg(
+            "m1",
+            "Attack <success>",
+            &facts(),
+            &[point(0, 12), point(10, 1)],
+        );
         assert!(svg.contains("Attack &lt;success&gt;"));
         assert!(svg.contains("&lt;%&gt;") && !svg.contains("<%>"));
         assert!(svg.contains(">target 2</text>") && svg.contains(">breach 10</text>"));
@@ -197,9 +203,9 @@ mod tests {
 
     #[test]
     fn an_empty_series_says_so_and_a_dense_one_drops_markers() {
-        assert!(metric_trend_svg("t", &facts(), &[]).contains("No measurements yet"));
+        assert!(metric_trend_svg("m1", "t", &facts(), &[]).contains("No measurements yet"));
         let many: Vec<_> = (0..200).map(|d| point(d, d % 7)).collect();
-        let svg = metric_trend_svg("t", &facts(), &many);
+        let svg = metric_trend_svg("m1", "t", &facts(), &many);
         assert_eq!(svg.matches("<circle").count(), 0);
         assert!(svg.contains("<polyline"));
     }

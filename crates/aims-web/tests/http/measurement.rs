@@ -390,6 +390,23 @@ async fn the_trend_follows_time_and_objectives_name_what_they_measure() {
         .collect();
     // Oldest first: 20 and 10 days ago, then the fixture's value of now.
     assert_eq!(means, [80.0, 90.0, 80.0]);
+    // A blank `since` is the default stretch; one that is not an instant is named.
+    let trend_at = |since: &str| format!("/api/v1/metrics/{metric}/trend?since={since}");
+    assert_eq!(
+        server
+            .send(Method::GET, &trend_at(""), &t("viewer"), None)
+            .await
+            .0,
+        200
+    );
+    let (status, problem) = server
+        .send(Method::GET, &trend_at("soon"), &t("viewer"), None)
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("since")),
+        "{problem}"
+    );
     // The latest is the newest measured, not the last recorded.
     let (_, shown) = server
         .send(
