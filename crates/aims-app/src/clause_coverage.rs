@@ -84,11 +84,9 @@ impl App {
             .evidence_counts(actor.org, TargetKind::Requirement, &prefix, now)
             .await?;
         let documented_ids: std::collections::HashSet<String> = tx
-            .documents_in_force(actor.org)
+            .served_by_documents_in_force(actor.org, now)
             .await?
             .into_iter()
-            .filter(|(d, _)| !d.review_overdue(now))
-            .flat_map(|(_, v)| v.content.serves)
             .filter(|t| t.kind == TargetKind::Requirement)
             .filter_map(|t| t.id.strip_prefix(&prefix).map(str::to_owned))
             .collect();

@@ -12,7 +12,7 @@ use aims_domain::document::{
 use aims_domain::measurement::{
     Cadence, Direction, Measurement, Metric, MetricFacts, MetricSource, MetricValue,
 };
-use aims_domain::work::{Source, SourceKind, Task, TaskFacts, TaskStatus};
+use aims_domain::work::{Task, TaskFacts, TaskStatus};
 use aims_domain::{
     Actor, DocumentId, MeasurementId, MetricId, OrgId, Role, TaskId, Timestamp, UserId,
 };
@@ -146,7 +146,22 @@ impl App {
         for i in 0..count {
             let email = Email::parse(&generated_email(i))?;
             let id = match tx.user_by_email(&email).await? {
-                Some(user) => user.id,
+                // Generated for another organisation: made a member of this one too, so that
+                // nothing here is assigned to a stranger.
+                Some(user) => {
+                    if tx.role_of(actor.org, user.id).await?.is_none() {
+                        crate::setup::add_membership(
+                            &mut tx,
+                            actor.org,
+                            &user,
+                            Role::Editor,
+                            actor,
+                            now,
+                        )
+                        .await?;
+                    }
+                    user.id
+                }
                 None => {
                     let user = User {
                         password_hash: None,
@@ -250,7 +265,7 @@ fn generated_document(
     (document, versions)
 }
 
-/// Task `i`: mostly open, due from a month ago to three months ahead, some about a document.
+/// Task `i`: mostly open, due from a month ago to three months ahead.
 fn generated_task(i: usize, people: &[(UserId, String)], start: Timestamp) -> Task {
     let status = match i % 10 {
         0..=5 => TaskStatus::Open,
@@ -264,10 +279,7 @@ fn generated_task(i: usize, people: &[(UserId, String)], start: Timestamp) -> Ta
         facts: TaskFacts {
             title: format!("Generated task {i:06}"),
             description: "Check the record and note what was done.".into(),
-            source: i.is_multiple_of(4).then(|| Source {
-                kind: SourceKind::Task,
-                id: format!("generated-{i}"),
-            }),
+            source: None,
             assignee: Some(people[i % people.len()].0),
             due: Some(start.plus_days((i % 120) as i64 - 30)),
             status: Some(status),

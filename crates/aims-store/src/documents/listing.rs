@@ -1,11 +1,12 @@
 //! The document register as lists and the dashboard read it.
 
-use aims_domain::document::{Document, DocumentKind, DocumentStatus, DocumentVersion};
+use aims_domain::document::{Document, DocumentKind, DocumentStatus};
+use aims_domain::evidence::Target;
 use aims_domain::{OrgId, Timestamp, UserId};
 use sqlx::AssertSqlSafe;
 
-use super::{DocumentRow, VersionRow};
-use crate::error::Result;
+use super::DocumentRow;
+use crate::error::{Result, StoreError};
 use crate::row::{RowExt, map_rows};
 use crate::table_row::TableRow;
 use crate::tx::Tx;
@@ -90,39 +91,31 @@ impl Tx {
         Ok((list, total))
     }
 
-    /// The versions in force of every document of `org` not retired: what the clause
-    /// coverage counts.
-    pub async fn documents_in_force(
+    /// What the documents in force and not overdue for review at `now` serve: the
+    /// clauses, controls, systems and risks their approved versions name. Reads those lists
+    /// alone, never the documents' text.
+    pub async fn served_by_documents_in_force(
         &mut self,
         org: OrgId,
-    ) -> Result<Vec<(Document, DocumentVersion)>> {
+        now: Timestamp,
+    ) -> Result<Vec<Target>> {
         let rows = sqlx::query(
-            "SELECT * FROM documents WHERE org_id = $1 AND retired_at IS NULL \
-             AND approved_version IS NOT NULL ORDER BY title, id",
+            "SELECT v.serves FROM documents d JOIN document_versions v \
+             ON v.document_id = d.id AND v.version = d.approved_version \
+             WHERE d.org_id = $1 AND v.org_id = $1 AND d.retired_at IS NULL \
+             AND (d.next_review IS NULL OR d.next_review >= $2) AND v.serves <> '[]'",
         )
         .bind(org.to_string())
+        .bind(now.as_micros())
         .fetch_all(self.conn())
         .await?;
-        let documents = map_rows(rows, |r| DocumentRow::from_row(r)?.into_document())?;
-        let rows = sqlx::query(
-            "SELECT v.* FROM document_versions v JOIN documents d \
-             ON d.id = v.document_id AND d.approved_version = v.version \
-             WHERE d.org_id = $1 AND d.retired_at IS NULL",
-        )
-        .bind(org.to_string())
-        .fetch_all(self.conn())
-        .await?;
-        let mut versions: std::collections::HashMap<String, DocumentVersion> = rows
-            .iter()
-            .map(|r| {
-                let row = VersionRow::from_row(r)?;
-                Ok((row.document_id.clone(), row.into_version()?))
-            })
-            .collect::<Result<_>>()?;
-        Ok(documents
-            .into_iter()
-            .filter_map(|d| versions.remove(&d.id.to_string()).map(|v| (d, v)))
-            .collect())
+        let mut served = Vec::new();
+        for row in &rows {
+            let list: Vec<Target> = serde_json::from_str(&row.text("serves")?)
+                .map_err(|e| StoreError::Corrupt(format!("column serves: {e}")))?;
+            served.extend(list);
+        }
+        Ok(served)
     }
 
     /// How many documents are in force, overdue for review at `now`, and waiting for approval.

@@ -124,10 +124,28 @@ pub async fn documents_keep_versions_frozen_once_approved_per_organisation(store
         read.document_version(acme, id, 2).await.unwrap().unwrap(),
         second
     );
-    let in_force = read.documents_in_force(acme).await.unwrap();
-    assert_eq!(in_force.len(), 1);
-    assert_eq!(in_force[0].1.version, 1);
-    assert!(read.documents_in_force(other).await.unwrap().is_empty());
+    // What the version in force serves, while its review is not overdue; nothing after.
+    let served = read
+        .served_by_documents_in_force(acme, at(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        served.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        ["iso-iec-42001:5.2"]
+    );
+    let late = at(2).plus_months(7);
+    assert!(
+        read.served_by_documents_in_force(acme, late)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        read.served_by_documents_in_force(other, at(3))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn documents_list_filter_count_and_acknowledge(store: Store) {
