@@ -215,6 +215,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0029_risk_action_due.sql"),
         postgres: None,
     },
+    Migration {
+        version: 30,
+        name: "my_work_indexes",
+        sql: include_str!("../migrations/0030_my_work_indexes.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

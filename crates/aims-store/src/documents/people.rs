@@ -156,7 +156,8 @@ impl Tx {
         limit: i64,
     ) -> Result<Vec<Document>> {
         let rows = sqlx::query(
-            "SELECT d.* FROM documents d WHERE d.org_id = $1 AND d.retired_at IS NULL \
+            "SELECT d.* FROM documents d WHERE d.org_id = $1 AND d.acknowledge_roles > '' \
+             AND d.retired_at IS NULL \
              AND d.approved_version IS NOT NULL AND (',' || d.acknowledge_roles || ',') LIKE $2 \
              AND NOT EXISTS (SELECT 1 FROM document_acknowledgements a WHERE a.document_id = d.id \
              AND a.version = d.approved_version AND a.user_id = $3) ORDER BY d.updated_at, d.id LIMIT $4",
