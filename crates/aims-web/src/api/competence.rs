@@ -1,6 +1,5 @@
 //! Roles of the management system and the competence report.
 
-use aims_app::AppError;
 use aims_app::domain::competence::{AimsRole, AimsRoleFacts, LiteracyCount};
 use aims_app::domain::id::AimsRoleId;
 use aims_app::domain::{UserId, ValidationError};
@@ -10,38 +9,12 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::form_values::{invalid, require_revision};
 use super::{Body, Id};
 use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
-
-pub(super) fn invalid(err: ValidationError) -> ApiError {
-    AppError::Invalid(err).into()
-}
-
-/// A user id given as text, naming `field` when it is not one; blank is none.
-pub(super) fn person(
-    field: &'static str,
-    text: Option<&str>,
-) -> Result<Option<UserId>, ValidationError> {
-    match text.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) => t
-            .parse()
-            .map(Some)
-            .map_err(|_| ValidationError::new(field, format!("{t:?} is not a user id"))),
-    }
-}
-
-pub(super) fn require_revision(revision: Option<i64>) -> Result<i64, ApiError> {
-    revision.ok_or_else(|| {
-        invalid(ValidationError::new(
-            "revision",
-            "give the revision the change starts from",
-        ))
-    })
-}
 
 /// A role as written.
 #[derive(Deserialize, ToSchema)]

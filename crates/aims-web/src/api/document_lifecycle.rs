@@ -1,7 +1,6 @@
 //! A document's lifecycle over the API: review, approval, return to draft, retirement, read
 //! acknowledgements, and which roles may approve.
 
-use aims_app::AppError;
 use aims_app::domain::{DocumentId, Role, ValidationError};
 use axum::Json;
 use axum::extract::State;
@@ -10,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::documents::{DocumentView, view};
+use super::form_values::invalid;
 use super::{Body, Id};
 use crate::allowed::{
     Allowed, ApproveDocument, DocumentAllowed, Edit, ManageOrganisation, OwnAccount, ReturnDocument,
@@ -17,10 +17,6 @@ use crate::allowed::{
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
-
-fn invalid(err: ValidationError) -> ApiError {
-    AppError::Invalid(err).into()
-}
 
 /// A step of the lifecycle, on one version.
 #[derive(Deserialize, ToSchema)]

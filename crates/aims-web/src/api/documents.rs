@@ -6,13 +6,14 @@ use aims_app::domain::document::{
 };
 use aims_app::domain::evidence::Target;
 use aims_app::domain::{DocumentId, Role, Timestamp, UserId, ValidationError};
-use aims_app::{AppError, DocumentFilter, DocumentInput, DocumentRecord};
+use aims_app::{DocumentFilter, DocumentInput, DocumentRecord};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::form_values::invalid;
 use super::{Body, Id, Params};
 use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
@@ -259,10 +260,6 @@ pub struct DocumentPageView {
     pub total: i64,
     pub limit: i64,
     pub offset: i64,
-}
-
-fn invalid(err: ValidationError) -> ApiError {
-    AppError::Invalid(err).into()
 }
 
 /// The documents, most recently changed first, filtered.

@@ -1,6 +1,5 @@
 //! Monitoring and measurement: metrics, their measurements and trend.
 
-use aims_app::AppError;
 use aims_app::domain::measurement::{
     Cadence, Direction, Measurement, Metric, MetricFacts, MetricSource, MetricValue, TrendPoint,
 };
@@ -12,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::form_values::{choice_or, invalid, optional_id, require_revision};
 use super::{Body, Id, Params, read_body};
 use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
@@ -46,31 +46,6 @@ pub struct MetricForm {
     pub owner: Option<String>,
     /// For a change: the revision it starts from.
     pub revision: Option<i64>,
-}
-
-/// `text` parsed as an id, unless empty; names `field` when it is not one.
-pub(crate) fn optional_id<T: std::str::FromStr>(
-    field: &'static str,
-    text: Option<&str>,
-) -> Result<Option<T>, ValidationError> {
-    match text.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => text
-            .parse()
-            .map(Some)
-            .map_err(|_| ValidationError::new(field, format!("{text:?} is not an id"))),
-    }
-}
-
-/// A choice given as text, or `default` when none is.
-pub(crate) fn choice_or<T: std::str::FromStr<Err = ValidationError>>(
-    text: Option<&str>,
-    default: T,
-) -> Result<T, ValidationError> {
-    match text.map(str::trim) {
-        None | Some("") => Ok(default),
-        Some(text) => text.parse(),
-    }
 }
 
 impl MetricForm {
@@ -177,10 +152,6 @@ pub(crate) fn metric_view(m: &Metric, now: Timestamp) -> MetricView {
     }
 }
 
-fn invalid(err: ValidationError) -> ApiError {
-    AppError::Invalid(err).into()
-}
-
 /// The metrics.
 #[derive(Serialize, ToSchema)]
 pub struct MetricListView {
@@ -245,12 +216,7 @@ pub async fn update(
     Id(id): Id<MetricId>,
     Body(form): Body<MetricForm>,
 ) -> Result<Json<MetricView>, ApiError> {
-    let Some(revision) = form.revision else {
-        return Err(invalid(ValidationError::new(
-            "revision",
-            "give the revision the change starts from",
-        )));
-    };
+    let revision = require_revision(form.revision)?;
     let facts = form.facts().map_err(invalid)?;
     let metric = state.app.update_metric(&actor, id, revision, facts).await?;
     Ok(Json(metric_view(&metric, state.app.now())))

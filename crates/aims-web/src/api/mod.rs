@@ -12,6 +12,7 @@ mod custom_frameworks;
 mod document_lifecycle;
 mod documents;
 mod evidence;
+mod form_values;
 mod frameworks;
 pub mod health;
 mod members;

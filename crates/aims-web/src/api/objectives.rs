@@ -1,6 +1,5 @@
 //! AI objectives.
 
-use aims_app::AppError;
 use aims_app::domain::measurement::{Objective, ObjectiveFacts, ObjectiveStatus};
 use aims_app::domain::{DocumentId, MetricId, ObjectiveId, Timestamp, UserId, ValidationError};
 use axum::Json;
@@ -9,7 +8,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::metrics::{choice_or, optional_id};
+use super::form_values::{choice_or, invalid, optional_id, require_revision};
 use super::{Body, Id};
 use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
@@ -113,10 +112,6 @@ fn view(o: &Objective, now: Timestamp) -> ObjectiveView {
     }
 }
 
-fn invalid(err: ValidationError) -> ApiError {
-    AppError::Invalid(err).into()
-}
-
 /// The objectives.
 #[derive(Serialize, ToSchema)]
 pub struct ObjectiveListView {
@@ -178,12 +173,7 @@ pub async fn update(
     Id(id): Id<ObjectiveId>,
     Body(form): Body<ObjectiveForm>,
 ) -> Result<Json<ObjectiveView>, ApiError> {
-    let Some(revision) = form.revision else {
-        return Err(invalid(ValidationError::new(
-            "revision",
-            "give the revision the change starts from",
-        )));
-    };
+    let revision = require_revision(form.revision)?;
     let facts = form.facts().map_err(invalid)?;
     let o = state
         .app

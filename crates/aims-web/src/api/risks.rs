@@ -4,7 +4,7 @@ use aims_app::domain::risk::{
     Risk, RiskFacts, RiskMethod, RiskStatus, TreatmentAction, TreatmentOption,
 };
 use aims_app::domain::{AiSystemId, RiskId, Timestamp, UserId, ValidationError};
-use aims_app::{AppError, RiskFilter, RiskPage};
+use aims_app::{RiskFilter, RiskPage};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::form_values::invalid;
 use super::{Body, Id, Params};
 use crate::allowed::{Allowed, Edit, ManageOrganisation};
 use crate::error::{ApiError, Problem};
@@ -222,10 +223,6 @@ fn page_view(p: RiskPage, now: Timestamp) -> RiskPageView {
         limit: p.limit,
         offset: p.offset,
     }
-}
-
-fn invalid(err: ValidationError) -> ApiError {
-    AppError::Invalid(err).into()
 }
 
 /// The organisation's risk method: scales, matrix and acceptance criteria.

@@ -1,11 +1,11 @@
 //! The AI system inventory and its components.
 
-use aims_app::AppError;
 use aims_app::domain::{AiSystemId, ComponentId, ValidationError};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
+use super::form_values::invalid;
 use super::system_views::{
     ComponentForm, ComponentView, SystemDetailView, SystemForm, SystemPageView, SystemParams,
     SystemView,
@@ -15,10 +15,6 @@ use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
 use crate::identity::ApiActor;
 use crate::state::WebState;
-
-fn invalid(err: ValidationError) -> ApiError {
-    AppError::Invalid(err).into()
-}
 
 /// A filtered, sorted page of the organisation's AI systems.
 #[utoipa::path(get, path = "/api/v1/systems", tag = "inventory", params(SystemParams), responses(

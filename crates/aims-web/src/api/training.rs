@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::competence::{invalid, person, require_revision};
+use super::form_values::{invalid, optional_id, require_revision};
 use super::{Body, Id, Params, read_body};
 use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
@@ -56,7 +56,7 @@ impl TrainingForm {
             })?),
         };
         Ok(TrainingFacts {
-            person: person("person", self.person.as_deref())?,
+            person: optional_id::<UserId>("person", self.person.as_deref())?,
             kind: self
                 .kind
                 .as_deref()
@@ -154,7 +154,7 @@ pub async fn list_training(
 ) -> Result<Json<TrainingPageView>, ApiError> {
     let given = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
     let filter = TrainingFilter {
-        person: person("person", p.person.as_deref()).map_err(invalid)?,
+        person: optional_id::<UserId>("person", p.person.as_deref()).map_err(invalid)?,
         kind: given(&p.kind)
             .map(|k| k.parse().map_err(invalid))
             .transpose()?,

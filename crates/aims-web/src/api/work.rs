@@ -2,7 +2,7 @@
 
 use aims_app::domain::work::{EmailPreference, Source, Task, TaskFacts};
 use aims_app::domain::{NotificationId, TaskId, Timestamp, UserId, ValidationError};
-use aims_app::{AppError, MyWork, TaskFilter};
+use aims_app::{MyWork, TaskFilter};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::documents::DocumentView;
+use super::form_values::{invalid, require_revision};
 use super::{Body, Id, Params, read_body};
 use crate::allowed::{Allowed, Edit, OwnAccount};
 use crate::error::{ApiError, Problem};
@@ -114,10 +115,6 @@ fn view(t: Task, now: Timestamp) -> TaskView {
         revision: t.revision,
         comments: Vec::new(),
     }
-}
-
-fn invalid(err: ValidationError) -> ApiError {
-    AppError::Invalid(err).into()
 }
 
 /// Which tasks to list.
@@ -241,12 +238,7 @@ pub async fn update(
     // the body is read.
     state.app.authorize_task_work(&actor, id).await?;
     let form: TaskForm = read_body(&headers, &body)?;
-    let Some(revision) = form.revision else {
-        return Err(invalid(ValidationError::new(
-            "revision",
-            "give the revision the change starts from",
-        )));
-    };
+    let revision = require_revision(form.revision)?;
     let facts = form.facts().map_err(invalid)?;
     let task = state.app.update_task(&actor, id, revision, facts).await?;
     Ok(Json(view(task, state.app.now())))
