@@ -78,6 +78,19 @@ impl FormProblem {
         }
     }
 
+    /// A 409 for a form whose record `what` (`metric`, `role`) someone else changed while it
+    /// was open: the changes typed stay in the form, to be checked and sent again.
+    pub fn changed_meanwhile(what: &str) -> Self {
+        Self::general(
+            StatusCode::CONFLICT,
+            format!(
+                "Someone else changed this {what} while you had it open; your changes were not \
+                 saved but are still in the form: check them against the {what} as it is now and \
+                 send it again."
+            ),
+        )
+    }
+
     /// A problem with the form as a whole.
     pub fn general(status: StatusCode, message: impl Into<String>) -> Self {
         FormProblem {

@@ -9,7 +9,6 @@ use aims_app::domain::{Actor, MetricId, ValidationError};
 use aims_app::{AppError, SessionContext, SystemFilter};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -286,12 +285,7 @@ pub async fn update(
         AppError::Conflict(_) => {
             // The changes stay in the form, now against the revision that stands.
             form.revision = current.revision.to_string();
-            FormProblem::general(
-                StatusCode::CONFLICT,
-                "Someone else changed this metric while you had it open; your changes were not \
-                 saved but are still in the form: check them against the metric as it is now and \
-                 send it again.",
-            )
+            FormProblem::changed_meanwhile("metric")
         }
         other => match FormProblem::from_error(other, &FIELDS) {
             Ok(problem) => problem,

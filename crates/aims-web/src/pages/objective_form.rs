@@ -6,7 +6,6 @@ use aims_app::domain::{Actor, ObjectiveId, ValidationError};
 use aims_app::{AppError, DocumentFilter, SessionContext};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -264,11 +263,7 @@ pub async fn update(
     let problem = match err {
         AppError::Conflict(_) => {
             form.revision = current.revision.to_string();
-            FormProblem::general(
-                StatusCode::CONFLICT,
-                "Someone else changed this objective while you had it open; your changes were \
-                 not saved but are still in the form: check them and send it again.",
-            )
+            FormProblem::changed_meanwhile("objective")
         }
         other => match FormProblem::from_error(other, &FIELDS) {
             Ok(problem) => problem,

@@ -8,7 +8,6 @@ use aims_app::domain::{Actor, ValidationError};
 use aims_app::{AppError, SessionContext};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::{Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, render};
@@ -221,12 +220,7 @@ pub async fn update(
         AppError::Conflict(_) => {
             // The changes stay in the form, now against the revision that stands.
             form.revision = current.revision.to_string();
-            FormProblem::general(
-                StatusCode::CONFLICT,
-                "Someone else changed this role while you had it open; your changes were not \
-                 saved but are still in the form: check them against the role as it is now and \
-                 send it again.",
-            )
+            FormProblem::changed_meanwhile("role")
         }
         other => match FormProblem::from_error(other, &FIELDS) {
             Ok(problem) => problem,

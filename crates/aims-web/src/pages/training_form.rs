@@ -8,7 +8,6 @@ use aims_app::domain::{Actor, Permission, ValidationError};
 use aims_app::{AppError, SessionContext};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -233,11 +232,7 @@ pub async fn update(
     let problem = match err {
         AppError::Conflict(_) => {
             form.revision = current.revision.to_string();
-            FormProblem::general(
-                StatusCode::CONFLICT,
-                "Someone else changed this record while you had it open; your changes were not \
-                 saved but are still in the form: check them and send it again.",
-            )
+            FormProblem::changed_meanwhile("record")
         }
         other => match problem_of(other) {
             Ok(problem) => problem,
