@@ -14,6 +14,7 @@
 
 mod axe;
 mod bench;
+mod bench_load;
 mod bench_mail;
 mod bench_redteam;
 mod bench_spine;
