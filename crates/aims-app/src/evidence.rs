@@ -115,20 +115,7 @@ impl App {
         }
         let file = match upload {
             None => None,
-            Some(upload) => {
-                let media_type = check_upload(&upload.file_name, &upload.bytes)?;
-                let blobs = self.blobs.as_ref().ok_or_else(|| {
-                    AppError::Internal("no blob store is configured for evidence files".into())
-                })?;
-                let size = upload.bytes.len() as i64;
-                let sha256 = blobs.put(upload.bytes).await?;
-                Some(StoredFile {
-                    sha256,
-                    size,
-                    media_type: media_type.to_owned(),
-                    file_name: upload.file_name.trim().to_owned(),
-                })
-            }
+            Some(upload) => Some(self.store_upload(upload).await?),
         };
         let now = self.now();
         Ok(Evidence {
@@ -232,12 +219,35 @@ impl App {
     ) -> Result<(StoredFile, Vec<u8>)> {
         let evidence = self.evidence(actor, id).await?;
         let file = evidence.file.ok_or(AppError::NotFound("evidence file"))?;
+        let bytes = self.stored_bytes(&file).await?;
+        Ok((file, bytes))
+    }
+
+    /// Checks an uploaded file (name, size, that its bytes are what its extension says) and
+    /// puts it in the blob store, before the transaction that records what it belongs to.
+    pub(crate) async fn store_upload(&self, upload: Upload) -> Result<StoredFile> {
+        let media_type = check_upload(&upload.file_name, &upload.bytes)?;
+        let blobs = self
+            .blobs
+            .as_ref()
+            .ok_or_else(|| AppError::Internal("no blob store is configured for files".into()))?;
+        let size = upload.bytes.len() as i64;
+        let sha256 = blobs.put(upload.bytes).await?;
+        Ok(StoredFile {
+            sha256,
+            size,
+            media_type: media_type.to_owned(),
+            file_name: upload.file_name.trim().to_owned(),
+        })
+    }
+
+    /// The bytes of a stored file, checked against its SHA-256 as they are read.
+    pub(crate) async fn stored_bytes(&self, file: &StoredFile) -> Result<Vec<u8>> {
         let blobs = self
             .blobs
             .as_ref()
             .ok_or_else(|| AppError::Internal("no blob store is configured".into()))?;
-        let bytes = blobs.get(&file.sha256).await?;
-        Ok((file, bytes))
+        blobs.get(&file.sha256).await
     }
 
     /// Removes a piece of evidence (its file stays: other evidence may share its bytes).

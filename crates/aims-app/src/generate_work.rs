@@ -215,6 +215,7 @@ fn generated_document(
                  - Every AI system has an owner.\n- Reviews happen every year.\n"
             ),
             serves: Vec::new(),
+            attachment: None,
         };
         let saved_at = created.plus_days(20 * n);
         let approved = matches!(

@@ -213,12 +213,15 @@ impl Tx {
         Ok((self.with_targets(org, list).await?, total))
     }
 
-    /// The SHA-256 of every file a record of any organisation holds: evidence files and
-    /// red-team journals. What the blob store may not sweep.
+    /// The SHA-256 of every file a record of any organisation holds: evidence files,
+    /// red-team journals and files attached to document versions. What the blob store may
+    /// not sweep.
     pub async fn stored_files(&mut self) -> Result<std::collections::HashSet<String>> {
         let rows = sqlx::query(
             "SELECT sha256 AS sha FROM evidence WHERE sha256 IS NOT NULL \
-             UNION SELECT journal_sha256 AS sha FROM redteam_runs",
+             UNION SELECT journal_sha256 AS sha FROM redteam_runs \
+             UNION SELECT attachment_sha256 AS sha FROM document_versions \
+             WHERE attachment_sha256 IS NOT NULL",
         )
         .fetch_all(self.conn())
         .await?;

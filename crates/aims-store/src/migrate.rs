@@ -221,6 +221,14 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0030_my_work_indexes.sql"),
         postgres: None,
     },
+    Migration {
+        version: 31,
+        name: "document_attachments",
+        sql: include_str!("../migrations/0031_document_attachments.sql"),
+        postgres: Some(include_str!(
+            "../migrations/0031_document_attachments.postgres.sql"
+        )),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

@@ -2,7 +2,7 @@
 //! so that a file saved from the browser and one fetched with a token are the same file.
 
 use aims_app::domain::evidence::StoredFile;
-use aims_app::domain::{Actor, AiSystemId, EvidenceId};
+use aims_app::domain::{Actor, AiSystemId, DocumentId, EvidenceId};
 use aims_app::{App, AppError};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -27,7 +27,24 @@ pub fn ml_bom(document: &serde_json::Value, id: AiSystemId) -> Response {
 
 /// An evidence file, checked against its SHA-256, always as a download and never rendered.
 pub async fn evidence_file(app: &App, actor: &Actor, id: EvidenceId) -> Result<Response, AppError> {
-    let (file, bytes): (StoredFile, Vec<u8>) = app.evidence_file(actor, id).await?;
+    let (file, bytes) = app.evidence_file(actor, id).await?;
+    Ok(stored_file(file, bytes, "x-evidence-sha256"))
+}
+
+/// The file attached to a document version, checked against its SHA-256, as a download.
+pub async fn document_file(
+    app: &App,
+    actor: &Actor,
+    id: DocumentId,
+    version: i64,
+) -> Result<Response, AppError> {
+    let (file, bytes) = app.document_file(actor, id, version).await?;
+    Ok(stored_file(file, bytes, "x-file-sha256"))
+}
+
+/// A stored file as a download that a browser never renders in the page (a sandboxing
+/// policy, a plain ASCII file name), its SHA-256 in the header `hash_header`.
+fn stored_file(file: StoredFile, bytes: Vec<u8>, hash_header: &'static str) -> Response {
     let safe_name: String = file
         .file_name
         .chars()
@@ -39,7 +56,7 @@ pub async fn evidence_file(app: &App, actor: &Actor, id: EvidenceId) -> Result<R
             }
         })
         .collect();
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, file.media_type),
             (
@@ -50,14 +67,11 @@ pub async fn evidence_file(app: &App, actor: &Actor, id: EvidenceId) -> Result<R
                 header::CONTENT_SECURITY_POLICY,
                 "sandbox; default-src 'none'".to_owned(),
             ),
-            (
-                header::HeaderName::from_static("x-evidence-sha256"),
-                file.sha256,
-            ),
+            (header::HeaderName::from_static(hash_header), file.sha256),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// An export of the Statement of Applicability as a download named after its version

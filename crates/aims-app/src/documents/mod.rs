@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::App;
 use crate::change::Change;
 
+mod attachment;
 mod lifecycle;
 use crate::error::{AppError, Result};
 
@@ -91,6 +92,18 @@ fn latest_is(versions: &[DocumentVersion], version: i64) -> Result<DocumentVersi
     Ok(latest.clone())
 }
 
+/// Refuses an edit that started from `revision` when the document has changed since.
+fn unchanged_since(d: &Document, revision: Option<i64>) -> Result<()> {
+    match revision {
+        Some(revision) if revision != d.revision => Err(conflict(format!(
+            "someone changed the document meanwhile (revision {} now, your edit started from \
+             {revision}); reload it and apply your change again",
+            d.revision
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn refuse_retired(d: &Document) -> Result<()> {
     if d.retired.is_some() {
         return Err(conflict("the document is retired: it can no longer change"));
@@ -147,6 +160,7 @@ impl App {
                     kind: TargetKind::Requirement,
                     id: format!("{}:{}", crate::ISO_42001, template.clause),
                 }],
+                attachment: None,
             },
             settings: DocumentSettings {
                 owner,
@@ -228,6 +242,70 @@ impl App {
         Ok((document, versions))
     }
 
+    /// Puts `content` into the latest version when it is a draft, or into a new draft
+    /// version when the latest is approved (an approved version never changes), and records
+    /// the save; nothing when the content is what the latest version already says.
+    async fn put_content(
+        c: &mut Change,
+        actor: &Actor,
+        document: &mut Document,
+        latest: DocumentVersion,
+        content: DocumentContent,
+    ) -> Result<()> {
+        if content == latest.content {
+            return Ok(());
+        }
+        let saved = match latest.status {
+            DocumentStatus::Draft => DocumentVersion {
+                content,
+                author: actor.user(),
+                author_label: actor.label.clone(),
+                saved_at: c.now,
+                ..latest
+            },
+            DocumentStatus::InReview => {
+                return Err(conflict(format!(
+                    "version {} is in review: return it to draft before changing it",
+                    latest.version
+                )));
+            }
+            _ => DocumentVersion {
+                version: latest.version + 1,
+                content,
+                status: DocumentStatus::Draft,
+                author: actor.user(),
+                author_label: actor.label.clone(),
+                saved_at: c.now,
+                submitted: None,
+                approval: None,
+                sha256: None,
+            },
+        };
+        let new_version = saved.version != latest.version;
+        if new_version {
+            c.insert_document_version(actor.org, document.id, &saved)
+                .await?;
+        } else {
+            c.save_document_version(actor.org, document.id, &saved)
+                .await?;
+        }
+        document.title = saved.content.title.clone();
+        document.kind = saved.content.kind();
+        document.latest = saved.version;
+        document.latest_status = DocumentStatus::Draft;
+        c.record(
+            AuditAction::DocumentSaved,
+            document.id,
+            json!({
+                "version": saved.version,
+                "new_version": new_version,
+                "attachment": saved.content.attachment.as_ref().map(|f| &f.sha256),
+            }),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Saves a document edited from version `base` (owner, admin, editor). New content goes
     /// into the draft, or into a new draft version when the latest is approved, so that an
     /// approved version never changes; settings (owner, review cycle, who acknowledges) apply
@@ -244,63 +322,15 @@ impl App {
             let (mut document, versions) = Self::document_in(c, actor, id).await?;
             refuse_retired(&document)?;
             let latest = latest_is(&versions, base)?;
-            if let Some(revision) = input.revision
-                && revision != document.revision
-            {
-                return Err(conflict(format!(
-                    "someone changed the document meanwhile (revision {} now, your edit started \
-                     from {revision}); reload it and apply your change again",
-                    document.revision
-                )));
-            }
+            unchanged_since(&document, input.revision)?;
             let (content, settings) = self
                 .checked_input(c, actor, input, document.settings.owner)
                 .await?;
+            let mut content = content;
+            // A form never carries the attached file: it stays until an upload changes it.
+            content.attachment = latest.content.attachment.clone();
             let now = c.now;
-            if content != latest.content {
-                let saved = match latest.status {
-                    DocumentStatus::Draft => DocumentVersion {
-                        content,
-                        author: actor.user(),
-                        author_label: actor.label.clone(),
-                        saved_at: now,
-                        ..latest
-                    },
-                    DocumentStatus::InReview => {
-                        return Err(conflict(format!(
-                            "version {} is in review: return it to draft before changing it",
-                            latest.version
-                        )));
-                    }
-                    _ => DocumentVersion {
-                        version: latest.version + 1,
-                        content,
-                        status: DocumentStatus::Draft,
-                        author: actor.user(),
-                        author_label: actor.label.clone(),
-                        saved_at: now,
-                        submitted: None,
-                        approval: None,
-                        sha256: None,
-                    },
-                };
-                let new_version = saved.version != latest.version;
-                if new_version {
-                    c.insert_document_version(actor.org, id, &saved).await?;
-                } else {
-                    c.save_document_version(actor.org, id, &saved).await?;
-                }
-                document.title = saved.content.title.clone();
-                document.kind = saved.content.kind();
-                document.latest = saved.version;
-                document.latest_status = DocumentStatus::Draft;
-                c.record(
-                    AuditAction::DocumentSaved,
-                    id,
-                    json!({"version": saved.version, "new_version": new_version}),
-                )
-                .await?;
-            }
+            Self::put_content(c, actor, &mut document, latest, content).await?;
             if settings != document.settings {
                 let before = document.settings.clone();
                 if settings.review_months != before.review_months

@@ -34,6 +34,7 @@ fn input(title: &str, body: &str) -> DocumentInput {
                 kind: TargetKind::Requirement,
                 id: "iso-iec-42001:5.2".into(),
             }],
+            attachment: None,
         },
         settings: DocumentSettings::default(),
         revision: None,
@@ -384,7 +385,162 @@ async fn templates_serve_their_clause_and_approved_documents_cover_it(store: Sto
     assert_eq!((total, overdue[0].id), (1, policy.id));
 }
 
+async fn a_file_goes_with_a_version_and_is_approved_with_it(store: Store) {
+    let clock = Arc::new(FixedClock::new(START));
+    let blobs = std::env::temp_dir().join(format!(
+        "aims-document-files-{}-{}",
+        std::process::id(),
+        aims_app::domain::DocumentId::new()
+    ));
+    let app = App::new(store, clock.clone()).with_blob_dir(&blobs);
+    let org = app.admin_create_org("Acme").await.unwrap().id;
+    let owner = person(&app, org, "olga", "owner").await;
+    let editor = person(&app, org, "eddie", "editor").await;
+    let viewer = person(&app, org, "vera", "viewer").await;
+    let other_org = app.admin_create_org("Other").await.unwrap().id;
+    let stranger = person(&app, other_org, "sam", "owner").await;
+    let pdf = |text: &str| aims_app::Upload {
+        file_name: "signed policy.pdf".into(),
+        bytes: format!("%PDF-1.7\n{text}").into_bytes(),
+    };
+
+    let doc = app
+        .create_document(&editor, input("AI policy", "We commit."))
+        .await
+        .unwrap();
+    // Refused: a viewer, a file that is not what its name says, a stale revision, another
+    // organisation's document. Nothing changes.
+    assert!(matches!(
+        app.attach_document_file(&viewer, doc.id, 1, None, Some(pdf("x")))
+            .await,
+        Err(AppError::Denied(_))
+    ));
+    let fake = aims_app::Upload {
+        file_name: "form.pdf".into(),
+        bytes: b"not a pdf".to_vec(),
+    };
+    let err = app
+        .attach_document_file(&editor, doc.id, 1, None, Some(fake))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, AppError::Invalid(ref v) if v.field == "file"),
+        "{err:?}"
+    );
+    let err = app
+        .attach_document_file(&editor, doc.id, 1, Some(doc.revision + 5), Some(pdf("x")))
+        .await
+        .unwrap_err();
+    assert!(conflict(&err).contains("meanwhile"), "{err:?}");
+    assert!(matches!(
+        app.attach_document_file(&stranger, doc.id, 1, None, Some(pdf("x")))
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        app.document_file(&owner, doc.id, 1).await,
+        Err(AppError::NotFound(_))
+    ));
+
+    // Attached to the draft, then approved with it: the fingerprint covers the file.
+    let attached = app
+        .attach_document_file(&editor, doc.id, 1, Some(doc.revision), Some(pdf("v1")))
+        .await
+        .unwrap();
+    assert_eq!((attached.latest, attached.revision), (1, doc.revision + 1));
+    let (file, bytes) = app.document_file(&viewer, doc.id, 1).await.unwrap();
+    assert_eq!(bytes, pdf("v1").bytes);
+    assert_eq!(
+        (file.file_name.as_str(), file.media_type.as_str()),
+        ("signed policy.pdf", "application/pdf")
+    );
+    assert_eq!(file.sha256, aims_app::sha256_hex(&bytes));
+    assert!(matches!(
+        app.document_file(&stranger, doc.id, 1).await,
+        Err(AppError::NotFound(_))
+    ));
+    // Saving the text from a form keeps the file.
+    let mut text = input("AI policy", "We commit, in writing.");
+    text.revision = Some(attached.revision);
+    app.save_document(&editor, doc.id, 1, text).await.unwrap();
+    app.submit_document(&editor, doc.id, 1).await.unwrap();
+    let err = app
+        .attach_document_file(&editor, doc.id, 1, None, None)
+        .await
+        .unwrap_err();
+    assert!(conflict(&err).contains("in review"), "{err:?}");
+    app.approve_document(&owner, doc.id, 1, "").await.unwrap();
+    let record = app.document(&owner, doc.id).await.unwrap();
+    let approved = record.in_force().unwrap().clone();
+    assert_eq!(approved.content.attachment.as_ref(), Some(&file));
+    assert_eq!(
+        approved.sha256.as_deref(),
+        Some(fingerprint(doc.id, 1, &approved.content).as_str())
+    );
+    let mut without = approved.content.clone();
+    without.attachment = None;
+    assert_ne!(
+        approved.sha256.as_deref(),
+        Some(fingerprint(doc.id, 1, &without).as_str()),
+        "the fingerprint covers the attached file"
+    );
+
+    // A new file for an approved version makes a draft; version 1 keeps its file.
+    let current = record.document.revision;
+    let next = app
+        .attach_document_file(&editor, doc.id, 1, Some(current), Some(pdf("v2")))
+        .await
+        .unwrap();
+    assert_eq!(
+        (next.latest, next.approved, next.status()),
+        (2, Some(1), DocumentStatus::Draft)
+    );
+    assert_eq!(
+        app.document_file(&viewer, doc.id, 1).await.unwrap().1,
+        pdf("v1").bytes
+    );
+    assert_eq!(
+        app.document_file(&viewer, doc.id, 2).await.unwrap().1,
+        pdf("v2").bytes
+    );
+    // Removing it from the draft leaves the draft without a file; doing so twice changes
+    // nothing the second time.
+    let removed = app
+        .attach_document_file(&editor, doc.id, 2, Some(next.revision), None)
+        .await
+        .unwrap();
+    let again = app
+        .attach_document_file(&editor, doc.id, 2, Some(removed.revision), None)
+        .await
+        .unwrap();
+    assert_eq!(again.revision, removed.revision);
+    assert!(matches!(
+        app.document_file(&viewer, doc.id, 2).await,
+        Err(AppError::NotFound(_))
+    ));
+    let saves: Vec<serde_json::Value> = trail(&app, &owner)
+        .await
+        .iter()
+        .filter(|e| e.action == "document.saved")
+        .map(people::details)
+        .collect();
+    assert_eq!(
+        saves
+            .iter()
+            .map(|d| (d["version"].as_i64(), d["attachment"].is_string()))
+            .collect::<Vec<_>>(),
+        [
+            (Some(1), true),
+            (Some(1), true),
+            (Some(2), true),
+            (Some(2), false)
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&blobs);
+}
+
 on_both_engines!(
     a_document_is_approved_by_another_person_and_then_never_changes,
     templates_serve_their_clause_and_approved_documents_cover_it,
+    a_file_goes_with_a_version_and_is_approved_with_it,
 );

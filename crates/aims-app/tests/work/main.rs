@@ -224,6 +224,7 @@ fn policy(owner: aims_app::domain::UserId) -> DocumentInput {
             title: "AI policy".into(),
             body: "We commit.".into(),
             serves: Vec::new(),
+            attachment: None,
         },
         settings: DocumentSettings {
             owner: Some(owner),

@@ -49,6 +49,17 @@ fn serves(c: &DocumentContent) -> String {
         .join(", ")
 }
 
+/// The attached file as a person tells two apart: its name and the start of its hash.
+fn attachment(c: &DocumentContent) -> String {
+    c.attachment.as_ref().map_or_else(String::new, |f| {
+        format!(
+            "{} (SHA-256 {})",
+            f.file_name,
+            &f.sha256[..f.sha256.len().min(12)]
+        )
+    })
+}
+
 fn with_final_newline(body: &str) -> String {
     if body.is_empty() || body.ends_with('\n') {
         body.to_owned()
@@ -68,6 +79,7 @@ pub fn compare(old: &DocumentContent, new: &DocumentContent) -> DocumentDiff {
         ),
         ("title", old.title.clone(), new.title.clone()),
         ("serves", serves(old), serves(new)),
+        ("attachment", attachment(old), attachment(new)),
     ];
     for (field, before, after) in pairs {
         if before != after {

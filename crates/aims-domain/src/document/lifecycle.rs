@@ -14,7 +14,8 @@ pub const FOUR_EYES: &str = "the last author of a version may not approve it: an
 ///
 /// What is hashed is the UTF-8 of these lines, so that anyone can recompute it from what the
 /// API shows: `aims-document-v1`, the document id, the version number, the kind, the title,
-/// each served record as `kind:id` on its own line (sorted), an empty line, then the body.
+/// each served record as `kind:id` on its own line (sorted), `attachment:` and the attached
+/// file's SHA-256 on its own line when a file is attached, an empty line, then the body.
 pub fn fingerprint(document: DocumentId, version: i64, content: &DocumentContent) -> String {
     let mut text = format!(
         "aims-document-v1\n{document}\n{version}\n{}\n{}\n",
@@ -30,6 +31,9 @@ pub fn fingerprint(document: DocumentId, version: i64, content: &DocumentContent
     for line in serves {
         text.push_str(&line);
         text.push('\n');
+    }
+    if let Some(file) = &content.attachment {
+        text.push_str(&format!("attachment:{}\n", file.sha256));
     }
     text.push('\n');
     text.push_str(&content.body);
@@ -72,6 +76,7 @@ mod tests {
                 kind: TargetKind::Requirement,
                 id: "iso-iec-42001:6.1.2".into(),
             }],
+            attachment: None,
         }
     }
 
@@ -92,6 +97,23 @@ mod tests {
         assert_ne!(
             fingerprint(DocumentId::new(), 3, &content("Body")),
             expected
+        );
+        // An attached file is named by its hash on a line of its own before the body.
+        let mut attached = content("Body");
+        attached.attachment = Some(crate::evidence::StoredFile {
+            sha256: "ab".repeat(32),
+            size: 3,
+            media_type: "application/pdf".into(),
+            file_name: "signed.pdf".into(),
+        });
+        let with_file = expected_text.replace(
+            "6.1.2\n\n",
+            &format!("6.1.2\nattachment:{}\n\n", "ab".repeat(32)),
+        );
+        assert_eq!(
+            fingerprint(id, 3, &attached),
+            sha256_hex(&with_file),
+            "the attachment line"
         );
     }
 

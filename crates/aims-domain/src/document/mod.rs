@@ -13,7 +13,7 @@ pub use diff::{DiffLine, DocumentDiff, FieldChange, compare, line_diff};
 pub use lifecycle::{FOUR_EYES, fingerprint, may_approve, other_than_author, sha256_hex};
 
 use crate::access::Role;
-use crate::evidence::Target;
+use crate::evidence::{StoredFile, Target};
 use crate::id::{DocumentId, UserId};
 use crate::time::Timestamp;
 use crate::validation::{ValidationError, bounded_text, long_text};
@@ -60,6 +60,10 @@ pub struct DocumentContent {
     /// The clauses (`requirement` `iso-iec-42001:5.2`), controls (`A.2.2`), systems or
     /// risks the document serves.
     pub serves: Vec<Target>,
+    /// A file attached to the version (a signed form, a diagram, a spreadsheet): approved
+    /// and fingerprinted with the text. Never read from a form: only an upload sets it.
+    #[serde(skip_deserializing)]
+    pub attachment: Option<StoredFile>,
 }
 
 impl DocumentContent {

@@ -4,7 +4,7 @@
 use aims_domain::document::{
     Document, DocumentApproval, DocumentContent, DocumentSettings, DocumentVersion,
 };
-use aims_domain::evidence::Target;
+use aims_domain::evidence::{StoredFile, Target};
 use aims_domain::{DocumentId, OrgId, Timestamp};
 
 use crate::error::{Result, StoreError};
@@ -64,6 +64,10 @@ table_row! {
         approved_at: Option<i64>,
         approval_comment: Option<String>,
         sha256: Option<String>,
+        attachment_sha256: Option<String>,
+        attachment_size: Option<i64>,
+        attachment_media_type: Option<String>,
+        attachment_name: Option<String>,
     }
 }
 
@@ -132,6 +136,7 @@ impl DocumentRow {
 impl VersionRow {
     fn new(org: OrgId, id: DocumentId, v: &DocumentVersion) -> Result<Self> {
         let approval = v.approval.as_ref();
+        let file = v.content.attachment.as_ref();
         Ok(Self {
             document_id: id.to_string(),
             org_id: org.to_string(),
@@ -152,6 +157,10 @@ impl VersionRow {
             approved_at: approval.map(|a| a.at.as_micros()),
             approval_comment: approval.map(|a| a.comment.clone()),
             sha256: v.sha256.clone(),
+            attachment_sha256: file.map(|f| f.sha256.clone()),
+            attachment_size: file.map(|f| f.size),
+            attachment_media_type: file.map(|f| f.media_type.clone()),
+            attachment_name: file.map(|f| f.file_name.clone()),
         })
     }
 
@@ -174,6 +183,12 @@ impl VersionRow {
                 title: self.title,
                 body: self.body,
                 serves,
+                attachment: self.attachment_sha256.map(|sha256| StoredFile {
+                    sha256,
+                    size: self.attachment_size.unwrap_or_default(),
+                    media_type: self.attachment_media_type.unwrap_or_default(),
+                    file_name: self.attachment_name.unwrap_or_default(),
+                }),
             },
             status: parsed("status", &self.status)?,
             author: opt_parsed("author_id", self.author_id.as_deref())?,

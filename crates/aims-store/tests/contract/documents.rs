@@ -2,7 +2,7 @@ use aims_domain::document::{
     Document, DocumentApproval, DocumentContent, DocumentKind, DocumentSettings, DocumentStatus,
     DocumentVersion, fingerprint,
 };
-use aims_domain::evidence::{Target, TargetKind};
+use aims_domain::evidence::{StoredFile, Target, TargetKind};
 use aims_domain::{DocumentId, Role};
 use aims_store::{DocumentQuery, Store, StoreError};
 
@@ -17,7 +17,17 @@ fn content(title: &str, body: &str) -> DocumentContent {
             kind: TargetKind::Requirement,
             id: "iso-iec-42001:5.2".into(),
         }],
+        attachment: None,
     }
+}
+
+fn attached(sha: char, name: &str) -> Option<StoredFile> {
+    Some(StoredFile {
+        sha256: sha.to_string().repeat(64),
+        size: 1234,
+        media_type: "application/pdf".into(),
+        file_name: name.into(),
+    })
 }
 
 fn draft(version: i64, c: DocumentContent) -> DocumentVersion {
@@ -58,7 +68,8 @@ pub async fn documents_keep_versions_frozen_once_approved_per_organisation(store
         updated_at: at(1),
         revision: 1,
     };
-    let first = draft(1, content("AI policy", "We commit."));
+    let mut first = draft(1, content("AI policy", "We commit."));
+    first.content.attachment = attached('a', "signed policy.pdf");
     let mut tx = store.write().await.unwrap();
     tx.insert_document(acme, &document, &first).await.unwrap();
 
@@ -110,6 +121,25 @@ pub async fn documents_keep_versions_frozen_once_approved_per_organisation(store
         "the database must refuse a change to an approved version"
     );
     drop(tx);
+    for file in [
+        None,
+        attached('b', "signed policy.pdf"),
+        attached('a', "other.pdf"),
+    ] {
+        let mut tx = store.write().await.unwrap();
+        let mut swapped = superseded.clone();
+        swapped.content.attachment = file;
+        assert!(
+            tx.save_document_version(acme, id, &swapped).await.is_err(),
+            "the database must refuse a change to an approved version's attached file"
+        );
+    }
+    let mut read = store.read().await.unwrap();
+    assert!(
+        read.stored_files().await.unwrap().contains(&"a".repeat(64)),
+        "a file attached to a version is kept from the blob sweep"
+    );
+    drop(read);
 
     let mut read = store.read().await.unwrap();
     let versions = read.document_versions(acme, id).await.unwrap();

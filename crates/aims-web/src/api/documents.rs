@@ -64,6 +64,7 @@ impl DocumentForm {
                 title: self.title,
                 body: self.body,
                 serves: self.serves,
+                attachment: None,
             },
             settings: DocumentSettings {
                 owner,
@@ -104,6 +105,19 @@ pub struct VersionView {
     pub approval_comment: Option<String>,
     /// SHA-256 of the approved content, recomputable as the API documentation says.
     pub sha256: Option<String>,
+    /// The attached file, if any; its bytes at
+    /// `/api/v1/documents/{id}/versions/{version}/attachment`.
+    pub attachment: Option<AttachmentView>,
+}
+
+/// A file attached to a version.
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    /// SHA-256 of the bytes, which the version's fingerprint covers.
+    pub sha256: String,
 }
 
 fn version_view(v: DocumentVersion) -> VersionView {
@@ -127,6 +141,12 @@ fn version_view(v: DocumentVersion) -> VersionView {
         approved_at: v.approval.as_ref().map(|a| a.at.to_string()),
         approval_comment: v.approval.map(|a| a.comment),
         sha256: v.sha256,
+        attachment: v.content.attachment.map(|f| AttachmentView {
+            file_name: f.file_name,
+            media_type: f.media_type,
+            size: f.size,
+            sha256: f.sha256,
+        }),
     }
 }
 

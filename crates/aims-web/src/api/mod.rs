@@ -9,6 +9,7 @@ mod context;
 mod contract;
 mod contract_rules;
 mod custom_frameworks;
+mod document_files;
 mod document_lifecycle;
 mod documents;
 mod evidence;
@@ -180,6 +181,11 @@ fn documented() -> OpenApiRouter<WebState> {
         .routes(routes!(evidence::download))
         .routes(routes!(documents::list, documents::create))
         .routes(routes!(documents::show, documents::save))
+        .routes(body_limit(
+            routes!(document_files::attach, document_files::remove),
+            upload,
+        ))
+        .routes(routes!(document_files::download))
         .routes(routes!(document_lifecycle::submit))
         .routes(routes!(document_lifecycle::send_back))
         .routes(routes!(document_lifecycle::approve))

@@ -182,6 +182,7 @@ impl DocumentPageForm {
                 title: self.title.clone(),
                 body: self.body.clone(),
                 serves,
+                attachment: None,
             },
             settings: DocumentSettings {
                 owner,

@@ -106,6 +106,8 @@ fn notice(code: Option<&str>) -> Option<String> {
             "returned" => "The version was returned to draft.",
             "retired" => "The document was retired.",
             "acknowledged" => "Your confirmation that you read it was recorded.",
+            "attached" => "The file was attached to the latest version.",
+            "detached" => "The file was removed from the latest version.",
             _ => return None,
         }
         .to_owned(),
@@ -293,5 +295,18 @@ mod tests {
             roles_in_words(&[Role::Owner, Role::Admin, Role::Editor]),
             "owners, admins and editors"
         );
+    }
+}
+
+/// `GET /documents/{id}/versions/{version}/attachment`: the version's attached file as a
+/// download, checked against its SHA-256.
+pub async fn attachment(
+    State(state): State<WebState>,
+    PageMember { actor, .. }: PageMember,
+    PageId((id, version)): PageId<(DocumentId, i64)>,
+) -> Response {
+    match crate::downloads::document_file(&state.app, &actor, id, version).await {
+        Ok(response) => response,
+        Err(err) => app_error_page(err),
     }
 }

@@ -7,7 +7,8 @@
 
 use aims_app::domain::DocumentId;
 use aims_app::{AppError, SessionContext};
-use axum::extract::State;
+use aims_app::Upload;
+use axum::extract::{Multipart, State};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -52,6 +53,10 @@ fn fields(step: &'static str) -> FormFields {
         "retire" => FormFields {
             prefix: "retire-",
             labels: &[("reason", "Why it is withdrawn")],
+        },
+        "attach" => FormFields {
+            prefix: "attach-",
+            labels: &[("file", "File to attach")],
         },
         _ => FormFields {
             prefix: "step-",
@@ -190,6 +195,96 @@ pub async fn acknowledge(
         step: "acknowledge",
         typed: String::new(),
         code: "acknowledged",
+    };
+    answer(&state, &context, &actor, id, attempt, outcome).await
+}
+
+/// Where a change of the attached file starts from: the latest version and the document's
+/// revision as the page showed them.
+#[derive(Deserialize)]
+pub struct FileForm {
+    version: i64,
+    revision: i64,
+}
+
+/// Reads the attach form: its version, revision and file, or why it could not be read.
+async fn read_file_form(multipart: &mut Multipart) -> Result<(FileForm, Option<Upload>), AppError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        AppError::Invalid(aims_app::domain::ValidationError::new(
+            "file",
+            format!("could not be read: {}", e.body_text()),
+        ))
+    };
+    let (mut version, mut revision, mut upload) = (None, None, None);
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = field.bytes().await.map_err(unreadable)?;
+        let number = || String::from_utf8_lossy(&bytes).trim().parse::<i64>().ok();
+        match name.as_str() {
+            "version" => version = number(),
+            "revision" => revision = number(),
+            "file" if !bytes.is_empty() => {
+                upload = Some(Upload {
+                    file_name: file_name.unwrap_or_default(),
+                    bytes: bytes.to_vec(),
+                });
+            }
+            _ => {}
+        }
+    }
+    match (version, revision) {
+        (Some(version), Some(revision)) => Ok((FileForm { version, revision }, upload)),
+        _ => Err(AppError::Conflict(
+            "the form lost the version it was based on: reload the document".into(),
+        )),
+    }
+}
+
+/// `POST /documents/{id}/attachment`: attaches the chosen file to the latest version (in a
+/// new draft when that version is approved).
+pub async fn attach(
+    State(state): State<WebState>,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
+    PageId(id): PageId<DocumentId>,
+    mut multipart: Multipart,
+) -> Response {
+    let outcome = match read_file_form(&mut multipart).await {
+        Ok((_, None)) => Err(AppError::Invalid(
+            aims_app::domain::ValidationError::new("file", "choose a file to attach"),
+        )),
+        Ok((form, Some(upload))) => state
+            .app
+            .attach_document_file(&actor, id, form.version, Some(form.revision), Some(upload))
+            .await
+            .map(|_| ()),
+        Err(err) => Err(err),
+    };
+    let attempt = Attempt {
+        step: "attach",
+        typed: String::new(),
+        code: "attached",
+    };
+    answer(&state, &context, &actor, id, attempt, outcome).await
+}
+
+/// `POST /documents/{id}/attachment/remove`: removes the file from the latest version (in a
+/// new draft when that version is approved).
+pub async fn detach(
+    State(state): State<WebState>,
+    PageAllowed(context, actor, _): PageAllowed<Edit>,
+    PageId(id): PageId<DocumentId>,
+    PageForm(form): PageForm<FileForm>,
+) -> Response {
+    let outcome = state
+        .app
+        .attach_document_file(&actor, id, form.version, Some(form.revision), None)
+        .await
+        .map(|_| ());
+    let attempt = Attempt {
+        step: "attach",
+        typed: String::new(),
+        code: "detached",
     };
     answer(&state, &context, &actor, id, attempt, outcome).await
 }

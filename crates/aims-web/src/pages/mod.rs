@@ -246,6 +246,19 @@ pub fn routes() -> Router<WebState> {
             "/documents/{id}/acknowledge",
             post(document_steps::acknowledge),
         )
+        .route(
+            "/documents/{id}/attachment",
+            post(document_steps::attach)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/documents/{id}/attachment/remove",
+            post(document_steps::detach),
+        )
+        .route(
+            "/documents/{id}/versions/{version}/attachment",
+            get(document_page::attachment),
+        )
         .route("/settings/document-approvers", post(org::set_approvers))
         .route(
             "/context",

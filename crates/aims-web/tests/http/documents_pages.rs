@@ -215,6 +215,7 @@ async fn a_document_is_written_reviewed_approved_by_another_and_read_through_its
                 id: "A.2.2".into(),
             },
         ],
+        attachment: None,
     }
     .validate()
     .unwrap();
