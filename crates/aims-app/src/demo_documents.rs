@@ -1,6 +1,7 @@
 //! The demo organisation's documented information: an AI policy in force with a revision in
-//! review, an approved scope and risk assessment process, a process in review and objectives
-//! still in draft, written by one colleague and approved by another, as four eyes require.
+//! review, an approved scope and risk assessment process (its criteria attached as a
+//! spreadsheet), a process in review and objectives still in draft, written by one colleague
+//! and approved by another, as four eyes require.
 
 use aims_domain::document::templates;
 use aims_domain::{Actor, ActorKind, Role, UserId};
@@ -8,6 +9,7 @@ use aims_domain::{Actor, ActorKind, Role, UserId};
 use crate::App;
 use crate::documents::DocumentInput;
 use crate::error::{AppError, Result};
+use crate::evidence::Upload;
 
 /// What the demo's documents go through after they are created from their template.
 enum Stage {
@@ -17,6 +19,23 @@ enum Stage {
     /// Approved, then revised and sent for review again.
     RevisionInReview(&'static str),
 }
+
+/// The demo's risk criteria: likelihood and impact levels as the assessment procedure uses
+/// them, and what each score band asks for.
+const RISK_CRITERIA: &str = "scale,level,name,meaning\n\
+likelihood,1,Rare,Not expected within five years of operation\n\
+likelihood,2,Unlikely,Could happen once in the system's life\n\
+likelihood,3,Possible,Expected once in a few years\n\
+likelihood,4,Likely,Expected yearly\n\
+likelihood,5,Almost certain,Expected monthly or more often\n\
+impact,1,Negligible,No effect on a person's rights or on the service\n\
+impact,2,Minor,Inconvenience that is put right within a day\n\
+impact,3,Moderate,A wrong decision about a person that is corrected on review\n\
+impact,4,Major,Harm to a person's rights or finances that needs redress\n\
+impact,5,Severe,Lasting harm to people or a breach of law\n\
+band,1-6,Low,Accept with the owner's sign-off\n\
+band,8-12,Medium,Treat within the quarter\n\
+band,15-25,High,Treat before further use; report to the committee\n";
 
 impl App {
     /// Creates the demo's documents, written by `author` and approved by `approver`.
@@ -63,6 +82,16 @@ impl App {
                 };
                 input.settings.acknowledge_roles = vec![Role::Admin, Role::Editor, Role::Auditor];
                 doc = self.save_document(&author_actor, doc.id, 1, input).await?;
+            }
+            if key == "ai-risk-assessment-process" && self.blobs.is_some() {
+                // The scales the procedure names, as the spreadsheet the committee signed off.
+                let criteria = Upload {
+                    file_name: "risk criteria.csv".into(),
+                    bytes: RISK_CRITERIA.as_bytes().to_vec(),
+                };
+                doc = self
+                    .attach_document_file(&author_actor, doc.id, 1, None, Some(criteria))
+                    .await?;
             }
             if matches!(stage, Stage::Draft) {
                 continue;

@@ -41,10 +41,10 @@ async fn read_upload(mut multipart: Multipart) -> Result<(Starting, Upload), Api
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
             Some("version") => {
-                starting.version = Some(number("version", &field.text().await.map_err(bad)?)?)
+                starting.version = Some(number("version", &field.text().await.map_err(bad)?)?);
             }
             Some("revision") => {
-                starting.revision = Some(number("revision", &field.text().await.map_err(bad)?)?)
+                starting.revision = Some(number("revision", &field.text().await.map_err(bad)?)?);
             }
             Some("file") => {
                 let file_name = field.file_name().unwrap_or_default().to_owned();

@@ -5,9 +5,9 @@
 //! Approving, returning, retiring and confirming take any member: who may approve is the
 //! organisation's choice, which the use case reads and checks under its lock.
 
+use aims_app::Upload;
 use aims_app::domain::DocumentId;
 use aims_app::{AppError, SessionContext};
-use aims_app::Upload;
 use axum::extract::{Multipart, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -250,9 +250,10 @@ pub async fn attach(
     mut multipart: Multipart,
 ) -> Response {
     let outcome = match read_file_form(&mut multipart).await {
-        Ok((_, None)) => Err(AppError::Invalid(
-            aims_app::domain::ValidationError::new("file", "choose a file to attach"),
-        )),
+        Ok((_, None)) => Err(AppError::Invalid(aims_app::domain::ValidationError::new(
+            "file",
+            "choose a file to attach",
+        ))),
         Ok((form, Some(upload))) => state
             .app
             .attach_document_file(&actor, id, form.version, Some(form.revision), Some(upload))

@@ -9,6 +9,7 @@ mod competence;
 mod competence_pages;
 mod context_pages;
 mod custom_frameworks;
+mod document_files;
 mod documents_pages;
 mod evidence;
 mod exports;

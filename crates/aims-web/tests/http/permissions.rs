@@ -110,6 +110,7 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace("/controls/A.2.2/", "/controls/{control}/")
                 .replace("/soa/versions/1/", "/soa/versions/{version}/")
                 .replace("/context/versions/1", "/context/versions/{version}")
+                .replace("/versions/1/attachment", "/versions/{version}/attachment")
                 .replace(&orgs.victim.to_string(), "{user_id}")
                 .replace(&orgs.invitation.to_string(), "{id}")
                 .replace(&orgs.owner_token.to_string(), "{id}")

@@ -386,6 +386,14 @@ pub async fn orgs(app: &App) -> Orgs {
     )
     .await
     .unwrap();
+    // The approved policy carries a signed copy, for the routes that hand out a file.
+    let signed = aims_app::Upload {
+        file_name: "signed policy.pdf".into(),
+        bytes: b"%PDF-1.7 signed by the board".to_vec(),
+    };
+    app.attach_document_file(&editor_actor, policy, 1, None, Some(signed))
+        .await
+        .unwrap();
     app.submit_document(&editor_actor, policy, 1).await.unwrap();
     app.approve_document(&owner_actor, policy, 1, "Approved at the board")
         .await

@@ -51,6 +51,31 @@ pub fn cases() -> Vec<Case> {
             ),
             [200, 200, 200, 403, 403, 404, 401],
         ),
+        // The file parts are missing: refused when they are read, after the permission.
+        case(
+            M::PUT,
+            |o| format!("/api/v1/documents/{}/attachment", o.policy),
+            None,
+            [400, 400, 400, 403, 403, 400, 401],
+        ),
+        // Started from a revision the document never had: a conflict, once it is found.
+        case(
+            M::DELETE,
+            |o| {
+                format!(
+                    "/api/v1/documents/{}/attachment?version=1&revision=999",
+                    o.policy
+                )
+            },
+            None,
+            [409, 409, 409, 403, 403, 404, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/documents/{}/versions/1/attachment", o.policy),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
         case(
             M::POST,
             |o| format!("/api/v1/documents/{}/submission", o.draft_document),
