@@ -95,8 +95,8 @@ pub struct ContextForm {
     pub ai_roles: Vec<String>,
     #[serde(default)]
     pub ai_roles_note: String,
-    /// The context's `revision` the change starts from; when given, a change someone saved
-    /// meanwhile makes this one fail with 409.
+    /// The context's `revision` the change starts from (0 before the first save), required so
+    /// that a change someone saved meanwhile makes this one fail with 409.
     pub revision: Option<i64>,
 }
 
@@ -342,6 +342,7 @@ pub async fn save(
     Allowed(actor, _): Allowed<Edit>,
     Body(form): Body<ContextForm>,
 ) -> Result<Json<ContextView>, ApiError> {
+    super::form_values::require_revision(form.revision)?;
     let input = form.input().map_err(AppError::Invalid)?;
     state.app.save_context(&actor, input).await?;
     Ok(Json(view(state.app.context(&actor).await?)))

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::form_values::invalid;
+use super::form_values::{invalid, require_revision};
 use super::{Body, Id, Params};
 use crate::allowed::{Allowed, Edit};
 use crate::error::{ApiError, Problem};
@@ -44,8 +44,8 @@ pub struct DocumentForm {
     pub acknowledge_roles: Vec<String>,
     /// For a change: the version the change starts from (the latest).
     pub version: Option<i64>,
-    /// For a change: the document's `revision` the change starts from; when given, a change
-    /// someone saved meanwhile (to the same draft too) makes this one fail with 409.
+    /// For a change (required): the document's `revision` the change starts from, so that a
+    /// change someone saved meanwhile (to the same draft too) makes this one fail with 409.
     pub revision: Option<i64>,
 }
 
@@ -410,9 +410,9 @@ pub async fn show(
     Ok(Json(record_view(record, state.app.now())))
 }
 
-/// Saves a change started from `version` (owner, admin, editor): new content goes into the
-/// draft, or into a new draft when the latest version is approved; 409 when `version` is not
-/// the latest or is in review.
+/// Saves a change started from `version` and `revision` (owner, admin, editor): new content
+/// goes into the draft, or into a new draft when the latest version is approved; 409 when
+/// `version` is not the latest or is in review, or the document changed since `revision`.
 #[utoipa::path(put, path = "/api/v1/documents/{id}", tag = "documents", params(("id" = String, Path)),
     request_body = DocumentForm, responses(
     (status = 200, body = DocumentView), (status = 404, body = Problem), (status = 409, body = Problem),
@@ -430,6 +430,7 @@ pub async fn save(
             "give the version the change starts from",
         )));
     };
+    require_revision(form.revision)?;
     let input = form.input().map_err(invalid)?;
     let saved = state.app.save_document(&actor, id, base, input).await?;
     Ok(Json(view(saved, state.app.now())))

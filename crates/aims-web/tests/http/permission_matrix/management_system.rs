@@ -47,9 +47,10 @@ pub fn cases() -> Vec<Case> {
             M::PUT,
             |o| format!("/api/v1/documents/{}", o.policy),
             Some(
-                || json!({"kind": "policy", "title": "AI policy", "body": "Revised.", "version": 1}),
+                || json!({"kind": "policy", "title": "AI policy", "body": "Revised.", "version": 1, "revision": 999}),
             ),
-            [200, 200, 200, 403, 403, 404, 401],
+            // A revision the policy never had: the conflict shows the change was let through.
+            [409, 409, 409, 403, 403, 404, 401],
         ),
         // The file parts are missing: refused when they are read, after the permission.
         case(
