@@ -102,6 +102,8 @@ uuid_id! {
     MeasurementId,
     /// An AI objective.
     ObjectiveId,
+    /// A nonconformity (ISO/IEC 42001 10.2).
+    NonconformityId,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod eu_ai_act;
 pub mod evidence;
 pub mod id;
 pub mod impact;
+pub mod improvement;
 pub mod inventory;
 pub mod measurement;
 pub mod redteam;
@@ -26,8 +27,9 @@ pub mod work;
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
     AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, DocumentId, EvidenceId,
-    ImpactAssessmentId, InvitationId, JobId, MeasurementId, MetricId, NotificationId, ObjectiveId,
-    OrgId, RedTeamRunId, RiskId, SessionId, SetupTokenId, TaskCommentId, TaskId, UserId,
+    ImpactAssessmentId, InvitationId, JobId, MeasurementId, MetricId, NonconformityId,
+    NotificationId, ObjectiveId, OrgId, RedTeamRunId, RiskId, SessionId, SetupTokenId,
+    TaskCommentId, TaskId, UserId,
 };
 pub use secret::SecretHash;
 pub use time::Timestamp;

@@ -38,6 +38,7 @@ crate::choice! {
         Task = "task": "Task",
         Metric = "metric": "Metric",
         Objective = "objective": "Objective",
+        Nonconformity = "nonconformity": "Nonconformity",
     }
 }
 
@@ -63,6 +64,7 @@ impl Source {
             SourceKind::Task => format!("/tasks/{}", self.id),
             SourceKind::Metric => format!("/monitoring/metrics/{}", self.id),
             SourceKind::Objective => format!("/objectives/{}", self.id),
+            SourceKind::Nonconformity => format!("/nonconformities/{}", self.id),
         }
     }
 }

@@ -76,6 +76,7 @@ pub const TABLES: &[&str] = &[
     "objectives",
     "contexts",
     "context_versions",
+    "nonconformities",
 ];
 
 /// The version of the archive layout this build writes and reads.

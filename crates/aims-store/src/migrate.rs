@@ -229,6 +229,12 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/0031_document_attachments.postgres.sql"
         )),
     },
+    Migration {
+        version: 32,
+        name: "nonconformities",
+        sql: include_str!("../migrations/0032_nonconformities.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

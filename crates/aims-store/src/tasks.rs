@@ -154,6 +154,26 @@ impl Tx {
         row.map(|r| TaskRow::from_row(&r)?.into_task()).transpose()
     }
 
+    /// The tasks about one record, the soonest due first (at most `limit`).
+    pub async fn tasks_about(
+        &mut self,
+        org: OrgId,
+        source: &aims_domain::work::Source,
+        limit: i64,
+    ) -> Result<Vec<Task>> {
+        let rows = sqlx::query(
+            "SELECT * FROM tasks WHERE org_id = $1 AND source_kind = $2 AND source_id = $3 \
+             ORDER BY CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, created_at, id LIMIT $4",
+        )
+        .bind(org.to_string())
+        .bind(source.kind.as_str())
+        .bind(&source.id)
+        .bind(limit)
+        .fetch_all(self.conn())
+        .await?;
+        map_rows(rows, |r| TaskRow::from_row(r)?.into_task())
+    }
+
     /// One page of tasks, the soonest due first (those without a day last), with the total.
     pub async fn tasks(&mut self, org: OrgId, q: &TaskQuery) -> Result<(Vec<Task>, i64)> {
         let mut conditions = vec!["org_id = $1".to_owned()];

@@ -55,6 +55,11 @@ crate::choice! {
         MetricCreated = "metric.created": "Metric created",
         MetricDeleted = "metric.deleted": "Metric deleted",
         MetricUpdated = "metric.updated": "Metric updated",
+        NonconformityClosed = "nonconformity.closed": "Nonconformity closed",
+        NonconformityCreated = "nonconformity.created": "Nonconformity recorded",
+        NonconformityReopened = "nonconformity.reopened": "Nonconformity reopened",
+        NonconformityUpdated = "nonconformity.updated": "Nonconformity updated",
+        NonconformityWithdrawn = "nonconformity.withdrawn": "Nonconformity withdrawn",
         ObjectiveCreated = "objective.created": "Objective created",
         ObjectiveDeleted = "objective.deleted": "Objective deleted",
         ObjectiveUpdated = "objective.updated": "Objective updated",
@@ -130,6 +135,11 @@ impl AuditAction {
             MemberAdded | MemberInvited | MemberRemoved | MemberRoleChanged => "member",
             MeasurementDeleted | MeasurementRecorded | MetricCreated | MetricDeleted
             | MetricUpdated => "metric",
+            NonconformityClosed
+            | NonconformityCreated
+            | NonconformityReopened
+            | NonconformityUpdated
+            | NonconformityWithdrawn => "nonconformity",
             ObjectiveCreated | ObjectiveDeleted | ObjectiveUpdated => "objective",
             RedTeamRunCancelRequested => "job",
             RedTeamRunRecorded => "redteam_run",

@@ -17,6 +17,7 @@ mod inventory;
 mod jobs;
 mod match_counts;
 mod metrics;
+mod nonconformities;
 mod pages;
 mod password_resets;
 mod pool;
@@ -107,6 +108,7 @@ contract! {
     competence::training_records_filter_by_person_kind_and_expiry_per_organisation,
     competence::deleting_evidence_leaves_the_training_record_without_it,
     metrics::metrics_keep_their_series_and_latest_value_per_organisation,
+    nonconformities::nonconformities_are_numbered_revised_filtered_and_counted_per_organisation,
 }
 
 pub fn at(seconds: i64) -> Timestamp {
