@@ -40,6 +40,7 @@ mod members;
 mod metric_computation;
 mod metrics;
 mod my_work;
+mod nonconformities;
 mod notifications;
 mod objectives;
 mod orgs;
@@ -96,6 +97,7 @@ pub use mail::{DEFAULT_SMTP_TIMEOUT, MailSettings, MailSettingsError, SmtpPasswo
 pub use members::{Accepted, InvitationAnswer, NewInvitation};
 pub use metrics::TREND_POINTS;
 pub use my_work::{DUE_SOON_DAYS, MY_WORK_ITEMS, MyWork, WorkCounts};
+pub use nonconformities::{NonconformityFilter, NonconformityRecord};
 pub use notifications::{Inbox, MAX_NOTIFICATIONS};
 pub use password_reset::{RESET_LINK_MINUTES, RESET_REQUEST_LIMIT};
 pub use readiness::Readiness;

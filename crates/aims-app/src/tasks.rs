@@ -91,6 +91,10 @@ impl App {
                 Ok(id) => c.training_record(actor.org, id).await?.is_some(),
                 Err(_) => false,
             },
+            K::Nonconformity => match source.id.parse() {
+                Ok(id) => c.nonconformity(actor.org, id).await?.is_some(),
+                Err(_) => false,
+            },
         };
         if found {
             Ok(())
@@ -112,42 +116,53 @@ impl App {
         actor.require(Permission::EditContent)?;
         let facts = facts.validate()?;
         self.change(actor.org, actor, async |c| {
-            if let Some(source) = &facts.source {
-                self.check_source(c, actor, source).await?;
-            }
-            crate::members::require_new_members(c, actor.org, [("assignee", facts.assignee, None)])
-                .await?;
-            let now = c.now;
-            let task = Task {
-                id: TaskId::new(),
-                completed_at: (!facts.status().is_open()).then_some(now),
-                facts: facts.clone(),
-                origin_key: None,
-                created_by: actor.label.clone(),
-                created_at: now,
-                updated_at: now,
-                revision: 1,
-            };
-            c.insert_task(actor.org, &task).await?;
-            c.record(
-                AuditAction::TaskCreated,
-                task.id,
-                json!({"title": task.facts.title, "assignee": task.facts.assignee.map(|u| u.to_string()),
-                       "due": task.facts.due.map(|d| d.to_string())}),
-            )
-            .await?;
-            self.notify(
-                c,
-                actor,
-                task.facts.assignee,
-                NotificationKind::Assigned,
-                &task.facts.title,
-                &format!("/tasks/{}", task.id),
-            )
-            .await?;
-            Ok(task)
+            self.insert_new_task(c, actor, facts.clone()).await
         })
         .await
+    }
+
+    /// Stores a task a person made, checked facts in hand, in the change `c`: its source and
+    /// assignee are checked, the assignee told.
+    pub(crate) async fn insert_new_task(
+        &self,
+        c: &mut Change,
+        actor: &Actor,
+        facts: TaskFacts,
+    ) -> Result<Task> {
+        if let Some(source) = &facts.source {
+            self.check_source(c, actor, source).await?;
+        }
+        crate::members::require_new_members(c, actor.org, [("assignee", facts.assignee, None)])
+            .await?;
+        let now = c.now;
+        let task = Task {
+            id: TaskId::new(),
+            completed_at: (!facts.status().is_open()).then_some(now),
+            facts,
+            origin_key: None,
+            created_by: actor.label.clone(),
+            created_at: now,
+            updated_at: now,
+            revision: 1,
+        };
+        c.insert_task(actor.org, &task).await?;
+        c.record(
+            AuditAction::TaskCreated,
+            task.id,
+            json!({"title": task.facts.title, "assignee": task.facts.assignee.map(|u| u.to_string()),
+                   "due": task.facts.due.map(|d| d.to_string())}),
+        )
+        .await?;
+        self.notify(
+            c,
+            actor,
+            task.facts.assignee,
+            NotificationKind::Assigned,
+            &task.facts.title,
+            &format!("/tasks/{}", task.id),
+        )
+        .await?;
+        Ok(task)
     }
 
     /// Changes a task from `revision` (editors, and the person it is assigned to); a new
