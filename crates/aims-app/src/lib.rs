@@ -66,7 +66,8 @@ pub use aims_store::{
     AssessmentListing, AuditQuery, DocumentCounts, Engine, Register, Store, StoreError,
 };
 pub use aims_store::{
-    ClassificationRecord, CustomFramework, JobStatus, RequirementText, SoaVersion,
+    ClassificationRecord, CustomFramework, JobStatus, NonconformityCounts, RequirementText,
+    SoaVersion,
 };
 pub use audit::{AuditPage, ChainReport, CheckpointReport};
 pub use auth::{Client, SessionContext, SignIn, SignedIn};

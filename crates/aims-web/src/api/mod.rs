@@ -18,6 +18,7 @@ mod frameworks;
 pub mod health;
 mod members;
 mod metrics;
+mod nonconformities;
 mod objectives;
 mod org;
 mod readiness;
@@ -243,6 +244,11 @@ fn documented() -> OpenApiRouter<WebState> {
             objectives::update,
             objectives::delete
         ))
+        .routes(routes!(nonconformities::list, nonconformities::create))
+        .routes(routes!(nonconformities::show, nonconformities::update))
+        .routes(routes!(nonconformities::add_action))
+        .routes(routes!(nonconformities::verify))
+        .routes(routes!(nonconformities::withdraw))
         .routes(body_limit(routes!(redteam::list, redteam::record), upload))
         .routes(routes!(redteam::show))
         .routes(routes!(redteam::jobs, redteam::start))

@@ -94,7 +94,7 @@ pub struct CommentView {
     pub created_at: String,
 }
 
-fn view(t: Task, now: Timestamp) -> TaskView {
+pub(super) fn view(t: Task, now: Timestamp) -> TaskView {
     TaskView {
         id: t.id.to_string(),
         overdue: t.overdue(now),

@@ -145,6 +145,39 @@ struct MetricFormPage {
     sources: &'static [MetricSource],
 }
 
+/// The AI systems a form offers, as (id, name): the first by name, and `chosen` whatever
+/// its place.
+pub(super) async fn system_choices(
+    state: &WebState,
+    actor: &Actor,
+    chosen: &str,
+) -> Result<Vec<(String, String)>, AppError> {
+    let filter = SystemFilter {
+        sort: Some("name".into()),
+        limit: Some(aims_app::MAX_PAGE),
+        ..Default::default()
+    };
+    let mut systems: Vec<(String, String)> = state
+        .app
+        .ai_systems(actor, &filter)
+        .await?
+        .systems
+        .into_iter()
+        .map(|s| (s.id.to_string(), s.facts.name))
+        .collect();
+    let chosen = chosen.trim();
+    if !chosen.is_empty() && !systems.iter().any(|(id, _)| id == chosen) {
+        let names = state
+            .app
+            .names_of(actor, aims_app::Register::Systems, &[chosen.to_owned()])
+            .await?;
+        if let Some(name) = names.get(chosen) {
+            systems.push((chosen.to_owned(), name.clone()));
+        }
+    }
+    Ok(systems)
+}
+
 async fn form_view(
     state: &WebState,
     context: &SessionContext,
@@ -155,31 +188,7 @@ async fn form_view(
 ) -> Response {
     let loaded = async {
         let members = state.app.members(actor).await?;
-        let filter = SystemFilter {
-            sort: Some("name".into()),
-            limit: Some(aims_app::MAX_PAGE),
-            ..Default::default()
-        };
-        let mut systems: Vec<(String, String)> = state
-            .app
-            .ai_systems(actor, &filter)
-            .await?
-            .systems
-            .into_iter()
-            .map(|s| (s.id.to_string(), s.facts.name))
-            .collect();
-        // The form offers the first systems by name; the chosen one is offered whatever its
-        // place.
-        let chosen = form.system.trim();
-        if !chosen.is_empty() && !systems.iter().any(|(id, _)| id == chosen) {
-            let names = state
-                .app
-                .names_of(actor, aims_app::Register::Systems, &[chosen.to_owned()])
-                .await?;
-            if let Some(name) = names.get(chosen) {
-                systems.push((chosen.to_owned(), name.clone()));
-            }
-        }
+        let systems = system_choices(state, actor, &form.system).await?;
         Ok::<_, AppError>((members, systems))
     };
     let (members, systems) = match loaded.await {

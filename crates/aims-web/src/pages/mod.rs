@@ -32,6 +32,8 @@ mod metric_form;
 mod metric_page;
 pub(crate) mod metrics;
 mod my_work;
+pub(crate) mod nonconformities;
+mod nonconformity_form;
 mod notifications;
 mod objective_form;
 pub(crate) mod objectives;
@@ -325,6 +327,31 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/objectives/{id}/edit", get(objective_form::edit_page))
         .route("/objectives/{id}/delete", post(objective_form::delete))
+        .route(
+            "/nonconformities",
+            get(nonconformities::list).post(nonconformity_form::create),
+        )
+        .route("/nonconformities/new", get(nonconformity_form::new_page))
+        .route(
+            "/nonconformities/{id}",
+            get(nonconformities::nonconformity_page).post(nonconformity_form::update),
+        )
+        .route(
+            "/nonconformities/{id}/edit",
+            get(nonconformity_form::edit_page),
+        )
+        .route(
+            "/nonconformities/{id}/actions",
+            post(nonconformities::add_action),
+        )
+        .route(
+            "/nonconformities/{id}/verification",
+            post(nonconformities::verify),
+        )
+        .route(
+            "/nonconformities/{id}/withdrawal",
+            post(nonconformities::withdraw),
+        )
         .route("/evidence", get(evidence::evidence_register))
         .route("/evidence/export.csv", get(evidence::export))
         .route("/evidence/export.xlsx", get(evidence::export))

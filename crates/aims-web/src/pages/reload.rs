@@ -19,7 +19,7 @@ pub fn page_behind(path: &str) -> String {
         ["context", ..] => "/context".to_owned(),
         [
             section @ ("risks" | "systems" | "impact-assessments" | "documents" | "tasks"
-            | "objectives" | "roles" | "training"),
+            | "objectives" | "roles" | "training" | "nonconformities"),
             id,
             ..,
         ] => {
@@ -71,6 +71,10 @@ mod tests {
             ),
             ("/account/password", "/account"),
             ("/documents/0190/approve", "/documents/0190"),
+            (
+                "/nonconformities/0190/verification",
+                "/nonconformities/0190",
+            ),
             ("/documents/0190/acknowledge", "/documents/0190"),
             ("/settings/document-approvers", "/settings"),
             ("/tasks/0190/comments", "/tasks/0190"),

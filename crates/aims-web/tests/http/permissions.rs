@@ -129,6 +129,7 @@ async fn the_matrix_covers_every_documented_route() {
                 .replace(&orgs.objective.to_string(), "{id}")
                 .replace(&orgs.aims_role.to_string(), "{id}")
                 .replace(&orgs.training.to_string(), "{id}")
+                .replace(&orgs.nonconformity.to_string(), "{id}")
                 .replace("0192f0a0-0000-7000-8000-000000000001", "{id}");
             format!("{} {template}", c.method)
         })

@@ -172,6 +172,8 @@ pub struct Orgs {
     pub measurement: aims_app::domain::MeasurementId,
     /// An objective measured by that metric.
     pub objective: aims_app::domain::ObjectiveId,
+    /// An open nonconformity the editor owns, found by internal audit.
+    pub nonconformity: aims_app::domain::NonconformityId,
 }
 
 pub const ROLES: [&str; 5] = ["owner", "admin", "editor", "auditor", "viewer"];
@@ -435,6 +437,29 @@ pub async fn orgs(app: &App) -> Orgs {
         .await
         .unwrap()
         .id;
+    let nonconformity = app
+        .record_nonconformity(
+            &editor_actor,
+            aims_app::domain::improvement::NonconformityFacts {
+                title: "Impact assessment not repeated after retraining".into(),
+                description: String::new(),
+                location: "Credit decisions".into(),
+                system: None,
+                requirements: Vec::new(),
+                source: aims_app::domain::improvement::NonconformitySource::InternalAudit,
+                source_ref: "IA-1".into(),
+                grade: aims_app::domain::improvement::Grade::Minor,
+                owner: Some(users["editor"]),
+                detected_on: app.now(),
+                containment: String::new(),
+                correction: String::new(),
+                root_cause: String::new(),
+                cause_category: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let component = app
         .add_component(
             &owner_actor,
@@ -480,6 +505,7 @@ pub async fn orgs(app: &App) -> Orgs {
         task,
         aims_role,
         training,
+        nonconformity,
         metric,
         measurement,
         objective,

@@ -301,5 +301,49 @@ pub fn cases() -> Vec<Case> {
             None,
             [200, 200, 200, 200, 200, 200, 401],
         ),
+        case(
+            M::GET,
+            |_| "/api/v1/nonconformities?status=open&older_than_days=0".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            M::POST,
+            |_| "/api/v1/nonconformities".into(),
+            Some(|| json!({"title": "Model card out of date", "grade": "minor"})),
+            [201, 201, 201, 403, 403, 201, 401],
+        ),
+        case(
+            M::GET,
+            |o| format!("/api/v1/nonconformities/{}", o.nonconformity),
+            None,
+            [200, 200, 200, 200, 200, 404, 401],
+        ),
+        // A revision the nonconformity never had: the conflict shows the change was let through.
+        case(
+            M::PUT,
+            |o| format!("/api/v1/nonconformities/{}", o.nonconformity),
+            Some(|| json!({"title": "Impact assessment not repeated", "revision": 999})),
+            [409, 409, 409, 403, 403, 404, 401],
+        ),
+        // No assignee: the rule is reached once the caller may add actions.
+        case(
+            M::POST,
+            |o| format!("/api/v1/nonconformities/{}/actions", o.nonconformity),
+            Some(|| json!({"title": "Add a reassessment trigger"})),
+            [422, 422, 422, 403, 403, 422, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/nonconformities/{}/verification", o.nonconformity),
+            Some(|| json!({"effective": false, "note": "Recurred", "revision": 999})),
+            [409, 409, 409, 403, 403, 404, 401],
+        ),
+        case(
+            M::POST,
+            |o| format!("/api/v1/nonconformities/{}/withdrawal", o.nonconformity),
+            Some(|| json!({"reason": "Raised twice", "revision": 999})),
+            [409, 409, 409, 403, 403, 404, 401],
+        ),
     ]
 }
