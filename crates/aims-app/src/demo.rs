@@ -234,6 +234,13 @@ impl App {
         .await?;
         self.seed_demo_measurement(&actor, people[0], people[1])
             .await?;
+        self.seed_demo_nonconformities(
+            &actor,
+            (people[0], "maria.schmidt@example.org"),
+            (people[1], "tomas.ortega@example.org"),
+            created_ids[2],
+        )
+        .await?;
         self.seed_demo_competence(&actor, &people).await
     }
 

@@ -20,6 +20,7 @@ mod demo;
 mod demo_competence;
 mod demo_context;
 mod demo_documents;
+mod demo_improvement;
 mod demo_measurement;
 mod digests;
 mod document_table;

@@ -146,6 +146,23 @@ async fn the_demo_organisation_holds_classified_systems_once() {
     );
     assert_eq!(context.working().unwrap().version, 2);
     assert_eq!(context.systems_out_of_scope, 1);
+    // Two nonconformities at different stages: one verified and closed, one with its
+    // corrective action under way.
+    let (ncs, _) = app
+        .nonconformity_list(&actor, &Default::default(), 10, 0)
+        .await
+        .unwrap();
+    let mut phases = Vec::new();
+    for nc in &ncs {
+        phases.push(app.nonconformity(&actor, nc.id).await.unwrap().phase());
+    }
+    assert_eq!(
+        phases,
+        [
+            aims_app::domain::improvement::Phase::Closed,
+            aims_app::domain::improvement::Phase::ActionsOpen
+        ]
+    );
     let (documents, total) = app
         .document_list(&actor, &Default::default(), 10, 0)
         .await
