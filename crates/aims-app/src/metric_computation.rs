@@ -183,5 +183,15 @@ async fn computed_value(
                 format!("{overdue} open risks past their review date"),
             ))
         }
+        MetricSource::OpenNonconformities => {
+            let counts = c.nonconformity_counts(org, now).await?;
+            Some((
+                MetricValue::count(counts.open),
+                format!(
+                    "{} open, {} of them major; {} open for more than 90 days",
+                    counts.open, counts.open_major, counts.over_90_days
+                ),
+            ))
+        }
     })
 }

@@ -54,6 +54,7 @@ crate::choice! {
         HighRiskAssessed = "high_risk_assessed": "High-risk systems with a current approved impact assessment",
         EvidenceCurrent = "evidence_current": "Evidence still valid",
         OverdueRiskReviews = "overdue_risk_reviews": "Risk reviews overdue",
+        OpenNonconformities = "open_nonconformities": "Open nonconformities",
     }
 }
 
@@ -68,6 +69,7 @@ impl MetricSource {
         match self {
             MetricSource::Manual => None,
             MetricSource::OverdueRiskReviews => Some("reviews"),
+            MetricSource::OpenNonconformities => Some("nonconformities"),
             _ => Some("%"),
         }
     }
@@ -76,9 +78,9 @@ impl MetricSource {
     pub const fn direction(self) -> Option<Direction> {
         match self {
             MetricSource::Manual => None,
-            MetricSource::RedTeamAttackSuccess | MetricSource::OverdueRiskReviews => {
-                Some(Direction::LowerIsBetter)
-            }
+            MetricSource::RedTeamAttackSuccess
+            | MetricSource::OverdueRiskReviews
+            | MetricSource::OpenNonconformities => Some(Direction::LowerIsBetter),
             MetricSource::HighRiskAssessed | MetricSource::EvidenceCurrent => {
                 Some(Direction::HigherIsBetter)
             }

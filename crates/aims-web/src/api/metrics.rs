@@ -38,7 +38,7 @@ pub struct MetricForm {
     /// `daily`, `weekly`, `monthly` (default) or `quarterly`.
     pub cadence: Option<String>,
     /// `manual` (default), `redteam_attack_success`, `high_risk_assessed`,
-    /// `evidence_current` or `overdue_risk_reviews`.
+    /// `evidence_current`, `overdue_risk_reviews` or `open_nonconformities`.
     pub source: Option<String>,
     /// For `redteam_attack_success`: the one AI system it watches.
     pub system: Option<String>,

@@ -34,6 +34,8 @@ struct HomePage {
     clause_chart: String,
     /// Monitoring and measurement at a glance.
     measurement: Measurement,
+    /// Open nonconformities by age, and corrective actions past their day.
+    nonconformities: aims_app::NonconformityCounts,
 }
 
 /// The dashboard's view of metrics and objectives.
@@ -128,10 +130,20 @@ pub async fn home(
             false => Some(app.getting_started(&actor).await?),
         };
         let measured = measurement(app, &actor).await?;
-        Ok::<_, aims_app::AppError>((org, members, tokens, audit, readiness, path, measured))
+        let ncs = app.nonconformity_counts(&actor).await?;
+        Ok::<_, aims_app::AppError>((org, members, tokens, audit, readiness, path, measured, ncs))
     };
     match loaded.await {
-        Ok((org, member_count, token_count, audit_events, readiness, path, measurement)) => render(
+        Ok((
+            org,
+            member_count,
+            token_count,
+            audit_events,
+            readiness,
+            path,
+            measurement,
+            nonconformities,
+        )) => render(
             StatusCode::OK,
             &HomePage {
                 chrome: Some(Chrome::new(&context, "home")),
@@ -148,6 +160,7 @@ pub async fn home(
                 path,
                 path_hidden,
                 measurement,
+                nonconformities,
             },
         ),
         Err(err) => app_error_page(err),

@@ -256,6 +256,8 @@ async fn computed_metrics_are_measured_by_aims_and_take_no_values_from_people() 
     .await;
     let reviews =
         create(json!({"name": "Overdue reviews", "source": "overdue_risk_reviews"})).await;
+    let ncs =
+        create(json!({"name": "Open nonconformities", "source": "open_nonconformities"})).await;
     let (_, shown) = server
         .send(
             Method::GET,
@@ -288,7 +290,7 @@ async fn computed_metrics_are_measured_by_aims_and_take_no_values_from_people() 
     );
 
     // The job measures each computed metric once per cadence; the red-team one has no run yet.
-    assert_eq!(server.app.measure_computed_metrics().await.unwrap(), 2);
+    assert_eq!(server.app.measure_computed_metrics().await.unwrap(), 3);
     assert_eq!(server.app.measure_computed_metrics().await.unwrap(), 0);
     let (_, shown) = server
         .send(
@@ -313,6 +315,23 @@ async fn computed_metrics_are_measured_by_aims_and_take_no_values_from_people() 
             .as_str()
             .unwrap()
             .contains("past their review date"),
+        "{shown}"
+    );
+    // The fixture's one open nonconformity, counted.
+    let (_, shown) = server
+        .send(
+            Method::GET,
+            &format!("/api/v1/metrics/{ncs}"),
+            &t("viewer"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (
+            shown["latest"]["value_text"].as_str(),
+            shown["unit"].as_str()
+        ),
+        (Some("1"), Some("nonconformities")),
         "{shown}"
     );
     // Measuring now: nothing to measure without a run; a manual metric has nothing to compute.
