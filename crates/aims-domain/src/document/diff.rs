@@ -124,6 +124,7 @@ mod tests {
             title: title.into(),
             body: body.into(),
             serves: Vec::new(),
+            attachment: None,
         }
     }
 

@@ -240,6 +240,7 @@ mod tests {
                     id: " iso-iec-42001:5.2".into(),
                 },
             ],
+            attachment: None,
         }
     }
 

@@ -284,6 +284,19 @@ pub async fn version_page(
     }
 }
 
+/// `GET /documents/{id}/versions/{version}/attachment`: the version's attached file as a
+/// download, checked against its SHA-256.
+pub async fn attachment(
+    State(state): State<WebState>,
+    PageMember { actor, .. }: PageMember,
+    PageId((id, version)): PageId<(DocumentId, i64)>,
+) -> Response {
+    match crate::downloads::document_file(&state.app, &actor, id, version).await {
+        Ok(response) => response,
+        Err(err) => app_error_page(err),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,18 +308,5 @@ mod tests {
             roles_in_words(&[Role::Owner, Role::Admin, Role::Editor]),
             "owners, admins and editors"
         );
-    }
-}
-
-/// `GET /documents/{id}/versions/{version}/attachment`: the version's attached file as a
-/// download, checked against its SHA-256.
-pub async fn attachment(
-    State(state): State<WebState>,
-    PageMember { actor, .. }: PageMember,
-    PageId((id, version)): PageId<(DocumentId, i64)>,
-) -> Response {
-    match crate::downloads::document_file(&state.app, &actor, id, version).await {
-        Ok(response) => response,
-        Err(err) => app_error_page(err),
     }
 }

@@ -12,7 +12,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, render};
+use super::{
+    Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, done, form_id, render,
+};
 use crate::allowed::{Edit, PageAllowed};
 use crate::state::WebState;
 
@@ -63,20 +65,6 @@ fn value_of(field: &'static str, text: &str) -> Result<Option<MetricValue>, Vali
     }
 }
 
-fn id_of<T: std::str::FromStr>(
-    field: &'static str,
-    text: &str,
-    what: &str,
-) -> Result<Option<T>, ValidationError> {
-    match text.trim() {
-        "" => Ok(None),
-        t => t
-            .parse()
-            .map(Some)
-            .map_err(|_| ValidationError::new(field, format!("must be {what}"))),
-    }
-}
-
 impl MetricForm {
     /// The form filled in with `metric` as it stands.
     pub fn of(metric: &Metric) -> Self {
@@ -119,12 +107,12 @@ impl MetricForm {
                 "" => MetricSource::Manual,
                 s => s.parse()?,
             },
-            system: id_of(
+            system: form_id(
                 "system",
                 &self.system,
                 "one of the organisation's AI systems",
             )?,
-            owner: id_of("owner", &self.owner, "a member of the organisation")?,
+            owner: form_id("owner", &self.owner, "a member of the organisation")?,
         })
     }
 }

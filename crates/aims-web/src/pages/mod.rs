@@ -550,6 +550,22 @@ pub fn form_date(field: &'static str, text: &str) -> Result<Option<Timestamp>, V
     }
 }
 
+/// An id chosen or typed in a form, unless blank; names `field` and says what it must be
+/// (`"a member of the organisation"`) when it is not one.
+pub fn form_id<T: std::str::FromStr>(
+    field: &'static str,
+    text: &str,
+    what: &str,
+) -> Result<Option<T>, ValidationError> {
+    match text.trim() {
+        "" => Ok(None),
+        t => t
+            .parse()
+            .map(Some)
+            .map_err(|_| ValidationError::new(field, format!("must be {what}"))),
+    }
+}
+
 /// The `YYYY-MM-DD` of an instant, as a date input's value.
 pub fn date_of(at: Timestamp) -> String {
     at.date()

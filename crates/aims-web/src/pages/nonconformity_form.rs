@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::metric_form::system_choices;
 use super::{
     Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, date_of, done, form_date,
-    render,
+    form_id, render,
 };
 use crate::allowed::{Edit, PageAllowed};
 use crate::state::WebState;
@@ -108,20 +108,6 @@ fn at_requirements(err: AppError) -> AppError {
     }
 }
 
-fn id_of<T: std::str::FromStr>(
-    field: &'static str,
-    text: &str,
-    what: &str,
-) -> Result<Option<T>, ValidationError> {
-    match text.trim() {
-        "" => Ok(None),
-        t => t
-            .parse()
-            .map(Some)
-            .map_err(|_| ValidationError::new(field, format!("must be {what}"))),
-    }
-}
-
 impl NonconformityForm {
     fn blank(today: aims_app::domain::Timestamp) -> Self {
         NonconformityForm {
@@ -161,7 +147,7 @@ impl NonconformityForm {
             title: self.title.clone(),
             description: self.description.clone(),
             location: self.location.clone(),
-            system: id_of(
+            system: form_id(
                 "system",
                 &self.system,
                 "one of the organisation's AI systems",
@@ -170,7 +156,7 @@ impl NonconformityForm {
             source: self.source.trim().parse()?,
             source_ref: self.source_ref.clone(),
             grade: self.grade.trim().parse()?,
-            owner: id_of("owner", &self.owner, "a member of the organisation")?,
+            owner: form_id("owner", &self.owner, "a member of the organisation")?,
             detected_on: form_date("detected_on", &self.detected_on)?
                 .ok_or_else(|| ValidationError::new("detected_on", "give the day it was found"))?,
             containment: self.containment.clone(),

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{
     Chrome, FormFields, FormProblem, PageForm, PageId, app_error_page, date_of, done, form_date,
-    render,
+    form_id, render,
 };
 use crate::allowed::{Edit, PageAllowed};
 use crate::state::WebState;
@@ -52,20 +52,6 @@ pub struct ObjectiveForm {
     pub revision: String,
 }
 
-fn id_of<T: std::str::FromStr>(
-    field: &'static str,
-    text: &str,
-    what: &str,
-) -> Result<Option<T>, ValidationError> {
-    match text.trim() {
-        "" => Ok(None),
-        t => t
-            .parse()
-            .map(Some)
-            .map_err(|_| ValidationError::new(field, format!("must be {what}"))),
-    }
-}
-
 impl ObjectiveForm {
     fn of(o: &Objective) -> Self {
         let f = &o.facts;
@@ -89,16 +75,16 @@ impl ObjectiveForm {
         Ok(ObjectiveFacts {
             statement: self.statement.clone(),
             commitment: self.commitment.clone(),
-            policy: id_of(
+            policy: form_id(
                 "policy",
                 &self.policy,
                 "one of the organisation's documents",
             )?,
-            metric: id_of("metric", &self.metric, "one of the organisation's metrics")?,
+            metric: form_id("metric", &self.metric, "one of the organisation's metrics")?,
             measure: self.measure.clone(),
             target: self.target.clone(),
             deadline: form_date("deadline", &self.deadline)?,
-            owner: id_of("owner", &self.owner, "a member of the organisation")?,
+            owner: form_id("owner", &self.owner, "a member of the organisation")?,
             resources: self.resources.clone(),
             evaluation: self.evaluation.clone(),
             status: match self.status.trim() {
