@@ -129,6 +129,9 @@ impl ContextVersionRow {
     }
 }
 
+/// Most versions of a context one read returns: the newest, enough for years of reviews.
+pub const MAX_CONTEXT_VERSIONS: i64 = 200;
+
 impl Tx {
     /// Starts `org`'s context record with its first version.
     pub async fn insert_context(
@@ -191,13 +194,15 @@ impl Tx {
             .transpose()
     }
 
-    /// Every version of `org`'s context, newest first.
+    /// The newest versions of `org`'s context (at most [`MAX_CONTEXT_VERSIONS`]), newest first.
     pub async fn context_versions(&mut self, org: OrgId) -> Result<Vec<ContextVersion>> {
-        let rows =
-            sqlx::query("SELECT * FROM context_versions WHERE org_id = $1 ORDER BY version DESC")
-                .bind(org.to_string())
-                .fetch_all(self.conn())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT * FROM context_versions WHERE org_id = $1 ORDER BY version DESC LIMIT $2",
+        )
+        .bind(org.to_string())
+        .bind(MAX_CONTEXT_VERSIONS)
+        .fetch_all(self.conn())
+        .await?;
         map_rows(rows, |r| ContextVersionRow::from_row(r)?.into_version())
     }
 

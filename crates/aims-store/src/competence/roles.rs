@@ -86,6 +86,9 @@ fn holder_rows(org: OrgId, r: &AimsRole) -> Vec<HolderRow> {
         .collect()
 }
 
+/// Most roles one organisation's list reads.
+pub const MAX_AIMS_ROLES: i64 = 1_000;
+
 impl Tx {
     /// Stores a new role with its holders.
     pub async fn insert_aims_role(&mut self, org: OrgId, r: &AimsRole) -> Result<()> {
@@ -136,12 +139,14 @@ impl Tx {
         Ok(Some(role))
     }
 
-    /// Every role of `org` by name, with their holders.
+    /// The roles of `org` by name (at most [`MAX_AIMS_ROLES`]), with their holders.
     pub async fn aims_roles(&mut self, org: OrgId) -> Result<Vec<AimsRole>> {
-        let rows = sqlx::query("SELECT * FROM aims_roles WHERE org_id = $1 ORDER BY name, id")
-            .bind(org.to_string())
-            .fetch_all(self.conn())
-            .await?;
+        let rows =
+            sqlx::query("SELECT * FROM aims_roles WHERE org_id = $1 ORDER BY name, id LIMIT $2")
+                .bind(org.to_string())
+                .bind(MAX_AIMS_ROLES)
+                .fetch_all(self.conn())
+                .await?;
         let mut roles = map_rows(rows, |r| RoleRow::from_row(r)?.into_role())?;
         let mut holders = self.holders_of(org, None).await?;
         for role in &mut roles {

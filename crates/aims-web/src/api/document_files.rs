@@ -110,9 +110,9 @@ pub async fn attach(
 #[into_params(parameter_in = Query)]
 pub struct StartingParams {
     /// The latest version.
-    pub version: Option<i64>,
+    pub version: i64,
     /// The document's revision.
-    pub revision: Option<i64>,
+    pub revision: i64,
 }
 
 /// Removes the file attached to the latest version (owner, admin, editor); from an approved
@@ -128,11 +128,9 @@ pub async fn remove(
     Id(id): Id<DocumentId>,
     Params(params): Params<StartingParams>,
 ) -> Result<Json<DocumentView>, ApiError> {
-    let base = require_version(params.version)?;
-    let revision = require_revision(params.revision)?;
     let saved = state
         .app
-        .attach_document_file(&actor, id, base, Some(revision), None)
+        .attach_document_file(&actor, id, params.version, Some(params.revision), None)
         .await?;
     Ok(Json(view(saved, state.app.now())))
 }

@@ -211,14 +211,18 @@ fn record_view(r: NonconformityRecord, now: Timestamp) -> NonconformityView {
     }
 }
 
+/// The oldest age a filter may ask for, in days (a hundred years).
+const MAX_AGE_DAYS: u32 = 36_500;
+
 /// Which nonconformities to list.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NonconformityParams {
     /// `open`, `closed` or `withdrawn`.
     pub status: Option<String>,
-    /// Only those found at least this many days ago.
-    pub older_than_days: Option<u32>,
+    /// Only those found at least this many days ago (0 to 36,500).
+    #[param(minimum = 0, maximum = 36_500)]
+    pub older_than_days: Option<i64>,
     /// Only those this user id owns.
     pub owner: Option<String>,
     /// 1 to 500 (default 100).
@@ -252,7 +256,20 @@ pub async fn list(
             None | Some("") => None,
             Some(text) => Some(text.parse().map_err(invalid)?),
         },
-        older_than_days: params.older_than_days,
+        older_than_days: match params.older_than_days {
+            None => None,
+            Some(days) => Some(
+                u32::try_from(days)
+                    .ok()
+                    .filter(|d| *d <= MAX_AGE_DAYS)
+                    .ok_or_else(|| {
+                        invalid(ValidationError::new(
+                            "older_than_days",
+                            format!("must be 0 to {MAX_AGE_DAYS}"),
+                        ))
+                    })?,
+            ),
+        },
         owner: optional_id::<UserId>("owner", params.owner.as_deref()).map_err(invalid)?,
     };
     let limit = params.limit.unwrap_or(100).clamp(1, aims_app::MAX_PAGE);
@@ -373,7 +390,7 @@ pub struct VerificationForm {
     #[serde(default)]
     pub evidence: Vec<String>,
     /// The revision it starts from.
-    pub revision: Option<i64>,
+    pub revision: i64,
 }
 
 /// Records the verification of the corrective actions once every one is done (owner, admin,
@@ -389,7 +406,7 @@ pub async fn verify(
     Id(id): Id<NonconformityId>,
     Body(form): Body<VerificationForm>,
 ) -> Result<Json<NonconformityView>, ApiError> {
-    let revision = require_revision(form.revision)?;
+    let revision = form.revision;
     let evidence = form
         .evidence
         .iter()
@@ -420,7 +437,7 @@ pub async fn verify(
 pub struct WithdrawalForm {
     pub reason: String,
     /// The revision it starts from.
-    pub revision: Option<i64>,
+    pub revision: i64,
 }
 
 /// Withdraws an open nonconformity raised in error or twice (owner, admin, editor).
@@ -435,7 +452,7 @@ pub async fn withdraw(
     Id(id): Id<NonconformityId>,
     Body(form): Body<WithdrawalForm>,
 ) -> Result<Json<NonconformityView>, ApiError> {
-    let revision = require_revision(form.revision)?;
+    let revision = form.revision;
     let n = state
         .app
         .withdraw_nonconformity(&actor, id, revision, &form.reason)
