@@ -436,6 +436,46 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
         checks.page(&browser, path).await;
         checks.shot(&browser, &format!("desktop-{name}")).await;
     }
+    // A nonconformity: the form refused (no title), then recorded; its page with the step
+    // forms, an action refused (nobody to do it) and shown again with the typed title.
+    browser.go(&server.url("/nonconformities/new")).await;
+    browser.fill("#nc-requirements", "8.4, A.5.2").await;
+    browser.follow("main form button[type=submit]").await;
+    let refused = browser.text(".error-summary").await;
+    assert!(refused.contains("What is wrong"), "{refused}");
+    let typed = |css: &str| {
+        browser.execute(
+            "return document.querySelector(arguments[0]).value;",
+            json!([css]),
+        )
+    };
+    assert_eq!(typed("#nc-requirements").await, "8.4, A.5.2");
+    checks.page(&browser, "nonconformity form refused").await;
+    browser
+        .fill(
+            "#nc-title",
+            "Impact assessment not repeated after retraining",
+        )
+        .await;
+    browser.follow("main form button[type=submit]").await;
+    assert!(browser.text("main h1").await.contains("NC-1"));
+    browser
+        .execute(
+            "document.querySelectorAll('main details').forEach(d => d.open = true);",
+            json!([]),
+        )
+        .await;
+    browser.fill("#act-title", "Add a reassessment step").await;
+    browser
+        .follow("form[action$='/actions'] button[type=submit]")
+        .await;
+    let refused = browser.text(".error-summary").await;
+    assert!(refused.contains("Who does it"), "{refused}");
+    assert_eq!(typed("#act-title").await, "Add a reassessment step");
+    checks.page(&browser, "nonconformity, action refused").await;
+    browser.go(&server.url("/nonconformities")).await;
+    checks.page(&browser, "/nonconformities").await;
+    checks.shot(&browser, "desktop-nonconformities").await;
     // Work routing: a task for oneself, found under My work and in the notifications.
     browser.go(&server.url("/tasks/new")).await;
     checks.page(&browser, "task form").await;
@@ -477,6 +517,7 @@ async fn the_daily_work_in_a_browser_accessible_at_desktop_and_phone_width() {
         ("/documents", "documents"),
         ("/my-work", "my-work"),
         ("/monitoring/metrics", "metrics"),
+        ("/nonconformities", "nonconformities"),
     ] {
         phone.go(&server.url(path)).await;
         assert!(
