@@ -8,7 +8,7 @@ use aims_app::domain::improvement::{
 use aims_app::domain::{Actor, NonconformityId, ValidationError};
 use aims_app::{AppError, ISO_42001, SessionContext};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -220,12 +220,36 @@ async fn form_view(
     )
 }
 
-/// `GET /nonconformities/new`.
+/// Where a new nonconformity comes from, when another record's page raises it: the form
+/// opens with these filled in.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RaisedFrom {
+    source: String,
+    source_ref: String,
+    system: String,
+    requirements: String,
+    title: String,
+}
+
+/// `GET /nonconformities/new`, filled in from `?source=&source_ref=&system=&requirements=&title=`
+/// when another record's page raises it.
 pub async fn new_page(
     State(state): State<WebState>,
     PageAllowed(context, actor, _): PageAllowed<Edit>,
+    Query(from): Query<RaisedFrom>,
 ) -> Response {
-    let form = NonconformityForm::blank(state.app.now());
+    let mut form = NonconformityForm::blank(state.app.now());
+    if NonconformitySource::ALL
+        .iter()
+        .any(|s| s.as_str() == from.source)
+    {
+        form.source = from.source;
+    }
+    form.source_ref = from.source_ref;
+    form.system = from.system;
+    form.requirements = from.requirements;
+    form.title = from.title;
     form_view(&state, &context, &actor, None, form, FormProblem::default()).await
 }
 

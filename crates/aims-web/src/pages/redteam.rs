@@ -41,6 +41,8 @@ struct RunPage {
     categories: Vec<Row>,
     probes: Vec<Row>,
     category_chart: String,
+    /// The reader may raise a nonconformity from the run.
+    can_edit: bool,
 }
 
 fn percent(value: f64) -> String {
@@ -140,6 +142,7 @@ pub async fn run_page(
             categories,
             probes,
             category_chart,
+            can_edit: actor.role.grants(aims_app::domain::Permission::EditContent),
         },
     )
 }

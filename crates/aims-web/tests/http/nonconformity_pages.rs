@@ -169,6 +169,46 @@ async fn a_nonconformity_is_recorded_corrected_and_verified_through_its_pages() 
     );
     let (_, page) = server.page("/nonconformities?status=closed", &cookie).await;
     assert!(page.contains("NC-2") && !page.contains("NC-1<"), "{page}");
+    // The dashboard counts the register: the fixture's one still open.
+    let (_, home) = server.page("/", &cookie).await;
+    let section = home.split("id=\"improvement\"").nth(1).unwrap_or_default();
+    assert!(
+        section.contains("<a href=\"/nonconformities?status=open\">1</a>"),
+        "{section}"
+    );
+
+    // Raised from another record's page, the form opens filled in; a source it does not
+    // know is left at the default.
+    let (status, page) = server
+        .page(
+            &format!(
+                "/nonconformities/new?source=redteam_run&system={}&source_ref=Run%20of%20May&requirements=A.6.2.4",
+                orgs.system
+            ),
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<option value=\"redteam_run\" selected>")
+            && page.contains(&format!("<option value=\"{}\" selected>", orgs.system))
+            && page.contains("value=\"Run of May\"")
+            && page.contains("value=\"A.6.2.4\""),
+        "{page}"
+    );
+    let (_, page) = server
+        .page("/nonconformities/new?source=nonsense", &cookie)
+        .await;
+    assert!(
+        page.contains("<option value=\"internal_audit\" selected>"),
+        "{page}"
+    );
+    let (_, page) = server.page(&format!("/risks/{}", orgs.risk), &cookie).await;
+    assert!(
+        page.contains("/nonconformities/new?source=risk_review&amp;source_ref=R-"),
+        "the risk page raises one: {page}"
+    );
+
     let (status, _) = server
         .page("/nonconformities?older_than_days=soon", &cookie)
         .await;
