@@ -34,6 +34,7 @@ pub(crate) mod metrics;
 mod my_work;
 pub(crate) mod nonconformities;
 mod nonconformity_form;
+mod nonconformity_steps;
 mod notifications;
 mod objective_form;
 pub(crate) mod objectives;
@@ -342,15 +343,15 @@ pub fn routes() -> Router<WebState> {
         )
         .route(
             "/nonconformities/{id}/actions",
-            post(nonconformities::add_action),
+            post(nonconformity_steps::add_action),
         )
         .route(
             "/nonconformities/{id}/verification",
-            post(nonconformities::verify),
+            post(nonconformity_steps::verify),
         )
         .route(
             "/nonconformities/{id}/withdrawal",
-            post(nonconformities::withdraw),
+            post(nonconformity_steps::withdraw),
         )
         .route("/evidence", get(evidence::evidence_register))
         .route("/evidence/export.csv", get(evidence::export))
