@@ -18,6 +18,7 @@ mod inventory;
 mod inventory_pages;
 mod journeys;
 mod measurement;
+mod measurement_computed;
 mod nonconformity_pages;
 mod outages;
 mod password_reset;
