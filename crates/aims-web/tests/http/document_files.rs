@@ -50,6 +50,12 @@ async fn a_file_is_attached_approved_and_downloaded_through_the_api_and_the_page
             .send()
     };
     let revision = doc["revision"].as_i64().unwrap();
+    // The document as a viewer reads it through the API.
+    let server = &server;
+    let document = || {
+        let path = format!("/api/v1/documents/{id}");
+        async move { server.send(Method::GET, &path, viewer, None).await.1 }
+    };
 
     // Refused, each with its reason: a viewer (before the body is read), a file that is not
     // what its name says, a stale revision, no version given.
@@ -79,14 +85,7 @@ async fn a_file_is_attached_approved_and_downloaded_through_the_api_and_the_page
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    let (_, shown) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/documents/{id}"),
-            viewer,
-            None,
-        )
-        .await;
+    let shown = document().await;
     let file = &shown["versions"][0]["attachment"];
     assert_eq!(file["sha256"], aims_app::sha256_hex(PDF), "{shown}");
     assert_eq!(
@@ -137,14 +136,7 @@ async fn a_file_is_attached_approved_and_downloaded_through_the_api_and_the_page
 
     // Approved with the file; the version page links it; a removal from the approved
     // version goes into a new draft, the approved one keeping its file.
-    let (_, shown) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/documents/{id}"),
-            viewer,
-            None,
-        )
-        .await;
+    let shown = document().await;
     let revision = shown["revision"].as_i64().unwrap();
     for (path, token) in [("submission", editor), ("approval", owner)] {
         let (status, body) = server
@@ -157,14 +149,7 @@ async fn a_file_is_attached_approved_and_downloaded_through_the_api_and_the_page
             .await;
         assert_eq!(status, 200, "{path}: {body}");
     }
-    let (_, shown) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/documents/{id}"),
-            viewer,
-            None,
-        )
-        .await;
+    let shown = document().await;
     assert!(shown["versions"][0]["sha256"].is_string(), "{shown}");
     let revision_now = shown["revision"].as_i64().unwrap();
     assert!(revision_now > revision);
@@ -177,14 +162,7 @@ async fn a_file_is_attached_approved_and_downloaded_through_the_api_and_the_page
         )
         .await;
     assert_eq!(status, 200);
-    let (_, shown) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/documents/{id}"),
-            viewer,
-            None,
-        )
-        .await;
+    let shown = document().await;
     assert_eq!(shown["latest_version"], 2, "{shown}");
     assert!(shown["versions"][0]["attachment"].is_null());
     assert_eq!(
@@ -211,14 +189,7 @@ async fn a_file_is_attached_approved_and_downloaded_through_the_api_and_the_page
             .multipart(form)
             .send()
     };
-    let (_, shown) = server
-        .send(
-            Method::GET,
-            &format!("/api/v1/documents/{id}"),
-            viewer,
-            None,
-        )
-        .await;
+    let shown = document().await;
     let revision = shown["revision"].as_i64().unwrap();
     let refused = page_attach(upload(2, revision, "notes.exe", b"MZ"))
         .await

@@ -1,7 +1,7 @@
 //! Objectives and metrics through the API and the pages: thresholds checked against the
 //! direction, values recorded by the owner or editors (permission before the body), a breach
-//! opening one task per breach for the owner, computed metrics measured by aims and refusing
-//! people's values, the trend, objectives tied to a metric and a policy, lost updates
+//! opening one task per breach for the owner (computed metrics: `measurement_computed.rs`),
+//! the trend, objectives tied to a metric and a policy, lost updates
 //! refused, and nothing of another organisation.
 
 use aims_app::App;
