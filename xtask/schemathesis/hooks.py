@@ -3,9 +3,29 @@ access half way (revoking that token, or removing its owner from the organisatio
 would turn every later case into a 401 and hide what it was testing."""
 
 import os
+import pathlib
+import tomllib
 import uuid
 
 import schemathesis
+
+
+def _check_entries():
+    """Schemathesis joins an entry's `include-*` filters with OR, so an entry naming a path
+    and a method applies to every operation with that method: each entry must say which
+    operations it covers with one filter (`include-name` or `include-name-regex`)."""
+    config = pathlib.Path(__file__).with_name("schemathesis.toml")
+    entries = tomllib.loads(config.read_text()).get("operations", [])
+    for number, entry in enumerate(entries, start=1):
+        filters = [key for key in entry if key.startswith("include-")]
+        if len(filters) != 1:
+            raise SystemExit(
+                f"{config}: operations entry {number} has the filters {filters}; give exactly "
+                "one, `include-name` (\"METHOD path\") or `include-name-regex`"
+            )
+
+
+_check_entries()
 
 OWN = {
     value

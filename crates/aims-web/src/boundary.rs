@@ -82,9 +82,19 @@ pub fn parse_json<T: DeserializeOwned>(what: &str, text: &[u8]) -> Result<T, Api
     if let Some(path) = control_in_json(&value) {
         return Err(control_refused(if path.is_empty() { what } else { &path }));
     }
-    serde_json::from_value(value).map_err(|e| {
-        let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{what}: {e}"));
-        err.field = Some(what.to_owned());
+    // The path of the value that does not fit names the field, not the body as a whole.
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = match (what, path.as_str()) {
+            (_, ".") => what.to_owned(),
+            ("body", inner) => inner.to_owned(),
+            (part, inner) => format!("{part}.{inner}"),
+        };
+        let mut err = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{field}: {}", e.inner()),
+        );
+        err.field = Some(field);
         err
     })
 }

@@ -31,6 +31,10 @@ pub use state::{CookiePolicy, WebConfig, WebState};
 /// through the API and the page's form alike.
 pub const CONTEXT_BODY_LIMIT: usize = 1024 * 1024;
 
+/// The largest document a request may carry: its body may hold 200,000 characters of up to
+/// four bytes each, through the API and the page's form alike.
+pub const DOCUMENT_BODY_LIMIT: usize = 1024 * 1024;
+
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
 

@@ -97,7 +97,7 @@ pub struct ContextForm {
     pub ai_roles_note: String,
     /// The context's `revision` the change starts from (0 before the first save), required so
     /// that a change someone saved meanwhile makes this one fail with 409.
-    pub revision: Option<i64>,
+    pub revision: i64,
 }
 
 fn choice<T>(field: &'static str, text: &str) -> Result<Option<T>, ValidationError>
@@ -173,7 +173,7 @@ impl ContextForm {
                 ai_roles,
                 ai_roles_note: self.ai_roles_note,
             },
-            revision: self.revision,
+            revision: Some(self.revision),
         })
     }
 }
@@ -342,7 +342,6 @@ pub async fn save(
     Allowed(actor, _): Allowed<Edit>,
     Body(form): Body<ContextForm>,
 ) -> Result<Json<ContextView>, ApiError> {
-    super::form_values::require_revision(form.revision)?;
     let input = form.input().map_err(AppError::Invalid)?;
     state.app.save_context(&actor, input).await?;
     Ok(Json(view(state.app.context(&actor).await?)))

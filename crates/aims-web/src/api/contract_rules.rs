@@ -6,12 +6,20 @@
 
 use aims_app::domain::Role;
 use aims_app::domain::competence::TrainingKind;
+use aims_app::domain::context::{AiRole as ContextRole, IssueCategory, IssueOrigin, PartyKind};
+use aims_app::domain::document::templates::STARTER_TEMPLATES;
+use aims_app::domain::document::{DocumentKind, DocumentStatus};
 use aims_app::domain::evidence::TargetKind;
+use aims_app::domain::improvement::{
+    CauseCategory, Grade, NonconformitySource, NonconformityStatus,
+};
 use aims_app::domain::inventory::{
     AiRole, Autonomy, ComponentKind, DecisionsAboutPeople, LifecycleStage, SystemStatus,
 };
+use aims_app::domain::measurement::{Cadence, Direction, MetricSource, ObjectiveStatus};
 use aims_app::domain::risk::{RiskStatus, TreatmentOption};
 use aims_app::domain::soa::{Decision, ImplementationStatus};
+use aims_app::domain::work::TaskStatus;
 use serde_json::{Value, json};
 
 /// A single line of text of `min` to `max` characters once trimmed, no control character.
@@ -251,7 +259,167 @@ pub fn properties() -> Vec<(&'static str, &'static str, Value)> {
         ("TrainingForm", "notes", prose(10_000)),
         ("TrainingForm", "evidence", nullable(or_blank("uuid"))),
         ("TrainingForm", "competences", list_of(line(0, 100), 30)),
+        // Tasks.
+        ("TaskForm", "title", line(1, 200)),
+        ("TaskForm", "description", prose(10_000)),
+        ("TaskForm", "assignee", nullable(or_blank("uuid"))),
+        ("TaskForm", "due", nullable(instant())),
+        (
+            "TaskForm",
+            "status",
+            nullable(choices(TaskStatus::ALL, true)),
+        ),
+        ("CommentForm", "body", line(1, 10_000)),
+        // Documents.
+        ("DocumentForm", "kind", choices(DocumentKind::ALL, false)),
+        ("DocumentForm", "title", line(1, 200)),
+        (
+            "DocumentForm",
+            "body",
+            prose(aims_app::domain::document::MAX_BODY_CHARS),
+        ),
+        ("DocumentForm", "owner", nullable(or_blank("uuid"))),
+        ("DocumentForm", "review_months", nullable(int(1, 36))),
+        (
+            "DocumentForm",
+            "acknowledge_roles",
+            list_of(one_of(roles(), false), Role::ALL.len()),
+        ),
+        ("RetireForm", "reason", line(1, 2_000)),
+        (
+            "FromTemplateForm",
+            "template",
+            one_of(STARTER_TEMPLATES.iter().map(|t| t.key), false),
+        ),
+        ("FromTemplateForm", "owner", nullable(or_blank("uuid"))),
+        (
+            "ApproversView",
+            "roles",
+            json!({
+                "type": "array",
+                "items": one_of(["owner", "admin", "editor"], false),
+                "minItems": 1,
+                "maxItems": 3,
+                "uniqueItems": true,
+            }),
+        ),
+        // Objectives, metrics and measurements.
+        ("ObjectiveForm", "statement", line(1, 300)),
+        ("ObjectiveForm", "commitment", prose(4_000)),
+        ("ObjectiveForm", "measure", prose(4_000)),
+        ("ObjectiveForm", "target", prose(1_000)),
+        ("ObjectiveForm", "resources", prose(4_000)),
+        ("ObjectiveForm", "evaluation", prose(4_000)),
+        ("ObjectiveForm", "deadline", nullable(instant())),
+        ("ObjectiveForm", "metric", nullable(or_blank("uuid"))),
+        ("ObjectiveForm", "owner", nullable(or_blank("uuid"))),
+        ("ObjectiveForm", "policy", nullable(or_blank("uuid"))),
+        (
+            "ObjectiveForm",
+            "status",
+            nullable(choices(ObjectiveStatus::ALL, true)),
+        ),
+        ("MetricForm", "name", line(1, 200)),
+        ("MetricForm", "description", prose(10_000)),
+        ("MetricForm", "unit", line(0, 40)),
+        (
+            "MetricForm",
+            "cadence",
+            nullable(choices(Cadence::ALL, true)),
+        ),
+        (
+            "MetricForm",
+            "direction",
+            nullable(choices(Direction::ALL, true)),
+        ),
+        (
+            "MetricForm",
+            "source",
+            nullable(choices(MetricSource::ALL, true)),
+        ),
+        ("MetricForm", "owner", nullable(or_blank("uuid"))),
+        ("MetricForm", "system", nullable(or_blank("uuid"))),
+        ("MeasurementForm", "at", nullable(instant())),
+        ("MeasurementForm", "note", prose(2_000)),
+        // Nonconformities and their corrective actions.
+        ("NonconformityForm", "title", line(1, 200)),
+        ("NonconformityForm", "description", prose(10_000)),
+        ("NonconformityForm", "location", prose(300)),
+        ("NonconformityForm", "source_ref", prose(200)),
+        ("NonconformityForm", "containment", prose(10_000)),
+        ("NonconformityForm", "correction", prose(10_000)),
+        ("NonconformityForm", "root_cause", prose(10_000)),
+        ("NonconformityForm", "system", nullable(or_blank("uuid"))),
+        ("NonconformityForm", "owner", nullable(or_blank("uuid"))),
+        ("NonconformityForm", "detected_on", nullable(instant())),
+        (
+            "NonconformityForm",
+            "source",
+            nullable(choices(NonconformitySource::ALL, true)),
+        ),
+        (
+            "NonconformityForm",
+            "grade",
+            nullable(choices(Grade::ALL, true)),
+        ),
+        (
+            "NonconformityForm",
+            "cause_category",
+            nullable(choices(CauseCategory::ALL, true)),
+        ),
+        ("ActionForm", "title", line(1, 200)),
+        ("ActionForm", "description", prose(10_000)),
+        ("ActionForm", "assignee", nullable(or_blank("uuid"))),
+        ("ActionForm", "due", nullable(instant())),
+        ("VerificationForm", "note", line(1, 10_000)),
+        ("VerificationForm", "evidence", list_of(uuid(), 20)),
+        ("WithdrawalForm", "reason", line(1, 2_000)),
+        // Context and scope.
+        ("ContextForm", "scope_statement", prose(20_000)),
+        ("ContextForm", "boundaries", prose(20_000)),
+        ("ContextForm", "climate_statement", prose(20_000)),
+        ("ContextForm", "ai_roles_note", prose(20_000)),
+        (
+            "ContextForm",
+            "ai_roles",
+            list_of(choices(ContextRole::ALL, false), ContextRole::ALL.len()),
+        ),
+        ("ContextForm", "sites", rows("SiteBody")),
+        ("ContextForm", "exclusions", rows("ExclusionBody")),
+        ("ContextForm", "issues", rows("IssueBody")),
+        ("ContextForm", "parties", rows("PartyBody")),
+        ("SiteBody", "name", line(1, 200)),
+        ("SiteBody", "reason", prose(2_000)),
+        ("ExclusionBody", "what", line(1, 2_000)),
+        ("ExclusionBody", "reason", line(1, 2_000)),
+        ("IssueBody", "origin", choices(IssueOrigin::ALL, false)),
+        ("IssueBody", "category", choices(IssueCategory::ALL, false)),
+        ("IssueBody", "description", line(1, 2_000)),
+        ("IssueBody", "effect", line(1, 2_000)),
+        ("PartyBody", "name", line(1, 200)),
+        ("PartyBody", "kind", choices(PartyKind::ALL, false)),
+        ("PartyBody", "requirements", line(1, 2_000)),
+        ("PartyBody", "how", line(1, 2_000)),
     ]
+}
+
+/// An instant in RFC 3339.
+fn instant() -> Value {
+    json!({"type": "string", "format": "date-time"})
+}
+
+/// One of a closed list of the domain's choices; with `blank`, an empty value too.
+fn choices<T: std::fmt::Display>(all: &[T], blank: bool) -> Value {
+    let names: Vec<String> = all.iter().map(ToString::to_string).collect();
+    one_of(names.iter().map(String::as_str), blank)
+}
+
+/// The rows of a table of the context, each a `schema`.
+fn rows(schema: &str) -> Value {
+    list_of(
+        json!({"$ref": format!("#/components/schemas/{schema}")}),
+        aims_app::domain::context::MAX_ROWS,
+    )
 }
 
 /// Rules of query parameters: (operation path, parameter, rule).
@@ -347,6 +515,42 @@ pub fn query_parameters() -> Vec<(&'static str, &'static str, Value)> {
             one_of(["current", "expires_soon", "expired"], true),
         ),
         ("/api/v1/training-records", "limit", int(1, 200)),
+        (
+            "/api/v1/documents",
+            "kind",
+            choices(DocumentKind::ALL, true),
+        ),
+        (
+            "/api/v1/documents",
+            "status",
+            choices(DocumentStatus::ALL, true),
+        ),
+        ("/api/v1/documents", "owner", or_blank("uuid")),
+        ("/api/v1/documents", "limit", int(1, 200)),
+        ("/api/v1/documents", "offset", int(0, aims_app::MAX_OFFSET)),
+        ("/api/v1/tasks", "assignee", or_blank("uuid")),
+        ("/api/v1/tasks", "status", choices(TaskStatus::ALL, true)),
+        ("/api/v1/tasks", "limit", int(1, 200)),
+        ("/api/v1/tasks", "offset", int(0, aims_app::MAX_OFFSET)),
+        (
+            "/api/v1/nonconformities",
+            "status",
+            choices(NonconformityStatus::ALL, true),
+        ),
+        ("/api/v1/nonconformities", "owner", or_blank("uuid")),
+        ("/api/v1/nonconformities", "limit", int(1, 200)),
+        (
+            "/api/v1/nonconformities",
+            "offset",
+            int(0, aims_app::MAX_OFFSET),
+        ),
+        ("/api/v1/metrics/{id}/measurements", "limit", int(1, 200)),
+        (
+            "/api/v1/metrics/{id}/measurements",
+            "offset",
+            int(0, aims_app::MAX_OFFSET),
+        ),
+        ("/api/v1/metrics/{id}/trend", "since", or_blank("date-time")),
         (
             "/api/v1/training-records",
             "offset",

@@ -295,8 +295,7 @@ pub async fn list(
         .app
         .authorize(&actor, aims_app::domain::Permission::ReadOrganisation)?;
     let filter = params.filter().map_err(invalid)?;
-    let limit = params.limit.unwrap_or(100).clamp(1, aims_app::MAX_PAGE);
-    let offset = params.offset.unwrap_or(0).clamp(0, aims_app::MAX_OFFSET);
+    let (limit, offset) = super::form_values::page(params.limit, params.offset)?;
     let (list, total) = state
         .app
         .document_list(&actor, &filter, limit, offset)

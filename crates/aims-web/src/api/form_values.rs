@@ -45,3 +45,23 @@ pub fn require_revision(revision: Option<i64>) -> Result<i64, ApiError> {
         ))
     })
 }
+
+/// A page's `limit` (100 when not given) and `offset` (0): out of range is a mistake the
+/// caller is told of, not quietly mended.
+pub fn page(limit: Option<i64>, offset: Option<i64>) -> Result<(i64, i64), ApiError> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=aims_app::MAX_PAGE).contains(&limit) {
+        return Err(invalid(ValidationError::new(
+            "limit",
+            format!("must be 1 to {}", aims_app::MAX_PAGE),
+        )));
+    }
+    let offset = offset.unwrap_or(0);
+    if !(0..=aims_app::MAX_OFFSET).contains(&offset) {
+        return Err(invalid(ValidationError::new(
+            "offset",
+            format!("must be 0 to {}", aims_app::MAX_OFFSET),
+        )));
+    }
+    Ok((limit, offset))
+}

@@ -265,8 +265,7 @@ pub async fn measurements(
     Id(id): Id<MetricId>,
     Params(p): Params<MeasurementParams>,
 ) -> Result<Json<MeasurementPageView>, ApiError> {
-    let limit = p.limit.unwrap_or(100).clamp(1, aims_app::MAX_PAGE);
-    let offset = p.offset.unwrap_or(0).clamp(0, aims_app::MAX_OFFSET);
+    let (limit, offset) = super::form_values::page(p.limit, p.offset)?;
     let metric = state.app.metric(&actor, id).await?;
     let (list, total) = state.app.measurements(&actor, id, limit, offset).await?;
     Ok(Json(MeasurementPageView {

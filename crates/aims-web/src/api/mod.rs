@@ -180,8 +180,14 @@ fn documented() -> OpenApiRouter<WebState> {
         .routes(body_limit(routes!(evidence::add_file), upload))
         .routes(routes!(evidence::show, evidence::delete))
         .routes(routes!(evidence::download))
-        .routes(routes!(documents::list, documents::create))
-        .routes(routes!(documents::show, documents::save))
+        .routes(body_limit(
+            routes!(documents::list, documents::create),
+            crate::DOCUMENT_BODY_LIMIT,
+        ))
+        .routes(body_limit(
+            routes!(documents::show, documents::save),
+            crate::DOCUMENT_BODY_LIMIT,
+        ))
         .routes(body_limit(
             routes!(document_files::attach, document_files::remove),
             upload,

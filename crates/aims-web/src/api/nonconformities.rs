@@ -272,8 +272,7 @@ pub async fn list(
         },
         owner: optional_id::<UserId>("owner", params.owner.as_deref()).map_err(invalid)?,
     };
-    let limit = params.limit.unwrap_or(100).clamp(1, aims_app::MAX_PAGE);
-    let offset = params.offset.unwrap_or(0).clamp(0, aims_app::MAX_OFFSET);
+    let (limit, offset) = super::form_values::page(params.limit, params.offset)?;
     let (list, total) = state
         .app
         .nonconformity_list(&actor, &filter, limit, offset)

@@ -162,21 +162,7 @@ pub async fn list_training(
             .map(|s| s.parse().map_err(invalid))
             .transpose()?,
     };
-    // Out of range is a mistake the caller is told of, as the other registers do.
-    let limit = p.limit.unwrap_or(100);
-    if !(1..=aims_app::MAX_PAGE).contains(&limit) {
-        return Err(invalid(ValidationError::new(
-            "limit",
-            format!("must be 1 to {}", aims_app::MAX_PAGE),
-        )));
-    }
-    let offset = p.offset.unwrap_or(0);
-    if !(0..=aims_app::MAX_OFFSET).contains(&offset) {
-        return Err(invalid(ValidationError::new(
-            "offset",
-            format!("must be 0 to {}", aims_app::MAX_OFFSET),
-        )));
-    }
+    let (limit, offset) = super::form_values::page(p.limit, p.offset)?;
     let (records, total) = state
         .app
         .training_records(&actor, &filter, limit, offset)

@@ -171,8 +171,7 @@ pub async fn list(
         open_only: p.open.unwrap_or(false),
         overdue: p.overdue.unwrap_or(false),
     };
-    let limit = p.limit.unwrap_or(100).clamp(1, aims_app::MAX_PAGE);
-    let offset = p.offset.unwrap_or(0).clamp(0, aims_app::MAX_OFFSET);
+    let (limit, offset) = super::form_values::page(p.limit, p.offset)?;
     let (tasks, total) = state.app.tasks(&actor, &filter, limit, offset).await?;
     let now = state.app.now();
     Ok(Json(TaskPageView {

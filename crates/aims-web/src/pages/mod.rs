@@ -222,7 +222,9 @@ pub fn routes() -> Router<WebState> {
         )
         .route(
             "/documents",
-            get(documents::list).post(document_edit::create),
+            get(documents::list).post(document_edit::create).layer(
+                axum::extract::DefaultBodyLimit::max(crate::DOCUMENT_BODY_LIMIT),
+            ),
         )
         .route("/documents/export.csv", get(documents::export))
         .route("/documents/export.xlsx", get(documents::export))
@@ -233,7 +235,11 @@ pub fn routes() -> Router<WebState> {
         )
         .route(
             "/documents/{id}",
-            get(document_page::document_page).post(document_edit::save),
+            get(document_page::document_page)
+                .post(document_edit::save)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::DOCUMENT_BODY_LIMIT,
+                )),
         )
         .route("/documents/{id}/edit", get(document_edit::edit_page))
         .route(

@@ -189,3 +189,62 @@ async fn every_api_error_is_a_problem_document() {
             .starts_with("text/html")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_as_long_as_allowed_is_taken_and_a_wrong_value_is_named_by_its_path() {
+    let server = Server::start(WebConfig::default()).await;
+    let o = orgs(&server.app).await;
+    let editor = &o.tokens["editor"];
+    // 200,000 characters of three bytes each: more than the usual body limit, within the
+    // document's own.
+    let longest = "€".repeat(aims_app::domain::document::MAX_BODY_CHARS);
+    let (status, doc) = server
+        .send(
+            Method::POST,
+            "/api/v1/documents",
+            editor,
+            Some(json!({"kind": "procedure", "title": "Long procedure", "body": longest})),
+        )
+        .await;
+    assert_eq!(status, 201, "{doc}");
+    let (status, problem) = server
+        .send(
+            Method::POST,
+            "/api/v1/documents",
+            editor,
+            Some(json!({"kind": "procedure", "title": "Too long", "body": longest + "€"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &problem["field"]),
+        (422, &json!("body")),
+        "{problem}"
+    );
+    // A value of the wrong kind is named by where it sits in the body, not as the body.
+    let (status, problem) = server
+        .send(
+            Method::POST,
+            "/api/v1/tasks",
+            editor,
+            Some(json!({"title": "Review", "due": "next week"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &problem["field"]),
+        (422, &json!("due")),
+        "{problem}"
+    );
+    let (status, problem) = server
+        .send(
+            Method::PUT,
+            "/api/v1/context",
+            editor,
+            Some(json!({"revision": 0, "sites": [{"name": "Lyon", "in_scope": "yes"}]})),
+        )
+        .await;
+    assert_eq!(
+        (status, &problem["field"]),
+        (422, &json!("sites[0].in_scope")),
+        "{problem}"
+    );
+}
