@@ -22,7 +22,7 @@ pub use diff::{CatalogueDiff, Changed, diff};
 pub use library::{Library, SearchHit};
 pub use load::{LoadError, parse_catalogue};
 pub use mapping::{Node, Reached, Step};
-pub use model::{Catalogue, Framework, Item, ItemKind};
+pub use model::{Catalogue, Framework, IncidentCase, Item, ItemKind, ReportingDeadline};
 pub use oscal::{OSCAL_VERSION, catalog_to_oscal, crosswalk_to_oscal, export_file_name, oscal_id};
 pub use oscal_catalog::catalogue_from_oscal;
 pub use oscal_mapping::{MappingEnds, crosswalk_from_oscal};

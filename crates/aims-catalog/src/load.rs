@@ -150,6 +150,16 @@ pub(crate) fn validate(catalogue: Catalogue) -> Result<Catalogue, LoadError> {
                 "an entry of documented_information is empty".into(),
             ));
         }
+        if item
+            .reporting_deadline
+            .is_some_and(|d| !(1..=365).contains(&d.days))
+        {
+            return Err(fail(
+                at,
+                Some(&item.id),
+                "a reporting deadline is 1 to 365 days".into(),
+            ));
+        }
         if item.amended_applies_from.is_some()
             && item
                 .amendment

@@ -141,9 +141,35 @@ pub struct Item {
     /// The documented information (documents and records) the item requires be kept.
     #[serde(default)]
     pub documented_information: Vec<String>,
+    /// For a duty to report incidents: how long after becoming aware, and which incidents.
+    #[serde(default)]
+    pub reporting_deadline: Option<ReportingDeadline>,
     /// The line of the file the item starts on, filled in by the loader.
     #[serde(skip)]
     pub line: usize,
+}
+
+/// The longest a law allows between becoming aware of an incident and reporting it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportingDeadline {
+    /// Days from the moment the organisation became aware of the incident.
+    pub days: u32,
+    /// The incidents the period applies to.
+    pub case: IncidentCase,
+}
+
+/// Which incidents a reporting period applies to (EU AI Act Article 73(2) to (4)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentCase {
+    /// Every serious incident.
+    SeriousIncident,
+    /// A widespread infringement, or a serious and irreversible disruption of critical
+    /// infrastructure.
+    WidespreadOrCriticalInfrastructure,
+    /// The death of a person.
+    Death,
 }
 
 /// One version of one framework, loaded and validated.

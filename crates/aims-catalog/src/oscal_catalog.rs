@@ -81,6 +81,7 @@ fn objectives_of(node: &Value, parent: &str) -> Vec<Item> {
                 amended_applies_from: None,
                 amendment: None,
                 documented_information: Vec::new(),
+                reporting_deadline: None,
                 line: 0,
             })
         })
@@ -246,6 +247,7 @@ pub fn catalogue_from_oscal(file: &str, text: &str) -> Result<Catalogue, LoadErr
                     amended_applies_from: prop("amended-applies-from").filter(|_| from_aims),
                     amendment: prop("amendment").filter(|_| from_aims),
                     documented_information: Vec::new(),
+                    reporting_deadline: None,
                     line: 0,
                 });
                 if from_aims {

@@ -258,6 +258,7 @@ pub fn catalogue_from_csv(
             amended_applies_from: None,
             amendment: None,
             documented_information: Vec::new(),
+            reporting_deadline: None,
             line,
         });
     }

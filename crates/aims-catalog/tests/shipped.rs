@@ -3,7 +3,7 @@
 // A failed unwrap in a test is a failed test that shows its cause.
 #![allow(clippy::unwrap_used)]
 
-use aims_catalog::{ItemKind, shipped};
+use aims_catalog::{IncidentCase, ItemKind, shipped};
 
 #[test]
 fn every_shipped_catalogue_loads_and_validates() {
@@ -200,6 +200,38 @@ fn the_eu_ai_act_has_its_published_structure_and_dates() {
         act.item("art-5").unwrap().applies_from.as_deref(),
         Some("2025-02-02")
     );
+}
+
+#[test]
+fn the_serious_incident_reporting_periods_are_data_under_article_73() {
+    let library = shipped().unwrap();
+    let act = library.catalogue("eu-ai-act").unwrap();
+    let periods: Vec<(&str, u32, IncidentCase)> = act
+        .children(Some("art-73"))
+        .filter_map(|i| {
+            i.reporting_deadline
+                .map(|d| (i.id.as_str(), d.days, d.case))
+        })
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            ("art-73(2)", 15, IncidentCase::SeriousIncident),
+            (
+                "art-73(3)",
+                2,
+                IncidentCase::WidespreadOrCriticalInfrastructure
+            ),
+            ("art-73(4)", 10, IncidentCase::Death),
+        ]
+    );
+    // Nothing else in any catalogue sets a reporting period.
+    let elsewhere = library
+        .catalogues()
+        .flat_map(|c| c.items.iter())
+        .filter(|i| i.reporting_deadline.is_some() && i.parent.as_deref() != Some("art-73"))
+        .count();
+    assert_eq!(elsewhere, 0);
 }
 
 #[test]

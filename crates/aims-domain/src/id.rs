@@ -104,6 +104,8 @@ uuid_id! {
     ObjectiveId,
     /// A nonconformity (ISO/IEC 42001 10.2).
     NonconformityId,
+    /// An AI incident (ISO/IEC 42001 A.8.4).
+    IncidentId,
 }
 
 #[cfg(test)]

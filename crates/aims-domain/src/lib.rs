@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod id;
 pub mod impact;
 pub mod improvement;
+pub mod incident;
 pub mod inventory;
 pub mod measurement;
 pub mod redteam;
@@ -27,7 +28,7 @@ pub mod work;
 pub use access::{Actor, ActorKind, Denied, Permission, Role};
 pub use id::{
     AiSystemId, ApiTokenId, AuditEventId, ClassificationId, ComponentId, DocumentId, EvidenceId,
-    ImpactAssessmentId, InvitationId, JobId, MeasurementId, MetricId, NonconformityId,
+    ImpactAssessmentId, IncidentId, InvitationId, JobId, MeasurementId, MetricId, NonconformityId,
     NotificationId, ObjectiveId, OrgId, RedTeamRunId, RiskId, SessionId, SetupTokenId,
     TaskCommentId, TaskId, UserId,
 };

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::{IncidentCase, ReportingDeadline};
 
 const HEADER: &str = r#"framework:
   id: test
@@ -129,4 +130,27 @@ fn a_syntax_error_names_the_file_and_line() {
             .to_string()
             .contains("colour")
     );
+}
+
+#[test]
+fn a_reporting_period_is_read_and_one_out_of_range_is_refused() {
+    let period = |days: &str| {
+        GOOD.replace(
+            "    description: Do the second thing as well.\n",
+            &format!(
+                "    description: Do the second thing as well.\n    reporting_deadline:\n      days: {days}\n      case: death\n"
+            ),
+        )
+    };
+    let catalogue = parse_catalogue("t.yaml", &with_items(&period("10"))).unwrap();
+    assert_eq!(
+        catalogue.item("A.2").unwrap().reporting_deadline,
+        Some(ReportingDeadline {
+            days: 10,
+            case: IncidentCase::Death
+        })
+    );
+    let err = parse_catalogue("t.yaml", &with_items(&period("0"))).unwrap_err();
+    assert_eq!(err.id.as_deref(), Some("A.2"));
+    assert!(err.to_string().contains("1 to 365 days"), "{err}");
 }

@@ -159,6 +159,10 @@ impl VerificationInput {
     /// Checks the input: a note always, and evidence when the actions are found to work.
     pub fn validate(mut self) -> Result<Self, ValidationError> {
         self.note = bounded_text("note", &self.note, 1, MAX_TEXT)?;
+        // Counted as given, before repeats merge, as the API's schema states the bound.
+        if self.evidence.len() > 20 {
+            return Err(ValidationError::new("evidence", "at most 20"));
+        }
         self.evidence.sort();
         self.evidence.dedup();
         if self.effective && self.evidence.is_empty() {
@@ -166,9 +170,6 @@ impl VerificationInput {
                 "evidence",
                 "name the evidence that shows the actions worked",
             ));
-        }
-        if self.evidence.len() > 20 {
-            return Err(ValidationError::new("evidence", "at most 20"));
         }
         Ok(self)
     }

@@ -94,6 +94,12 @@ fn or_blank(format: &str) -> Value {
     json!({"type": "string", "anyOf": [{"format": format}, {"maxLength": 0}]})
 }
 
+/// A set of choices: a repeated one counts once, so the list's length needs no bound of
+/// its own beyond the request's size.
+fn set_of(item: Value) -> Value {
+    json!({"type": "array", "items": item})
+}
+
 fn list_of(item: Value, max: usize) -> Value {
     json!({"type": "array", "items": item, "maxItems": max})
 }
@@ -283,7 +289,7 @@ pub fn properties() -> Vec<(&'static str, &'static str, Value)> {
         (
             "DocumentForm",
             "acknowledge_roles",
-            list_of(one_of(roles(), false), Role::ALL.len()),
+            set_of(one_of(roles(), false)),
         ),
         ("RetireForm", "reason", line(1, 2_000)),
         (
@@ -299,8 +305,6 @@ pub fn properties() -> Vec<(&'static str, &'static str, Value)> {
                 "type": "array",
                 "items": one_of(["owner", "admin", "editor"], false),
                 "minItems": 1,
-                "maxItems": 3,
-                "uniqueItems": true,
             }),
         ),
         // Objectives, metrics and measurements.
@@ -382,7 +386,7 @@ pub fn properties() -> Vec<(&'static str, &'static str, Value)> {
         (
             "ContextForm",
             "ai_roles",
-            list_of(choices(ContextRole::ALL, false), ContextRole::ALL.len()),
+            set_of(choices(ContextRole::ALL, false)),
         ),
         ("ContextForm", "sites", rows("SiteBody")),
         ("ContextForm", "exclusions", rows("ExclusionBody")),
