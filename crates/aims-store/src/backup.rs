@@ -77,6 +77,7 @@ pub const TABLES: &[&str] = &[
     "contexts",
     "context_versions",
     "nonconformities",
+    "incidents",
 ];
 
 /// The version of the archive layout this build writes and reads.

@@ -235,6 +235,18 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0032_nonconformities.sql"),
         postgres: None,
     },
+    Migration {
+        version: 33,
+        name: "open_task_order",
+        sql: include_str!("../migrations/0033_open_task_order.sql"),
+        postgres: None,
+    },
+    Migration {
+        version: 34,
+        name: "incidents",
+        sql: include_str!("../migrations/0034_incidents.sql"),
+        postgres: None,
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\
@@ -401,4 +413,32 @@ fn now_micros() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     i64::try_from(since_epoch.as_micros()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATIONS;
+
+    /// A file in `migrations/` that is not in the list would never run: every one is, under
+    /// its number and name, and the list counts up by one.
+    #[test]
+    fn every_migration_file_is_in_the_list() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".sql") && !name.ends_with(".postgres.sql"))
+            .collect();
+        files.sort();
+        let listed: Vec<String> = MIGRATIONS
+            .iter()
+            .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+            .collect();
+        assert_eq!(files, listed);
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "{}", m.name);
+            let postgres = folder.join(format!("{:04}_{}.postgres.sql", m.version, m.name));
+            assert_eq!(postgres.exists(), m.postgres.is_some(), "{}", m.name);
+        }
+    }
 }

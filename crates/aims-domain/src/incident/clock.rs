@@ -135,7 +135,7 @@ mod tests {
     fn facts(seriousness: Seriousness, aware: &str) -> IncidentFacts {
         IncidentFacts {
             title: "Wrong triage".into(),
-            system: AiSystemId::new(),
+            system: Some(AiSystemId::new()),
             occurred_at: at("2026-09-01T08:00:00Z"),
             aware_at: at(aware),
             description: String::new(),

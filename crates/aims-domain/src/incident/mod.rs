@@ -73,8 +73,8 @@ pub const MAX_RISKS: usize = 50;
 pub struct IncidentFacts {
     /// What happened, in a line.
     pub title: String,
-    /// The AI system involved.
-    pub system: AiSystemId,
+    /// The AI system involved (none only once it was removed from the inventory).
+    pub system: Option<AiSystemId>,
     /// When it happened (or began).
     pub occurred_at: Timestamp,
     /// When the organisation became aware of it: the reporting periods run from here.
@@ -176,6 +176,8 @@ pub struct Incident {
     /// Its number in the register (`INC-4`).
     pub number: i64,
     pub facts: IncidentFacts,
+    /// The system's name when the incident was last saved, kept should it be removed.
+    pub system_name: String,
     pub status: IncidentStatus,
     /// The first report to the authority, which may be incomplete (Article 73(5)).
     pub initial_report: Option<Report>,
@@ -187,6 +189,8 @@ pub struct Incident {
     pub clock: Option<ReportingClock>,
     /// What was concluded when it was closed.
     pub closing_note: String,
+    /// Who recorded it.
+    pub created_by: String,
     pub revision: i64,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -216,7 +220,7 @@ mod tests {
     fn facts() -> IncidentFacts {
         IncidentFacts {
             title: "  Chatbot gave a dosage advice  ".into(),
-            system: AiSystemId::new(),
+            system: Some(AiSystemId::new()),
             occurred_at: at("2026-11-01T08:00:00Z"),
             aware_at: at("2026-11-02T08:00:00Z"),
             description: "A patient followed it.".into(),

@@ -13,6 +13,7 @@ mod custom_frameworks;
 mod documents;
 mod evidence;
 mod impact;
+mod incidents;
 mod inventory;
 mod jobs;
 mod match_counts;
@@ -109,6 +110,7 @@ contract! {
     competence::deleting_evidence_leaves_the_training_record_without_it,
     metrics::metrics_keep_their_series_and_latest_value_per_organisation,
     nonconformities::nonconformities_are_numbered_revised_filtered_and_counted_per_organisation,
+    incidents::incidents_are_numbered_sorted_by_deadline_revised_and_counted_per_organisation,
 }
 
 pub fn at(seconds: i64) -> Timestamp {
