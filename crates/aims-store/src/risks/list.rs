@@ -74,16 +74,20 @@ impl Tx {
         if let Some(level) = q.min_level {
             clauses.push(format!("r.residual_level >= {}", level as i64));
         }
+        // Instants are bound, not formatted in: a statement whose text changed with the clock
+        // would be prepared anew on every request (and push others out of PostgreSQL's
+        // statement cache). The binds are text, so the statement casts them.
         if let Some(at) = q.review_overdue_at {
-            clauses.push(format!(
-                "r.review_due IS NOT NULL AND r.review_due <= {} AND r.status <> 'closed'",
-                at.as_micros()
+            clauses.push(bind(
+                "r.review_due IS NOT NULL AND r.review_due <= CAST(? AS BIGINT) \
+                 AND r.status <> 'closed'",
+                at.as_micros().to_string(),
             ));
         }
         if let Some(at) = q.action_overdue_at {
-            clauses.push(format!(
-                "r.action_due <= {} AND r.status <> 'closed'",
-                at.as_micros()
+            clauses.push(bind(
+                "r.action_due <= CAST(? AS BIGINT) AND r.status <> 'closed'",
+                at.as_micros().to_string(),
             ));
         }
         // An overdue review or action already keeps open risks only.
