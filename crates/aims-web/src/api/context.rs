@@ -450,12 +450,14 @@ mod tests {
     fn a_wrong_choice_is_named_by_its_list_and_field() {
         let form: ContextForm = serde_json::from_value(serde_json::json!({
             "issues": [{"origin": "outer", "category": "other", "description": "d", "effect": "e"}],
+            "revision": 0,
         }))
         .unwrap();
         assert_eq!(form.input().unwrap_err().field, "issues.origin");
-        let form: ContextForm =
-            serde_json::from_value(serde_json::json!({"ai_roles": ["eu_deployer", "king"]}))
-                .unwrap();
+        let form: ContextForm = serde_json::from_value(
+            serde_json::json!({"ai_roles": ["eu_deployer", "king"], "revision": 0}),
+        )
+        .unwrap();
         assert_eq!(form.input().unwrap_err().field, "ai_roles");
     }
 }
