@@ -159,6 +159,19 @@ impl Tx {
         Ok(())
     }
 
+    /// The next number of a register numbered per organisation (`table` with a `number`
+    /// column), taken under the organisation's lock so that two writers never share one.
+    pub(crate) async fn next_number(&mut self, org: OrgId, table: &'static str) -> Result<i64> {
+        self.lock_tenant(org).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM {table} WHERE org_id = $1"
+        )))
+        .bind(org.to_string())
+        .fetch_one(self.conn())
+        .await?
+        .int("n")
+    }
+
     /// Stores a sealed event as it is.
     pub(crate) async fn insert_audit_event(&mut self, e: &AuditEvent) -> Result<()> {
         self.insert(vec![EventRow::new(e)]).await

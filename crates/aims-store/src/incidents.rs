@@ -173,14 +173,7 @@ pub struct IncidentCounts {
 impl Tx {
     /// Stores a new incident under the organisation's next number; returns it.
     pub async fn insert_incident(&mut self, org: OrgId, i: &Incident) -> Result<i64> {
-        self.lock_tenant(org).await?;
-        let number = sqlx::query(
-            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM incidents WHERE org_id = $1",
-        )
-        .bind(org.to_string())
-        .fetch_one(self.conn())
-        .await?
-        .int("n")?;
+        let number = self.next_number(org, "incidents").await?;
         let mut row = IncidentRow::new(org, i)?;
         row.number = number;
         self.insert(vec![row]).await?;

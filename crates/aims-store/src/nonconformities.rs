@@ -156,14 +156,7 @@ pub struct NonconformityCounts {
 impl Tx {
     /// Stores a new nonconformity under the organisation's next number; returns it.
     pub async fn insert_nonconformity(&mut self, org: OrgId, n: &Nonconformity) -> Result<i64> {
-        self.lock_tenant(org).await?;
-        let number = sqlx::query(
-            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM nonconformities WHERE org_id = $1",
-        )
-        .bind(org.to_string())
-        .fetch_one(self.conn())
-        .await?
-        .int("n")?;
+        let number = self.next_number(org, "nonconformities").await?;
         let mut row = NonconformityRow::new(org, n)?;
         row.number = number;
         self.insert(vec![row]).await?;
